@@ -1,0 +1,37 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { UnauthenticatedError } from '../errors.js';
+import { ROLES, type Role } from './viewer.js';
+
+/** HS256 only: `none` and every other algorithm are refused on verification. */
+const ALGORITHM = 'HS256' as const;
+const ISSUER = 'clutch';
+
+const accessClaims = z.object({
+  sub: z.string().min(1),
+  roles: z.array(z.enum(ROLES)),
+  typ: z.literal('access'),
+});
+export type AccessClaims = z.infer<typeof accessClaims>;
+
+export function signAccessToken(secret: string, userId: string, roles: Role[], ttlSeconds: number): string {
+  return jwt.sign({ roles, typ: 'access' }, secret, {
+    algorithm: ALGORITHM,
+    subject: userId,
+    issuer: ISSUER,
+    expiresIn: ttlSeconds,
+  });
+}
+
+export function verifyAccessToken(secret: string, token: string): AccessClaims {
+  let payload: unknown;
+  try {
+    payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER });
+  } catch (error) {
+    const expired = error instanceof jwt.TokenExpiredError;
+    throw new UnauthenticatedError(expired ? 'Access token expired' : 'Invalid access token');
+  }
+  const claims = accessClaims.safeParse(payload);
+  if (!claims.success) throw new UnauthenticatedError('Invalid access token');
+  return claims.data;
+}

@@ -1,0 +1,52 @@
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+export const ROLES = ['ADMIN', 'STAFF', 'PARTNER', 'CUSTOMER'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, as the gateway established it and forwards it to subgraphs. */
+export const viewerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), userId: z.string().min(1), roles: z.array(z.enum(ROLES)) }),
+  z.object({
+    kind: z.literal('apiKey'),
+    keyId: z.string().min(1),
+    ownerId: z.string().min(1),
+    scopes: z.array(z.string()),
+  }),
+  z.object({ kind: z.literal('device'), deviceId: z.string().min(1), vehicleId: z.string().min(1) }),
+]);
+export type Viewer = z.infer<typeof viewerSchema>;
+
+export const INTERNAL_SECRET_HEADER = 'x-clutch-internal-secret';
+export const VIEWER_HEADER = 'x-clutch-viewer';
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export function encodeViewer(viewer: Viewer): string {
+  return Buffer.from(JSON.stringify(viewer)).toString('base64url');
+}
+
+/** Returns undefined for anything that is not a well-formed viewer. */
+export function decodeViewer(header: string | undefined): Viewer | undefined {
+  if (!header) return undefined;
+  try {
+    const parsed = viewerSchema.safeParse(JSON.parse(Buffer.from(header, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function secretsEqual(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function hasRole(viewer: Viewer | undefined, ...roles: Role[]): boolean {
+  return viewer?.kind === 'user' && viewer.roles.some((r) => roles.includes(r));
+}
+
+export function isStaff(viewer: Viewer | undefined): boolean {
+  return hasRole(viewer, 'ADMIN', 'STAFF');
+}

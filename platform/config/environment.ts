@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+/** Every variable the system reads. `.env.example` documents the same list. */
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: port(4000),
+    IDENTITY_PORT: port(4001),
+    IDENTITY_URL: z.url().optional(),
+
+    MONGODB_URI: optionalString,
+    MONGODB_DB_PREFIX: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _ only')
+      .default('clutch'),
+    MONGODB_POOL_SIZE: positiveInt(20),
+    MONGODB_CONNECT_RETRIES: positiveInt(10),
+    MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveInt(5000),
+    REDIS_URL: optionalString,
+
+    JWT_SECRET: optionalString,
+    INTERNAL_SECRET: optionalString,
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
+    BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
+    ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+    ADMIN_PASSWORD: optionalString.pipe(z.string().min(12).optional()),
+    LOGIN_MAX_FAILURES: positiveInt(5),
+    LOGIN_LOCK_BASE_SECONDS: positiveInt(30),
+
+    GRAPHQL_MAX_DEPTH: positiveInt(12),
+    GRAPHQL_MAX_ALIASES: positiveInt(15),
+    GRAPHQL_MAX_COST: positiveInt(5000),
+    GRAPHQL_MAX_TOKENS: positiveInt(2000),
+    GRAPHQL_MAX_BATCH: positiveInt(10),
+    HTTP_BODY_LIMIT_BYTES: positiveInt(100 * 1024),
+    SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
+    API_KEY_CACHE_SECONDS: positiveInt(30),
+    GRAPHQL_INTROSPECTION: flag(true),
+    CORS_ORIGINS: z.string().default('*'),
+
+    OPENAI_API_KEY: optionalString,
+    GEMINI_API_KEY: optionalString,
+    DEEPSEEK_API_KEY: optionalString,
+    ANTHROPIC_API_KEY: optionalString,
+    GROK_API_KEY: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['JWT_SECRET', 'INTERNAL_SECRET'] as const) {
+      const value = env[key];
+      if (!value || value.length < 32) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required in production, at least 32 characters' });
+      }
+    }
+    if (!env.MONGODB_URI) {
+      ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'required in production' });
+    }
+  });
+
+export type Environment = z.infer<typeof schema>;
+
+export interface Config extends Omit<Environment, 'JWT_SECRET' | 'INTERNAL_SECRET'> {
+  JWT_SECRET: string;
+  INTERNAL_SECRET: string;
+  /** Where the identity subgraph answers; derived from IDENTITY_PORT when not given. */
+  IDENTITY_URL: string;
+  isProduction: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once. Outside production a missing secret is generated for this
+ * process, so a fresh clone starts with no configuration; production refuses to start.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    JWT_SECRET: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    INTERNAL_SECRET: e.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
+    IDENTITY_URL: e.IDENTITY_URL ?? `http://127.0.0.1:${e.IDENTITY_PORT}/graphql`,
+    isProduction: e.NODE_ENV === 'production',
+  };
+}

@@ -1,0 +1,73 @@
+import type { Router } from 'express';
+import type { Registry } from 'prom-client';
+
+export type CheckResult = { status: 'up' | 'down'; latencyMs: number; detail?: string };
+export type HealthCheck = () => Promise<boolean | { ok: boolean; detail?: string }>;
+
+async function run(check: HealthCheck, timeoutMs: number): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    const ok = typeof result === 'boolean' ? result : result.ok;
+    const detail = typeof result === 'boolean' ? undefined : result.detail;
+    return { status: ok ? 'up' : 'down', latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
+  } catch (error) {
+    return { status: 'down', latencyMs: Math.round(performance.now() - started), detail: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function runChecks(checks: Record<string, HealthCheck>, timeoutMs = 3000) {
+  const entries = await Promise.all(Object.entries(checks).map(async ([name, c]) => [name, await run(c, timeoutMs)] as const));
+  const results = Object.fromEntries(entries) as Record<string, CheckResult>;
+  const status = Object.values(results).every((r) => r.status === 'up') ? 'up' : 'down';
+  return { status, checks: results };
+}
+
+export interface HealthRoutesOptions {
+  service: string;
+  /** Checks named in `/health`; `database` also answers `/health/database`. */
+  checks: Record<string, HealthCheck>;
+  registry: Registry;
+  detailed?: () => Promise<Record<string, unknown>>;
+}
+
+const startedAt = Date.now();
+
+/** `/health`, `/health/ping`, `/health/database`, `/health/detailed` and `/metrics`. */
+export function mountHealthRoutes(router: Router, { service, checks, registry, detailed }: HealthRoutesOptions): void {
+  router.get('/health/ping', (_req, res) => {
+    res.json({ status: 'ok', service });
+  });
+  router.get('/health', async (_req, res) => {
+    const report = await runChecks(checks);
+    res.status(report.status === 'up' ? 200 : 503).json({ service, ...report });
+  });
+  router.get('/health/database', async (_req, res) => {
+    const database = checks.database;
+    const result = database ? await run(database, 3000) : { status: 'down' as const, latencyMs: 0, detail: 'no database check' };
+    res.status(result.status === 'up' ? 200 : 503).json({ service, database: result });
+  });
+  router.get('/health/detailed', async (_req, res) => {
+    const report = await runChecks(checks);
+    const memory = process.memoryUsage();
+    res.status(report.status === 'up' ? 200 : 503).json({
+      service,
+      ...report,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      node: process.version,
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      ...(detailed ? await detailed() : {}),
+    });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+}

@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { startLocalDatabase } from './local-database.js';
+
+function databasePids(dataDir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', '--', `--state-dir=${dataDir}`]).toString().trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+describe('local database', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'clutch-localdb-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts a real server that stores documents and leaves no process after stop', async () => {
+    const db = await startLocalDatabase({ dataDir, root: process.cwd() });
+    const client = await MongoClient.connect(db.uri);
+    await client.db('t').collection('c').insertOne({ a: 1 });
+    expect(await client.db('t').collection('c').countDocuments({ a: 1 })).toBe(1);
+    await client.close();
+    expect(databasePids(dataDir).length).toBeGreaterThan(0);
+    await db.stop();
+    expect(databasePids(dataDir)).toEqual([]);
+  });
+
+  it('ends the database when its parent process is killed outright', async () => {
+    const script = `
+      const { startLocalDatabase } = require('./platform/local-db/local-database.ts');
+      startLocalDatabase({ dataDir: ${JSON.stringify(dataDir)}, root: process.cwd() }).then(() => console.log('up'));
+      setInterval(() => {}, 1000);`;
+    // The child runs TypeScript through tsx so the test exercises the same module.
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d) => String(d).includes('up') && resolve()));
+    expect(databasePids(dataDir).length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (databasePids(dataDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(databasePids(dataDir)).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import path from 'node:path';
+
+export interface LocalDatabaseOptions {
+  /** Where the data lives: `.data/db` for `npm start`, a temporary folder for tests. */
+  dataDir: string;
+  /** Project root, where `.tools/bin/ferretdb` is installed. */
+  root: string;
+  /** A fixed port (to restart on the same address); a free one by default. */
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+export interface LocalDatabase {
+  uri: string;
+  port: number;
+  engine: 'mongod' | 'ferretdb';
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The database runs under a bash watchdog that holds our stdin: when this process dies for
+ * any reason (even SIGKILL) the pipe closes, the watchdog's `read` returns and it ends the
+ * database, so no orphan survives a crashed test run or a killed `npm start`.
+ */
+const WATCHDOG = [
+  'log="$1"; shift',
+  '"$@" >>"$log" 2>&1 & db=$!',
+  'trap \'kill -TERM $db 2>/dev/null; wait $db; exit 0\' TERM INT HUP',
+  'while read -r _; do :; done',
+  'kill -TERM $db 2>/dev/null; wait $db',
+].join('\n');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function onPath(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function commandFor(options: LocalDatabaseOptions, port: number): { engine: LocalDatabase['engine']; argv: string[] } {
+  if (onPath('mongod')) {
+    return {
+      engine: 'mongod',
+      argv: ['mongod', '--dbpath', options.dataDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'],
+    };
+  }
+  const ferretdb = path.join(options.root, '.tools/bin/ferretdb');
+  if (!existsSync(ferretdb)) {
+    throw new Error(`FerretDB is not installed at ${ferretdb}: run scripts/install-ferretdb.sh, or set MONGODB_URI`);
+  }
+  return {
+    engine: 'ferretdb',
+    argv: [
+      ferretdb,
+      '--handler=sqlite',
+      `--sqlite-url=file:${options.dataDir}/`,
+      `--state-dir=${options.dataDir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+  };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
+export async function startLocalDatabase(options: LocalDatabaseOptions): Promise<LocalDatabase> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const { engine, argv } = commandFor(options, port);
+  const child = spawn('bash', ['-c', WATCHDOG, 'clutch-db-watchdog', path.join(options.dataDir, `${engine}.log`), ...argv], {
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  // Neither the child nor our end of its pipe may keep this process alive by themselves.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void })?.unref?.();
+  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null) throw new Error(`${engine} exited with code ${child.exitCode}; see ${options.dataDir}/${engine}.log`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`${engine} did not accept connections on 127.0.0.1:${port} in time`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    port,
+    engine,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited(child);
+      clearTimeout(killer);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Router } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { INTERNAL_SECRET_HEADER, VIEWER_HEADER, decodeViewer, secretsEqual } from '../auth/viewer.js';
+import { ErrorCode, maskError } from '../errors.js';
+import { mountHealthRoutes, type HealthCheck } from '../http/health.js';
+import { requestContext } from '../http/request-context.js';
+import type { Logger } from '../logger.js';
+import { createMetrics } from '../metrics.js';
+import type { SubgraphContext } from './context.js';
+
+/** What a subgraph's `createXSubgraph(deps)` returns. */
+export interface Subgraph {
+  name: string;
+  schema: GraphQLSchema;
+  /** Extra routes, mounted behind the internal-secret check (service-to-service calls). */
+  internalRoutes?: (router: Router) => void;
+  healthChecks?: Record<string, HealthCheck>;
+  /** Background work (consumers, jobs) that must stop before the database closes. */
+  stop?: () => Promise<void>;
+}
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  internalSecret: string;
+  logger: Logger;
+  bodyLimitBytes?: number;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves one subgraph over HTTP. Only the gateway may call `/graphql` and `/internal`: a
+ * request without the internal secret is refused before any resolver runs.
+ */
+export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): Promise<RunningSubgraph> {
+  const logger = options.logger.child({ subgraph: subgraph.name });
+  const metrics = createMetrics(subgraph.name);
+  const app = express();
+  app.disable('x-powered-by');
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: subgraph.schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted, error) => {
+      const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected resolver error'));
+      metrics.graphqlErrors.inc({ code: String(masked.extensions?.code ?? 'UNKNOWN') });
+      return masked;
+    },
+  });
+  await apollo.start();
+
+  app.use(requestContext(logger, metrics));
+  const health = express.Router();
+  mountHealthRoutes(health, { service: subgraph.name, checks: subgraph.healthChecks ?? {}, registry: metrics.registry });
+  app.use(health);
+
+  const internal = express.Router();
+  internal.use((req, res, next) => {
+    if (secretsEqual(req.header(INTERNAL_SECRET_HEADER), options.internalSecret)) return next();
+    req.log.warn({ path: req.path, ip: req.ip }, 'refused call without the internal secret');
+    res.status(403).json({ errors: [{ message: 'Subgraphs only accept calls from the gateway', extensions: { code: ErrorCode.FORBIDDEN } }] });
+  });
+  internal.use(express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
+  subgraph.internalRoutes?.(internal);
+  internal.use(
+    '/graphql',
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        viewer: decodeViewer(req.header(VIEWER_HEADER)),
+        requestId: req.id,
+        logger: req.log,
+      }),
+    }),
+  );
+  app.use(internal);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host}:${port}/graphql`;
+  logger.info({ url }, 'subgraph listening');
+  return {
+    name: subgraph.name,
+    url,
+    async stop() {
+      await apollo.stop();
+      await subgraph.stop?.();
+    },
+  };
+}
