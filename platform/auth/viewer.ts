@@ -20,6 +20,7 @@ export type Viewer = z.infer<typeof viewerSchema>;
 export const INTERNAL_SECRET_HEADER = 'x-clutch-internal-secret';
 export const VIEWER_HEADER = 'x-clutch-viewer';
 export const REQUEST_ID_HEADER = 'x-request-id';
+export const CLIENT_IP_HEADER = 'x-clutch-client-ip';
 
 export function encodeViewer(viewer: Viewer): string {
   return Buffer.from(JSON.stringify(viewer)).toString('base64url');

@@ -7,6 +7,8 @@ export interface SubgraphContext {
   viewer?: Viewer;
   requestId: string;
   logger: Logger;
+  /** The caller's address as the gateway saw it. */
+  clientIp?: string;
 }
 
 /** An `@Authorized` entry that lets API keys holding this scope through. */

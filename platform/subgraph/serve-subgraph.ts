@@ -2,11 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { INTERNAL_SECRET_HEADER, VIEWER_HEADER, decodeViewer, secretsEqual } from '../auth/viewer.js';
+import { CLIENT_IP_HEADER, INTERNAL_SECRET_HEADER, VIEWER_HEADER, decodeViewer, secretsEqual } from '../auth/viewer.js';
 import { ErrorCode, maskError } from '../errors.js';
 import { mountHealthRoutes, type HealthCheck } from '../http/health.js';
 import { requestContext } from '../http/request-context.js';
@@ -21,6 +21,8 @@ export interface Subgraph {
   /** Extra routes, mounted behind the internal-secret check (service-to-service calls). */
   internalRoutes?: (router: Router) => void;
   healthChecks?: Record<string, HealthCheck>;
+  /** Per-request additions to the context, such as DataLoaders. */
+  context?: (base: SubgraphContext) => object;
   /** Background work (consumers, jobs) that must stop before the database closes. */
   stop?: () => Promise<void>;
 }
@@ -55,7 +57,11 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
     schema: subgraph.schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected resolver error'));
       metrics.graphqlErrors.inc({ code: String(masked.extensions?.code ?? 'UNKNOWN') });
@@ -80,11 +86,15 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   internal.use(
     '/graphql',
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        viewer: decodeViewer(req.header(VIEWER_HEADER)),
-        requestId: req.id,
-        logger: req.log,
-      }),
+      context: async ({ req }) => {
+        const base: SubgraphContext = {
+          viewer: decodeViewer(req.header(VIEWER_HEADER)),
+          requestId: req.id,
+          logger: req.log,
+          clientIp: req.header(CLIENT_IP_HEADER),
+        };
+        return subgraph.context ? { ...base, ...subgraph.context(base) } : base;
+      },
     }),
   );
   app.use(internal);

@@ -1,0 +1,36 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { visit, BREAK, type DocumentNode } from 'graphql';
+import { hasRole } from '../platform/auth/viewer.js';
+import { ForbiddenError } from '../platform/errors.js';
+import type { GatewayContext } from './context.js';
+
+export function isIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** With introspection off (production), only admins may introspect. */
+export function assertIntrospectionAllowed(document: DocumentNode, context: GatewayContext, openToAll: boolean): void {
+  if (!openToAll && isIntrospection(document) && !hasRole(context.viewer, 'ADMIN')) {
+    throw new ForbiddenError('Introspection is limited to admins');
+  }
+}
+
+export const introspectionGuard = (openToAll: boolean): ApolloServerPlugin<GatewayContext> => ({
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ document, contextValue }) {
+        assertIntrospectionAllowed(document, contextValue, openToAll);
+      },
+    };
+  },
+});

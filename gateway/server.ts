@@ -1,0 +1,144 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express from 'express';
+import helmet from 'helmet';
+import type { Config } from '../platform/config/environment.js';
+import { ClutchError, maskError } from '../platform/errors.js';
+import { mountHealthRoutes } from '../platform/http/health.js';
+import { requestContext } from '../platform/http/request-context.js';
+import type { Logger } from '../platform/logger.js';
+import { createMetrics } from '../platform/metrics.js';
+import { ApiKeyVerifier } from './auth/api-key-verifier.js';
+import { authenticate, credentialsFromHeaders } from './auth/authenticate.js';
+import type { GatewayContext } from './context.js';
+import { SubgraphDataSource } from './data-source.js';
+import { gatewayHealthChecks } from './health.js';
+import { introspectionGuard } from './introspection.js';
+import { operationLimitRules, type OperationLimits } from './limits/operation-limits.js';
+import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
+import { mountPlayground } from './playground/route.js';
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  supergraphSdl: string;
+  /** Subgraph name → its /graphql URL. */
+  subgraphUrls: Record<string, string>;
+  port: number;
+  host: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export function limitsFromConfig(config: Config): OperationLimits & RequestLimits {
+  return {
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxAliases: config.GRAPHQL_MAX_ALIASES,
+    maxCost: config.GRAPHQL_MAX_COST,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    maxBatch: config.GRAPHQL_MAX_BATCH,
+    bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
+  };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config, supergraphSdl, subgraphUrls } = options;
+  const logger = options.logger.child({ component: 'gateway' });
+  const metrics = createMetrics('gateway');
+  const limits = limitsFromConfig(config);
+  const apiKeys = new ApiKeyVerifier({
+    identityBaseUrl: new URL(subgraphUrls.identity!).origin,
+    internalSecret: config.INTERNAL_SECRET,
+    cacheSeconds: config.API_KEY_CACHE_SECONDS,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(subgraphUrls[name] ?? url!, {
+        internalSecret: config.INTERNAL_SECRET,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      }),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: true,
+    allowBatchedHttpRequests: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: operationLimitRules(limits),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      introspectionGuard(config.GRAPHQL_INTROSPECTION && !config.isProduction),
+    ],
+    formatError: (formatted, error) => {
+      const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));
+      metrics.graphqlErrors.inc({ code: String(masked.extensions?.code ?? 'UNKNOWN') });
+      return masked;
+    },
+  });
+  await apollo.start();
+
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(cors({ origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()) }));
+  app.use(requestContext(logger, metrics));
+  const routes = express.Router();
+  mountHealthRoutes(routes, { service: 'gateway', checks: gatewayHealthChecks(subgraphUrls), registry: metrics.registry });
+  mountPlayground(routes, '/graphql');
+  app.use(routes);
+
+  app.use(
+    '/graphql',
+    jsonBody(limits),
+    bodyErrors,
+    batchAndTokenLimits(limits),
+    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      try {
+        res.locals.viewer = await authenticate(credentialsFromHeaders(req.headers), config.JWT_SECRET, apiKeys);
+        next();
+      } catch (error) {
+        if (!(error instanceof ClutchError)) return next(error);
+        sendError(res, error.code === 'UNAUTHENTICATED' ? 401 : 503, error);
+      }
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => ({
+        viewer: res.locals.viewer,
+        requestId: req.id,
+        clientIp: req.ip,
+        logger: req.log,
+      }),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}/graphql`;
+  logger.info({ url }, 'gateway listening');
+  return {
+    url,
+    server,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { ObjectId, type Filter, type Document, type Collection, type WithId } from 'mongodb';
+import { ArgsType, ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
+import { BadUserInputError } from '../errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' })
+  after?: string;
+}
+
+@Directive('@shareable')
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor?: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** A Relay-style connection type for `Node`, named `<Node>Connection`. */
+export function ConnectionType<T extends object>(Node: ClassType<T>, name = Node.name) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => String)
+    cursor!: string;
+
+    @Field(() => Node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionClass {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int)
+    totalCount!: number;
+  }
+  return ConnectionClass;
+}
+
+export function pageSize(first: number | undefined): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return first;
+}
+
+const encodeCursor = (id: ObjectId) => Buffer.from(id.toHexString()).toString('base64url');
+
+export function decodeCursor(cursor: string): ObjectId {
+  const hex = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[0-9a-f]{24}$/.test(hex)) throw new BadUserInputError('after is not a valid cursor', 'after');
+  return new ObjectId(hex);
+}
+
+/**
+ * Newest-first pagination over `_id` (ObjectIds grow with time), so cursors stay valid while
+ * documents are added. `filter` must come from a store, never from client input.
+ */
+export async function paginate<TDoc extends Document & { _id: ObjectId }, TNode>(
+  collection: Collection<TDoc>,
+  filter: Filter<TDoc>,
+  args: PageArgs,
+  toNode: (doc: WithId<TDoc>) => TNode,
+): Promise<Connection<TNode>> {
+  const limit = pageSize(args.first);
+  const page: Filter<TDoc> = args.after
+    ? ({ $and: [filter, { _id: { $lt: decodeCursor(args.after) } }] } as Filter<TDoc>)
+    : filter;
+  const [docs, totalCount] = await Promise.all([
+    collection.find(page).sort({ _id: -1 }).limit(limit + 1).toArray(),
+    collection.countDocuments(filter),
+  ]);
+  const hasNextPage = docs.length > limit;
+  const edges = docs.slice(0, limit).map((doc) => ({ cursor: encodeCursor(doc._id), node: toNode(doc) }));
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+}

@@ -1,0 +1,22 @@
+import { composeServices } from '@apollo/composition';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { SUBGRAPH_SCHEMAS } from '../subgraphs/registry.js';
+
+/** File name → content for schema/: one SDL per subgraph and the supergraph. */
+export async function composeSchemas(): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const services = [];
+  for (const { name, build } of SUBGRAPH_SCHEMAS) {
+    const sdl = printSubgraphSchema(await build());
+    files[`${name}.graphql`] = `${sdl.trim()}\n`;
+    // The URL is a placeholder: the gateway routes with the URLs from its configuration.
+    services.push({ name, typeDefs: parse(sdl), url: `http://${name}.clutch.internal/graphql` });
+  }
+  const result = composeServices(services);
+  if (result.errors) {
+    throw new Error(`composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+  }
+  files['supergraph.graphql'] = `${result.supergraphSdl.trim()}\n`;
+  return files;
+}

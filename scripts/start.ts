@@ -1,0 +1,40 @@
+/**
+ * `npm start`: the whole system in one process on its embedded defaults. Without MONGODB_URI
+ * a local database (mongod if installed, otherwise FerretDB) runs with its data under .data/.
+ */
+import 'reflect-metadata';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../platform/config/environment.js';
+import { startLocalDatabase, type LocalDatabase } from '../platform/local-db/local-database.js';
+import { createLogger } from '../platform/logger.js';
+import { onShutdown } from './shutdown.js';
+import { startSystem } from './system.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+const logger = createLogger({ level: config.LOG_LEVEL, service: 'clutch' });
+
+let database: LocalDatabase | undefined;
+if (!config.MONGODB_URI) {
+  database = await startLocalDatabase({ dataDir: path.resolve('.data/db'), root: process.cwd() });
+  config = { ...config, MONGODB_URI: database.uri };
+  logger.info({ engine: database.engine, uri: database.uri }, 'local database started');
+}
+
+try {
+  const system = await startSystem(config, logger);
+  onShutdown(logger, async () => {
+    await system.stop();
+    await database?.stop();
+  });
+  console.log(`\nClutch is up: ${system.url} (GraphQL, playground in a browser, WebSocket)\n`);
+} catch (error) {
+  logger.fatal({ err: error }, 'start-up failed');
+  await database?.stop();
+  process.exit(1);
+}

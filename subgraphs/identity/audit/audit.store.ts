@@ -1,0 +1,54 @@
+import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import type { AuditEvent, AuditEventType } from './audit-event.type.js';
+
+interface AuditDocument {
+  _id: ObjectId;
+  type: AuditEventType;
+  userId: string | null;
+  actorId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  detail: string | null;
+  at: Date;
+}
+
+export type AuditEntry = Partial<Omit<AuditDocument, '_id' | 'at' | 'type'>> & { type: AuditEventType };
+
+export interface AuditQuery {
+  type?: AuditEventType;
+  userId?: string;
+}
+
+export class AuditStore {
+  private readonly events: Collection<AuditDocument>;
+
+  constructor(db: Db) {
+    this.events = db.collection<AuditDocument>('audit_events');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.events, [{ key: { type: 1, _id: -1 } }, { key: { userId: 1, _id: -1 } }]);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.events.insertOne({
+      _id: new ObjectId(),
+      at: new Date(),
+      userId: entry.userId ?? null,
+      actorId: entry.actorId ?? null,
+      ip: entry.ip ?? null,
+      requestId: entry.requestId ?? null,
+      detail: entry.detail ?? null,
+      type: entry.type,
+    });
+  }
+
+  list(query: AuditQuery, page: PageArgs) {
+    const filter: Filter<AuditDocument> = {};
+    if (query.type) filter.type = query.type;
+    if (query.userId) filter.userId = String(query.userId);
+    return paginate(this.events, filter, page, ({ _id, ...rest }): AuditEvent => ({ id: _id.toHexString(), ...rest }));
+  }
+}

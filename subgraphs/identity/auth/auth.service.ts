@@ -1,0 +1,100 @@
+import type { EventBus } from '../../../platform/events/bus.js';
+import { BadUserInputError, UnauthenticatedError } from '../../../platform/errors.js';
+import type { Logger } from '../../../platform/logger.js';
+import { AuditEventType } from '../audit/audit-event.type.js';
+import type { AuditStore } from '../audit/audit.store.js';
+import { EmailTakenError, toUser, type UserStore } from '../users/user.store.js';
+import type { AuthPayload } from './auth-payload.type.js';
+import { emailSchema, parseInput, registrationSchema } from './credentials.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { dummyHash, hashPassword, verifyPassword } from './password.js';
+import { RefreshTokenError, type TokenService } from './token.service.js';
+
+export const USER_REGISTERED = 'identity.user.registered';
+
+/** Where a request came from, for the audit log. */
+export interface RequestOrigin {
+  ip?: string;
+  requestId?: string;
+}
+
+const BAD_CREDENTIALS = 'Invalid email or password';
+
+export class AuthService {
+  private readonly unknownUserHash: Promise<string>;
+
+  constructor(
+    private readonly users: UserStore,
+    private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditStore,
+    private readonly bus: EventBus,
+    private readonly bcryptRounds: number,
+    private readonly logger: Logger,
+  ) {
+    this.unknownUserHash = dummyHash(bcryptRounds);
+  }
+
+  async register(input: unknown, origin: RequestOrigin): Promise<AuthPayload> {
+    const { email, password, name } = parseInput(registrationSchema, input);
+    const passwordHash = await hashPassword(password, this.bcryptRounds);
+    let user;
+    try {
+      user = await this.users.insert({ email, name, roles: ['CUSTOMER'], passwordHash });
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw new BadUserInputError('An account with this email already exists', 'email');
+      throw error;
+    }
+    await this.audit.record({ type: AuditEventType.REGISTERED, userId: user._id.toHexString(), ...origin });
+    await this.bus.publish(USER_REGISTERED, { userId: user._id.toHexString(), roles: user.roles, at: user.createdAt });
+    return { ...(await this.tokens.issue(user)), user: toUser(user) };
+  }
+
+  async login(rawEmail: string, password: string, origin: RequestOrigin): Promise<AuthPayload> {
+    const email = parseInput(emailSchema, rawEmail);
+    try {
+      await this.throttle.assertAllowed(email);
+    } catch (error) {
+      await this.audit.record({ type: AuditEventType.LOGIN_THROTTLED, detail: email, ...origin });
+      throw error;
+    }
+    const user = await this.users.findByEmail(email);
+    const valid = await verifyPassword(String(password), user?.passwordHash ?? (await this.unknownUserHash));
+    if (!user || !valid) {
+      const lockedFor = await this.throttle.recordFailure(email);
+      await this.audit.record({
+        type: AuditEventType.LOGIN_FAILED,
+        userId: user?._id.toHexString(),
+        detail: lockedFor > 0 ? `${email} locked for ${lockedFor} s` : email,
+        ...origin,
+      });
+      throw new UnauthenticatedError(BAD_CREDENTIALS);
+    }
+    await this.throttle.reset(email);
+    await this.audit.record({ type: AuditEventType.LOGIN_SUCCEEDED, userId: user._id.toHexString(), ...origin });
+    return { ...(await this.tokens.issue(user)), user: toUser(user) };
+  }
+
+  async refresh(refreshToken: string, origin: RequestOrigin): Promise<AuthPayload> {
+    let rotated;
+    try {
+      rotated = await this.tokens.rotate(String(refreshToken));
+    } catch (error) {
+      if (error instanceof RefreshTokenError && error.reason === 'reused') {
+        this.logger.warn({ userId: error.userId, requestId: origin.requestId }, 'refresh token reuse: family revoked');
+        await this.audit.record({ type: AuditEventType.REFRESH_TOKEN_REUSED, userId: error.userId, ...origin });
+      }
+      throw error;
+    }
+    const user = await this.users.findById(rotated.userId);
+    if (!user) throw new UnauthenticatedError('Account no longer exists');
+    await this.audit.record({ type: AuditEventType.TOKEN_REFRESHED, userId: rotated.userId, ...origin });
+    return { ...(await this.tokens.issue(user, rotated.familyId)), user: toUser(user) };
+  }
+
+  async logout(refreshToken: string, origin: RequestOrigin): Promise<boolean> {
+    const userId = await this.tokens.revoke(String(refreshToken));
+    await this.audit.record({ type: AuditEventType.LOGGED_OUT, userId, ...origin });
+    return true;
+  }
+}

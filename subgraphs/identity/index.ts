@@ -1,0 +1,84 @@
+import type { Db } from 'mongodb';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import { ApiKeyResolver } from './api-keys/api-key.resolver.js';
+import { ApiKeyService } from './api-keys/api-key.service.js';
+import { ApiKeyStore } from './api-keys/api-key.store.js';
+import { mountApiKeyVerification } from './api-keys/verify.route.js';
+import { AuditLogResolver } from './audit/audit-log.resolver.js';
+import { AuditStore } from './audit/audit.store.js';
+import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { LoginResolver } from './auth/login.resolver.js';
+import { LogoutResolver } from './auth/logout.resolver.js';
+import { RefreshTokenResolver } from './auth/refresh-token.resolver.js';
+import { RefreshTokenStore } from './auth/refresh-token.store.js';
+import { RegisterResolver } from './auth/register.resolver.js';
+import { TokenService } from './auth/token.service.js';
+import { buildIdentitySchema } from './schema.js';
+import { ensureAdmin } from './users/admin-bootstrap.js';
+import { MeResolver } from './users/me.resolver.js';
+import { createUserLoader } from './users/user.loader.js';
+import { UserStore } from './users/user.store.js';
+import { UsersResolver } from './users/users.resolver.js';
+
+export interface IdentitySettings {
+  jwtSecret: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  bcryptRounds: number;
+  loginMaxFailures: number;
+  loginLockBaseSeconds: number;
+  adminEmail?: string;
+  adminPassword?: string;
+}
+
+export interface IdentityDeps {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  settings: IdentitySettings;
+}
+
+export async function createIdentitySubgraph({ db, bus, logger, settings }: IdentityDeps): Promise<Subgraph> {
+  const users = new UserStore(db);
+  const audit = new AuditStore(db);
+  const refreshTokens = new RefreshTokenStore(db);
+  const apiKeyStore = new ApiKeyStore(db);
+  await Promise.all([users.init(), audit.init(), refreshTokens.init(), apiKeyStore.init()]);
+
+  const tokens = new TokenService(refreshTokens, settings);
+  const throttle = new LoginThrottle(db, {
+    maxFailures: settings.loginMaxFailures,
+    baseSeconds: settings.loginLockBaseSeconds,
+    capSeconds: 15 * 60,
+  });
+  const auth = new AuthService(users, tokens, throttle, audit, bus, settings.bcryptRounds, logger);
+  const apiKeys = new ApiKeyService(apiKeyStore, audit);
+  await ensureAdmin(users, audit, { email: settings.adminEmail, password: settings.adminPassword, bcryptRounds: settings.bcryptRounds }, logger);
+
+  const instances = new Map<Function, object>([
+    [RegisterResolver, new RegisterResolver(auth)],
+    [LoginResolver, new LoginResolver(auth)],
+    [RefreshTokenResolver, new RefreshTokenResolver(auth)],
+    [LogoutResolver, new LogoutResolver(auth)],
+    [MeResolver, new MeResolver()],
+    [UsersResolver, new UsersResolver(users)],
+    [AuditLogResolver, new AuditLogResolver(audit)],
+    [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+  ]);
+
+  return {
+    name: 'identity',
+    schema: await buildIdentitySchema(instances),
+    context: () => ({ userLoader: createUserLoader(users) }),
+    internalRoutes: (router) => mountApiKeyVerification(router, apiKeys),
+    healthChecks: {
+      database: async () => {
+        await db.command({ ping: 1 });
+        return true;
+      },
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import type { Role } from '../../../platform/auth/viewer.js';
+import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import type { User } from './user.type.js';
+
+export interface UserDocument {
+  _id: ObjectId;
+  email: string;
+  name: string;
+  roles: Role[];
+  passwordHash: string;
+  createdAt: Date;
+}
+
+export const toUser = (doc: UserDocument): User => ({
+  id: doc._id.toHexString(),
+  email: doc.email,
+  name: doc.name,
+  roles: doc.roles,
+  createdAt: doc.createdAt,
+});
+
+const DUPLICATE_KEY = 11000;
+
+export class EmailTakenError extends Error {}
+
+export class UserStore {
+  private readonly users: Collection<UserDocument>;
+
+  constructor(db: Db) {
+    this.users = db.collection<UserDocument>('users');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.users, [{ key: { email: 1 }, options: { unique: true } }, { key: { roles: 1 } }]);
+  }
+
+  async insert(user: Omit<UserDocument, '_id' | 'createdAt'>): Promise<UserDocument> {
+    const doc: UserDocument = { _id: new ObjectId(), createdAt: new Date(), ...user };
+    try {
+      await this.users.insertOne(doc);
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) throw new EmailTakenError();
+      throw error;
+    }
+    return doc;
+  }
+
+  /** `email` must already be normalised and validated by the caller. */
+  findByEmail(email: string): Promise<UserDocument | null> {
+    return this.users.findOne({ email: String(email) });
+  }
+
+  async findByIds(ids: readonly string[]): Promise<(UserDocument | null)[]> {
+    const valid = ids.filter((id) => ObjectId.isValid(id) && id.length === 24);
+    const docs = await this.users.find({ _id: { $in: valid.map((id) => new ObjectId(id)) } }).toArray();
+    const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async findById(id: string): Promise<UserDocument | null> {
+    const [doc] = await this.findByIds([id]);
+    return doc ?? null;
+  }
+
+  list(page: PageArgs) {
+    return paginate(this.users, {}, page, toUser);
+  }
+
+  countWithRole(role: Role): Promise<number> {
+    return this.users.countDocuments({ roles: role });
+  }
+}

@@ -1,0 +1,7 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildIdentitySchema } from './identity/schema.js';
+
+/** Every subgraph in the supergraph, in composition order. */
+export const SUBGRAPH_SCHEMAS: { name: string; build: () => Promise<GraphQLSchema> }[] = [
+  { name: 'identity', build: () => buildIdentitySchema() },
+];
