@@ -12,7 +12,7 @@ export interface RequestLimits {
   maxTokens: number;
 }
 
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { bodyLimitBytes: 100 * 1024, maxBatch: 10, maxTokens: 2000 };
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = { bodyLimitBytes: 100 * 1024, maxBatch: 10, maxTokens: 5000 };
 
 export function sendError(res: express.Response, status: number, error: ClutchError): void {
   res.status(status).json({ errors: [{ message: error.message, extensions: error.extensions }] });

@@ -47,7 +47,7 @@ const schema = z
     GRAPHQL_MAX_DEPTH: positiveInt(12),
     GRAPHQL_MAX_ALIASES: positiveInt(15),
     GRAPHQL_MAX_COST: positiveInt(5000),
-    GRAPHQL_MAX_TOKENS: positiveInt(2000),
+    GRAPHQL_MAX_TOKENS: positiveInt(5000),
     GRAPHQL_MAX_BATCH: positiveInt(10),
     HTTP_BODY_LIMIT_BYTES: positiveInt(100 * 1024),
     SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
