@@ -81,6 +81,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: true,
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: false,
+    // Our own shutdown sequence owns the signals (Apollo would re-raise them and kill us mid-drain).
+    stopOnTerminationSignals: false,
     validationRules: operationLimitRules(limits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),

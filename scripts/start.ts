@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system in one process on its embedded defaults. Without MONGODB_URI
- * a local database (mongod if installed, otherwise FerretDB) runs with its data under .data/.
+ * a local database (mongod if installed, otherwise FerretDB) runs with its data under DATA_DIR (.data/).
  */
 import 'reflect-metadata';
 import path from 'node:path';
@@ -21,7 +21,7 @@ const logger = createLogger({ level: config.LOG_LEVEL, service: 'clutch' });
 
 let database: LocalDatabase | undefined;
 if (!config.MONGODB_URI) {
-  database = await startLocalDatabase({ dataDir: path.resolve('.data/db'), root: process.cwd() });
+  database = await startLocalDatabase({ dataDir: path.resolve(config.DATA_DIR, 'db'), root: process.cwd() });
   config = { ...config, MONGODB_URI: database.uri };
   logger.info({ engine: database.engine, uri: database.uri }, 'local database started');
 }

@@ -24,6 +24,7 @@ const schema = z
     IDENTITY_PORT: port(4001),
     IDENTITY_URL: z.url().optional(),
 
+    DATA_DIR: z.string().default('.data'),
     MONGODB_URI: optionalString,
     MONGODB_DB_PREFIX: z
       .string()

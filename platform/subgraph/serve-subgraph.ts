@@ -57,6 +57,8 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
     schema: subgraph.schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // Our own shutdown sequence owns the signals (Apollo would re-raise them and kill us mid-drain).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
