@@ -14,8 +14,7 @@ import { mountHealthRoutes } from '../platform/http/health.js';
 import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
-import { ApiKeyVerifier } from './auth/api-key-verifier.js';
-import { authenticate, credentialsFromHeaders } from './auth/authenticate.js';
+import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { gatewayHealthChecks } from './health.js';
@@ -56,10 +55,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger.child({ component: 'gateway' });
   const metrics = createMetrics('gateway');
   const limits = limitsFromConfig(config);
-  const apiKeys = new ApiKeyVerifier({
-    identityBaseUrl: new URL(subgraphUrls.identity!).origin,
+  const authenticator = createAuthenticator({
+    jwtSecret: config.JWT_SECRET,
     internalSecret: config.INTERNAL_SECRET,
     cacheSeconds: config.API_KEY_CACHE_SECONDS,
+    subgraphUrls,
   });
 
   const app = express();
@@ -112,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     batchAndTokenLimits(limits),
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       try {
-        res.locals.viewer = await authenticate(credentialsFromHeaders(req.headers), config.JWT_SECRET, apiKeys);
+        res.locals.viewer = await authenticator.authenticate(credentialsFromHeaders(req.headers));
         next();
       } catch (error) {
         if (!(error instanceof ClutchError)) return next(error);

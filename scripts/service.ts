@@ -1,17 +1,18 @@
 /**
- * Production mode: one service per process, picked by `SERVICE` or the first argument
- * (`gateway` or `identity`), against MONGODB_URI (and REDIS_URL once events cross processes).
+ * Production mode: one service per process, picked by `SERVICE` or the first argument,
+ * against MONGODB_URI (and REDIS_URL once events cross processes). Subgraphs find each other
+ * through <NAME>_URL.
  */
 import 'reflect-metadata';
-import { loadConfig, ConfigError } from '../platform/config/environment.js';
+import { loadConfig, ConfigError, SERVICE_NAMES, type ServiceName } from '../platform/config/environment.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown } from './shutdown.js';
-import { connectDependencies, startGatewayService, startIdentity } from './system.js';
+import { SUBGRAPH_FACTORIES, connectDependencies, startGatewayService, startSubgraph } from './system.js';
 
-const SERVICES = ['gateway', 'identity'] as const;
 const name = process.argv[2] ?? process.env.SERVICE;
-if (!SERVICES.includes(name as never)) {
-  console.error(`Usage: SERVICE=<${SERVICES.join('|')}> npm run service  (got ${JSON.stringify(name)})`);
+const known = ['gateway', ...SERVICE_NAMES];
+if (!name || !known.includes(name)) {
+  console.error(`Usage: SERVICE=<${known.join('|')}> npm run service  (got ${JSON.stringify(name)})`);
   process.exit(2);
 }
 
@@ -22,17 +23,21 @@ try {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
-const logger = createLogger({ level: config.LOG_LEVEL, service: name! });
+const logger = createLogger({ level: config.LOG_LEVEL, service: name });
 
 try {
   if (name === 'gateway') {
-    const gateway = await startGatewayService(config, logger, { identity: config.IDENTITY_URL });
+    const urls = Object.fromEntries(SUBGRAPH_FACTORIES.map((f) => [f.name, config.serviceUrls[f.name]]));
+    const gateway = await startGatewayService(config, logger, urls);
     onShutdown(logger, () => gateway.stop());
   } else {
+    const serviceName = name as ServiceName;
     const deps = await connectDependencies(config, logger);
-    const identity = await startIdentity(deps);
+    const port = config[`${serviceName.toUpperCase()}_PORT` as 'IDENTITY_PORT'];
+    const subgraph = await startSubgraph(serviceName, deps, config.serviceUrls, port);
     onShutdown(logger, async () => {
-      await identity.stop();
+      await subgraph.stop();
+      await deps.bus.close();
       await deps.mongo.close();
     });
   }

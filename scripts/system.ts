@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../platform/config/environment.js';
+import { HttpVehicleAccess } from '../platform/access/vehicle-access.js';
+import type { Config, ServiceName } from '../platform/config/environment.js';
 import type { EventBus } from '../platform/events/bus.js';
 import { InProcessEventBus } from '../platform/events/in-process.js';
 import type { Logger } from '../platform/logger.js';
 import { connectMongo, type Mongo } from '../platform/mongo/connect.js';
-import { serveSubgraph, type RunningSubgraph } from '../platform/subgraph/serve-subgraph.js';
+import { serveSubgraph, type RunningSubgraph, type Subgraph } from '../platform/subgraph/serve-subgraph.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/index.js';
 
@@ -32,23 +33,43 @@ export async function connectDependencies(config: Config, logger: Logger): Promi
   return { config, logger, mongo, bus: new InProcessEventBus(logger) };
 }
 
-export async function startIdentity({ config, logger, mongo, bus }: Dependencies, port = config.IDENTITY_PORT) {
-  const subgraph = await createIdentitySubgraph({
-    db: mongo.db('identity'),
-    bus,
-    logger: logger.child({ subgraph: 'identity' }),
-    settings: {
-      jwtSecret: config.JWT_SECRET,
-      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-      bcryptRounds: config.BCRYPT_ROUNDS,
-      loginMaxFailures: config.LOGIN_MAX_FAILURES,
-      loginLockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
-      adminEmail: config.ADMIN_EMAIL,
-      adminPassword: config.ADMIN_PASSWORD,
-    },
-  });
-  return serveSubgraph(subgraph, { host: config.HOST, port, internalSecret: config.INTERNAL_SECRET, logger });
+/** Where the other services answer, for a subgraph that calls one (vehicle ownership, say). */
+export type ServiceUrls = Record<ServiceName, string>;
+
+type SubgraphFactory = (deps: Dependencies, urls: ServiceUrls) => Promise<Subgraph>;
+
+/** Every subgraph, in start order: one only calls those started before it. */
+export const SUBGRAPH_FACTORIES: { name: ServiceName; create: SubgraphFactory }[] = [
+  {
+    name: 'identity',
+    create: ({ config, logger, mongo, bus }) =>
+      createIdentitySubgraph({
+        db: mongo.db('identity'),
+        bus,
+        logger: logger.child({ subgraph: 'identity' }),
+        settings: {
+          jwtSecret: config.JWT_SECRET,
+          accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+          refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+          bcryptRounds: config.BCRYPT_ROUNDS,
+          loginMaxFailures: config.LOGIN_MAX_FAILURES,
+          loginLockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
+          adminEmail: config.ADMIN_EMAIL,
+          adminPassword: config.ADMIN_PASSWORD,
+        },
+      }),
+  },
+];
+
+/** An ownership client for subgraphs that authorize by vehicle. */
+export const vehicleAccessFor = (deps: Dependencies, urls: ServiceUrls) =>
+  new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: deps.config.INTERNAL_SECRET });
+
+export async function startSubgraph(name: ServiceName, deps: Dependencies, urls: ServiceUrls, port: number) {
+  const factory = SUBGRAPH_FACTORIES.find((f) => f.name === name);
+  if (!factory) throw new Error(`unknown subgraph ${name}`);
+  const subgraph = await factory.create(deps, urls);
+  return serveSubgraph(subgraph, { host: deps.config.HOST, port, internalSecret: deps.config.INTERNAL_SECRET, logger: deps.logger });
 }
 
 export function startGatewayService(config: Config, logger: Logger, subgraphUrls: Record<string, string>, port = config.PORT) {
@@ -70,19 +91,24 @@ export interface System {
   stop(): Promise<void>;
 }
 
-export interface SystemPorts {
-  gateway?: number;
-  identity?: number;
-}
+const portKey = (name: ServiceName) => `${name.toUpperCase()}_PORT` as `${Uppercase<ServiceName>}_PORT`;
 
-/** The embedded mode: every subgraph and the gateway in this process, each on its own port. */
-export async function startSystem(config: Config, logger: Logger, ports: SystemPorts = {}): Promise<System> {
+/**
+ * The embedded mode: every subgraph and the gateway in this process, each on its own port.
+ * `ephemeralPorts` (tests) puts every service on a free port instead of the configured one.
+ */
+export async function startSystem(config: Config, logger: Logger, options: { ephemeralPorts?: boolean } = {}): Promise<System> {
   const deps = await connectDependencies(config, logger);
   const subgraphs: RunningSubgraph[] = [];
+  const urls: ServiceUrls = { ...config.serviceUrls };
   try {
-    subgraphs.push(await startIdentity(deps, ports.identity));
-    const urls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
-    const gateway = await startGatewayService(config, logger, urls, ports.gateway);
+    for (const { name } of SUBGRAPH_FACTORIES) {
+      const running = await startSubgraph(name, deps, urls, options.ephemeralPorts ? 0 : config[portKey(name)]);
+      urls[name] = running.url;
+      subgraphs.push(running);
+    }
+    const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
+    const gateway = await startGatewayService(config, logger, subgraphUrls, options.ephemeralPorts ? 0 : config.PORT);
     return {
       url: gateway.url,
       gateway,

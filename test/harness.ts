@@ -35,7 +35,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'test' });
-  const system = await startSystem(config, logger, { gateway: 0, identity: 0 });
+  const system = await startSystem(config, logger, { ephemeralPorts: true });
   return {
     system,
     config,

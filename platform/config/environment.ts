@@ -22,7 +22,15 @@ const schema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: port(4000),
     IDENTITY_PORT: port(4001),
+    VEHICLES_PORT: port(4002),
+    TELEMETRY_PORT: port(4003),
+    HEALTH_PORT: port(4004),
+    AGENTS_PORT: port(4005),
     IDENTITY_URL: z.url().optional(),
+    VEHICLES_URL: z.url().optional(),
+    TELEMETRY_URL: z.url().optional(),
+    HEALTH_URL: z.url().optional(),
+    AGENTS_URL: z.url().optional(),
 
     DATA_DIR: z.string().default('.data'),
     MONGODB_URI: optionalString,
@@ -77,11 +85,14 @@ const schema = z
 
 export type Environment = z.infer<typeof schema>;
 
+export const SERVICE_NAMES = ['identity', 'vehicles', 'telemetry', 'health', 'agents'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 export interface Config extends Omit<Environment, 'JWT_SECRET' | 'INTERNAL_SECRET'> {
   JWT_SECRET: string;
   INTERNAL_SECRET: string;
-  /** Where the identity subgraph answers; derived from IDENTITY_PORT when not given. */
-  IDENTITY_URL: string;
+  /** Where each subgraph answers (its /graphql URL); from <NAME>_URL, else the local port. */
+  serviceUrls: Record<ServiceName, string>;
   isProduction: boolean;
 }
 
@@ -106,7 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...e,
     JWT_SECRET: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
     INTERNAL_SECRET: e.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
-    IDENTITY_URL: e.IDENTITY_URL ?? `http://127.0.0.1:${e.IDENTITY_PORT}/graphql`,
+    serviceUrls: {
+      identity: e.IDENTITY_URL ?? `http://127.0.0.1:${e.IDENTITY_PORT}/graphql`,
+      vehicles: e.VEHICLES_URL ?? `http://127.0.0.1:${e.VEHICLES_PORT}/graphql`,
+      telemetry: e.TELEMETRY_URL ?? `http://127.0.0.1:${e.TELEMETRY_PORT}/graphql`,
+      health: e.HEALTH_URL ?? `http://127.0.0.1:${e.HEALTH_PORT}/graphql`,
+      agents: e.AGENTS_URL ?? `http://127.0.0.1:${e.AGENTS_PORT}/graphql`,
+    },
     isProduction: e.NODE_ENV === 'production',
   };
 }

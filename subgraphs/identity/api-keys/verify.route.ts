@@ -5,7 +5,7 @@ import type { ApiKeyService } from './api-key.service.js';
 export function mountApiKeyVerification(router: Router, keys: ApiKeyService): void {
   router.post('/internal/api-keys/verify', async (req, res, next) => {
     try {
-      const key = typeof req.body?.key === 'string' ? req.body.key : '';
+      const key = typeof req.body?.credential === 'string' ? req.body.credential : '';
       const verified = await keys.verify(key);
       if (!verified) return void res.status(401).json({ valid: false });
       res.json({ valid: true, ...verified });
