@@ -14,6 +14,7 @@ import { mountHealthRoutes } from '../platform/http/health.js';
 import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
+import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
@@ -22,6 +23,10 @@ import { introspectionGuard } from './introspection.js';
 import { operationLimitRules, type OperationLimits } from './limits/operation-limits.js';
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
+import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.js';
+import { SupergraphPlanner } from './subscriptions/planner.js';
+import { SubgraphClients } from './subscriptions/subgraph-clients.js';
+import { serveGatewaySubscriptions } from './subscriptions/websocket-server.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -36,6 +41,7 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   server: Server;
+  subscriptions: FederatedSubscriptions;
   stop(): Promise<void>;
 }
 
@@ -68,14 +74,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
 
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(subgraphUrls[name] ?? url!, {
-        internalSecret: config.INTERNAL_SECRET,
-        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-      }),
-  });
+  const dataSources: Record<string, SubgraphDataSource> = {};
+  const dataSourceFor = (name: string, url?: string) =>
+    (dataSources[name] ??= new SubgraphDataSource(subgraphUrls[name] ?? url!, {
+      internalSecret: config.INTERNAL_SECRET,
+      timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    }));
+  const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
@@ -129,6 +134,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   );
 
+  const planner = new SupergraphPlanner(supergraphSdl);
+  for (const name of Object.keys(subgraphUrls)) dataSourceFor(name);
+  const clients = new SubgraphClients(subgraphUrls, config.INTERNAL_SECRET);
+  const subscriptionMetrics = createSubscriptionMetrics(metrics.registry);
+  const federated = new FederatedSubscriptions({
+    planner,
+    dataSources,
+    clients,
+    logger,
+    maxQueuePerSubscriber: config.SUBSCRIPTION_MAX_QUEUE,
+    hooks: { onDrop: () => subscriptionMetrics.dropped.inc(), onDelivered: (n) => subscriptionMetrics.delivered.inc(n) },
+  });
+  subscriptionMetrics.observe(() => ({ ...federated.stats, connections: clients.size }));
+  const websocket = serveGatewaySubscriptions(server, {
+    planner,
+    subscriptions: federated,
+    authenticator,
+    apollo,
+    limits,
+    introspectionOpenToAll: config.GRAPHQL_INTROSPECTION && !config.isProduction,
+    logger,
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -139,7 +167,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     server,
+    subscriptions: federated,
     async stop() {
+      await websocket.close();
+      await federated.close();
+      await clients.close();
       await apollo.stop();
     },
   };

@@ -60,6 +60,12 @@ export class NotFoundError extends ClutchError {
     super(`${what} not found`, ErrorCode.NOT_FOUND);
   }
 }
+/** The request clashes with the current state (a duplicate, or an object that was removed). */
+export class ConflictError extends ClutchError {
+  constructor(message: string) {
+    super(message, ErrorCode.CONFLICT);
+  }
+}
 export class RateLimitedError extends ClutchError {
   constructor(message: string, retryAfterSeconds: number) {
     super(message, ErrorCode.RATE_LIMITED, { retryAfterSeconds });

@@ -1,16 +1,16 @@
 /**
  * Production mode: one service per process, picked by `SERVICE` or the first argument,
- * against MONGODB_URI (and REDIS_URL once events cross processes). Subgraphs find each other
- * through <NAME>_URL.
+ * against MONGODB_URI and REDIS_URL; subgraphs find each other through <NAME>_URL. `all` runs
+ * every service in one process against the given database (a single small deployment).
  */
 import 'reflect-metadata';
 import { loadConfig, ConfigError, SERVICE_NAMES, type ServiceName } from '../platform/config/environment.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown } from './shutdown.js';
-import { SUBGRAPH_FACTORIES, connectDependencies, startGatewayService, startSubgraph } from './system.js';
+import { SUBGRAPH_FACTORIES, connectDependencies, startGatewayService, startSubgraph, startSystem } from './system.js';
 
 const name = process.argv[2] ?? process.env.SERVICE;
-const known = ['gateway', ...SERVICE_NAMES];
+const known = ['gateway', 'all', ...SERVICE_NAMES];
 if (!name || !known.includes(name)) {
   console.error(`Usage: SERVICE=<${known.join('|')}> npm run service  (got ${JSON.stringify(name)})`);
   process.exit(2);
@@ -26,7 +26,10 @@ try {
 const logger = createLogger({ level: config.LOG_LEVEL, service: name });
 
 try {
-  if (name === 'gateway') {
+  if (name === 'all') {
+    const system = await startSystem(config, logger);
+    onShutdown(logger, () => system.stop());
+  } else if (name === 'gateway') {
     const urls = Object.fromEntries(SUBGRAPH_FACTORIES.map((f) => [f.name, config.serviceUrls[f.name]]));
     const gateway = await startGatewayService(config, logger, urls);
     onShutdown(logger, () => gateway.stop());

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { HttpVehicleAccess } from '../platform/access/vehicle-access.js';
 import type { Config, ServiceName } from '../platform/config/environment.js';
 import type { EventBus } from '../platform/events/bus.js';
-import { InProcessEventBus } from '../platform/events/in-process.js';
+import { createEventBus } from '../platform/events/create-bus.js';
 import type { Logger } from '../platform/logger.js';
 import { connectMongo, type Mongo } from '../platform/mongo/connect.js';
 import { serveSubgraph, type RunningSubgraph, type Subgraph } from '../platform/subgraph/serve-subgraph.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/index.js';
+import { createTelemetrySubgraph } from '../subgraphs/telemetry/index.js';
+import { createVehiclesSubgraph } from '../subgraphs/vehicles/index.js';
 
 export const SUPERGRAPH_PATH = path.resolve('schema/supergraph.graphql');
 
@@ -30,7 +32,9 @@ export async function connectDependencies(config: Config, logger: Logger): Promi
     serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     logger,
   });
-  return { config, logger, mongo, bus: new InProcessEventBus(logger) };
+  // The database prefix names the deployment, so it also keeps its events apart on a shared Redis.
+  const bus = createEventBus({ redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB_PREFIX, logger });
+  return { config, logger, mongo, bus };
 }
 
 /** Where the other services answer, for a subgraph that calls one (vehicle ownership, say). */
@@ -56,6 +60,26 @@ export const SUBGRAPH_FACTORIES: { name: ServiceName; create: SubgraphFactory }[
           loginLockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
           adminEmail: config.ADMIN_EMAIL,
           adminPassword: config.ADMIN_PASSWORD,
+        },
+      }),
+  },
+  {
+    name: 'vehicles',
+    create: ({ logger, mongo, bus }) =>
+      createVehiclesSubgraph({ db: mongo.db('vehicles'), bus, logger: logger.child({ subgraph: 'vehicles' }) }),
+  },
+  {
+    name: 'telemetry',
+    create: (deps, urls) =>
+      createTelemetrySubgraph({
+        db: deps.mongo.db('telemetry'),
+        bus: deps.bus,
+        logger: deps.logger.child({ subgraph: 'telemetry' }),
+        access: vehicleAccessFor(deps, urls),
+        settings: {
+          retentionDays: deps.config.TELEMETRY_RETENTION_DAYS,
+          retentionIntervalMinutes: deps.config.TELEMETRY_RETENTION_INTERVAL_MINUTES,
+          subscriberQueue: deps.config.SUBSCRIPTION_MAX_QUEUE,
         },
       }),
   },
@@ -124,6 +148,7 @@ export async function startSystem(config: Config, logger: Logger, options: { eph
     };
   } catch (error) {
     await Promise.all(subgraphs.map((s) => s.stop().catch(() => undefined)));
+    await deps.bus.close().catch(() => undefined);
     await deps.mongo.close().catch(() => undefined);
     throw error;
   }

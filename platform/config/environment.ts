@@ -15,75 +15,80 @@ const flag = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1');
 
 /** Every variable the system reads. `.env.example` documents the same list. */
-const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    HOST: z.string().default('127.0.0.1'),
-    PORT: port(4000),
-    IDENTITY_PORT: port(4001),
-    VEHICLES_PORT: port(4002),
-    TELEMETRY_PORT: port(4003),
-    HEALTH_PORT: port(4004),
-    AGENTS_PORT: port(4005),
-    IDENTITY_URL: z.url().optional(),
-    VEHICLES_URL: z.url().optional(),
-    TELEMETRY_URL: z.url().optional(),
-    HEALTH_URL: z.url().optional(),
-    AGENTS_URL: z.url().optional(),
+const variables = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(4000),
+  IDENTITY_PORT: port(4001),
+  VEHICLES_PORT: port(4002),
+  TELEMETRY_PORT: port(4003),
+  HEALTH_PORT: port(4004),
+  AGENTS_PORT: port(4005),
+  IDENTITY_URL: z.url().optional(),
+  VEHICLES_URL: z.url().optional(),
+  TELEMETRY_URL: z.url().optional(),
+  HEALTH_URL: z.url().optional(),
+  AGENTS_URL: z.url().optional(),
 
-    DATA_DIR: z.string().default('.data'),
-    MONGODB_URI: optionalString,
-    MONGODB_DB_PREFIX: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _ only')
-      .default('clutch'),
-    MONGODB_POOL_SIZE: positiveInt(20),
-    MONGODB_CONNECT_RETRIES: positiveInt(10),
-    MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveInt(5000),
-    REDIS_URL: optionalString,
+  DATA_DIR: z.string().default('.data'),
+  MONGODB_URI: optionalString,
+  MONGODB_DB_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _ only')
+    .default('clutch'),
+  MONGODB_POOL_SIZE: positiveInt(20),
+  MONGODB_CONNECT_RETRIES: positiveInt(10),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveInt(5000),
+  REDIS_URL: optionalString,
 
-    JWT_SECRET: optionalString,
-    INTERNAL_SECRET: optionalString,
-    ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
-    REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
-    BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
-    ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
-    ADMIN_PASSWORD: optionalString.pipe(z.string().min(12).optional()),
-    LOGIN_MAX_FAILURES: positiveInt(5),
-    LOGIN_LOCK_BASE_SECONDS: positiveInt(30),
+  JWT_SECRET: optionalString,
+  INTERNAL_SECRET: optionalString,
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
+  BCRYPT_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
+  ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(12).optional()),
+  LOGIN_MAX_FAILURES: positiveInt(5),
+  LOGIN_LOCK_BASE_SECONDS: positiveInt(30),
 
-    GRAPHQL_MAX_DEPTH: positiveInt(12),
-    GRAPHQL_MAX_ALIASES: positiveInt(15),
-    GRAPHQL_MAX_COST: positiveInt(5000),
-    GRAPHQL_MAX_TOKENS: positiveInt(5000),
-    GRAPHQL_MAX_BATCH: positiveInt(10),
-    HTTP_BODY_LIMIT_BYTES: positiveInt(100 * 1024),
-    SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
-    API_KEY_CACHE_SECONDS: positiveInt(30),
-    GRAPHQL_INTROSPECTION: flag(true),
-    CORS_ORIGINS: z.string().default('*'),
+  /** Telemetry readings are kept this long; the retention job runs every interval. */
+  TELEMETRY_RETENTION_DAYS: positiveInt(30),
+  TELEMETRY_RETENTION_INTERVAL_MINUTES: positiveInt(60),
 
-    OPENAI_API_KEY: optionalString,
-    GEMINI_API_KEY: optionalString,
-    DEEPSEEK_API_KEY: optionalString,
-    ANTHROPIC_API_KEY: optionalString,
-    GROK_API_KEY: optionalString,
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    for (const key of ['JWT_SECRET', 'INTERNAL_SECRET'] as const) {
-      const value = env[key];
-      if (!value || value.length < 32) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'required in production, at least 32 characters' });
-      }
-    }
-    if (!env.MONGODB_URI) {
-      ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'required in production' });
-    }
-  });
+  GRAPHQL_MAX_DEPTH: positiveInt(12),
+  GRAPHQL_MAX_ALIASES: positiveInt(15),
+  GRAPHQL_MAX_COST: positiveInt(5000),
+  GRAPHQL_MAX_TOKENS: positiveInt(5000),
+  GRAPHQL_MAX_BATCH: positiveInt(10),
+  HTTP_BODY_LIMIT_BYTES: positiveInt(100 * 1024),
+  SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
+  SUBSCRIPTION_MAX_QUEUE: positiveInt(100),
+  API_KEY_CACHE_SECONDS: positiveInt(30),
+  GRAPHQL_INTROSPECTION: flag(true),
+  CORS_ORIGINS: z.string().default('*'),
 
-export type Environment = z.infer<typeof schema>;
+  OPENAI_API_KEY: optionalString,
+  GEMINI_API_KEY: optionalString,
+  DEEPSEEK_API_KEY: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  GROK_API_KEY: optionalString,
+});
+
+export const CONFIG_VARIABLES = Object.keys(variables.shape);
+
+/** Production refuses generated secrets and the embedded database. */
+function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  for (const key of ['JWT_SECRET', 'INTERNAL_SECRET']) {
+    if ((env[key]?.trim().length ?? 0) < 32) problems.push(`${key}: required in production, at least 32 characters`);
+  }
+  if (!env.MONGODB_URI?.trim()) problems.push('MONGODB_URI: required in production');
+  return problems;
+}
+
+export type Environment = z.infer<typeof variables>;
 
 export const SERVICE_NAMES = ['identity', 'vehicles', 'telemetry', 'health', 'agents'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -108,10 +113,12 @@ export class ConfigError extends Error {
  * process, so a fresh clone starts with no configuration; production refuses to start.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
+  const parsed = variables.safeParse(env);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...productionProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     ...e,

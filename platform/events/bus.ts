@@ -1,10 +1,109 @@
 /**
- * The event bus every subgraph publishes to. Live fan-out (`subscribe`) is at-most-once:
- * a subscriber that is gone when an event is published does not get it.
+ * The event bus every subgraph uses. It carries two kinds of traffic:
+ *
+ * - **Live topics** (`publish` / `subscribe`): fan-out to whoever listens right now, on every
+ *   bus instance (every process, with Redis). At-most-once: a subscriber that is not there,
+ *   or a broker connection that is down, when an event is published misses it. For
+ *   subscriptions that clients watch live.
+ * - **Durable streams** (`append` / `consume`): an append-only log read by consumer groups.
+ *   Each event reaches every group, and within a group exactly one consumer at a time;
+ *   it is acknowledged only after the handler succeeds, so delivery is at-least-once:
+ *   a failed handler, a crashed consumer or a restart means the event is delivered again.
+ *   Handlers must be idempotent; dedupe on `StreamEvent.id`. For processing pipelines.
+ *
+ * The two never mix: a producer that feeds both a live subscription and a pipeline calls
+ * both `publish` and `append`.
+ *
+ * Payloads travel as JSON, on both implementations: what a handler gets is
+ * `JSON.parse(JSON.stringify(payload))`, so a `Date` arrives as its ISO string, `undefined`
+ * fields disappear and class instances become plain objects. Handlers on one bus instance
+ * share one decoded copy of each event: treat it as read-only.
  */
 export interface EventBus {
   publish<T>(topic: string, payload: T): Promise<void>;
   /** Returns the function that ends the subscription. */
-  subscribe<T>(topic: string, handler: (payload: T) => void | Promise<void>): () => void;
+  subscribe<T>(topic: string, handler: (payload: T) => void | Promise<void>): Unsubscribe;
+  /** Adds an event to a durable stream and resolves with its id once the broker has it. */
+  append<T>(stream: string, payload: T): Promise<string>;
+  /** Starts a consumer of `stream` in `group`, creating the group when it is new. */
+  consume<T>(
+    stream: string,
+    group: string,
+    consumer: string,
+    handler: StreamHandler<T>,
+    options?: ConsumeOptions,
+  ): StreamConsumer;
+  /** Stops every consumer (see `StreamConsumer.stop`), ends subscriptions, closes connections. */
   close(): Promise<void>;
 }
+
+/** Ends a live subscription. */
+export interface Unsubscribe {
+  (): void;
+  /**
+   * Resolves once the broker delivers to this subscription: at once in process, after the
+   * SUBSCRIBE round trip with Redis. Await it before relying on the next publish arriving.
+   */
+  readonly ready: Promise<void>;
+}
+
+export interface StreamEvent<T> {
+  /**
+   * Unique within the stream and increasing in append order (`<ms>-<seq>`, as Redis ids):
+   * the key to dedupe on.
+   */
+  id: string;
+  stream: string;
+  payload: T;
+  /** 1 on first delivery; more when this event failed, or its consumer died, before. */
+  deliveryCount: number;
+}
+
+/** Resolving acknowledges the event; throwing leaves it pending, delivered again after `claimIdleMs`. */
+export type StreamHandler<T> = (event: StreamEvent<T>) => void | Promise<void>;
+
+export interface ConsumeOptions {
+  /** Most events read at once (64); one consumer handles them one after another, in order. */
+  batchSize?: number;
+  /** How long one read waits for new events (2 s) before looking for claimable ones again. */
+  blockMs?: number;
+  /**
+   * The visibility timeout: an event delivered this long ago and still not acknowledged
+   * (its handler failed, or its consumer died) is claimed by whichever consumer of the
+   * group looks next, itself included. Must exceed the slowest handler run, or events
+   * are processed twice. 30 s by default.
+   */
+  claimIdleMs?: number;
+  /**
+   * After this many deliveries an event is moved to the `<stream>.dead-letter` stream
+   * (as a `DeadLetter`) and acknowledged, so one poison event cannot loop forever. 10 by default.
+   */
+  maxDeliveries?: number;
+  /** Where a group that does not exist yet starts: every retained event (default), or only new ones. */
+  from?: 'start' | 'end';
+  /** How long `stop()` waits for a running handler (10 s) before leaving its event un-acknowledged. */
+  stopTimeoutMs?: number;
+}
+
+export interface StreamConsumer {
+  /** Resolves once the group exists: events appended from then on will reach it. */
+  readonly ready: Promise<void>;
+  /**
+   * Lets the running handler finish (up to `stopTimeoutMs`), acknowledges what succeeded and
+   * stops reading; what was read but not handled stays pending for the group.
+   */
+  stop(): Promise<void>;
+}
+
+/** What `<stream>.dead-letter` receives. */
+export interface DeadLetter {
+  stream: string;
+  group: string;
+  id: string;
+  deliveryCount: number;
+  reason: 'max-deliveries' | 'undecodable';
+  /** The event's JSON exactly as it was stored. */
+  data: string;
+}
+
+export const deadLetterStream = (stream: string) => `${stream}.dead-letter`;

@@ -1,3 +1,5 @@
+import { waitFor } from '../../test/wait-for.js';
+import { InMemoryBroker } from './in-memory-broker.js';
 import { InProcessEventBus } from './in-process.js';
 
 describe('InProcessEventBus', () => {
@@ -27,5 +29,39 @@ describe('InProcessEventBus', () => {
     off();
     await bus.publish('t', 'y');
     expect(got).toEqual(['x']);
+  });
+});
+
+describe('InMemoryBroker streams', () => {
+  it('keeps about maxLen events per stream: a group behind the trim point skips what was dropped', async () => {
+    const broker = new InMemoryBroker({ maxLen: 10 });
+    const bus = new InProcessEventBus(undefined, { broker });
+    for (let i = 0; i < 100; i += 1) await bus.append('s', i);
+    const got: number[] = [];
+    bus.consume<number>('s', 'g', 'c', (e) => void got.push(e.payload), { blockMs: 20 });
+    await waitFor(() => got.at(-1) === 99, 'the newest event');
+    expect(got.length).toBeGreaterThanOrEqual(10);
+    expect(got.length).toBeLessThanOrEqual(11);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => 100 - got.length + i));
+    await bus.close();
+  });
+
+  it('keeps streams apart between brokers, and shares them between buses of one broker', async () => {
+    const broker = new InMemoryBroker();
+    const [a, b, elsewhere] = [
+      new InProcessEventBus(undefined, { broker }),
+      new InProcessEventBus(undefined, { broker }),
+      new InProcessEventBus(),
+    ];
+    const fromB: number[] = [];
+    const fromElsewhere: number[] = [];
+    b.consume<number>('s', 'g', 'c', (e) => void fromB.push(e.payload), { blockMs: 20 });
+    elsewhere.consume<number>('s', 'g', 'c', (e) => void fromElsewhere.push(e.payload), { blockMs: 20 });
+    await a.append('s', 1);
+    await elsewhere.append('s', 2);
+    await waitFor(() => fromB.length === 1 && fromElsewhere.length === 1, 'both events');
+    expect(fromB).toEqual([1]);
+    expect(fromElsewhere).toEqual([2]);
+    await Promise.all([a, b, elsewhere].map((bus) => bus.close()));
   });
 });

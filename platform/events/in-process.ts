@@ -1,33 +1,83 @@
-import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
-import type { EventBus } from './bus.js';
+import type { ConsumeOptions, EventBus, StreamConsumer, StreamHandler, Unsubscribe } from './bus.js';
+import { decodeEvent, encodeEvent } from './codec.js';
+import { InMemoryBroker } from './in-memory-broker.js';
+import { callLiveHandler } from './live-handler.js';
+import { ConsumerRegistry, resolveConsumeOptions, startStreamConsumer } from './stream-consumer.js';
 
-/** The embedded default: one process, no broker. */
+export interface InProcessEventBusOptions {
+  /** Shared by several buses to stand for one broker; a private one by default. */
+  broker?: InMemoryBroker;
+}
+
+/** The embedded default: one process, no broker. Streams last as long as the process. */
 export class InProcessEventBus implements EventBus {
-  private readonly emitter = new EventEmitter({ captureRejections: false });
+  private readonly broker: InMemoryBroker;
+  private readonly listeners = new Set<{ topic: string; listener: (payload: unknown) => void }>();
+  private readonly consumers = new ConsumerRegistry();
+  private closed = false;
 
-  constructor(private readonly logger?: Logger) {
-    this.emitter.setMaxListeners(0);
+  constructor(
+    private readonly logger?: Logger,
+    options: InProcessEventBusOptions = {},
+  ) {
+    this.broker = options.broker ?? new InMemoryBroker();
   }
 
   async publish<T>(topic: string, payload: T): Promise<void> {
-    this.emitter.emit(topic, payload);
+    this.assertOpen();
+    // The JSON round trip makes handlers see what they would see through Redis.
+    this.broker.live.emit(topic, decodeEvent(encodeEvent(payload)));
   }
 
-  subscribe<T>(topic: string, handler: (payload: T) => void | Promise<void>): () => void {
-    // A failing handler must not stop delivery to the others.
-    const listener = (payload: T) => {
-      try {
-        Promise.resolve(handler(payload)).catch((err) => this.logger?.error({ err, topic }, 'event handler failed'));
-      } catch (err) {
-        this.logger?.error({ err, topic }, 'event handler failed');
-      }
+  subscribe<T>(topic: string, handler: (payload: T) => void | Promise<void>): Unsubscribe {
+    this.assertOpen();
+    const entry = { topic, listener: (payload: unknown) => callLiveHandler(handler, payload as T, topic, this.logger) };
+    this.broker.live.on(topic, entry.listener);
+    this.listeners.add(entry);
+    const unsubscribe = () => {
+      this.broker.live.off(topic, entry.listener);
+      this.listeners.delete(entry);
     };
-    this.emitter.on(topic, listener);
-    return () => this.emitter.off(topic, listener);
+    return Object.assign(unsubscribe, { ready: Promise.resolve() });
+  }
+
+  async append<T>(stream: string, payload: T): Promise<string> {
+    this.assertOpen();
+    return this.broker.append(stream, encodeEvent(payload));
+  }
+
+  consume<T>(
+    stream: string,
+    group: string,
+    consumer: string,
+    handler: StreamHandler<T>,
+    options?: ConsumeOptions,
+  ): StreamConsumer {
+    this.assertOpen();
+    const resolved = resolveConsumeOptions(options);
+    const running = startStreamConsumer({
+      stream,
+      group,
+      consumer,
+      handler,
+      options: resolved,
+      reader: this.broker.reader(stream, group),
+      append: async (name, payload) => this.broker.append(name, encodeEvent(payload)),
+      logger: this.logger,
+    });
+    return this.consumers.track(running);
   }
 
   async close(): Promise<void> {
-    this.emitter.removeAllListeners();
+    if (this.closed) return;
+    this.closed = true;
+    await this.consumers.stopAll();
+    for (const { topic, listener } of this.listeners) this.broker.live.off(topic, listener);
+    this.listeners.clear();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the event bus is closed');
   }
 }

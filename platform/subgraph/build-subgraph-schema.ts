@@ -4,6 +4,17 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 
+/**
+ * type-graphql wants a PubSub for any schema with subscriptions; ours always pass their own
+ * `subscribe` (an event-bus iterator), so this one only says so if it is ever reached.
+ */
+const noTopicPubSub = {
+  publish: () => undefined,
+  subscribe: (): never => {
+    throw new Error('Subscriptions here must pass `subscribe` (see platform/events/bus-iterator.ts), not `topics`');
+  },
+};
+
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@interfaceObject"])';
 
@@ -21,6 +32,7 @@ export async function buildSubgraphSchema(
   const schema = await buildSchema({
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
+    pubSub: noTopicPubSub,
     ...options,
     skipCheck: true,
   });

@@ -13,6 +13,7 @@ import { requestContext } from '../http/request-context.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import type { SubgraphContext } from './context.js';
+import { serveSubgraphSubscriptions } from './websocket.js';
 
 /** What a subgraph's `createXSubgraph(deps)` returns. */
 export interface Subgraph {
@@ -77,6 +78,15 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   mountHealthRoutes(health, { service: subgraph.name, checks: subgraph.healthChecks ?? {}, registry: metrics.registry });
   app.use(health);
 
+  const withSubgraphContext = (base: SubgraphContext): SubgraphContext =>
+    subgraph.context ? { ...base, ...subgraph.context(base) } : base;
+  const subscriptions = serveSubgraphSubscriptions(server, {
+    schema: subgraph.schema,
+    internalSecret: options.internalSecret,
+    logger,
+    createContext: withSubgraphContext,
+  });
+
   const internal = express.Router();
   internal.use((req, res, next) => {
     if (secretsEqual(req.header(INTERNAL_SECRET_HEADER), options.internalSecret)) return next();
@@ -88,15 +98,13 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   internal.use(
     '/graphql',
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const base: SubgraphContext = {
+      context: async ({ req }) =>
+        withSubgraphContext({
           viewer: decodeViewer(req.header(VIEWER_HEADER)),
           requestId: req.id,
           logger: req.log,
           clientIp: req.header(CLIENT_IP_HEADER),
-        };
-        return subgraph.context ? { ...base, ...subgraph.context(base) } : base;
-      },
+        }),
     }),
   );
   app.use(internal);
@@ -112,6 +120,7 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
     name: subgraph.name,
     url,
     async stop() {
+      await subscriptions.close();
       await apollo.stop();
       await subgraph.stop?.();
     },

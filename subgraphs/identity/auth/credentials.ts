@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../../../platform/errors.js';
 
 export const emailSchema = z
   .string()
@@ -14,10 +13,5 @@ export const registrationSchema = z.object({
   name: z.string().trim().min(1, 'name is required').max(100, 'name is too long'),
 });
 
-/** Parses client input with zod and reports the first problem as BAD_USER_INPUT. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new BadUserInputError(issue?.message ?? 'invalid input', issue?.path.join('.') || undefined);
-}
+// Moved to the platform kernel so every subgraph validates input the same way.
+export { parseInput } from '../../../platform/graphql/parse-input.js';

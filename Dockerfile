@@ -1,0 +1,26 @@
+# One image for every service: SERVICE (or the first argument) picks gateway, identity,
+# vehicles, telemetry, health, agents, or all (every service in one process).
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY platform platform
+COPY gateway gateway
+COPY subgraphs subgraphs
+COPY agents agents
+COPY scripts scripts
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-slim
+ENV NODE_ENV=production HOST=0.0.0.0 SERVICE=gateway
+WORKDIR /app
+COPY --from=build --chown=node:node /app/node_modules node_modules
+COPY --from=build --chown=node:node /app/dist dist
+COPY --chown=node:node package.json ./
+COPY --chown=node:node schema schema
+COPY --chown=node:node scripts/healthcheck.mjs scripts/healthcheck.mjs
+USER node
+EXPOSE 4000 4001 4002 4003 4004 4005
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
+ENTRYPOINT ["node", "dist/scripts/service.js"]

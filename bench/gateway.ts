@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { loadavg } from 'node:os';
+import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
+import { failedRequests, type LoadSettings } from './lib/load.js';
+import { buildReport, formatReport } from './lib/gateway-report.js';
+import { ME_QUERY_BODY, ME_QUERY_TEXT, meTargets, verifyMe, type Target } from './lib/me-query.js';
+import { memorySnapshot } from './lib/memory.js';
+import { parseLoadOptions, type LoadOptions } from './lib/options.js';
+import { saveReport } from './lib/report.js';
+import { runLoad } from './lib/run-load.js';
+import { seedSession } from './lib/seed.js';
+
+/*
+ * What the gateway costs: one authenticated query through the gateway, then the same query
+ * straight to the subgraph that answers it, under the same load, in the same run.
+ * `npm run bench:gateway -- --duration 5 --connections 10` for a quick run.
+ */
+
+const settingsFor = (target: Target, expectBody: string, options: LoadOptions): LoadSettings => ({
+  url: target.url,
+  headers: target.headers,
+  body: ME_QUERY_BODY,
+  expectBody,
+  ...options,
+});
+
+async function measure(bench: BenchSystem, options: LoadOptions): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const session = await seedSession(bench.system.url);
+  const targets = meTargets(bench, session);
+  // Fails loudly before any load if either path gives anything but the seeded user.
+  const gatewayBody = await verifyMe(targets.gateway, session.user);
+  const subgraphBody = await verifyMe(targets.subgraph, session.user);
+
+  const before = memorySnapshot();
+  const [loadAverage1m] = loadavg();
+  const total = options.warmupSeconds + options.durationSeconds;
+  console.log(`gateway: ${total} s of load at ${options.connections} connections...`);
+  const gateway = await runLoad(settingsFor(targets.gateway, gatewayBody, options));
+  console.log(`identity subgraph: ${total} s of load at ${options.connections} connections...`);
+  const subgraph = await runLoad(settingsFor(targets.subgraph, subgraphBody, options));
+  const after = memorySnapshot();
+
+  const report = buildReport({
+    startedAt,
+    query: ME_QUERY_TEXT,
+    settings: options,
+    database: bench.database,
+    loadAverage1m,
+    gateway,
+    subgraph,
+    memory: { before, after },
+  });
+  console.log(`\n${formatReport(report)}\n\nsaved ${saveReport('gateway', report)}`);
+  return failedRequests(gateway) + failedRequests(subgraph);
+}
+
+async function main(): Promise<number> {
+  const options = parseLoadOptions(process.argv.slice(2));
+  console.log('starting the database and the system...');
+  const bench = await startBenchSystem();
+  const interrupt = () => void bench.stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  try {
+    const failed = await measure(bench, options);
+    if (failed > 0)
+      console.error(`\n${failed} requests failed under load: these figures do not describe a working system.`);
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await bench.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

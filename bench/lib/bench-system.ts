@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../platform/config/environment.js';
+import { startLocalDatabase } from '../../platform/local-db/local-database.js';
+import { createLogger } from '../../platform/logger.js';
+import { startSystem, type System } from '../../scripts/system.js';
+
+export interface BenchSystem {
+  system: System;
+  config: Config;
+  /** What the database is: the local engine started here, or "external" for MONGODB_URI. */
+  database: string;
+  /** The local database server's process (under its watchdog), to account for its CPU; none for MONGODB_URI. */
+  databasePid?: number;
+  /** A subgraph's /graphql URL, as the gateway calls it. */
+  subgraphUrl(name: string): string;
+  stop(): Promise<void>;
+}
+
+const secret = () => randomBytes(32).toString('hex');
+
+/**
+ * The whole system in this process on free ports, configured as in production (so nothing
+ * development-only is measured), against a database of its own unless MONGODB_URI is set.
+ */
+export async function startBenchSystem(): Promise<BenchSystem> {
+  const dataDir = process.env.MONGODB_URI ? undefined : mkdtempSync(path.join(tmpdir(), 'clutch-bench-db-'));
+  const local = dataDir ? await startLocalDatabase({ dataDir, root: process.cwd() }) : undefined;
+  const removeDatabase = async () => {
+    await local?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const config = loadConfig({
+      ...process.env,
+      NODE_ENV: 'production',
+      MONGODB_URI: local?.uri ?? process.env.MONGODB_URI,
+      LOG_LEVEL: 'silent',
+      MONGODB_DB_PREFIX: `bench${randomBytes(5).toString('hex')}`,
+      BCRYPT_ROUNDS: '4',
+      JWT_SECRET: secret(),
+      INTERNAL_SECRET: secret(),
+      ADMIN_EMAIL: 'admin@clutch.bench',
+      ADMIN_PASSWORD: secret(),
+    });
+    const system = await startSystem(config, createLogger({ level: config.LOG_LEVEL, service: 'bench' }), {
+      ephemeralPorts: true,
+    });
+    return {
+      system,
+      config,
+      database: local?.engine ?? 'external (MONGODB_URI)',
+      databasePid: local?.pid,
+      subgraphUrl(name) {
+        const found = system.subgraphs.find((s) => s.name === name);
+        if (!found) throw new Error(`the ${name} subgraph is not running`);
+        return found.url;
+      },
+      async stop() {
+        // On a shared server, leave nothing behind; a local one goes away with its folder.
+        if (!local) await dropDatabases(system, config.MONGODB_DB_PREFIX);
+        await system.stop();
+        await removeDatabase();
+      },
+    };
+  } catch (error) {
+    await removeDatabase();
+    throw error;
+  }
+}
+
+async function dropDatabases(system: System, prefix: string): Promise<void> {
+  const { client } = system.deps.mongo;
+  const { databases } = await client.db().admin().listDatabases();
+  await Promise.all(
+    databases.filter((d) => d.name.startsWith(`${prefix}_`)).map((d) => client.db(d.name).dropDatabase()),
+  );
+}

@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { MAX_BATCH_SIZE } from '../../../subgraphs/telemetry/ingest/batch.js';
+import { wholeNumber } from '../options.js';
+
+export interface IngestOptions {
+  /** Vehicles ingesting at once, each with its own device token. */
+  vehicles: number;
+  /** Batches in flight at once, spread over the vehicles. */
+  concurrency: number;
+  framesPerBatch: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export interface LiveOptions {
+  /** One tier per count, through the gateway and then straight to the subgraph. */
+  subscriberCounts: number[];
+  eventsPerSecond: number;
+  durationSeconds: number;
+  /** At least this long of events (at the same rate) before measuring, and until every subscriber has one. */
+  warmupSeconds: number;
+}
+
+export interface TelemetryOptions {
+  quick: boolean;
+  ingest: IngestOptions;
+  live: LiveOptions;
+}
+
+const FULL = {
+  ingest: { vehicles: 8, concurrency: 16, framesPerBatch: 100, durationSeconds: 15, warmupSeconds: 2 },
+  live: { subscriberCounts: [1, 100, 1000], eventsPerSecond: 20, durationSeconds: 10, warmupSeconds: 1 },
+};
+const QUICK = {
+  ingest: { vehicles: 4, concurrency: 8, framesPerBatch: 100, durationSeconds: 3, warmupSeconds: 1 },
+  live: { subscriberCounts: [1, 10, 50], eventsPerSecond: 10, durationSeconds: 2, warmupSeconds: 1 },
+};
+
+function counts(value: string | undefined, fallback: number[]): number[] {
+  if (value === undefined) return fallback;
+  const parsed = value.split(',').map((v) => Number(v.trim()));
+  if (parsed.length === 0 || parsed.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(`--subscribers must be whole numbers >= 1 separated by commas, got "${value}"`);
+  }
+  return parsed;
+}
+
+/**
+ * `--quick` for a smoke run; any other flag overrides the figure it names:
+ * `--vehicles --concurrency --frames --duration --warmup` (ingest, seconds) and
+ * `--subscribers 1,100,1000 --rate --live-duration --live-warmup` (latency, events per second and seconds).
+ */
+export function parseTelemetryOptions(argv: string[]): TelemetryOptions {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      vehicles: { type: 'string' },
+      concurrency: { type: 'string' },
+      frames: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      subscribers: { type: 'string' },
+      rate: { type: 'string' },
+      'live-duration': { type: 'string' },
+      'live-warmup': { type: 'string' },
+    },
+  });
+  const base = v.quick ? QUICK : FULL;
+  const framesPerBatch = wholeNumber('frames', v.frames, base.ingest.framesPerBatch, 1);
+  if (framesPerBatch > MAX_BATCH_SIZE) throw new Error(`--frames must be at most ${MAX_BATCH_SIZE} (the batch limit)`);
+  return {
+    quick: Boolean(v.quick),
+    ingest: {
+      vehicles: wholeNumber('vehicles', v.vehicles, base.ingest.vehicles, 1),
+      concurrency: wholeNumber('concurrency', v.concurrency, base.ingest.concurrency, 1),
+      framesPerBatch,
+      durationSeconds: wholeNumber('duration', v.duration, base.ingest.durationSeconds, 1),
+      warmupSeconds: wholeNumber('warmup', v.warmup, base.ingest.warmupSeconds, 0),
+    },
+    live: {
+      subscriberCounts: counts(v.subscribers, base.live.subscriberCounts),
+      eventsPerSecond: wholeNumber('rate', v.rate, base.live.eventsPerSecond, 1),
+      durationSeconds: wholeNumber('live-duration', v['live-duration'], base.live.durationSeconds, 1),
+      warmupSeconds: wholeNumber('live-warmup', v['live-warmup'], base.live.warmupSeconds, 0),
+    },
+  };
+}

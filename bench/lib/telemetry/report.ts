@@ -1,0 +1,197 @@
+import type { MemorySnapshot } from '../memory.js';
+import { fixed, MEMORY_HEADER, memoryRow, round, table, times, type Environment } from '../report.js';
+import { POLLED_PIDS } from './frames.js';
+import type { IngestLoadResult, LiveResult, SubscribeResult } from './messages.js';
+import type { TelemetryOptions } from './options.js';
+import type { StoredReadings } from './stored-readings.js';
+
+/** Average cores each process kept busy over a load (wall time, warm-up included). */
+export interface CpuShare {
+  wallSeconds: number;
+  systemCores: number;
+  /** Null when the database is not local (MONGODB_URI). */
+  databaseCores: number | null;
+  loadGeneratorCores: number;
+}
+
+export interface IngestRun {
+  path: string;
+  load: IngestLoadResult;
+  stored: StoredReadings;
+  /** What the responses said was stored, warm-up included: the database must hold exactly this. */
+  reportedStored: number;
+  verified: boolean;
+  /** Measured readings found in the database, per second. */
+  persistedPerSecond: number;
+  cpu: CpuShare;
+}
+
+export interface LivePath {
+  audience: { label: string; count: number }[];
+  connect: SubscribeResult;
+  result: LiveResult;
+  /** The gateway's own count, with every subscriber live: deduplication shows here. */
+  gatewayStats?: { upstreams: number; groups: number; subscribers: number };
+  memory: { before: MemorySnapshot; connected: MemorySnapshot; after: MemorySnapshot };
+}
+
+export interface LiveTier {
+  subscribers: number;
+  gateway: LivePath;
+  subgraph: LivePath;
+  /** gateway / subgraph latency. */
+  ratio: { p50: number; p99: number };
+}
+
+export interface TelemetryReport {
+  benchmark: 'telemetry';
+  startedAt: string;
+  settings: TelemetryOptions;
+  environment: Environment;
+  ingest: IngestRun[];
+  live: { selections: Record<string, string>; tiers: LiveTier[] };
+  memory: { start: MemorySnapshot; afterIngest: MemorySnapshot; end: MemorySnapshot };
+}
+
+export const ratioOf = (gateway: LiveResult, subgraph: LiveResult) => ({
+  p50: round(gateway.latencyMs.p50 / subgraph.latencyMs.p50, 2),
+  p99: round(gateway.latencyMs.p99 / subgraph.latencyMs.p99, 2),
+});
+
+/** Figures that mean the system misbehaved, so the rest describes nothing. */
+export function failures(report: TelemetryReport): string[] {
+  const found: string[] = [];
+  for (const run of report.ingest) {
+    if (run.load.errors) found.push(`${run.load.errors} ingest errors via the ${run.path}`);
+    if (!run.verified) found.push(`the database does not hold what ingest via the ${run.path} reported`);
+  }
+  for (const tier of report.live.tiers) {
+    for (const [name, path] of [['gateway', tier.gateway], ['subgraph', tier.subgraph]] as const) {
+      const r = path.result;
+      const what = `${tier.subscribers} subscribers via the ${name}`;
+      if (path.connect.failed) found.push(`${what}: ${path.connect.failed} could not subscribe`);
+      if (r.badEvents || r.endedSubscribers || r.ingestErrors) {
+        found.push(`${what}: ${r.badEvents} bad events, ${r.endedSubscribers} ended subscriptions, ${r.ingestErrors} ingest errors`);
+      }
+    }
+  }
+  return found;
+}
+
+const ms = (n: number) => fixed(n, 1);
+
+function ingestSection(report: TelemetryReport): string[] {
+  const { ingest } = report.settings;
+  const rows = report.ingest.map((run) => {
+    const l = run.load;
+    return [
+      run.path,
+      String(l.batches),
+      fixed(l.batchesPerSecond),
+      fixed(l.readingsPerSecond, 0),
+      fixed(run.persistedPerSecond, 0),
+      ms(l.latencyMs.p50),
+      ms(l.latencyMs.p95),
+      ms(l.latencyMs.p99),
+      String(l.errors),
+      `${run.stored.points} ${run.verified ? '=' : '!='} ${run.reportedStored}`,
+    ];
+  });
+  const cpu = report.ingest.map(
+    (run) =>
+      `  via the ${run.path}: system process ${fixed(run.cpu.systemCores, 2)}, database ${
+        run.cpu.databaseCores === null ? 'n/a' : fixed(run.cpu.databaseCores, 2)
+      }, load generator ${fixed(run.cpu.loadGeneratorCores, 2)}`,
+  );
+  return [
+    `1. Ingest: ingestObdFrames batches of ${ingest.framesPerBatch} frames (PIDs ${POLLED_PIDS.join(' ')}, one reading each), ` +
+      `${ingest.concurrency} in flight over ${ingest.vehicles} vehicles with device tokens, ${ingest.durationSeconds} s after a ${ingest.warmupSeconds} s warm-up`,
+    table([
+      ['path', 'batches', 'batches/s', 'readings/s', 'persisted/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'in database = answered'],
+      ...rows,
+    ]),
+    'readings stored second by second:',
+    ...report.ingest.map((run) => `  via the ${run.path}: ${run.load.readingsBySecond.join(' ')}`),
+    `CPU cores kept busy during ingest (of ${report.environment.cpus}):`,
+    ...cpu,
+    ...report.ingest.flatMap((run) => (run.load.errorSamples.length ? [`errors via the ${run.path}:`, ...run.load.errorSamples] : [])),
+  ];
+}
+
+function liveRow(count: string, path: string, p: LivePath): string[] {
+  const r = p.result;
+  const stats = p.gatewayStats ? `${p.gatewayStats.groups}/${p.gatewayStats.upstreams}` : '-';
+  return [
+    count,
+    path,
+    stats,
+    `${r.received}/${r.expected}`,
+    String(r.missing),
+    String(r.badEvents + r.endedSubscribers + p.connect.failed),
+    ms(r.latencyMs.p50),
+    ms(r.latencyMs.p95),
+    ms(r.latencyMs.p99),
+    ms(r.latencyMs.max),
+    ms(r.ingestLatencyMs.p50),
+    ms(r.maxSendLagMs),
+  ];
+}
+
+function liveSection(report: TelemetryReport): string[] {
+  const { live } = report.settings;
+  const rows = report.live.tiers.flatMap((tier) => [
+    liveRow(String(tier.subscribers), 'gateway', tier.gateway),
+    liveRow('', 'subgraph', tier.subgraph),
+    ['', 'gateway / subgraph', '', '', '', '', times(tier.ratio.p50), '', times(tier.ratio.p99)],
+  ]);
+  const first = report.live.tiers.at(-1);
+  const audience = first?.gateway.audience.map((a) => `${a.count} ${a.label}`).join(', ');
+  const samples = report.live.tiers.flatMap((t) =>
+    [t.gateway, t.subgraph].flatMap((p) => [...p.connect.failureSamples, ...p.result.badSamples]),
+  );
+  return [
+    `2-3. Ingest-to-subscriber latency: ${live.eventsPerSecond} events/s for ${live.durationSeconds} s per tier, one vehicle; ` +
+      'latency = receipt at the subscriber - start of the ingest call (HTTP, through the gateway), over every (subscriber, event)',
+    table([
+      ['subscribers', 'path', 'groups/upstreams', 'received/expected', 'missing', 'failed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ingest p50 ms', 'send lag ms'],
+      ...rows,
+    ]),
+    `gateway subscribers (largest tier): ${audience}`,
+    `  shared selection: ${oneLine(report.live.selections.shared)}`,
+    `subgraph subscribers: the owner as viewer, ${oneLine(report.live.selections.subgraph)}`,
+    ...(samples.length ? ['failures:', ...samples.slice(0, 5)] : []),
+  ];
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+function memorySection(report: TelemetryReport): string[] {
+  const rows = [memoryRow('at start', report.memory.start), memoryRow('after ingest', report.memory.afterIngest)];
+  for (const tier of report.live.tiers) {
+    for (const [name, p] of [['gateway', tier.gateway], ['subgraph', tier.subgraph]] as const) {
+      const what = `${tier.subscribers} via ${name}`;
+      rows.push(memoryRow(`${what}: before`, p.memory.before), memoryRow(`${what}: connected`, p.memory.connected));
+      rows.push(memoryRow(`${what}: after`, p.memory.after));
+    }
+  }
+  rows.push(memoryRow('at end', report.memory.end));
+  return [
+    '4. System process memory, after a full GC: gateway and every subgraph share this one process (with the MongoDB driver and the in-process event bus)',
+    table([['moment', ...MEMORY_HEADER], ...rows]),
+  ];
+}
+
+export function formatReport(report: TelemetryReport): string {
+  const env = report.environment;
+  return [
+    `Clutch telemetry benchmark${report.settings.quick ? ' (--quick)' : ''}`,
+    `Node ${env.node}, ${env.cpus} CPUs (load average ${env.loadAverage1m} before the run), database ${env.database}; ` +
+      'the system process, the database and the load generator process share these CPUs',
+    '',
+    ...ingestSection(report),
+    '',
+    ...liveSection(report),
+    '',
+    ...memorySection(report),
+  ].join('\n');
+}

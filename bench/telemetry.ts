@@ -1,0 +1,223 @@
+import 'reflect-metadata';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LiveIngestDocument } from '../test/generated/graphql.js';
+import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
+import { childrenCpuSeconds, ownCpuSeconds } from './lib/cpu.js';
+import { bearerHeaders, internalHeaders, requestBody } from './lib/graphql-http.js';
+import { settledMemorySnapshot } from './lib/memory.js';
+import { environment, saveReport } from './lib/report.js';
+import { login, seedSession, seedVehicle, type SeededVehicle, type Session } from './lib/seed.js';
+import { pollingFrames } from './lib/telemetry/frames.js';
+import type {
+  ClientRequest,
+  HttpRequestSpec,
+  IngestLoadResult,
+  LiveResult,
+  SubscribeResult,
+  SubscriberGroup,
+} from './lib/telemetry/messages.js';
+import { parseTelemetryOptions, type TelemetryOptions } from './lib/telemetry/options.js';
+import {
+  failures,
+  formatReport,
+  ratioOf,
+  type CpuShare,
+  type IngestRun,
+  type LivePath,
+  type LiveTier,
+  type TelemetryReport,
+} from './lib/telemetry/report.js';
+import {
+  gatewayAudience,
+  SHARED_SELECTION,
+  SUBGRAPH_SELECTION,
+  subgraphAudience,
+  type LiveAudience,
+} from './lib/telemetry/selections.js';
+import { deleteReadings, storedReadings } from './lib/telemetry/stored-readings.js';
+import { startWorker, type Worker } from './lib/worker.js';
+
+/*
+ * Telemetry at load: readings persisted per second, then the latency from an ingest call to
+ * its event at 1, 100 and 1,000 subscribers, through the gateway and straight to the telemetry
+ * subgraph, with the system's memory around each tier. `npm run bench:telemetry -- --quick`
+ * for a smoke run; bench/README.md says what every figure means.
+ */
+
+type LoadWorker = Worker<ClientRequest>;
+
+const ws = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
+
+/** CPU time of the system (this process), the local database and the load process over `run`. */
+async function withCpu<T extends { cpuSeconds: number }>(bench: BenchSystem, run: () => Promise<T>) {
+  const databaseCpu = () => (bench.databasePid ? childrenCpuSeconds(bench.databasePid) : undefined);
+  const [own, db, wall] = [ownCpuSeconds(), databaseCpu(), performance.now()];
+  const result = await run();
+  const wallSeconds = (performance.now() - wall) / 1000;
+  const dbAfter = databaseCpu();
+  const cpu: CpuShare = {
+    wallSeconds,
+    systemCores: (ownCpuSeconds() - own) / wallSeconds,
+    databaseCores: db === undefined || dbAfter === undefined ? null : (dbAfter - db) / wallSeconds,
+    loadGeneratorCores: result.cpuSeconds / wallSeconds,
+  };
+  return { result, cpu };
+}
+
+async function ingestRun(
+  bench: BenchSystem,
+  worker: LoadWorker,
+  path: string,
+  vehicles: SeededVehicle[],
+  target: (vehicle: SeededVehicle) => Omit<HttpRequestSpec, 'body'>,
+  options: TelemetryOptions,
+): Promise<IngestRun> {
+  const frames = pollingFrames(options.ingest.framesPerBatch);
+  const targets = vehicles.map((v) => ({ ...target(v), body: requestBody(LiveIngestDocument, { vehicleId: v.vehicleId, frames }) }));
+  console.log(`ingest via the ${path}: ${options.ingest.warmupSeconds + options.ingest.durationSeconds} s...`);
+  const { result: load, cpu } = await withCpu(bench, () =>
+    worker.call<IngestLoadResult>({
+      kind: 'ingest',
+      settings: { ...options.ingest, targets, readingsPerBatch: frames.length },
+    }),
+  );
+  const telemetryDb = bench.system.deps.mongo.db('telemetry');
+  const vehicleIds = vehicles.map((v) => v.vehicleId);
+  const stored = await storedReadings(telemetryDb, vehicleIds);
+  await deleteReadings(telemetryDb, vehicleIds);
+  const reportedStored = load.warmupReadingsStored + load.readingsStored;
+  return {
+    path,
+    load,
+    stored,
+    reportedStored,
+    verified: stored.points === reportedStored && stored.counted === reportedStored,
+    persistedPerSecond: Math.min(stored.points - load.warmupReadingsStored, load.readingsStored) / load.elapsedSeconds,
+    cpu,
+  };
+}
+
+/** Waits until the gateway has let go of every subscriber (or a few seconds have passed). */
+async function gatewayDrained(bench: BenchSystem): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (bench.system.gateway.subscriptions.stats.subscribers > 0 && Date.now() < deadline) await sleep(50);
+}
+
+async function livePath(
+  bench: BenchSystem,
+  worker: LoadWorker,
+  url: string,
+  groups: SubscriberGroup[],
+  ingest: { url: string; headers: Record<string, string>; vehicleId: string },
+  options: TelemetryOptions,
+  viaGateway: boolean,
+): Promise<LivePath> {
+  const before = settledMemorySnapshot();
+  const connect = await worker.call<SubscribeResult>({ kind: 'subscribe', settings: { url: ws(url), groups } });
+  const result = await worker.call<LiveResult>({ kind: 'measure', settings: { ingest, ...options.live } });
+  const { upstreams, groups: groupCount, subscribers } = bench.system.gateway.subscriptions.stats;
+  const connected = settledMemorySnapshot();
+  await worker.call<number>({ kind: 'unsubscribe' });
+  await gatewayDrained(bench);
+  // Subgraph sockets close on their own schedule; give them a moment before measuring.
+  await sleep(500);
+  return {
+    audience: groups.map(({ label, count }) => ({ label, count })),
+    connect,
+    result,
+    gatewayStats: viaGateway ? { upstreams, groups: groupCount, subscribers } : undefined,
+    memory: { before, connected, after: settledMemorySnapshot() },
+  };
+}
+
+async function measure(bench: BenchSystem, worker: LoadWorker, options: TelemetryOptions): Promise<TelemetryReport> {
+  const startedAt = new Date().toISOString();
+  const gatewayUrl = bench.system.url;
+  const telemetryUrl = bench.subgraphUrl('telemetry');
+  const secret = bench.config.INTERNAL_SECRET;
+
+  console.log('seeding users, vehicles and devices...');
+  const owner: Session = await seedSession(gatewayUrl);
+  const admin = await login(gatewayUrl, bench.config.ADMIN_EMAIL!, bench.config.ADMIN_PASSWORD!);
+  const fleet = async (n: number) => {
+    const vehicles: SeededVehicle[] = [];
+    for (let i = 0; i < n; i++) vehicles.push(await seedVehicle(gatewayUrl, owner));
+    return vehicles;
+  };
+  const [viaGateway, viaSubgraph, [liveVehicle]] = [
+    await fleet(options.ingest.vehicles),
+    await fleet(options.ingest.vehicles),
+    await fleet(1),
+  ];
+  const start = settledMemorySnapshot();
+  const [loadAverage1m] = loadavg();
+
+  const ingest = [
+    await ingestRun(bench, worker, 'gateway', viaGateway, (v) => ({ url: gatewayUrl, headers: bearerHeaders(v.deviceToken) }), options),
+    await ingestRun(
+      bench,
+      worker,
+      'telemetry subgraph',
+      viaSubgraph,
+      (v) => ({ url: telemetryUrl, headers: internalHeaders(secret, { kind: 'device', deviceId: v.deviceId, vehicleId: v.vehicleId }) }),
+      options,
+    ),
+  ];
+  const afterIngest = settledMemorySnapshot();
+
+  const audience: LiveAudience = {
+    vehicleId: liveVehicle.vehicleId,
+    owner: { userId: owner.user.id, accessToken: owner.accessToken },
+    adminAccessToken: admin.accessToken,
+  };
+  const liveIngest = { url: gatewayUrl, headers: bearerHeaders(liveVehicle.deviceToken), vehicleId: liveVehicle.vehicleId };
+  const tiers: LiveTier[] = [];
+  for (const count of options.live.subscriberCounts) {
+    console.log(`${count} subscribers via the gateway, then straight to the subgraph...`);
+    const gateway = await livePath(bench, worker, gatewayUrl, gatewayAudience(count, audience), liveIngest, options, true);
+    const subgraph = await livePath(bench, worker, telemetryUrl, subgraphAudience(count, audience, secret), liveIngest, options, false);
+    tiers.push({ subscribers: count, gateway, subgraph, ratio: ratioOf(gateway.result, subgraph.result) });
+  }
+
+  return {
+    benchmark: 'telemetry',
+    startedAt,
+    settings: options,
+    environment: environment(bench.database, loadAverage1m),
+    ingest,
+    live: { selections: { shared: SHARED_SELECTION, subgraph: SUBGRAPH_SELECTION }, tiers },
+    memory: { start, afterIngest, end: settledMemorySnapshot() },
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseTelemetryOptions(process.argv.slice(2));
+  console.log('starting the database and the system...');
+  const bench = await startBenchSystem();
+  const worker = startWorker<ClientRequest>('bench/lib/telemetry/client-process.ts');
+  const stop = async () => {
+    await worker.stop();
+    await bench.stop();
+  };
+  const interrupt = () => void stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  try {
+    const report = await measure(bench, worker, options);
+    console.log(`\n${formatReport(report)}\n\nsaved ${saveReport('telemetry', report)}`);
+    const failed = failures(report);
+    if (failed.length > 0) console.error(`\nThese figures do not describe a working system:\n  ${failed.join('\n  ')}`);
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

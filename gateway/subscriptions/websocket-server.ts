@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import {
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Viewer } from '../../platform/auth/viewer.js';
+import { BadUserInputError, ClutchError, maskError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import { credentialsFromHeaders } from '../auth/authenticate.js';
+import type { GatewayContext } from '../context.js';
+import { assertIntrospectionAllowed } from '../introspection.js';
+import { assertTokenLimit, operationLimitRules, type OperationLimits } from '../limits/operation-limits.js';
+import type { FederatedSubscriptions } from './federated-subscriptions.js';
+import type { SupergraphPlanner } from './planner.js';
+
+export interface GatewaySubscriptionOptions {
+  planner: SupergraphPlanner;
+  subscriptions: FederatedSubscriptions;
+  authenticator: Authenticator;
+  /** Queries and mutations sent over the socket run through the HTTP pipeline's server. */
+  apollo: ApolloServer<GatewayContext>;
+  limits: OperationLimits & { bodyLimitBytes: number };
+  introspectionOpenToAll: boolean;
+  logger: Logger;
+  keepAliveMs?: number;
+}
+
+type Extra = { viewer?: Viewer };
+
+const withCode = (error: GraphQLError, code: string) =>
+  error instanceof ClutchError || error.extensions?.code
+    ? error
+    : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+
+/** Credentials from `connectionParams`, under the names HTTP clients use for headers. */
+function credentialsFromParams(params: Record<string, unknown> | undefined) {
+  const lower = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers = (typeof lower.headers === 'object' && lower.headers) || {};
+  return credentialsFromHeaders({ ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), ...lower });
+}
+
+/**
+ * graphql-ws at the gateway's /graphql. A connection must authenticate in `connection_init`
+ * (same credentials as HTTP); every operation meets the same limits and rules as over HTTP.
+ */
+export function serveGatewaySubscriptions(server: Server, options: GatewaySubscriptionOptions) {
+  const { planner, limits, logger } = options;
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.bodyLimitBytes });
+  const rules = [...specifiedRules, ...operationLimitRules(limits)];
+  const rawVariables = new WeakMap<DocumentNode, Record<string, unknown>>();
+
+  const disposable = useServer<Record<string, unknown>, Extra>(
+    {
+      onConnect: async (ctx) => {
+        try {
+          const viewer = await options.authenticator.authenticate(credentialsFromParams(ctx.connectionParams));
+          if (!viewer) return false;
+          ctx.extra.viewer = viewer;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        try {
+          assertTokenLimit(payload.query, limits.maxTokens);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = validate(planner.apiGraphQLSchema, document, rules);
+        if (errors.length > 0) {
+          return errors.map((e) => (e.originalError instanceof ClutchError ? e.originalError : withCode(e, 'GRAPHQL_VALIDATION_FAILED')));
+        }
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [new BadUserInputError('Name the operation to run')];
+        const requestId = randomUUID();
+        const contextValue: GatewayContext = {
+          viewer: ctx.extra.viewer,
+          requestId,
+          clientIp: ctx.extra.request.socket.remoteAddress,
+          logger: logger.child({ reqId: requestId }),
+        };
+        try {
+          assertIntrospectionAllowed(document, contextValue, options.introspectionOpenToAll);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const variables = getVariableValues(planner.apiGraphQLSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (variables.errors) return variables.errors.map((e) => new BadUserInputError(e.message));
+        rawVariables.set(document, payload.variables ?? {});
+        return {
+          schema: planner.apiGraphQLSchema,
+          document,
+          variableValues: variables.coerced,
+          operationName: payload.operationName,
+          contextValue,
+        } satisfies ExecutionArgs;
+      },
+      subscribe: (args) => {
+        try {
+          return options.subscriptions.subscribe({
+            document: args.document,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            operationName: args.operationName,
+            context: args.contextValue as GatewayContext,
+          }) as never;
+        } catch (error) {
+          const context = args.contextValue as GatewayContext;
+          const formatted = maskError({ message: String(error) }, error, (cause) => context.logger.error({ err: cause }, 'subscription failed to start'));
+          return { errors: [new GraphQLError(formatted.message, { extensions: formatted.extensions })] };
+        }
+      },
+      execute: async (args) => {
+        const response = await options.apollo.executeOperation(
+          { query: args.document, variables: rawVariables.get(args.document), operationName: args.operationName ?? undefined },
+          { contextValue: args.contextValue as GatewayContext },
+        );
+        return response.body.kind === 'single' ? (response.body.singleResult as never) : ({ errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] } as never);
+      },
+      // Results from federated subscriptions and from Apollo carry errors already formatted.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? {
+              ...result,
+              errors: result.errors.map((e) =>
+                e instanceof GraphQLError ? maskError(e.toJSON(), e, (cause) => logger.error({ err: cause }, 'subscription event failed')) : e,
+              ),
+            }
+          : undefined,
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((e) => maskError(e.toJSON(), e, (cause) => logger.error({ err: cause }, 'subscription refused with an unexpected error'))),
+    },
+    wss,
+    options.keepAliveMs ?? 12_000,
+  );
+
+  return {
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import type { Logger } from '../logger.js';
+import {
+  deadLetterStream,
+  type ConsumeOptions,
+  type DeadLetter,
+  type StreamConsumer,
+  type StreamHandler,
+} from './bus.js';
+import { decodeEvent } from './codec.js';
+
+/** One stored event as a group reader hands it over: the payload still encoded. */
+export interface StoredEvent {
+  id: string;
+  data: string;
+  deliveryCount: number;
+}
+
+/**
+ * One consumer's view of a consumer group, as each broker implements it. The delivery
+ * semantics (batching, acks, claims, poison events, stopping) live in `startStreamConsumer`,
+ * once for both brokers.
+ */
+export interface GroupReader {
+  /** Creates the group when it does not exist; an existing group keeps its position. */
+  ensureGroup(from: 'start' | 'end'): Promise<void>;
+  /** Takes over events pending (delivered, not acknowledged) for at least `minIdleMs`. */
+  claimIdle(minIdleMs: number, count: number): Promise<StoredEvent[]>;
+  /** Events never delivered to the group, waiting up to `blockMs` for some to arrive. */
+  readNew(count: number, blockMs: number): Promise<StoredEvent[]>;
+  ack(ids: string[]): Promise<void>;
+  /** Ends a waiting `readNew` early (it may then reject); only `ack` is called after this. */
+  interrupt(): void;
+}
+
+export const CONSUME_DEFAULTS: Required<ConsumeOptions> = {
+  batchSize: 64,
+  blockMs: 2_000,
+  claimIdleMs: 30_000,
+  maxDeliveries: 10,
+  from: 'start',
+  stopTimeoutMs: 10_000,
+};
+
+const MAX_BACKOFF_MS = 5_000;
+
+/** Fills in the defaults and refuses nonsense before a bus opens anything for the consumer. */
+export function resolveConsumeOptions(options: ConsumeOptions = {}): Required<ConsumeOptions> {
+  const resolved = { ...CONSUME_DEFAULTS, ...options };
+  for (const key of ['batchSize', 'blockMs', 'claimIdleMs', 'maxDeliveries', 'stopTimeoutMs'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
+      throw new RangeError(`${key} must be a positive integer`);
+  }
+  return resolved;
+}
+
+interface ConsumerSetup<T> {
+  stream: string;
+  group: string;
+  consumer: string;
+  reader: GroupReader;
+  handler: StreamHandler<T>;
+  options: Required<ConsumeOptions>;
+  /** Where poison events go: the bus's own `append`. */
+  append: (stream: string, payload: DeadLetter) => Promise<string>;
+  logger?: Logger;
+}
+
+export function startStreamConsumer<T>(setup: ConsumerSetup<T>): StreamConsumer {
+  const { stream, group, consumer, reader, handler, append, options } = setup;
+  const logger = setup.logger?.child({ stream, group, consumer });
+  // Looking for abandoned events twice per visibility timeout bounds how late they come back.
+  const claimIntervalMs = Math.max(1, Math.floor(options.claimIdleMs / 2));
+  let stopping = false;
+  let wakeUp: () => void = () => undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  async function deadLetter(event: StoredEvent, reason: DeadLetter['reason']): Promise<void> {
+    const { id, deliveryCount, data } = event;
+    await append(deadLetterStream(stream), { stream, group, id, deliveryCount, reason, data });
+    logger?.error({ id, deliveryCount, reason }, 'event moved to the dead-letter stream');
+  }
+
+  /**
+   * Handles events in order. Each is acknowledged as soon as its handler succeeds (without
+   * waiting for the reply), so a handler that hangs later in the batch holds back only its own.
+   */
+  async function handle(events: StoredEvent[]): Promise<void> {
+    const acks: Promise<void>[] = [];
+    let ackError: unknown;
+    const ack = (id: string) => acks.push(reader.ack([id]).catch((err) => void (ackError ??= err)));
+    for (const event of events) {
+      if (stopping) break;
+      if (event.deliveryCount > options.maxDeliveries) {
+        await deadLetter(event, 'max-deliveries');
+        ack(event.id);
+        continue;
+      }
+      let payload: T;
+      try {
+        payload = decodeEvent<T>(event.data);
+      } catch {
+        await deadLetter(event, 'undecodable');
+        ack(event.id);
+        continue;
+      }
+      try {
+        await handler({ id: event.id, stream, payload, deliveryCount: event.deliveryCount });
+        ack(event.id);
+      } catch (err) {
+        logger?.warn(
+          { err, id: event.id, deliveryCount: event.deliveryCount },
+          'event handler failed; the event will be delivered again',
+        );
+      }
+    }
+    await Promise.all(acks);
+    if (ackError) throw ackError;
+  }
+
+  let markReady: () => void = () => undefined;
+  let markNeverReady: (err: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markNeverReady = reject;
+  });
+  // For callers to await; nobody has to.
+  ready.catch(() => undefined);
+
+  async function run(): Promise<void> {
+    let grouped = false;
+    let nextClaimAt = 0;
+    let backoffMs = 100;
+    // One retry loop for everything: a broker that is down at start-up or later only delays.
+    while (!stopping) {
+      try {
+        if (!grouped) {
+          await reader.ensureGroup(options.from);
+          grouped = true;
+          markReady();
+        }
+        let events: StoredEvent[] = [];
+        if (Date.now() >= nextClaimAt) {
+          events = await reader.claimIdle(options.claimIdleMs, options.batchSize);
+          // A full batch means more may be waiting: keep claiming before reading new events.
+          if (events.length < options.batchSize) nextClaimAt = Date.now() + claimIntervalMs;
+        }
+        if (events.length === 0 && !stopping) {
+          const waitMs = Math.max(1, Math.min(options.blockMs, nextClaimAt - Date.now()));
+          events = await reader.readNew(options.batchSize, waitMs);
+        }
+        await handle(events);
+        backoffMs = 100;
+      } catch (err) {
+        if (stopping) break;
+        logger?.warn({ err, retryInMs: backoffMs }, 'event stream read failed');
+        await pause(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      }
+    }
+    if (!grouped) markNeverReady(new Error('the consumer was stopped before its group existed'));
+  }
+
+  const running = run();
+  let stopped: Promise<void> | undefined;
+
+  async function stop(): Promise<void> {
+    stopping = true;
+    reader.interrupt();
+    wakeUp();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs);
+    });
+    const outcome = await Promise.race([running.then(() => 'stopped' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') logger?.warn('a handler outlived stopTimeoutMs; its event stays pending for the group');
+  }
+
+  return {
+    ready,
+    stop: () => (stopped ??= stop()),
+  };
+}
+
+/** The consumers one bus started, so that closing the bus stops them all. */
+export class ConsumerRegistry {
+  private readonly running = new Set<StreamConsumer>();
+
+  track(consumer: StreamConsumer): StreamConsumer {
+    this.running.add(consumer);
+    return {
+      ready: consumer.ready,
+      stop: async () => {
+        await consumer.stop();
+        this.running.delete(consumer);
+      },
+    };
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running].map((c) => c.stop()));
+    this.running.clear();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The few GraphQL calls a dongle and a setup script make, over plain fetch: operations go in one
+ * HTTP request (an array when several, which the gateway accepts up to GRAPHQL_MAX_BATCH).
+ */
+export interface GraphQLOperation {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+export interface GraphQLErrorShape {
+  message: string;
+  extensions?: { code?: string; retryAfterSeconds?: number; field?: string; [key: string]: unknown };
+}
+
+export interface GraphQLResult<T = unknown> {
+  data?: T | null;
+  errors?: GraphQLErrorShape[];
+}
+
+/** The request as a whole failed: no answer per operation. `code` is NETWORK, TIMEOUT, HTTP_<status> or BAD_RESPONSE. */
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs = 0,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+export async function postOperations(
+  url: string,
+  operations: readonly GraphQLOperation[],
+  token?: string,
+): Promise<GraphQLResult[]> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(operations.length === 1 ? operations[0] : operations),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    text = await response.text();
+  } catch (error) {
+    const timeout = (error as Error).name === 'TimeoutError';
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new TransportError(timeout ? 'TIMEOUT' : 'NETWORK', `${url}: ${cause ?? (error as Error).message}`, true);
+  }
+
+  if (response.status >= 500 || response.status === 429) {
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new TransportError(
+      `HTTP_${response.status}`,
+      `${url} answered ${response.status}: ${text.slice(0, 200)}`,
+      true,
+      Number.isFinite(retryAfter) ? retryAfter * 1000 : 0,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new TransportError(
+      'BAD_RESPONSE',
+      `${url} answered ${response.status} with no JSON: ${text.slice(0, 200)}`,
+      false,
+    );
+  }
+  if (Array.isArray(body) && body.length === operations.length) return body as GraphQLResult[];
+  // Refused before execution (a limit, bad credentials): one error body stands for every operation.
+  const single = body as GraphQLResult;
+  if (!Array.isArray(body) && (operations.length === 1 || single.errors)) return operations.map(() => single);
+  throw new TransportError('BAD_RESPONSE', `${url} answered ${response.status} with an unexpected body`, false);
+}
+
+export const errorCode = (error: GraphQLErrorShape) => error.extensions?.code ?? 'UNKNOWN';

@@ -1,0 +1,140 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { assignFaults, type Fault } from './faults.js';
+import { Limiter } from './limiter.js';
+import { ObdDevice, randomAdapterProfile } from './obd-device.js';
+import { validateOptions, type SimulationInput, type SimulationSettings } from './options.js';
+import { createRandom, type Random } from './random.js';
+import { DEFAULT_RETRY_POLICY, sleep } from './retry.js';
+import type { SendContext } from './send.js';
+import { setUpVehicle, type SimulatedVehicle } from './setup.js';
+import { formatStatus, SimulationStats, type StatsSnapshot } from './stats.js';
+import { uploadSamples, type Sample } from './uploader.js';
+import { VehicleSim } from './vehicle-sim.js';
+
+export interface RunOptions extends SimulationInput {
+  /** Stops the run cleanly: no new rounds, buffered ones flushed, the summary returned. */
+  signal?: AbortSignal;
+  /** Progress and status lines (default console.log). */
+  log?: (line: string) => void;
+  statusEverySeconds?: number;
+}
+
+export interface VehicleSummary {
+  index: number;
+  vehicleId: string;
+  vin: string;
+  make: string;
+  model: string;
+  year: number;
+  ownerEmail: string;
+  faults: Fault[];
+}
+
+export interface SimulationSummary extends StatsSnapshot {
+  runId: string;
+  settings: SimulationSettings;
+  vehicles: VehicleSummary[];
+  stoppedBy: 'duration' | 'signal';
+}
+
+/**
+ * Sets up owners, vehicles and dongles through the gateway, then streams every vehicle's ELM327
+ * frames until the duration ends or the signal aborts. `settings.seed` fixes the drive cycles,
+ * faults and frames; accounts and VINs are new on every run, so runs never collide in a database.
+ */
+export async function runSimulation(options: RunOptions = {}): Promise<SimulationSummary> {
+  const { signal, log = console.log, statusEverySeconds = 5, ...input } = options;
+  const settings = validateOptions(input);
+  const runId = randomBytes(3).toString('hex');
+  const root = createRandom(settings.seed);
+  const limiter = new Limiter(settings.concurrency);
+  const send: SendContext = { url: settings.url, limiter, policy: DEFAULT_RETRY_POLICY, signal };
+
+  log(`setting up ${settings.vehicles} vehicle(s) at ${settings.url} (run ${runId}, seed ${settings.seed})...`);
+  const vehicles = await setUp(send, settings, runId, root);
+  log(
+    `ready: ${describeFaults(vehicles)}; streaming at ${settings.hz} Hz${settings.durationSeconds ? ` for ${settings.durationSeconds} s` : ' until Ctrl-C'}`,
+  );
+
+  const stats = new SimulationStats();
+  const startedAt = Date.now();
+  const status = settings.quiet
+    ? undefined
+    : setInterval(
+        () => log(formatStatus((Date.now() - startedAt) / 1000, vehicles.length, stats.takeWindow())),
+        statusEverySeconds * 1000,
+      );
+  try {
+    await Promise.all(vehicles.map((vehicle) => drive(vehicle, root, settings, { ...send, stats }, startedAt)));
+  } finally {
+    clearInterval(status);
+  }
+  return {
+    ...stats.totals(),
+    runId,
+    settings,
+    vehicles: vehicles.map(({ device: _credentials, ...vehicle }) => vehicle),
+    stoppedBy: signal?.aborted ? 'signal' : 'duration',
+  };
+}
+
+async function setUp(
+  send: SendContext,
+  settings: SimulationSettings,
+  runId: string,
+  root: Random,
+): Promise<SimulatedVehicle[]> {
+  const faults = assignFaults(settings.faults, settings.vehicles, root.fork('faults'));
+  // VINs from an unseeded source: a replayed seed must not collide with the last run's vehicles.
+  const identities = createRandom(randomInt(2 ** 31));
+  const settled = await Promise.allSettled(
+    faults.map((vehicleFaults, index) =>
+      setUpVehicle(send, { index, runId, faults: vehicleFaults, identity: identities.fork(index) }),
+    ),
+  );
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<SimulatedVehicle>).value);
+}
+
+/**
+ * One dongle's life: a polling round every 1/hz s, uploaded every `batch` rounds. Vehicles are
+ * spread over the period so that they do not all call at the same instant. A slow upload delays
+ * the next rounds, which then catch up (stamped with when they were due): the load adapts to
+ * what the server sustains instead of piling up requests.
+ */
+async function drive(
+  vehicle: SimulatedVehicle,
+  root: Random,
+  settings: SimulationSettings,
+  send: SendContext & { stats: SimulationStats },
+  startedAt: number,
+): Promise<void> {
+  const random = root.fork(`vehicle:${vehicle.index}`);
+  const car = new VehicleSim(random.fork('car'), vehicle.faults);
+  const dongle = new ObdDevice(random.fork('adapter'), randomAdapterProfile(random.fork('profile')), settings.hz);
+  const periodMs = 1000 / settings.hz;
+  const offsetMs = (vehicle.index / settings.vehicles) * periodMs;
+  const endAt = settings.durationSeconds ? startedAt + settings.durationSeconds * 1000 : Number.POSITIVE_INFINITY;
+  const buffer: Sample[] = [];
+
+  for (let index = 0; ; index++) {
+    const due = startedAt + offsetMs + index * periodMs;
+    if (due >= endAt) break;
+    await sleep(due - Date.now(), send.signal);
+    if (send.signal?.aborted) break;
+    const snapshot = index === 0 ? car.snapshot : car.advance(periodMs / 1000);
+    buffer.push({ index, recordedAt: new Date(due), frames: dongle.read(snapshot, index) });
+    send.stats.count('samples');
+    if (buffer.length >= settings.batch) await uploadSamples(send, vehicle.device, buffer.splice(0));
+  }
+  // What the dongle still holds goes up before it powers off.
+  if (buffer.length > 0) await uploadSamples(send, vehicle.device, buffer.splice(0));
+}
+
+function describeFaults(vehicles: readonly SimulatedVehicle[]): string {
+  const counts = new Map<Fault, number>();
+  for (const vehicle of vehicles) for (const fault of vehicle.faults) counts.set(fault, (counts.get(fault) ?? 0) + 1);
+  const faults = [...counts].map(([fault, n]) => `${fault} ×${n}`).join(', ');
+  return `${vehicles.length} vehicle(s), ${faults ? `faults: ${faults}` : 'no faults'}`;
+}

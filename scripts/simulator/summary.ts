@@ -1,0 +1,29 @@
+import type { SimulationSummary } from './run-simulation.js';
+import { formatCodes } from './stats.js';
+
+/** Faulty vehicles listed in the summary, so that they can be found in the API; more are counted. */
+const LISTED_FAULTY = 10;
+
+export function formatSummary(s: SimulationSummary): string {
+  const rate = (n: number) => (s.seconds > 0 ? (n / s.seconds).toFixed(1) : '0.0');
+  const faulty = s.vehicles.filter((v) => v.faults.length > 0);
+  const lines = [
+    `summary of run ${s.runId} (seed ${s.settings.seed}, stopped by ${s.stoppedBy} after ${s.seconds.toFixed(1)} s)`,
+    `  vehicles           ${s.vehicles.length}`,
+    `  polling rounds     ${s.samples}`,
+    `  frames sent        ${s.framesSent} (${rate(s.framesSent)}/s) in ${s.requests} request(s)`,
+    `  readings stored    ${s.readingsStored} (${rate(s.readingsStored)}/s)`,
+    `  trouble codes      ${s.dtcsReported} reported`,
+    `  rejected frames    ${formatCodes(s.rejectedFrames)}`,
+    `  errors             ${formatCodes(s.errors)}`,
+    `  retries            ${s.retries} (${s.duplicates} already stored), ${s.samplesLost} round(s) lost`,
+    `  ingest latency     p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms`,
+  ];
+  for (const v of faulty.slice(0, LISTED_FAULTY)) {
+    lines.push(
+      `  ${v.faults.join('+').padEnd(18)} ${v.vin} ${v.year} ${v.make} ${v.model} (vehicle ${v.vehicleId}, owner ${v.ownerEmail})`,
+    );
+  }
+  if (faulty.length > LISTED_FAULTY) lines.push(`  ... and ${faulty.length - LISTED_FAULTY} more faulty vehicle(s)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,59 @@
+import { INGEST_FRAMES, type IngestResultData } from './operations.js';
+import { MAX_OPERATIONS_PER_REQUEST } from './options.js';
+import { sendWithRetry, type SendContext } from './send.js';
+import type { SimulationStats } from './stats.js';
+
+/** One polling round of one dongle: the replies it printed and when it read them. */
+export interface Sample {
+  index: number;
+  recordedAt: Date;
+  frames: string[];
+}
+
+export interface DeviceCredentials {
+  vehicleId: string;
+  deviceToken: string;
+  /** Unique per run and vehicle, so that idempotency keys never collide across runs. */
+  keyPrefix: string;
+}
+
+export const idempotencyKey = (device: DeviceCredentials, sample: Sample) => `${device.keyPrefix}-s${sample.index}`;
+
+/**
+ * Uploads rounds the way a dongle does: each round is one ingestObdFrames with its own time and
+ * idempotency key, up to ten rounds in one HTTP request (the gateway's default batch limit).
+ */
+export async function uploadSamples(
+  ctx: SendContext & { stats: SimulationStats },
+  device: DeviceCredentials,
+  samples: readonly Sample[],
+): Promise<void> {
+  for (let start = 0; start < samples.length; start += MAX_OPERATIONS_PER_REQUEST) {
+    const chunk = samples.slice(start, start + MAX_OPERATIONS_PER_REQUEST);
+    const operations = chunk.map((sample) => ({
+      query: INGEST_FRAMES,
+      variables: {
+        vehicleId: device.vehicleId,
+        frames: sample.frames,
+        recordedAt: sample.recordedAt.toISOString(),
+        idempotencyKey: idempotencyKey(device, sample),
+      },
+    }));
+    ctx.stats.count(
+      'framesSent',
+      chunk.reduce((n, sample) => n + sample.frames.length, 0),
+    );
+    const results = await sendWithRetry(ctx, operations, device.deviceToken);
+    results.forEach((result) => {
+      const ingested = (result.data as { ingestObdFrames?: IngestResultData } | null | undefined)?.ingestObdFrames;
+      if (!ingested) {
+        ctx.stats.count('samplesLost');
+        return;
+      }
+      if (ingested.duplicate) return ctx.stats.count('duplicates');
+      ctx.stats.count('readingsStored', ingested.readingsStored);
+      ctx.stats.count('dtcsReported', ingested.dtcsStored);
+      for (const frameError of ingested.errors) ctx.stats.rejectedFrame(frameError.code);
+    });
+  }
+}

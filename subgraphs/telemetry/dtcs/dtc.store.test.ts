@@ -1,0 +1,66 @@
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { DtcStore } from './dtc.store.js';
+
+let client: MongoClient;
+let db: Db;
+let store: DtcStore;
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGODB_URI!);
+  db = client.db(`dtcs_${new ObjectId().toHexString()}`);
+  store = new DtcStore(db);
+  await store.init();
+});
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+const t = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute));
+const statusOf = async (vehicleId: string) =>
+  Object.fromEntries((await store.list(vehicleId)).map((d) => [d.code, d.status]));
+
+describe('DtcStore (real database)', () => {
+  it('records first and last sighting, and keeps a confirmed code ACTIVE when it also shows as pending', async () => {
+    await store.report('v1', 'pending', ['P0301'], t(0));
+    expect(await statusOf('v1')).toEqual({ P0301: 'PENDING' });
+    await store.report('v1', 'confirmed', ['P0301', 'P0133'], t(5));
+    await store.report('v1', 'pending', ['P0301'], t(6));
+    expect(await statusOf('v1')).toEqual({ P0301: 'ACTIVE', P0133: 'ACTIVE' });
+    const [p0301] = await store.list('v1', 'ACTIVE').then((all) => all.filter((d) => d.code === 'P0301'));
+    expect(p0301).toMatchObject({ firstSeenAt: t(0), lastSeenAt: t(6), clearedAt: null });
+    expect(p0301.history).toEqual([
+      { status: 'PENDING', at: t(0) },
+      { status: 'ACTIVE', at: t(5) },
+    ]);
+  });
+
+  it('clears active and pending codes with mode 04 semantics, keeping their history, and reactivates on a later report', async () => {
+    await store.report('v2', 'confirmed', ['P0420'], t(0));
+    await store.report('v2', 'pending', ['P0171'], t(0));
+    expect(await store.clear('v2', t(10))).toBe(2);
+    expect(await store.clear('v2', t(11))).toBe(0);
+    expect(await statusOf('v2')).toEqual({ P0420: 'CLEARED', P0171: 'CLEARED' });
+    expect((await store.list('v2', 'CLEARED'))[0].clearedAt).toEqual(t(10));
+
+    // A device uploading its backlog from before the clear does not bring the code back...
+    await store.report('v2', 'confirmed', ['P0420'], t(9));
+    expect(await statusOf('v2')).toMatchObject({ P0420: 'CLEARED' });
+    // ...a fresh report does.
+    await store.report('v2', 'confirmed', ['P0420'], t(20));
+    await store.report('v2', 'pending', ['P0171'], t(21));
+    const [p0420] = await store.list('v2', 'ACTIVE');
+    expect(p0420).toMatchObject({ code: 'P0420', clearedAt: null, firstSeenAt: t(0), lastSeenAt: t(20) });
+    expect(p0420.history.map((h) => h.status)).toEqual(['ACTIVE', 'CLEARED', 'ACTIVE']);
+    expect(await statusOf('v2')).toMatchObject({ P0171: 'PENDING' });
+  });
+
+  it('keeps one document per vehicle and code when the first reports race (the unique index decides)', async () => {
+    // Concurrent updates of one document are not atomic on FerretDB (see KeyedLock): only the
+    // insert race is the store's to handle; the service serialises a vehicle's later writes.
+    await Promise.all(Array.from({ length: 6 }, (_, i) => store.report('race', 'confirmed', ['P0300'], t(i))));
+    const all = await store.list('race');
+    expect(all).toHaveLength(1);
+    expect(all[0].status).toBe('ACTIVE');
+    expect(await store.list('nobody')).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import type { DtcMode } from '../obd/dtc.js';
+import { CLEARABLE, transitionFor, type DtcStatus } from './dtc-status.js';
+
+export interface DtcHistoryEntry {
+  status: DtcStatus;
+  at: Date;
+}
+
+/** One document per vehicle and code: its current status and every status change. */
+export interface DtcDocument {
+  _id: ObjectId;
+  vehicleId: string;
+  code: string;
+  status: DtcStatus;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  clearedAt: Date | null;
+  /** Status changes only, not every sighting, so it grows with repairs, not with uploads. */
+  history: DtcHistoryEntry[];
+}
+
+const DUPLICATE_KEY = 11000;
+
+export class DtcStore {
+  private readonly dtcs: Collection<DtcDocument>;
+
+  constructor(db: Db) {
+    this.dtcs = db.collection<DtcDocument>('dtcs');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.dtcs, [{ key: { vehicleId: 1, code: 1 }, options: { unique: true } }]);
+  }
+
+  /** Records that the vehicle reported `codes` (already decoded and valid) in a mode 03/07/0A reply at `at`. */
+  async report(vehicleId: string, mode: DtcMode, codes: readonly string[], at: Date): Promise<void> {
+    await Promise.all(codes.map((code) => this.reportOne(String(vehicleId), mode, String(code), at)));
+  }
+
+  private async reportOne(vehicleId: string, mode: DtcMode, code: string, at: Date, retried = false): Promise<void> {
+    const { to, from } = transitionFor(mode);
+    try {
+      const seen = await this.dtcs.updateOne(
+        { vehicleId, code },
+        {
+          $setOnInsert: { status: to, clearedAt: null, history: [{ status: to, at }] },
+          $min: { firstSeenAt: at },
+          $max: { lastSeenAt: at },
+        },
+        { upsert: true },
+      );
+      if (seen.upsertedCount > 0) return;
+    } catch (error) {
+      // Two uploads saw the code for the first time at once; the unique index let one insert.
+      if ((error as { code?: number }).code !== DUPLICATE_KEY || retried) throw error;
+      return this.reportOne(vehicleId, mode, code, at, true);
+    }
+    // A report measured before the last clear (a device uploading its backlog) reactivates nothing.
+    await this.dtcs.updateOne(
+      { vehicleId, code, status: { $in: from }, $or: [{ clearedAt: null }, { clearedAt: { $lt: at } }] },
+      { $set: { status: to, clearedAt: null }, $push: { history: { status: to, at } } },
+    );
+  }
+
+  /** Mode 04: every active or pending code of the vehicle becomes CLEARED. Returns how many did. */
+  async clear(vehicleId: string, at: Date): Promise<number> {
+    const result = await this.dtcs.updateMany(
+      { vehicleId: String(vehicleId), status: { $in: CLEARABLE } },
+      { $set: { status: 'CLEARED', clearedAt: at }, $push: { history: { status: 'CLEARED', at } } },
+    );
+    return result.modifiedCount;
+  }
+
+  /** The vehicle's codes, most recently seen first. */
+  list(vehicleId: string, status?: DtcStatus): Promise<DtcDocument[]> {
+    const filter: Filter<DtcDocument> = { vehicleId: String(vehicleId) };
+    if (status) filter.status = status;
+    return this.dtcs.find(filter).sort({ lastSeenAt: -1, code: 1 }).toArray();
+  }
+}

@@ -1,0 +1,113 @@
+import type { Db } from 'mongodb';
+import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import type { LiveTelemetry } from './context.js';
+import { ClearDtcsResolver } from './dtcs/clear-dtcs.resolver.js';
+import { DtcService } from './dtcs/dtc.service.js';
+import { DtcStore } from './dtcs/dtc.store.js';
+import { DtcsResolver } from './dtcs/dtcs.resolver.js';
+import { FuelEconomyResolver } from './fuel/fuel-economy.resolver.js';
+import { FuelEconomyService } from './fuel/fuel-economy.service.js';
+import { Idempotency, IDEMPOTENCY_WINDOW_MS } from './ingest/idempotency.js';
+import { IdempotencyStore } from './ingest/idempotency.store.js';
+import { IngestObdFramesResolver } from './ingest/ingest-obd-frames.resolver.js';
+import { IngestReadingsResolver } from './ingest/ingest-readings.resolver.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { TelemetryEvents } from './live/telemetry-events.js';
+import { VehicleTelemetryResolver } from './live/vehicle-telemetry.resolver.js';
+import { LatestReadingStore } from './readings/latest-reading.store.js';
+import { LatestReadingsResolver } from './readings/latest-readings.resolver.js';
+import { ReadingHistoryService } from './readings/reading-history.service.js';
+import { ReadingStore } from './readings/reading.store.js';
+import { ReadingsResolver } from './readings/readings.resolver.js';
+import { RetentionJob } from './readings/retention.js';
+import { buildTelemetrySchema, type ResolverClass } from './schema.js';
+import { TripsResolver } from './trips/trips.resolver.js';
+import { TripsService } from './trips/trips.service.js';
+import { KeyedLock } from './vehicles/keyed-lock.js';
+
+export interface TelemetrySettings {
+  /** Readings older than this are deleted, and uploads measured before it refused. */
+  retentionDays: number;
+  retentionIntervalMinutes: number;
+  /** Events held for a subscriber that does not read (default 100). */
+  subscriberQueue?: number;
+  /** Readings per bucket document (default 1000; tests use small ones). */
+  bucketCapacity?: number;
+}
+
+export interface TelemetryDeps {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  /** Who owns which vehicle (the vehicles subgraph). */
+  access: VehicleAccess;
+  settings: TelemetrySettings;
+}
+
+export async function createTelemetrySubgraph({ db, bus, logger, access, settings }: TelemetryDeps): Promise<Subgraph> {
+  const readings = new ReadingStore(db, settings.bucketCapacity);
+  const latest = new LatestReadingStore(db);
+  const dtcStore = new DtcStore(db);
+  const claims = new IdempotencyStore(db);
+  await Promise.all([readings.init(), dtcStore.init(), claims.init()]);
+
+  const retentionMs = settings.retentionDays * 86_400_000;
+  const events = new TelemetryEvents(bus, logger);
+  const writes = new KeyedLock();
+  const ingest = new IngestService({
+    access,
+    readings,
+    latest,
+    dtcs: dtcStore,
+    idempotency: new Idempotency(claims),
+    events,
+    writes,
+    retentionMs,
+  });
+  const dtcs = new DtcService(dtcStore, events, writes);
+  const history = new ReadingHistoryService(readings, latest);
+
+  const instances = new Map<ResolverClass, object>([
+    [IngestObdFramesResolver, new IngestObdFramesResolver(ingest)],
+    [IngestReadingsResolver, new IngestReadingsResolver(ingest)],
+    [ClearDtcsResolver, new ClearDtcsResolver(access, dtcs)],
+    [LatestReadingsResolver, new LatestReadingsResolver(access, history)],
+    [ReadingsResolver, new ReadingsResolver(access, history)],
+    [DtcsResolver, new DtcsResolver(access, dtcs)],
+    [FuelEconomyResolver, new FuelEconomyResolver(access, new FuelEconomyService(readings))],
+    [TripsResolver, new TripsResolver(access, new TripsService(readings))],
+    [VehicleTelemetryResolver, new VehicleTelemetryResolver()],
+  ]);
+
+  const retention = new RetentionJob(
+    [
+      { name: 'reading buckets', maxAgeMs: retentionMs, deleteOlderThan: (cutoff) => readings.deleteOlderThan(cutoff) },
+      {
+        name: 'idempotency keys',
+        maxAgeMs: IDEMPOTENCY_WINDOW_MS,
+        deleteOlderThan: (cutoff) => claims.deleteOlderThan(cutoff),
+      },
+    ],
+    settings.retentionIntervalMinutes * 60_000,
+    logger,
+  );
+  const schema = await buildTelemetrySchema(instances);
+  retention.start();
+
+  const live: LiveTelemetry = { bus, access, maxQueue: settings.subscriberQueue ?? 100 };
+  return {
+    name: 'telemetry',
+    schema,
+    context: () => ({ live }),
+    healthChecks: {
+      database: async () => {
+        await db.command({ ping: 1 });
+        return true;
+      },
+    },
+    stop: () => retention.stop(),
+  };
+}

@@ -1,0 +1,64 @@
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { LatestReadingStore } from './latest-reading.store.js';
+import type { TimedReading } from './series.js';
+
+let client: MongoClient;
+let db: Db;
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGODB_URI!);
+  db = client.db(`latest_${new ObjectId().toHexString()}`);
+});
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+const r = (pid: string, name: string, value: number, iso: string): TimedReading => ({
+  pid,
+  name,
+  unit: 'u',
+  value,
+  recordedAt: new Date(iso),
+});
+
+describe('LatestReadingStore (real database)', () => {
+  it('keeps the newest value of each series, whatever order uploads arrive in', async () => {
+    const store = new LatestReadingStore(db);
+    await store.record('v1', [
+      r('0C', 'Engine speed', 800, '2025-03-01T10:00:00Z'),
+      r('0C', 'Engine speed', 900, '2025-03-01T10:00:01Z'),
+    ]);
+    await store.record('v1', [r('0D', 'Vehicle speed', 30, '2025-03-01T10:00:05Z')]);
+    // A backlog upload, measured earlier: it must not replace the newer values.
+    await store.record('v1', [
+      r('0C', 'Engine speed', 5000, '2025-03-01T09:00:00Z'),
+      r('05', 'Engine coolant temperature', 20, '2025-03-01T09:00:00Z'),
+    ]);
+    await store.record('v1', [
+      r('01', 'Malfunction indicator lamp', 1, '2025-03-01T10:00:00Z'),
+      r('01', 'Emission-related DTC count', 2, '2025-03-01T10:00:00Z'),
+    ]);
+    await store.record('v2', [r('0C', 'Engine speed', 1, '2025-03-01T12:00:00Z')]);
+
+    const latest = await store.find('v1');
+    expect(latest.map((l) => [l.pid, l.name, l.value, l.recordedAt.toISOString()])).toEqual([
+      ['01', 'Emission-related DTC count', 2, '2025-03-01T10:00:00.000Z'],
+      ['01', 'Malfunction indicator lamp', 1, '2025-03-01T10:00:00.000Z'],
+      ['05', 'Engine coolant temperature', 20, '2025-03-01T09:00:00.000Z'],
+      ['0C', 'Engine speed', 900, '2025-03-01T10:00:01.000Z'],
+      ['0D', 'Vehicle speed', 30, '2025-03-01T10:00:05.000Z'],
+    ]);
+    expect(await store.find('nobody')).toEqual([]);
+  });
+
+  it('creates one document when the first uploads of a vehicle race', async () => {
+    const store = new LatestReadingStore(db);
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        store.record('race', [r('0D', 'Vehicle speed', i, `2025-03-01T10:00:0${i}Z`)]),
+      ),
+    );
+    expect(await db.collection('latest_readings').countDocuments({ _id: 'race' } as never)).toBe(1);
+    expect(await store.find('race')).toHaveLength(1);
+  });
+});

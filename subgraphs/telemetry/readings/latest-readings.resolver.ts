@@ -1,0 +1,21 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
+import type { SubgraphContext } from '../../../platform/subgraph/context.js';
+import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { Vehicle } from '../vehicles/vehicle.type.js';
+import type { ReadingHistoryService } from './reading-history.service.js';
+import { Reading } from './reading.type.js';
+
+@Resolver(() => Vehicle)
+export class LatestReadingsResolver {
+  constructor(
+    private readonly access: VehicleAccess,
+    private readonly history: ReadingHistoryService,
+  ) {}
+
+  @FieldResolver(() => [Reading], { description: 'The latest value of each PID, with when it was measured' })
+  async latestReadings(@Root() vehicle: Vehicle, @Ctx() ctx: SubgraphContext): Promise<Reading[]> {
+    await authorizeRead(this.access, ctx, vehicle.id);
+    return this.history.latest(vehicle.id);
+  }
+}

@@ -1,0 +1,115 @@
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ReadingStore, type BucketDocument } from './reading.store.js';
+import type { TimedReading } from './series.js';
+
+let client: MongoClient;
+let db: Db;
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGODB_URI!);
+  db = client.db(`readings_${new ObjectId().toHexString()}`);
+});
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+const reading = (pid: string, name: string, value: number, iso: string): TimedReading => ({
+  pid,
+  name,
+  unit: '',
+  value,
+  recordedAt: new Date(iso),
+});
+const rpm = (value: number, iso: string) => reading('0C', 'Engine speed', value, iso);
+const speed = (value: number, iso: string) => reading('0D', 'Vehicle speed', value, iso);
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+describe('ReadingStore (real database)', () => {
+  it('keeps one document per vehicle and hour, and opens another when one is full', async () => {
+    const store = new ReadingStore(db, 4);
+    await store.init();
+    await store.append('v1', [rpm(800, '2025-03-01T10:00:00Z'), speed(0, '2025-03-01T10:00:00Z')]);
+    await store.append('v1', [rpm(900, '2025-03-01T10:00:01Z'), speed(5, '2025-03-01T10:00:01Z')]);
+    // The hour's document is full (4): this goes to a new one, as does the next hour.
+    await store.append('v1', [rpm(1000, '2025-03-01T10:00:02Z'), rpm(1100, '2025-03-01T11:00:00Z')]);
+    await store.append('v2', [rpm(5000, '2025-03-01T10:00:00Z')]);
+
+    const docs = await db
+      .collection<BucketDocument>('reading_buckets')
+      .find({ vehicleId: 'v1' })
+      .sort({ start: 1, count: -1 })
+      .toArray();
+    expect(docs.map((d) => [d.start.toISOString(), d.count])).toEqual([
+      ['2025-03-01T10:00:00.000Z', 4],
+      ['2025-03-01T10:00:00.000Z', 1],
+      ['2025-03-01T11:00:00.000Z', 1],
+    ]);
+    expect(docs[0]).toMatchObject({ first: new Date('2025-03-01T10:00:00Z'), last: new Date('2025-03-01T10:00:01Z') });
+    expect(docs[0].series.p0C).toMatchObject({
+      pid: '0C',
+      name: 'Engine speed',
+      count: 2,
+      sum: 1700,
+      min: 800,
+      max: 900,
+    });
+    expect(docs[0].series.p0C.points).toEqual([
+      { t: new Date('2025-03-01T10:00:00Z'), v: 800 },
+      { t: new Date('2025-03-01T10:00:01Z'), v: 900 },
+    ]);
+    const indexes = (await db.collection('reading_buckets').indexes()).map((i) => i.key);
+    expect(indexes).toEqual(expect.arrayContaining([{ vehicleId: 1, start: 1 }, { start: 1 }]));
+  });
+
+  it('splits one upload larger than a document across documents, never past the capacity', async () => {
+    const store = new ReadingStore(db, 3);
+    await store.append(
+      'big',
+      Array.from({ length: 8 }, (_, i) => rpm(i, `2025-03-01T10:00:0${i}Z`)),
+    );
+    const counts = (await db.collection<BucketDocument>('reading_buckets').find({ vehicleId: 'big' }).toArray()).map(
+      (d) => d.count,
+    );
+    expect(counts.sort()).toEqual([2, 3, 3]);
+  });
+
+  it("reads one series' summaries and points in a range, and no other vehicle's", async () => {
+    const store = new ReadingStore(db);
+    const summaries = await store.summaries(
+      'v1',
+      'p0C',
+      new Date('2025-03-01T10:00:00Z'),
+      new Date('2025-03-01T11:00:00Z'),
+    );
+    expect(summaries.reduce((n, s) => n + s.count, 0)).toBe(3);
+    const points = await collect(
+      store.points('v1', 'p0C', new Date('2025-03-01T10:00:01Z'), new Date('2025-03-01T11:00:00.001Z')),
+    );
+    expect(points.map((p) => p.v).sort()).toEqual([1000, 1100, 900]);
+  });
+
+  it('replays several series as snapshots in time order', async () => {
+    const store = new ReadingStore(db);
+    const snapshots = await collect(
+      store.snapshots('v1', ['p0C', 'p0D'], new Date('2025-03-01T09:00:00Z'), new Date('2025-03-01T12:00:00Z')),
+    );
+    expect(snapshots.map((s) => [new Date(s.t).toISOString(), s.values])).toEqual([
+      ['2025-03-01T10:00:00.000Z', { p0C: 800, p0D: 0 }],
+      ['2025-03-01T10:00:01.000Z', { p0C: 900, p0D: 5 }],
+      ['2025-03-01T10:00:02.000Z', { p0C: 1000 }],
+      ['2025-03-01T11:00:00.000Z', { p0C: 1100 }],
+    ]);
+  });
+
+  it('deletes only documents whose whole hour is older than the cutoff', async () => {
+    const store = new ReadingStore(db);
+    await store.deleteOlderThan(new Date('2025-03-01T11:30:00Z'));
+    const left = await db.collection<BucketDocument>('reading_buckets').find({ vehicleId: 'v1' }).toArray();
+    expect(left.map((d) => d.start.toISOString())).toEqual(['2025-03-01T11:00:00.000Z']);
+  });
+});

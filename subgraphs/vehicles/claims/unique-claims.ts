@@ -1,0 +1,66 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+
+export interface Claim {
+  /** The unique key: a VIN, a device serial. */
+  _id: string;
+  /** The document that holds the key. */
+  holder: ObjectId;
+  claimedAt: Date;
+}
+
+/** Says whether a claim found in place still belongs to a live holder. */
+export type ClaimCheck = (claim: Claim) => Promise<boolean>;
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * "At most one live holder per key", race-safe on any MongoDB-compatible server: the key is
+ * the `_id` of a claim document, so of two concurrent claims exactly one insert succeeds.
+ * (A partial unique index on the holders would say the same, but FerretDB does not serve it.)
+ * Holders write themselves after claiming and release after retiring, so a crash in between
+ * can leave a stale claim; `acquire` asks the caller whether a claim in place is still live
+ * and takes over a dead one.
+ */
+export class UniqueClaims {
+  private readonly claims: Collection<Claim>;
+
+  constructor(db: Db, collectionName: string) {
+    this.claims = db.collection<Claim>(collectionName);
+  }
+
+  /** True when `holder` now holds `key`; false when a live holder has it. */
+  async acquire(key: string, holder: ObjectId, isLive: ClaimCheck, now = new Date()): Promise<boolean> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await this.tryInsert({ _id: key, holder, claimedAt: now })) return true;
+      const current = await this.claims.findOne({ _id: key });
+      if (current && (await isLive(current))) return false;
+      // Conditional on the dead holder, so a concurrent taker's fresh claim is never deleted.
+      if (current) await this.claims.deleteOne({ _id: key, holder: current.holder });
+    }
+    return false;
+  }
+
+  /** Releases `key` only if `holder` still holds it. */
+  async release(key: string, holder: ObjectId): Promise<void> {
+    await this.claims.deleteOne({ _id: key, holder });
+  }
+
+  find(key: string): Promise<Claim | null> {
+    return this.claims.findOne({ _id: key });
+  }
+
+  private async tryInsert(claim: Claim): Promise<boolean> {
+    try {
+      await this.claims.insertOne(claim);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+}
+
+/** How long a claim whose holder is not written yet counts as an add still in flight. */
+export const IN_FLIGHT_GRACE_MS = 60_000;
+
+export const claimedRecently = (claim: Claim, now = Date.now()) => now - claim.claimedAt.getTime() < IN_FLIGHT_GRACE_MS;

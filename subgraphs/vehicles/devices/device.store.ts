@@ -1,0 +1,100 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
+import type { DeviceRevocationReason } from '../events.js';
+import type { ObdDevice } from './device.type.js';
+
+export interface DeviceDocument {
+  _id: ObjectId;
+  vehicleId: ObjectId;
+  serial: string;
+  secretHash: string;
+  pairedBy: string;
+  pairedAt: Date;
+  revokedAt: Date | null;
+  revokedReason: DeviceRevocationReason | null;
+}
+
+export const toDevice = (doc: DeviceDocument): ObdDevice => ({
+  id: doc._id.toHexString(),
+  serial: doc.serial,
+  vehicleId: doc.vehicleId.toHexString(),
+  pairedAt: doc.pairedAt,
+  revokedAt: doc.revokedAt,
+});
+
+/** Revoked pairings are history; a vehicle lists at most this many, newest first. */
+export const DEVICE_LIST_LIMIT = 100;
+
+export class DeviceStore {
+  private readonly devices: Collection<DeviceDocument>;
+  /** `_id: serial` for every active pairing: one active vehicle per dongle. */
+  private readonly activeSerials: UniqueClaims;
+
+  constructor(db: Db) {
+    this.devices = db.collection<DeviceDocument>('obd_devices');
+    this.activeSerials = new UniqueClaims(db, 'active_serials');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.devices, [{ key: { vehicleId: 1, revokedAt: 1, _id: -1 } }]);
+  }
+
+  /** False when the serial is (still, or meanwhile) actively paired. */
+  async insert(doc: DeviceDocument): Promise<boolean> {
+    if (!(await this.activeSerials.acquire(doc.serial, doc._id, (claim) => this.claimIsLive(claim)))) return false;
+    try {
+      await this.devices.insertOne(doc);
+    } catch (error) {
+      await this.activeSerials.release(doc.serial, doc._id).catch(() => undefined);
+      throw error;
+    }
+    return true;
+  }
+
+  findById(id: ObjectId): Promise<DeviceDocument | null> {
+    return this.devices.findOne({ _id: id });
+  }
+
+  /** The live pairing of a serial, if any; `serial` must be normalised by the caller. */
+  async findActiveBySerial(serial: string): Promise<DeviceDocument | null> {
+    const claim = await this.activeSerials.find(String(serial));
+    if (!claim) return null;
+    const device = await this.findById(claim.holder);
+    return device && device.revokedAt === null ? device : null;
+  }
+
+  listByVehicle(vehicleId: ObjectId, includeRevoked: boolean): Promise<DeviceDocument[]> {
+    const filter = includeRevoked ? { vehicleId } : { vehicleId, revokedAt: null };
+    return this.devices.find(filter).sort({ _id: -1 }).limit(DEVICE_LIST_LIMIT).toArray();
+  }
+
+  countActive(vehicleId: ObjectId): Promise<number> {
+    return this.devices.countDocuments({ vehicleId, revokedAt: null });
+  }
+
+  /** Idempotent: a revoked device keeps its first revocation. `revokedNow` says whether this call did it. */
+  async revoke(id: ObjectId, reason: DeviceRevocationReason, now: Date): Promise<{ device: DeviceDocument; revokedNow: boolean } | null> {
+    const revoked = await this.devices.findOneAndUpdate(
+      { _id: id, revokedAt: null },
+      { $set: { revokedAt: now, revokedReason: reason } },
+      { returnDocument: 'after' },
+    );
+    const device = revoked ?? (await this.findById(id));
+    if (!device) return null;
+    await this.activeSerials.release(device.serial, device._id);
+    return { device, revokedNow: revoked !== null };
+  }
+
+  /** Revokes every live device of a vehicle; returns the ones this call revoked. */
+  async revokeAllForVehicle(vehicleId: ObjectId, reason: DeviceRevocationReason, now: Date): Promise<DeviceDocument[]> {
+    const live = await this.devices.find({ vehicleId, revokedAt: null }).toArray();
+    const results = await Promise.all(live.map((d) => this.revoke(d._id, reason, now)));
+    return results.filter((r) => r?.revokedNow).map((r) => r!.device);
+  }
+
+  private async claimIsLive(claim: Claim): Promise<boolean> {
+    const holder = await this.findById(claim.holder);
+    return holder ? holder.revokedAt === null : claimedRecently(claim);
+  }
+}

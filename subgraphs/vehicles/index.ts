@@ -1,0 +1,62 @@
+import type { Db } from 'mongodb';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import { DeviceMutationResolver } from './devices/device-mutation.resolver.js';
+import { DeviceService, type DeviceLimits } from './devices/device.service.js';
+import { DeviceStore } from './devices/device.store.js';
+import { VehicleDevicesResolver } from './devices/vehicle-devices.resolver.js';
+import { mountDeviceVerification } from './devices/verify.route.js';
+import { UserVehiclesResolver } from './owners/user-vehicles.resolver.js';
+import { buildVehiclesSchema } from './schema.js';
+import { mountOwnershipRoute } from './vehicles/ownership.route.js';
+import { VehicleMutationResolver } from './vehicles/vehicle-mutation.resolver.js';
+import { VehicleQueryResolver } from './vehicles/vehicle-query.resolver.js';
+import { createVehicleLoaders } from './vehicles/vehicle.loader.js';
+import { VehicleService, type VehicleLimits } from './vehicles/vehicle.service.js';
+import { VehicleStore } from './vehicles/vehicle.store.js';
+
+export type VehiclesSettings = VehicleLimits & DeviceLimits;
+
+export const DEFAULT_VEHICLES_SETTINGS: VehiclesSettings = { maxVehiclesPerOwner: 50, maxDevicesPerVehicle: 5 };
+
+export interface VehiclesDeps {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  settings?: Partial<VehiclesSettings>;
+}
+
+export async function createVehiclesSubgraph({ db, bus, settings }: VehiclesDeps): Promise<Subgraph> {
+  const limits = { ...DEFAULT_VEHICLES_SETTINGS, ...settings };
+  const vehicleStore = new VehicleStore(db);
+  const deviceStore = new DeviceStore(db);
+  await Promise.all([vehicleStore.init(), deviceStore.init()]);
+
+  const devices = new DeviceService(deviceStore, vehicleStore, bus, limits);
+  const vehicles = new VehicleService(vehicleStore, devices, bus, limits);
+
+  const instances = new Map<Function, object>([
+    [VehicleQueryResolver, new VehicleQueryResolver(vehicles)],
+    [VehicleMutationResolver, new VehicleMutationResolver(vehicles)],
+    [UserVehiclesResolver, new UserVehiclesResolver()],
+    [VehicleDevicesResolver, new VehicleDevicesResolver(devices)],
+    [DeviceMutationResolver, new DeviceMutationResolver(devices)],
+  ]);
+
+  return {
+    name: 'vehicles',
+    schema: await buildVehiclesSchema(instances),
+    context: () => ({ loaders: createVehicleLoaders(vehicleStore) }),
+    internalRoutes: (router) => {
+      mountDeviceVerification(router, devices);
+      mountOwnershipRoute(router, vehicleStore);
+    },
+    healthChecks: {
+      database: async () => {
+        await db.command({ ping: 1 });
+        return true;
+      },
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { PageArgs } from '../../../platform/graphql/pagination.js';
+import { requireUser } from '../../../platform/subgraph/context.js';
+import type { VehiclesContext } from '../context.js';
+import type { VehicleService } from './vehicle.service.js';
+import { Vehicle, VehicleConnection } from './vehicle.type.js';
+
+@Resolver(() => Vehicle)
+export class VehicleQueryResolver {
+  constructor(private readonly vehicleService: VehicleService) {}
+
+  @Authorized()
+  @Query(() => [Vehicle], { description: "The caller's active vehicles, oldest first" })
+  myVehicles(@Ctx() ctx: VehiclesContext) {
+    return this.vehicleService.mine(requireUser(ctx));
+  }
+
+  @Authorized()
+  @Query(() => Vehicle, {
+    nullable: true,
+    description: "A vehicle, removed ones included. Another owner's vehicle is FORBIDDEN; staff get null for an unknown id",
+  })
+  vehicle(@Arg('id', () => ID) id: string, @Ctx() ctx: VehiclesContext) {
+    return this.vehicleService.get(requireUser(ctx), id);
+  }
+
+  @Authorized('ADMIN', 'STAFF')
+  @Query(() => VehicleConnection, { description: 'Every vehicle, newest first (staff)' })
+  vehicles(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('includeRemoved', () => Boolean, { defaultValue: false }) includeRemoved: boolean,
+  ) {
+    return this.vehicleService.list(includeRemoved, page);
+  }
+}

@@ -1,0 +1,121 @@
+import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
+import { toObjectId } from '../ids.js';
+import type { VehicleDetails } from './vehicle-input.js';
+import type { Vehicle, VinInfo } from './vehicle.type.js';
+
+export interface VehicleDocument extends VehicleDetails {
+  _id: ObjectId;
+  ownerId: string;
+  vin: string;
+  vinInfo: VinInfo;
+  createdAt: Date;
+  updatedAt: Date;
+  removedAt: Date | null;
+}
+
+export const toVehicle = ({ _id, ownerId, ...rest }: VehicleDocument): Vehicle => ({
+  id: _id.toHexString(),
+  ownerId,
+  owner: { id: ownerId },
+  ...rest,
+});
+
+/** The outcome of `insert`: the VIN may already belong to an active vehicle. */
+export type InsertResult = { ok: true } | { ok: false; reason: 'VIN_TAKEN' };
+
+export class VehicleStore {
+  private readonly vehicles: Collection<VehicleDocument>;
+  /** `_id: vin` for every active vehicle: one active vehicle per VIN. */
+  private readonly activeVins: UniqueClaims;
+
+  constructor(db: Db) {
+    this.vehicles = db.collection<VehicleDocument>('vehicles');
+    this.activeVins = new UniqueClaims(db, 'active_vins');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.vehicles, [
+      { key: { ownerId: 1, removedAt: 1, _id: -1 } },
+      { key: { removedAt: 1, _id: -1 } },
+      { key: { vin: 1, _id: -1 } },
+    ]);
+  }
+
+  /** Claims the VIN first, so two concurrent adds of one VIN cannot both succeed. */
+  async insert(doc: VehicleDocument): Promise<InsertResult> {
+    if (!(await this.activeVins.acquire(doc.vin, doc._id, (claim) => this.claimIsLive(claim)))) {
+      return { ok: false, reason: 'VIN_TAKEN' };
+    }
+    try {
+      await this.vehicles.insertOne(doc);
+    } catch (error) {
+      await this.activeVins.release(doc.vin, doc._id).catch(() => undefined);
+      throw error;
+    }
+    return { ok: true };
+  }
+
+  findById(id: ObjectId): Promise<VehicleDocument | null> {
+    return this.vehicles.findOne({ _id: id });
+  }
+
+  async findByIds(ids: readonly string[]): Promise<(VehicleDocument | null)[]> {
+    const valid = ids.map(toObjectId).filter((id): id is ObjectId => id !== null);
+    const docs = valid.length ? await this.vehicles.find({ _id: { $in: valid } }).toArray() : [];
+    const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Active vehicles of each owner, oldest first, in the order of `ownerIds`. */
+  async activeByOwners(ownerIds: readonly string[]): Promise<VehicleDocument[][]> {
+    const docs = await this.vehicles
+      .find({ ownerId: { $in: ownerIds.map(String) }, removedAt: null })
+      .sort({ _id: 1 })
+      .toArray();
+    return ownerIds.map((owner) => docs.filter((d) => d.ownerId === owner));
+  }
+
+  countActiveByOwner(ownerId: string): Promise<number> {
+    return this.vehicles.countDocuments({ ownerId: String(ownerId), removedAt: null });
+  }
+
+  list(includeRemoved: boolean, page: PageArgs) {
+    const filter: Filter<VehicleDocument> = includeRemoved ? {} : { removedAt: null };
+    return paginate(this.vehicles, filter, page, toVehicle);
+  }
+
+  /** Null when the vehicle is not active (removed meanwhile, or unknown). */
+  update(id: ObjectId, changes: Partial<VehicleDetails>, now: Date): Promise<VehicleDocument | null> {
+    return this.vehicles.findOneAndUpdate(
+      { _id: id, removedAt: null },
+      { $set: { ...changes, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /**
+   * Marks the vehicle removed, then frees its VIN. Returns the vehicle and whether this call
+   * removed it (false when it already was: removal is idempotent).
+   */
+  async remove(id: ObjectId, now: Date): Promise<{ vehicle: VehicleDocument; removedNow: boolean } | null> {
+    const removed = await this.vehicles.findOneAndUpdate(
+      { _id: id, removedAt: null },
+      { $set: { removedAt: now, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+    const vehicle = removed ?? (await this.findById(id));
+    if (!vehicle) return null;
+    // Also on a repeated removal: heals a release that a crash cut off the first time.
+    await this.activeVins.release(vehicle.vin, vehicle._id);
+    return { vehicle, removedNow: removed !== null };
+  }
+
+  /** A VIN claim is live while its vehicle is active, or briefly before the vehicle is written. */
+  private async claimIsLive(claim: Claim): Promise<boolean> {
+    const holder = await this.findById(claim.holder);
+    return holder ? holder.removedAt === null : claimedRecently(claim);
+  }
+}
