@@ -1,5 +1,3 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -27,7 +25,7 @@ function headersFor(options: RequestOptions): Record<string, string> {
 export async function postJson(url: string, body: unknown, options: RequestOptions = {}): Promise<GraphQLResponse<any>> {
   const response = await fetch(url, { method: 'POST', headers: headersFor(options), body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await response.text();
-  let json: any = {};
+  let json: any;
   try {
     json = JSON.parse(text);
   } catch {

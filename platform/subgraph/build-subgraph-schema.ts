@@ -18,6 +18,9 @@ const noTopicPubSub = {
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@interfaceObject"])';
 
+/** Resolver class → its constructed instance, handed to type-graphql as the container. */
+export type ResolverInstances = Map<unknown, object>;
+
 /** `__resolveReference` and friends, keyed by entity type name. */
 export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any, info: any) => unknown }>;
 

@@ -58,7 +58,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
   const apiKeys = new ApiKeyService(apiKeyStore, audit);
   await ensureAdmin(users, audit, { email: settings.adminEmail, password: settings.adminPassword, bcryptRounds: settings.bcryptRounds }, logger);
 
-  const instances = new Map<Function, object>([
+  const instances = new Map<unknown, object>([
     [RegisterResolver, new RegisterResolver(auth)],
     [LoginResolver, new LoginResolver(auth)],
     [RefreshTokenResolver, new RefreshTokenResolver(auth)],

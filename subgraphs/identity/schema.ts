@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildSubgraphSchema } from '../../platform/subgraph/build-subgraph-schema.js';
+import { buildSubgraphSchema, type ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
 import { authChecker } from '../../platform/subgraph/context.js';
 import { ApiKeyResolver } from './api-keys/api-key.resolver.js';
 import { AuditLogResolver } from './audit/audit-log.resolver.js';
@@ -23,7 +23,7 @@ export const IDENTITY_RESOLVERS = [
 ] as const;
 
 /** `instances` maps each resolver class to its constructed instance (empty to print the SDL). */
-export function buildIdentitySchema(instances: Map<Function, object> = new Map()): Promise<GraphQLSchema> {
+export function buildIdentitySchema(instances: ResolverInstances = new Map()): Promise<GraphQLSchema> {
   return buildSubgraphSchema(
     {
       resolvers: [...IDENTITY_RESOLVERS],
