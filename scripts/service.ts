@@ -4,7 +4,7 @@
  * every service in one process against the given database (a single small deployment).
  */
 import 'reflect-metadata';
-import { loadConfig, ConfigError, SERVICE_NAMES, type ServiceName } from '../platform/config/environment.js';
+import { loadConfigOrExit, SERVICE_NAMES, type ServiceName } from '../platform/config/environment.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown } from './shutdown.js';
 import { SUBGRAPH_FACTORIES, connectDependencies, startGatewayService, startSubgraph, startSystem } from './system.js';
@@ -16,13 +16,7 @@ if (!name || !known.includes(name)) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: name });
 
 try {

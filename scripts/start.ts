@@ -4,19 +4,13 @@
  */
 import 'reflect-metadata';
 import path from 'node:path';
-import { loadConfig, ConfigError } from '../platform/config/environment.js';
+import { loadConfigOrExit } from '../platform/config/environment.js';
 import { startLocalDatabase, type LocalDatabase } from '../platform/local-db/local-database.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown } from './shutdown.js';
 import { startSystem } from './system.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+let config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'clutch' });
 
 let database: LocalDatabase | undefined;

@@ -69,7 +69,7 @@ it('serves the graph with each service in its own process', async () => {
   const me = await postJson(url, { query: print(MeDocument) }, { token: registered.data.register.accessToken });
   expect(me.data.me.email).toBe('split@example.com');
 
-  const health = await (await fetch(`http://127.0.0.1:${gatewayPort}/health`)).json();
+  const health = (await (await fetch(`http://127.0.0.1:${gatewayPort}/health`)).json()) as any;
   expect(health.status).toBe('up');
   for (const { name } of SUBGRAPH_FACTORIES) expect(health.checks[`subgraph:${name}`].status).toBe('up');
 });

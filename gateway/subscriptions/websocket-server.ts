@@ -15,6 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { BadUserInputError, ClutchError, maskError } from '../../platform/errors.js';
+import { closeWebSocketServer, errorMaskingHooks } from '../../platform/http/graphql-ws.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { credentialsFromHeaders } from '../auth/authenticate.js';
@@ -134,27 +135,11 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         );
         return response.body.kind === 'single' ? (response.body.singleResult as never) : ({ errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] } as never);
       },
-      // Results from federated subscriptions and from Apollo carry errors already formatted.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? {
-              ...result,
-              errors: result.errors.map((e) =>
-                e instanceof GraphQLError ? maskError(e.toJSON(), e, (cause) => logger.error({ err: cause }, 'subscription event failed')) : e,
-              ),
-            }
-          : undefined,
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((e) => maskError(e.toJSON(), e, (cause) => logger.error({ err: cause }, 'subscription refused with an unexpected error'))),
+      ...errorMaskingHooks(logger),
     },
     wss,
     options.keepAliveMs ?? 12_000,
   );
 
-  return {
-    async close() {
-      await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
+  return { close: () => closeWebSocketServer(disposable, wss) };
 }

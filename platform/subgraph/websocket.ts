@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { decodeViewer, secretsEqual } from '../auth/viewer.js';
-import { maskError } from '../errors.js';
+import { closeWebSocketServer, errorMaskingHooks } from '../http/graphql-ws.js';
 import type { Logger } from '../logger.js';
 import type { SubgraphContext } from './context.js';
 
@@ -50,23 +50,10 @@ export function serveSubgraphSubscriptions(server: Server, options: SubgraphSubs
           logger: options.logger.child({ reqId: requestId }),
         });
       },
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((e) => maskError(e.toJSON(), e, (cause) => options.logger.error({ err: cause }, 'subscription failed'))),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? {
-              ...result,
-              errors: result.errors.map((e) => maskError(e.toJSON(), e, (cause) => options.logger.error({ err: cause }, 'subscription event failed'))),
-            }
-          : undefined,
+      ...errorMaskingHooks(options.logger),
     },
     wss,
     options.keepAliveMs ?? 12_000,
   );
-  return {
-    async close() {
-      await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
+  return { close: () => closeWebSocketServer(disposable, wss) };
 }
