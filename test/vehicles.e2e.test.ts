@@ -1,7 +1,7 @@
 import { INTERNAL_SECRET_HEADER } from '../platform/auth/viewer.js';
 import { vehicleAccessFor } from '../scripts/system.js';
 import { computeCheckDigit } from '../subgraphs/vehicles/vin/vin.js';
-import { errorCodes, postJson } from './client.js';
+import { errorCodes } from './client.js';
 import {
   AddVehicleDocument,
   AllVehiclesDocument,
@@ -45,7 +45,9 @@ beforeAll(async () => {
   // Device-token verdicts are cached at the gateway; one second keeps revocation prompt here.
   t = await startTestSystem({ API_KEY_CACHE_SECONDS: '1' });
   const register = async (email: string): Promise<Account> => {
-    const { data } = await t.request(RegisterDocument, { input: { email, password: 'a-long-password', name: email.split('@')[0]! } });
+    const { data } = await t.request(RegisterDocument, {
+      input: { email, password: 'a-long-password', name: email.split('@')[0]! },
+    });
     return { id: data!.register.user.id, email, token: data!.register.accessToken };
   };
   [alice, bob] = await Promise.all([register('alice@example.com'), register('bob@example.com')]);
@@ -60,7 +62,8 @@ const addOk = async (token: string, vin: string) => {
   expect(response.errors).toBeUndefined();
   return response.data!.addVehicle;
 };
-const pair = (token: string, vehicleId: string, serial: string) => t.request(PairObdDeviceDocument, { vehicleId, serial }, { token });
+const pair = (token: string, vehicleId: string, serial: string) =>
+  t.request(PairObdDeviceDocument, { vehicleId, serial }, { token });
 
 describe('vehicles through the gateway', () => {
   it('adds, lists, updates and removes a vehicle, keeping it as history and freeing its VIN', async () => {
@@ -80,7 +83,11 @@ describe('vehicles through the gateway', () => {
     const mine = await t.request(MyVehiclesDocument, {}, { token: alice.token });
     expect(mine.data!.myVehicles.map((v) => v.id)).toEqual([vehicle.id]);
 
-    const updated = await t.request(UpdateVehicleDocument, { id: vehicle.id, input: { nickname: 'Weekend', model: null } }, { token: alice.token });
+    const updated = await t.request(
+      UpdateVehicleDocument,
+      { id: vehicle.id, input: { nickname: 'Weekend', model: null } },
+      { token: alice.token },
+    );
     expect(updated.errors).toBeUndefined();
     expect(updated.data!.updateVehicle).toMatchObject({ nickname: 'Weekend', model: null, make: 'Honda', year: 2003 });
 
@@ -88,13 +95,25 @@ describe('vehicles through the gateway', () => {
     expect(removed.data!.removeVehicle.removedAt).not.toBeNull();
     expect((await t.request(MyVehiclesDocument, {}, { token: alice.token })).data!.myVehicles).toEqual([]);
     const history = await t.request(VehicleDocument, { id: vehicle.id }, { token: alice.token });
-    expect(history.data!.vehicle).toMatchObject({ id: vehicle.id, nickname: 'Weekend', removedAt: removed.data!.removeVehicle.removedAt });
+    expect(history.data!.vehicle).toMatchObject({
+      id: vehicle.id,
+      nickname: 'Weekend',
+      removedAt: removed.data!.removeVehicle.removedAt,
+    });
 
-    const changeRemoved = await t.request(UpdateVehicleDocument, { id: vehicle.id, input: { nickname: 'x' } }, { token: alice.token });
+    const changeRemoved = await t.request(
+      UpdateVehicleDocument,
+      { id: vehicle.id, input: { nickname: 'x' } },
+      { token: alice.token },
+    );
     expect(errorCodes(changeRemoved)).toEqual(['CONFLICT']);
     const again = await addOk(bob.token, vinFor(1));
     expect(again.id).not.toBe(vehicle.id);
-    expect(await db().collection('vehicles').countDocuments({ vin: vinFor(1) })).toBe(2);
+    expect(
+      await db()
+        .collection('vehicles')
+        .countDocuments({ vin: vinFor(1) }),
+    ).toBe(2);
   });
 
   it("resolves the owner from identity, and the user's vehicles from this subgraph", async () => {
@@ -138,7 +157,11 @@ describe('vehicles through the gateway', () => {
 
     const racing = await Promise.all([add(alice.token, { vin: vinFor(5) }), add(bob.token, { vin: vinFor(5) })]);
     expect(racing.map((r) => errorCodes(r)[0] ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
-    expect(await db().collection('vehicles').countDocuments({ vin: { $in: [vinFor(4), vinFor(5)] } })).toBe(2);
+    expect(
+      await db()
+        .collection('vehicles')
+        .countDocuments({ vin: { $in: [vinFor(4), vinFor(5)] } }),
+    ).toBe(2);
   });
 
   it("refuses another customer's vehicle with FORBIDDEN, leaking and changing nothing", async () => {
@@ -179,7 +202,9 @@ describe('vehicles through the gateway', () => {
     const vehicle = await addOk(alice.token, vinFor(7));
     const read = await t.request(VehicleOwnerDocument, { id: vehicle.id }, { token: adminToken });
     expect(read.data!.vehicle!.owner.email).toBe(alice.email);
-    expect((await t.request(VehicleDocument, { id: '0123456789abcdef01234567' }, { token: adminToken })).data).toEqual({ vehicle: null });
+    expect((await t.request(VehicleDocument, { id: '0123456789abcdef01234567' }, { token: adminToken })).data).toEqual({
+      vehicle: null,
+    });
 
     const first = await t.request(AllVehiclesDocument, { first: 2 }, { token: adminToken });
     expect(first.errors).toBeUndefined();
@@ -197,7 +222,11 @@ describe('vehicles through the gateway', () => {
   it('refuses anonymous callers and malformed ids', async () => {
     expect(errorCodes(await t.request(MyVehiclesDocument, {}))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await t.request(AddVehicleDocument, { input: { vin: vinFor(8) } }))).toEqual(['UNAUTHENTICATED']);
-    expect(await db().collection('vehicles').countDocuments({ vin: vinFor(8) })).toBe(0);
+    expect(
+      await db()
+        .collection('vehicles')
+        .countDocuments({ vin: vinFor(8) }),
+    ).toBe(0);
     const malformed = await t.request(VehicleDocument, { id: 'not-an-id' }, { token: alice.token });
     expect(errorCodes(malformed)).toEqual(['BAD_USER_INPUT']);
   });
@@ -228,7 +257,9 @@ describe('OBD devices through the gateway', () => {
     }
 
     const listed = await t.request(VehicleDevicesDocument, { id: vehicle.id }, { token: alice.token });
-    expect(listed.data!.vehicle!.devices).toEqual([{ id: device.id, serial: 'ELM327-0001', vehicleId: vehicle.id, revokedAt: null }]);
+    expect(listed.data!.vehicle!.devices).toEqual([
+      { id: device.id, serial: 'ELM327-0001', vehicleId: vehicle.id, revokedAt: null },
+    ]);
 
     const revoked = await t.request(RevokeObdDeviceDocument, { id: device.id }, { token: alice.token });
     expect(revoked.data!.revokeObdDevice.revokedAt).not.toBeNull();
@@ -236,8 +267,14 @@ describe('OBD devices through the gateway', () => {
     const after = await t.request(MeDocument, {}, { token: deviceToken });
     expect(after.status).toBe(401);
     expect(errorCodes(after)).toEqual(['UNAUTHENTICATED']);
-    expect((await t.request(VehicleDevicesDocument, { id: vehicle.id }, { token: alice.token })).data!.vehicle!.devices).toEqual([]);
-    const history = await t.request(VehicleDevicesDocument, { id: vehicle.id, includeRevoked: true }, { token: alice.token });
+    expect(
+      (await t.request(VehicleDevicesDocument, { id: vehicle.id }, { token: alice.token })).data!.vehicle!.devices,
+    ).toEqual([]);
+    const history = await t.request(
+      VehicleDevicesDocument,
+      { id: vehicle.id, includeRevoked: true },
+      { token: alice.token },
+    );
     expect(history.data!.vehicle!.devices.map((d) => d.id)).toEqual([device.id]);
   });
 
@@ -258,7 +295,11 @@ describe('OBD devices through the gateway', () => {
     const sixth = await pair(alice.token, car.id, 'SHARED-6');
     expect(errorCodes(sixth)).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await pair(alice.token, car.id, 'bad serial!'))).toEqual(['BAD_USER_INPUT']);
-    expect(await db().collection('obd_devices').countDocuments({ serial: { $in: ['SHARED-6', 'BAD SERIAL!'] } })).toBe(0);
+    expect(
+      await db()
+        .collection('obd_devices')
+        .countDocuments({ serial: { $in: ['SHARED-6', 'BAD SERIAL!'] } }),
+    ).toBe(0);
   });
 
   it("removing a vehicle revokes its devices' tokens", async () => {
@@ -307,14 +348,20 @@ describe('internal routes of the vehicles subgraph', () => {
     const removed = await addOk(bob.token, vinFor(32));
     await t.request(RemoveVehicleDocument, { id: removed.id }, { token: bob.token });
     const secret = t.config.INTERNAL_SECRET;
-    const response = await call('/internal/vehicles/ownership', { vehicleIds: [vehicle.id, removed.id, '0123456789abcdef01234567', 'junk'] }, secret);
+    const response = await call(
+      '/internal/vehicles/ownership',
+      { vehicleIds: [vehicle.id, removed.id, '0123456789abcdef01234567', 'junk'] },
+      secret,
+    );
     expect(await response.json()).toEqual({
       vehicles: [
         { vehicleId: vehicle.id, ownerId: bob.id, active: true },
         { vehicleId: removed.id, ownerId: bob.id, active: false },
       ],
     });
-    expect((await call('/internal/vehicles/ownership', { vehicleIds: Array(501).fill(vehicle.id) }, secret)).status).toBe(400);
+    expect(
+      (await call('/internal/vehicles/ownership', { vehicleIds: Array(501).fill(vehicle.id) }, secret)).status,
+    ).toBe(400);
     expect((await call('/internal/vehicles/ownership', { vehicleIds: 'all' }, secret)).status).toBe(400);
 
     const urls = Object.fromEntries(t.system.subgraphs.map((s) => [s.name, s.url])) as never;
@@ -327,12 +374,22 @@ describe('internal routes of the vehicles subgraph', () => {
 describe('vehicle events', () => {
   it('are published on the bus', async () => {
     const seen: string[] = [];
-    const topics = ['vehicles.vehicle.added', 'vehicles.vehicle.removed', 'vehicles.device.paired', 'vehicles.device.revoked'];
+    const topics = [
+      'vehicles.vehicle.added',
+      'vehicles.vehicle.removed',
+      'vehicles.device.paired',
+      'vehicles.device.revoked',
+    ];
     const stops = topics.map((topic) => t.system.deps.bus.subscribe(topic, () => void seen.push(topic)));
     const vehicle = await addOk(alice.token, vinFor(40));
     await pair(alice.token, vehicle.id, 'EVENTS-1');
     await t.request(RemoveVehicleDocument, { id: vehicle.id }, { token: alice.token });
     stops.forEach((stop) => stop());
-    expect(seen).toEqual(['vehicles.vehicle.added', 'vehicles.device.paired', 'vehicles.device.revoked', 'vehicles.vehicle.removed']);
+    expect(seen).toEqual([
+      'vehicles.vehicle.added',
+      'vehicles.device.paired',
+      'vehicles.device.revoked',
+      'vehicles.vehicle.removed',
+    ]);
   });
 });

@@ -10,4 +10,5 @@ export function parseId(id: string, field: string): ObjectId {
 }
 
 /** For lookups where a malformed id simply matches nothing (batches, internal routes). */
-export const toObjectId = (id: string): ObjectId | null => (typeof id === 'string' && OBJECT_ID.test(id) ? new ObjectId(id) : null);
+export const toObjectId = (id: string): ObjectId | null =>
+  typeof id === 'string' && OBJECT_ID.test(id) ? new ObjectId(id) : null;

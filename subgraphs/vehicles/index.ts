@@ -36,7 +36,7 @@ export async function createVehiclesSubgraph({ db, bus, settings }: VehiclesDeps
   const devices = new DeviceService(deviceStore, vehicleStore, bus, limits);
   const vehicles = new VehicleService(vehicleStore, devices, bus, limits);
 
-  const instances = new Map<Function, object>([
+  const instances = new Map<unknown, object>([
     [VehicleQueryResolver, new VehicleQueryResolver(vehicles)],
     [VehicleMutationResolver, new VehicleMutationResolver(vehicles)],
     [UserVehiclesResolver, new UserVehiclesResolver()],

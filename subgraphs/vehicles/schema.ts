@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildSubgraphSchema } from '../../platform/subgraph/build-subgraph-schema.js';
+import { buildSubgraphSchema, type ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
 import { authChecker } from '../../platform/subgraph/context.js';
 import { DeviceMutationResolver } from './devices/device-mutation.resolver.js';
 import { VehicleDevicesResolver } from './devices/vehicle-devices.resolver.js';
@@ -18,7 +18,7 @@ export const VEHICLES_RESOLVERS = [
 ] as const;
 
 /** `instances` maps each resolver class to its constructed instance (empty to print the SDL). */
-export function buildVehiclesSchema(instances: Map<Function, object> = new Map()): Promise<GraphQLSchema> {
+export function buildVehiclesSchema(instances: ResolverInstances = new Map()): Promise<GraphQLSchema> {
   return buildSubgraphSchema(
     {
       resolvers: [...VEHICLES_RESOLVERS],

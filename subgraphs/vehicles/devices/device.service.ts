@@ -16,7 +16,10 @@ const serialSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z0-9][A-Z0-9:._-]{2,63}$/, 'serial must be 3 to 64 letters, digits or : . _ - (starting with a letter or digit)');
+  .regex(
+    /^[A-Z0-9][A-Z0-9:._-]{2,63}$/,
+    'serial must be 3 to 64 letters, digits or : . _ - (starting with a letter or digit)',
+  );
 
 export interface DeviceLimits {
   /** Live devices per vehicle; keeps a runaway client from minting tokens without end. */
@@ -57,7 +60,10 @@ export class DeviceService {
     }
     const replacing = current?.vehicleId.equals(id) ? 1 : 0;
     if ((await this.devices.countActive(id)) - replacing >= this.limits.maxDevicesPerVehicle) {
-      throw new BadUserInputError(`A vehicle can have at most ${this.limits.maxDevicesPerVehicle} paired devices; revoke one first`, 'vehicleId');
+      throw new BadUserInputError(
+        `A vehicle can have at most ${this.limits.maxDevicesPerVehicle} paired devices; revoke one first`,
+        'vehicleId',
+      );
     }
     if (current) await this.revokeDevice(current._id, 'REPAIRED', now);
 
@@ -76,14 +82,23 @@ export class DeviceService {
     if (!(await this.devices.insert(doc))) {
       throw new ConflictError('This device was just paired by another request; revoke that pairing first');
     }
-    await this.bus.publish<DeviceEvent>(DEVICE_PAIRED, { deviceId: deviceId.toHexString(), vehicleId, serial, at: now });
+    await this.bus.publish<DeviceEvent>(DEVICE_PAIRED, {
+      deviceId: deviceId.toHexString(),
+      vehicleId,
+      serial,
+      at: now,
+    });
     return { deviceToken: token, device: toDevice(doc) };
   }
 
   async revoke(viewer: UserViewer, deviceId: string, now = new Date()): Promise<ObdDevice> {
     const device = await this.devices.findById(parseId(deviceId, 'id'));
     const vehicle = device ? await this.vehicles.findById(device.vehicleId) : null;
-    const owned = assertVehicleAccess(viewer, device && vehicle ? { ...device, ownerId: vehicle.ownerId } : null, 'OBD device');
+    const owned = assertVehicleAccess(
+      viewer,
+      device && vehicle ? { ...device, ownerId: vehicle.ownerId } : null,
+      'OBD device',
+    );
     return toDevice(await this.revokeDevice(owned._id, 'REVOKED', now));
   }
 

@@ -74,7 +74,11 @@ export class DeviceStore {
   }
 
   /** Idempotent: a revoked device keeps its first revocation. `revokedNow` says whether this call did it. */
-  async revoke(id: ObjectId, reason: DeviceRevocationReason, now: Date): Promise<{ device: DeviceDocument; revokedNow: boolean } | null> {
+  async revoke(
+    id: ObjectId,
+    reason: DeviceRevocationReason,
+    now: Date,
+  ): Promise<{ device: DeviceDocument; revokedNow: boolean } | null> {
     const revoked = await this.devices.findOneAndUpdate(
       { _id: id, revokedAt: null },
       { $set: { revokedAt: now, revokedReason: reason } },

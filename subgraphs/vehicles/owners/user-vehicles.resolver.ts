@@ -9,9 +9,11 @@ import { User } from './user.type.js';
 
 @Resolver(() => User)
 export class UserVehiclesResolver {
-  @FieldResolver(() => [Vehicle], { description: "The user's active vehicles, oldest first (the user themselves, staff)" })
+  @FieldResolver(() => [Vehicle], {
+    description: "The user's active vehicles, oldest first (the user themselves, staff)",
+  })
   async vehicles(@Root() user: User, @Ctx() ctx: VehiclesContext): Promise<Vehicle[]> {
-    if (!canAccessVehicle(requireUser(ctx), user.id)) throw new ForbiddenError("Not your vehicles");
+    if (!canAccessVehicle(requireUser(ctx), user.id)) throw new ForbiddenError('Not your vehicles');
     return (await ctx.loaders.activeByOwner.load(user.id)).map(toVehicle);
   }
 }

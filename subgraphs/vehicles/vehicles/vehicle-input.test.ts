@@ -50,7 +50,7 @@ describe('resolveYear', () => {
   it('refuses a year that contradicts a North American VIN', () => {
     const error = failure(() => resolveYear(2004, northAmerican));
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'year' });
-    expect(error.message).toBe("year 2004 contradicts the VIN, whose model year is 2003");
+    expect(error.message).toBe('year 2004 contradicts the VIN, whose model year is 2003');
     expect(resolveYear(2003, northAmerican)).toBe(2003);
   });
 
@@ -111,6 +111,9 @@ describe('parseVehicleUpdate', () => {
 
   it('applies the year rule and refuses an empty update', () => {
     expect(failure(() => parseVehicleUpdate({ year: 2010 }, vin, NOW)).field).toBe('year');
-    expect(failure(() => parseVehicleUpdate({}, vin, NOW))).toMatchObject({ code: 'BAD_USER_INPUT', message: 'Nothing to update' });
+    expect(failure(() => parseVehicleUpdate({}, vin, NOW))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'Nothing to update',
+    });
   });
 });

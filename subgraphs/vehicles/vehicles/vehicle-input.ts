@@ -65,9 +65,17 @@ export function resolveYear(given: number | null | undefined, vin: VinFacts): nu
 /** Make defaults to the manufacturer the VIN names. */
 const resolveMake = (given: string | null | undefined, vin: VinFacts) => given ?? vin.manufacturer;
 
-export function parseNewVehicle(input: { vin: unknown } & Record<string, unknown>, now: Date): { vin: DecodedVin } & VehicleDetails {
+export function parseNewVehicle(
+  input: { vin: unknown } & Record<string, unknown>,
+  now: Date,
+): { vin: DecodedVin } & VehicleDetails {
   const vin = parseVin(input.vin, now);
-  const details = parseInput(detailsSchema(now), { make: input.make, model: input.model, year: input.year, nickname: input.nickname });
+  const details = parseInput(detailsSchema(now), {
+    make: input.make,
+    model: input.model,
+    year: input.year,
+    nickname: input.nickname,
+  });
   return {
     vin,
     make: resolveMake(details.make, vin),

@@ -1,7 +1,11 @@
 import { ClutchError } from '../../../platform/errors.js';
 import { assertVehicleAccess, canAccessVehicle, type UserViewer } from './vehicle-policy.js';
 
-const user = (userId: string, roles: UserViewer['roles'] = ['CUSTOMER']): UserViewer => ({ kind: 'user', userId, roles });
+const user = (userId: string, roles: UserViewer['roles'] = ['CUSTOMER']): UserViewer => ({
+  kind: 'user',
+  userId,
+  roles,
+});
 const vehicle = { ownerId: 'alice' };
 const code = (fn: () => unknown) => {
   try {

@@ -18,7 +18,8 @@ export class VehicleQueryResolver {
   @Authorized()
   @Query(() => Vehicle, {
     nullable: true,
-    description: "A vehicle, removed ones included. Another owner's vehicle is FORBIDDEN; staff get null for an unknown id",
+    description:
+      "A vehicle, removed ones included. Another owner's vehicle is FORBIDDEN; staff get null for an unknown id",
   })
   vehicle(@Arg('id', () => ID) id: string, @Ctx() ctx: VehiclesContext) {
     return this.vehicleService.get(requireUser(ctx), id);

@@ -9,7 +9,10 @@ import type { Vehicle } from './vehicle.type.js';
  * applies as to `vehicle(id)`, so a reference never shows a vehicle its viewer may not see.
  * Removed vehicles still resolve: what points at them is history.
  */
-export async function resolveVehicleReference(reference: Pick<Vehicle, 'id'>, context: VehiclesContext): Promise<Vehicle | null> {
+export async function resolveVehicleReference(
+  reference: Pick<Vehicle, 'id'>,
+  context: VehiclesContext,
+): Promise<Vehicle | null> {
   const viewer = requireUser(context);
   const doc = await context.loaders.byId.load(String(reference.id));
   if (!doc) return null;

@@ -87,10 +87,14 @@ describe('VehicleService (real database)', () => {
     expect(await code(vehicles.add(customer(), { vin }))).toBe('OK');
     // An old claim whose vehicle was never written is dead too; a fresh one is an add in flight.
     const old = vinFor(4);
-    await db.collection('active_vins').insertOne({ _id: old as never, holder: new ObjectId(), claimedAt: new Date(Date.now() - 3_600_000) });
+    await db
+      .collection('active_vins')
+      .insertOne({ _id: old as never, holder: new ObjectId(), claimedAt: new Date(Date.now() - 3_600_000) });
     expect(await code(vehicles.add(customer(), { vin: old }))).toBe('OK');
     const inFlight = vinFor(5);
-    await db.collection('active_vins').insertOne({ _id: inFlight as never, holder: new ObjectId(), claimedAt: new Date() });
+    await db
+      .collection('active_vins')
+      .insertOne({ _id: inFlight as never, holder: new ObjectId(), claimedAt: new Date() });
     expect(await code(vehicles.add(customer(), { vin: inFlight }))).toBe('CONFLICT');
   });
 

@@ -16,7 +16,12 @@ export interface VehicleLimits {
   maxVehiclesPerOwner: number;
 }
 
-const eventOf = (doc: VehicleDocument, at: Date): VehicleEvent => ({ vehicleId: doc._id.toHexString(), ownerId: doc.ownerId, vin: doc.vin, at });
+const eventOf = (doc: VehicleDocument, at: Date): VehicleEvent => ({
+  vehicleId: doc._id.toHexString(),
+  ownerId: doc.ownerId,
+  vin: doc.vin,
+  at,
+});
 
 export class VehicleService {
   constructor(

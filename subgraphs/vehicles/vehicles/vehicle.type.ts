@@ -11,7 +11,10 @@ export const VinRegion = {
   OCEANIA: 'OCEANIA',
   SOUTH_AMERICA: 'SOUTH_AMERICA',
 } as const satisfies { [K in VinRegionName]: K };
-registerEnumType(VinRegion, { name: 'VinRegion', description: 'Where a VIN says the vehicle was made (its first character)' });
+registerEnumType(VinRegion, {
+  name: 'VinRegion',
+  description: 'Where a VIN says the vehicle was made (its first character)',
+});
 
 @ObjectType({ description: 'What the VIN itself says about the vehicle' })
 export class VinInfo {
@@ -90,7 +93,8 @@ export class AddVehicleInput {
 }
 
 @InputType({
-  description: "Omitted fields stay as they are; null puts make and year back to what the VIN says, and clears model and nickname",
+  description:
+    'Omitted fields stay as they are; null puts make and year back to what the VIN says, and clears model and nickname',
 })
 export class UpdateVehicleInput {
   @Field(() => String, { nullable: true })
