@@ -105,6 +105,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return cause instanceof Error && DATABASE_ERROR_NAMES.has(cause.name);
 }
 
+/** A service we call (a subgraph, say) refused the connection or did not answer in time. */
+export function isUpstreamUnavailable(error: unknown): boolean {
+  const cause = rootCause(error);
+  if (!(cause instanceof Error)) return false;
+  return cause.name === 'TimeoutError' || cause.name === 'AbortError' || (cause.name === 'TypeError' && cause.message.startsWith('fetch failed'));
+}
+
 /**
  * The one place that decides what a client sees of an error: our own errors and the
  * framework's request errors keep their message and code; database outages become
@@ -119,7 +126,7 @@ export function maskError(
   if (cause instanceof ClutchError) {
     return { ...formatted, message: cause.message, extensions: { ...cause.extensions } };
   }
-  if (isDatabaseUnavailable(error)) {
+  if (isDatabaseUnavailable(error) || isUpstreamUnavailable(error)) {
     return { message: new ServiceUnavailableError().message, path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
   }
   const code = formatted.extensions?.code;

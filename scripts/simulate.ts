@@ -4,7 +4,7 @@
  * scripts/README.md for the flags.
  */
 import { OptionsError, parseSimulatorArgs, USAGE } from './simulator/options.js';
-import { runSimulation } from './simulator/run-simulation.js';
+import { DEFAULT_FLUSH_GRACE_SECONDS, runSimulation } from './simulator/run-simulation.js';
 import { formatSummary } from './simulator/summary.js';
 
 async function main(): Promise<number> {
@@ -27,7 +27,9 @@ async function main(): Promise<number> {
       console.error('\nstopping now, without waiting for uploads in flight');
       process.exit(130);
     }
-    console.error('\nstopping: finishing uploads in flight (Ctrl-C again to quit at once)...');
+    console.error(
+      `\nstopping: finishing uploads for up to ${DEFAULT_FLUSH_GRACE_SECONDS} s (Ctrl-C again to quit at once)...`,
+    );
     stop.abort();
   };
   process.on('SIGINT', interrupt);
@@ -39,6 +41,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     console.error(`simulation failed: ${(error as Error).message}`);
+    if (/NETWORK|ECONNREFUSED/.test((error as Error).message))
+      console.error('is Clutch running there? `npm start` starts it');
     return 1;
   }
 }

@@ -65,3 +65,14 @@ describe('losing the database', () => {
     expect((await get('/health/database')).status).toBe(200);
   });
 });
+
+describe('losing a subgraph', () => {
+  it('answers SERVICE_UNAVAILABLE instead of an internal error, and the rest of the graph keeps serving', async () => {
+    const identity = t.system.subgraphs.find((s) => s.name === 'identity')!;
+    await identity.stop();
+    const during = await t.request(LoginDocument, { email: 'loss@example.com', password: 'a-long-password' });
+    expect(errorCodes(during)).toEqual(['SERVICE_UNAVAILABLE']);
+    expect((await get('/health')).body.checks['subgraph:identity'].status).toBe('down');
+    expect((await get('/health/ping')).status).toBe(200);
+  });
+});

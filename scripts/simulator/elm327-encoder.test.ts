@@ -54,15 +54,18 @@ describe('encodePid: the inverse of the J1979 formulas the server decodes with',
     }
   });
 
-  it.each(Object.keys(PID_ENCODINGS) as PidName[])('%s turns the decoded values of bytes 00 and FF back into them', (name) => {
-    const { pid, bytes } = PID_ENCODINGS[name];
-    for (const byte of [0x00, 0xff]) {
-      const data = Array(bytes).fill(byte);
-      const decoded = decodeFrame(formatBytes([0x41, pid, ...data], SPACED));
-      if (!decoded.ok || decoded.kind !== 'readings') throw new Error('did not decode');
-      expect(encodePid(name, decoded.readings[0].value)).toEqual([pid, ...data]);
-    }
-  });
+  it.each(Object.keys(PID_ENCODINGS) as PidName[])(
+    '%s turns the decoded values of bytes 00 and FF back into them',
+    (name) => {
+      const { pid, bytes } = PID_ENCODINGS[name];
+      for (const byte of [0x00, 0xff]) {
+        const data = Array(bytes).fill(byte);
+        const decoded = decodeFrame(formatBytes([0x41, pid, ...data], SPACED));
+        if (!decoded.ok || decoded.kind !== 'readings') throw new Error('did not decode');
+        expect(encodePid(name, decoded.readings[0].value)).toEqual([pid, ...data]);
+      }
+    },
+  );
 
   it('clamps what the bytes cannot carry, as an ECU does', () => {
     expect(encodePid('speed', 300)).toEqual([0x0d, 0xff]);

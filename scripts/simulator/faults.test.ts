@@ -5,12 +5,20 @@ const withFault = (assigned: string[][], fault: string) => assigned.flatMap((f, 
 
 describe('assignFaults', () => {
   it('gives a fault with no share to every vehicle', () => {
-    expect(assignFaults([{ fault: 'misfire', fraction: 1 }], 3, createRandom(1))).toEqual([['misfire'], ['misfire'], ['misfire']]);
+    expect(assignFaults([{ fault: 'misfire', fraction: 1 }], 3, createRandom(1))).toEqual([
+      ['misfire'],
+      ['misfire'],
+      ['misfire'],
+    ]);
   });
 
   it('gives a share of the vehicles the fault, rounded, but never none', () => {
-    expect(withFault(assignFaults([{ fault: 'overheat', fraction: 0.2 }], 50, createRandom(1)), 'overheat')).toHaveLength(10);
-    expect(withFault(assignFaults([{ fault: 'overheat', fraction: 0.01 }], 5, createRandom(1)), 'overheat')).toHaveLength(1);
+    expect(
+      withFault(assignFaults([{ fault: 'overheat', fraction: 0.2 }], 50, createRandom(1)), 'overheat'),
+    ).toHaveLength(10);
+    expect(
+      withFault(assignFaults([{ fault: 'overheat', fraction: 0.01 }], 5, createRandom(1)), 'overheat'),
+    ).toHaveLength(1);
   });
 
   it('draws the vehicles from the seed: the same seed, the same vehicles', () => {

@@ -9,7 +9,14 @@ export interface GraphQLOperation {
 
 export interface GraphQLErrorShape {
   message: string;
-  extensions?: { code?: string; retryAfterSeconds?: number; field?: string; [key: string]: unknown };
+  extensions?: {
+    code?: string;
+    retryAfterSeconds?: number;
+    field?: string;
+    /** Set by this client on the error it stands in for a request that got no answer. */
+    transport?: boolean;
+    [key: string]: unknown;
+  };
 }
 
 export interface GraphQLResult<T = unknown> {
@@ -17,7 +24,10 @@ export interface GraphQLResult<T = unknown> {
   errors?: GraphQLErrorShape[];
 }
 
-/** The request as a whole failed: no answer per operation. `code` is NETWORK, TIMEOUT, HTTP_<status> or BAD_RESPONSE. */
+/**
+ * The request as a whole failed: no answer per operation. `code` is NETWORK, TIMEOUT,
+ * HTTP_<status>, BAD_RESPONSE, or ABANDONED when the caller gave up on it.
+ */
 export class TransportError extends Error {
   constructor(
     readonly code: string,
@@ -36,6 +46,7 @@ export async function postOperations(
   url: string,
   operations: readonly GraphQLOperation[],
   token?: string,
+  signal?: AbortSignal,
 ): Promise<GraphQLResult[]> {
   let response: Response;
   let text: string;
@@ -44,13 +55,17 @@ export async function postOperations(
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(operations.length === 1 ? operations[0] : operations),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+        : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     text = await response.text();
   } catch (error) {
+    if (signal?.aborted) throw new TransportError('ABANDONED', `${url}: given up while in flight`, false);
     const timeout = (error as Error).name === 'TimeoutError';
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new TransportError(timeout ? 'TIMEOUT' : 'NETWORK', `${url}: ${cause ?? (error as Error).message}`, true);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new TransportError(timeout ? 'TIMEOUT' : 'NETWORK', `${url}: ${why}`, true);
   }
 
   if (response.status >= 500 || response.status === 429) {

@@ -19,7 +19,15 @@ function problems(argv: string[]): string[] {
 describe('simulator flags', () => {
   it('has defaults for everything, and a random seed that a run can be replayed with', () => {
     const s = settings([]);
-    expect(s).toMatchObject({ url: DEFAULT_URL, vehicles: 5, hz: 1, faults: [], batch: 1, concurrency: 8, quiet: false });
+    expect(s).toMatchObject({
+      url: DEFAULT_URL,
+      vehicles: 5,
+      hz: 1,
+      faults: [],
+      batch: 1,
+      concurrency: 8,
+      quiet: false,
+    });
     expect(s.durationSeconds).toBeUndefined();
     expect(Number.isInteger(s.seed)).toBe(true);
   });

@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { FAULTS, type Fault, type FaultSpec } from './faults.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:4000/graphql';
-/** The gateway's default GRAPHQL_MAX_BATCH: a larger --batch goes up in several requests. */
-export const MAX_OPERATIONS_PER_REQUEST = 10;
 
 export const USAGE = `npm run simulate -- [flags]
 

@@ -17,7 +17,12 @@ export interface RunOptions extends SimulationInput {
   /** Progress and status lines (default console.log). */
   log?: (line: string) => void;
   statusEverySeconds?: number;
+  /** After the stop (signal or duration), how long uploads still in progress may take before they
+   *  are abandoned: an unreachable gateway must not keep the run going for minutes. */
+  flushGraceSeconds?: number;
 }
+
+export const DEFAULT_FLUSH_GRACE_SECONDS = 20;
 
 export interface VehicleSummary {
   index: number;
@@ -43,31 +48,55 @@ export interface SimulationSummary extends StatsSnapshot {
  * faults and frames; accounts and VINs are new on every run, so runs never collide in a database.
  */
 export async function runSimulation(options: RunOptions = {}): Promise<SimulationSummary> {
-  const { signal, log = console.log, statusEverySeconds = 5, ...input } = options;
+  const {
+    signal,
+    log = console.log,
+    statusEverySeconds = 5,
+    flushGraceSeconds = DEFAULT_FLUSH_GRACE_SECONDS,
+    ...input
+  } = options;
   const settings = validateOptions(input);
   const runId = randomBytes(3).toString('hex');
   const root = createRandom(settings.seed);
   const limiter = new Limiter(settings.concurrency);
-  const send: SendContext = { url: settings.url, limiter, policy: DEFAULT_RETRY_POLICY, signal };
 
   log(`setting up ${settings.vehicles} vehicle(s) at ${settings.url} (run ${runId}, seed ${settings.seed})...`);
-  const vehicles = await setUp(send, settings, runId, root);
+  // Stopping during set-up abandons it at once: there is nothing worth finishing.
+  const vehicles = await setUp(
+    { url: settings.url, limiter, policy: DEFAULT_RETRY_POLICY, signal },
+    settings,
+    runId,
+    root,
+  ).catch((error: unknown) => {
+    throw signal?.aborted ? new Error('stopped during set-up') : error;
+  });
+  if (signal?.aborted) throw new Error('stopped during set-up');
   log(
     `ready: ${describeFaults(vehicles)}; streaming at ${settings.hz} Hz${settings.durationSeconds ? ` for ${settings.durationSeconds} s` : ' until Ctrl-C'}`,
   );
 
   const stats = new SimulationStats();
   const startedAt = Date.now();
+  const stop = signal ?? new AbortController().signal;
+  const giveUp = new AbortController();
+  let giveUpTimer: NodeJS.Timeout | undefined;
+  const graceStarts = () => (giveUpTimer ??= setTimeout(() => giveUp.abort(), flushGraceSeconds * 1000));
+  stop.addEventListener('abort', graceStarts, { once: true });
+  const durationTimer = settings.durationSeconds ? setTimeout(graceStarts, settings.durationSeconds * 1000) : undefined;
   const status = settings.quiet
     ? undefined
     : setInterval(
         () => log(formatStatus((Date.now() - startedAt) / 1000, vehicles.length, stats.takeWindow())),
         statusEverySeconds * 1000,
       );
+  const send = { url: settings.url, limiter, policy: DEFAULT_RETRY_POLICY, stats, signal: giveUp.signal };
   try {
-    await Promise.all(vehicles.map((vehicle) => drive(vehicle, root, settings, { ...send, stats }, startedAt)));
+    await Promise.all(vehicles.map((vehicle) => drive(vehicle, root, settings, send, startedAt, stop)));
   } finally {
     clearInterval(status);
+    clearTimeout(durationTimer);
+    clearTimeout(giveUpTimer);
+    stop.removeEventListener('abort', graceStarts);
   }
   return {
     ...stats.totals(),
@@ -97,11 +126,15 @@ async function setUp(
   return settled.map((s) => (s as PromiseFulfilledResult<SimulatedVehicle>).value);
 }
 
+/** Rounds a dongle keeps while it cannot upload; past it the oldest are dropped (and counted lost). */
+export const MAX_BACKLOG_ROUNDS = 100;
+
 /**
  * One dongle's life: a polling round every 1/hz s, uploaded every `batch` rounds. Vehicles are
- * spread over the period so that they do not all call at the same instant. A slow upload delays
- * the next rounds, which then catch up (stamped with when they were due): the load adapts to
- * what the server sustains instead of piling up requests.
+ * spread over the period so that they do not all call at the same instant. While an upload is
+ * slow the dongle keeps its clock: the rounds that fell due meanwhile are taken at once (stamped
+ * with when they were due) and go up together in the next upload, as a backlog does. So the load
+ * adapts to what the server sustains, and memory stays bounded when it sustains nothing.
  */
 async function drive(
   vehicle: SimulatedVehicle,
@@ -109,6 +142,7 @@ async function drive(
   settings: SimulationSettings,
   send: SendContext & { stats: SimulationStats },
   startedAt: number,
+  stop: AbortSignal,
 ): Promise<void> {
   const random = root.fork(`vehicle:${vehicle.index}`);
   const car = new VehicleSim(random.fork('car'), vehicle.faults);
@@ -116,17 +150,21 @@ async function drive(
   const periodMs = 1000 / settings.hz;
   const offsetMs = (vehicle.index / settings.vehicles) * periodMs;
   const endAt = settings.durationSeconds ? startedAt + settings.durationSeconds * 1000 : Number.POSITIVE_INFINITY;
+  const dueAt = (index: number) => startedAt + offsetMs + index * periodMs;
   const buffer: Sample[] = [];
 
-  for (let index = 0; ; index++) {
-    const due = startedAt + offsetMs + index * periodMs;
-    if (due >= endAt) break;
-    await sleep(due - Date.now(), send.signal);
-    if (send.signal?.aborted) break;
+  for (let index = 0; dueAt(index) < endAt; index++) {
+    await sleep(dueAt(index) - Date.now(), stop);
+    if (stop.aborted) break;
     const snapshot = index === 0 ? car.snapshot : car.advance(periodMs / 1000);
-    buffer.push({ index, recordedAt: new Date(due), frames: dongle.read(snapshot, index) });
+    buffer.push({ index, recordedAt: new Date(dueAt(index)), frames: dongle.read(snapshot, index) });
     send.stats.count('samples');
-    if (buffer.length >= settings.batch) await uploadSamples(send, vehicle.device, buffer.splice(0));
+    if (buffer.length > MAX_BACKLOG_ROUNDS) {
+      buffer.shift();
+      send.stats.count('samplesLost');
+    }
+    const behind = dueAt(index + 1) <= Date.now() && dueAt(index + 1) < endAt;
+    if (buffer.length >= settings.batch && !behind) await uploadSamples(send, vehicle.device, buffer.splice(0));
   }
   // What the dongle still holds goes up before it powers off.
   if (buffer.length > 0) await uploadSamples(send, vehicle.device, buffer.splice(0));

@@ -15,7 +15,8 @@ export interface SendContext {
   policy: RetryPolicy;
   /** Set while streaming: requests, latencies and every error seen go into the status line. */
   stats?: SimulationStats;
-  /** Once aborted, back-off ends: a failed call gets one last immediate try, then stays failed. */
+  /** Giving up: once aborted, nothing is retried, requests waiting for a slot are not sent and those
+   *  in flight are cancelled, all settled as ABANDONED. */
   signal?: AbortSignal;
 }
 
@@ -36,15 +37,19 @@ export async function sendWithRetry(
     const last = attempt >= ctx.policy.attempts || ctx.signal?.aborted === true;
     let waitMs = 0;
     try {
-      const started = performance.now();
-      const answers = await ctx.limiter.run(() =>
-        postOperations(
+      const answers = await ctx.limiter.run(async () => {
+        if (ctx.signal?.aborted) throw new TransportError('ABANDONED', 'given up before it was sent', false);
+        // Timed from the moment it has a slot: the round trip, not the queue in front of it.
+        const started = performance.now();
+        const sent = await postOperations(
           ctx.url,
           pending.map((i) => operations[i]),
           token,
-        ),
-      );
-      ctx.stats?.request(performance.now() - started);
+          ctx.signal,
+        );
+        ctx.stats?.request(performance.now() - started);
+        return sent;
+      });
       const retry: number[] = [];
       answers.forEach((answer, k) => {
         const index = pending[k];
@@ -66,7 +71,7 @@ export async function sendWithRetry(
       ctx.stats?.error(error.code);
       if (last || !error.retryable) {
         for (const index of pending)
-          results[index] = { errors: [{ message: error.message, extensions: { code: error.code } }] };
+          results[index] = { errors: [{ message: error.message, extensions: { code: error.code, transport: true } }] };
         return results;
       }
       waitMs = error.retryAfterMs;

@@ -5,6 +5,7 @@
 export interface Counters {
   /** Polling rounds taken (one ingestObdFrames operation each). */
   samples: number;
+  /** Frames of uploads the gateway answered (a request that got no answer sent nothing that counts). */
   framesSent: number;
   requests: number;
   readingsStored: number;
@@ -12,7 +13,7 @@ export interface Counters {
   /** Uploads the server had already stored under their idempotency key (a retry after a lost answer). */
   duplicates: number;
   retries: number;
-  /** Rounds given up on: a permanent error, retries exhausted, or stopping. */
+  /** Rounds given up on: refused for good, retries exhausted, or dropped from a full backlog. */
   samplesLost: number;
 }
 
@@ -140,7 +141,6 @@ export const formatCodes = (codes: Record<string, number>) =>
 /** One status line: rates over the window, errors and latency of the window. */
 export function formatStatus(elapsedSeconds: number, vehicles: number, w: StatsSnapshot): string {
   const parts = [
-    `[${Math.round(elapsedSeconds).toString().padStart(5)}s]`,
     `${vehicles} vehicles`,
     `${perSecond(w.framesSent, w.seconds)} frames/s sent`,
     `${perSecond(w.readingsStored, w.seconds)} readings/s stored`,
@@ -149,5 +149,5 @@ export function formatStatus(elapsedSeconds: number, vehicles: number, w: StatsS
   if (Object.keys(w.rejectedFrames).length > 0) parts.push(`rejected frames ${formatCodes(w.rejectedFrames)}`);
   if (w.retries > 0) parts.push(`${w.retries} retries`);
   parts.push(`ingest p50 ${w.latencyMs.p50} ms p95 ${w.latencyMs.p95} ms`);
-  return parts.join(' | ');
+  return `[${Math.round(elapsedSeconds).toString().padStart(5)}s] ${parts.join(' | ')}`;
 }

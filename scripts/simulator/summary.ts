@@ -19,11 +19,12 @@ export function formatSummary(s: SimulationSummary): string {
     `  retries            ${s.retries} (${s.duplicates} already stored), ${s.samplesLost} round(s) lost`,
     `  ingest latency     p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms`,
   ];
+  if (faulty.length > 0) lines.push('  faulty vehicles');
   for (const v of faulty.slice(0, LISTED_FAULTY)) {
     lines.push(
-      `  ${v.faults.join('+').padEnd(18)} ${v.vin} ${v.year} ${v.make} ${v.model} (vehicle ${v.vehicleId}, owner ${v.ownerEmail})`,
+      `    ${v.vin} ${v.faults.join(', ')}: vehicle ${v.vehicleId}, ${v.year} ${v.make} ${v.model}, ${v.ownerEmail}`,
     );
   }
-  if (faulty.length > LISTED_FAULTY) lines.push(`  ... and ${faulty.length - LISTED_FAULTY} more faulty vehicle(s)`);
+  if (faulty.length > LISTED_FAULTY) lines.push(`    ... and ${faulty.length - LISTED_FAULTY} more`);
   return lines.join('\n');
 }

@@ -1,7 +1,9 @@
 import { INGEST_FRAMES, type IngestResultData } from './operations.js';
-import { MAX_OPERATIONS_PER_REQUEST } from './options.js';
 import { sendWithRetry, type SendContext } from './send.js';
 import type { SimulationStats } from './stats.js';
+
+/** The gateway's default GRAPHQL_MAX_BATCH: a larger --batch goes up in several requests. */
+export const MAX_OPERATIONS_PER_REQUEST = 10;
 
 /** One polling round of one dongle: the replies it printed and when it read them. */
 export interface Sample {
@@ -39,12 +41,10 @@ export async function uploadSamples(
         idempotencyKey: idempotencyKey(device, sample),
       },
     }));
-    ctx.stats.count(
-      'framesSent',
-      chunk.reduce((n, sample) => n + sample.frames.length, 0),
-    );
     const results = await sendWithRetry(ctx, operations, device.deviceToken);
-    results.forEach((result) => {
+    results.forEach((result, i) => {
+      // Frames count as sent once the gateway answered for them, whatever it said.
+      if (!result.errors?.some((e) => e.extensions?.transport)) ctx.stats.count('framesSent', chunk[i].frames.length);
       const ingested = (result.data as { ingestObdFrames?: IngestResultData } | null | undefined)?.ingestObdFrames;
       if (!ingested) {
         ctx.stats.count('samplesLost');

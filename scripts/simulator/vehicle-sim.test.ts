@@ -13,7 +13,7 @@ function drive(seed: number, faults: Fault[], seconds: number, step = 1): Vehicl
 }
 
 const HOUR = 3600;
-const SEED = Number(process.env.SIM_SEED ?? 11);
+const SEED = 11;
 const healthy = drive(SEED, [], 2 * HOUR);
 const running = (s: VehicleSnapshot) => s.engineOn && !s.cranking;
 
@@ -69,7 +69,8 @@ describe('powertrain consistency', () => {
 
   it('asks more load, throttle and air when accelerating than when cruising at the same speed', () => {
     const around = (s: VehicleSnapshot) => running(s) && s.speed > 30 && s.speed < 60;
-    const mean = (xs: VehicleSnapshot[], f: (s: VehicleSnapshot) => number) => xs.reduce((a, s) => a + f(s), 0) / xs.length;
+    const mean = (xs: VehicleSnapshot[], f: (s: VehicleSnapshot) => number) =>
+      xs.reduce((a, s) => a + f(s), 0) / xs.length;
     const accelerating = healthy.filter((s) => around(s) && s.acceleration > 0.8);
     const cruising = healthy.filter((s) => around(s) && s.acceleration === 0);
     expect(mean(accelerating, (s) => s.load)).toBeGreaterThan(mean(cruising, (s) => s.load) + 15);
@@ -99,10 +100,14 @@ describe('coolant warm-up', () => {
   });
 
   it('rises steadily while the engine warms up', () => {
-    const firstRun = healthy.slice(0, healthy.findIndex((s) => s.coolant > 85));
+    const firstRun = healthy.slice(
+      0,
+      healthy.findIndex((s) => s.coolant > 85),
+    );
     const running5 = firstRun.filter(running);
     expect(running5.length).toBeGreaterThan(120);
-    for (let i = 60; i < running5.length; i += 60) expect(running5[i].coolant).toBeGreaterThan(running5[i - 60].coolant);
+    for (let i = 60; i < running5.length; i += 60)
+      expect(running5[i].coolant).toBeGreaterThan(running5[i - 60].coolant);
   });
 });
 
@@ -130,7 +135,8 @@ describe('faults', () => {
 
   it('weak battery: rests near 11.2 V and dips below 9.5 V cranking, where a healthy one rests near 12.6 V and stays above', () => {
     const weak = drive(SEED, ['weak-battery'], HOUR);
-    const volts = (samples: VehicleSnapshot[], pick: (s: VehicleSnapshot) => boolean) => samples.filter(pick).map((s) => s.voltage);
+    const volts = (samples: VehicleSnapshot[], pick: (s: VehicleSnapshot) => boolean) =>
+      samples.filter(pick).map((s) => s.voltage);
     const resting = (s: VehicleSnapshot) => !s.engineOn;
     expect(Math.max(...volts(weak, resting))).toBeLessThan(11.4);
     expect(Math.min(...volts(healthy, resting))).toBeGreaterThan(12.4);

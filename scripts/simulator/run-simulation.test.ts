@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runSimulation } from './run-simulation.js';
+
+interface Operation {
+  query: string;
+  variables: Record<string, any>;
+}
+
+/**
+ * A stand-in gateway for the simulator's own behaviour (pacing, backlog, giving up); the real
+ * system is exercised by test/simulator.e2e.test.ts. Ingest answers after `ingestDelayMs`, or never.
+ */
+async function fakeGateway(ingestDelayMs: number | 'never') {
+  const ingested: Operation[] = [];
+  let requests = 0;
+  const answer = (op: Operation) => {
+    if (op.query.includes('SimulatorRegister')) return { register: { accessToken: 'jwt', user: { id: 'u1' } } };
+    if (op.query.includes('SimulatorAddVehicle')) return { addVehicle: { id: 'v1', vin: op.variables.input.vin } };
+    if (op.query.includes('SimulatorPairDevice')) return { pairObdDevice: { deviceToken: 'dt_fake' } };
+    ingested.push(op);
+    const n = op.variables.frames.length;
+    return {
+      ingestObdFrames: { accepted: n, rejected: 0, readingsStored: n, dtcsStored: 0, duplicate: false, errors: [] },
+    };
+  };
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      const body = JSON.parse(text);
+      const ops: Operation[] = Array.isArray(body) ? body : [body];
+      const isIngest = ops[0].query.includes('SimulatorIngest');
+      if (isIngest) requests++;
+      if (isIngest && ingestDelayMs === 'never') return;
+      const results = ops.map((op) => ({ data: answer(op) }));
+      setTimeout(
+        () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify(Array.isArray(body) ? results : results[0])),
+        isIngest ? (ingestDelayMs as number) : 0,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    ingested,
+    requests: () => requests,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const quietly = { quiet: true, log: () => undefined, seed: 1 };
+
+describe('runSimulation pacing', () => {
+  it('takes a round every 1/hz s, each uploaded once with its own time and idempotency key', async () => {
+    const gateway = await fakeGateway(0);
+    const summary = await runSimulation({ ...quietly, url: gateway.url, vehicles: 1, hz: 10, durationSeconds: 1 });
+    expect(summary).toMatchObject({ samples: 10, samplesLost: 0, errors: {} });
+    const times = gateway.ingested.map((op) => Date.parse(op.variables.recordedAt));
+    expect(times.slice(1).map((t, i) => t - times[i])).toEqual(Array(9).fill(100));
+    expect(new Set(gateway.ingested.map((op) => op.variables.idempotencyKey)).size).toBe(10);
+    await gateway.close();
+  });
+
+  it('uploads the backlog together when the gateway is slower than the rounds, losing none and sending each once', async () => {
+    const gateway = await fakeGateway(250);
+    const summary = await runSimulation({ ...quietly, url: gateway.url, vehicles: 1, hz: 10, durationSeconds: 2 });
+    expect(summary).toMatchObject({ samples: 20, samplesLost: 0, errors: {} });
+    expect(gateway.requests()).toBeLessThan(12);
+    const keys = gateway.ingested.map((op) => op.variables.idempotencyKey);
+    expect(new Set(keys).size).toBe(20);
+    expect(keys).toHaveLength(20);
+    await gateway.close();
+  });
+
+  it('gives up on uploads the grace period after the end when the gateway stops answering, counting them lost', async () => {
+    const gateway = await fakeGateway('never');
+    const summary = await runSimulation({
+      ...quietly,
+      url: gateway.url,
+      vehicles: 2,
+      hz: 5,
+      durationSeconds: 1,
+      flushGraceSeconds: 0.5,
+    });
+    expect(summary.samples).toBe(10);
+    expect(summary.samplesLost).toBe(10);
+    expect(summary.errors).toEqual({ ABANDONED: expect.any(Number) });
+    expect(summary.framesSent).toBe(0);
+    await gateway.close();
+  });
+
+  it('stops at once on the signal, and returns the summary', async () => {
+    const gateway = await fakeGateway(0);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 700);
+    const summary = await runSimulation({ ...quietly, url: gateway.url, vehicles: 1, hz: 5, signal: stop.signal });
+    expect(summary.stoppedBy).toBe('signal');
+    expect(summary.samples).toBeGreaterThan(0);
+    expect(summary.samplesLost).toBe(0);
+    await gateway.close();
+  });
+});
