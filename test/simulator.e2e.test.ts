@@ -110,8 +110,10 @@ describe('a dongle that uploads late, in batches', () => {
     expect(late).toMatchObject({ samples: 12, requests: 2, samplesLost: 0, duplicates: 0, errors: {} });
     const vehicleId = late.vehicles[0].vehicleId;
     expect(await storedReadings(vehicleId)).toBe(late.readingsStored);
-    const series = (await buckets().find({ vehicleId }).toArray()).flatMap((d) => Object.values(d.series));
-    const times = series.flatMap((s: any) => s.points.map((p: { t: Date }) => p.t.getTime()));
+    // Bucket series keep times as milliseconds after the bucket's start (see ReadingStore).
+    const times = (await buckets().find({ vehicleId }).toArray()).flatMap((d) =>
+      Object.values(d.series).flatMap((s: any) => s.t.map((offset: number) => d.start.getTime() + offset)),
+    );
     expect(new Set(times).size).toBe(12);
   });
 });

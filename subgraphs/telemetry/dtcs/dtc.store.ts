@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 import type { DtcMode } from '../obd/dtc.js';
 import { CLEARABLE, transitionFor, type DtcStatus } from './dtc-status.js';
@@ -10,7 +10,8 @@ export interface DtcHistoryEntry {
 
 /** One document per vehicle and code: its current status and every status change. */
 export interface DtcDocument {
-  _id: ObjectId;
+  /** `<vehicleId>:<code>`: writes address the document by `_id`, cheap on every backend. */
+  _id: string;
   vehicleId: string;
   code: string;
   status: DtcStatus;
@@ -31,7 +32,8 @@ export class DtcStore {
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.dtcs, [{ key: { vehicleId: 1, code: 1 }, options: { unique: true } }]);
+    // Reads list a vehicle's codes, most recently seen first; writes go by _id.
+    return ensureIndexes(this.dtcs, [{ key: { vehicleId: 1, lastSeenAt: -1 } }]);
   }
 
   /** Records that the vehicle reported `codes` (already decoded and valid) in a mode 03/07/0A reply at `at`. */
@@ -43,9 +45,9 @@ export class DtcStore {
     const { to, from } = transitionFor(mode);
     try {
       const seen = await this.dtcs.updateOne(
-        { vehicleId, code },
+        { _id: `${vehicleId}:${code}` },
         {
-          $setOnInsert: { status: to, clearedAt: null, history: [{ status: to, at }] },
+          $setOnInsert: { vehicleId, code, status: to, clearedAt: null, history: [{ status: to, at }] },
           $min: { firstSeenAt: at },
           $max: { lastSeenAt: at },
         },
@@ -53,13 +55,13 @@ export class DtcStore {
       );
       if (seen.upsertedCount > 0) return;
     } catch (error) {
-      // Two uploads saw the code for the first time at once; the unique index let one insert.
+      // Two uploads saw the code for the first time at once; the unique _id let one insert.
       if ((error as { code?: number }).code !== DUPLICATE_KEY || retried) throw error;
       return this.reportOne(vehicleId, mode, code, at, true);
     }
     // A report measured before the last clear (a device uploading its backlog) reactivates nothing.
     await this.dtcs.updateOne(
-      { vehicleId, code, status: { $in: from }, $or: [{ clearedAt: null }, { clearedAt: { $lt: at } }] },
+      { _id: `${vehicleId}:${code}`, status: { $in: from }, $or: [{ clearedAt: null }, { clearedAt: { $lt: at } }] },
       { $set: { status: to, clearedAt: null }, $push: { history: { status: to, at } } },
     );
   }

@@ -1,9 +1,10 @@
-import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 
 /** A claim on (vehicle, key): `pending` while the first upload runs, `done` with its result after. */
 export interface IdempotencyDocument<T extends Document = Document> {
-  _id: ObjectId;
+  /** `<vehicleId>:<key>`: the unique `_id` is what makes claiming race-safe (of two inserts, one fails). */
+  _id: string;
   vehicleId: string;
   key: string;
   /** Hash of the request, so a key reused for another batch is caught. */
@@ -16,6 +17,9 @@ export interface IdempotencyDocument<T extends Document = Document> {
 
 const DUPLICATE_KEY = 11000;
 
+/** Vehicle ids hold no ':' (checked at ingestion), so the pair maps to one id and back. */
+const claimId = (vehicleId: string, key: string) => `${String(vehicleId)}:${String(key)}`;
+
 export class IdempotencyStore {
   private readonly claims: Collection<IdempotencyDocument>;
 
@@ -24,16 +28,13 @@ export class IdempotencyStore {
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.claims, [
-      // The unique index is what makes claiming race-safe: of two inserts, one fails.
-      { key: { vehicleId: 1, key: 1 }, options: { unique: true } },
-      { key: { createdAt: 1 } },
-    ]);
+    // Claims are found by _id; the retention job deletes by age.
+    return ensureIndexes(this.claims, [{ key: { createdAt: 1 } }]);
   }
 
   /** Returns the new claim's id, or null when (vehicle, key) is claimed already. */
-  async insertClaim(vehicleId: string, key: string, fingerprint: string, now: Date): Promise<ObjectId | null> {
-    const _id = new ObjectId();
+  async insertClaim(vehicleId: string, key: string, fingerprint: string, now: Date): Promise<string | null> {
+    const _id = claimId(vehicleId, key);
     try {
       await this.claims.insertOne({
         _id,
@@ -53,20 +54,20 @@ export class IdempotencyStore {
   }
 
   find(vehicleId: string, key: string): Promise<IdempotencyDocument | null> {
-    return this.claims.findOne({ vehicleId: String(vehicleId), key: String(key) });
+    return this.claims.findOne({ _id: claimId(vehicleId, key) });
   }
 
   /** Deletes a pending claim untouched since `staleBefore`: its owner died mid-run. */
-  async releaseIfStale(id: ObjectId, staleBefore: Date): Promise<void> {
+  async releaseIfStale(id: string, staleBefore: Date): Promise<void> {
     await this.claims.deleteOne({ _id: id, state: 'pending', updatedAt: { $lt: staleBefore } });
   }
 
-  async complete(id: ObjectId, result: Document, now: Date): Promise<void> {
+  async complete(id: string, result: Document, now: Date): Promise<void> {
     await this.claims.updateOne({ _id: id }, { $set: { state: 'done', result, updatedAt: now } });
   }
 
   /** Gives the key back after a failed upload, so that a retry runs it again. */
-  async release(id: ObjectId): Promise<void> {
+  async release(id: string): Promise<void> {
     await this.claims.deleteOne({ _id: id, state: 'pending' });
   }
 

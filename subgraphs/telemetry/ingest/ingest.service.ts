@@ -12,7 +12,7 @@ import type { Idempotency } from './idempotency.js';
 import type { IngestResult, IngestSummary } from './ingest.type.js';
 
 const targetSchema = z.object({
-  vehicleId: z.string().min(1, 'vehicleId is required').max(64, 'vehicleId is too long'),
+  vehicleId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'vehicleId is not a valid id'),
   idempotencyKey: z
     .string()
     .min(1, 'idempotencyKey must not be empty')

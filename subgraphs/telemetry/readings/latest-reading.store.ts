@@ -1,14 +1,15 @@
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { seriesKey, type TimedReading } from './series.js';
 
 const DUPLICATE_KEY = 11000;
 
+/** `recordedAt` must stay the first field: `record` relies on it. */
 interface LatestValue {
+  recordedAt: Date;
+  value: number;
   pid: string;
   name: string;
   unit: string;
-  value: number;
-  recordedAt: Date;
 }
 
 /** One document per vehicle: the newest value of each series, keyed by `seriesKey`. */
@@ -26,40 +27,28 @@ export class LatestReadingStore {
   }
 
   /**
-   * Keeps, per series, whichever value was measured last, whatever order uploads arrive in: each
-   * series is `$set` only when the stored value is older (or missing). The first operation makes
-   * sure the document exists, so the conditional ones never need to upsert (which would clash on
-   * `_id` when the condition is false).
+   * Keeps, per series, whichever value was measured last, whatever order uploads arrive in, in
+   * one atomic upsert: `$max` on a sub-document compares its fields in order, and `recordedAt`
+   * comes first, so the newer measurement wins (on a tie, the larger value). This is BSON's
+   * documented comparison order, which FerretDB follows too.
    */
   async record(vehicleId: string, readings: readonly TimedReading[]): Promise<void> {
-    const newest = new Map<string, TimedReading>();
+    const newest: Record<string, LatestValue> = {};
     for (const r of readings) {
-      const key = seriesKey(r.pid, r.name);
-      const current = newest.get(key);
-      if (!current || r.recordedAt >= current.recordedAt) newest.set(key, r);
+      const path = `values.${seriesKey(r.pid, r.name)}`;
+      const current = newest[path];
+      if (current && current.recordedAt > r.recordedAt) continue;
+      // Field order matters: see above.
+      newest[path] = { recordedAt: r.recordedAt, value: r.value, pid: r.pid, name: r.name, unit: r.unit };
     }
-    if (newest.size === 0) return;
-    const _id = String(vehicleId);
-    const operations: AnyBulkWriteOperation<LatestDocument>[] = [
-      { updateOne: { filter: { _id }, update: { $setOnInsert: { values: {} } }, upsert: true } },
-    ];
-    for (const [key, r] of newest) {
-      const path = `values.${key}`;
-      operations.push({
-        updateOne: {
-          filter: { _id, $or: [{ [path]: { $exists: false } }, { [`${path}.recordedAt`]: { $lt: r.recordedAt } }] },
-          update: {
-            $set: { [path]: { pid: r.pid, name: r.name, unit: r.unit, value: r.value, recordedAt: r.recordedAt } },
-          },
-        },
-      });
-    }
+    if (Object.keys(newest).length === 0) return;
+    const upsert = () => this.latest.updateOne({ _id: String(vehicleId) }, { $max: newest }, { upsert: true });
     try {
-      await this.latest.bulkWrite(operations, { ordered: true });
+      await upsert();
     } catch (error) {
-      // Two first uploads raced to create the document; it exists now, and every step is idempotent.
+      // Two first uploads raced to create the document; it exists now.
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      await this.latest.bulkWrite(operations, { ordered: true });
+      await upsert();
     }
   }
 

@@ -1,10 +1,16 @@
-import type { AnyBulkWriteOperation, Collection, Db, Document, ObjectId } from 'mongodb';
+import { LRUCache } from 'lru-cache';
+import type { Collection, Db, Document } from 'mongodb';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 import { BUCKET_SPAN_MS, DEFAULT_BUCKET_CAPACITY, planBucketWrites, summarise } from './bucketing.js';
 import type { PartialAggregate } from './downsample.js';
 import type { TimedReading } from './series.js';
 import { toSnapshots, type Snapshot } from './snapshot.js';
 
+/**
+ * One series of a bucket: a summary, then its points as two parallel columns, times as
+ * milliseconds after the bucket's start. Columns take a third of the space of an array of
+ * { t, v } objects, and FerretDB's cost per update grows with the document's size.
+ */
 interface SeriesDocument {
   pid: string;
   name: string;
@@ -13,12 +19,14 @@ interface SeriesDocument {
   sum: number;
   min: number;
   max: number;
-  points: { t: Date; v: number }[];
+  t: number[];
+  v: number[];
 }
 
 /** The bucket pattern: one vehicle's readings of one UTC hour, up to `capacity` per document. */
 export interface BucketDocument {
-  _id: ObjectId;
+  /** `<vehicleId>:<start ms>:<seq>`: the hour's documents in the order they filled up. */
+  _id: string;
   vehicleId: string;
   /** Start of the hour. */
   start: Date;
@@ -30,8 +38,59 @@ export interface BucketDocument {
   series: Record<string, SeriesDocument>;
 }
 
+const DUPLICATE_KEY = 11000;
+/** Far beyond any real hour (1000 readings a document): a guard against looping, not a limit. */
+const MAX_SEQUENCE = 10_000;
+
+/** What one chunk adds to its bucket document. */
+function bucketUpdate(vehicleId: string, start: Date, readings: readonly TimedReading[]): Record<string, Document> {
+  const times = readings.map((r) => r.recordedAt.getTime());
+  const update: Record<string, Document> = {
+    $setOnInsert: { vehicleId, start },
+    $inc: { count: readings.length },
+    $min: { first: new Date(Math.min(...times)) },
+    $max: { last: new Date(Math.max(...times)) },
+    $set: {},
+    $push: {},
+  };
+  for (const s of summarise(readings)) {
+    const at = `series.${s.key}`;
+    Object.assign(update.$inc, { [`${at}.count`]: s.count, [`${at}.sum`]: s.sum });
+    Object.assign(update.$min, { [`${at}.min`]: s.min });
+    Object.assign(update.$max, { [`${at}.max`]: s.max });
+    Object.assign(update.$set, { [`${at}.pid`]: s.pid, [`${at}.name`]: s.name, [`${at}.unit`]: s.unit });
+    Object.assign(update.$push, {
+      [`${at}.t`]: { $each: s.points.map((p) => p.t.getTime() - start.getTime()) },
+      [`${at}.v`]: { $each: s.points.map((p) => p.v) },
+    });
+  }
+  return update;
+}
+
+const columnsOf = (keys: readonly string[]) =>
+  Object.fromEntries([
+    ['start', 1],
+    ...keys.flatMap((k) => [
+      [`series.${k}.t`, 1],
+      [`series.${k}.v`, 1],
+    ]),
+  ]);
+
+/** A series' points in [from, to), times in epoch milliseconds. */
+function* pointsOf(doc: Pick<BucketDocument, 'start' | 'series'>, key: string, from: Date, to: Date) {
+  const series = doc.series?.[key];
+  if (!series?.t) return;
+  const start = doc.start.getTime();
+  for (let i = 0; i < series.t.length; i++) {
+    const t = start + series.t[i];
+    if (t >= from.getTime() && t < to.getTime()) yield { t, v: series.v[i] };
+  }
+}
+
 export class ReadingStore {
   private readonly buckets: Collection<BucketDocument>;
+  /** The sequence number last written per vehicle and hour, so appends start at the open document. */
+  private readonly openSeq = new LRUCache<string, number>({ max: 100_000 });
 
   constructor(
     db: Db,
@@ -42,7 +101,7 @@ export class ReadingStore {
 
   init(): Promise<void> {
     return ensureIndexes(this.buckets, [
-      // Appends find the open document of an hour; queries scan a vehicle's hours in order.
+      // Charts and analyses read a vehicle's hours in order (appends go by _id).
       { key: { vehicleId: 1, start: 1 } },
       // The retention job deletes by age across vehicles.
       { key: { start: 1 } },
@@ -50,42 +109,27 @@ export class ReadingStore {
   }
 
   /**
-   * One upsert per hour and chunk, in one round trip. The filter only matches a document with
-   * room for the whole chunk; when none has, the upsert starts a new document for that hour.
+   * One upsert per hour (and chunk) into the document `<vehicle>:<hour>:<seq>`, matching only
+   * while it has room for the whole chunk. A full document makes the upsert collide with its
+   * own `_id` (E11000), and the chunk moves on to the next sequence number. Addressing documents
+   * by `_id` keeps writes cheap on FerretDB, which filters on nothing else in the database.
    */
   async append(vehicleId: string, readings: readonly TimedReading[]): Promise<void> {
-    const operations: AnyBulkWriteOperation<BucketDocument>[] = planBucketWrites(readings, this.capacity).map(
-      (write) => {
-        const times = write.readings.map((r) => r.recordedAt.getTime());
-        const update: Record<string, Document> = {
-          $inc: { count: write.readings.length },
-          $min: { first: new Date(Math.min(...times)) },
-          $max: { last: new Date(Math.max(...times)) },
-          $set: {},
-          $push: {},
-        };
-        for (const s of summarise(write.readings)) {
-          const at = `series.${s.key}`;
-          Object.assign(update.$inc, { [`${at}.count`]: s.count, [`${at}.sum`]: s.sum });
-          Object.assign(update.$min, { [`${at}.min`]: s.min });
-          Object.assign(update.$max, { [`${at}.max`]: s.max });
-          Object.assign(update.$set, { [`${at}.pid`]: s.pid, [`${at}.name`]: s.name, [`${at}.unit`]: s.unit });
-          Object.assign(update.$push, { [`${at}.points`]: { $each: s.points } });
+    for (const write of planBucketWrites(readings, this.capacity)) {
+      const hour = `${vehicleId}:${write.start.getTime()}`;
+      const update = bucketUpdate(String(vehicleId), write.start, write.readings);
+      for (let seq = this.openSeq.get(hour) ?? 0; ; seq++) {
+        if (seq > MAX_SEQUENCE) throw new Error(`bucket ${hour} has no room left`);
+        const withRoom = { _id: `${hour}:${seq}`, count: { $lte: this.capacity - write.readings.length } };
+        try {
+          await this.buckets.updateOne(withRoom, update, { upsert: true });
+          this.openSeq.set(hour, seq);
+          break;
+        } catch (error) {
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
         }
-        return {
-          updateOne: {
-            filter: {
-              vehicleId: String(vehicleId),
-              start: write.start,
-              count: { $lte: this.capacity - write.readings.length },
-            },
-            update,
-            upsert: true,
-          },
-        };
-      },
-    );
-    if (operations.length > 0) await this.buckets.bulkWrite(operations, { ordered: false });
+      }
+    }
   }
 
   /** The per-document summaries of one series, for charts in whole hours. */
@@ -104,11 +148,9 @@ export class ReadingStore {
 
   /** Raw points of one series in [from, to), in no particular order. */
   async *points(vehicleId: string, key: string, from: Date, to: Date): AsyncGenerator<{ t: Date; v: number }> {
-    const cursor = this.buckets.find(this.range(vehicleId, from, to), { projection: { [`series.${key}.points`]: 1 } });
+    const cursor = this.buckets.find(this.range(vehicleId, from, to), { projection: columnsOf([key]) });
     for await (const doc of cursor) {
-      for (const p of doc.series?.[key]?.points ?? []) {
-        if (p.t >= from && p.t < to) yield p;
-      }
+      for (const p of pointsOf(doc, key, from, to)) yield { t: new Date(p.t), v: p.v };
     }
   }
 
@@ -117,24 +159,20 @@ export class ReadingStore {
    * over weeks of data hold one hour in memory, not the whole range.
    */
   async *snapshots(vehicleId: string, keys: readonly string[], from: Date, to: Date): AsyncGenerator<Snapshot> {
-    const projection = Object.fromEntries([['start', 1], ...keys.map((k) => [`series.${k}.points`, 1])]);
-    const cursor = this.buckets.find(this.range(vehicleId, from, to), { projection }).sort({ start: 1, _id: 1 });
+    const cursor = this.buckets
+      .find(this.range(vehicleId, from, to), { projection: columnsOf(keys) })
+      .sort({ start: 1, _id: 1 });
     let hour: number | undefined;
     let points: { key: string; t: number; v: number }[] = [];
     const flush = function* () {
       yield* toSnapshots(points);
       points = [];
     };
-    const lo = from.getTime();
-    const hi = to.getTime();
     for await (const doc of cursor) {
       if (hour !== undefined && doc.start.getTime() !== hour) yield* flush();
       hour = doc.start.getTime();
       for (const key of keys) {
-        for (const p of doc.series?.[key]?.points ?? []) {
-          const t = p.t.getTime();
-          if (t >= lo && t < hi) points.push({ key, t, v: p.v });
-        }
+        for (const p of pointsOf(doc, key, from, to)) points.push({ key, ...p });
       }
     }
     yield* flush();
