@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LiveIngestDocument } from '../test/generated/graphql.js';
 import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
-import { childrenCpuSeconds, ownCpuSeconds } from './lib/cpu.js';
+import { childrenCpuSeconds, cpuSecondsSince, machineBusyCpuSeconds } from './lib/cpu.js';
 import { bearerHeaders, internalHeaders, requestBody } from './lib/graphql-http.js';
 import { settledMemorySnapshot } from './lib/memory.js';
 import { environment, saveReport } from './lib/report.js';
@@ -16,7 +16,6 @@ import type {
   IngestLoadResult,
   LiveResult,
   SubscribeResult,
-  SubscriberGroup,
 } from './lib/telemetry/messages.js';
 import { parseTelemetryOptions, type TelemetryOptions } from './lib/telemetry/options.js';
 import {
@@ -50,19 +49,22 @@ type LoadWorker = Worker<ClientRequest>;
 
 const ws = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
-/** CPU time of the system (this process), the local database and the load process over `run`. */
+/** CPU time of the system (this process), the local database, the load process and anything else over `run`. */
 async function withCpu<T extends { cpuSeconds: number }>(bench: BenchSystem, run: () => Promise<T>) {
   const databaseCpu = () => (bench.databasePid ? childrenCpuSeconds(bench.databasePid) : undefined);
-  const [own, db, wall] = [ownCpuSeconds(), databaseCpu(), performance.now()];
+  const [own, db, machine, wall] = [process.cpuUsage(), databaseCpu(), machineBusyCpuSeconds(), performance.now()];
   const result = await run();
   const wallSeconds = (performance.now() - wall) / 1000;
-  const dbAfter = databaseCpu();
-  const cpu: CpuShare = {
-    wallSeconds,
-    systemCores: (ownCpuSeconds() - own) / wallSeconds,
-    databaseCores: db === undefined || dbAfter === undefined ? null : (dbAfter - db) / wallSeconds,
-    loadGeneratorCores: result.cpuSeconds / wallSeconds,
-  };
+  const [dbAfter, machineAfter] = [databaseCpu(), machineBusyCpuSeconds()];
+  const cores = (before?: number, after?: number) =>
+    before === undefined || after === undefined ? null : (after - before) / wallSeconds;
+  const systemCores = cpuSecondsSince(own) / wallSeconds;
+  const databaseCores = cores(db, dbAfter);
+  const loadGeneratorCores = result.cpuSeconds / wallSeconds;
+  const machineCores = cores(machine, machineAfter);
+  const otherCores =
+    machineCores === null ? null : Math.max(0, machineCores - systemCores - (databaseCores ?? 0) - loadGeneratorCores);
+  const cpu: CpuShare = { wallSeconds, systemCores, databaseCores, loadGeneratorCores, otherCores };
   return { result, cpu };
 }
 
@@ -75,7 +77,10 @@ async function ingestRun(
   options: TelemetryOptions,
 ): Promise<IngestRun> {
   const frames = pollingFrames(options.ingest.framesPerBatch);
-  const targets = vehicles.map((v) => ({ ...target(v), body: requestBody(LiveIngestDocument, { vehicleId: v.vehicleId, frames }) }));
+  const targets = vehicles.map((v) => ({
+    ...target(v),
+    body: requestBody(LiveIngestDocument, { vehicleId: v.vehicleId, frames }),
+  }));
   console.log(`ingest via the ${path}: ${options.ingest.warmupSeconds + options.ingest.durationSeconds} s...`);
   const { result: load, cpu } = await withCpu(bench, () =>
     worker.call<IngestLoadResult>({
@@ -105,22 +110,45 @@ async function gatewayDrained(bench: BenchSystem): Promise<void> {
   while (bench.system.gateway.subscriptions.stats.subscribers > 0 && Date.now() < deadline) await sleep(50);
 }
 
+interface LiveRun {
+  subscribers: number;
+  viaGateway: boolean;
+  owner: Session;
+  admin: Session;
+  /** A vehicle of its own: the events' writes cost the same in every tier (see README, FerretDB). */
+  vehicle: SeededVehicle;
+}
+
+/** One tier on one path: subscribe, send the events, measure, unsubscribe. */
 async function livePath(
   bench: BenchSystem,
   worker: LoadWorker,
-  url: string,
-  groups: SubscriberGroup[],
-  ingest: { url: string; headers: Record<string, string>; vehicleId: string },
   options: TelemetryOptions,
-  viaGateway: boolean,
+  run: LiveRun,
 ): Promise<LivePath> {
+  const { vehicle, viaGateway } = run;
+  const audience: LiveAudience = {
+    vehicleId: vehicle.vehicleId,
+    owner: { userId: run.owner.user.id, accessToken: run.owner.accessToken },
+    adminAccessToken: run.admin.accessToken,
+  };
+  const groups = viaGateway
+    ? gatewayAudience(run.subscribers, audience)
+    : subgraphAudience(run.subscribers, audience, bench.config.INTERNAL_SECRET);
+  const url = viaGateway ? bench.system.url : bench.subgraphUrl('telemetry');
+  // Events enter the same way on both paths, so the paths differ only in how they are delivered.
+  const ingest = { url: bench.system.url, headers: bearerHeaders(vehicle.deviceToken), vehicleId: vehicle.vehicleId };
+
   const before = settledMemorySnapshot();
   const connect = await worker.call<SubscribeResult>({ kind: 'subscribe', settings: { url: ws(url), groups } });
-  const result = await worker.call<LiveResult>({ kind: 'measure', settings: { ingest, ...options.live } });
+  const { result, cpu } = await withCpu(bench, () =>
+    worker.call<LiveResult>({ kind: 'measure', settings: { ingest, ...options.live } }),
+  );
   const { upstreams, groups: groupCount, subscribers } = bench.system.gateway.subscriptions.stats;
   const connected = settledMemorySnapshot();
   await worker.call<number>({ kind: 'unsubscribe' });
   await gatewayDrained(bench);
+  await deleteReadings(bench.system.deps.mongo.db('telemetry'), [vehicle.vehicleId]);
   // Subgraph sockets close on their own schedule; give them a moment before measuring.
   await sleep(500);
   return {
@@ -128,6 +156,7 @@ async function livePath(
     connect,
     result,
     gatewayStats: viaGateway ? { upstreams, groups: groupCount, subscribers } : undefined,
+    cpu,
     memory: { before, connected, after: settledMemorySnapshot() },
   };
 }
@@ -146,39 +175,48 @@ async function measure(bench: BenchSystem, worker: LoadWorker, options: Telemetr
     for (let i = 0; i < n; i++) vehicles.push(await seedVehicle(gatewayUrl, owner));
     return vehicles;
   };
-  const [viaGateway, viaSubgraph, [liveVehicle]] = [
+  const [viaGateway, viaSubgraph, liveVehicles] = [
     await fleet(options.ingest.vehicles),
     await fleet(options.ingest.vehicles),
-    await fleet(1),
+    await fleet(2 * options.live.subscriberCounts.length),
   ];
   const start = settledMemorySnapshot();
   const [loadAverage1m] = loadavg();
 
   const ingest = [
-    await ingestRun(bench, worker, 'gateway', viaGateway, (v) => ({ url: gatewayUrl, headers: bearerHeaders(v.deviceToken) }), options),
+    await ingestRun(
+      bench,
+      worker,
+      'gateway',
+      viaGateway,
+      (v) => ({ url: gatewayUrl, headers: bearerHeaders(v.deviceToken) }),
+      options,
+    ),
     await ingestRun(
       bench,
       worker,
       'telemetry subgraph',
       viaSubgraph,
-      (v) => ({ url: telemetryUrl, headers: internalHeaders(secret, { kind: 'device', deviceId: v.deviceId, vehicleId: v.vehicleId }) }),
+      (v) => ({
+        url: telemetryUrl,
+        headers: internalHeaders(secret, { kind: 'device', deviceId: v.deviceId, vehicleId: v.vehicleId }),
+      }),
       options,
     ),
   ];
   const afterIngest = settledMemorySnapshot();
 
-  const audience: LiveAudience = {
-    vehicleId: liveVehicle.vehicleId,
-    owner: { userId: owner.user.id, accessToken: owner.accessToken },
-    adminAccessToken: admin.accessToken,
-  };
-  const liveIngest = { url: gatewayUrl, headers: bearerHeaders(liveVehicle.deviceToken), vehicleId: liveVehicle.vehicleId };
   const tiers: LiveTier[] = [];
-  for (const count of options.live.subscriberCounts) {
-    console.log(`${count} subscribers via the gateway, then straight to the subgraph...`);
-    const gateway = await livePath(bench, worker, gatewayUrl, gatewayAudience(count, audience), liveIngest, options, true);
-    const subgraph = await livePath(bench, worker, telemetryUrl, subgraphAudience(count, audience, secret), liveIngest, options, false);
-    tiers.push({ subscribers: count, gateway, subgraph, ratio: ratioOf(gateway.result, subgraph.result) });
+  for (const subscribers of options.live.subscriberCounts) {
+    console.log(`${subscribers} subscribers via the gateway, then straight to the subgraph...`);
+    const run = { subscribers, owner, admin };
+    const gateway = await livePath(bench, worker, options, { ...run, viaGateway: true, vehicle: liveVehicles.pop()! });
+    const subgraph = await livePath(bench, worker, options, {
+      ...run,
+      viaGateway: false,
+      vehicle: liveVehicles.pop()!,
+    });
+    tiers.push({ subscribers, gateway, subgraph, ratio: ratioOf(gateway.result, subgraph.result) });
   }
 
   return {

@@ -9,17 +9,21 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import type { Config } from '../platform/config/environment.js';
+import type { EventBus } from '../platform/events/bus.js';
 import { ClutchError, maskError } from '../platform/errors.js';
 import { mountHealthRoutes } from '../platform/http/health.js';
 import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
+import { listenForLogLevel } from '../platform/ops/log-level.js';
 import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
+import { mountDebugRoutes } from './debug-routes.js';
 import { gatewayHealthChecks } from './health.js';
 import { introspectionGuard } from './introspection.js';
+import { startMetricsPublisher } from './metrics-publisher.js';
 import { operationLimitRules, type OperationLimits } from './limits/operation-limits.js';
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
@@ -27,6 +31,7 @@ import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.
 import { SupergraphPlanner } from './subscriptions/planner.js';
 import { SubgraphClients } from './subscriptions/subgraph-clients.js';
 import { serveGatewaySubscriptions } from './subscriptions/websocket-server.js';
+import { TrafficWindow } from './traffic-window.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -36,6 +41,8 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   port: number;
   host: string;
+  /** Traffic snapshots go out on it (GATEWAY_METRICS_TOPIC) and log-level commands come in. */
+  bus?: EventBus;
 }
 
 export interface RunningGateway {
@@ -61,6 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger.child({ component: 'gateway' });
   const metrics = createMetrics('gateway');
   const limits = limitsFromConfig(config);
+  const traffic = new TrafficWindow();
   const authenticator = createAuthenticator({
     jwtSecret: config.JWT_SECRET,
     internalSecret: config.INTERNAL_SECRET,
@@ -97,6 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));
       metrics.graphqlErrors.inc({ code: String(masked.extensions?.code ?? 'UNKNOWN') });
+      traffic.recordError(masked.extensions?.code);
       return masked;
     },
   });
@@ -108,10 +117,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const routes = express.Router();
   mountHealthRoutes(routes, { service: 'gateway', checks: gatewayHealthChecks(subgraphUrls), registry: metrics.registry });
   mountPlayground(routes, '/graphql');
+  mountDebugRoutes(routes, { apollo, authenticator });
   app.use(routes);
 
   app.use(
     '/graphql',
+    traffic.middleware(),
     jsonBody(limits),
     bodyErrors,
     batchAndTokenLimits(limits),
@@ -164,11 +175,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}/graphql`;
   logger.info({ url }, 'gateway listening');
+  const stopPublishing = options.bus
+    ? startMetricsPublisher({ bus: options.bus, traffic, intervalMs: config.GATEWAY_METRICS_INTERVAL_SECONDS * 1000, logger })
+    : () => undefined;
+  const logLevel = listenForLogLevel(options.bus, 'gateway', logger);
   return {
     url,
     server,
     subscriptions: federated,
     async stop() {
+      stopPublishing();
+      logLevel.stop();
       await websocket.close();
       await federated.close();
       await clients.close();

@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { loadConfigOrExit, SERVICE_NAMES, type ServiceName } from '../platform/config/environment.js';
+import { createEventBus } from '../platform/events/create-bus.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown } from './shutdown.js';
 import { SUBGRAPH_FACTORIES, connectDependencies, startGatewayService, startSubgraph, startSystem } from './system.js';
@@ -25,8 +26,12 @@ try {
     onShutdown(logger, () => system.stop());
   } else if (name === 'gateway') {
     const urls = Object.fromEntries(SUBGRAPH_FACTORIES.map((f) => [f.name, config.serviceUrls[f.name]]));
-    const gateway = await startGatewayService(config, logger, urls);
-    onShutdown(logger, () => gateway.stop());
+    const bus = createEventBus({ redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB_PREFIX, logger });
+    const gateway = await startGatewayService(config, logger, urls, config.PORT, bus);
+    onShutdown(logger, async () => {
+      await gateway.stop();
+      await bus.close();
+    });
   } else {
     const serviceName = name as ServiceName;
     const deps = await connectDependencies(config, logger);

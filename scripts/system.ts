@@ -8,6 +8,9 @@ import type { Logger } from '../platform/logger.js';
 import { connectMongo, type Mongo } from '../platform/mongo/connect.js';
 import { serveSubgraph, type RunningSubgraph, type Subgraph } from '../platform/subgraph/serve-subgraph.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
+import { createAgentsSubgraph } from '../agents/index.js';
+import { agentsSettingsFromConfig } from '../agents/settings.js';
+import { createHealthSubgraph, HttpVehicleDirectory } from '../subgraphs/health/index.js';
 import { createIdentitySubgraph } from '../subgraphs/identity/index.js';
 import { createTelemetrySubgraph } from '../subgraphs/telemetry/index.js';
 import { createVehiclesSubgraph } from '../subgraphs/vehicles/index.js';
@@ -83,6 +86,35 @@ export const SUBGRAPH_FACTORIES: { name: ServiceName; create: SubgraphFactory }[
         },
       }),
   },
+  {
+    name: 'health',
+    create: (deps, urls) =>
+      createHealthSubgraph({
+        db: deps.mongo.db('health'),
+        bus: deps.bus,
+        logger: deps.logger.child({ subgraph: 'health' }),
+        access: vehicleAccessFor(deps, urls),
+        directory: new HttpVehicleDirectory({ vehiclesUrl: urls.vehicles, internalSecret: deps.config.INTERNAL_SECRET }),
+        settings: {
+          subscriberQueue: deps.config.SUBSCRIPTION_MAX_QUEUE,
+          consumer: {
+            batchSize: deps.config.HEALTH_CONSUMER_BATCH_SIZE,
+            claimIdleMs: deps.config.HEALTH_CONSUMER_CLAIM_IDLE_MS,
+            perStream: deps.config.HEALTH_CONSUMERS_PER_STREAM,
+          },
+        },
+      }),
+  },
+  {
+    name: 'agents',
+    create: (deps, urls) =>
+      createAgentsSubgraph({
+        db: deps.mongo.db('agents'),
+        bus: deps.bus,
+        logger: deps.logger.child({ subgraph: 'agents' }),
+        settings: agentsSettingsFromConfig(deps.config, urls.identity),
+      }),
+  },
 ];
 
 /** An ownership client for subgraphs that authorize by vehicle. */
@@ -96,7 +128,13 @@ export async function startSubgraph(name: ServiceName, deps: Dependencies, urls:
   return serveSubgraph(subgraph, { host: deps.config.HOST, port, internalSecret: deps.config.INTERNAL_SECRET, logger: deps.logger });
 }
 
-export function startGatewayService(config: Config, logger: Logger, subgraphUrls: Record<string, string>, port = config.PORT) {
+export function startGatewayService(
+  config: Config,
+  logger: Logger,
+  subgraphUrls: Record<string, string>,
+  port = config.PORT,
+  bus?: EventBus,
+) {
   return startGateway({
     config,
     logger,
@@ -104,6 +142,7 @@ export function startGatewayService(config: Config, logger: Logger, subgraphUrls
     subgraphUrls,
     port,
     host: config.HOST,
+    bus,
   });
 }
 
@@ -132,7 +171,7 @@ export async function startSystem(config: Config, logger: Logger, options: { eph
       subgraphs.push(running);
     }
     const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
-    const gateway = await startGatewayService(config, logger, subgraphUrls, options.ephemeralPorts ? 0 : config.PORT);
+    const gateway = await startGatewayService(config, logger, subgraphUrls, options.ephemeralPorts ? 0 : config.PORT, deps.bus);
     return {
       url: gateway.url,
       gateway,

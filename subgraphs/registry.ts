@@ -1,4 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
+import { buildAgentsSchema } from '../agents/schema.js';
+import { buildHealthSchema } from './health/schema.js';
 import { buildIdentitySchema } from './identity/schema.js';
 import { buildTelemetrySchema } from './telemetry/schema.js';
 import { buildVehiclesSchema } from './vehicles/schema.js';
@@ -8,4 +10,6 @@ export const SUBGRAPH_SCHEMAS: { name: string; build: () => Promise<GraphQLSchem
   { name: 'identity', build: () => buildIdentitySchema() },
   { name: 'vehicles', build: () => buildVehiclesSchema() },
   { name: 'telemetry', build: () => buildTelemetrySchema() },
+  { name: 'health', build: () => buildHealthSchema() },
+  { name: 'agents', build: () => buildAgentsSchema() },
 ];

@@ -53,7 +53,12 @@ export async function seedVehicle(gatewayUrl: string, owner: Session): Promise<S
   const vin = benchVin(++vehiclesMade);
   const { addVehicle } = dataOf(
     'addVehicle',
-    await postGraphQL(gatewayUrl, LiveAddVehicleDocument, { input: { vin, make: 'Volkswagen', model: 'Golf' } }, bearerHeaders(owner.accessToken)),
+    await postGraphQL(
+      gatewayUrl,
+      LiveAddVehicleDocument,
+      { input: { vin, make: 'Volkswagen', model: 'Golf' } },
+      bearerHeaders(owner.accessToken),
+    ),
   );
   const { pairObdDevice } = dataOf(
     'pairObdDevice',

@@ -55,6 +55,10 @@ const variables = z.object({
   /** Telemetry readings are kept this long; the retention job runs every interval. */
   TELEMETRY_RETENTION_DAYS: positiveInt(30),
   TELEMETRY_RETENTION_INTERVAL_MINUTES: positiveInt(60),
+  /** Health's durable consumption of telemetry (group "health"): batch size, visibility timeout, consumers per stream. */
+  HEALTH_CONSUMER_BATCH_SIZE: positiveInt(64),
+  HEALTH_CONSUMER_CLAIM_IDLE_MS: positiveInt(30_000),
+  HEALTH_CONSUMERS_PER_STREAM: positiveInt(2),
 
   GRAPHQL_MAX_DEPTH: positiveInt(12),
   GRAPHQL_MAX_ALIASES: positiveInt(15),
@@ -73,6 +77,26 @@ const variables = z.object({
   DEEPSEEK_API_KEY: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   GROK_API_KEY: optionalString,
+  /** Base URLs override each provider's public endpoint (proxies, gateways, local fakes). */
+  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  ANTHROPIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  GEMINI_BASE_URL: optionalString.pipe(z.url().optional()),
+  DEEPSEEK_BASE_URL: optionalString.pipe(z.url().optional()),
+  GROK_BASE_URL: optionalString.pipe(z.url().optional()),
+  AI_DAILY_BUDGET_USD: z.coerce.number().min(0).default(5),
+
+  /** The autonomous loop (agents subgraph). */
+  AGENTS_MODE: z.enum(['OFF', 'DRY_RUN', 'ON']).default('ON'),
+  AGENTS_LOOP_INTERVAL_SECONDS: positiveInt(60),
+  AGENTS_LEASE_SECONDS: positiveInt(30),
+  AGENTS_SEED: z.coerce.number().int().min(0).default(1),
+  AGENTS_OUTCOME_DELAY_SECONDS: z.coerce.number().int().min(0).default(300),
+  AGENTS_MAX_ACTIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  AGENTS_APPROVAL_ACTIONS: z.string().default(''),
+  AGENTS_MORNING_ROUTINE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour UTC').default('07:00'),
+  AGENTS_EVENING_ROUTINE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour UTC').default('19:00'),
+  CLIENT_ERROR_REPORTS_PER_MINUTE: positiveInt(60),
+  GATEWAY_METRICS_INTERVAL_SECONDS: positiveInt(10),
 });
 
 export const CONFIG_VARIABLES = Object.keys(variables.shape);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Limiter } from './limiter.js';
 import { sendWithRetry, type SendContext } from './send.js';
 import { SimulationStats } from './stats.js';
+import { waitFor } from '../../test/wait-for.js';
 
 type Reply = (body: any, res: ServerResponse) => void;
 
@@ -96,7 +97,9 @@ describe('sendWithRetry', () => {
     const stop = new AbortController();
     const ctx = context(gateway.url, new SimulationStats(), stop.signal);
     const sent = sendWithRetry(ctx, [op(1)]);
-    setTimeout(() => stop.abort(), 50);
+    // Give up only once the first attempt has reached the gateway and the back-off has begun.
+    await waitFor(() => gateway.bodies.length === 1, 'the first attempt');
+    stop.abort();
     const [result] = await sent;
     expect(result.errors?.[0].extensions?.code).toBe('ABANDONED');
     expect(gateway.bodies).toHaveLength(1);

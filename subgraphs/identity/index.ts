@@ -19,6 +19,7 @@ import { TokenService } from './auth/token.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { ensureAdmin } from './users/admin-bootstrap.js';
 import { MeResolver } from './users/me.resolver.js';
+import { mountStatsRoute } from './users/stats.route.js';
 import { createUserLoader } from './users/user.loader.js';
 import { UserStore } from './users/user.store.js';
 import { UsersResolver } from './users/users.resolver.js';
@@ -73,7 +74,10 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
     name: 'identity',
     schema: await buildIdentitySchema(instances),
     context: () => ({ userLoader: createUserLoader(users) }),
-    internalRoutes: (router) => mountApiKeyVerification(router, apiKeys),
+    internalRoutes: (router) => {
+      mountApiKeyVerification(router, apiKeys);
+      mountStatsRoute(router, users);
+    },
     healthChecks: {
       database: async () => {
         await db.command({ ping: 1 });

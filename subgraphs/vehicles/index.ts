@@ -10,6 +10,7 @@ import { mountDeviceVerification } from './devices/verify.route.js';
 import { UserVehiclesResolver } from './owners/user-vehicles.resolver.js';
 import { buildVehiclesSchema } from './schema.js';
 import { mountOwnershipRoute } from './vehicles/ownership.route.js';
+import { mountProfileRoute } from './vehicles/profile.route.js';
 import { VehicleMutationResolver } from './vehicles/vehicle-mutation.resolver.js';
 import { VehicleQueryResolver } from './vehicles/vehicle-query.resolver.js';
 import { createVehicleLoaders } from './vehicles/vehicle.loader.js';
@@ -51,6 +52,7 @@ export async function createVehiclesSubgraph({ db, bus, settings }: VehiclesDeps
     internalRoutes: (router) => {
       mountDeviceVerification(router, devices);
       mountOwnershipRoute(router, vehicleStore);
+      mountProfileRoute(router, vehicleStore);
     },
     healthChecks: {
       database: async () => {

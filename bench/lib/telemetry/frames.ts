@@ -31,7 +31,8 @@ export const MARKER_PID = '0C';
 export const MAX_MARKER = 0xffff >> 2;
 
 export function markerFrame(seq: number): string {
-  if (!Number.isInteger(seq) || seq < 0 || seq > MAX_MARKER) throw new RangeError(`marker ${seq} is out of 0..${MAX_MARKER}`);
+  if (!Number.isInteger(seq) || seq < 0 || seq > MAX_MARKER)
+    throw new RangeError(`marker ${seq} is out of 0..${MAX_MARKER}`);
   const raw = seq * 4;
   return `41 0C ${hex(raw >> 8)} ${hex(raw & 0xff)}`;
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { cpuSecondsSince } from '../cpu.js';
 import { HttpPools } from '../http-pool.js';
 import { LatencyRecorder } from '../latency.js';
 import type { HttpRequestSpec, IngestLoadResult, IngestLoadSettings } from './messages.js';
@@ -31,8 +32,10 @@ function judge(status: number, text: string, expected: number): { stored: number
   }
   const result = answer.data?.ingestObdFrames;
   const stored = result?.readingsStored ?? 0;
-  if (status !== 200 || answer.errors?.length || !result) return { stored, problem: `HTTP ${status}: ${text.slice(0, 300)}` };
-  if (stored !== expected || result.rejected) return { stored, problem: `stored ${stored} of ${expected}: ${text.slice(0, 300)}` };
+  if (status !== 200 || answer.errors?.length || !result)
+    return { stored, problem: `HTTP ${status}: ${text.slice(0, 300)}` };
+  if (stored !== expected || result.rejected)
+    return { stored, problem: `stored ${stored} of ${expected}: ${text.slice(0, 300)}` };
   return { stored };
 }
 
@@ -88,7 +91,6 @@ export async function runIngestLoad(settings: IngestLoadSettings): Promise<Inges
     if (settings.warmupSeconds > 0) await phase(http, settings, settings.warmupSeconds, warmup);
     const measured = tally(new LatencyRecorder());
     const elapsedSeconds = await phase(http, settings, settings.durationSeconds, measured);
-    const cpu = process.cpuUsage(cpuBefore);
     return {
       batches: measured.batches,
       readingsStored: measured.readingsStored,
@@ -101,7 +103,7 @@ export async function runIngestLoad(settings: IngestLoadSettings): Promise<Inges
       errors: warmup.errors + measured.errors,
       errorSamples: [...warmup.errorSamples, ...measured.errorSamples].slice(0, MAX_SAMPLES),
       warmupReadingsStored: warmup.readingsStored,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuSeconds: cpuSecondsSince(cpuBefore),
     };
   } finally {
     await http.close();

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LiveIngestDocument } from '../../../test/generated/graphql.js';
 import { requestBody } from '../graphql-http.js';
 import { HttpPools } from '../http-pool.js';
+import { cpuSecondsSince } from '../cpu.js';
 import { LatencyRecorder } from '../latency.js';
 import { markerFrame, MAX_MARKER } from './frames.js';
 import type { LiveResult, LiveSettings } from './messages.js';
@@ -17,13 +18,14 @@ const GRACE_MS = 3_000;
 let nextMarker = 1;
 
 function takeMarker(): number {
-  if (nextMarker > MAX_MARKER) throw new Error(`more than ${MAX_MARKER} events in one run: lower --rate or --live-duration`);
+  if (nextMarker > MAX_MARKER)
+    throw new Error(`more than ${MAX_MARKER} events in one run: lower --rate or --live-duration`);
   return nextMarker++;
 }
 
 /**
  * Sends events at a steady rate, whatever the answers take (an open loop: a slow system must
- * not slow the load down), until `more` says stop. Returns the sends still in flight.
+ * not slow the load down), until `more` says stop; then waits for every answer.
  */
 async function paced(rate: number, more: (sent: number) => boolean, send: () => Promise<void>) {
   const interval = 1000 / rate;
@@ -43,12 +45,17 @@ async function paced(rate: number, more: (sent: number) => boolean, send: () => 
 
 export async function measureLive(pool: SubscriberPool, settings: LiveSettings): Promise<LiveResult> {
   const { meter } = pool;
-  const http = new HttpPools(8);
+  const cpuBefore = process.cpuUsage();
+  // Enough connections that no call waits for one here, even when answers take seconds.
+  const http = new HttpPools(64);
   const ingestLatencies = new LatencyRecorder();
   let ingestErrors = 0;
   const send = (recorded: boolean) => async () => {
     const marker = takeMarker();
-    const body = requestBody(LiveIngestDocument, { vehicleId: settings.ingest.vehicleId, frames: [markerFrame(marker)] });
+    const body = requestBody(LiveIngestDocument, {
+      vehicleId: settings.ingest.vehicleId,
+      frames: [markerFrame(marker)],
+    });
     const started = performance.now();
     meter.sentAt[marker] = started;
     try {
@@ -104,6 +111,7 @@ export async function measureLive(pool: SubscriberPool, settings: LiveSettings):
       warmupEvents,
       notReady,
       maxSendLagMs: Math.round(maxLagMs * 10) / 10,
+      cpuSeconds: cpuSecondsSince(cpuBefore),
     };
   } finally {
     await http.close();

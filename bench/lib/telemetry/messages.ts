@@ -93,6 +93,8 @@ export interface LiveResult {
   endedSubscribers: number;
   /** How late the load process sent its most delayed event (it shares the CPUs with the system). */
   maxSendLagMs: number;
+  /** CPU seconds the load process used (warm-up included). */
+  cpuSeconds: number;
 }
 
 export type ClientRequest =

@@ -12,6 +12,8 @@ export interface CpuShare {
   /** Null when the database is not local (MONGODB_URI). */
   databaseCores: number | null;
   loadGeneratorCores: number;
+  /** Every other process on the machine (other work skews every figure); null without /proc. */
+  otherCores: number | null;
 }
 
 export interface IngestRun {
@@ -32,6 +34,8 @@ export interface LivePath {
   result: LiveResult;
   /** The gateway's own count, with every subscriber live: deduplication shows here. */
   gatewayStats?: { upstreams: number; groups: number; subscribers: number };
+  /** Over the events (warm-up included). */
+  cpu: CpuShare;
   memory: { before: MemorySnapshot; connected: MemorySnapshot; after: MemorySnapshot };
 }
 
@@ -66,12 +70,17 @@ export function failures(report: TelemetryReport): string[] {
     if (!run.verified) found.push(`the database does not hold what ingest via the ${run.path} reported`);
   }
   for (const tier of report.live.tiers) {
-    for (const [name, path] of [['gateway', tier.gateway], ['subgraph', tier.subgraph]] as const) {
+    for (const [name, path] of [
+      ['gateway', tier.gateway],
+      ['subgraph', tier.subgraph],
+    ] as const) {
       const r = path.result;
       const what = `${tier.subscribers} subscribers via the ${name}`;
       if (path.connect.failed) found.push(`${what}: ${path.connect.failed} could not subscribe`);
       if (r.badEvents || r.endedSubscribers || r.ingestErrors) {
-        found.push(`${what}: ${r.badEvents} bad events, ${r.endedSubscribers} ended subscriptions, ${r.ingestErrors} ingest errors`);
+        found.push(
+          `${what}: ${r.badEvents} bad events, ${r.endedSubscribers} ended subscriptions, ${r.ingestErrors} ingest errors`,
+        );
       }
     }
   }
@@ -79,6 +88,7 @@ export function failures(report: TelemetryReport): string[] {
 }
 
 const ms = (n: number) => fixed(n, 1);
+const orNa = (n: number | null) => (n === null ? 'n/a' : fixed(n, 2));
 
 function ingestSection(report: TelemetryReport): string[] {
   const { ingest } = report.settings;
@@ -98,23 +108,35 @@ function ingestSection(report: TelemetryReport): string[] {
     ];
   });
   const cpu = report.ingest.map(
-    (run) =>
-      `  via the ${run.path}: system process ${fixed(run.cpu.systemCores, 2)}, database ${
-        run.cpu.databaseCores === null ? 'n/a' : fixed(run.cpu.databaseCores, 2)
-      }, load generator ${fixed(run.cpu.loadGeneratorCores, 2)}`,
+    ({ path, cpu: c }) =>
+      `  via the ${path}: system process ${fixed(c.systemCores, 2)}, database ${orNa(c.databaseCores)}, ` +
+      `load generator ${fixed(c.loadGeneratorCores, 2)}, other processes ${orNa(c.otherCores)}`,
   );
   return [
     `1. Ingest: ingestObdFrames batches of ${ingest.framesPerBatch} frames (PIDs ${POLLED_PIDS.join(' ')}, one reading each), ` +
       `${ingest.concurrency} in flight over ${ingest.vehicles} vehicles with device tokens, ${ingest.durationSeconds} s after a ${ingest.warmupSeconds} s warm-up`,
     table([
-      ['path', 'batches', 'batches/s', 'readings/s', 'persisted/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'in database = answered'],
+      [
+        'path',
+        'batches',
+        'batches/s',
+        'readings/s',
+        'persisted/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'errors',
+        'in database = answered',
+      ],
       ...rows,
     ]),
     'readings stored second by second:',
     ...report.ingest.map((run) => `  via the ${run.path}: ${run.load.readingsBySecond.join(' ')}`),
     `CPU cores kept busy during ingest (of ${report.environment.cpus}):`,
     ...cpu,
-    ...report.ingest.flatMap((run) => (run.load.errorSamples.length ? [`errors via the ${run.path}:`, ...run.load.errorSamples] : [])),
+    ...report.ingest.flatMap((run) =>
+      run.load.errorSamples.length ? [`errors via the ${run.path}:`, ...run.load.errorSamples] : [],
+    ),
   ];
 }
 
@@ -134,6 +156,10 @@ function liveRow(count: string, path: string, p: LivePath): string[] {
     ms(r.latencyMs.max),
     ms(r.ingestLatencyMs.p50),
     ms(r.maxSendLagMs),
+    fixed(p.cpu.systemCores, 2),
+    orNa(p.cpu.databaseCores),
+    fixed(p.cpu.loadGeneratorCores, 2),
+    orNa(p.cpu.otherCores),
   ];
 }
 
@@ -144,16 +170,33 @@ function liveSection(report: TelemetryReport): string[] {
     liveRow('', 'subgraph', tier.subgraph),
     ['', 'gateway / subgraph', '', '', '', '', times(tier.ratio.p50), '', times(tier.ratio.p99)],
   ]);
-  const first = report.live.tiers.at(-1);
-  const audience = first?.gateway.audience.map((a) => `${a.count} ${a.label}`).join(', ');
+  const largest = report.live.tiers.at(-1);
+  const audience = largest?.gateway.audience.map((a) => `${a.count} ${a.label}`).join(', ');
   const samples = report.live.tiers.flatMap((t) =>
     [t.gateway, t.subgraph].flatMap((p) => [...p.connect.failureSamples, ...p.result.badSamples]),
   );
   return [
-    `2-3. Ingest-to-subscriber latency: ${live.eventsPerSecond} events/s for ${live.durationSeconds} s per tier, one vehicle; ` +
+    `2-3. Ingest-to-subscriber latency: ${live.eventsPerSecond} events/s for ${live.durationSeconds} s per tier and path, each on a vehicle of its own; ` +
       'latency = receipt at the subscriber - start of the ingest call (HTTP, through the gateway), over every (subscriber, event)',
     table([
-      ['subscribers', 'path', 'groups/upstreams', 'received/expected', 'missing', 'failed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ingest p50 ms', 'send lag ms'],
+      [
+        'subscribers',
+        'path',
+        'groups/upstreams',
+        'received/expected',
+        'missing',
+        'failed',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        'ingest p50 ms',
+        'send lag ms',
+        'system cores',
+        'db cores',
+        'load gen cores',
+        'other cores',
+      ],
       ...rows,
     ]),
     `gateway subscribers (largest tier): ${audience}`,
@@ -168,7 +211,10 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 function memorySection(report: TelemetryReport): string[] {
   const rows = [memoryRow('at start', report.memory.start), memoryRow('after ingest', report.memory.afterIngest)];
   for (const tier of report.live.tiers) {
-    for (const [name, p] of [['gateway', tier.gateway], ['subgraph', tier.subgraph]] as const) {
+    for (const [name, p] of [
+      ['gateway', tier.gateway],
+      ['subgraph', tier.subgraph],
+    ] as const) {
       const what = `${tier.subscribers} via ${name}`;
       rows.push(memoryRow(`${what}: before`, p.memory.before), memoryRow(`${what}: connected`, p.memory.connected));
       rows.push(memoryRow(`${what}: after`, p.memory.after));

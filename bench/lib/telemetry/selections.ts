@@ -37,8 +37,22 @@ export function gatewayAudience(count: number, a: LiveAudience): SubscriberGroup
   const variables = { vehicleId: a.vehicleId };
   const owner = { authorization: `Bearer ${a.owner.accessToken}` };
   const groups: SubscriberGroup[] = [
-    { label: 'owner, shared selection', count: count - 2 * minority, connectionParams: owner, query: SHARED_SELECTION, variables, federated: true },
-    { label: 'owner, reordered selection', count: minority, connectionParams: owner, query: REORDERED_SELECTION, variables, federated: true },
+    {
+      label: 'owner, shared selection',
+      count: count - 2 * minority,
+      connectionParams: owner,
+      query: SHARED_SELECTION,
+      variables,
+      federated: true,
+    },
+    {
+      label: 'owner, reordered selection',
+      count: minority,
+      connectionParams: owner,
+      query: REORDERED_SELECTION,
+      variables,
+      federated: true,
+    },
     {
       label: 'admin, shared selection',
       count: minority,

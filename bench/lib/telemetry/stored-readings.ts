@@ -18,7 +18,7 @@ export async function storedReadings(telemetryDb: Db, vehicleIds: string[]): Pro
   let points = 0;
   for await (const doc of buckets.find({ vehicleId: { $in: vehicleIds } }, { projection: { count: 1, series: 1 } })) {
     counted += doc.count;
-    for (const series of Object.values(doc.series ?? {})) points += series.points.length;
+    for (const series of Object.values(doc.series ?? {})) points += series.v.length;
   }
   return { counted, points };
 }

@@ -11,6 +11,14 @@ import { dummyHash, hashPassword, verifyPassword } from './password.js';
 import { RefreshTokenError, type TokenService } from './token.service.js';
 
 export const USER_REGISTERED = 'identity.user.registered';
+/** Every refused login (bad credentials or throttled), for security monitoring. No email, no password. */
+export const LOGIN_FAILED = 'identity.login.failed';
+
+export interface LoginFailedEvent {
+  reason: 'bad_credentials' | 'throttled';
+  ip: string | null;
+  at: string;
+}
 
 /** Where a request came from, for the audit log. */
 export interface RequestOrigin {
@@ -56,6 +64,7 @@ export class AuthService {
       await this.throttle.assertAllowed(email);
     } catch (error) {
       await this.audit.record({ type: AuditEventType.LOGIN_THROTTLED, detail: email, ...origin });
+      this.publishLoginFailed('throttled', origin);
       throw error;
     }
     const user = await this.users.findByEmail(email);
@@ -68,11 +77,18 @@ export class AuthService {
         detail: lockedFor > 0 ? `${email} locked for ${lockedFor} s` : email,
         ...origin,
       });
+      this.publishLoginFailed('bad_credentials', origin);
       throw new UnauthenticatedError(BAD_CREDENTIALS);
     }
     await this.throttle.reset(email);
     await this.audit.record({ type: AuditEventType.LOGIN_SUCCEEDED, userId: user._id.toHexString(), ...origin });
     return { ...(await this.tokens.issue(user)), user: toUser(user) };
+  }
+
+  /** Fire and forget: a bus outage must not change what the caller is told. */
+  private publishLoginFailed(reason: LoginFailedEvent['reason'], origin: RequestOrigin): void {
+    const event: LoginFailedEvent = { reason, ip: origin.ip ?? null, at: new Date().toISOString() };
+    this.bus.publish(LOGIN_FAILED, event).catch((err: unknown) => this.logger.warn({ err }, 'login failure not published'));
   }
 
   async refresh(refreshToken: string, origin: RequestOrigin): Promise<AuthPayload> {

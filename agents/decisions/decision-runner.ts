@@ -1,0 +1,102 @@
+import type { Logger } from '../../platform/logger.js';
+import type { ActionParameters } from '../actions/catalogue.js';
+import { validateActionParameters } from '../actions/catalogue.js';
+import type { ClaimStore } from '../claims.store.js';
+import type { Clock } from '../clock.js';
+import type { EffectRegistry } from '../effects/effect.js';
+import type { OutcomeQueue } from '../loop/outcome-queue.store.js';
+import type { RecentActions } from './recent-actions.store.js';
+import type { DecisionDocument, DecisionStatusValue } from './decision.document.js';
+import type { DecisionEvents } from './decision-events.js';
+import type { DecisionStore } from './decision.store.js';
+
+/**
+ * Carries out decisions the guardrails let through: the target-set check, then the effect.
+ * Used by the loop (ON mode) and by approvals, so both paths meet the same checks.
+ */
+export class DecisionRunner {
+  constructor(
+    private readonly deps: {
+      decisions: DecisionStore;
+      effects: EffectRegistry;
+      events: DecisionEvents;
+      claims: ClaimStore;
+      outcomes: OutcomeQueue;
+      recentActions: RecentActions;
+      clock: Clock;
+      outcomeDelayMs: number;
+      logger: Logger;
+    },
+  ) {}
+
+  /** `from` is the status the caller holds the decision in; a decision that moved on is left alone. */
+  async execute(
+    decision: DecisionDocument,
+    from: readonly DecisionStatusValue[],
+    extra: Partial<DecisionDocument> = {},
+  ): Promise<DecisionDocument> {
+    const { effects, clock, logger } = this.deps;
+    const now = new Date(clock.now());
+    const id = decision._id.toHexString();
+    const fail = (reason: string) =>
+      this.finish(decision, from, { ...extra, status: 'FAILED', statusReason: reason, updatedAt: now });
+
+    const effect = effects.get(decision.action);
+    if (!effect) return fail(`no effect is available for ${decision.action}`);
+    // Stored parameters were validated when decided; validating again keeps this path safe on its own.
+    const parameters = validateActionParameters(decision.action, decision.parameters);
+    if (!parameters.ok) return fail(`parameters refused: ${parameters.errors.join('; ')}`);
+    const refusal = await effect.refuse(parameters.value as ActionParameters<typeof decision.action>);
+    if (refusal) return fail(`target set refused: ${refusal}`);
+    try {
+      const result = await effect.apply(parameters.value as never, { decisionId: id, now });
+      logger.info({ decisionId: id, action: decision.action, summary: result.summary }, 'agents: action executed');
+      // Doing nothing leaves nothing to evaluate.
+      const outcomeDueAt = decision.action === 'no_op' ? null : new Date(now.getTime() + this.deps.outcomeDelayMs);
+      if (outcomeDueAt) await this.deps.outcomes.add(id, outcomeDueAt);
+      if (decision.action !== 'no_op') await this.deps.recentActions.record(id, now);
+      return await this.finish(decision, from, {
+        ...extra,
+        status: 'EXECUTED',
+        statusReason: null,
+        executedAt: now,
+        execution: result,
+        outcomeDueAt,
+        updatedAt: now,
+      });
+    } catch (err) {
+      logger.error({ err, decisionId: id, action: decision.action }, 'agents: action failed');
+      return fail(`the action failed: ${(err as Error).message}`.slice(0, 500));
+    }
+  }
+
+  /** Undoes a reversible decision's effect; returns the decision as ROLLED_BACK. */
+  async rollBack(decision: DecisionDocument, why: string): Promise<DecisionDocument | null> {
+    const { decisions, effects, clock, events, claims, logger } = this.deps;
+    const now = new Date(clock.now());
+    const effect = effects.get(decision.action);
+    if (!effect?.revert) return null;
+    if (!(await claims.claim(`decision:${decision._id.toHexString()}:rollback`, now))) return null;
+    const undone = await effect.revert({ decisionId: decision._id.toHexString(), now });
+    logger.info({ decisionId: decision._id.toHexString(), undone }, 'agents: action rolled back');
+    const rolled = await decisions.transition(decision._id, ['EXECUTED'], {
+      status: 'ROLLED_BACK',
+      statusReason: `${why}; ${undone}`,
+      rolledBackAt: now,
+      updatedAt: now,
+    });
+    if (rolled) await events.changed(rolled);
+    return rolled;
+  }
+
+  private async finish(
+    decision: DecisionDocument,
+    from: readonly DecisionStatusValue[],
+    set: Partial<DecisionDocument>,
+  ): Promise<DecisionDocument> {
+    const updated = await this.deps.decisions.transition(decision._id, from, set);
+    if (!updated) return (await this.deps.decisions.findById(decision._id)) ?? decision;
+    await this.deps.events.changed(updated);
+    return updated;
+  }
+}

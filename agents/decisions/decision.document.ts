@@ -1,0 +1,83 @@
+import type { ObjectId } from 'mongodb';
+import type { ActionId, RiskLevel } from '../actions/catalogue.js';
+import type { Attempt } from '../providers/types.js';
+import type { AutonomousModeValue } from '../settings.js';
+import type { TriggerCategory, TriggerKind } from '../triggers/categories.js';
+
+export const DECISION_STATUSES = [
+  'PROPOSED',
+  'APPROVAL_REQUIRED',
+  'EXECUTED',
+  'REJECTED',
+  'FAILED',
+  'ROLLED_BACK',
+] as const;
+export type DecisionStatusValue = (typeof DECISION_STATUSES)[number];
+
+export interface DecisionTrigger {
+  firingId: string | null;
+  kind: TriggerKind;
+  category: TriggerCategory;
+  metric: string;
+  subject: string;
+  value: number;
+  threshold: number;
+  firedAt: Date;
+}
+
+export interface DecisionOptionRecord {
+  action: ActionId;
+  /** The Thompson draw that competed for this decision. */
+  score: number;
+  expectedSuccess: number;
+  pulls: number;
+  risk: RiskLevel;
+  chosen: boolean;
+}
+
+export interface DecisionOutcomeRecord {
+  metric: string;
+  before: number;
+  /** null when the metric is no longer reported (no traffic, say). */
+  after: number | null;
+  success: boolean;
+  note: string;
+  evaluatedAt: Date;
+}
+
+export interface DecisionDocument {
+  _id: ObjectId;
+  trigger: DecisionTrigger;
+  category: TriggerCategory;
+  metrics: Array<{ name: string; value: number }>;
+  options: DecisionOptionRecord[];
+  action: ActionId;
+  parameters: Record<string, unknown>;
+  risk: RiskLevel;
+  reversible: boolean;
+  reasoning: string;
+  confidence: number;
+  memberId: string;
+  provider: string;
+  model: string;
+  costUsd: number;
+  latencyMs: number;
+  attempts: Attempt[];
+  fallbackReason: string | null;
+  /** The seed of the generator Thompson sampling drew from: the choice can be replayed. */
+  seed: string;
+  mode: AutonomousModeValue;
+  status: DecisionStatusValue;
+  statusReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  executedAt: Date | null;
+  execution: { summary: string; success: boolean } | null;
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  rejectedBy: string | null;
+  rejectionReason: string | null;
+  outcomeDueAt: Date | null;
+  outcome: DecisionOutcomeRecord | null;
+  rolledBackAt: Date | null;
+}

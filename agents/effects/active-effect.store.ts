@@ -1,0 +1,83 @@
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
+import type { ActionId } from '../actions/catalogue.js';
+import type { ClaimStore } from '../claims.store.js';
+
+export type EffectKind = 'rate_limit' | 'log_level';
+export type RevertReason = 'expired' | 'rollback' | 'superseded';
+
+/** A temporary change in force: what a reversible action did, and when it ends. */
+export interface ActiveEffectDocument {
+  _id: ObjectId;
+  decisionId: string;
+  action: ActionId;
+  kind: EffectKind;
+  /** The rate-limit scope or the service. */
+  target: string;
+  /** The limit factor, or the log level. */
+  value: string;
+  appliedAt: Date;
+  expiresAt: Date;
+  revertedAt: Date | null;
+  revertReason: RevertReason | null;
+}
+
+export const ACTIVE_EFFECT_INDEXES: IndexDeclaration[] = [
+  { key: { kind: 1, target: 1, _id: -1 } },
+  { key: { revertedAt: 1, expiresAt: 1 } },
+  { key: { decisionId: 1 } },
+];
+
+export class ActiveEffectStore {
+  static readonly collection = 'active_effects';
+  private readonly effects: Collection<ActiveEffectDocument>;
+
+  constructor(
+    db: Db,
+    private readonly claims: ClaimStore,
+  ) {
+    this.effects = db.collection<ActiveEffectDocument>(ActiveEffectStore.collection);
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.effects, ACTIVE_EFFECT_INDEXES);
+  }
+
+  /** Records a new effect; an earlier one still in force on the same target is superseded. */
+  async add(effect: Omit<ActiveEffectDocument, '_id' | 'revertedAt' | 'revertReason'>): Promise<ActiveEffectDocument> {
+    await this.effects.updateMany(
+      { kind: effect.kind, target: effect.target, revertedAt: null },
+      { $set: { revertedAt: effect.appliedAt, revertReason: 'superseded' } },
+    );
+    const doc: ActiveEffectDocument = { _id: new ObjectId(), ...effect, revertedAt: null, revertReason: null };
+    await this.effects.insertOne(doc);
+    return doc;
+  }
+
+  /** The effect in force on a target, if any. */
+  current(kind: EffectKind, target: string, now: Date): Promise<ActiveEffectDocument | null> {
+    return this.effects.findOne({ kind, target, revertedAt: null, expiresAt: { $gt: now } }, { sort: { _id: -1 } });
+  }
+
+  listActive(now: Date): Promise<ActiveEffectDocument[]> {
+    return this.effects
+      .find({ revertedAt: null, expiresAt: { $gt: now } })
+      .sort({ _id: -1 })
+      .toArray();
+  }
+
+  dueForExpiry(now: Date): Promise<ActiveEffectDocument[]> {
+    return this.effects.find({ revertedAt: null, expiresAt: { $lte: now } }).toArray();
+  }
+
+  forDecision(decisionId: string): Promise<ActiveEffectDocument[]> {
+    return this.effects.find({ decisionId: String(decisionId), revertedAt: null }).toArray();
+  }
+
+  /** True for the one caller that ends the effect (expiry or rollback); the others do nothing. */
+  async markReverted(id: ObjectId, reason: RevertReason, at: Date): Promise<boolean> {
+    if (!(await this.claims.claim(`effect:${id.toHexString()}:revert`, at))) return false;
+    await this.effects.updateOne({ _id: id }, { $set: { revertedAt: at, revertReason: reason } });
+    return true;
+  }
+}

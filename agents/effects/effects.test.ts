@@ -1,0 +1,146 @@
+import { LOG_LEVEL_TOPIC, listenForLogLevel, type LogLevelCommand } from '../../platform/ops/log-level.js';
+import { createLogger } from '../../platform/logger.js';
+import { ClaimStore } from '../claims.store.js';
+import { AGENTS_INDEXES } from '../declared-indexes.js';
+import {
+  codes,
+  newBus,
+  startAgents,
+  testDatabase,
+  type TestAgents,
+  type TestDatabase,
+} from '../testing/agents-harness.js';
+import { AlertStore } from '../signals/alert.store.js';
+import { ActiveEffectStore } from './active-effect.store.js';
+import { checkIndexes, indexCheckEffect } from './index-check.effect.js';
+import { expireEffects, logLevelEffect } from './log-level.effect.js';
+import { NotificationStore } from './notification.store.js';
+import { notifyOwnersEffect } from './notify-owners.effect.js';
+import { rateLimitEffect } from './rate-limits.effect.js';
+
+let database: TestDatabase;
+let effects: ActiveEffectStore;
+beforeEach(async () => {
+  database = await testDatabase();
+  effects = new ActiveEffectStore(database.db, new ClaimStore(database.db));
+  await effects.init();
+});
+afterEach(async () => database.drop());
+
+const at = (iso: string) => new Date(iso);
+
+describe('rate limits', () => {
+  let a: TestAgents;
+  afterEach(async () => a?.stop());
+
+  it('tightening really lowers what reportClientError accepts, and rolling back restores it', async () => {
+    a = await startAgents(database.db, { clientErrorsPerMinute: 10 });
+    const caller = 'e'.repeat(24);
+    await a.reportErrors(5, caller);
+    const store = new ActiveEffectStore(database.db, new ClaimStore(database.db));
+    const tighten = rateLimitEffect('tighten_rate_limits', store);
+    const now = new Date(a.clock.now());
+    expect(
+      await tighten.apply({ scopes: ['client_errors'], factor: 0.5, durationMinutes: 10 }, { decisionId: 'd1', now }),
+    ).toMatchObject({ success: true });
+    await expect(a.reportErrors(1, caller)).rejects.toThrow(/RATE_LIMITED/);
+    expect(await tighten.revert!({ decisionId: 'd1', now })).toMatch(/back to normal/);
+    await a.reportErrors(1, caller);
+  });
+
+  it('refuses scopes this system does not control', async () => {
+    const tighten = rateLimitEffect('tighten_rate_limits', effects);
+    expect(await tighten.refuse({ scopes: ['login', 'client_errors'], factor: 0.5, durationMinutes: 5 })).toMatch(
+      /login/,
+    );
+    expect(await tighten.refuse({ scopes: ['client_errors'], factor: 0.5, durationMinutes: 5 })).toBeNull();
+  });
+});
+
+describe('log level', () => {
+  it('raises the listening services for a while and restores them when the effect expires', async () => {
+    const bus = newBus();
+    const logger = createLogger({ service: 'x', level: 'info', destination: { write: () => true } as never });
+    const listener = listenForLogLevel(bus, 'agents', logger);
+    const seen: LogLevelCommand[] = [];
+    bus.subscribe<LogLevelCommand>(LOG_LEVEL_TOPIC, (c) => void seen.push(c));
+    const effect = logLevelEffect(bus, effects);
+
+    expect(await effect.refuse({ services: ['telemetry'], level: 'debug', durationMinutes: 5 })).toMatch(/telemetry/);
+    const now = at('2030-01-01T00:00:00Z');
+    await effect.apply(
+      { services: ['agents', 'gateway'], level: 'debug', durationMinutes: 5 },
+      { decisionId: 'd2', now },
+    );
+    expect(logger.level).toBe('debug');
+    expect((await effects.listActive(now)).map((e) => e.target).sort()).toEqual(['agents', 'gateway']);
+
+    expect(await expireEffects(effects, bus, at('2030-01-01T00:04:59Z'))).toEqual([]);
+    expect(await expireEffects(effects, bus, at('2030-01-01T00:05:00Z'))).toHaveLength(2);
+    expect(logger.level).toBe('info');
+    expect(
+      seen
+        .filter((c) => c.level === null)
+        .map((c) => c.service)
+        .sort(),
+    ).toEqual(['agents', 'gateway']);
+    expect(await expireEffects(effects, bus, at('2030-01-01T00:06:00Z'))).toEqual([]);
+    listener.stop();
+  });
+});
+
+describe('index check', () => {
+  it("compares the stores' declared indexes with the database's and reports what is missing", async () => {
+    const a = await startAgents(database.db);
+    await a.stop();
+    expect(await checkIndexes(database.db, AGENTS_INDEXES)).toMatchObject({ missing: [] });
+    await database.db.collection('decision_entries').dropIndex('status_1__id_-1');
+    const result = await indexCheckEffect(database.db, AGENTS_INDEXES).apply(
+      { services: ['agents'] },
+      { decisionId: 'd3', now: new Date() },
+    );
+    expect(result.success).toBe(false);
+    expect(result.summary).toMatch(/1 of \d+ indexes missing: decision_entries \{"status":1,"_id":-1\}/);
+    expect(await indexCheckEffect(database.db, AGENTS_INDEXES).refuse({ services: ['agents', 'identity'] })).toMatch(
+      /identity/,
+    );
+  });
+});
+
+describe('owner notifications', () => {
+  it('only aims at vehicles with an open critical alert', async () => {
+    const alerts = new AlertStore(database.db);
+    await alerts.record({ id: 'a1', vehicleId: 'v1', severity: 'CRITICAL', status: 'OPEN', history: [{}] }, new Date());
+    await alerts.record({ id: 'a2', vehicleId: 'v2', severity: 'CRITICAL', status: 'OPEN', history: [{}] }, new Date());
+    await alerts.record(
+      { id: 'a2', vehicleId: 'v2', severity: 'CRITICAL', status: 'RESOLVED', history: [{}, {}] },
+      new Date(),
+    );
+    await alerts.record({ id: 'a2', vehicleId: 'v2', severity: 'CRITICAL', status: 'OPEN', history: [{}] }, new Date()); // late, ignored
+    await alerts.record({ id: 'a3', vehicleId: 'v3', severity: 'HIGH', status: 'OPEN', history: [{}] }, new Date());
+    const notify = notifyOwnersEffect(new NotificationStore(database.db), alerts);
+    expect(await notify.targets()).toEqual({ vehicleIds: ['v1'] });
+    expect(await notify.refuse({ vehicleIds: ['v1'], message: 'hi' })).toBeNull();
+    expect(await notify.refuse({ vehicleIds: ['v1', 'v2', 'v3'], message: 'hi' })).toMatch(/2 vehicle/);
+    await notify.apply({ vehicleIds: ['v1'], message: 'Check your car' }, { decisionId: 'd4', now: new Date() });
+    expect(await database.db.collection('owner_notifications').countDocuments({ decisionId: 'd4' })).toBe(1);
+  });
+});
+
+describe('reportClientError through the schema', () => {
+  let a: TestAgents;
+  afterEach(async () => a?.stop());
+
+  it('limits per caller and stores nothing refused', async () => {
+    a = await startAgents(database.db, { clientErrorsPerMinute: 3 });
+    await a.reportErrors(3, 'f'.repeat(24));
+    const refused = await a.run(
+      'mutation { reportClientError(input: { message: "again" }) }',
+      {},
+      { kind: 'user', userId: 'f'.repeat(24), roles: ['CUSTOMER'] },
+    );
+    expect(codes(refused)).toEqual(['RATE_LIMITED']);
+    await a.reportErrors(3, 'a'.repeat(24)); // another caller is not affected
+    expect(await database.db.collection('client_errors').countDocuments({})).toBe(6);
+  });
+});

@@ -1,0 +1,42 @@
+import type { Db } from 'mongodb';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
+import type { ActionId } from '../actions/catalogue.js';
+import type { AlertStore } from '../signals/alert.store.js';
+import type { ActiveEffectStore } from './active-effect.store.js';
+import type { Effect, EffectRegistry } from './effect.js';
+import { indexCheckEffect } from './index-check.effect.js';
+import { incidentEffect } from './incident.effect.js';
+import type { IncidentStore } from './incident.store.js';
+import { logLevelEffect } from './log-level.effect.js';
+import { noOpEffect } from './no-op.effect.js';
+import { notifyOwnersEffect } from './notify-owners.effect.js';
+import type { NotificationStore } from './notification.store.js';
+import { rateLimitEffect } from './rate-limits.effect.js';
+
+export interface EffectDeps {
+  db: Db;
+  bus: EventBus;
+  activeEffects: ActiveEffectStore;
+  incidents: IncidentStore;
+  notifications: NotificationStore;
+  alerts: AlertStore;
+  declaredIndexes: Readonly<Record<string, IndexDeclaration[]>>;
+}
+
+/**
+ * Catalogue actions with a real effect here. resize_cache and recompute_vehicle_health have
+ * none yet (their caches and health data live in other services), so they are never chosen.
+ */
+export function createEffectRegistry(deps: EffectDeps): EffectRegistry {
+  const effects: Effect[] = [
+    rateLimitEffect('tighten_rate_limits', deps.activeEffects) as Effect,
+    rateLimitEffect('relax_rate_limits', deps.activeEffects) as Effect,
+    logLevelEffect(deps.bus, deps.activeEffects) as Effect,
+    incidentEffect(deps.incidents) as Effect,
+    indexCheckEffect(deps.db, deps.declaredIndexes) as Effect,
+    notifyOwnersEffect(deps.notifications, deps.alerts) as Effect,
+    noOpEffect as Effect,
+  ];
+  return new Map<ActionId, Effect>(effects.map((e) => [e.action, e]));
+}

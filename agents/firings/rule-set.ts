@@ -1,0 +1,57 @@
+import { OFF_TRACK_POINTS } from '../goals/goal-math.js';
+import type { ThresholdRule } from '../triggers/threshold.js';
+
+const MINUTE = 60_000;
+
+/**
+ * One rule per metric trigger kind. Thresholds sit at the objectives (p95 150 ms) or at
+ * levels that mean an incident rather than noise; hysteresis and cooldown keep a value
+ * hovering at the line from firing over and over.
+ */
+export const METRIC_RULES: readonly ThresholdRule[] = [
+  { kind: 'p95_latency', metric: 'p95_ms', threshold: 150, hysteresis: 30, cooldownMs: 15 * MINUTE },
+  {
+    kind: 'throughput_drop',
+    metric: 'throughput_ratio',
+    threshold: 0.2,
+    hysteresis: 0.3,
+    cooldownMs: 15 * MINUTE,
+    direction: 'below',
+  },
+  { kind: 'error_rate', metric: 'error_rate_pct', threshold: 1, hysteresis: 0.5, cooldownMs: 15 * MINUTE },
+  {
+    kind: 'client_error_burst',
+    metric: 'client_errors_per_minute',
+    threshold: 25,
+    hysteresis: 15,
+    cooldownMs: 10 * MINUTE,
+  },
+  {
+    kind: 'failed_login_burst',
+    metric: 'failed_logins_per_minute',
+    threshold: 20,
+    hysteresis: 10,
+    cooldownMs: 10 * MINUTE,
+  },
+  {
+    kind: 'rate_limit_burst',
+    metric: 'rate_limited_per_minute',
+    threshold: 30,
+    hysteresis: 15,
+    cooldownMs: 10 * MINUTE,
+  },
+  { kind: 'forbidden_burst', metric: 'forbidden_per_minute', threshold: 30, hysteresis: 15, cooldownMs: 10 * MINUTE },
+  { kind: 'critical_alerts', metric: 'critical_alerts_open', threshold: 1, hysteresis: 0.5, cooldownMs: 30 * MINUTE },
+];
+
+/** Evaluated per goal with a deadline (the goal is the subject). */
+export const GOAL_RULE: ThresholdRule = {
+  kind: 'goal_off_track',
+  metric: 'goal_points_behind',
+  threshold: OFF_TRACK_POINTS,
+  hysteresis: 5,
+  cooldownMs: 24 * 60 * MINUTE,
+};
+
+export const ruleFor = (kind: string): ThresholdRule | undefined =>
+  kind === GOAL_RULE.kind ? GOAL_RULE : METRIC_RULES.find((r) => r.kind === kind);

@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import type { EventBus } from '../platform/events/bus.js';
+import type { Logger } from '../platform/logger.js';
+import { listenForLogLevel } from '../platform/ops/log-level.js';
+import type { Subgraph } from '../platform/subgraph/serve-subgraph.js';
+import { AgentMetricsResolver } from './autonomy/metrics.resolver.js';
+import { ModeStore } from './autonomy/mode.store.js';
+import { RunTickResolver } from './autonomy/run-tick.resolver.js';
+import { StatusService } from './autonomy/status.service.js';
+import { AutonomousStatusResolver } from './autonomy/status.resolver.js';
+import { ClientErrorService } from './client-errors/client-error.service.js';
+import { ClientErrorStore } from './client-errors/client-error.store.js';
+import { WindowRateLimiter } from './client-errors/rate-limiter.js';
+import { ReportClientErrorResolver } from './client-errors/report-client-error.resolver.js';
+import { systemClock } from './clock.js';
+import type { AgentsContext } from './context.js';
+import { AgentDecisionsResolver } from './decisions/agent-decisions.resolver.js';
+import { ApprovalResolver } from './decisions/approval.resolver.js';
+import { ApprovalService } from './decisions/approval.service.js';
+import { DecisionEvents } from './decisions/decision-events.js';
+import { DecisionFieldsResolver } from './decisions/decision-fields.resolver.js';
+import { DecisionMaker } from './decisions/decision-maker.js';
+import { DecisionRunner } from './decisions/decision-runner.js';
+import { DecisionStore } from './decisions/decision.store.js';
+import { RecentActions } from './decisions/recent-actions.store.js';
+import { DecisionsResolver } from './decisions/decisions.resolver.js';
+import { ClaimStore } from './claims.store.js';
+import { AGENTS_INDEXES } from './declared-indexes.js';
+import { ActiveEffectStore } from './effects/active-effect.store.js';
+import { IncidentStore } from './effects/incident.store.js';
+import { NotificationStore } from './effects/notification.store.js';
+import { RateLimitPolicy } from './effects/rate-limit-policy.js';
+import { createEffectRegistry } from './effects/registry.js';
+import { FiringStore } from './firings/firing.store.js';
+import { FiringsResolver } from './firings/firings.resolver.js';
+import { TriggerStateStore } from './firings/trigger-state.store.js';
+import { GoalChangeStore } from './goals/goal-change.store.js';
+import { GOAL_DEFINITIONS } from './goals/goal-definitions.js';
+import { GoalService } from './goals/goal.service.js';
+import { GoalStore } from './goals/goal.store.js';
+import { GoalsResolver } from './goals/goals.resolver.js';
+import { UpdateGoalResolver } from './goals/update-goal.resolver.js';
+import { ArmStore } from './learning/arm.store.js';
+import { LearningStateResolver } from './learning/learning-state.resolver.js';
+import { AutonomousLoop } from './loop/autonomous-loop.js';
+import { LeaseStore } from './loop/lease.store.js';
+import { LoopStatusStore } from './loop/loop-status.store.js';
+import { OutcomeQueue } from './loop/outcome-queue.store.js';
+import { OutcomeEvaluator } from './loop/outcomes.js';
+import { AutonomousTick } from './loop/tick.js';
+import { ProviderRouter } from './providers/router.js';
+import { buildAgentsSchema, type ResolverClass } from './schema.js';
+import type { AgentsSettings } from './settings.js';
+import { consumeHealthAlerts } from './signals/alert-feed.js';
+import { AlertStore } from './signals/alert.store.js';
+import { FailedLoginWindow } from './signals/failed-logins.js';
+import { GatewayMetricsBoard } from './signals/gateway-metrics.board.js';
+import { HttpIdentityStats } from './signals/identity-stats.js';
+import { LiveFeeds } from './signals/live-feeds.js';
+import { ObservationCollector } from './signals/observations.js';
+import { VehicleRegistry } from './signals/vehicle-registry.store.js';
+import { TEAM } from './team/team-definitions.js';
+import { TeamResolver } from './team/team.resolver.js';
+import { TeamStore } from './team/team.store.js';
+
+export interface AgentsDeps {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  settings: AgentsSettings;
+}
+
+/** The subgraph, plus its loop for whoever runs it by hand (tests, benchmarks). */
+export interface AgentsSubgraph extends Subgraph {
+  loop: AutonomousLoop;
+}
+
+export async function createAgentsSubgraph({ db, bus, logger, settings }: AgentsDeps): Promise<AgentsSubgraph> {
+  const clock = settings.clock ?? systemClock;
+  const now = new Date(clock.now());
+  const instanceId = settings.instanceId ?? `agents-${randomUUID().slice(0, 8)}`;
+
+  const goalStore = new GoalStore(db);
+  const goalChanges = new GoalChangeStore(db);
+  const team = new TeamStore(db);
+  const mode = new ModeStore(db);
+  const decisions = new DecisionStore(db);
+  const firings = new FiringStore(db);
+  const claims = new ClaimStore(db);
+  const activeEffects = new ActiveEffectStore(db, claims);
+  const clientErrors = new ClientErrorStore(db);
+  const limiter = new WindowRateLimiter(db, 'client_errors');
+  const incidents = new IncidentStore(db);
+  const notifications = new NotificationStore(db);
+  const vehicles = new VehicleRegistry(db);
+  const lease = new LeaseStore(db);
+  const alerts = new AlertStore(db);
+  const outcomeQueue = new OutcomeQueue(db);
+  const recentActions = new RecentActions(db);
+  await Promise.all(
+    [
+      decisions,
+      firings,
+      activeEffects,
+      clientErrors,
+      limiter,
+      incidents,
+      notifications,
+      vehicles,
+      goalChanges,
+      lease,
+      alerts,
+      outcomeQueue,
+      recentActions,
+    ].map((s) => s.init()),
+  );
+  await goalStore.seed(GOAL_DEFINITIONS, now);
+  await team.seed(TEAM, now);
+  await mode.init(settings.defaultMode, now);
+
+  const goals = new GoalService(goalStore, goalChanges, clock);
+  const arms = new ArmStore(db);
+  const events = new DecisionEvents(bus, logger);
+  const router = new ProviderRouter({ providers: settings.providers, clock, logger });
+  const effects = createEffectRegistry({
+    db,
+    bus,
+    activeEffects,
+    incidents,
+    notifications,
+    alerts,
+    declaredIndexes: AGENTS_INDEXES,
+  });
+  const runner = new DecisionRunner({
+    decisions,
+    effects,
+    events,
+    claims,
+    outcomes: outcomeQueue,
+    recentActions,
+    clock,
+    outcomeDelayMs: settings.outcomeDelayMs,
+    logger,
+  });
+  const board = new GatewayMetricsBoard(3 * settings.gatewayMetricsIntervalMs);
+  const failedLogins = new FailedLoginWindow();
+  const loopStatus = new LoopStatusStore(db);
+  const logLevel = listenForLogLevel(bus, 'agents', logger);
+
+  // The feeds wake the loop, which is built further down from the tick that reads the feeds.
+  const feeds = new LiveFeeds({
+    bus,
+    goals,
+    board,
+    failedLogins,
+    identity: settings.identityUrl ? new HttpIdentityStats(settings.identityUrl, settings.internalSecret) : null,
+    vehicles,
+    clock,
+    logger,
+    wake: (reason) => autonomousLoop.wake(reason),
+  });
+  const tick = new AutonomousTick({
+    mode,
+    feeds,
+    observations: new ObservationCollector({ board, clientErrors, failedLogins, alerts, clock }),
+    goals,
+    states: new TriggerStateStore(db),
+    firings,
+    maker: new DecisionMaker({ router, arms, effects, seed: settings.seed, logger }),
+    decisions,
+    recentActions,
+    runner,
+    outcomes: new OutcomeEvaluator({
+      decisions,
+      queue: outcomeQueue,
+      arms,
+      team,
+      runner,
+      events,
+      claims,
+      clock,
+      logger,
+    }),
+    activeEffects,
+    clientErrors,
+    limiter,
+    team,
+    events,
+    status: loopStatus,
+    bus,
+    clock,
+    logger,
+    settings: {
+      routines: settings.routines,
+      approvalActions: settings.approvalActions,
+      maxActionsPerHour: settings.maxActionsPerHour,
+      instanceId,
+    },
+  });
+  const autonomousLoop = new AutonomousLoop({
+    lease,
+    tick,
+    status: loopStatus,
+    intervalMs: settings.loopIntervalMs,
+    leaseMs: settings.leaseMs,
+    clock,
+    logger,
+    instanceId,
+  });
+
+  const status = new StatusService({
+    mode,
+    lease,
+    status: loopStatus,
+    loop: autonomousLoop,
+    decisions,
+    recentActions,
+    activeEffects,
+    router,
+    logLevel,
+    clock,
+    intervalMs: settings.loopIntervalMs,
+    maxActionsPerHour: settings.maxActionsPerHour,
+  });
+  const clientErrorService = new ClientErrorService({
+    store: clientErrors,
+    limiter,
+    policy: new RateLimitPolicy(activeEffects),
+    baseLimitPerMinute: settings.clientErrorsPerMinute,
+    bus,
+    clock,
+    logger,
+  });
+
+  const instances = new Map<ResolverClass, object>([
+    [GoalsResolver, new GoalsResolver(goals, goalChanges)],
+    [UpdateGoalResolver, new UpdateGoalResolver(goals)],
+    [TeamResolver, new TeamResolver(team, mode, clock)],
+    [ReportClientErrorResolver, new ReportClientErrorResolver(clientErrorService)],
+    [FiringsResolver, new FiringsResolver(firings)],
+    [DecisionsResolver, new DecisionsResolver(decisions)],
+    [DecisionFieldsResolver, new DecisionFieldsResolver(team, mode, clock)],
+    [ApprovalResolver, new ApprovalResolver(new ApprovalService({ decisions, runner, mode, events, claims, clock }))],
+    [AgentDecisionsResolver, new AgentDecisionsResolver()],
+    [LearningStateResolver, new LearningStateResolver(arms, settings.seed)],
+    [AutonomousStatusResolver, new AutonomousStatusResolver(status)],
+    [RunTickResolver, new RunTickResolver(autonomousLoop)],
+    [AgentMetricsResolver, new AgentMetricsResolver(decisions, firings, incidents, router)],
+  ]);
+  const schema = await buildAgentsSchema(instances);
+
+  await feeds.start();
+  const alertConsumer = consumeHealthAlerts({
+    bus,
+    alerts,
+    goals,
+    consumer: instanceId,
+    clock,
+    logger,
+    wake: () => autonomousLoop.wake('critical_alert'),
+  });
+  await feeds.refresh().catch((err: unknown) => logger.warn({ err }, 'agents: first goal refresh failed'));
+  if (settings.autoStart) autonomousLoop.start();
+  logger.info({ instance: autonomousLoop.instanceId, autoStart: settings.autoStart }, 'agents: ready');
+
+  const live = { bus, maxQueue: settings.subscriberQueue };
+  return {
+    name: 'agents',
+    schema,
+    loop: autonomousLoop,
+    context: (): Pick<AgentsContext, 'live'> => ({ live }),
+    healthChecks: {
+      database: async () => {
+        await db.command({ ping: 1 });
+        return true;
+      },
+    },
+    async stop() {
+      await autonomousLoop.stop();
+      await alertConsumer.stop();
+      feeds.stop();
+      logLevel.stop();
+    },
+  };
+}

@@ -1,0 +1,238 @@
+import { ManualClock } from '../clock.js';
+import { ArmStore } from '../learning/arm.store.js';
+import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
+
+let database: TestDatabase;
+let a: TestAgents;
+let clock: ManualClock;
+
+const MINUTE = 60_000;
+const DECISION = `id status statusReason action risk reversible reasoning memberId: member { id }
+  trigger { kind subject value } execution { summary success } outcome { success after note } options { action chosen }`;
+
+async function start(overrides: Parameters<typeof startAgents>[1] = {}) {
+  clock = new ManualClock(Date.parse('2030-03-04T10:00:00Z'));
+  a = await startAgents(database.db, { clock, ...overrides });
+}
+const tick = async () => (await a.agents.loop.tickNow())!;
+const decisions = async (filter = {}) =>
+  (
+    await a.run(
+      `query($f: DecisionFilter) { decisions(filter: $f, first: 50) { totalCount edges { node { ${DECISION} } } } }`,
+      { f: filter },
+    )
+  ).data.decisions;
+const arm = async (kind: string, action: string) =>
+  (await a.run('{ learningState { arms { triggerKind action alpha beta pulls } } }')).data.learningState.arms.find(
+    (x: any) => x.triggerKind === kind && x.action === action,
+  );
+
+beforeEach(async () => {
+  database = await testDatabase();
+});
+afterEach(async () => {
+  await a?.stop();
+  await database.drop();
+});
+
+describe('the client error burst', () => {
+  it('fires once per cooldown, and again after it once the errors have died down and come back', async () => {
+    await start();
+    await a.reportErrors(30);
+    const first = await tick();
+    expect(first.firings).toBe(1);
+    expect(first.decisions[0]).toMatchObject({ status: 'EXECUTED', memberId: 'devops-engineer' });
+
+    await a.reportErrors(30);
+    clock.advance(5 * MINUTE);
+    await a.reportErrors(30);
+    expect((await tick()).firings).toBe(0);
+
+    // The window empties (the rule re-arms), the cooldown passes, and a new burst fires again.
+    clock.advance(6 * MINUTE);
+    await tick();
+    await a.reportErrors(30, 'b'.repeat(24));
+    expect((await tick()).firings).toBe(1);
+    expect(
+      (await a.run('{ triggerFirings(kind: "client_error_burst") { totalCount } }')).data.triggerFirings.totalCount,
+    ).toBe(2);
+  });
+
+  it('is judged a success when the errors stop, raising alpha and keeping the action', async () => {
+    await start({ outcomeDelayMs: MINUTE });
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    expect((await tick()).outcomesEvaluated).toBe(0); // not yet due
+
+    clock.advance(2 * MINUTE);
+    expect((await tick()).outcomesEvaluated).toBe(1);
+    const [judged] = (await decisions()).edges.map((e: any) => e.node);
+    expect(judged).toMatchObject({
+      id: decision._id.toHexString(),
+      status: 'EXECUTED',
+      outcome: { success: true, after: 0 },
+    });
+    expect(await arm('client_error_burst', decision.action)).toMatchObject({ alpha: 2, beta: 1, pulls: 1 });
+  });
+
+  it('a failed outcome raises beta and rolls a reversible action back', async () => {
+    await start({ seed: 3 });
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    await a.reportErrors(30, 'c'.repeat(24));
+    expect((await tick()).outcomesEvaluated).toBe(1);
+    const [judged] = (await decisions()).edges.map((e: any) => e.node);
+    expect(judged.outcome.success).toBe(false);
+    expect(judged.status).toBe(decision.reversible ? 'ROLLED_BACK' : 'EXECUTED');
+    expect(await arm('client_error_burst', decision.action)).toMatchObject({ alpha: 1, beta: 2, pulls: 1 });
+    const status = (await a.run('{ autonomousStatus { activeEffects { decisionId } } }')).data.autonomousStatus;
+    expect(status.activeEffects).toEqual([]);
+  });
+
+  it('the same seed and history choose the same action', async () => {
+    await start({ seed: 11 });
+    await a.reportErrors(30);
+    const [first] = (await tick()).decisions;
+    await a.stop();
+    await database.drop();
+    database = await (await import('../testing/agents-harness.js')).testDatabase();
+    await start({ seed: 11 });
+    await a.reportErrors(30);
+    const [again] = (await tick()).decisions;
+    expect(again.action).toBe(first.action);
+    expect(again.options.map((o) => o.score)).toEqual(first.options.map((o) => o.score));
+  });
+});
+
+describe('guardrails', () => {
+  it('at most N actions an hour: beyond it a decision is only proposed', async () => {
+    await start({ maxActionsPerHour: 0 });
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    expect(decision.status).toBe('PROPOSED');
+    expect(decision.statusReason).toMatch(/at most 0/);
+    expect(decision.executedAt).toBeNull();
+  });
+
+  it('actions listed for approval wait for an admin; rejection closes them without acting', async () => {
+    await start({ approvalActions: ['raise_log_level', 'open_incident', 'tighten_rate_limits'] });
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    expect(decision.status).toBe('APPROVAL_REQUIRED');
+    const rejected = await a.run(`mutation($id: ID!) { rejectDecision(id: $id, reason: "no") { ${DECISION} } }`, {
+      id: decision._id.toHexString(),
+    });
+    expect(rejected.data.rejectDecision).toMatchObject({ status: 'REJECTED', execution: null });
+    const approve = await a.run('mutation($id: ID!) { approveDecision(id: $id) { id } }', {
+      id: decision._id.toHexString(),
+    });
+    expect(codes(approve)).toEqual(['CONFLICT']);
+  });
+
+  it('of two admins approving at once, exactly one runs the action', async () => {
+    await start({ approvalActions: ['raise_log_level', 'open_incident', 'tighten_rate_limits'] });
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    const id = decision._id.toHexString();
+    const results = await Promise.all(
+      [1, 2, 3].map(() => a.run('mutation($id: ID!) { approveDecision(id: $id) { status } }', { id })),
+    );
+    expect(results.filter((r) => !r.errors).map((r) => r.data.approveDecision.status)).toEqual(['EXECUTED']);
+    expect(results.flatMap(codes)).toEqual(['CONFLICT', 'CONFLICT']);
+  });
+});
+
+describe('other triggers', () => {
+  it('the morning routine runs once at its time: the DBA checks the indexes', async () => {
+    await start();
+    clock.set(Date.parse('2030-03-05T06:59:00Z'));
+    await tick();
+    clock.set(Date.parse('2030-03-05T07:00:30Z'));
+    const report = await tick();
+    expect(report.firings).toBe(1);
+    const [decision] = report.decisions;
+    expect(decision).toMatchObject({
+      memberId: 'database-administrator',
+      action: 'check_database_indexes',
+      status: 'EXECUTED',
+    });
+    expect(decision.execution?.summary).toMatch(/^all \d+ declared indexes present$/);
+    // Once a day: the next tick neither runs it again nor misses its outcome (due at once here).
+    expect(await tick()).toMatchObject({ firings: 0, outcomesEvaluated: 1 });
+    expect(await arm('morning_routine', 'check_database_indexes')).toMatchObject({ alpha: 2, pulls: 1 });
+  });
+
+  it('a goal behind its path fires for the Lead Developer', async () => {
+    await start();
+    const due = new Date(Date.parse('2030-03-04T10:00:00Z') + 30 * 86_400_000).toISOString();
+    await a.run('mutation($i: UpdateGoalInput!) { updateGoal(input: $i) { id } }', {
+      i: { id: 'revenue', dueAt: due, reason: 'tighter plan' },
+    });
+    clock.advance(15 * 86_400_000); // half way, revenue still where it started
+    const report = await tick();
+    const goal = report.decisions.find((d) => d.trigger.kind === 'goal_off_track' && d.trigger.subject === 'revenue');
+    expect(goal).toMatchObject({ memberId: 'lead-developer', category: 'business' });
+    expect(goal!.trigger.value).toBeGreaterThanOrEqual(10);
+    // Service levels have no path to fall behind on: their own triggers watch them.
+    const offTrack = report.decisions.filter((d) => d.trigger.kind === 'goal_off_track').map((d) => d.trigger.subject);
+    expect(offTrack).toEqual(['revenue']);
+  });
+
+  it('OFF evaluates nothing, but still ends effects whose time is up', async () => {
+    await start();
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    await a.run('mutation { setAutonomousMode(mode: OFF) { mode } }');
+    await a.reportErrors(60, 'd'.repeat(24));
+    clock.advance(5 * 3_600_000);
+    const report = await tick();
+    expect(report).toMatchObject({ skipped: true, firings: 0, outcomesEvaluated: 0 });
+    if (decision.reversible) expect(report.effectsExpired).toBeGreaterThan(0);
+  });
+});
+
+describe('critical health alerts', () => {
+  it('a high-risk owner notification waits for approval, and approval sends it', async () => {
+    await start();
+    // What the team has learnt: incidents never helped with critical alerts, so notifying wins the draw.
+    const arms = new ArmStore(database.db);
+    for (let i = 0; i < 30; i++) await arms.record('critical_alerts', 'open_incident', false, new Date());
+    const alert = {
+      id: 'al1',
+      vehicleId: 'veh-1',
+      severity: 'CRITICAL',
+      status: 'OPEN',
+      history: [{ status: 'OPEN' }],
+    };
+    await a.bus.append('health.alerts', alert);
+    await waitUntil(
+      async () => (await a.run('{ goal(id: "critical_alerts_open") { current } }')).data.goal.current === 1,
+    );
+
+    const report = await tick();
+    const decision = report.decisions.find((d) => d.trigger.kind === 'critical_alerts')!;
+    expect(decision).toMatchObject({
+      action: 'notify_critical_owners',
+      risk: 'HIGH',
+      status: 'APPROVAL_REQUIRED',
+      memberId: 'lead-developer',
+    });
+    expect(decision.options.map((o) => o.action).sort()).toEqual(['notify_critical_owners', 'open_incident']);
+    expect(decision.parameters).toMatchObject({ vehicleIds: ['veh-1'] });
+    expect(await database.db.collection('owner_notifications').countDocuments({})).toBe(0);
+
+    const approved = await a.run(`mutation($id: ID!) { approveDecision(id: $id) { ${DECISION} } }`, {
+      id: decision._id.toHexString(),
+    });
+    expect(approved.data.approveDecision).toMatchObject({ status: 'EXECUTED', execution: { success: true } });
+    expect(await database.db.collection('owner_notifications').countDocuments({ vehicleIds: 'veh-1' })).toBe(1);
+  });
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,83 @@
+import { ObjectId } from 'mongodb';
+import type { Logger } from '../../platform/logger.js';
+import type { ClaimStore } from '../claims.store.js';
+import type { Clock } from '../clock.js';
+import type { DecisionDocument } from '../decisions/decision.document.js';
+import type { DecisionEvents } from '../decisions/decision-events.js';
+import type { DecisionRunner } from '../decisions/decision-runner.js';
+import type { DecisionStore } from '../decisions/decision.store.js';
+import { ruleFor } from '../firings/rule-set.js';
+import type { ArmStore } from '../learning/arm.store.js';
+import type { TeamStore } from '../team/team.store.js';
+import type { OutcomeQueue } from './outcome-queue.store.js';
+import { judgeOutcome } from './outcome-judge.js';
+
+export interface OutcomeReport {
+  evaluated: number;
+  rolledBack: number;
+}
+
+/**
+ * Checks executed decisions once their delay is over: judges the outcome, feeds the Beta
+ * posterior and the member's record, and rolls back a reversible action that did not help.
+ * A claim per decision makes sure it is judged, and learnt from, once.
+ */
+export class OutcomeEvaluator {
+  constructor(
+    private readonly deps: {
+      decisions: DecisionStore;
+      queue: OutcomeQueue;
+      arms: ArmStore;
+      team: TeamStore;
+      runner: DecisionRunner;
+      events: DecisionEvents;
+      claims: ClaimStore;
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  /** `valueNow` gives the current value of a decision's trigger metric, or null when unreported. */
+  async evaluateDue(valueNow: (decision: DecisionDocument) => number | null): Promise<OutcomeReport> {
+    const { decisions, queue, arms, team, runner, events, claims, clock, logger } = this.deps;
+    const now = new Date(clock.now());
+    const report: OutcomeReport = { evaluated: 0, rolledBack: 0 };
+    for (const id of await queue.due(now)) {
+      const decision = ObjectId.isValid(id) ? await decisions.findById(new ObjectId(id)) : null;
+      await queue.remove(id);
+      if (!decision || decision.status !== 'EXECUTED' || decision.outcome) continue;
+      const rule = decision.trigger.metric === 'schedule' ? undefined : ruleFor(decision.trigger.kind);
+      const after = rule ? valueNow(decision) : null;
+      const judgement = judgeOutcome({
+        rule,
+        before: decision.trigger.value,
+        after,
+        actionSucceeded: decision.execution?.success ?? false,
+      });
+      const outcome = {
+        metric: decision.trigger.metric,
+        before: decision.trigger.value,
+        after,
+        ...judgement,
+        evaluatedAt: now,
+      };
+      if (!(await claims.claim(`decision:${decision._id.toHexString()}:outcome`, now))) continue;
+      const updated = await decisions.transition(decision._id, ['EXECUTED'], { outcome, updatedAt: now });
+      if (!updated) continue;
+      report.evaluated++;
+      await arms.record(decision.trigger.kind, decision.action, judgement.success, now);
+      await team.recordOutcome(decision.memberId, judgement.success);
+      logger.info(
+        { decisionId: decision._id.toHexString(), success: judgement.success, note: judgement.note },
+        'agents: outcome evaluated',
+      );
+      if (!judgement.success && decision.reversible) {
+        const rolled = await runner.rollBack(updated, `outcome check failed: ${judgement.note}`);
+        if (rolled) report.rolledBack++;
+      } else {
+        await events.changed(updated);
+      }
+    }
+    return report;
+  }
+}

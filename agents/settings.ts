@@ -1,0 +1,96 @@
+import type { Config } from '../platform/config/environment.js';
+import { ACTION_IDS, isActionId, type ActionId } from './actions/catalogue.js';
+import type { Clock } from './clock.js';
+import type { ProviderSettings } from './providers/config.js';
+import type { ProviderId } from './providers/types.js';
+import { validateRoutines, type DailyRoutine } from './triggers/schedule.js';
+
+export const AUTONOMOUS_MODES = ['OFF', 'DRY_RUN', 'ON'] as const;
+export type AutonomousModeValue = (typeof AUTONOMOUS_MODES)[number];
+
+export interface AgentsSettings {
+  /** Names this instance in the leader lease; random when absent. */
+  instanceId?: string;
+  /** The mode on first start; afterwards the persisted kill switch decides. */
+  defaultMode: AutonomousModeValue;
+  loopIntervalMs: number;
+  leaseMs: number;
+  /** Seeds Thompson sampling: the same seed and history give the same choices. */
+  seed: number;
+  /** How long after acting the outcome is checked (0: at the next tick). */
+  outcomeDelayMs: number;
+  maxActionsPerHour: number;
+  /** Actions that wait for an admin whatever their catalogue risk (HIGH ones always do). */
+  approvalActions: ActionId[];
+  routines: DailyRoutine[];
+  /** Client error reports accepted per caller per minute, before any tightening. */
+  clientErrorsPerMinute: number;
+  /** How often gateways publish metrics; a snapshot older than three intervals is stale. */
+  gatewayMetricsIntervalMs: number;
+  providers: Partial<Record<ProviderId, ProviderSettings>>;
+  /** Where identity answers (its /graphql URL), for the customer count. */
+  identityUrl?: string;
+  internalSecret: string;
+  subscriberQueue: number;
+  /** False: no timers, ticks only through `tickNow()` (tests and benchmarks). */
+  autoStart: boolean;
+  clock?: Clock;
+}
+
+/** Comma-separated action ids; a typo stops start-up with the variable's name. */
+export function parseActionList(raw: string, variable: string): ActionId[] {
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !isActionId(id));
+  if (unknown.length) {
+    throw new Error(`${variable}: unknown action(s) ${unknown.join(', ')}; known: ${ACTION_IDS.join(', ')}`);
+  }
+  return [...new Set(ids)] as ActionId[];
+}
+
+const PROVIDER_VARIABLES: Record<ProviderId, { key: keyof Config; url: keyof Config }> = {
+  openai: { key: 'OPENAI_API_KEY', url: 'OPENAI_BASE_URL' },
+  anthropic: { key: 'ANTHROPIC_API_KEY', url: 'ANTHROPIC_BASE_URL' },
+  gemini: { key: 'GEMINI_API_KEY', url: 'GEMINI_BASE_URL' },
+  deepseek: { key: 'DEEPSEEK_API_KEY', url: 'DEEPSEEK_BASE_URL' },
+  grok: { key: 'GROK_API_KEY', url: 'GROK_BASE_URL' },
+};
+
+/** Providers with a key; a provider without one is left out and the policy covers for it. */
+export function providersFromConfig(config: Config): Partial<Record<ProviderId, ProviderSettings>> {
+  const providers: Partial<Record<ProviderId, ProviderSettings>> = {};
+  for (const [id, names] of Object.entries(PROVIDER_VARIABLES) as Array<
+    [ProviderId, (typeof PROVIDER_VARIABLES)[ProviderId]]
+  >) {
+    const apiKey = config[names.key] as string | undefined;
+    if (!apiKey) continue;
+    const baseURL = config[names.url] as string | undefined;
+    providers[id] = { apiKey, dailyBudgetUsd: config.AI_DAILY_BUDGET_USD, ...(baseURL ? { baseURL } : {}) };
+  }
+  return providers;
+}
+
+export function agentsSettingsFromConfig(config: Config, identityUrl: string): AgentsSettings {
+  return {
+    defaultMode: config.AGENTS_MODE,
+    loopIntervalMs: config.AGENTS_LOOP_INTERVAL_SECONDS * 1000,
+    leaseMs: config.AGENTS_LEASE_SECONDS * 1000,
+    seed: config.AGENTS_SEED,
+    outcomeDelayMs: config.AGENTS_OUTCOME_DELAY_SECONDS * 1000,
+    maxActionsPerHour: config.AGENTS_MAX_ACTIONS_PER_HOUR,
+    approvalActions: parseActionList(config.AGENTS_APPROVAL_ACTIONS, 'AGENTS_APPROVAL_ACTIONS'),
+    routines: validateRoutines([
+      { kind: 'morning_routine', at: config.AGENTS_MORNING_ROUTINE_AT },
+      { kind: 'evening_routine', at: config.AGENTS_EVENING_ROUTINE_AT },
+    ]),
+    clientErrorsPerMinute: config.CLIENT_ERROR_REPORTS_PER_MINUTE,
+    gatewayMetricsIntervalMs: config.GATEWAY_METRICS_INTERVAL_SECONDS * 1000,
+    providers: providersFromConfig(config),
+    identityUrl,
+    internalSecret: config.INTERNAL_SECRET,
+    subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,
+    autoStart: true,
+  };
+}

@@ -1,0 +1,121 @@
+import type { EventBus, Unsubscribe } from '../../platform/events/bus.js';
+import type { Logger } from '../../platform/logger.js';
+import { GATEWAY_METRICS_TOPIC, type GatewayMetricsSnapshot } from '../../gateway/metrics-publisher.js';
+import { LOGIN_FAILED, USER_REGISTERED } from '../../subgraphs/identity/auth/auth.service.js';
+import { VEHICLE_ADDED, VEHICLE_REMOVED, type VehicleEvent } from '../../subgraphs/vehicles/events.js';
+import type { Clock } from '../clock.js';
+import type { GoalService } from '../goals/goal.service.js';
+import { LOOP_WAKE_TOPIC, type WakeEvent } from '../loop/wake.js';
+import type { FailedLoginWindow } from './failed-logins.js';
+import type { GatewayMetricsBoard } from './gateway-metrics.board.js';
+import type { IdentityStatsSource } from './identity-stats.js';
+import type { VehicleRegistry } from './vehicle-registry.store.js';
+
+export interface LiveFeedDeps {
+  bus: EventBus;
+  goals: GoalService;
+  board: GatewayMetricsBoard;
+  failedLogins: FailedLoginWindow;
+  identity: IdentityStatsSource | null;
+  vehicles: VehicleRegistry;
+  clock: Clock;
+  logger: Logger;
+  /** Called when something may need the team now; the loop decides whether to tick. */
+  wake: (reason: WakeEvent['reason']) => void;
+}
+
+/**
+ * Listens to the other services' events and keeps goals and signals current. Every update
+ * writes an absolute value (a count asked from its owner, an upsert keyed by id), so every
+ * instance may do it, and a missed event is corrected by the next `refresh()`.
+ */
+export class LiveFeeds {
+  private readonly unsubscribes: Unsubscribe[] = [];
+  /** A burst of registrations or vehicles becomes one question to identity, one count. */
+  readonly refreshCustomers = coalesced(async () => {
+    const stats = await this.deps.identity?.fetch();
+    if (stats) await this.deps.goals.setLive('customers', 'IDENTITY', stats.customers);
+  });
+  private readonly refreshVehicles = coalesced(async () => {
+    await this.deps.goals.setLive('vehicles_connected', 'VEHICLES', await this.deps.vehicles.countActive());
+  });
+
+  constructor(private readonly deps: LiveFeedDeps) {}
+
+  start(): Promise<void> {
+    const { bus } = this.deps;
+    const on = <T>(topic: string, handler: (payload: T) => Promise<void> | void) =>
+      this.unsubscribes.push(
+        bus.subscribe<T>(topic, async (payload) => {
+          try {
+            await handler(payload);
+          } catch (err) {
+            this.deps.logger.warn({ err, topic }, 'agents: live feed update failed');
+          }
+        }),
+      );
+    on<GatewayMetricsSnapshot>(GATEWAY_METRICS_TOPIC, (s) => this.gatewayMetrics(s));
+    on(USER_REGISTERED, () => this.refreshCustomers());
+    on(LOGIN_FAILED, () => {
+      this.deps.failedLogins.record(this.deps.clock.now());
+      this.deps.wake('failed_login');
+    });
+    on<VehicleEvent>(VEHICLE_ADDED, (e) => this.vehicleChanged(e, true));
+    on<VehicleEvent>(VEHICLE_REMOVED, (e) => this.vehicleChanged(e, false));
+    on<WakeEvent>(LOOP_WAKE_TOPIC, (e) => this.deps.wake(e?.reason ?? 'manual'));
+    return Promise.all(this.unsubscribes.map((u) => u.ready)).then(() => undefined);
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+
+  /** Brings the counted goals up to date, whatever events were missed. */
+  async refresh(): Promise<void> {
+    await Promise.all([this.refreshCustomers(), this.refreshVehicles()]);
+  }
+
+  private async gatewayMetrics(snapshot: GatewayMetricsSnapshot): Promise<void> {
+    const { board, goals, clock } = this.deps;
+    const now = clock.now();
+    board.record(snapshot, now);
+    const traffic = board.traffic(now);
+    if (traffic?.p95Ms != null) await goals.setLive('p95_latency', 'GATEWAY', traffic.p95Ms);
+    const hour = board.lastHour(now);
+    if (hour) {
+      await goals.setLive('uptime', 'GATEWAY', hour.availabilityPct);
+      await goals.setLive('error_rate', 'GATEWAY', hour.errorRatePct);
+    }
+  }
+
+  private async vehicleChanged(event: VehicleEvent, added: boolean): Promise<void> {
+    if (typeof event?.vehicleId !== 'string') return;
+    const at = new Date(this.deps.clock.now());
+    if (added) await this.deps.vehicles.added(event.vehicleId, String(event.ownerId), at);
+    else await this.deps.vehicles.removed(event.vehicleId, at);
+    await this.refreshVehicles();
+  }
+}
+
+/**
+ * Runs `task` now, or, when it is already running, once more right after: however many calls
+ * arrive meanwhile, every caller's change is seen by a run that starts after it.
+ */
+export function coalesced(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    const loop = async () => {
+      do {
+        again = false;
+        await task();
+      } while (again);
+    };
+    running = loop().finally(() => (running = null));
+    return running;
+  };
+}

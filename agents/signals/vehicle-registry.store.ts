@@ -1,0 +1,45 @@
+import type { Collection, Db } from 'mongodb';
+import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
+
+interface VehicleEntry {
+  _id: string;
+  ownerId: string;
+  active: boolean;
+  updatedAt: Date;
+}
+
+export const KNOWN_VEHICLE_INDEXES: IndexDeclaration[] = [{ key: { active: 1 } }];
+
+/**
+ * The vehicles this subgraph has heard of through the vehicles subgraph's events; their count
+ * feeds a goal.
+ * Upserts keyed by the vehicle id, so every instance hearing the same event is harmless.
+ */
+export class VehicleRegistry {
+  static readonly collection = 'known_vehicles';
+  private readonly vehicles: Collection<VehicleEntry>;
+
+  constructor(db: Db) {
+    this.vehicles = db.collection<VehicleEntry>(VehicleRegistry.collection);
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.vehicles, KNOWN_VEHICLE_INDEXES);
+  }
+
+  async added(vehicleId: string, ownerId: string, at: Date): Promise<void> {
+    await this.vehicles.updateOne(
+      { _id: String(vehicleId) },
+      { $set: { ownerId: String(ownerId), active: true, updatedAt: at } },
+      { upsert: true },
+    );
+  }
+
+  async removed(vehicleId: string, at: Date): Promise<void> {
+    await this.vehicles.updateOne({ _id: String(vehicleId) }, { $set: { active: false, updatedAt: at } });
+  }
+
+  countActive(): Promise<number> {
+    return this.vehicles.countDocuments({ active: true });
+  }
+}

@@ -1,0 +1,120 @@
+import 'reflect-metadata';
+import { loadavg } from 'node:os';
+import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
+import { measureDrain } from './lib/alerts/consumer-drain.js';
+import { measureEngine } from './lib/alerts/engine.js';
+import type { ClientRequest, LatencyResult, Target } from './lib/alerts/messages.js';
+import { parseAlertsOptions, type AlertsOptions } from './lib/alerts/options.js';
+import { failures, formatReport, type AlertsReport } from './lib/alerts/report.js';
+import { environment, saveReport } from './lib/report.js';
+import { login, seedSession, seedVehicle, type Session } from './lib/seed.js';
+import { startWorker, type Worker } from './lib/worker.js';
+
+/*
+ * Health alerts at fleet scale: rule evaluations per second (the rule engine alone, then the
+ * health consumer draining a backlog into its database), and the latency from a telemetry upload
+ * to its alert at a gateway subscriber while 1,000 vehicles upload. `npm run bench:alerts -- --quick`
+ * for a smoke run; bench/README.md says what every figure means.
+ */
+
+/** The vehicles subgraph's default cap per owner. */
+const VEHICLES_PER_OWNER = 50;
+const SEED_CONCURRENCY = 16;
+const WARMUP_VEHICLES = 5;
+
+async function seedFleet(gatewayUrl: string, count: number): Promise<Target[]> {
+  const owners: Session[] = [];
+  for (let i = 0; i < Math.ceil(count / VEHICLES_PER_OWNER); i++) owners.push(await seedSession(gatewayUrl));
+  const targets: Target[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SEED_CONCURRENCY }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const vehicle = await seedVehicle(gatewayUrl, owners[Math.floor(i / VEHICLES_PER_OWNER)]);
+        targets[i] = { vehicleId: vehicle.vehicleId, deviceToken: vehicle.deviceToken };
+      }
+    }),
+  );
+  return targets;
+}
+
+async function measure(
+  bench: BenchSystem,
+  worker: Worker<ClientRequest>,
+  options: AlertsOptions,
+): Promise<AlertsReport> {
+  const startedAt = new Date().toISOString();
+  const [loadAverage1m] = loadavg();
+
+  console.log(`rule engine alone: ${options.vehicles} simulated vehicles × ${options.engineRounds} rounds...`);
+  const engine = measureEngine(options.vehicles, options.engineRounds);
+
+  console.log(`seeding ${options.vehicles + options.probes + WARMUP_VEHICLES} vehicles with paired devices...`);
+  const all = await seedFleet(bench.system.url, options.vehicles + options.probes + WARMUP_VEHICLES);
+  const fleet = all.slice(0, options.vehicles);
+  const probes = all.slice(options.vehicles, options.vehicles + options.probes);
+  const warmup = all.slice(options.vehicles + options.probes);
+
+  console.log(`health consumer: a backlog of ${options.vehicles} × ${options.backlogRounds} rounds...`);
+  const consumer = await measureDrain(
+    bench.system.deps.bus,
+    bench.system.deps.mongo.db('health'),
+    fleet.map((t) => t.vehicleId),
+    options.backlogRounds,
+  );
+
+  console.log(`latency: ${options.probes} overheating probes while the fleet uploads ${options.uploadsPerSecond}/s...`);
+  const admin = await login(bench.system.url, bench.config.ADMIN_EMAIL!, bench.config.ADMIN_PASSWORD!);
+  const latency = await worker.call<LatencyResult>({
+    kind: 'latency',
+    settings: {
+      gatewayUrl: bench.system.url,
+      adminToken: admin.accessToken,
+      fleet,
+      probes,
+      warmup,
+      uploadsPerSecond: options.uploadsPerSecond,
+      probesPerSecond: options.probesPerSecond,
+      warmupSeconds: options.warmupSeconds,
+    },
+  });
+  return {
+    benchmark: 'alerts',
+    startedAt,
+    settings: options,
+    environment: environment(bench.database, loadAverage1m),
+    engine,
+    consumer,
+    latency,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseAlertsOptions(process.argv.slice(2));
+  console.log('starting the database and the system...');
+  const bench = await startBenchSystem();
+  const worker = startWorker<ClientRequest>('bench/lib/alerts/client-process.ts');
+  const stop = async () => {
+    await worker.stop();
+    await bench.stop();
+  };
+  const interrupt = () => void stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  try {
+    const report = await measure(bench, worker, options);
+    console.log(`\n${formatReport(report)}\n\nsaved ${saveReport('alerts', report)}`);
+    const failed = failures(report);
+    if (failed.length > 0) console.error(`\nThese figures do not describe a working system:\n  ${failed.join('\n  ')}`);
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../platform/events/bus.js';
+import type { Logger } from '../platform/logger.js';
+import { percentileOf, type TrafficWindow } from './traffic-window.js';
+
+/** Live topic: one snapshot per gateway instance per interval (the agents subgraph watches it). */
+export const GATEWAY_METRICS_TOPIC = 'gateway.metrics';
+
+/** What one gateway instance served during one window. Plain JSON. */
+export interface GatewayMetricsSnapshot {
+  gatewayId: string;
+  /** ISO time the window ended. */
+  at: string;
+  windowSeconds: number;
+  requests: number;
+  /** null when no request was served in the window. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  throughputRps: number;
+  serverErrors: number;
+  /** serverErrors / requests, in percent (0 without requests). */
+  errorRatePct: number;
+  /** Request-based availability: the share of requests the server did not fail, in percent. */
+  availabilityPct: number;
+  rateLimited: number;
+  forbidden: number;
+  unauthenticated: number;
+  /** ISO time this gateway started. */
+  startedAt: string;
+}
+
+export interface MetricsPublisherOptions {
+  bus: EventBus;
+  traffic: TrafficWindow;
+  intervalMs: number;
+  logger: Logger;
+}
+
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function snapshotOf(
+  counts: ReturnType<TrafficWindow['drain']>,
+  meta: { gatewayId: string; windowSeconds: number; at: Date; startedAt: Date },
+): GatewayMetricsSnapshot {
+  const { requests, serverErrors } = counts;
+  const failed = Math.min(serverErrors, requests);
+  const p50 = percentileOf(counts.durationsMs, 50);
+  const p95 = percentileOf(counts.durationsMs, 95);
+  return {
+    gatewayId: meta.gatewayId,
+    at: meta.at.toISOString(),
+    windowSeconds: meta.windowSeconds,
+    requests,
+    p50Ms: p50 === null ? null : round(p50),
+    p95Ms: p95 === null ? null : round(p95),
+    throughputRps: round(requests / meta.windowSeconds),
+    serverErrors,
+    errorRatePct: requests ? round((100 * failed) / requests, 4) : 0,
+    availabilityPct: requests ? round(100 - (100 * failed) / requests, 4) : 100,
+    rateLimited: counts.rateLimited,
+    forbidden: counts.forbidden,
+    unauthenticated: counts.unauthenticated,
+    startedAt: meta.startedAt.toISOString(),
+  };
+}
+
+/** Publishes this gateway's traffic every interval; returns the function that stops it. */
+export function startMetricsPublisher({ bus, traffic, intervalMs, logger }: MetricsPublisherOptions): () => void {
+  const gatewayId = randomUUID();
+  const startedAt = new Date();
+  let windowStart = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const snapshot = snapshotOf(traffic.drain(), {
+      gatewayId,
+      windowSeconds: Math.max(0.001, (now - windowStart) / 1000),
+      at: new Date(now),
+      startedAt,
+    });
+    windowStart = now;
+    bus
+      .publish(GATEWAY_METRICS_TOPIC, snapshot)
+      .catch((err: unknown) => logger.warn({ err }, 'gateway metrics not published'));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,53 @@
+import { snapshotOf } from './metrics-publisher.js';
+import { percentileOf, TrafficWindow } from './traffic-window.js';
+
+describe('gateway traffic window', () => {
+  it('counts requests, server failures and refusals, and starts afresh after a drain', () => {
+    const window = new TrafficWindow();
+    for (let i = 1; i <= 100; i++) window.recordRequest(i, 200);
+    window.recordRequest(5, 502);
+    for (const code of [
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'RATE_LIMITED',
+      'INTERNAL_SERVER_ERROR',
+      'BAD_USER_INPUT',
+      'UNAUTHENTICATED',
+    ])
+      window.recordError(code);
+    const snapshot = snapshotOf(window.drain(), {
+      gatewayId: 'g',
+      windowSeconds: 10,
+      at: new Date(0),
+      startedAt: new Date(0),
+    });
+    expect(snapshot).toMatchObject({
+      requests: 101,
+      serverErrors: 2,
+      forbidden: 2,
+      rateLimited: 1,
+      unauthenticated: 1,
+      p95Ms: 95,
+      throughputRps: 10.1,
+    });
+    expect(snapshot.errorRatePct).toBeCloseTo(1.9802, 3);
+    expect(snapshot.availabilityPct).toBeCloseTo(98.0198, 3);
+    expect(window.drain().requests).toBe(0);
+  });
+
+  it('reports no percentile and full availability for an idle window', () => {
+    expect(percentileOf([], 95)).toBeNull();
+    expect(
+      snapshotOf(new TrafficWindow().drain(), {
+        gatewayId: 'g',
+        windowSeconds: 10,
+        at: new Date(0),
+        startedAt: new Date(0),
+      }),
+    ).toMatchObject({
+      p95Ms: null,
+      errorRatePct: 0,
+      availabilityPct: 100,
+    });
+  });
+});

@@ -1,0 +1,170 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import { BadUserInputError } from '../../../platform/errors.js';
+import { pageSize } from '../../../platform/graphql/pagination.js';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import type { OpenedAlert } from '../consumer/effects.js';
+import type { PartName } from '../parts/part.js';
+
+export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+
+export interface AlertStatusChange {
+  status: AlertStatus;
+  at: Date;
+  /** The user who acknowledged; null for what the rules did. */
+  by: string | null;
+}
+
+/** Alerts are never deleted: resolved ones are the vehicle's alert history. */
+export interface AlertDocument {
+  _id: string;
+  vehicleId: string;
+  rule: string;
+  part: PartName | null;
+  severity: Severity;
+  status: AlertStatus;
+  message: string;
+  value: number;
+  threshold: number;
+  openedAt: Date;
+  conditionSince: Date;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  resolvedAt: Date | null;
+  history: AlertStatusChange[];
+}
+
+const DUPLICATE_KEY = 11000;
+export const UNRESOLVED: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED'];
+/** Most alerts a vehicle's list returns (newest first); older ones stay in the fleet listing. */
+export const VEHICLE_ALERTS_LIMIT = 100;
+
+export interface AlertPage {
+  items: AlertDocument[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export const alertCursor = (doc: AlertDocument) =>
+  Buffer.from(`${doc.openedAt.getTime()}|${doc._id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { openedAt: Date; id: string } {
+  const [time, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const id = rest.join('|');
+  const ms = Number(time);
+  if (!/^\d{1,15}$/.test(time ?? '') || !Number.isSafeInteger(ms) || id.length === 0 || id.length > 120) {
+    throw new BadUserInputError('after is not a valid cursor', 'after');
+  }
+  return { openedAt: new Date(ms), id };
+}
+
+export class AlertStore {
+  private readonly alerts: Collection<AlertDocument>;
+
+  constructor(db: Db) {
+    this.alerts = db.collection<AlertDocument>('alerts');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.alerts, [
+      { key: { vehicleId: 1, openedAt: -1 } },
+      { key: { openedAt: -1, _id: -1 } },
+      { key: { status: 1, openedAt: -1 } },
+    ]);
+  }
+
+  /** Creates the alert unless it exists (the id is deterministic): the new alert, or null when it existed already. */
+  async insertOpened(alert: OpenedAlert): Promise<AlertDocument | null> {
+    const openedAt = new Date(alert.openedAt);
+    const doc: AlertDocument = {
+      _id: alert.id,
+      vehicleId: alert.vehicleId,
+      rule: alert.rule,
+      part: alert.part,
+      severity: alert.severity,
+      status: 'OPEN',
+      message: alert.message,
+      value: alert.value,
+      threshold: alert.threshold,
+      openedAt,
+      conditionSince: new Date(alert.conditionSince),
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      history: [{ status: 'OPEN', at: openedAt, by: null }],
+    };
+    try {
+      await this.alerts.insertOne(doc);
+      return doc;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      throw error;
+    }
+  }
+
+  /** The resolved alert, or null when it was already resolved (or never opened). */
+  resolve(id: string, at: Date): Promise<AlertDocument | null> {
+    return this.alerts.findOneAndUpdate(
+      { _id: String(id), status: { $in: UNRESOLVED } },
+      { $set: { status: 'RESOLVED', resolvedAt: at }, $push: { history: { status: 'RESOLVED', at, by: null } } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** The acknowledged alert, or null when it was not OPEN. */
+  acknowledge(id: string, by: string, at: Date): Promise<AlertDocument | null> {
+    return this.alerts.findOneAndUpdate(
+      { _id: String(id), status: 'OPEN' },
+      {
+        $set: { status: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedBy: by },
+        $push: { history: { status: 'ACKNOWLEDGED', at, by } },
+      },
+      { returnDocument: 'after' },
+    );
+  }
+
+  findById(id: string): Promise<AlertDocument | null> {
+    return this.alerts.findOne({ _id: String(id) });
+  }
+
+  /** The vehicle's alerts, newest first: unresolved ones or, with a status, those in it. */
+  forVehicle(vehicleId: string, statuses?: readonly AlertStatus[]): Promise<AlertDocument[]> {
+    const filter: Filter<AlertDocument> = { vehicleId: String(vehicleId) };
+    if (statuses) filter.status = { $in: [...statuses] };
+    return this.alerts.find(filter).sort({ openedAt: -1, _id: -1 }).limit(VEHICLE_ALERTS_LIMIT).toArray();
+  }
+
+  /** Alerts opened since `from`, any status: what estimates count. */
+  openedSince(vehicleId: string, from: Date): Promise<AlertDocument[]> {
+    return this.alerts
+      .find({ vehicleId: String(vehicleId), openedAt: { $gte: from } })
+      .sort({ openedAt: -1 })
+      .limit(VEHICLE_ALERTS_LIMIT)
+      .toArray();
+  }
+
+  /** Every vehicle's alerts, newest first (staff). */
+  async fleet(
+    query: { status?: AlertStatus; severity?: Severity },
+    page: { first?: number; after?: string },
+  ): Promise<AlertPage> {
+    const limit = pageSize(page.first);
+    const filter: Filter<AlertDocument> = {};
+    if (query.status) filter.status = query.status;
+    if (query.severity) filter.severity = query.severity;
+    let pageFilter = filter;
+    if (page.after) {
+      const { openedAt, id } = decodeCursor(page.after);
+      pageFilter = { ...filter, $or: [{ openedAt: { $lt: openedAt } }, { openedAt, _id: { $lt: id } }] };
+    }
+    const [docs, totalCount] = await Promise.all([
+      this.alerts
+        .find(pageFilter)
+        .sort({ openedAt: -1, _id: -1 })
+        .limit(limit + 1)
+        .toArray(),
+      this.alerts.countDocuments(filter),
+    ]);
+    return { items: docs.slice(0, limit), hasNextPage: docs.length > limit, totalCount };
+  }
+}

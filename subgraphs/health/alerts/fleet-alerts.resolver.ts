@@ -1,0 +1,27 @@
+import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
+import type { Severity as SeverityName } from '../../telemetry/obd/dtc-descriptions.js';
+import { PageArgs, type Connection } from '../../../platform/graphql/pagination.js';
+import { alertCursor, type AlertStatus as AlertStatusName, type AlertStore } from './alert.store.js';
+import { alertFromDocument, AlertStatus, HealthAlert, HealthAlertConnection } from './alert.type.js';
+import { Severity } from './severity.type.js';
+
+@Resolver()
+export class FleetAlertsResolver {
+  constructor(private readonly alerts: AlertStore) {}
+
+  @Authorized('ADMIN', 'STAFF')
+  @Query(() => HealthAlertConnection, { description: 'Alerts of every vehicle, newest first (staff)' })
+  async fleetAlerts(
+    @Arg('status', () => AlertStatus, { nullable: true }) status: AlertStatusName | null | undefined,
+    @Arg('severity', () => Severity, { nullable: true }) severity: SeverityName | null | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+  ): Promise<Connection<HealthAlert>> {
+    const result = await this.alerts.fleet({ status: status ?? undefined, severity: severity ?? undefined }, page);
+    const edges = result.items.map((doc) => ({ cursor: alertCursor(doc), node: alertFromDocument(doc) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: result.totalCount,
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
+import type { SubgraphContext } from '../../../platform/subgraph/context.js';
+import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { Vehicle } from '../vehicles/vehicle.type.js';
+import { VEHICLE_ALERTS_LIMIT, type AlertStatus as AlertStatusName, type AlertStore } from './alert.store.js';
+import { alertFromDocument, AlertStatus, HealthAlert } from './alert.type.js';
+
+@Resolver(() => Vehicle)
+export class VehicleAlertsResolver {
+  constructor(
+    private readonly access: VehicleAccess,
+    private readonly store: AlertStore,
+  ) {}
+
+  @FieldResolver(() => [HealthAlert], {
+    description: `The vehicle's alerts, newest first (at most ${VEHICLE_ALERTS_LIMIT}); all of them, history included, unless a status is given`,
+  })
+  async alerts(
+    @Root() vehicle: Vehicle,
+    @Arg('status', () => AlertStatus, { nullable: true }) status: AlertStatusName | null | undefined,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<HealthAlert[]> {
+    await authorizeRead(this.access, ctx, vehicle.id);
+    const docs = await this.store.forVehicle(vehicle.id, status ? [status] : undefined);
+    return docs.map(alertFromDocument);
+  }
+}

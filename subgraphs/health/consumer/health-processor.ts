@@ -1,0 +1,90 @@
+import { KeyedLock } from '../../telemetry/vehicles/keyed-lock.js';
+import type { AlertEvents } from '../alerts/alert-events.js';
+import type { AlertStore } from '../alerts/alert.store.js';
+import type { SnapshotStore } from '../scoring/snapshot.store.js';
+import type { Effect } from './effects.js';
+import { reduce, type HealthInput } from './reduce.js';
+import { APPLIED_KEPT, initialVehicleState } from './vehicle-state.js';
+import type { StateVersion, VehicleStateStore } from './vehicle-state.store.js';
+
+export interface ProcessorDeps {
+  states: VehicleStateStore;
+  alerts: AlertStore;
+  snapshots: SnapshotStore;
+  events: AlertEvents;
+  /** Test hook: runs between committing a version and carrying out its effects (a crash there must lose nothing). */
+  afterCommit?: (vehicleId: string, version: number) => Promise<void>;
+}
+
+/** Conflicts only happen when instances change one vehicle at the same moment; each retry reloads. */
+const MAX_ATTEMPTS = 10;
+
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+/**
+ * Applies inputs to vehicles' health state, exactly once per event key in effect:
+ *
+ * 1. load the newest version and finish its effects (idempotent: a writer may have crashed
+ *    before doing them);
+ * 2. skip the input when its key is among the keys already applied (a redelivery);
+ * 3. fold it in (pure) and commit version n+1 with its effects; losing that race to another
+ *    instance means reloading and folding again;
+ * 4. carry out the effects: create alerts (deterministic ids, so a replay creates nothing),
+ *    resolve alerts (conditional), write snapshots (upserts), and publish what changed.
+ *
+ * Within one process, a vehicle's inputs are applied one at a time (no self-inflicted races).
+ */
+export class HealthProcessor {
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  apply(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
+    return this.lock.run(vehicleId, () => this.applyOnce(vehicleId, eventKey, input));
+  }
+
+  private async applyOnce(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const latest = await this.deps.states.latest(vehicleId);
+      if (latest && latest.effects.length > 0) await this.carryOut(latest.effects);
+      if (latest?.state.applied.includes(eventKey)) return 'duplicate';
+
+      const state = latest?.state ?? initialVehicleState(vehicleId);
+      const effects = reduce(state, input);
+      state.applied = [...state.applied, eventKey].slice(-APPLIED_KEPT);
+      const next: StateVersion = {
+        vehicleId,
+        version: (latest?.version ?? 0) + 1,
+        state,
+        effects,
+        eventKey,
+        committedAt: new Date(),
+      };
+      if (!(await this.deps.states.commit(next))) continue;
+      await this.deps.afterCommit?.(vehicleId, next.version);
+      await this.carryOut(effects);
+      return 'applied';
+    }
+    throw new Error(`vehicle ${vehicleId}: state changed under us ${MAX_ATTEMPTS} times in a row`);
+  }
+
+  private async carryOut(effects: readonly Effect[]): Promise<void> {
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'open-alert': {
+          const created = await this.deps.alerts.insertOpened(effect.alert);
+          if (created) await this.deps.events.changed(created);
+          break;
+        }
+        case 'resolve-alert': {
+          const resolved = await this.deps.alerts.resolve(effect.alertId, new Date(effect.at));
+          if (resolved) await this.deps.events.changed(resolved);
+          break;
+        }
+        case 'snapshot':
+          await this.deps.snapshots.record(effect.snapshot);
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import type { Collection, Db } from 'mongodb';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import type { Effect } from './effects.js';
+import type { VehicleState } from './vehicle-state.js';
+
+/**
+ * One document per version of a vehicle's state, `_id: <vehicleId>:<version>`. Committing
+ * version n+1 is an insert, and the unique `_id` lets exactly one writer win: optimistic
+ * concurrency that holds on MongoDB and on FerretDB alike (where a conditional update of one
+ * document is not atomic, an insert of a given `_id` is). Each version carries the effects of
+ * the change that made it, so whoever loads it can finish them after a crash.
+ */
+export interface StateVersion {
+  vehicleId: string;
+  version: number;
+  state: VehicleState;
+  effects: Effect[];
+  /** The event (or service) that made this version. */
+  eventKey: string;
+  committedAt: Date;
+}
+
+interface VersionDocument extends StateVersion {
+  _id: string;
+}
+
+/**
+ * `_id: <vehicleId>`: the newest version number, as a starting point. Moved with `$max` after
+ * each commit; two writers' moves interleaving (FerretDB) can leave it a version behind, so
+ * `latest` walks forward from it. Kept tiny: FerretDB rewrites (and scans) in proportion to
+ * the collection's size on every update.
+ */
+interface HeadDocument {
+  _id: string;
+  version: number;
+}
+
+const DUPLICATE_KEY = 11000;
+/** Versions kept behind the newest: history for debugging, and room for readers mid-flight. */
+export const VERSIONS_KEPT = 5;
+/**
+ * Old versions are deleted in one go every this many versions, off the event's path: one
+ * range delete costs far less than a delete per event (FerretDB scans for either).
+ */
+export const PRUNE_EVERY = 50;
+
+const versionId = (vehicleId: string, version: number) => `${vehicleId}:${version}`;
+const strip = ({ _id: _drop, ...rest }: VersionDocument): StateVersion => rest;
+
+export class VehicleStateStore {
+  private readonly versions: Collection<VersionDocument>;
+  private readonly heads: Collection<HeadDocument>;
+
+  constructor(db: Db) {
+    this.versions = db.collection<VersionDocument>('vehicle_state_versions');
+    this.heads = db.collection<HeadDocument>('vehicle_states');
+  }
+
+  /** Reads are by `_id`; the index serves pruning and the fallback below. */
+  init(): Promise<void> {
+    return ensureIndexes(this.versions, [{ key: { vehicleId: 1, version: -1 } }]);
+  }
+
+  /**
+   * The newest committed version: the one the head names, then forward by `_id` past any
+   * committed since. Every lookup is by `_id`, which both databases answer without scanning.
+   * Should the head name a version already pruned (it never trails by VERSIONS_KEPT in
+   * practice), the newest is found by a sorted query instead.
+   */
+  async latest(vehicleId: string): Promise<StateVersion | null> {
+    const id = String(vehicleId);
+    const head = await this.heads.findOne({ _id: id });
+    if (!head) return this.walk(id, null);
+    const named = await this.versions.findOne({ _id: versionId(id, head.version) });
+    if (!named) return this.newestByQuery(id);
+    return this.walk(id, strip(named));
+  }
+
+  /** Newest versions of many vehicles, for reads that tolerate a version's lag (comparisons). */
+  async latestOf(vehicleIds: readonly string[]): Promise<Map<string, StateVersion>> {
+    if (vehicleIds.length === 0) return new Map();
+    const heads = await this.heads.find({ _id: { $in: vehicleIds.map(String) } }).toArray();
+    if (heads.length === 0) return new Map();
+    const docs = await this.versions.find({ _id: { $in: heads.map((h) => versionId(h._id, h.version)) } }).toArray();
+    return new Map(docs.map((d) => [d.vehicleId, strip(d)]));
+  }
+
+  /** False when another writer committed this version first. */
+  async commit(version: StateVersion): Promise<boolean> {
+    try {
+      await this.versions.insertOne({ ...version, _id: versionId(version.vehicleId, version.version) });
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+    await this.moveHead(version.vehicleId, version.version);
+    if (version.version % PRUNE_EVERY === 0) {
+      // Housekeeping off the event's path: versions left behind by a failure are only history.
+      void this.versions
+        .deleteMany({ vehicleId: version.vehicleId, version: { $lt: version.version - VERSIONS_KEPT } })
+        .catch(() => undefined);
+    }
+    return true;
+  }
+
+  private async walk(vehicleId: string, from: StateVersion | null): Promise<StateVersion | null> {
+    let current = from;
+    for (;;) {
+      const next = await this.versions.findOne({ _id: versionId(vehicleId, (current?.version ?? 0) + 1) });
+      if (!next) return current;
+      current = strip(next);
+    }
+  }
+
+  private async newestByQuery(vehicleId: string): Promise<StateVersion | null> {
+    const newest = await this.versions.findOne({ vehicleId }, { sort: { version: -1 } });
+    return newest ? this.walk(vehicleId, strip(newest)) : null;
+  }
+
+  private async moveHead(vehicleId: string, version: number): Promise<void> {
+    try {
+      await this.heads.updateOne({ _id: vehicleId }, { $max: { version } }, { upsert: true });
+    } catch (error) {
+      // Two first commits raced to create the head; the other one's is as good (latest walks on).
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+  }
+}

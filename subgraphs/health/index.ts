@@ -1,0 +1,115 @@
+import type { Db } from 'mongodb';
+import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import type { Logger } from '../../platform/logger.js';
+import type { ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
+import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import { AcknowledgeAlertResolver } from './alerts/acknowledge-alert.resolver.js';
+import { AlertEvents } from './alerts/alert-events.js';
+import { AlertService } from './alerts/alert.service.js';
+import { AlertStore } from './alerts/alert.store.js';
+import { FleetAlertsResolver } from './alerts/fleet-alerts.resolver.js';
+import { HealthAlertsResolver } from './alerts/health-alerts.resolver.js';
+import { VehicleAlertsResolver } from './alerts/vehicle-alerts.resolver.js';
+import { HealthProcessor } from './consumer/health-processor.js';
+import { TelemetryConsumer, type ConsumerSettings } from './consumer/telemetry-consumer.js';
+import { VehicleStateStore } from './consumer/vehicle-state.store.js';
+import type { LiveAlerts } from './context.js';
+import { EstimatesService } from './estimates/estimates.service.js';
+import { HealthEstimatesResolver } from './estimates/health-estimates.resolver.js';
+import { VehicleEstimatesResolver } from './estimates/vehicle-estimates.resolver.js';
+import { MaintenanceService } from './maintenance/maintenance.service.js';
+import { RecordServiceResolver } from './maintenance/record-service.resolver.js';
+import { ServiceRecordStore } from './maintenance/service-record.store.js';
+import { VehicleMaintenanceResolver } from './maintenance/vehicle-maintenance.resolver.js';
+import { HealthReportResolver } from './reports/health-report.resolver.js';
+import { HealthReportService } from './reports/health-report.service.js';
+import { buildHealthSchema } from './schema.js';
+import { HealthHistoryResolver } from './scoring/health-history.resolver.js';
+import { HealthReader } from './scoring/health-reader.js';
+import { SnapshotStore } from './scoring/snapshot.store.js';
+import { VehicleHealthResolver } from './scoring/vehicle-health.resolver.js';
+import type { VehicleDirectory } from './vehicles/vehicle-directory.js';
+import { VehicleProfileStore } from './vehicles/vehicle-profile.store.js';
+import { VehicleProfiles } from './vehicles/vehicle-profiles.js';
+
+export { HttpVehicleDirectory, type VehicleDirectory } from './vehicles/vehicle-directory.js';
+
+export interface HealthSettings {
+  /** Events held for a subscriber that does not read (default 100). */
+  subscriberQueue?: number;
+  consumer: ConsumerSettings & {
+    /** False for an instance that only answers queries (default true). */
+    enabled?: boolean;
+  };
+}
+
+export interface HealthDeps {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  /** Who owns which vehicle (the vehicles subgraph). */
+  access: VehicleAccess;
+  /** What vehicles are: make, model, year (the vehicles subgraph). */
+  directory: VehicleDirectory;
+  settings: HealthSettings;
+  clock?: () => Date;
+  /** Test hook: see ProcessorDeps.afterCommit. */
+  afterCommit?: (vehicleId: string, version: number) => Promise<void>;
+}
+
+export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> {
+  const { db, bus, logger, access, settings } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const states = new VehicleStateStore(db);
+  const alerts = new AlertStore(db);
+  const snapshots = new SnapshotStore(db);
+  const records = new ServiceRecordStore(db);
+  const profileStore = new VehicleProfileStore(db);
+  await Promise.all([states.init(), alerts.init(), snapshots.init(), records.init(), profileStore.init()]);
+
+  const events = new AlertEvents(bus, logger);
+  const processor = new HealthProcessor({ states, alerts, snapshots, events, afterCommit: deps.afterCommit });
+  const profiles = new VehicleProfiles(profileStore, deps.directory, logger, clock);
+  const reader = new HealthReader(states, clock);
+  const maintenance = new MaintenanceService(records, processor, alerts, access, clock);
+  const estimates = new EstimatesService(reader, alerts, records, profiles);
+  const reports = new HealthReportService(reader, alerts, snapshots);
+
+  const instances: ResolverInstances = new Map<unknown, object>([
+    [VehicleHealthResolver, new VehicleHealthResolver(access, reader)],
+    [HealthHistoryResolver, new HealthHistoryResolver(access, snapshots)],
+    [VehicleAlertsResolver, new VehicleAlertsResolver(access, alerts)],
+    [FleetAlertsResolver, new FleetAlertsResolver(alerts)],
+    [AcknowledgeAlertResolver, new AcknowledgeAlertResolver(new AlertService(alerts, events, access, clock))],
+    [HealthAlertsResolver, new HealthAlertsResolver()],
+    [RecordServiceResolver, new RecordServiceResolver(maintenance)],
+    [VehicleMaintenanceResolver, new VehicleMaintenanceResolver(access, reader, maintenance)],
+    [VehicleEstimatesResolver, new VehicleEstimatesResolver(access)],
+    [HealthEstimatesResolver, new HealthEstimatesResolver(estimates)],
+    [HealthReportResolver, new HealthReportResolver(access, reports)],
+  ]);
+  const schema = await buildHealthSchema(instances);
+
+  const consumer = new TelemetryConsumer(bus, processor, logger, settings.consumer, (vehicleId) =>
+    profiles.observe(vehicleId),
+  );
+  if (settings.consumer.enabled !== false) await consumer.start();
+
+  const live: LiveAlerts = { bus, access, maxQueue: settings.subscriberQueue ?? 100 };
+  return {
+    name: 'health',
+    schema,
+    context: () => ({ live }),
+    healthChecks: {
+      database: async () => {
+        await db.command({ ping: 1 });
+        return true;
+      },
+    },
+    stop: async () => {
+      await consumer.stop();
+      await profiles.settle();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
+import type { SubgraphContext } from '../../../platform/subgraph/context.js';
+import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { Vehicle } from '../vehicles/vehicle.type.js';
+import type { HealthReader } from './health-reader.js';
+import { toVehicleHealth, VehicleHealth } from './vehicle-health.type.js';
+
+@Resolver(() => Vehicle)
+export class VehicleHealthResolver {
+  constructor(
+    private readonly access: VehicleAccess,
+    private readonly reader: HealthReader,
+  ) {}
+
+  @FieldResolver(() => VehicleHealth, {
+    description: 'Health score, grade and the health of each part, from telemetry, trouble codes and recorded services',
+  })
+  async health(@Root() vehicle: Vehicle, @Ctx() ctx: SubgraphContext): Promise<VehicleHealth> {
+    await authorizeRead(this.access, ctx, vehicle.id);
+    return toVehicleHealth((await this.reader.read(ctx, vehicle.id)).assessment);
+  }
+}

@@ -1,0 +1,89 @@
+import { Field, Float, ObjectType } from 'type-graphql';
+import type { Severity as SeverityName } from '../../telemetry/obd/dtc-descriptions.js';
+import { Severity } from '../alerts/severity.type.js';
+import { HealthPart, PartHealth, PartStatus, toDate, toPartHealth } from '../parts/part-health.type.js';
+import type { PartName, PartStatus as PartStatusName } from '../parts/part.js';
+import type { VehicleAssessment } from './vehicle-score.js';
+
+@ObjectType({ description: 'An active or pending trouble code as it weighs on the health score' })
+export class HealthTroubleCode {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String, { description: 'ACTIVE or PENDING' })
+  status!: string;
+
+  @Field(() => Severity)
+  severity!: SeverityName;
+
+  @Field(() => String)
+  description!: string;
+}
+
+@ObjectType({ description: "A vehicle's overall health" })
+export class VehicleHealth {
+  @Field(() => Float, { description: '0 to 100, from the parts (weighted) less active trouble codes by severity' })
+  score!: number;
+
+  @Field(() => String, {
+    description: 'A (90+), B (80+), C (70+), D (60+) or F; anything CRITICAL caps the score at 35',
+  })
+  grade!: string;
+
+  @Field(() => [PartHealth])
+  parts!: PartHealth[];
+
+  @Field(() => Float, { description: "0 to 1, the parts' confidences weighted as in the score" })
+  confidence!: number;
+
+  @Field(() => [HealthTroubleCode], { description: 'Most severe first' })
+  troubleCodes!: HealthTroubleCode[];
+
+  @Field(() => Date)
+  evaluatedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Event time of the newest telemetry health has folded in' })
+  dataUntil!: Date | null;
+}
+
+export const toVehicleHealth = (a: VehicleAssessment): VehicleHealth => ({
+  score: a.score,
+  grade: a.grade,
+  parts: a.parts.map(toPartHealth),
+  confidence: a.confidence,
+  troubleCodes: a.codes.map(({ code, status, severity, description }) => ({ code, status, severity, description })),
+  evaluatedAt: new Date(a.evaluatedAt),
+  dataUntil: toDate(a.dataUntil),
+});
+
+@ObjectType()
+export class PartSnapshot {
+  @Field(() => HealthPart)
+  part!: PartName;
+
+  @Field(() => Float)
+  score!: number;
+
+  @Field(() => PartStatus)
+  status!: PartStatusName;
+}
+
+@ObjectType({
+  description: "A vehicle's health on one day (the latest of the day, refreshed hourly while data comes in)",
+})
+export class HealthSnapshot {
+  @Field(() => String, { description: 'UTC day, YYYY-MM-DD' })
+  day!: string;
+
+  @Field(() => Float)
+  score!: number;
+
+  @Field(() => String)
+  grade!: string;
+
+  @Field(() => [PartSnapshot])
+  parts!: PartSnapshot[];
+
+  @Field(() => Date, { description: 'Event time the snapshot describes' })
+  takenAt!: Date;
+}

@@ -1,0 +1,197 @@
+import {
+  AgentIncidentsDocument,
+  AgentTeamDocument,
+  ApproveDecisionDocument,
+  AutonomousStatusDocument,
+  DecisionsDocument,
+  LoginDocument,
+  RejectDecisionDocument,
+  RunAutonomousTickDocument,
+  SetAutonomousModeDocument,
+  TriggerFiringsDocument,
+  type DecisionFieldsFragment,
+} from './generated/graphql.js';
+import {
+  openAiCompletion,
+  startFakeAiServer,
+  type FakeAiServer,
+  type RecordedRequest,
+} from '../agents/providers/testing/fake-ai-servers.js';
+import { adminToken, agentsDb, effectVisible, reportErrors, tokenWithRoles } from './agents.js';
+import { errorCodes } from './client.js';
+import { startTestSystem, type TestSystem } from './harness.js';
+import { registerDriver } from './live.js';
+import { waitFor } from './wait-for.js';
+
+// Starts OFF, with an OpenAI key pointing at a local fake, and with every action the error and
+// security triggers can choose needing an admin's approval.
+const PARAMETERS: Record<string, unknown> = {
+  raise_log_level: { services: ['agents'], level: 'debug', durationMinutes: 15 },
+  open_incident: { title: 'Errors spiking', severity: 'MEDIUM', summary: 'Investigate the spike.' },
+  tighten_rate_limits: { scopes: ['client_errors'], factor: 0.5, durationMinutes: 15 },
+  no_op: {},
+};
+
+/** Answers with the first action the request allows, as a model constrained by the schema would. */
+function modelAnswer(request: RecordedRequest) {
+  const allowed: string[] = request.body.response_format.json_schema.schema.properties.action.enum;
+  const action = allowed.find((a) => a !== 'no_op') ?? 'no_op';
+  return openAiCompletion({
+    action,
+    parameters: PARAMETERS[action],
+    reasoning: `The model picks ${action}.`,
+    confidence: 0.7,
+  });
+}
+
+let fake: FakeAiServer;
+let t: TestSystem;
+let admin: string;
+let customer: string;
+
+beforeAll(async () => {
+  fake = await startFakeAiServer(modelAnswer);
+  t = await startTestSystem({
+    AGENTS_MODE: 'OFF',
+    AGENTS_LOOP_INTERVAL_SECONDS: '3600',
+    OPENAI_API_KEY: 'sk-test-fake',
+    OPENAI_BASE_URL: fake.openAiBaseURL,
+    AGENTS_APPROVAL_ACTIONS: 'raise_log_level,open_incident,tighten_rate_limits',
+  });
+  admin = await adminToken(t);
+  customer = (await registerDriver(t, 'modes-customer@example.com')).token;
+});
+afterAll(async () => {
+  await t?.stop();
+  await fake?.close();
+});
+
+const decisionsIn = async (category: string) =>
+  (await t.request(DecisionsDocument, { filter: { category } }, { token: admin })).data!.decisions;
+const status = async () => (await t.request(AutonomousStatusDocument, {}, { token: admin })).data!.autonomousStatus;
+
+describe('the kill switch', () => {
+  it('OFF: an error burst is not evaluated, decided or acted on', async () => {
+    await reportErrors(t, 50);
+    const tick = (await t.request(RunAutonomousTickDocument, {}, { token: admin })).data!.runAutonomousTick;
+    expect(tick).toMatchObject({ mode: 'OFF', skipped: true, firings: 0, decisions: [] });
+    expect((await t.request(TriggerFiringsDocument, {}, { token: admin })).data!.triggerFirings.totalCount).toBe(0);
+    expect((await decisionsIn('errors')).totalCount).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+    expect(await status()).toMatchObject({ mode: 'OFF', running: false, activeEffects: [] });
+    const team = (await t.request(AgentTeamDocument, {}, { token: admin })).data!.agentTeam;
+    expect(new Set(team.map((m) => m.status))).toEqual(new Set(['PAUSED']));
+  });
+
+  it('only admins switch it, and the choice is persisted', async () => {
+    expect(errorCodes(await t.request(SetAutonomousModeDocument, { mode: 'ON' }, { token: customer }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(
+      errorCodes(await t.request(SetAutonomousModeDocument, { mode: 'ON' }, { token: tokenWithRoles(t, ['STAFF']) })),
+    ).toEqual(['FORBIDDEN']);
+    expect((await status()).mode).toBe('OFF');
+
+    const set = await t.request(SetAutonomousModeDocument, { mode: 'DRY_RUN' }, { token: admin });
+    expect(set.data!.setAutonomousMode).toMatchObject({ mode: 'DRY_RUN', running: true });
+    expect(set.data!.setAutonomousMode.modeChangedBy).toMatch(/^[0-9a-f]{24}$/);
+    expect(
+      await agentsDb(t)
+        .collection('autonomy')
+        .findOne({ _id: 'mode' as never }),
+    ).toMatchObject({ mode: 'DRY_RUN' });
+  });
+});
+
+describe('DRY_RUN', () => {
+  let proposed: DecisionFieldsFragment;
+
+  it('decides through the configured OpenAI endpoint, and only proposes', async () => {
+    const tick = (await t.request(RunAutonomousTickDocument, {}, { token: admin })).data!.runAutonomousTick;
+    proposed = tick.decisions.find((d) => d.trigger.kind === 'client_error_burst')!;
+    expect(proposed).toMatchObject({
+      status: 'PROPOSED',
+      mode: 'DRY_RUN',
+      provider: 'openai',
+      model: 'gpt-4.1',
+      fallbackReason: null,
+    });
+    expect(proposed.statusReason).toMatch(/DRY_RUN: proposed only/);
+    expect(proposed.reasoning).toMatch(/The model picks/);
+    expect(proposed.costUsd).toBeGreaterThan(0);
+
+    const call = fake.requests.find((r) => JSON.stringify(r.body).includes('client_error_burst'))!;
+    expect(call.path).toBe('/v1/chat/completions');
+    expect(call.headers.authorization).toBe('Bearer sk-test-fake');
+    expect(call.body.response_format.json_schema.schema.properties.action.enum).toEqual([proposed.action, 'no_op']);
+
+    expect(await effectVisible(t, admin, proposed)).toBe(false);
+    expect((await status()).activeEffects).toEqual([]);
+    expect((await t.request(AgentIncidentsDocument, {}, { token: admin })).data!.agentIncidents.totalCount).toBe(0);
+  });
+
+  it('a proposal cannot be approved, but it can be rejected', async () => {
+    expect(errorCodes(await t.request(ApproveDecisionDocument, { id: proposed.id }, { token: admin }))).toEqual([
+      'CONFLICT',
+    ]);
+    const rejected = await t.request(RejectDecisionDocument, { id: proposed.id, reason: 'not now' }, { token: admin });
+    expect(rejected.data!.rejectDecision).toMatchObject({ status: 'REJECTED', rejectionReason: 'not now' });
+    expect(errorCodes(await t.request(RejectDecisionDocument, { id: proposed.id }, { token: admin }))).toEqual([
+      'CONFLICT',
+    ]);
+  });
+});
+
+describe('ON, with approval required', () => {
+  let waiting: DecisionFieldsFragment;
+
+  it("a failed-login burst reported by identity waits for an admin's approval", async () => {
+    await t.request(SetAutonomousModeDocument, { mode: 'ON' }, { token: admin });
+    await registerDriver(t, 'target@example.com');
+    for (let i = 0; i < 25; i++)
+      await t.request(LoginDocument, { email: 'target@example.com', password: `wrong-password-${i}` });
+    await waitFor(async () => (await decisionsIn('security')).totalCount > 0, 'the security decision');
+    waiting = (await decisionsIn('security')).edges[0].node;
+    expect(waiting).toMatchObject({
+      status: 'APPROVAL_REQUIRED',
+      provider: 'openai',
+      member: { name: 'Marcus Webb', role: 'Security Expert' },
+    });
+    expect(waiting.trigger).toMatchObject({ kind: 'failed_login_burst', metric: 'failed_logins_per_minute' });
+    expect(waiting.trigger.value).toBeGreaterThanOrEqual(20);
+    expect(waiting.statusReason).toMatch(/approved by an admin/);
+    expect(await effectVisible(t, admin, waiting)).toBe(false);
+    expect((await status()).pendingApprovals).toBe(1);
+  });
+
+  it('non-admins cannot approve, and the kill switch stops approvals too', async () => {
+    for (const token of [customer, tokenWithRoles(t, ['STAFF'])]) {
+      expect(errorCodes(await t.request(ApproveDecisionDocument, { id: waiting.id }, { token }))).toEqual([
+        'FORBIDDEN',
+      ]);
+    }
+    await t.request(SetAutonomousModeDocument, { mode: 'OFF' }, { token: admin });
+    expect(errorCodes(await t.request(ApproveDecisionDocument, { id: waiting.id }, { token: admin }))).toEqual([
+      'CONFLICT',
+    ]);
+    await t.request(SetAutonomousModeDocument, { mode: 'ON' }, { token: admin });
+    expect(await effectVisible(t, admin, waiting)).toBe(false);
+  });
+
+  it("an admin's approval runs it, once", async () => {
+    const approved = await t.request(ApproveDecisionDocument, { id: waiting.id }, { token: admin });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approveDecision).toMatchObject({
+      status: 'EXECUTED',
+      approvedBy: expect.stringMatching(/^[0-9a-f]{24}$/),
+    });
+    expect(approved.data!.approveDecision.execution!.success).toBe(true);
+    expect(await effectVisible(t, admin, waiting)).toBe(true);
+    expect(errorCodes(await t.request(ApproveDecisionDocument, { id: waiting.id }, { token: admin }))).toEqual([
+      'CONFLICT',
+    ]);
+    expect(
+      errorCodes(await t.request(ApproveDecisionDocument, { id: '0123456789abcdef01234567' }, { token: admin })),
+    ).toEqual(['NOT_FOUND']);
+  });
+});
