@@ -25,7 +25,10 @@ function fetcherWithTimeout(timeoutMs: number) {
 
 /** Forwards who the caller is, the request id and the internal secret to a subgraph. */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly forward: SubgraphFetchOptions) {
+  constructor(
+    url: string,
+    private readonly forward: SubgraphFetchOptions,
+  ) {
     super({ url, fetcher: fetcherWithTimeout(forward.timeoutMs) });
   }
 

@@ -115,7 +115,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(cors({ origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()) }));
   app.use(requestContext(logger, metrics));
   const routes = express.Router();
-  mountHealthRoutes(routes, { service: 'gateway', checks: gatewayHealthChecks(subgraphUrls), registry: metrics.registry });
+  mountHealthRoutes(routes, {
+    service: 'gateway',
+    checks: gatewayHealthChecks(subgraphUrls),
+    registry: metrics.registry,
+  });
   mountPlayground(routes, '/graphql');
   mountDebugRoutes(routes, { apollo, authenticator });
   app.use(routes);
@@ -155,7 +159,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clients,
     logger,
     maxQueuePerSubscriber: config.SUBSCRIPTION_MAX_QUEUE,
-    hooks: { onDrop: () => subscriptionMetrics.dropped.inc(), onDelivered: (n) => subscriptionMetrics.delivered.inc(n) },
+    hooks: {
+      onDrop: () => subscriptionMetrics.dropped.inc(),
+      onDelivered: (n) => subscriptionMetrics.delivered.inc(n),
+    },
   });
   subscriptionMetrics.observe(() => ({ ...federated.stats, connections: clients.size }));
   const websocket = serveGatewaySubscriptions(server, {
@@ -176,7 +183,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}/graphql`;
   logger.info({ url }, 'gateway listening');
   const stopPublishing = options.bus
-    ? startMetricsPublisher({ bus: options.bus, traffic, intervalMs: config.GATEWAY_METRICS_INTERVAL_SECONDS * 1000, logger })
+    ? startMetricsPublisher({
+        bus: options.bus,
+        traffic,
+        intervalMs: config.GATEWAY_METRICS_INTERVAL_SECONDS * 1000,
+        logger,
+      })
     : () => undefined;
   const logLevel = listenForLogLevel(options.bus, 'gateway', logger);
   return {

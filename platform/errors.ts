@@ -109,7 +109,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isUpstreamUnavailable(error: unknown): boolean {
   const cause = rootCause(error);
   if (!(cause instanceof Error)) return false;
-  return cause.name === 'TimeoutError' || cause.name === 'AbortError' || (cause.name === 'TypeError' && cause.message.startsWith('fetch failed'));
+  return (
+    cause.name === 'TimeoutError' ||
+    cause.name === 'AbortError' ||
+    (cause.name === 'TypeError' && cause.message.startsWith('fetch failed'))
+  );
 }
 
 /**
@@ -127,7 +131,11 @@ export function maskError(
     return { ...formatted, message: cause.message, extensions: { ...cause.extensions } };
   }
   if (isDatabaseUnavailable(error) || isUpstreamUnavailable(error)) {
-    return { message: new ServiceUnavailableError().message, path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    return {
+      message: new ServiceUnavailableError().message,
+      path: formatted.path,
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+    };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
@@ -135,5 +143,9 @@ export function maskError(
     return { ...formatted, extensions };
   }
   onInternal(cause);
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
 }

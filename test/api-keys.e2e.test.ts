@@ -1,4 +1,12 @@
-import { ApiKeysDocument, AuditLogDocument, CreateApiKeyDocument, LoginDocument, RegisterDocument, RevokeApiKeyDocument, UsersDocument } from './generated/graphql.js';
+import {
+  ApiKeysDocument,
+  AuditLogDocument,
+  CreateApiKeyDocument,
+  LoginDocument,
+  RegisterDocument,
+  RevokeApiKeyDocument,
+  UsersDocument,
+} from './generated/graphql.js';
 import { errorCodes, postJson } from './client.js';
 import { ADMIN, startTestSystem, type TestSystem } from './harness.js';
 
@@ -49,20 +57,34 @@ describe('B2B API keys', () => {
   });
 
   it('refuses a made-up key with UNAUTHENTICATED', async () => {
-    const response = await postJson(t.url, { query: '{ me { id } }' }, { apiKey: `ck_${'0'.repeat(24)}_${'A'.repeat(43)}` });
+    const response = await postJson(
+      t.url,
+      { query: '{ me { id } }' },
+      { apiKey: `ck_${'0'.repeat(24)}_${'A'.repeat(43)}` },
+    );
     expect(response.status).toBe(401);
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('cannot be managed by customers or by API keys, and bad input stores nothing', async () => {
-    const customer = (await t.request(RegisterDocument, { input: { email: 'keys@example.com', password: 'a-long-password', name: 'K' } })).data!.register.accessToken;
+    const customer = (
+      await t.request(RegisterDocument, {
+        input: { email: 'keys@example.com', password: 'a-long-password', name: 'K' },
+      })
+    ).data!.register.accessToken;
     const before = await t.system.deps.mongo.db('identity').collection('api_keys').countDocuments();
     expect(errorCodes(await createKey(['AUDIT_READ'], customer))).toEqual(['FORBIDDEN']);
     const { key } = (await createKey(['AUDIT_READ'])).data!.createApiKey;
-    const viaKey = await t.request(CreateApiKeyDocument, { input: { name: 'escalate', scopes: ['USERS_READ'] } }, { apiKey: key });
+    const viaKey = await t.request(
+      CreateApiKeyDocument,
+      { input: { name: 'escalate', scopes: ['USERS_READ'] } },
+      { apiKey: key },
+    );
     expect(errorCodes(viaKey)).toEqual(['FORBIDDEN']);
     expect(errorCodes(await createKey([]))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await t.request(RevokeApiKeyDocument, { id: 'nope' }, { token: adminToken }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await t.request(RevokeApiKeyDocument, { id: 'nope' }, { token: adminToken }))).toEqual([
+      'NOT_FOUND',
+    ]);
     expect(await t.system.deps.mongo.db('identity').collection('api_keys').countDocuments()).toBe(before + 1);
   });
 });

@@ -1,4 +1,3 @@
-
 export interface GraphQLResponse<T> {
   status: number;
   data?: T | null;
@@ -22,8 +21,16 @@ function headersFor(options: RequestOptions): Record<string, string> {
 }
 
 /** A raw POST, for requests that are deliberately not well-formed operations. */
-export async function postJson(url: string, body: unknown, options: RequestOptions = {}): Promise<GraphQLResponse<any>> {
-  const response = await fetch(url, { method: 'POST', headers: headersFor(options), body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function postJson(
+  url: string,
+  body: unknown,
+  options: RequestOptions = {},
+): Promise<GraphQLResponse<any>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: headersFor(options),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   let json: any;
   try {
@@ -33,7 +40,6 @@ export async function postJson(url: string, body: unknown, options: RequestOptio
   }
   return { status: response.status, headers: response.headers, ...(Array.isArray(json) ? { data: json } : json) };
 }
-
 
 export const errorCodes = (response: { errors?: { extensions?: { code?: string } }[] }) =>
   (response.errors ?? []).map((e) => e.extensions?.code);

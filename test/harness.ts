@@ -14,7 +14,11 @@ export interface TestSystem {
   config: Config;
   url: string;
   baseUrl: string;
-  request<TData, TVars>(document: TypedDocumentNode<TData, TVars>, variables?: TVars, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
+  request<TData, TVars>(
+    document: TypedDocumentNode<TData, TVars>,
+    variables?: TVars,
+    options?: RequestOptions,
+  ): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
 }
 

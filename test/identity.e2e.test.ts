@@ -1,5 +1,13 @@
 import jwt from 'jsonwebtoken';
-import { LoginDocument, LogoutDocument, MeDocument, RefreshTokenDocument, RegisterDocument, AuditLogDocument, UsersDocument } from './generated/graphql.js';
+import {
+  LoginDocument,
+  LogoutDocument,
+  MeDocument,
+  RefreshTokenDocument,
+  RegisterDocument,
+  AuditLogDocument,
+  UsersDocument,
+} from './generated/graphql.js';
 import { errorCodes, postJson } from './client.js';
 import { ADMIN, startTestSystem, type TestSystem } from './harness.js';
 
@@ -16,7 +24,11 @@ describe('identity through the gateway', () => {
   it('registers, logs in and answers me', async () => {
     const registered = await register('Dana@Example.com');
     expect(registered.errors).toBeUndefined();
-    expect(registered.data!.register.user).toMatchObject({ email: 'dana@example.com', name: 'Dana Driver', roles: ['CUSTOMER'] });
+    expect(registered.data!.register.user).toMatchObject({
+      email: 'dana@example.com',
+      name: 'Dana Driver',
+      roles: ['CUSTOMER'],
+    });
 
     const login = await t.request(LoginDocument, { email: 'dana@example.com', password: 'correct-horse-battery' });
     expect(login.errors).toBeUndefined();
@@ -43,13 +55,19 @@ describe('identity through the gateway', () => {
     expect(errorCodes(afterReuse)).toEqual(['UNAUTHENTICATED']);
 
     const admin = await t.request(LoginDocument, ADMIN);
-    const audit = await t.request(AuditLogDocument, { type: 'REFRESH_TOKEN_REUSED', userId: data!.register.user.id }, { token: admin.data!.login.accessToken });
+    const audit = await t.request(
+      AuditLogDocument,
+      { type: 'REFRESH_TOKEN_REUSED', userId: data!.register.user.id },
+      { token: admin.data!.login.accessToken },
+    );
     expect(audit.data!.auditLog.totalCount).toBe(1);
   });
 
   it('logout revokes the session', async () => {
     const { data } = await register('logout@example.com');
-    expect((await t.request(LogoutDocument, { refreshToken: data!.register.refreshToken })).data).toEqual({ logout: true });
+    expect((await t.request(LogoutDocument, { refreshToken: data!.register.refreshToken })).data).toEqual({
+      logout: true,
+    });
     const refresh = await t.request(RefreshTokenDocument, { refreshToken: data!.register.refreshToken });
     expect(errorCodes(refresh)).toEqual(['UNAUTHENTICATED']);
   });
@@ -66,7 +84,9 @@ describe('identity through the gateway', () => {
   it('locks an email out after repeated failures, even for the right password', async () => {
     await register('brute@example.com');
     for (let i = 0; i < 5; i++) {
-      expect(errorCodes(await t.request(LoginDocument, { email: 'brute@example.com', password: `guess-number-${i}` }))).toEqual(['UNAUTHENTICATED']);
+      expect(
+        errorCodes(await t.request(LoginDocument, { email: 'brute@example.com', password: `guess-number-${i}` })),
+      ).toEqual(['UNAUTHENTICATED']);
     }
     const locked = await t.request(LoginDocument, { email: 'brute@example.com', password: 'correct-horse-battery' });
     expect(errorCodes(locked)).toEqual(['RATE_LIMITED']);
@@ -86,7 +106,8 @@ describe('identity through the gateway', () => {
 
   it('refuses operator injection through variables', async () => {
     const response = await postJson(t.url, {
-      query: 'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { email } } }',
+      query:
+        'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { email } } }',
       variables: { email: { $ne: null }, password: { $ne: null } },
     });
     expect(errorCodes(response)).toContain('BAD_USER_INPUT');
@@ -101,10 +122,26 @@ describe('tokens the gateway refuses', () => {
   it('refuses a token signed with another secret, alg none and an expired one with UNAUTHENTICATED', async () => {
     const { data } = await register('tokens@example.com');
     const userId = data!.register.user.id;
-    const forged = jwt.sign({ roles: ['ADMIN'], typ: 'access' }, 'x'.repeat(40), { subject: userId, issuer: 'clutch', expiresIn: 60 });
-    const payload = Buffer.from(JSON.stringify({ sub: userId, roles: ['ADMIN'], typ: 'access', iss: 'clutch', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    const forged = jwt.sign({ roles: ['ADMIN'], typ: 'access' }, 'x'.repeat(40), {
+      subject: userId,
+      issuer: 'clutch',
+      expiresIn: 60,
+    });
+    const payload = Buffer.from(
+      JSON.stringify({
+        sub: userId,
+        roles: ['ADMIN'],
+        typ: 'access',
+        iss: 'clutch',
+        exp: Math.floor(Date.now() / 1000) + 60,
+      }),
+    ).toString('base64url');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
-    const expired = jwt.sign({ roles: ['CUSTOMER'], typ: 'access', exp: Math.floor(Date.now() / 1000) - 5 }, t.config.JWT_SECRET, { subject: userId, issuer: 'clutch' });
+    const expired = jwt.sign(
+      { roles: ['CUSTOMER'], typ: 'access', exp: Math.floor(Date.now() / 1000) - 5 },
+      t.config.JWT_SECRET,
+      { subject: userId, issuer: 'clutch' },
+    );
     for (const token of [forged, none, expired]) {
       const response = await postJson(t.url, { query: me }, { token });
       expect(response.status).toBe(401);
@@ -136,16 +173,32 @@ describe('authorization', () => {
     const page1 = await t.request(AuditLogDocument, { first: 2 }, { token });
     expect(page1.data!.auditLog.edges).toHaveLength(2);
     expect(page1.data!.auditLog.pageInfo.hasNextPage).toBe(true);
-    const page2 = await t.request(AuditLogDocument, { first: 2, after: page1.data!.auditLog.pageInfo.endCursor }, { token });
+    const page2 = await t.request(
+      AuditLogDocument,
+      { first: 2, after: page1.data!.auditLog.pageInfo.endCursor },
+      { token },
+    );
     const ids = [...page1.data!.auditLog.edges, ...page2.data!.auditLog.edges].map((e) => e.node.id);
     expect(new Set(ids).size).toBe(4);
     expect(errorCodes(await t.request(AuditLogDocument, { first: 1000 }, { token }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await t.request(AuditLogDocument, { after: 'not-a-cursor' }, { token }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await t.request(AuditLogDocument, { after: 'not-a-cursor' }, { token }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 
   it('refuses a direct call to a subgraph without the internal secret', async () => {
     const identity = t.system.subgraphs.find((s) => s.name === 'identity')!;
-    const response = await postJson(identity.url, { query: '{ users { totalCount } }' }, { headers: { 'x-clutch-viewer': Buffer.from(JSON.stringify({ kind: 'user', userId: 'x', roles: ['ADMIN'] })).toString('base64url') } });
+    const response = await postJson(
+      identity.url,
+      { query: '{ users { totalCount } }' },
+      {
+        headers: {
+          'x-clutch-viewer': Buffer.from(JSON.stringify({ kind: 'user', userId: 'x', roles: ['ADMIN'] })).toString(
+            'base64url',
+          ),
+        },
+      },
+    );
     expect(response.status).toBe(403);
     expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     expect(response.data ?? null).toBeNull();

@@ -8,7 +8,11 @@ describe('introspection and the playground', () => {
   let prod: TestSystem;
   beforeAll(async () => {
     dev = await startTestSystem();
-    prod = await startTestSystem({ NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), INTERNAL_SECRET: 'i'.repeat(40) });
+    prod = await startTestSystem({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(40),
+      INTERNAL_SECRET: 'i'.repeat(40),
+    });
   });
   afterAll(async () => {
     await dev.stop();
@@ -25,8 +29,14 @@ describe('introspection and the playground', () => {
     const anonymous = await postJson(prod.url, { query: '{ __schema { types { name } } }' });
     expect(errorCodes(anonymous)).toEqual(['FORBIDDEN']);
     expect(anonymous.data ?? null).toBeNull();
-    const customer = (await prod.request(RegisterDocument, { input: { email: 'intro@example.com', password: 'a-long-password', name: 'I' } })).data!.register.accessToken;
-    expect(errorCodes(await postJson(prod.url, { query: '{ __type(name: "User") { name } }' }, { token: customer }))).toEqual(['FORBIDDEN']);
+    const customer = (
+      await prod.request(RegisterDocument, {
+        input: { email: 'intro@example.com', password: 'a-long-password', name: 'I' },
+      })
+    ).data!.register.accessToken;
+    expect(
+      errorCodes(await postJson(prod.url, { query: '{ __type(name: "User") { name } }' }, { token: customer })),
+    ).toEqual(['FORBIDDEN']);
     const admin = (await prod.request(LoginDocument, ADMIN)).data!.login.accessToken;
     const allowed = await postJson(prod.url, { query: getIntrospectionQuery() }, { token: admin });
     expect(allowed.errors).toBeUndefined();

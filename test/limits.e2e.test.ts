@@ -70,7 +70,11 @@ describe('gateway limits at their defaults', () => {
 
 describe('gateway limits set through configuration', () => {
   it('applies GRAPHQL_MAX_ALIASES and GRAPHQL_MAX_TOKENS from the environment', async () => {
-    const custom = await startTestSystem({ GRAPHQL_MAX_ALIASES: '2000', GRAPHQL_MAX_TOKENS: '20000', GRAPHQL_MAX_COST: '100000' });
+    const custom = await startTestSystem({
+      GRAPHQL_MAX_ALIASES: '2000',
+      GRAPHQL_MAX_TOKENS: '20000',
+      GRAPHQL_MAX_COST: '100000',
+    });
     try {
       const query = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
       const response = await postJson(custom.url, { query });
@@ -78,7 +82,11 @@ describe('gateway limits set through configuration', () => {
       expect(Object.keys(response.data)).toHaveLength(1000);
       const tight = await startTestSystem({ GRAPHQL_MAX_ALIASES: '2' });
       try {
-        expectRefused(await postJson(tight.url, { query: '{ a: me { id } b: me { id } c: me { id } }' }), 400, 'TOO_MANY_ALIASES');
+        expectRefused(
+          await postJson(tight.url, { query: '{ a: me { id } b: me { id } c: me { id } }' }),
+          400,
+          'TOO_MANY_ALIASES',
+        );
       } finally {
         await tight.stop();
       }

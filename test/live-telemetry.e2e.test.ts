@@ -1,5 +1,13 @@
 import type { Client } from 'graphql-ws';
-import { collect, ingest, ingestUntilDelivered, liveClient, registerDriver, vehicleWithDevice, VEHICLE_TELEMETRY } from './live.js';
+import {
+  collect,
+  ingest,
+  ingestUntilDelivered,
+  liveClient,
+  registerDriver,
+  vehicleWithDevice,
+  VEHICLE_TELEMETRY,
+} from './live.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { waitFor } from './wait-for.js';
 
@@ -28,8 +36,13 @@ describe('live telemetry through the gateway', () => {
 
     const event = sub.results[0];
     expect(event.errors).toBeUndefined();
-    expect(event.data.vehicleTelemetry.readings).toEqual([{ pid: '0C', name: expect.any(String), value: 1726, unit: 'rpm' }]);
-    expect(event.data.vehicleTelemetry.vehicle).toEqual({ vin: '1HGCM82633A004352', owner: { email: 'live-owner@example.com' } });
+    expect(event.data.vehicleTelemetry.readings).toEqual([
+      { pid: '0C', name: expect.any(String), value: 1726, unit: 'rpm' },
+    ]);
+    expect(event.data.vehicleTelemetry.vehicle).toEqual({
+      vin: '1HGCM82633A004352',
+      owner: { email: 'live-owner@example.com' },
+    });
     sub.stop();
   });
 
@@ -46,7 +59,11 @@ describe('live telemetry through the gateway', () => {
 
   it('closes a socket that brings no credentials', async () => {
     let code = 0;
-    const sub = collect(client(undefined, (c) => (code = c)), VEHICLE_TELEMETRY, { id: 'x' });
+    const sub = collect(
+      client(undefined, (c) => (code = c)),
+      VEHICLE_TELEMETRY,
+      { id: 'x' },
+    );
     await waitFor(() => sub.completed, 'the close');
     expect(code).toBe(4403);
   });

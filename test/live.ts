@@ -1,6 +1,11 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { LiveAddVehicleDocument, LiveIngestDocument, LivePairDeviceDocument, RegisterDocument } from './generated/graphql.js';
+import {
+  LiveAddVehicleDocument,
+  LiveIngestDocument,
+  LivePairDeviceDocument,
+  RegisterDocument,
+} from './generated/graphql.js';
 import type { TestSystem } from './harness.js';
 import { waitFor } from './wait-for.js';
 
@@ -15,14 +20,20 @@ export interface Driver {
 }
 
 export async function registerDriver(t: TestSystem, email: string): Promise<Driver> {
-  const { data, errors } = await t.request(RegisterDocument, { input: { email, password: 'a-long-password', name: email } });
+  const { data, errors } = await t.request(RegisterDocument, {
+    input: { email, password: 'a-long-password', name: email },
+  });
   if (errors) throw new Error(JSON.stringify(errors));
   return { userId: data!.register.user.id, token: data!.register.accessToken, email };
 }
 
 /** A vehicle with a paired OBD device; `vin` must be unique among active vehicles. */
 export async function vehicleWithDevice(t: TestSystem, driver: Driver, vin: string) {
-  const added = await t.request(LiveAddVehicleDocument, { input: { vin, make: 'Honda', model: 'Accord' } }, { token: driver.token });
+  const added = await t.request(
+    LiveAddVehicleDocument,
+    { input: { vin, make: 'Honda', model: 'Accord' } },
+    { token: driver.token },
+  );
   if (added.errors) throw new Error(JSON.stringify(added.errors));
   const vehicleId = added.data!.addVehicle.id;
   const paired = await t.request(LivePairDeviceDocument, { vehicleId, serial: `SN-${vin}` }, { token: driver.token });

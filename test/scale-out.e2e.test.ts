@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
-import { collect, ingest, ingestUntilDelivered, liveClient, registerDriver, vehicleWithDevice, VEHICLE_TELEMETRY } from './live.js';
+import {
+  collect,
+  ingest,
+  ingestUntilDelivered,
+  liveClient,
+  registerDriver,
+  vehicleWithDevice,
+  VEHICLE_TELEMETRY,
+} from './live.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { startRedisServer, type TestRedis } from './redis-server.js';
 import { waitFor } from './wait-for.js';
@@ -40,13 +48,22 @@ it('delivers every event to clients of both gateway instances', async () => {
   const subB = collect(onB, VEHICLE_TELEMETRY, { id: vehicleId });
 
   // Ingest through instance A only; B's subscribers hear of it through Redis.
-  await ingestUntilDelivered(a, vehicleId, ['41 0C 1A F8'], deviceToken, () => subA.results.length > 0 && subB.results.length > 0);
+  await ingestUntilDelivered(
+    a,
+    vehicleId,
+    ['41 0C 1A F8'],
+    deviceToken,
+    () => subA.results.length > 0 && subB.results.length > 0,
+  );
   const before = { a: subA.results.length, b: subB.results.length };
   for (const speed of [10, 20, 30]) {
     const response = await ingest(a, vehicleId, [`41 0D ${speed.toString(16).padStart(2, '0')}`], deviceToken);
     expect(response.errors).toBeUndefined();
   }
-  await waitFor(() => subA.results.length === before.a + 3 && subB.results.length === before.b + 3, 'three events on both gateways');
+  await waitFor(
+    () => subA.results.length === before.a + 3 && subB.results.length === before.b + 3,
+    'three events on both gateways',
+  );
   const speeds = (results: any[]) => results.slice(-3).map((r) => r.data.vehicleTelemetry.readings[0].value);
   expect(speeds(subA.results)).toEqual([10, 20, 30]);
   expect(speeds(subB.results)).toEqual([10, 20, 30]);

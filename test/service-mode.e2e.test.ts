@@ -45,7 +45,10 @@ beforeAll(async () => {
   }
   for (const [name, port] of [...names.map((n) => [n, ports[n]!] as const), ['gateway', gatewayPort] as const]) {
     const output: string[] = [];
-    const child = spawn(process.execPath, ['dist/scripts/service.js', name], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/scripts/service.js', name], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
     children.push({ name, child, output });
@@ -56,7 +59,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(
     children.map(({ child }) =>
-      child.exitCode !== null ? undefined : new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))),
+      child.exitCode !== null
+        ? undefined
+        : new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))),
     ),
   );
   await redis?.stop();
@@ -64,7 +69,10 @@ afterAll(async () => {
 
 it('serves the graph with each service in its own process', async () => {
   const url = `http://127.0.0.1:${gatewayPort}/graphql`;
-  const registered = await postJson(url, { query: print(RegisterDocument), variables: { input: { email: 'split@example.com', password: 'a-long-password', name: 'Split' } } });
+  const registered = await postJson(url, {
+    query: print(RegisterDocument),
+    variables: { input: { email: 'split@example.com', password: 'a-long-password', name: 'Split' } },
+  });
   expect(registered.errors).toBeUndefined();
   const me = await postJson(url, { query: print(MeDocument) }, { token: registered.data.register.accessToken });
   expect(me.data.me.email).toBe('split@example.com');
@@ -75,7 +83,9 @@ it('serves the graph with each service in its own process', async () => {
 });
 
 it('stops every service cleanly on SIGTERM', async () => {
-  const exits = children.map(({ child }) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))));
+  const exits = children.map(
+    ({ child }) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+  );
   for (const { child } of children) child.kill('SIGTERM');
   expect(await Promise.all(exits)).toEqual(children.map(() => 0));
 });

@@ -9,7 +9,16 @@ import { print } from 'graphql';
 /** Runs the built `npm start` entry point as its own process, with its own local database. */
 function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['dist/scripts/start.js'], {
-    env: { ...process.env, MONGODB_URI: '', DATA_DIR: dataDir, PORT: '0', IDENTITY_PORT: '0', LOG_LEVEL: 'warn', BCRYPT_ROUNDS: '12', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      MONGODB_URI: '',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      IDENTITY_PORT: '0',
+      LOG_LEVEL: 'warn',
+      BCRYPT_ROUNDS: '12',
+      NODE_ENV: 'development',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -30,13 +39,18 @@ function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: stri
 
 function databaseProcesses(dataDir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-f', '--', `--state-dir=${dataDir}`]).toString().trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-f', '--', `--state-dir=${dataDir}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }
 }
 
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('process shutdown', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'clutch-shutdown-'));
@@ -45,12 +59,17 @@ describe('process shutdown', () => {
   it('on SIGTERM lets in-flight requests finish, exits 0 and leaves no database process', async () => {
     const { child, url } = await startProcess(dataDir);
     const credentials = { email: 'sigterm@example.com', password: 'a-long-password' };
-    const registered = await postJson(url, { query: print(RegisterDocument), variables: { input: { ...credentials, name: 'S' } } });
+    const registered = await postJson(url, {
+      query: print(RegisterDocument),
+      variables: { input: { ...credentials, name: 'S' } },
+    });
     expect(registered.errors).toBeUndefined();
     expect(databaseProcesses(dataDir).length).toBeGreaterThan(0);
 
     // bcrypt at 12 rounds keeps each login busy long enough to still be running at SIGTERM.
-    const inFlight = Array.from({ length: 4 }, () => postJson(url, { query: print(LoginDocument), variables: credentials }));
+    const inFlight = Array.from({ length: 4 }, () =>
+      postJson(url, { query: print(LoginDocument), variables: credentials }),
+    );
     await new Promise((r) => setTimeout(r, 50));
     const exited = exitOf(child);
     child.kill('SIGTERM');

@@ -29,20 +29,35 @@ export interface AuthenticatorOptions {
   subgraphUrls: Record<string, string>;
 }
 
-const internalUrl = (graphqlUrl: string | undefined, path: string) => (graphqlUrl ? `${new URL(graphqlUrl).origin}${path}` : undefined);
+const internalUrl = (graphqlUrl: string | undefined, path: string) =>
+  graphqlUrl ? `${new URL(graphqlUrl).origin}${path}` : undefined;
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const verifier = <T>(subgraph: string, path: string, toViewer: (b: Record<string, unknown>) => T | null) => {
     const url = internalUrl(options.subgraphUrls[subgraph], path);
-    return url ? new CredentialVerifier<T>({ url, internalSecret: options.internalSecret, cacheSeconds: options.cacheSeconds, toViewer }) : undefined;
+    return url
+      ? new CredentialVerifier<T>({
+          url,
+          internalSecret: options.internalSecret,
+          cacheSeconds: options.cacheSeconds,
+          toViewer,
+        })
+      : undefined;
   };
   const apiKeys = verifier<Viewer>('identity', '/internal/api-keys/verify', (b) =>
     typeof b.keyId === 'string' && typeof b.ownerId === 'string'
-      ? { kind: 'apiKey', keyId: b.keyId, ownerId: b.ownerId, scopes: Array.isArray(b.scopes) ? b.scopes.map(String) : [] }
+      ? {
+          kind: 'apiKey',
+          keyId: b.keyId,
+          ownerId: b.ownerId,
+          scopes: Array.isArray(b.scopes) ? b.scopes.map(String) : [],
+        }
       : null,
   );
   const devices = verifier<Viewer>('vehicles', '/internal/devices/verify', (b) =>
-    typeof b.deviceId === 'string' && typeof b.vehicleId === 'string' ? { kind: 'device', deviceId: b.deviceId, vehicleId: b.vehicleId } : null,
+    typeof b.deviceId === 'string' && typeof b.vehicleId === 'string'
+      ? { kind: 'device', deviceId: b.deviceId, vehicleId: b.vehicleId }
+      : null,
   );
 
   return {

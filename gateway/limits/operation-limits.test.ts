@@ -7,7 +7,9 @@ const schema = buildSchema(`
 `);
 const limits = { maxDepth: 5, maxAliases: 3, maxCost: 25, maxTokens: 50 };
 const codes = (query: string) =>
-  validate(schema, parse(query), operationLimitRules(limits)).map((e) => e.originalError?.constructor.name === 'LimitError' ? (e.originalError as any).extensions.code : e.extensions.code);
+  validate(schema, parse(query), operationLimitRules(limits)).map((e) =>
+    e.originalError?.constructor.name === 'LimitError' ? (e.originalError as any).extensions.code : e.extensions.code,
+  );
 
 describe('operation limits', () => {
   it('accepts depth 5 and refuses depth 6 with QUERY_TOO_DEEP', () => {
@@ -29,6 +31,8 @@ describe('operation limits', () => {
     expect(countTokens('{ node { id } }', 50)).toBe(6);
     expect(countTokens(`{ ${'a '.repeat(100_000)} }`, 50)).toBe(51);
     expect(() => assertTokenLimit('{ node { id } }', 6)).not.toThrow();
-    expect(() => assertTokenLimit('{ node { id } }', 5)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'TOO_MANY_TOKENS', limit: 5 }) }));
+    expect(() => assertTokenLimit('{ node { id } }', 5)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'TOO_MANY_TOKENS', limit: 5 }) }),
+    );
   });
 });

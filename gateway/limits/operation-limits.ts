@@ -20,13 +20,20 @@ export interface OperationLimits {
   maxTokens: number;
 }
 
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDepth: 12, maxAliases: 15, maxCost: 5000, maxTokens: 5000 };
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxCost: 5000,
+  maxTokens: 5000,
+};
 
 function reportAs(code: ErrorCode, limit: number) {
   return {
     propagateOnRejection: false,
     exposeLimits: true,
-    onReject: [(ctx: ValidationContext | null, error: Error) => ctx?.reportError(new LimitError(code, error.message, limit))],
+    onReject: [
+      (ctx: ValidationContext | null, error: Error) => ctx?.reportError(new LimitError(code, error.message, limit)),
+    ],
   };
 }
 

@@ -23,7 +23,11 @@ export const jsonBody = (limits: RequestLimits): RequestHandler => express.json(
 /** Turns body-parser failures into GraphQL-shaped errors with stable codes. */
 export const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   if (error?.type === 'entity.too.large') {
-    return sendError(res, 413, new LimitError(ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${error.limit} bytes`, error.limit));
+    return sendError(
+      res,
+      413,
+      new LimitError(ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${error.limit} bytes`, error.limit),
+    );
   }
   if (error?.type === 'entity.parse.failed' || error?.type === 'encoding.unsupported') {
     return sendError(res, 400, new ClutchError('The request body is not valid JSON', ErrorCode.BAD_USER_INPUT));
@@ -39,7 +43,11 @@ export function batchAndTokenLimits(limits: RequestLimits): RequestHandler {
       return sendError(
         res,
         400,
-        new LimitError(ErrorCode.BATCH_TOO_LARGE, `A batch may hold at most ${limits.maxBatch} operations`, limits.maxBatch),
+        new LimitError(
+          ErrorCode.BATCH_TOO_LARGE,
+          `A batch may hold at most ${limits.maxBatch} operations`,
+          limits.maxBatch,
+        ),
       );
     }
     try {

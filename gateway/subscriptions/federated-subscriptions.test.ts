@@ -29,10 +29,13 @@ class CountingBus extends InProcessEventBus {
   override subscribe<T>(topic: string, handler: (payload: T) => void) {
     this.live.set(topic, (this.live.get(topic) ?? 0) + 1);
     const off = super.subscribe(topic, handler);
-    return Object.assign(() => {
-      this.live.set(topic, this.live.get(topic)! - 1);
-      off();
-    }, { ready: off.ready });
+    return Object.assign(
+      () => {
+        this.live.set(topic, this.live.get(topic)! - 1);
+        off();
+      },
+      { ready: off.ready },
+    );
   }
 }
 
@@ -74,7 +77,8 @@ class TickResolver {
   @Subscription(() => Tick, {
     subscribe: ({ args, context }) => {
       const viewer = (context as SubgraphContext).viewer;
-      if (viewer?.kind !== 'user' || (!isStaff(viewer) && viewer.userId !== args.userId)) throw new ForbiddenError('Not your ticks');
+      if (viewer?.kind !== 'user' || (!isStaff(viewer) && viewer.userId !== args.userId))
+        throw new ForbiddenError('Not your ticks');
       return busIterator(bus, `tick.${args.userId}`);
     },
   })
@@ -91,10 +95,19 @@ const clients: Client[] = [];
 
 async function startGatewayWith(maxQueue: string) {
   const schema = await buildSubgraphSchema({ resolvers: [TickResolver], authChecker });
-  ticker ??= await serveSubgraph({ name: 'ticker', schema }, { host: '127.0.0.1', port: 0, internalSecret: t.config.INTERNAL_SECRET, logger: t.system.deps.logger });
+  ticker ??= await serveSubgraph(
+    { name: 'ticker', schema },
+    { host: '127.0.0.1', port: 0, internalSecret: t.config.INTERNAL_SECRET, logger: t.system.deps.logger },
+  );
   const identity = t.system.subgraphs.find((s) => s.name === 'identity')!;
   const composed = composeServices([
-    { name: 'identity', typeDefs: parse(printSubgraphSchema(await import('../../subgraphs/identity/schema.js').then((m) => m.buildIdentitySchema()))), url: identity.url },
+    {
+      name: 'identity',
+      typeDefs: parse(
+        printSubgraphSchema(await import('../../subgraphs/identity/schema.js').then((m) => m.buildIdentitySchema())),
+      ),
+      url: identity.url,
+    },
     { name: 'ticker', typeDefs: parse(printSubgraphSchema(schema)), url: ticker.url },
   ]);
   if (composed.errors) throw composed.errors[0];
@@ -125,17 +138,28 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   const results: any[] = [];
   let completed = false;
   let error: unknown;
-  const stop = client.subscribe({ query, variables }, {
-    next: (r) => void results.push(r),
-    error: (e) => {
-      error = e;
-      completed = true;
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (r) => void results.push(r),
+      error: (e) => {
+        error = e;
+        completed = true;
+      },
+      complete: () => void (completed = true),
     },
-    complete: () => void (completed = true),
-  });
-  return { results, stop, get completed() { return completed; }, get error() { return error; } };
+  );
+  return {
+    results,
+    stop,
+    get completed() {
+      return completed;
+    },
+    get error() {
+      return error;
+    },
+  };
 }
-
 
 const TICKS = 'subscription ($userId: ID!) { ticks(userId: $userId) { n user { id email } } }';
 
@@ -188,7 +212,11 @@ describe('federated subscriptions through the gateway', () => {
   it('closes a socket that brings no credentials, or bad ones', async () => {
     for (const token of [undefined, 'not-a-jwt']) {
       let code = 0;
-      const sub = collect(connect(token, (c) => (code = c)), TICKS, { userId: 'x' });
+      const sub = collect(
+        connect(token, (c) => (code = c)),
+        TICKS,
+        { userId: 'x' },
+      );
       await until(() => sub.completed);
       expect(code).toBe(4403);
       expect(sub.results).toEqual([]);
@@ -223,13 +251,24 @@ describe('federated subscriptions through the gateway', () => {
 
   it('keeps a subscriber that stops reading from delaying a fast one, and bounds its queue (10 events)', async () => {
     const erin = await customer('erin@example.com');
-    const fast = collect(connect(erin.token), 'subscription ($userId: ID!) { ticks(userId: $userId) { n pad } }', { userId: erin.id });
+    const fast = collect(connect(erin.token), 'subscription ($userId: ID!) { ticks(userId: $userId) { n pad } }', {
+      userId: erin.id,
+    });
 
     const slow = new WebSocket(wsUrl, 'graphql-transport-ws');
     await new Promise((r) => slow.once('open', r));
     slow.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${erin.token}` } }));
     await new Promise((r) => slow.once('message', r));
-    slow.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription ($userId: ID!) { ticks(userId: $userId) { n pad } }', variables: { userId: erin.id } } }));
+    slow.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: {
+          query: 'subscription ($userId: ID!) { ticks(userId: $userId) { n pad } }',
+          variables: { userId: erin.id },
+        },
+      }),
+    );
     await until(() => gateway.subscriptions.stats.subscribers === 2);
     await listening(erin.id);
     // Stop reading from the socket: the kernel buffers fill, then the gateway's queue for it.

@@ -56,7 +56,9 @@ const pick = (variables: Record<string, unknown>, names: readonly string[] = [])
   Object.fromEntries(names.filter((n) => n in variables).map((n) => [n, variables[n]]));
 
 const upstreamLost = (): EventResult => ({
-  errors: [{ message: 'The live data source went away; subscribe again', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }],
+  errors: [
+    { message: 'The live data source went away; subscribe again', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } },
+  ],
 });
 
 /**
@@ -85,7 +87,12 @@ export class FederatedSubscriptions {
     if (node?.kind !== 'Subscription') throw new BadUserInputError('Only subscriptions can be subscribed to');
     const vclass = viewerClass(args.context.viewer);
     const primary = node.primary;
-    const upstreamKey = JSON.stringify([vclass, primary.serviceName, primary.operation, pick(args.variables, primary.variableUsages)]);
+    const upstreamKey = JSON.stringify([
+      vclass,
+      primary.serviceName,
+      primary.operation,
+      pick(args.variables, primary.variableUsages),
+    ]);
     const upstream = this.upstreams.get(upstreamKey) ?? this.open(upstreamKey, vclass, primary, args);
     const groupKey = JSON.stringify([print(args.document), args.operationName ?? null, args.variables]);
     let group = upstream.groups.get(groupKey);
@@ -124,7 +131,11 @@ export class FederatedSubscriptions {
       }
     };
     const unsubscribe = client.subscribe<Record<string, unknown>>(
-      { query: primary.operation, variables: pick(args.variables, primary.variableUsages), operationName: primary.operationName },
+      {
+        query: primary.operation,
+        variables: pick(args.variables, primary.variableUsages),
+        operationName: primary.operationName,
+      },
       {
         next: (event) => this.dispatch(upstream, primary, event as FormattedExecutionResult<Record<string, unknown>>),
         error: (error) => {
@@ -150,7 +161,11 @@ export class FederatedSubscriptions {
     upstream.stop();
   }
 
-  private dispatch(upstream: Upstream, primary: FetchNode, event: FormattedExecutionResult<Record<string, unknown>>): void {
+  private dispatch(
+    upstream: Upstream,
+    primary: FetchNode,
+    event: FormattedExecutionResult<Record<string, unknown>>,
+  ): void {
     for (const group of upstream.groups.values()) {
       group.chain = group.chain
         .then(() => (event.data ? this.complete(group, primary, event) : { errors: event.errors }))
@@ -165,20 +180,33 @@ export class FederatedSubscriptions {
   }
 
   /** Completes one event through the plan's `rest` (fields from other subgraphs). */
-  private async complete(group: Group, primary: FetchNode, event: FormattedExecutionResult<Record<string, unknown>>): Promise<EventResult> {
+  private async complete(
+    group: Group,
+    primary: FetchNode,
+    event: FormattedExecutionResult<Record<string, unknown>>,
+  ): Promise<EventResult> {
     const node = group.planned.plan.node as { rest?: PlanNode };
-    const plan: QueryPlan = { kind: 'QueryPlan', node: node.rest ? { kind: 'Sequence', nodes: [primary, node.rest] } : primary };
+    const plan: QueryPlan = {
+      kind: 'QueryPlan',
+      node: node.rest ? { kind: 'Sequence', nodes: [primary, node.rest] } : primary,
+    };
     const owner = this.options.dataSources[primary.serviceName]!;
     const answeredWithEvent: GraphQLDataSource = {
       process: (request) =>
-        request.request.query === primary.operation ? Promise.resolve({ data: event.data, errors: event.errors as never }) : owner.process(request),
+        request.request.query === primary.operation
+          ? Promise.resolve({ data: event.data, errors: event.errors as never })
+          : owner.process(request),
     };
     const { args } = group;
     const result = await executeQueryPlan(
       plan,
       { ...this.options.dataSources, [primary.serviceName]: answeredWithEvent },
       {
-        request: { query: print(args.document), variables: args.variables, operationName: args.operationName ?? undefined },
+        request: {
+          query: print(args.document),
+          variables: args.variables,
+          operationName: args.operationName ?? undefined,
+        },
         context: args.context,
         logger: this.options.logger,
         metrics: {},
@@ -192,7 +220,13 @@ export class FederatedSubscriptions {
     return {
       data: result.data ?? null,
       ...(result.errors?.length
-        ? { errors: result.errors.map((e) => maskError(e.toJSON(), e, (cause) => this.options.logger.error({ err: cause }, 'subscription event error'))) }
+        ? {
+            errors: result.errors.map((e) =>
+              maskError(e.toJSON(), e, (cause) =>
+                this.options.logger.error({ err: cause }, 'subscription event error'),
+              ),
+            ),
+          }
         : {}),
     };
   }

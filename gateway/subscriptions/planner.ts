@@ -37,7 +37,11 @@ export class SupergraphPlanner {
     const operation = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
     const planned = {
       plan: this.planner.buildQueryPlan(operation),
-      operationContext: buildOperationContext({ schema: this.apiGraphQLSchema, operationDocument: document, operationName: operationName ?? undefined }),
+      operationContext: buildOperationContext({
+        schema: this.apiGraphQLSchema,
+        operationDocument: document,
+        operationName: operationName ?? undefined,
+      }),
     };
     this.cache.set(key, planned);
     return planned;

@@ -42,13 +42,21 @@ type Extra = { viewer?: Viewer };
 const withCode = (error: GraphQLError, code: string) =>
   error instanceof ClutchError || error.extensions?.code
     ? error
-    : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code } });
+    : new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        extensions: { code },
+      });
 
 /** Credentials from `connectionParams`, under the names HTTP clients use for headers. */
 function credentialsFromParams(params: Record<string, unknown> | undefined) {
   const lower = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const headers = (typeof lower.headers === 'object' && lower.headers) || {};
-  return credentialsFromHeaders({ ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), ...lower });
+  return credentialsFromHeaders({
+    ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    ...lower,
+  });
 }
 
 /**
@@ -87,7 +95,9 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         }
         const errors = validate(planner.apiGraphQLSchema, document, rules);
         if (errors.length > 0) {
-          return errors.map((e) => (e.originalError instanceof ClutchError ? e.originalError : withCode(e, 'GRAPHQL_VALIDATION_FAILED')));
+          return errors.map((e) =>
+            e.originalError instanceof ClutchError ? e.originalError : withCode(e, 'GRAPHQL_VALIDATION_FAILED'),
+          );
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new BadUserInputError('Name the operation to run')];
@@ -103,7 +113,11 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         } catch (error) {
           return [error as GraphQLError];
         }
-        const variables = getVariableValues(planner.apiGraphQLSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        const variables = getVariableValues(
+          planner.apiGraphQLSchema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
         if (variables.errors) return variables.errors.map((e) => new BadUserInputError(e.message));
         rawVariables.set(document, payload.variables ?? {});
         return {
@@ -124,16 +138,24 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           }) as never;
         } catch (error) {
           const context = args.contextValue as GatewayContext;
-          const formatted = maskError({ message: String(error) }, error, (cause) => context.logger.error({ err: cause }, 'subscription failed to start'));
+          const formatted = maskError({ message: String(error) }, error, (cause) =>
+            context.logger.error({ err: cause }, 'subscription failed to start'),
+          );
           return { errors: [new GraphQLError(formatted.message, { extensions: formatted.extensions })] };
         }
       },
       execute: async (args) => {
         const response = await options.apollo.executeOperation(
-          { query: args.document, variables: rawVariables.get(args.document), operationName: args.operationName ?? undefined },
+          {
+            query: args.document,
+            variables: rawVariables.get(args.document),
+            operationName: args.operationName ?? undefined,
+          },
           { contextValue: args.contextValue as GatewayContext },
         );
-        return response.body.kind === 'single' ? (response.body.singleResult as never) : ({ errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] } as never);
+        return response.body.kind === 'single'
+          ? (response.body.singleResult as never)
+          : ({ errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] } as never);
       },
       ...errorMaskingHooks(logger),
     },

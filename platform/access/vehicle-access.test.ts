@@ -3,7 +3,10 @@ import { authorizeVehicle, type VehicleAccess } from './vehicle-access.js';
 
 const access: VehicleAccess = {
   ownership: async (id) =>
-    ({ v1: { vehicleId: 'v1', ownerId: 'alice', active: true }, gone: { vehicleId: 'gone', ownerId: 'alice', active: false } })[id] ?? null,
+    ({
+      v1: { vehicleId: 'v1', ownerId: 'alice', active: true },
+      gone: { vehicleId: 'gone', ownerId: 'alice', active: false },
+    })[id] ?? null,
 };
 const code = async (viewer: Viewer | undefined, vehicleId: string, op: 'read' | 'ingest') => {
   try {
@@ -13,7 +16,11 @@ const code = async (viewer: Viewer | undefined, vehicleId: string, op: 'read' | 
     return (error as { extensions: { code: string } }).extensions.code;
   }
 };
-const user = (userId: string, roles: ('ADMIN' | 'STAFF' | 'CUSTOMER')[] = ['CUSTOMER']): Viewer => ({ kind: 'user', userId, roles });
+const user = (userId: string, roles: ('ADMIN' | 'STAFF' | 'CUSTOMER')[] = ['CUSTOMER']): Viewer => ({
+  kind: 'user',
+  userId,
+  roles,
+});
 const device = (vehicleId: string): Viewer => ({ kind: 'device', deviceId: 'd', vehicleId });
 
 describe('authorizeVehicle', () => {

@@ -23,7 +23,11 @@ describe('access tokens', () => {
     const good = signAccessToken(SECRET, 'u1', ['ADMIN'], 60);
     const [header, payload] = good.split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
-    const hs512 = jwt.sign({ roles: ['ADMIN'], typ: 'access' }, SECRET, { algorithm: 'HS512', subject: 'u1', issuer: 'clutch' });
+    const hs512 = jwt.sign({ roles: ['ADMIN'], typ: 'access' }, SECRET, {
+      algorithm: 'HS512',
+      subject: 'u1',
+      issuer: 'clutch',
+    });
     const expired = jwt.sign({ roles: ['ADMIN'], typ: 'access', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
       algorithm: 'HS256',
       subject: 'u1',
@@ -31,7 +35,14 @@ describe('access tokens', () => {
     });
     const refreshShaped = jwt.sign({ typ: 'refresh' }, SECRET, { algorithm: 'HS256', subject: 'u1', issuer: 'clutch' });
     expect(header).toBeDefined();
-    for (const token of [none, hs512, expired, refreshShaped, 'garbage', signAccessToken('b'.repeat(40), 'u1', ['ADMIN'], 60)]) {
+    for (const token of [
+      none,
+      hs512,
+      expired,
+      refreshShaped,
+      'garbage',
+      signAccessToken('b'.repeat(40), 'u1', ['ADMIN'], 60),
+    ]) {
       expect(codeOf(() => verifyAccessToken(SECRET, token))).toBe(ErrorCode.UNAUTHENTICATED);
     }
   });

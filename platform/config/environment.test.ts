@@ -18,7 +18,8 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    for (const name of ['PORT', 'JWT_SECRET', 'INTERNAL_SECRET', 'MONGODB_URI', 'ADMIN_EMAIL']) expect(message).toContain(name);
+    for (const name of ['PORT', 'JWT_SECRET', 'INTERNAL_SECRET', 'MONGODB_URI', 'ADMIN_EMAIL'])
+      expect(message).toContain(name);
   });
 
   it('.env.example lists exactly the variables the system reads', () => {

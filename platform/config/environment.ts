@@ -93,8 +93,14 @@ const variables = z.object({
   AGENTS_OUTCOME_DELAY_SECONDS: z.coerce.number().int().min(0).default(300),
   AGENTS_MAX_ACTIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
   AGENTS_APPROVAL_ACTIONS: z.string().default(''),
-  AGENTS_MORNING_ROUTINE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour UTC').default('07:00'),
-  AGENTS_EVENING_ROUTINE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour UTC').default('19:00'),
+  AGENTS_MORNING_ROUTINE_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour UTC')
+    .default('07:00'),
+  AGENTS_EVENING_ROUTINE_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour UTC')
+    .default('19:00'),
   CLIENT_ERROR_REPORTS_PER_MINUTE: positiveInt(60),
   GATEWAY_METRICS_INTERVAL_SECONDS: positiveInt(10),
 });

@@ -86,7 +86,11 @@ export async function paginate<TDoc extends Document & { _id: ObjectId }, TNode>
     ? ({ $and: [filter, { _id: { $lt: decodeCursor(args.after) } }] } as Filter<TDoc>)
     : filter;
   const [docs, totalCount] = await Promise.all([
-    collection.find(page).sort({ _id: -1 }).limit(limit + 1).toArray(),
+    collection
+      .find(page)
+      .sort({ _id: -1 })
+      .limit(limit + 1)
+      .toArray(),
     collection.countDocuments(filter),
   ]);
   const hasNextPage = docs.length > limit;

@@ -11,16 +11,23 @@ type AnyError = GraphQLError | GraphQLFormattedError;
  */
 export function errorMaskingHooks(logger: Logger) {
   const mask = (error: AnyError, what: string) =>
-    error instanceof GraphQLError ? maskError(error.toJSON(), error, (cause) => logger.error({ err: cause }, what)) : error;
+    error instanceof GraphQLError
+      ? maskError(error.toJSON(), error, (cause) => logger.error({ err: cause }, what))
+      : error;
   return {
     onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
-      result.errors ? { ...result, errors: (result.errors as AnyError[]).map((e) => mask(e, 'subscription event failed')) } : undefined,
+      result.errors
+        ? { ...result, errors: (result.errors as AnyError[]).map((e) => mask(e, 'subscription event failed')) }
+        : undefined,
     onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) =>
       errors.map((e) => mask(e, 'subscription refused with an unexpected error')) as GraphQLFormattedError[],
   };
 }
 
-export async function closeWebSocketServer(disposable: { dispose(): Promise<void> | void }, wss: WebSocketServer): Promise<void> {
+export async function closeWebSocketServer(
+  disposable: { dispose(): Promise<void> | void },
+  wss: WebSocketServer,
+): Promise<void> {
   await disposable.dispose();
   await new Promise<void>((resolve) => wss.close(() => resolve()));
 }

@@ -16,7 +16,11 @@ async function run(check: HealthCheck, timeoutMs: number): Promise<CheckResult> 
     ]);
     const ok = typeof result === 'boolean' ? result : result.ok;
     const detail = typeof result === 'boolean' ? undefined : result.detail;
-    return { status: ok ? 'up' : 'down', latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
+    return {
+      status: ok ? 'up' : 'down',
+      latencyMs: Math.round(performance.now() - started),
+      ...(detail ? { detail } : {}),
+    };
   } catch (error) {
     return { status: 'down', latencyMs: Math.round(performance.now() - started), detail: (error as Error).message };
   } finally {
@@ -25,7 +29,9 @@ async function run(check: HealthCheck, timeoutMs: number): Promise<CheckResult> 
 }
 
 export async function runChecks(checks: Record<string, HealthCheck>, timeoutMs = 3000) {
-  const entries = await Promise.all(Object.entries(checks).map(async ([name, c]) => [name, await run(c, timeoutMs)] as const));
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, c]) => [name, await run(c, timeoutMs)] as const),
+  );
   const results = Object.fromEntries(entries) as Record<string, CheckResult>;
   const status = Object.values(results).every((r) => r.status === 'up') ? 'up' : 'down';
   return { status, checks: results };
@@ -52,7 +58,9 @@ export function mountHealthRoutes(router: Router, { service, checks, registry, d
   });
   router.get('/health/database', async (_req, res) => {
     const database = checks.database;
-    const result = database ? await run(database, 3000) : { status: 'down' as const, latencyMs: 0, detail: 'no database check' };
+    const result = database
+      ? await run(database, 3000)
+      : { status: 'down' as const, latencyMs: 0, detail: 'no database check' };
     res.status(result.status === 'up' ? 200 : 503).json({ service, database: result });
   });
   router.get('/health/detailed', async (_req, res) => {

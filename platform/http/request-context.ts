@@ -25,7 +25,8 @@ export function requestContext(logger: Logger, metrics: ServiceMetrics) {
     res.setHeader(REQUEST_ID_HEADER, req.id);
     const stop = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
-      const route = req.route?.path ?? (req.path.startsWith('/health') ? req.path : req.path === '/graphql' ? '/graphql' : 'other');
+      const route =
+        req.route?.path ?? (req.path.startsWith('/health') ? req.path : req.path === '/graphql' ? '/graphql' : 'other');
       stop({ route, status: String(res.statusCode) });
       if (res.statusCode >= 500) req.log.warn({ status: res.statusCode, path: req.path }, 'request failed');
     });

@@ -7,7 +7,11 @@ import { startLocalDatabase } from './local-database.js';
 
 function databasePids(dataDir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-f', '--', `--state-dir=${dataDir}`]).toString().trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-f', '--', `--state-dir=${dataDir}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

@@ -29,7 +29,7 @@ export interface LocalDatabase {
 const WATCHDOG = [
   'log="$1"; shift',
   '"$@" >>"$log" 2>&1 & db=$!',
-  'trap \'kill -TERM $db 2>/dev/null; wait $db; exit 0\' TERM INT HUP',
+  "trap 'kill -TERM $db 2>/dev/null; wait $db; exit 0' TERM INT HUP",
   'while read -r _; do :; done',
   'kill -TERM $db 2>/dev/null; wait $db',
 ].join('\n');
@@ -88,22 +88,29 @@ function commandFor(options: LocalDatabaseOptions, port: number): { engine: Loca
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', () => r()));
 }
 
 export async function startLocalDatabase(options: LocalDatabaseOptions): Promise<LocalDatabase> {
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const { engine, argv } = commandFor(options, port);
-  const child = spawn('bash', ['-c', WATCHDOG, 'clutch-db-watchdog', path.join(options.dataDir, `${engine}.log`), ...argv], {
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    'bash',
+    ['-c', WATCHDOG, 'clutch-db-watchdog', path.join(options.dataDir, `${engine}.log`), ...argv],
+    {
+      stdio: ['pipe', 'ignore', 'inherit'],
+    },
+  );
   // Neither the child nor our end of its pipe may keep this process alive by themselves.
   child.unref();
   (child.stdin as unknown as { unref?: () => void })?.unref?.();
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   while (!(await canConnect(port))) {
-    if (child.exitCode !== null) throw new Error(`${engine} exited with code ${child.exitCode}; see ${options.dataDir}/${engine}.log`);
+    if (child.exitCode !== null)
+      throw new Error(`${engine} exited with code ${child.exitCode}; see ${options.dataDir}/${engine}.log`);
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new Error(`${engine} did not accept connections on 127.0.0.1:${port} in time`);

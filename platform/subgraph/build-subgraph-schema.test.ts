@@ -50,7 +50,10 @@ describe('buildSubgraphSchema', () => {
   });
 
   it('exposes entities with their keys and resolves references', async () => {
-    const result = await run('{ _entities(representations: [{ __typename: "Widget", id: "7" }]) { ... on Widget { id } } }', {});
+    const result = await run(
+      '{ _entities(representations: [{ __typename: "Widget", id: "7" }]) { ... on Widget { id } } }',
+      {},
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ _entities: [{ id: 'resolved-7' }] });
     const schema = await buildSubgraphSchema({ resolvers: [WidgetResolver], orphanedTypes: [Widget], authChecker });

@@ -22,7 +22,10 @@ const FEDERATION_LINK =
 export type ResolverInstances = Map<unknown, object>;
 
 /** `__resolveReference` and friends, keyed by entity type name. */
-export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any, info: any) => unknown }>;
+export type ReferenceResolvers = Record<
+  string,
+  { __resolveReference: (reference: any, context: any, info: any) => unknown }
+>;
 
 /**
  * Turns a type-graphql schema into a federation 2 subgraph schema. Resolvers are taken

@@ -2,7 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -75,7 +78,11 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
 
   app.use(requestContext(logger, metrics));
   const health = express.Router();
-  mountHealthRoutes(health, { service: subgraph.name, checks: subgraph.healthChecks ?? {}, registry: metrics.registry });
+  mountHealthRoutes(health, {
+    service: subgraph.name,
+    checks: subgraph.healthChecks ?? {},
+    registry: metrics.registry,
+  });
   app.use(health);
 
   const withSubgraphContext = (base: SubgraphContext): SubgraphContext =>
@@ -91,7 +98,13 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   internal.use((req, res, next) => {
     if (secretsEqual(req.header(INTERNAL_SECRET_HEADER), options.internalSecret)) return next();
     req.log.warn({ path: req.path, ip: req.ip }, 'refused call without the internal secret');
-    res.status(403).json({ errors: [{ message: 'Subgraphs only accept calls from the gateway', extensions: { code: ErrorCode.FORBIDDEN } }] });
+    res
+      .status(403)
+      .json({
+        errors: [
+          { message: 'Subgraphs only accept calls from the gateway', extensions: { code: ErrorCode.FORBIDDEN } },
+        ],
+      });
   });
   internal.use(express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
   subgraph.internalRoutes?.(internal);

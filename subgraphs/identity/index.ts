@@ -57,7 +57,12 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
   });
   const auth = new AuthService(users, tokens, throttle, audit, bus, settings.bcryptRounds, logger);
   const apiKeys = new ApiKeyService(apiKeyStore, audit);
-  await ensureAdmin(users, audit, { email: settings.adminEmail, password: settings.adminPassword, bcryptRounds: settings.bcryptRounds }, logger);
+  await ensureAdmin(
+    users,
+    audit,
+    { email: settings.adminEmail, password: settings.adminPassword, bcryptRounds: settings.bcryptRounds },
+    logger,
+  );
 
   const instances = new Map<unknown, object>([
     [RegisterResolver, new RegisterResolver(auth)],

@@ -59,7 +59,12 @@ export class ApiKeyService {
       lastUsedAt: null,
     };
     await this.store.insert(doc);
-    await this.audit.record({ type: AuditEventType.API_KEY_CREATED, actorId: adminId, detail: `${id.toHexString()} ${scopes.join(',')}`, ...origin });
+    await this.audit.record({
+      type: AuditEventType.API_KEY_CREATED,
+      actorId: adminId,
+      detail: `${id.toHexString()} ${scopes.join(',')}`,
+      ...origin,
+    });
     return { key, apiKey: toApiKey(doc) };
   }
 

@@ -50,7 +50,8 @@ export class AuthService {
     try {
       user = await this.users.insert({ email, name, roles: ['CUSTOMER'], passwordHash });
     } catch (error) {
-      if (error instanceof EmailTakenError) throw new BadUserInputError('An account with this email already exists', 'email');
+      if (error instanceof EmailTakenError)
+        throw new BadUserInputError('An account with this email already exists', 'email');
       throw error;
     }
     await this.audit.record({ type: AuditEventType.REGISTERED, userId: user._id.toHexString(), ...origin });
@@ -88,7 +89,9 @@ export class AuthService {
   /** Fire and forget: a bus outage must not change what the caller is told. */
   private publishLoginFailed(reason: LoginFailedEvent['reason'], origin: RequestOrigin): void {
     const event: LoginFailedEvent = { reason, ip: origin.ip ?? null, at: new Date().toISOString() };
-    this.bus.publish(LOGIN_FAILED, event).catch((err: unknown) => this.logger.warn({ err }, 'login failure not published'));
+    this.bus
+      .publish(LOGIN_FAILED, event)
+      .catch((err: unknown) => this.logger.warn({ err }, 'login failure not published'));
   }
 
   async refresh(refreshToken: string, origin: RequestOrigin): Promise<AuthPayload> {

@@ -54,7 +54,10 @@ export class LoginThrottle {
     const failures = doc?.failures ?? 1;
     const seconds = lockSeconds(failures, this.policy);
     if (seconds > 0) {
-      await this.attempts.updateOne({ _id: String(email) }, { $set: { lockedUntil: new Date(now.getTime() + seconds * 1000) } });
+      await this.attempts.updateOne(
+        { _id: String(email) },
+        { $set: { lockedUntil: new Date(now.getTime() + seconds * 1000) } },
+      );
     }
     return seconds;
   }

@@ -56,7 +56,12 @@ export class TokenService {
       revokedAt: null,
     });
     return {
-      accessToken: signAccessToken(this.settings.jwtSecret, user._id.toHexString(), user.roles, this.settings.accessTtlSeconds),
+      accessToken: signAccessToken(
+        this.settings.jwtSecret,
+        user._id.toHexString(),
+        user.roles,
+        this.settings.accessTtlSeconds,
+      ),
       refreshToken: `rt_${id.toHexString()}.${secret}`,
       accessTokenExpiresAt: new Date(now.getTime() + this.settings.accessTtlSeconds * 1000),
     };
