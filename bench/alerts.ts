@@ -102,7 +102,8 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   try {
     const report = await measure(bench, worker, options);
-    console.log(`\n${formatReport(report)}\n\nsaved ${saveReport('alerts', report)}`);
+    const saved = saveReport('alerts', report);
+    console.log(`\n${formatReport(report)}\n\nsaved ${saved}`);
     const failed = failures(report);
     if (failed.length > 0) console.error(`\nThese figures do not describe a working system:\n  ${failed.join('\n  ')}`);
     return failed.length > 0 ? 1 : 0;

@@ -41,8 +41,10 @@ interface Group {
   args: SubscribeArgs;
   planned: PlannedOperation;
   subscribers: Set<BoundedQueue<EventResult>>;
-  /** Keeps events in order per group while `rest` runs asynchronously. */
+  /** Delivers events in arrival order while their completions run concurrently. */
   chain: Promise<void>;
+  /** Completions started and not yet delivered. */
+  inFlight: number;
 }
 
 /** One subscription to the owning subgraph, shared by every group of one viewer class. */
@@ -51,6 +53,9 @@ interface Upstream {
   groups: Map<string, Group>;
   stop: () => void;
 }
+
+/** Completions (fetches to other subgraphs) one group may run at once. */
+const MAX_COMPLETIONS_IN_FLIGHT = 32;
 
 const pick = (variables: Record<string, unknown>, names: readonly string[] = []) =>
   Object.fromEntries(names.filter((n) => n in variables).map((n) => [n, variables[n]]));
@@ -97,7 +102,7 @@ export class FederatedSubscriptions {
     const groupKey = JSON.stringify([print(args.document), args.operationName ?? null, args.variables]);
     let group = upstream.groups.get(groupKey);
     if (!group) {
-      group = { key: groupKey, args, planned, subscribers: new Set(), chain: Promise.resolve() };
+      group = { key: groupKey, args, planned, subscribers: new Set(), chain: Promise.resolve(), inFlight: 0 };
       upstream.groups.set(groupKey, group);
     }
     const joined = group;
@@ -167,14 +172,27 @@ export class FederatedSubscriptions {
     event: FormattedExecutionResult<Record<string, unknown>>,
   ): void {
     for (const group of upstream.groups.values()) {
+      // A group whose completions cannot keep up sheds events here, as a full queue would,
+      // instead of letting one slow completion hold back every later event.
+      if (group.inFlight >= MAX_COMPLETIONS_IN_FLIGHT) {
+        for (let i = 0; i < group.subscribers.size; i++) this.options.hooks?.onDrop?.();
+        continue;
+      }
+      group.inFlight++;
+      const completed = event.data ? this.complete(group, primary, event) : Promise.resolve({ errors: event.errors });
+      // Handled below, in order; this only keeps an early failure from counting as unhandled.
+      completed.catch(() => undefined);
       group.chain = group.chain
-        .then(() => (event.data ? this.complete(group, primary, event) : { errors: event.errors }))
+        .then(() => completed)
         .then((result) => {
           for (const q of group.subscribers) q.push(result);
           this.options.hooks?.onDelivered?.(group.subscribers.size);
         })
         .catch((error) => {
           this.options.logger.error({ err: error }, 'could not complete a subscription event');
+        })
+        .finally(() => {
+          group.inFlight--;
         });
     }
   }

@@ -15,6 +15,8 @@ export interface AlertsReport {
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en');
+/** A latency figure; none when nothing was measured (NaN travels over IPC as null). */
+const ms = (n: number | null) => (n === null || Number.isNaN(n) ? '-' : fixed(n));
 
 export function formatReport(r: AlertsReport): string {
   const { engine, consumer, latency } = r;
@@ -54,20 +56,20 @@ export function formatReport(r: AlertsReport): string {
         int(latency.probes.sent),
         int(latency.probes.failed),
         int(latency.probes.delivered),
-        fixed(latency.probes.latencyMs.p50),
-        fixed(latency.probes.latencyMs.p95),
-        fixed(latency.probes.latencyMs.p99),
-        fixed(latency.probes.latencyMs.max),
+        ms(latency.probes.latencyMs.p50),
+        ms(latency.probes.latencyMs.p95),
+        ms(latency.probes.latencyMs.p99),
+        ms(latency.probes.latencyMs.max),
       ],
       [
         'fleet uploads (ingest answer)',
         int(latency.uploads.sent),
         int(latency.uploads.failed),
         '',
-        fixed(latency.uploads.latencyMs.p50),
-        fixed(latency.uploads.latencyMs.p95),
-        fixed(latency.uploads.latencyMs.p99),
-        fixed(latency.uploads.latencyMs.max),
+        ms(latency.uploads.latencyMs.p50),
+        ms(latency.uploads.latencyMs.p95),
+        ms(latency.uploads.latencyMs.p99),
+        ms(latency.uploads.latencyMs.max),
       ],
     ]),
     `fleet uploads: ${fixed(latency.uploads.perSecond)}/s achieved of ${r.settings.uploadsPerSecond}/s offered over ${fixed(latency.seconds)} s (${int(latency.uploads.skipped)} skipped: too many unanswered); other alerts seen ${latency.otherAlerts}, duplicate alerts ${latency.duplicates}`,

@@ -16,7 +16,10 @@ export interface CpuShare {
   otherCores: number | null;
 }
 
-export interface IngestRun {
+/** Seconds waited for the system to catch up with the previous load (null: it never did, in 120 s). */
+type Settled = { settledAfterSeconds: number | null };
+
+export interface IngestRun extends Settled {
   path: string;
   load: IngestLoadResult;
   stored: StoredReadings;
@@ -28,7 +31,7 @@ export interface IngestRun {
   cpu: CpuShare;
 }
 
-export interface LivePath {
+export interface LivePath extends Settled {
   audience: { label: string; count: number }[];
   connect: SubscribeResult;
   result: LiveResult;
@@ -54,7 +57,8 @@ export interface TelemetryReport {
   environment: Environment;
   ingest: IngestRun[];
   live: { selections: Record<string, string>; tiers: LiveTier[] };
-  memory: { start: MemorySnapshot; afterIngest: MemorySnapshot; end: MemorySnapshot };
+  /** `end` is after the ingest runs, which come last. */
+  memory: { start: MemorySnapshot; end: MemorySnapshot };
 }
 
 export const ratioOf = (gateway: LiveResult, subgraph: LiveResult) => ({
@@ -208,8 +212,21 @@ function liveSection(report: TelemetryReport): string[] {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/** Where background work (health consuming the telemetry stream) made a run wait to start clean. */
+function settleLine(report: TelemetryReport): string {
+  const waits = [
+    ...report.ingest.map((run) => [`ingest via the ${run.path}`, run.settledAfterSeconds] as const),
+    ...report.live.tiers.flatMap((t) => [
+      [`${t.subscribers} via gateway`, t.gateway.settledAfterSeconds] as const,
+      [`${t.subscribers} via subgraph`, t.subgraph.settledAfterSeconds] as const,
+    ]),
+  ];
+  const said = waits.map(([what, seconds]) => `${what} ${seconds === null ? 'over 120 (started anyway)' : seconds}`);
+  return `seconds each run waited for the system and database to go idle first (background work of the previous one): ${said.join(', ')}`;
+}
+
 function memorySection(report: TelemetryReport): string[] {
-  const rows = [memoryRow('at start', report.memory.start), memoryRow('after ingest', report.memory.afterIngest)];
+  const rows = [memoryRow('at start', report.memory.start)];
   for (const tier of report.live.tiers) {
     for (const [name, p] of [
       ['gateway', tier.gateway],
@@ -220,7 +237,7 @@ function memorySection(report: TelemetryReport): string[] {
       rows.push(memoryRow(`${what}: after`, p.memory.after));
     }
   }
-  rows.push(memoryRow('at end', report.memory.end));
+  rows.push(memoryRow('at end, after ingest', report.memory.end));
   return [
     '4. System process memory, after a full GC: gateway and every subgraph share this one process (with the MongoDB driver and the in-process event bus)',
     table([['moment', ...MEMORY_HEADER], ...rows]),
@@ -237,6 +254,8 @@ export function formatReport(report: TelemetryReport): string {
     ...ingestSection(report),
     '',
     ...liveSection(report),
+    '',
+    settleLine(report),
     '',
     ...memorySection(report),
   ].join('\n');

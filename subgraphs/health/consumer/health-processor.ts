@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { KeyedLock } from '../../telemetry/vehicles/keyed-lock.js';
 import type { AlertEvents } from '../alerts/alert-events.js';
 import type { AlertStore } from '../alerts/alert.store.js';
@@ -36,6 +37,12 @@ export type ApplyOutcome = 'applied' | 'duplicate';
  */
 export class HealthProcessor {
   private readonly lock = new KeyedLock();
+  /**
+   * The version this process last committed per vehicle, its effects done. When the head shows
+   * nothing newer, the next event starts from it without reading it back; a writer elsewhere
+   * that got there first makes the commit fail, and the vehicle is reloaded.
+   */
+  private readonly committed = new LRUCache<string, StateVersion>({ max: 10_000 });
 
   constructor(private readonly deps: ProcessorDeps) {}
 
@@ -45,11 +52,17 @@ export class HealthProcessor {
 
   private async applyOnce(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const latest = await this.deps.states.latest(vehicleId);
-      if (latest && latest.effects.length > 0) await this.carryOut(latest.effects);
+      const mine = this.committed.get(vehicleId);
+      const latest = await this.deps.states.latest(vehicleId, mine);
+      if (latest && latest !== mine && latest.effects.length > 0) await this.carryOut(latest.effects);
       if (latest?.state.applied.includes(eventKey)) return 'duplicate';
 
-      const state = latest?.state ?? initialVehicleState(vehicleId);
+      // A copy of a cached version: it must stay as committed should this attempt lose the race.
+      const state = latest
+        ? latest === mine
+          ? structuredClone(latest.state)
+          : latest.state
+        : initialVehicleState(vehicleId);
       const effects = reduce(state, input);
       state.applied = [...state.applied, eventKey].slice(-APPLIED_KEPT);
       const next: StateVersion = {
@@ -60,9 +73,13 @@ export class HealthProcessor {
         eventKey,
         committedAt: new Date(),
       };
-      if (!(await this.deps.states.commit(next))) continue;
+      if (!(await this.deps.states.commit(next))) {
+        this.committed.delete(vehicleId);
+        continue;
+      }
       await this.deps.afterCommit?.(vehicleId, next.version);
       await this.carryOut(effects);
+      this.committed.set(vehicleId, next);
       return 'applied';
     }
     throw new Error(`vehicle ${vehicleId}: state changed under us ${MAX_ATTEMPTS} times in a row`);

@@ -62,14 +62,18 @@ export class VehicleStateStore {
   }
 
   /**
-   * The newest committed version: the one the head names, then forward by `_id` past any
+   * The newest committed version (or `known`, a version the caller committed itself, when the
+   * head shows nothing newer): the one the head names, then forward by `_id` past any
    * committed since. Every lookup is by `_id`, which both databases answer without scanning.
    * Should the head name a version already pruned (it never trails by VERSIONS_KEPT in
    * practice), the newest is found by a sorted query instead.
    */
-  async latest(vehicleId: string): Promise<StateVersion | null> {
+  async latest(vehicleId: string, known?: StateVersion): Promise<StateVersion | null> {
     const id = String(vehicleId);
     const head = await this.heads.findOne({ _id: id });
+    // Nobody has moved past the version the caller holds: no need to read it back. (Should the
+    // head lag behind a newer version, committing the next one fails, and the caller reloads.)
+    if (known && (!head || head.version <= known.version)) return known;
     if (!head) return this.walk(id, null);
     const named = await this.versions.findOne({ _id: versionId(id, head.version) });
     if (!named) return this.newestByQuery(id);
