@@ -6,7 +6,9 @@ set -euo pipefail
 VERSION="${FERRETDB_VERSION:-v1.24.2}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/.tools/bin/ferretdb"
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "version: $VERSION"; then
+# Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
+installed_version() { "$bin" --version 2>/dev/null || true; }
+if [ -x "$bin" ] && [[ "$(installed_version)" == *"version: $VERSION"* ]]; then
   exit 0
 fi
 command -v go >/dev/null || { echo "install-ferretdb: Go is needed to build FerretDB (or set MONGODB_URI)" >&2; exit 1; }
@@ -21,4 +23,5 @@ chmod -R u+w "$work"
 echo "$VERSION" > "$work/build/version/version.txt"
 mkdir -p "$(dirname "$bin")"
 (cd "$work" && go build -trimpath -o "$bin" ./cmd/ferretdb)
-"$bin" --version | head -1 >&2
+version_line="$(installed_version)"
+echo "${version_line%%$'\n'*}" >&2
