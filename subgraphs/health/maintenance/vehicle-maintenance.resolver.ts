@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
 import type { HealthReader } from '../scoring/health-reader.js';
-import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import type { MaintenanceService } from './maintenance.service.js';
 import { MaintenancePlan, toMaintenanceItem, toRecommendation, toServiceRecord } from './maintenance.type.js';

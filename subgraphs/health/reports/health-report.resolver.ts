@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
 import { toMaintenanceItem } from '../maintenance/maintenance.type.js';
-import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import type { HealthReportService } from './health-report.service.js';
 import { HealthReport } from './health-report.type.js';

@@ -5,7 +5,7 @@ import { parseInput } from '../../../platform/graphql/parse-input.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
 import { DAY_MS } from '../parts/part.js';
 import { utcDay } from '../consumer/reduce.js';
-import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import type { SnapshotStore } from './snapshot.store.js';
 import { HealthSnapshot } from './vehicle-health.type.js';

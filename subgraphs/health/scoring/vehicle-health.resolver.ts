@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
-import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import type { HealthReader } from './health-reader.js';
 import { toVehicleHealth, VehicleHealth } from './vehicle-health.type.js';

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import { PageArgs } from '../../../platform/graphql/pagination.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
-import { authorizeRead } from '../vehicles/vehicle-read.js';
+import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import { TripConnection } from './trip.type.js';
 import type { TripsService } from './trips.service.js';

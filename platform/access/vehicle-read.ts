@@ -1,15 +1,12 @@
-import {
-  authorizeVehicle,
-  type VehicleAccess,
-  type VehicleOwnership,
-} from '../../../platform/access/vehicle-access.js';
-import type { SubgraphContext } from '../../../platform/subgraph/context.js';
+import { authorizeVehicle, type VehicleAccess, type VehicleOwnership } from './vehicle-access.js';
+import type { SubgraphContext } from '../subgraph/context.js';
 
 const checked = new WeakMap<object, Map<string, Promise<VehicleOwnership>>>();
 
 /**
- * `authorizeVehicle(..., 'read')` once per request and vehicle: a dashboard query selecting
- * health, alerts, maintenance and estimates of a vehicle costs one ownership check.
+ * `authorizeVehicle(..., 'read')`, asked once per request and vehicle: a query selecting several
+ * fields of many vehicles costs one ownership check per vehicle, and a refusal is the same
+ * refusal on every field.
  */
 export function authorizeRead(
   access: VehicleAccess,
