@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
 import { measureDrain } from './lib/alerts/consumer-drain.js';
+import { directLatency, sendDirectProbes } from './lib/alerts/direct-probes.js';
 import { measureEngine } from './lib/alerts/engine.js';
 import type { ClientRequest, LatencyResult, Target } from './lib/alerts/messages.js';
 import { parseAlertsOptions, type AlertsOptions } from './lib/alerts/options.js';
@@ -49,11 +51,15 @@ async function measure(
   console.log(`rule engine alone: ${options.vehicles} simulated vehicles × ${options.engineRounds} rounds...`);
   const engine = measureEngine(options.vehicles, options.engineRounds);
 
-  console.log(`seeding ${options.vehicles + options.probes + WARMUP_VEHICLES} vehicles with paired devices...`);
-  const all = await seedFleet(bench.system.url, options.vehicles + options.probes + WARMUP_VEHICLES);
+  const total = options.vehicles + 2 * options.probes + WARMUP_VEHICLES;
+  console.log(`seeding ${total} vehicles with paired devices...`);
+  const all = await seedFleet(bench.system.url, total);
   const fleet = all.slice(0, options.vehicles);
   const probes = all.slice(options.vehicles, options.vehicles + options.probes);
-  const warmup = all.slice(options.vehicles + options.probes);
+  const direct = all
+    .slice(options.vehicles + options.probes, options.vehicles + 2 * options.probes)
+    .map((t) => t.vehicleId);
+  const warmup = all.slice(options.vehicles + 2 * options.probes);
 
   console.log(`health consumer: a backlog of ${options.vehicles} × ${options.backlogRounds} rounds...`);
   const consumer = await measureDrain(
@@ -65,19 +71,27 @@ async function measure(
 
   console.log(`latency: ${options.probes} overheating probes while the fleet uploads ${options.uploadsPerSecond}/s...`);
   const admin = await login(bench.system.url, bench.config.ADMIN_EMAIL!, bench.config.ADMIN_PASSWORD!);
-  const latency = await worker.call<LatencyResult>({
+  const running = worker.call<LatencyResult>({
     kind: 'latency',
     settings: {
       gatewayUrl: bench.system.url,
       adminToken: admin.accessToken,
       fleet,
       probes,
+      direct,
       warmup,
       uploadsPerSecond: options.uploadsPerSecond,
       probesPerSecond: options.probesPerSecond,
       warmupSeconds: options.warmupSeconds,
     },
   });
+  // Alongside the upload probes (once the subscriber has warmed up), events straight on the stream.
+  const { subscriptions } = bench.system.gateway;
+  while (subscriptions.stats.subscribers < 1) await sleep(50);
+  await sleep((options.warmupSeconds + 3) * 1000);
+  const directSentAt = await sendDirectProbes(bench.system.deps.bus, direct, options.probesPerSecond);
+  const latency = await running;
+  const fromStream = directLatency(directSentAt, latency.directReceivedAt);
   return {
     benchmark: 'alerts',
     startedAt,
@@ -86,6 +100,7 @@ async function measure(
     engine,
     consumer,
     latency,
+    fromStream,
   };
 }
 

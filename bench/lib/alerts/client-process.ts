@@ -55,6 +55,8 @@ async function measureLatency(s: LatencySettings): Promise<LatencyResult> {
   const uploadLatency = new LatencyRecorder();
   const seen = new Set<string>();
   const warmupIds = new Set(s.warmup.map((w) => w.vehicleId));
+  const direct = new Set(s.direct);
+  const directReceivedAt: Record<string, number> = {};
   let warmedUp = false;
   let otherAlerts = 0;
   let duplicates = 0;
@@ -78,7 +80,9 @@ async function measureLatency(s: LatencySettings): Promise<LatencyResult> {
         if (seen.has(alert.id)) return void duplicates++;
         seen.add(alert.id);
         const started = sentAt.get(alert.vehicle.id);
-        if (alert.rule === 'coolant-overheat' && started !== undefined) {
+        if (alert.rule === 'coolant-overheat' && direct.has(alert.vehicle.id)) {
+          directReceivedAt[alert.vehicle.id] = Date.now();
+        } else if (alert.rule === 'coolant-overheat' && started !== undefined) {
           probeLatency.record(received - started);
           sentAt.delete(alert.vehicle.id);
         } else if (warmupIds.has(alert.vehicle.id)) warmedUp = true;
@@ -149,7 +153,8 @@ async function measureLatency(s: LatencySettings): Promise<LatencyResult> {
     },
   );
   const deadline = performance.now() + GRACE_MS;
-  while (sentAt.size > probesFailed && performance.now() < deadline) await sleep(50);
+  const waiting = () => sentAt.size > probesFailed || Object.keys(directReceivedAt).length < direct.size;
+  while (waiting() && performance.now() < deadline) await sleep(50);
   probing = false;
   await fleetLoad;
   const seconds = (performance.now() - started) / 1000;
@@ -165,6 +170,7 @@ async function measureLatency(s: LatencySettings): Promise<LatencyResult> {
       latencyMs: uploadLatency.summary(),
     },
     probes: { sent: probesSent, failed: probesFailed, delivered: probeLatency.size, latencyMs: probeLatency.summary() },
+    directReceivedAt,
     otherAlerts,
     duplicates,
     seconds,

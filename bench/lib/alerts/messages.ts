@@ -11,6 +11,8 @@ export interface LatencySettings {
   adminToken: string;
   fleet: Target[];
   probes: Target[];
+  /** Vehicles whose overheating events the main process appends straight to `telemetry.readings`. */
+  direct: string[];
   warmup: Target[];
   uploadsPerSecond: number;
   probesPerSecond: number;
@@ -22,6 +24,8 @@ export interface LatencyResult {
   uploads: { sent: number; failed: number; skipped: number; perSecond: number; latencyMs: LatencySummary };
   probes: { sent: number; failed: number; delivered: number; latencyMs: LatencySummary };
   /** Alerts the subscriber received that no probe asked for (a simulated fault, a duplicate). */
+  /** When each `direct` vehicle's alert arrived (epoch ms: the sender is another process). */
+  directReceivedAt: Record<string, number>;
   otherAlerts: number;
   duplicates: number;
   seconds: number;

@@ -20,7 +20,7 @@ const DEFAULTS: AlertsOptions = {
   vehicles: 1000,
   engineRounds: 120,
   backlogRounds: 2,
-  uploadsPerSecond: 5,
+  uploadsPerSecond: 1,
   probes: 100,
   probesPerSecond: 2,
   warmupSeconds: 5,
@@ -35,7 +35,7 @@ const QUICK: Partial<AlertsOptions> = {
   warmupSeconds: 1,
 };
 
-/** `--vehicles 1000 --rate 5 --probes 100 --probe-rate 2 --engine-rounds 120 --backlog-rounds 2 --warmup 5`, or `--quick`. */
+/** `--vehicles 1000 --rate 1 --probes 100 --probe-rate 2 --engine-rounds 120 --backlog-rounds 2 --warmup 5`, or `--quick`. */
 export function parseAlertsOptions(argv: string[]): AlertsOptions {
   const { values } = parseArgs({
     args: argv,

@@ -1,6 +1,7 @@
 import { fixed, table, type Environment } from '../report.js';
 import type { AlertsOptions } from './options.js';
 import type { DrainResult } from './consumer-drain.js';
+import type { DirectResult } from './direct-probes.js';
 import type { EngineResult } from './engine.js';
 import type { LatencyResult } from './messages.js';
 
@@ -12,6 +13,8 @@ export interface AlertsReport {
   engine: EngineResult;
   consumer: DrainResult;
   latency: LatencyResult;
+  /** From the telemetry event on the stream to the alert at the subscriber (no ingest). */
+  fromStream: DirectResult;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en');
@@ -19,7 +22,7 @@ const int = (n: number) => Math.round(n).toLocaleString('en');
 const ms = (n: number | null) => (n === null || Number.isNaN(n) ? '-' : fixed(n));
 
 export function formatReport(r: AlertsReport): string {
-  const { engine, consumer, latency } = r;
+  const { engine, consumer, latency, fromStream } = r;
   const env = r.environment;
   const lines = [
     `alerts benchmark, ${r.startedAt} (node ${env.node}, ${env.cpus} CPUs, load ${env.loadAverage1m}, database ${env.database})`,
@@ -52,7 +55,17 @@ export function formatReport(r: AlertsReport): string {
     table([
       ['', 'sent', 'failed', 'delivered', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
       [
-        'overheating probes',
+        'telemetry event → alert',
+        int(fromStream.sent),
+        '0',
+        int(fromStream.delivered),
+        ms(fromStream.latencyMs.p50),
+        ms(fromStream.latencyMs.p95),
+        ms(fromStream.latencyMs.p99),
+        ms(fromStream.latencyMs.max),
+      ],
+      [
+        'upload → alert',
         int(latency.probes.sent),
         int(latency.probes.failed),
         int(latency.probes.delivered),
@@ -83,7 +96,9 @@ export function failures(r: AlertsReport): string[] {
   const expected = r.latency.probes.sent - r.latency.probes.failed;
   if (r.latency.probes.failed > 0) out.push(`${r.latency.probes.failed} probe upload(s) failed`);
   if (r.latency.probes.delivered < expected)
-    out.push(`${expected - r.latency.probes.delivered} probe alert(s) never arrived`);
+    out.push(`${expected - r.latency.probes.delivered} upload probe alert(s) never arrived`);
+  if (r.fromStream.delivered < r.fromStream.sent)
+    out.push(`${r.fromStream.sent - r.fromStream.delivered} stream probe alert(s) never arrived`);
   if (r.latency.uploads.failed > 0) out.push(`${r.latency.uploads.failed} fleet upload(s) failed`);
   if (r.latency.duplicates > 0) out.push(`${r.latency.duplicates} alert(s) delivered twice`);
   return out;
