@@ -26,7 +26,7 @@ import { RetentionJob } from './readings/retention.js';
 import { buildTelemetrySchema, type ResolverClass } from './schema.js';
 import { TripsResolver } from './trips/trips.resolver.js';
 import { TripsService } from './trips/trips.service.js';
-import { KeyedLock } from './vehicles/keyed-lock.js';
+import { KeyedLock } from '../../platform/async/keyed-lock.js';
 
 export interface TelemetrySettings {
   /** Readings older than this are deleted, and uploads measured before it refused. */

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { KeyedLock } from '../../telemetry/vehicles/keyed-lock.js';
+import { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import type { AlertEvents } from '../alerts/alert-events.js';
 import type { AlertStore } from '../alerts/alert.store.js';
 import type { SnapshotStore } from '../scoring/snapshot.store.js';

@@ -1,6 +1,6 @@
 import type { TelemetryEvents } from '../live/telemetry-events.js';
 import { describeDtc } from '../obd/dtc.js';
-import type { KeyedLock } from '../vehicles/keyed-lock.js';
+import type { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import { CLEARABLE, type DtcStatus } from './dtc-status.js';
 import type { DtcDocument, DtcStore } from './dtc.store.js';
 import type { ClearDtcsResult, Dtc } from './dtc.type.js';

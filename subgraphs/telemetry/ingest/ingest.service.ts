@@ -7,7 +7,7 @@ import type { TelemetryEvents } from '../live/telemetry-events.js';
 import type { LatestReadingStore } from '../readings/latest-reading.store.js';
 import type { ReadingStore } from '../readings/reading.store.js';
 import { checkBatchSize, checkRecordedAt, decodeFrames, validateReadings, type DecodedBatch } from './batch.js';
-import type { KeyedLock } from '../vehicles/keyed-lock.js';
+import type { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import type { Idempotency } from './idempotency.js';
 import type { IngestResult, IngestSummary } from './ingest.type.js';
 
