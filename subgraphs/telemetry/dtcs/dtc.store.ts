@@ -41,27 +41,34 @@ export class DtcStore {
     await Promise.all(codes.map((code) => this.reportOne(String(vehicleId), mode, String(code), at)));
   }
 
+  /**
+   * Every filter here is `_id` alone, which FerretDB answers from its index (anything more is
+   * a collection scan there); the status condition is checked on the document read back.
+   * Reports of one vehicle are serialised by the caller (DtcService).
+   */
   private async reportOne(vehicleId: string, mode: DtcMode, code: string, at: Date, retried = false): Promise<void> {
     const { to, from } = transitionFor(mode);
+    const _id = `${vehicleId}:${code}`;
+    let before: DtcDocument | null;
     try {
-      const seen = await this.dtcs.updateOne(
-        { _id: `${vehicleId}:${code}` },
+      before = await this.dtcs.findOneAndUpdate(
+        { _id },
         {
           $setOnInsert: { vehicleId, code, status: to, clearedAt: null, history: [{ status: to, at }] },
           $min: { firstSeenAt: at },
           $max: { lastSeenAt: at },
         },
-        { upsert: true },
+        { upsert: true, returnDocument: 'before' },
       );
-      if (seen.upsertedCount > 0) return;
     } catch (error) {
       // Two uploads saw the code for the first time at once; the unique _id let one insert.
       if ((error as { code?: number }).code !== DUPLICATE_KEY || retried) throw error;
       return this.reportOne(vehicleId, mode, code, at, true);
     }
     // A report measured before the last clear (a device uploading its backlog) reactivates nothing.
+    if (!before || !from.includes(before.status) || (before.clearedAt !== null && before.clearedAt >= at)) return;
     await this.dtcs.updateOne(
-      { _id: `${vehicleId}:${code}`, status: { $in: from }, $or: [{ clearedAt: null }, { clearedAt: { $lt: at } }] },
+      { _id },
       { $set: { status: to, clearedAt: null }, $push: { history: { status: to, at } } },
     );
   }

@@ -77,6 +77,23 @@ describe('ReadingStore (real database)', () => {
     expect(counts.sort()).toEqual([2, 3, 3]);
   });
 
+  it('continues, after a restart, in the first document of the hour with room', async () => {
+    const before = new ReadingStore(db, 4);
+    await before.append('restart', [rpm(1, '2025-03-01T10:00:00Z'), rpm(2, '2025-03-01T10:00:01Z')]);
+    await before.append('restart', [rpm(3, '2025-03-01T10:00:02Z'), rpm(4, '2025-03-01T10:00:03Z')]);
+    await before.append('restart', [rpm(5, '2025-03-01T10:00:04Z')]);
+    // A new process knows nothing of the open documents: it reads them back by _id.
+    const after = new ReadingStore(db, 4);
+    await after.append('restart', [rpm(6, '2025-03-01T10:00:05Z'), rpm(7, '2025-03-01T10:00:06Z')]);
+    await after.append('restart', [rpm(8, '2025-03-01T10:00:07Z'), rpm(9, '2025-03-01T10:00:08Z')]);
+    const docs = await db.collection<BucketDocument>('reading_buckets').find({ vehicleId: 'restart' }).toArray();
+    expect(docs.map((d) => [d._id.split(':')[2], d.count]).sort()).toEqual([
+      ['0', 4],
+      ['1', 3],
+      ['2', 2],
+    ]);
+  });
+
   it("reads one series' summaries and points in a range, and no other vehicle's", async () => {
     const store = new ReadingStore(db);
     const summaries = await store.summaries(

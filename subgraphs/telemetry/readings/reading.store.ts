@@ -38,6 +38,11 @@ export interface BucketDocument {
   series: Record<string, SeriesDocument>;
 }
 
+interface OpenDocument {
+  seq: number;
+  count: number;
+}
+
 const DUPLICATE_KEY = 11000;
 /** Far beyond any real hour (1000 readings a document): a guard against looping, not a limit. */
 const MAX_SEQUENCE = 10_000;
@@ -89,8 +94,8 @@ function* pointsOf(doc: Pick<BucketDocument, 'start' | 'series'>, key: string, f
 
 export class ReadingStore {
   private readonly buckets: Collection<BucketDocument>;
-  /** The sequence number last written per vehicle and hour, so appends start at the open document. */
-  private readonly openSeq = new LRUCache<string, number>({ max: 100_000 });
+  /** Per vehicle and hour, the document appends go to and how full it is. */
+  private readonly open = new LRUCache<string, OpenDocument>({ max: 100_000 });
 
   constructor(
     db: Db,
@@ -109,26 +114,41 @@ export class ReadingStore {
   }
 
   /**
-   * One upsert per hour (and chunk) into the document `<vehicle>:<hour>:<seq>`, matching only
-   * while it has room for the whole chunk. A full document makes the upsert collide with its
-   * own `_id` (E11000), and the chunk moves on to the next sequence number. Addressing documents
-   * by `_id` keeps writes cheap on FerretDB, which filters on nothing else in the database.
+   * One upsert per hour (and chunk) into the document `<vehicle>:<hour>:<seq>`, addressed by
+   * `_id` alone: FerretDB answers a filter of just `_id` from its index and scans the whole
+   * collection for anything more, such as a condition on the document's fill. So the room
+   * left is tracked here, per hour, and read back by `_id` after a restart. Within a process
+   * a document never exceeds the capacity; two instances writing one vehicle's hour at once
+   * can overfill it a little, which costs nothing but size (appends to a vehicle are
+   * serialised per process, and a device talks to one instance at a time).
    */
   async append(vehicleId: string, readings: readonly TimedReading[]): Promise<void> {
     for (const write of planBucketWrites(readings, this.capacity)) {
       const hour = `${vehicleId}:${write.start.getTime()}`;
-      const update = bucketUpdate(String(vehicleId), write.start, write.readings);
-      for (let seq = this.openSeq.get(hour) ?? 0; ; seq++) {
-        if (seq > MAX_SEQUENCE) throw new Error(`bucket ${hour} has no room left`);
-        const withRoom = { _id: `${hour}:${seq}`, count: { $lte: this.capacity - write.readings.length } };
-        try {
-          await this.buckets.updateOne(withRoom, update, { upsert: true });
-          this.openSeq.set(hour, seq);
-          break;
-        } catch (error) {
-          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-        }
-      }
+      const size = write.readings.length;
+      let open = this.open.get(hour) ?? (await this.findOpen(hour, size));
+      if (open.count + size > this.capacity) open = { seq: open.seq + 1, count: 0 };
+      await this.upsert(`${hour}:${open.seq}`, bucketUpdate(String(vehicleId), write.start, write.readings));
+      this.open.set(hour, { seq: open.seq, count: open.count + size });
+    }
+  }
+
+  /** The hour's first document with room for `size` more readings (or the first that does not exist yet). */
+  private async findOpen(hour: string, size: number): Promise<OpenDocument> {
+    for (let seq = 0; seq <= MAX_SEQUENCE; seq++) {
+      const doc = await this.buckets.findOne({ _id: `${hour}:${seq}` }, { projection: { count: 1 } });
+      if (!doc || doc.count + size <= this.capacity) return { seq, count: doc?.count ?? 0 };
+    }
+    throw new Error(`bucket ${hour} has no room left`);
+  }
+
+  private async upsert(id: string, update: Record<string, Document>): Promise<void> {
+    try {
+      await this.buckets.updateOne({ _id: id }, update, { upsert: true });
+    } catch (error) {
+      // Two writers created the document at once; it exists now.
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      await this.buckets.updateOne({ _id: id }, update);
     }
   }
 
