@@ -94,9 +94,14 @@ export const SUBGRAPH_FACTORIES: { name: ServiceName; create: SubgraphFactory }[
         bus: deps.bus,
         logger: deps.logger.child({ subgraph: 'health' }),
         access: vehicleAccessFor(deps, urls),
-        directory: new HttpVehicleDirectory({ vehiclesUrl: urls.vehicles, internalSecret: deps.config.INTERNAL_SECRET }),
+        directory: new HttpVehicleDirectory({
+          vehiclesUrl: urls.vehicles,
+          internalSecret: deps.config.INTERNAL_SECRET,
+        }),
         settings: {
           subscriberQueue: deps.config.SUBSCRIPTION_MAX_QUEUE,
+          retentionDays: deps.config.HEALTH_RETENTION_DAYS,
+          retentionIntervalMinutes: deps.config.HEALTH_RETENTION_INTERVAL_MINUTES,
           consumer: {
             batchSize: deps.config.HEALTH_CONSUMER_BATCH_SIZE,
             claimIdleMs: deps.config.HEALTH_CONSUMER_CLAIM_IDLE_MS,
@@ -125,7 +130,12 @@ export async function startSubgraph(name: ServiceName, deps: Dependencies, urls:
   const factory = SUBGRAPH_FACTORIES.find((f) => f.name === name);
   if (!factory) throw new Error(`unknown subgraph ${name}`);
   const subgraph = await factory.create(deps, urls);
-  return serveSubgraph(subgraph, { host: deps.config.HOST, port, internalSecret: deps.config.INTERNAL_SECRET, logger: deps.logger });
+  return serveSubgraph(subgraph, {
+    host: deps.config.HOST,
+    port,
+    internalSecret: deps.config.INTERNAL_SECRET,
+    logger: deps.logger,
+  });
 }
 
 export function startGatewayService(
@@ -160,7 +170,11 @@ const portKey = (name: ServiceName) => `${name.toUpperCase()}_PORT` as `${Upperc
  * The embedded mode: every subgraph and the gateway in this process, each on its own port.
  * `ephemeralPorts` (tests) puts every service on a free port instead of the configured one.
  */
-export async function startSystem(config: Config, logger: Logger, options: { ephemeralPorts?: boolean } = {}): Promise<System> {
+export async function startSystem(
+  config: Config,
+  logger: Logger,
+  options: { ephemeralPorts?: boolean } = {},
+): Promise<System> {
   const deps = await connectDependencies(config, logger);
   const subgraphs: RunningSubgraph[] = [];
   const urls: ServiceUrls = { ...config.serviceUrls };
@@ -171,7 +185,13 @@ export async function startSystem(config: Config, logger: Logger, options: { eph
       subgraphs.push(running);
     }
     const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
-    const gateway = await startGatewayService(config, logger, subgraphUrls, options.ephemeralPorts ? 0 : config.PORT, deps.bus);
+    const gateway = await startGatewayService(
+      config,
+      logger,
+      subgraphUrls,
+      options.ephemeralPorts ? 0 : config.PORT,
+      deps.bus,
+    );
     return {
       url: gateway.url,
       gateway,

@@ -55,6 +55,9 @@ const variables = z.object({
   /** Telemetry readings are kept this long; the retention job runs every interval. */
   TELEMETRY_RETENTION_DAYS: positiveInt(30),
   TELEMETRY_RETENTION_INTERVAL_MINUTES: positiveInt(60),
+  /** Health snapshots and resolved alerts are kept this long (service records always); the job runs every interval. */
+  HEALTH_RETENTION_DAYS: positiveInt(730),
+  HEALTH_RETENTION_INTERVAL_MINUTES: positiveInt(60),
   /** Health's durable consumption of telemetry (group "health"): batch size, visibility timeout, consumers per stream. */
   HEALTH_CONSUMER_BATCH_SIZE: positiveInt(64),
   HEALTH_CONSUMER_CLAIM_IDLE_MS: positiveInt(30_000),

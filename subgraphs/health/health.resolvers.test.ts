@@ -40,7 +40,11 @@ beforeAll(async () => {
     access,
     directory,
     clock: () => NOW,
-    settings: { consumer: { batchSize: 16, claimIdleMs: 1000, perStream: 1, blockMs: 50, stopTimeoutMs: 500 } },
+    settings: {
+      retentionDays: 730,
+      retentionIntervalMinutes: 60,
+      consumer: { batchSize: 16, claimIdleMs: 1000, perStream: 1, blockMs: 50, stopTimeoutMs: 500 },
+    },
   });
 });
 afterAll(async () => {

@@ -1,11 +1,14 @@
 import type { Db } from 'mongodb';
 import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
+import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { AcknowledgeAlertResolver } from './alerts/acknowledge-alert.resolver.js';
 import { AlertEvents } from './alerts/alert-events.js';
+import { AlertOutboxStore } from './alerts/alert-outbox.store.js';
+import { AlertRelay, type AlertRelayOptions } from './alerts/alert-relay.js';
 import { AlertService } from './alerts/alert.service.js';
 import { AlertStore } from './alerts/alert.store.js';
 import { FleetAlertsResolver } from './alerts/fleet-alerts.resolver.js';
@@ -22,6 +25,7 @@ import { MaintenanceService } from './maintenance/maintenance.service.js';
 import { RecordServiceResolver } from './maintenance/record-service.resolver.js';
 import { ServiceRecordStore } from './maintenance/service-record.store.js';
 import { VehicleMaintenanceResolver } from './maintenance/vehicle-maintenance.resolver.js';
+import { DAY_MS } from './parts/part.js';
 import { HealthReportResolver } from './reports/health-report.resolver.js';
 import { HealthReportService } from './reports/health-report.service.js';
 import { buildHealthSchema } from './schema.js';
@@ -38,6 +42,11 @@ export { HttpVehicleDirectory, type VehicleDirectory } from './vehicles/vehicle-
 export interface HealthSettings {
   /** Events held for a subscriber that does not read (default 100). */
   subscriberQueue?: number;
+  /** Sending alert events the bus missed; runs beside the consumer. */
+  relay?: AlertRelayOptions;
+  /** Daily snapshots and resolved alerts older than this are deleted. */
+  retentionDays: number;
+  retentionIntervalMinutes: number;
   consumer: ConsumerSettings & {
     /** False for an instance that only answers queries (default true). */
     enabled?: boolean;
@@ -66,9 +75,18 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
   const snapshots = new SnapshotStore(db);
   const records = new ServiceRecordStore(db);
   const profileStore = new VehicleProfileStore(db);
-  await Promise.all([states.init(), alerts.init(), snapshots.init(), records.init(), profileStore.init()]);
+  const outbox = new AlertOutboxStore(db);
+  await Promise.all([
+    states.init(),
+    alerts.init(),
+    snapshots.init(),
+    records.init(),
+    profileStore.init(),
+    outbox.init(),
+  ]);
 
-  const events = new AlertEvents(bus, logger);
+  const events = new AlertEvents(bus, outbox, alerts, logger, clock);
+  const relay = new AlertRelay(outbox, events, logger, settings.relay, clock);
   const processor = new HealthProcessor({ states, alerts, snapshots, events, afterCommit: deps.afterCommit });
   const profiles = new VehicleProfiles(profileStore, deps.directory, logger, clock);
   const reader = new HealthReader(states, clock);
@@ -81,7 +99,7 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
     [HealthHistoryResolver, new HealthHistoryResolver(access, snapshots)],
     [VehicleAlertsResolver, new VehicleAlertsResolver(access, alerts)],
     [FleetAlertsResolver, new FleetAlertsResolver(alerts)],
-    [AcknowledgeAlertResolver, new AcknowledgeAlertResolver(new AlertService(alerts, events, access, clock))],
+    [AcknowledgeAlertResolver, new AcknowledgeAlertResolver(new AlertService(alerts, processor, access, clock))],
     [HealthAlertsResolver, new HealthAlertsResolver()],
     [RecordServiceResolver, new RecordServiceResolver(maintenance)],
     [VehicleMaintenanceResolver, new VehicleMaintenanceResolver(access, reader, maintenance)],
@@ -94,7 +112,33 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
   const consumer = new TelemetryConsumer(bus, processor, logger, settings.consumer, (vehicleId) =>
     profiles.observe(vehicleId),
   );
-  if (settings.consumer.enabled !== false) await consumer.start();
+  if (settings.consumer.enabled !== false) {
+    await consumer.start();
+    relay.start();
+  }
+
+  // Service records are never deleted, however old: they are the vehicle's service book.
+  // Unresolved alerts stay too, whatever their age. Every instance runs the job, query-only ones
+  // included: retention is a policy on the data, not on consuming, and concurrent passes are harmless.
+  const retentionMs = settings.retentionDays * DAY_MS;
+  const retention = new RetentionJob(
+    [
+      {
+        name: 'health snapshots',
+        maxAgeMs: retentionMs,
+        deleteOlderThan: (cutoff) => snapshots.deleteOlderThan(cutoff),
+      },
+      {
+        name: 'resolved alerts',
+        maxAgeMs: retentionMs,
+        deleteOlderThan: (cutoff) => alerts.deleteResolvedBefore(cutoff),
+      },
+    ],
+    settings.retentionIntervalMinutes * 60_000,
+    logger,
+    clock,
+  );
+  retention.start();
 
   const live: LiveAlerts = { bus, access, maxQueue: settings.subscriberQueue ?? 100 };
   return {
@@ -108,7 +152,9 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
       },
     },
     stop: async () => {
+      await retention.stop();
       await consumer.stop();
+      await relay.stop();
       await profiles.settle();
     },
   };

@@ -22,7 +22,7 @@ import { LatestReadingsResolver } from './readings/latest-readings.resolver.js';
 import { ReadingHistoryService } from './readings/reading-history.service.js';
 import { ReadingStore } from './readings/reading.store.js';
 import { ReadingsResolver } from './readings/readings.resolver.js';
-import { RetentionJob } from './readings/retention.js';
+import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import { buildTelemetrySchema, type ResolverClass } from './schema.js';
 import { TripsResolver } from './trips/trips.resolver.js';
 import { TripsService } from './trips/trips.service.js';

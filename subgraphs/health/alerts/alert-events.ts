@@ -1,6 +1,7 @@
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
-import type { AlertDocument } from './alert.store.js';
+import { outboxKey, type AlertOutboxStore, type OutboxEntry } from './alert-outbox.store.js';
+import type { AlertDocument, AlertStatus, AlertStore } from './alert.store.js';
 
 /** Every alert change, all vehicles: a live topic (staff subscriptions) and a durable stream (pipelines such as agents). */
 export const HEALTH_ALERTS = 'health.alerts';
@@ -41,25 +42,57 @@ export const toAlertEvent = (doc: AlertDocument): HealthAlertEvent => ({
 });
 
 /**
- * Tells the world an alert changed, after the change is stored. A bus that is down is logged:
- * the alert itself is safe in the database, and live fan-out is at-most-once.
+ * Tells the world that an alert changed, after the change is stored, through an outbox: the
+ * transition's event is queued in the database first, so an event the bus could not take
+ * (Redis down) or a process that died before sending it is sent later by the AlertRelay.
+ * Subscribers may therefore see an event twice, never zero times.
  */
 export class AlertEvents {
   constructor(
     private readonly bus: EventBus,
+    private readonly outbox: AlertOutboxStore,
+    private readonly alerts: AlertStore,
     private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async changed(doc: AlertDocument): Promise<void> {
-    const event = toAlertEvent(doc);
+  /**
+   * `changed` is the alert as this transition left it, or null when the transition was found
+   * done already (a replay after a crash, or two instances finishing the same change). The
+   * event is sent by whoever queues it; a queued event its sender never got out is the relay's.
+   */
+  async transitioned(alertId: string, status: AlertStatus, changed: AlertDocument | null): Promise<void> {
+    const entry = changed
+      ? await this.outbox.add(alertId, status, toAlertEvent(changed), this.clock())
+      : await this.queueIfMissed(alertId, status);
+    if (entry) await this.send(entry);
+  }
+
+  /** Queues a transition that happened but was never queued: its writer died in between. */
+  private async queueIfMissed(alertId: string, status: AlertStatus): Promise<OutboxEntry | null> {
+    if (await this.outbox.get(outboxKey(alertId, status))) return null;
+    const doc = await this.alerts.findById(alertId);
+    if (!doc?.history.some((h) => h.status === status)) return null;
+    return this.outbox.add(alertId, status, toAlertEvent(doc), this.clock());
+  }
+
+  /** True when the bus took the event; a failure is logged and left for the relay. */
+  async send(entry: OutboxEntry): Promise<boolean> {
+    const { event } = entry;
     try {
       await Promise.all([
-        this.bus.publish(vehicleAlertsTopic(doc.vehicleId), event),
+        this.bus.publish(vehicleAlertsTopic(event.vehicleId), event),
         this.bus.publish(HEALTH_ALERTS, event),
         this.bus.append(HEALTH_ALERTS, event),
       ]);
     } catch (err) {
-      this.logger.error({ err, alertId: doc._id }, 'health alert event not published');
+      this.logger.warn(
+        { err, alertId: event.id, status: event.status },
+        'health alert event not sent; the relay retries it',
+      );
+      return false;
     }
+    await this.outbox.markPublished(entry._id, this.clock());
+    return true;
   }
 }

@@ -3,7 +3,7 @@ import { authorizeVehicle, type VehicleAccess } from '../../../platform/access/v
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
-import type { AlertEvents } from './alert-events.js';
+import type { HealthProcessor } from '../consumer/health-processor.js';
 import type { AlertDocument, AlertStore } from './alert.store.js';
 
 /** `<vehicleId>:<rule>:<number>`, as the reducer makes them (see alertIdOf). */
@@ -12,17 +12,21 @@ const alertId = z
   .max(120, 'id is not an alert id')
   .regex(/^[A-Za-z0-9_-]{1,64}:[a-z][a-z0-9-]{1,40}:\d{1,9}$/, 'id is not an alert id');
 
+const alertNumber = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
+
 export class AlertService {
   constructor(
     private readonly store: AlertStore,
-    private readonly events: AlertEvents,
+    private readonly processor: HealthProcessor,
     private readonly access: VehicleAccess,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /**
    * OPEN becomes ACKNOWLEDGED, for the vehicle's owner or staff. Acknowledging again, or an
-   * alert that has resolved meanwhile, changes nothing and returns the alert as it is.
+   * alert that has resolved meanwhile, changes nothing and returns the alert as it is. The
+   * change goes through the vehicle's health state, so it cannot undo a resolution that the
+   * rules commit at the same moment.
    */
   async acknowledge(viewer: Viewer | undefined, rawId: string): Promise<AlertDocument> {
     if (!viewer) throw new UnauthenticatedError();
@@ -32,9 +36,13 @@ export class AlertService {
     if (!alert) throw new NotFoundError('Alert');
     await authorizeVehicle(this.access, viewer, alert.vehicleId, 'read');
     if (alert.status !== 'OPEN') return alert;
-    const acknowledged = await this.store.acknowledge(id, viewer.userId, this.clock());
-    if (!acknowledged) return (await this.store.findById(id)) ?? alert;
-    await this.events.changed(acknowledged);
-    return acknowledged;
+    await this.processor.apply(alert.vehicleId, `acknowledge:${id}`, {
+      kind: 'acknowledge',
+      rule: alert.rule,
+      number: alertNumber(id),
+      by: viewer.userId,
+      at: this.clock().getTime(),
+    });
+    return (await this.store.findById(id)) ?? alert;
   }
 }

@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
 import { BadUserInputError } from '../../../platform/errors.js';
 import { pageSize } from '../../../platform/graphql/pagination.js';
@@ -15,7 +15,7 @@ export interface AlertStatusChange {
   by: string | null;
 }
 
-/** Alerts are never deleted: resolved ones are the vehicle's alert history. */
+/** Unresolved alerts are never deleted; resolved ones are the vehicle's alert history until the retention job deletes them. */
 export interface AlertDocument {
   _id: string;
   vehicleId: string;
@@ -70,6 +70,8 @@ export class AlertStore {
       { key: { vehicleId: 1, openedAt: -1 } },
       { key: { openedAt: -1, _id: -1 } },
       { key: { status: 1, openedAt: -1 } },
+      // The retention job deletes resolved alerts by age across vehicles.
+      { key: { status: 1, resolvedAt: 1 } },
     ]);
   }
 
@@ -104,23 +106,34 @@ export class AlertStore {
 
   /** The resolved alert, or null when it was already resolved (or never opened). */
   resolve(id: string, at: Date): Promise<AlertDocument | null> {
-    return this.alerts.findOneAndUpdate(
-      { _id: String(id), status: { $in: UNRESOLVED } },
-      { $set: { status: 'RESOLVED', resolvedAt: at }, $push: { history: { status: 'RESOLVED', at, by: null } } },
-      { returnDocument: 'after' },
-    );
+    return this.transition(id, UNRESOLVED, {
+      $set: { status: 'RESOLVED', resolvedAt: at },
+      $push: { history: { status: 'RESOLVED', at, by: null } },
+    });
   }
 
   /** The acknowledged alert, or null when it was not OPEN. */
   acknowledge(id: string, by: string, at: Date): Promise<AlertDocument | null> {
-    return this.alerts.findOneAndUpdate(
-      { _id: String(id), status: 'OPEN' },
-      {
-        $set: { status: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedBy: by },
-        $push: { history: { status: 'ACKNOWLEDGED', at, by } },
-      },
-      { returnDocument: 'after' },
-    );
+    return this.transition(id, ['OPEN'], {
+      $set: { status: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedBy: by },
+      $push: { history: { status: 'ACKNOWLEDGED', at, by } },
+    });
+  }
+
+  /**
+   * Reads, checks the status, then writes, each by `_id` alone: FerretDB answers that from its
+   * index, and scans the collection for a filter with the status in it. The health processor
+   * serialises a vehicle's alert changes, so nothing changes the alert in between (a replay
+   * that carries out the same change twice finds it done).
+   */
+  private async transition(
+    id: string,
+    from: readonly AlertStatus[],
+    update: UpdateFilter<AlertDocument>,
+  ): Promise<AlertDocument | null> {
+    const current = await this.findById(id);
+    if (!current || !from.includes(current.status)) return null;
+    return this.alerts.findOneAndUpdate({ _id: String(id) }, update, { returnDocument: 'after' });
   }
 
   findById(id: string): Promise<AlertDocument | null> {
@@ -166,5 +179,10 @@ export class AlertStore {
       this.alerts.countDocuments(filter),
     ]);
     return { items: docs.slice(0, limit), hasNextPage: docs.length > limit, totalCount };
+  }
+
+  /** Deletes alerts resolved before `cutoff` (never an unresolved one, however old); returns how many went. */
+  async deleteResolvedBefore(cutoff: Date): Promise<number> {
+    return (await this.alerts.deleteMany({ status: 'RESOLVED', resolvedAt: { $lt: cutoff } })).deletedCount;
   }
 }

@@ -38,6 +38,8 @@ export interface RuleState {
   opened: number;
   /** The worst value of the open alert. */
   peak: number | null;
+  /** The number of the alert last acknowledged (absent in states stored before acknowledgements). */
+  acknowledged?: number;
 }
 
 export type Transition =

@@ -34,6 +34,7 @@ export interface SnapshotRecord {
 export type Effect =
   | { kind: 'open-alert'; alert: OpenedAlert }
   | { kind: 'resolve-alert'; alertId: string; vehicleId: string; at: number; value: number | null }
+  | { kind: 'acknowledge-alert'; alertId: string; by: string; at: number }
   | { kind: 'snapshot'; snapshot: SnapshotRecord };
 
 /** Deterministic: the state's per-rule counter numbers the alerts, so a replay makes the same id. */

@@ -3,6 +3,8 @@ import { InProcessEventBus } from '../../../platform/events/in-process.js';
 import { waitFor } from '../../../test/wait-for.js';
 import { HEALTH_ALERTS, type HealthAlertEvent } from '../alerts/alert-events.js';
 import { AlertEvents } from '../alerts/alert-events.js';
+import { AlertOutboxStore } from '../alerts/alert-outbox.store.js';
+import { AlertRelay } from '../alerts/alert-relay.js';
 import { AlertStore } from '../alerts/alert.store.js';
 import { SnapshotStore } from '../scoring/snapshot.store.js';
 import { silentLogger } from '../testing/fakes.js';
@@ -15,7 +17,19 @@ let db: Db;
 let states: VehicleStateStore;
 let alerts: AlertStore;
 let snapshots: SnapshotStore;
-const bus = new InProcessEventBus();
+let outbox: AlertOutboxStore;
+
+/** A bus whose broker can be taken down: publish and append fail meanwhile. */
+class FlakyBus extends InProcessEventBus {
+  down = false;
+  override publish<T>(topic: string, payload: T): Promise<void> {
+    return this.down ? Promise.reject(new Error('bus down')) : super.publish(topic, payload);
+  }
+  override append<T>(stream: string, payload: T): Promise<string> {
+    return this.down ? Promise.reject(new Error('bus down')) : super.append(stream, payload);
+  }
+}
+const bus = new FlakyBus();
 const published: HealthAlertEvent[] = [];
 
 beforeAll(async () => {
@@ -24,7 +38,8 @@ beforeAll(async () => {
   states = new VehicleStateStore(db);
   alerts = new AlertStore(db);
   snapshots = new SnapshotStore(db);
-  await Promise.all([states.init(), alerts.init(), snapshots.init()]);
+  outbox = new AlertOutboxStore(db);
+  await Promise.all([states.init(), alerts.init(), snapshots.init(), outbox.init()]);
   bus.subscribe<HealthAlertEvent>(HEALTH_ALERTS, (e) => void published.push(e));
 });
 afterAll(async () => {
@@ -38,9 +53,10 @@ const processor = (afterCommit?: (vehicleId: string, version: number) => Promise
     states,
     alerts,
     snapshots,
-    events: new AlertEvents(bus, silentLogger),
+    events: events(),
     afterCommit,
   });
+const events = () => new AlertEvents(bus, outbox, alerts, silentLogger);
 const overheat = (from: number, to: number) => ({
   kind: 'readings' as const,
   readings: rounds(from, to, 5, { rpm: 2000, coolant: 120 }),
@@ -105,5 +121,51 @@ describe('HealthProcessor (real database)', () => {
     // Old versions are deleted off the event's path, every PRUNE_EVERY versions.
     await waitFor(async () => (await count()) === VERSIONS_KEPT + 1, 'the old versions to go');
     expect((await states.latest('p4'))!.version).toBe(PRUNE_EVERY);
+  });
+
+  it('sends an alert event the bus refused once the bus is back, through the outbox relay', async () => {
+    bus.down = true;
+    await processor().apply('p6', 'e1', overheat(0, 60));
+    expect(await alerts.forVehicle('p6')).toHaveLength(1);
+    expect(openedFor('p6')).toHaveLength(0);
+    const relay = new AlertRelay(outbox, events(), silentLogger, { graceMs: 0 });
+    // Still down: the relay sends nothing and keeps the entry.
+    expect(await relay.runOnce()).toBe(0);
+    bus.down = false;
+    expect(await relay.runOnce()).toBe(1);
+    expect(openedFor('p6')).toEqual([expect.objectContaining({ id: 'p6:coolant-overheat:1', status: 'OPEN' })]);
+    // Sent once: the next pass finds nothing, and a replay of the effect does not send it again.
+    expect(await relay.runOnce()).toBe(0);
+    await events().transitioned('p6:coolant-overheat:1', 'OPEN', null);
+    expect(openedFor('p6')).toHaveLength(1);
+  });
+
+  it('announces a transition that a writer stored but died before queueing', async () => {
+    await processor().apply('p7', 'e1', overheat(0, 60));
+    await db.collection('alert_outbox').deleteMany({ alertId: 'p7:coolant-overheat:1' });
+    published.length = 0;
+    await events().transitioned('p7:coolant-overheat:1', 'OPEN', null);
+    expect(openedFor('p7')).toHaveLength(1);
+    // A transition that never happened is not announced.
+    await events().transitioned('p7:coolant-overheat:1', 'RESOLVED', null);
+    expect(published.filter((e) => e.vehicleId === 'p7' && e.status === 'RESOLVED')).toHaveLength(0);
+  });
+
+  it('orders an acknowledgement racing the resolution on another instance: the alert ends RESOLVED, acknowledged', async () => {
+    await processor().apply('p8', 'hot', overheat(0, 60));
+    const id = 'p8:coolant-overheat:1';
+    const cool = { kind: 'readings' as const, readings: rounds(65, 200, 5, { rpm: 2000, coolant: 90 }) };
+    const ack = { kind: 'acknowledge' as const, rule: 'coolant-overheat', number: 1, by: 'owner', at: 100_000 };
+    await Promise.all([processor().apply('p8', 'cool', cool), processor().apply('p8', `acknowledge:${id}`, ack)]);
+    const alert = (await alerts.findById(id))!;
+    expect(alert.status).toBe('RESOLVED');
+    const statuses = alert.history.map((h) => h.status);
+    // Either order is right, as long as neither change is lost: acknowledged first, or not at all once resolved.
+    expect([
+      ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'],
+      ['OPEN', 'RESOLVED'],
+    ]).toContainEqual(statuses);
+    const latest = (await states.latest('p8'))!;
+    expect(latest.state.rules['coolant-overheat'].acknowledged === 1).toBe(statuses.includes('ACKNOWLEDGED'));
   });
 });

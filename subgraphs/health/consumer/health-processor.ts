@@ -31,7 +31,8 @@ export type ApplyOutcome = 'applied' | 'duplicate';
  * 3. fold it in (pure) and commit version n+1 with its effects; losing that race to another
  *    instance means reloading and folding again;
  * 4. carry out the effects: create alerts (deterministic ids, so a replay creates nothing),
- *    resolve alerts (conditional), write snapshots (upserts), and publish what changed.
+ *    resolve and acknowledge alerts (conditional), write snapshots (upserts), and announce
+ *    what changed through the outbox (see AlertEvents).
  *
  * Within one process, a vehicle's inputs are applied one at a time (no self-inflicted races).
  */
@@ -86,16 +87,22 @@ export class HealthProcessor {
   }
 
   private async carryOut(effects: readonly Effect[]): Promise<void> {
+    const { alerts, events } = this.deps;
     for (const effect of effects) {
       switch (effect.kind) {
-        case 'open-alert': {
-          const created = await this.deps.alerts.insertOpened(effect.alert);
-          if (created) await this.deps.events.changed(created);
+        case 'open-alert':
+          await events.transitioned(effect.alert.id, 'OPEN', await alerts.insertOpened(effect.alert));
           break;
-        }
-        case 'resolve-alert': {
-          const resolved = await this.deps.alerts.resolve(effect.alertId, new Date(effect.at));
-          if (resolved) await this.deps.events.changed(resolved);
+        case 'resolve-alert':
+          await events.transitioned(
+            effect.alertId,
+            'RESOLVED',
+            await alerts.resolve(effect.alertId, new Date(effect.at)),
+          );
+          break;
+        case 'acknowledge-alert': {
+          const acknowledged = await alerts.acknowledge(effect.alertId, effect.by, new Date(effect.at));
+          await events.transitioned(effect.alertId, 'ACKNOWLEDGED', acknowledged);
           break;
         }
         case 'snapshot':

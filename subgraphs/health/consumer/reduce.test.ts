@@ -196,3 +196,38 @@ describe('reduce: services and snapshots', () => {
     ]);
   });
 });
+
+describe('reduce: acknowledgements', () => {
+  const acknowledge = (number: number, by = 'u1', rule = 'coolant-overheat'): HealthInput => ({
+    kind: 'acknowledge',
+    rule,
+    number,
+    by,
+    at: at(700),
+  });
+  const overheated = () => {
+    const state = initialVehicleState(V);
+    reduce(state, readings(rounds(0, 600, 5, { rpm: 2200, coolant: 120 })));
+    return state;
+  };
+
+  it('acknowledges the open alert once; a second acknowledgement changes nothing', () => {
+    const state = overheated();
+    expect(reduce(state, acknowledge(1))).toEqual([
+      { kind: 'acknowledge-alert', alertId: `${V}:coolant-overheat:1`, by: 'u1', at: at(700) },
+    ]);
+    expect(reduce(state, acknowledge(1, 'u2'))).toEqual([]);
+    // The condition still rules: cooling down resolves the acknowledged alert.
+    const cooled = alerts(reduce(state, readings(rounds(605, 900, 5, { rpm: 2200, coolant: 90 }))));
+    expect(cooled).toEqual([expect.objectContaining({ kind: 'resolve-alert', alertId: `${V}:coolant-overheat:1` })]);
+  });
+
+  it('ignores an acknowledgement of an alert that is resolved, not the current one, or of a rule never fired', () => {
+    const state = overheated();
+    reduce(state, readings(rounds(605, 900, 5, { rpm: 2200, coolant: 90 })));
+    expect(reduce(state, acknowledge(1))).toEqual([]);
+    expect(reduce(state, acknowledge(2))).toEqual([]);
+    expect(reduce(state, acknowledge(1, 'u1', 'battery-resting-low'))).toEqual([]);
+    expect(state.rules['coolant-overheat'].acknowledged).toBeUndefined();
+  });
+});

@@ -1,4 +1,4 @@
-import { forceResolve, initialRuleState, stepRule, type Transition } from '../alerts/rule-engine.js';
+import { forceResolve, initialRuleState, isOpen, stepRule, type Transition } from '../alerts/rule-engine.js';
 import { ALERT_RULES, ruleById, type AlertRule, type RuleContext } from '../alerts/rules.js';
 import { SERVICE_KIND_INFO, type ServiceKind } from '../maintenance/service-kind.js';
 import { applyDtcReport, type DtcReportMode } from '../observations/dtc-state.js';
@@ -13,7 +13,9 @@ import type { VehicleState } from './vehicle-state.js';
 export type HealthInput =
   | { kind: 'readings'; readings: readonly ReadingLike[] }
   | { kind: 'dtcs'; mode: DtcReportMode; codes: readonly string[]; at: number }
-  | { kind: 'service'; service: ServiceKind; at: number; odometerKm: number | null };
+  | { kind: 'service'; service: ServiceKind; at: number; odometerKm: number | null }
+  /** Someone acknowledged alert number `number` of `rule` (`at` is when, by the server's clock). */
+  | { kind: 'acknowledge'; rule: string; number: number; by: string; at: number };
 
 /** Snapshots are refreshed at most this often within a day (event time). */
 export const SNAPSHOT_EVERY_MS = 3_600_000;
@@ -40,6 +42,9 @@ export function reduce(state: VehicleState, input: HealthInput): Effect[] {
     case 'service':
       foldService(state, input.service, input.at, input.odometerKm, effects);
       latest = input.at;
+      break;
+    case 'acknowledge':
+      foldAcknowledge(state, input, effects);
       break;
   }
   if (latest !== null) snapshotIfDue(state, latest, effects);
@@ -82,6 +87,24 @@ function foldService(
     const transition = forceResolve(ruleState, at);
     if (transition) effects.push(effectOf(state, rule, transition, contextOf(state, at, null, 'unknown')));
   }
+}
+
+/**
+ * Acknowledging goes through the vehicle's state like everything else that changes an alert,
+ * so it is ordered with the rules' resolutions instead of racing them in the database. Only
+ * the rule's current alert, while it is open, and once.
+ */
+function foldAcknowledge(
+  state: VehicleState,
+  input: Extract<HealthInput, { kind: 'acknowledge' }>,
+  effects: Effect[],
+): void {
+  const ruleState = state.rules[input.rule];
+  if (!ruleState || ruleState.opened !== input.number || !isOpen(ruleState)) return;
+  if ((ruleState.acknowledged ?? 0) >= input.number) return;
+  ruleState.acknowledged = input.number;
+  const alertId = alertIdOf(state.vehicleId, input.rule, input.number);
+  effects.push({ kind: 'acknowledge-alert', alertId, by: input.by, at: input.at });
 }
 
 const contextOf = (

@@ -33,7 +33,11 @@ async function startInstance(name: string, afterCommit?: (vehicleId: string, ver
     logger: silentLogger,
     access: new FakeAccess(),
     directory: new FakeDirectory(),
-    settings: { consumer: { name, batchSize: 8, claimIdleMs: 300, perStream: 1, blockMs: 50, stopTimeoutMs: 200 } },
+    settings: {
+      retentionDays: 730,
+      retentionIntervalMinutes: 60,
+      consumer: { name, batchSize: 8, claimIdleMs: 300, perStream: 1, blockMs: 50, stopTimeoutMs: 200 },
+    },
     afterCommit,
   });
   instances.push(instance);

@@ -16,7 +16,11 @@ export class SnapshotStore {
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.snapshots, [{ key: { vehicleId: 1, day: 1 } }]);
+    return ensureIndexes(this.snapshots, [
+      { key: { vehicleId: 1, day: 1 } },
+      // The retention job deletes by age across vehicles.
+      { key: { at: 1 } },
+    ]);
   }
 
   /**
@@ -46,5 +50,10 @@ export class SnapshotStore {
       .find({ _id: { $gte: `${id}:${fromDay}`, $lte: `${id}:${toDay}` }, vehicleId: id })
       .sort({ day: 1 })
       .toArray();
+  }
+
+  /** Deletes the days whose last snapshot was taken before `cutoff`; returns how many went. */
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    return (await this.snapshots.deleteMany({ at: { $lt: cutoff } })).deletedCount;
   }
 }

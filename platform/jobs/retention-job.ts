@@ -1,4 +1,4 @@
-import type { Logger } from '../../../platform/logger.js';
+import type { Logger } from '../logger.js';
 
 export interface RetentionTask {
   name: string;
@@ -38,7 +38,7 @@ export class RetentionJob {
       for (const task of this.tasks) {
         try {
           const deleted = await task.deleteOlderThan(new Date(now - task.maxAgeMs));
-          if (deleted > 0) this.logger.info({ task: task.name, deleted }, 'retention: old telemetry deleted');
+          if (deleted > 0) this.logger.info({ task: task.name, deleted }, 'retention: old data deleted');
         } catch (err) {
           this.logger.error({ err, task: task.name }, 'retention pass failed');
         }

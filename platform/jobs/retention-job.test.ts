@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { RetentionJob } from './retention.js';
+import { RetentionJob } from './retention-job.js';
 
 const logger = pino({ level: 'silent' });
 const now = new Date('2025-03-31T00:00:00Z');

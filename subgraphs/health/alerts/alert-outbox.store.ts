@@ -1,0 +1,69 @@
+import type { Collection, Db } from 'mongodb';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import type { HealthAlertEvent } from './alert-events.js';
+import type { AlertStatus } from './alert.store.js';
+
+/**
+ * One entry per alert transition, `_id: <alertId>:<status>`: the event to announce, and whether
+ * it went out. A separate collection rather than a flag on the alert, because FerretDB rewrites
+ * a whole document on update: a "published" flag set beside a concurrent status change could
+ * undo that change.
+ */
+export interface OutboxEntry {
+  _id: string;
+  alertId: string;
+  event: HealthAlertEvent;
+  queuedAt: Date;
+  publishedAt: Date | null;
+}
+
+const DUPLICATE_KEY = 11000;
+
+export const outboxKey = (alertId: string, status: AlertStatus) => `${alertId}:${status}`;
+
+export class AlertOutboxStore {
+  private readonly entries: Collection<OutboxEntry>;
+
+  constructor(db: Db) {
+    this.entries = db.collection<OutboxEntry>('alert_outbox');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.entries, [{ key: { publishedAt: 1, queuedAt: 1 } }]);
+  }
+
+  /** Queues the transition's event: the entry, or null when it was queued already (whoever queued it sends it). */
+  async add(alertId: string, status: AlertStatus, event: HealthAlertEvent, at: Date): Promise<OutboxEntry | null> {
+    const entry: OutboxEntry = { _id: outboxKey(alertId, status), alertId, event, queuedAt: at, publishedAt: null };
+    try {
+      await this.entries.insertOne(entry);
+      return entry;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      throw error;
+    }
+  }
+
+  get(key: string): Promise<OutboxEntry | null> {
+    return this.entries.findOne({ _id: key });
+  }
+
+  async markPublished(key: string, at: Date): Promise<void> {
+    await this.entries.updateOne({ _id: key }, { $set: { publishedAt: at } });
+  }
+
+  /** Entries still unsent that were queued before `before`, oldest first. */
+  unpublished(before: Date, limit: number): Promise<OutboxEntry[]> {
+    return this.entries
+      .find({ publishedAt: null, queuedAt: { $lt: before } })
+      .sort({ queuedAt: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Sent entries are only needed while a replay may still ask about them. */
+  async deletePublishedBefore(cutoff: Date): Promise<number> {
+    const result = await this.entries.deleteMany({ publishedAt: { $lt: cutoff } });
+    return result.deletedCount;
+  }
+}

@@ -1,0 +1,45 @@
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { DAY_MS } from '../parts/part.js';
+import { openedAlert } from '../testing/records.js';
+import { AlertStore } from './alert.store.js';
+
+const NOW = Date.UTC(2025, 5, 2);
+const CUTOFF = new Date(NOW - 730 * DAY_MS);
+const LONG_AGO = NOW - 1000 * DAY_MS;
+
+let client: MongoClient;
+let db: Db;
+let store: AlertStore;
+
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGODB_URI!);
+  db = client.db(`health_alerts_${new ObjectId().toHexString()}`);
+  store = new AlertStore(db);
+  await store.init();
+});
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+describe('AlertStore.deleteResolvedBefore', () => {
+  it('deletes alerts resolved before the cutoff, and keeps unresolved ones however old and recently resolved ones', async () => {
+    const open = async (id: string, at: number) => store.insertOpened(openedAlert(id, 'v1', at));
+    await open('old-resolved', LONG_AGO);
+    await store.resolve('old-resolved', new Date(LONG_AGO + DAY_MS));
+    await open('old-open', LONG_AGO);
+    await open('old-acknowledged', LONG_AGO);
+    await store.acknowledge('old-acknowledged', 'owner', new Date(LONG_AGO + DAY_MS));
+    // Opened before the cutoff, resolved after it: still within the history kept.
+    await open('recently-resolved', LONG_AGO);
+    await store.resolve('recently-resolved', new Date(NOW - DAY_MS));
+
+    expect(await store.deleteResolvedBefore(CUTOFF)).toBe(1);
+
+    expect(await store.findById('old-resolved')).toBeNull();
+    expect(await store.findById('old-open')).toMatchObject({ status: 'OPEN' });
+    expect(await store.findById('old-acknowledged')).toMatchObject({ status: 'ACKNOWLEDGED' });
+    expect(await store.findById('recently-resolved')).toMatchObject({ status: 'RESOLVED' });
+    expect(await store.deleteResolvedBefore(CUTOFF)).toBe(0);
+  });
+});

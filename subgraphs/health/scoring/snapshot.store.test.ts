@@ -1,0 +1,35 @@
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { utcDay } from '../consumer/reduce.js';
+import { DAY_MS } from '../parts/part.js';
+import { snapshotAt } from '../testing/records.js';
+import { SnapshotStore } from './snapshot.store.js';
+
+const NOW = Date.UTC(2025, 5, 2, 12);
+const CUTOFF = new Date(NOW - 730 * DAY_MS);
+
+let client: MongoClient;
+let db: Db;
+let store: SnapshotStore;
+
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env.MONGODB_URI!);
+  db = client.db(`health_snapshots_${new ObjectId().toHexString()}`);
+  store = new SnapshotStore(db);
+  await store.init();
+});
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+describe('SnapshotStore.deleteOlderThan', () => {
+  it('deletes the days snapshotted before the cutoff and keeps the later ones', async () => {
+    const times = [CUTOFF.getTime() - 400 * DAY_MS, CUTOFF.getTime() - DAY_MS, CUTOFF.getTime() + DAY_MS, NOW];
+    for (const at of times) await store.record(snapshotAt('v1', at));
+
+    expect(await store.deleteOlderThan(CUTOFF)).toBe(2);
+
+    const kept = await store.between('v1', utcDay(times[0]!), utcDay(NOW));
+    expect(kept.map((s) => s.at.getTime())).toEqual([times[2], times[3]]);
+  });
+});
