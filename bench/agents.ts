@@ -16,6 +16,7 @@ import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
 import { bearerHeaders, dataOf, JSON_HEADERS, postGraphQL, type RawResponse } from './lib/graphql-http.js';
 import { LatencyRecorder, type LatencySummary } from './lib/latency.js';
 import { environment, fixed, saveReport, table, type Environment } from './lib/report.js';
+import { exitWith } from './lib/run-benchmark.js';
 import { login } from './lib/seed.js';
 
 /*
@@ -247,10 +248,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWith(main);

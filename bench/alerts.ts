@@ -1,16 +1,17 @@
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
+import type { BenchSystem } from './lib/bench-system.js';
 import { measureDrain } from './lib/alerts/consumer-drain.js';
 import { directLatency, sendDirectProbes } from './lib/alerts/direct-probes.js';
 import { measureEngine } from './lib/alerts/engine.js';
 import type { ClientRequest, LatencyResult, Target } from './lib/alerts/messages.js';
 import { parseAlertsOptions, type AlertsOptions } from './lib/alerts/options.js';
 import { failures, formatReport, type AlertsReport } from './lib/alerts/report.js';
-import { environment, saveReport } from './lib/report.js';
+import { environment } from './lib/report.js';
+import { runSystemBenchmark } from './lib/run-benchmark.js';
 import { login, seedSession, seedVehicle, type Session } from './lib/seed.js';
-import { startWorker, type Worker } from './lib/worker.js';
+import type { Worker } from './lib/worker.js';
 
 /*
  * Health alerts at fleet scale: rule evaluations per second (the rule engine alone, then the
@@ -104,33 +105,11 @@ async function measure(
   };
 }
 
-async function main(): Promise<number> {
-  const options = parseAlertsOptions(process.argv.slice(2));
-  console.log('starting the database and the system...');
-  const bench = await startBenchSystem();
-  const worker = startWorker<ClientRequest>('bench/lib/alerts/client-process.ts');
-  const stop = async () => {
-    await worker.stop();
-    await bench.stop();
-  };
-  const interrupt = () => void stop().finally(() => process.exit(130));
-  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
-  try {
-    const report = await measure(bench, worker, options);
-    const saved = saveReport('alerts', report);
-    console.log(`\n${formatReport(report)}\n\nsaved ${saved}`);
-    const failed = failures(report);
-    if (failed.length > 0) console.error(`\nThese figures do not describe a working system:\n  ${failed.join('\n  ')}`);
-    return failed.length > 0 ? 1 : 0;
-  } finally {
-    await stop();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runSystemBenchmark({
+  name: 'alerts',
+  parseOptions: parseAlertsOptions,
+  loadProcess: 'bench/lib/alerts/client-process.ts',
+  measure,
+  formatReport,
+  failures,
+});

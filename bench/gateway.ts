@@ -7,6 +7,7 @@ import { ME_QUERY_BODY, ME_QUERY_TEXT, meTargets, verifyMe, type Target } from '
 import { memorySnapshot } from './lib/memory.js';
 import { parseLoadOptions, type LoadOptions } from './lib/options.js';
 import { saveReport } from './lib/report.js';
+import { exitWith } from './lib/run-benchmark.js';
 import { runLoad } from './lib/run-load.js';
 import { seedSession } from './lib/seed.js';
 
@@ -71,10 +72,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWith(main);

@@ -3,11 +3,12 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LiveIngestDocument } from '../test/generated/graphql.js';
-import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
+import type { BenchSystem } from './lib/bench-system.js';
 import { childrenCpuSeconds, cpuSecondsSince, machineBusyCpuSeconds } from './lib/cpu.js';
 import { bearerHeaders, internalHeaders, requestBody } from './lib/graphql-http.js';
 import { settledMemorySnapshot } from './lib/memory.js';
-import { environment, saveReport } from './lib/report.js';
+import { environment } from './lib/report.js';
+import { runSystemBenchmark } from './lib/run-benchmark.js';
 import { settle } from './lib/settle.js';
 import { login, seedSession, seedVehicle, type SeededVehicle, type Session } from './lib/seed.js';
 import { pollingFrames } from './lib/telemetry/frames.js';
@@ -37,7 +38,7 @@ import {
   type LiveAudience,
 } from './lib/telemetry/selections.js';
 import { deleteReadings, storedReadings } from './lib/telemetry/stored-readings.js';
-import { startWorker, type Worker } from './lib/worker.js';
+import type { Worker } from './lib/worker.js';
 
 /*
  * Telemetry at load: readings persisted per second, then the latency from an ingest call to
@@ -245,32 +246,11 @@ async function measure(bench: BenchSystem, worker: LoadWorker, options: Telemetr
   };
 }
 
-async function main(): Promise<number> {
-  const options = parseTelemetryOptions(process.argv.slice(2));
-  console.log('starting the database and the system...');
-  const bench = await startBenchSystem();
-  const worker = startWorker<ClientRequest>('bench/lib/telemetry/client-process.ts');
-  const stop = async () => {
-    await worker.stop();
-    await bench.stop();
-  };
-  const interrupt = () => void stop().finally(() => process.exit(130));
-  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
-  try {
-    const report = await measure(bench, worker, options);
-    console.log(`\n${formatReport(report)}\n\nsaved ${saveReport('telemetry', report)}`);
-    const failed = failures(report);
-    if (failed.length > 0) console.error(`\nThese figures do not describe a working system:\n  ${failed.join('\n  ')}`);
-    return failed.length > 0 ? 1 : 0;
-  } finally {
-    await stop();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runSystemBenchmark({
+  name: 'telemetry',
+  parseOptions: parseTelemetryOptions,
+  loadProcess: 'bench/lib/telemetry/client-process.ts',
+  measure,
+  formatReport,
+  failures,
+});

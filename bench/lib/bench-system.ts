@@ -1,12 +1,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { loadConfig, type Config } from '../../platform/config/environment.js';
-import { startLocalDatabase } from '../../platform/local-db/local-database.js';
 import { createLogger } from '../../platform/logger.js';
 import { startSystem, type System } from '../../scripts/system.js';
+import { startBenchDatabase } from './bench-database.js';
 
 export interface BenchSystem {
   system: System;
@@ -27,17 +24,12 @@ const secret = () => randomBytes(32).toString('hex');
  * development-only is measured), against a database of its own unless MONGODB_URI is set.
  */
 export async function startBenchSystem(): Promise<BenchSystem> {
-  const dataDir = process.env.MONGODB_URI ? undefined : mkdtempSync(path.join(tmpdir(), 'clutch-bench-db-'));
-  const local = dataDir ? await startLocalDatabase({ dataDir, root: process.cwd() }) : undefined;
-  const removeDatabase = async () => {
-    await local?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  };
+  const db = await startBenchDatabase();
   try {
     const config = loadConfig({
       ...process.env,
       NODE_ENV: 'production',
-      MONGODB_URI: local?.uri ?? process.env.MONGODB_URI,
+      MONGODB_URI: db.uri,
       LOG_LEVEL: 'silent',
       MONGODB_DB_PREFIX: `bench${randomBytes(5).toString('hex')}`,
       BCRYPT_ROUNDS: '4',
@@ -52,8 +44,8 @@ export async function startBenchSystem(): Promise<BenchSystem> {
     return {
       system,
       config,
-      database: local?.engine ?? 'external (MONGODB_URI)',
-      databasePid: local?.pid,
+      database: db.database,
+      databasePid: db.pid,
       subgraphUrl(name) {
         const found = system.subgraphs.find((s) => s.name === name);
         if (!found) throw new Error(`the ${name} subgraph is not running`);
@@ -61,13 +53,13 @@ export async function startBenchSystem(): Promise<BenchSystem> {
       },
       async stop() {
         // On a shared server, leave nothing behind; a local one goes away with its folder.
-        if (!local) await dropDatabases(system, config.MONGODB_DB_PREFIX);
+        if (db.external) await dropDatabases(system, config.MONGODB_DB_PREFIX);
         await system.stop();
-        await removeDatabase();
+        await db.stop();
       },
     };
   } catch (error) {
-    await removeDatabase();
+    await db.stop();
     throw error;
   }
 }

@@ -16,6 +16,16 @@ export function wholeNumber(flag: string, value: string | undefined, fallback: n
   return n;
 }
 
+/** A flag's list of whole numbers (`1,100,1000`), `fallback` when absent; anything else stops the run. */
+export function wholeNumbers(flag: string, value: string | undefined, fallback: number[], min = 1): number[] {
+  if (value === undefined) return fallback;
+  const parsed = value.split(',').map((v) => Number(v.trim()));
+  if (parsed.some((n) => !Number.isInteger(n) || n < min)) {
+    throw new Error(`--${flag} must be whole numbers >= ${min} separated by commas, got "${value}"`);
+  }
+  return parsed;
+}
+
 /** `--connections 50 --duration 20 --warmup 3` (seconds), each optional. */
 export function parseLoadOptions(argv: string[]): LoadOptions {
   const { values } = parseArgs({

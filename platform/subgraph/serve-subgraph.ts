@@ -98,13 +98,9 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   internal.use((req, res, next) => {
     if (secretsEqual(req.header(INTERNAL_SECRET_HEADER), options.internalSecret)) return next();
     req.log.warn({ path: req.path, ip: req.ip }, 'refused call without the internal secret');
-    res
-      .status(403)
-      .json({
-        errors: [
-          { message: 'Subgraphs only accept calls from the gateway', extensions: { code: ErrorCode.FORBIDDEN } },
-        ],
-      });
+    res.status(403).json({
+      errors: [{ message: 'Subgraphs only accept calls from the gateway', extensions: { code: ErrorCode.FORBIDDEN } }],
+    });
   });
   internal.use(express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }));
   subgraph.internalRoutes?.(internal);

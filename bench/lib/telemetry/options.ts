@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { MAX_BATCH_SIZE } from '../../../subgraphs/telemetry/ingest/batch.js';
-import { wholeNumber } from '../options.js';
+import { wholeNumber, wholeNumbers } from '../options.js';
 
 export interface IngestOptions {
   /** Vehicles ingesting at once, each with its own device token. */
@@ -36,15 +36,6 @@ const QUICK = {
   live: { subscriberCounts: [1, 10, 50], eventsPerSecond: 10, durationSeconds: 2, warmupSeconds: 1 },
 };
 
-function counts(value: string | undefined, fallback: number[]): number[] {
-  if (value === undefined) return fallback;
-  const parsed = value.split(',').map((v) => Number(v.trim()));
-  if (parsed.length === 0 || parsed.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new Error(`--subscribers must be whole numbers >= 1 separated by commas, got "${value}"`);
-  }
-  return parsed;
-}
-
 /**
  * `--quick` for a smoke run; any other flag overrides the figure it names:
  * `--vehicles --concurrency --frames --duration --warmup` (ingest, seconds) and
@@ -79,7 +70,7 @@ export function parseTelemetryOptions(argv: string[]): TelemetryOptions {
       warmupSeconds: wholeNumber('warmup', v.warmup, base.ingest.warmupSeconds, 0),
     },
     live: {
-      subscriberCounts: counts(v.subscribers, base.live.subscriberCounts),
+      subscriberCounts: wholeNumbers('subscribers', v.subscribers, base.live.subscriberCounts),
       eventsPerSecond: wholeNumber('rate', v.rate, base.live.eventsPerSecond, 1),
       durationSeconds: wholeNumber('live-duration', v['live-duration'], base.live.durationSeconds, 1),
       warmupSeconds: wholeNumber('live-warmup', v['live-warmup'], base.live.warmupSeconds, 0),

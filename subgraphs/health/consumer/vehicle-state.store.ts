@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 import type { Effect } from './effects.js';
 import type { VehicleState } from './vehicle-state.js';
@@ -83,10 +84,12 @@ export class VehicleStateStore {
   /** Newest versions of many vehicles, for reads that tolerate a version's lag (comparisons). */
   async latestOf(vehicleIds: readonly string[]): Promise<Map<string, StateVersion>> {
     if (vehicleIds.length === 0) return new Map();
-    const heads = await this.heads.find({ _id: { $in: vehicleIds.map(String) } }).toArray();
-    if (heads.length === 0) return new Map();
-    const docs = await this.versions.find({ _id: { $in: heads.map((h) => versionId(h._id, h.version)) } }).toArray();
-    return new Map(docs.map((d) => [d.vehicleId, strip(d)]));
+    const heads = (await findManyById(this.heads, vehicleIds.map(String))).filter((h) => h !== null);
+    const docs = await findManyById(
+      this.versions,
+      heads.map((h) => versionId(h._id, h.version)),
+    );
+    return new Map(docs.filter((d) => d !== null).map((d) => [d.vehicleId, strip(d)]));
   }
 
   /** False when another writer committed this version first. */

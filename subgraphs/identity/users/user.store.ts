@@ -1,7 +1,9 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Role } from '../../../platform/auth/viewer.js';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { toObjectId } from '../../../platform/mongo/object-id.js';
 import type { User } from './user.type.js';
 
 export interface UserDocument {
@@ -52,11 +54,9 @@ export class UserStore {
     return this.users.findOne({ email: String(email) });
   }
 
-  async findByIds(ids: readonly string[]): Promise<(UserDocument | null)[]> {
-    const valid = ids.filter((id) => ObjectId.isValid(id) && id.length === 24);
-    const docs = await this.users.find({ _id: { $in: valid.map((id) => new ObjectId(id)) } }).toArray();
-    const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
-    return ids.map((id) => byId.get(id) ?? null);
+  /** In the order of `ids`; null for an unknown or malformed id. */
+  findByIds(ids: readonly string[]): Promise<(UserDocument | null)[]> {
+    return findManyById(this.users, ids.map(toObjectId));
   }
 
   async findById(id: string): Promise<UserDocument | null> {

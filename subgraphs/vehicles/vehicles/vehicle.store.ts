@@ -1,8 +1,9 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { toObjectId } from '../../../platform/mongo/object-id.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
-import { toObjectId } from '../ids.js';
 import type { VehicleDetails } from './vehicle-input.js';
 import type { Vehicle, VinInfo } from './vehicle.type.js';
 
@@ -62,11 +63,9 @@ export class VehicleStore {
     return this.vehicles.findOne({ _id: id });
   }
 
-  async findByIds(ids: readonly string[]): Promise<(VehicleDocument | null)[]> {
-    const valid = ids.map(toObjectId).filter((id): id is ObjectId => id !== null);
-    const docs = valid.length ? await this.vehicles.find({ _id: { $in: valid } }).toArray() : [];
-    const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
-    return ids.map((id) => byId.get(id) ?? null);
+  /** In the order of `ids`; null for an unknown or malformed id. */
+  findByIds(ids: readonly string[]): Promise<(VehicleDocument | null)[]> {
+    return findManyById(this.vehicles, ids.map(toObjectId));
   }
 
   /** Active vehicles of each owner, oldest first, in the order of `ownerIds`. */

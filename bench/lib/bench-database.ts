@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLocalDatabase } from '../../platform/local-db/local-database.js';
+
+export interface BenchDatabase {
+  uri: string;
+  /** What the database is: the local engine started here, or "external" for MONGODB_URI. */
+  database: string;
+  /** The local database server's process (under its watchdog), to account for its CPU; none for MONGODB_URI. */
+  pid?: number;
+  /** True for MONGODB_URI: a shared server, on which a benchmark must drop what it created. */
+  external: boolean;
+  stop(): Promise<void>;
+}
+
+/** A database of its own in a temporary folder, or the server MONGODB_URI names. */
+export async function startBenchDatabase(): Promise<BenchDatabase> {
+  const external = process.env.MONGODB_URI;
+  if (external) return { uri: external, database: 'external (MONGODB_URI)', external: true, stop: async () => {} };
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'clutch-bench-db-'));
+  const remove = () => rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const local = await startLocalDatabase({ dataDir, root: process.cwd() });
+    return {
+      uri: local.uri,
+      database: local.engine,
+      pid: local.pid,
+      external: false,
+      async stop() {
+        await local.stop();
+        remove();
+      },
+    };
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
