@@ -17,6 +17,7 @@ import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
 import { listenForLogLevel } from '../platform/ops/log-level.js';
 import { createSubscriptionMetrics } from './subscriptions/metrics.js';
+import { keepApolloTelemetryOff } from './apollo-telemetry.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
@@ -88,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       internalSecret: config.INTERNAL_SECRET,
       timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     }));
+  keepApolloTelemetryOff();
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
