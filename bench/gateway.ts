@@ -4,7 +4,7 @@ import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
 import { failedRequests, type LoadSettings } from './lib/load.js';
 import { buildReport, formatReport } from './lib/gateway-report.js';
 import { ME_QUERY_BODY, ME_QUERY_TEXT, meTargets, verifyMe, type Target } from './lib/me-query.js';
-import { memorySnapshot } from './lib/memory.js';
+import { settledMemorySnapshot } from './lib/memory.js';
 import { parseLoadOptions, type LoadOptions } from './lib/options.js';
 import { saveReport } from './lib/report.js';
 import { exitWith } from './lib/run-benchmark.js';
@@ -33,14 +33,14 @@ async function measure(bench: BenchSystem, options: LoadOptions): Promise<number
   const gatewayBody = await verifyMe(targets.gateway, session.user);
   const subgraphBody = await verifyMe(targets.subgraph, session.user);
 
-  const before = memorySnapshot();
+  const before = settledMemorySnapshot();
   const [loadAverage1m] = loadavg();
   const total = options.warmupSeconds + options.durationSeconds;
   console.log(`gateway: ${total} s of load at ${options.connections} connections...`);
   const gateway = await runLoad(settingsFor(targets.gateway, gatewayBody, options));
   console.log(`identity subgraph: ${total} s of load at ${options.connections} connections...`);
   const subgraph = await runLoad(settingsFor(targets.subgraph, subgraphBody, options));
-  const after = memorySnapshot();
+  const after = settledMemorySnapshot();
 
   const report = buildReport({
     startedAt,
