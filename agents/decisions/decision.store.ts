@@ -93,18 +93,18 @@ export class DecisionStore {
 
   /**
    * Moves a decision on from one of `from`; null when it is no longer there. Races between
-   * callers are settled before, by a claim (ClaimStore), not by this conditional write.
+   * callers are settled before, by a claim (ClaimStore), so the status is checked on the
+   * document read by `_id` rather than in the update's filter: FerretDB answers a filter of
+   * `_id` alone from its index and scans the whole history for anything more.
    */
   async transition(
     id: ObjectId,
     from: readonly DecisionStatusValue[],
     set: Partial<DecisionDocument>,
   ): Promise<DecisionDocument | null> {
-    const updated = await this.decisions.findOneAndUpdate(
-      { _id: id, status: { $in: [...from] } },
-      { $set: set },
-      { returnDocument: 'after' },
-    );
+    const current = await this.findById(id);
+    if (!current || !from.includes(current.status)) return null;
+    const updated = await this.decisions.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' });
     if (updated && set.status) await this.entries.updateOne({ _id: id }, { $set: { status: set.status } });
     return updated;
   }
