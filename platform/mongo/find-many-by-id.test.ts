@@ -1,4 +1,5 @@
-import { MongoClient, ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection } from 'mongodb';
+import { useScratchDatabase } from '../../test/scratch-database.js';
 import { findManyById, type FindManyByIdOptions } from './find-many-by-id.js';
 
 interface Doc {
@@ -6,25 +7,18 @@ interface Doc {
   n: number;
 }
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('find_many');
 let docs: Collection<Doc>;
 const [a, b, c] = [new ObjectId(), new ObjectId(), new ObjectId()];
 const unknown = new ObjectId();
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`find_many_${new ObjectId().toHexString()}`);
-  docs = db.collection<Doc>('docs');
+  docs = db().collection<Doc>('docs');
   await docs.insertMany([
     { _id: a, n: 1 },
     { _id: b, n: 2 },
     { _id: c, n: 3 },
   ]);
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -92,7 +86,7 @@ describe('findManyById strategy (real database)', () => {
   });
 
   it('serves string ids as well', async () => {
-    const named = db.collection<{ _id: string; n: number }>('named');
+    const named = db().collection<{ _id: string; n: number }>('named');
     await named.insertMany([
       { _id: 'x', n: 1 },
       { _id: 'y', n: 2 },

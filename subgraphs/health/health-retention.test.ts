@@ -1,6 +1,7 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import { useScratchDatabase } from '../../test/scratch-database.js';
 import { waitFor } from '../../test/wait-for.js';
 import { AlertStore } from './alerts/alert.store.js';
 import { createHealthSubgraph } from './index.js';
@@ -14,27 +15,20 @@ const NOW = Date.UTC(2025, 5, 2, 12);
 const LONG_AGO = NOW - 1000 * DAY_MS;
 const V1 = new ObjectId().toHexString();
 
-let client: MongoClient;
-let db: Db;
 let subgraph: Subgraph | undefined;
 const bus = new InProcessEventBus();
-
-beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`health_retention_${new ObjectId().toHexString()}`);
-});
-afterAll(async () => {
-  await subgraph?.stop?.();
-  await bus.close();
-  await db.dropDatabase();
-  await client.close();
+const db = useScratchDatabase('health_retention', {
+  beforeDrop: async () => {
+    await subgraph?.stop?.();
+    await bus.close();
+  },
 });
 
 describe('health retention', () => {
   it('deletes old snapshots and old resolved alerts once started, even on a query-only instance, and keeps the rest', async () => {
-    const alerts = new AlertStore(db);
-    const snapshots = new SnapshotStore(db);
-    const records = new ServiceRecordStore(db);
+    const alerts = new AlertStore(db());
+    const snapshots = new SnapshotStore(db());
+    const records = new ServiceRecordStore(db());
     await alerts.insertOpened(openedAlert('resolved', V1, LONG_AGO));
     await alerts.resolve('resolved', new Date(LONG_AGO + DAY_MS));
     await alerts.insertOpened(openedAlert('open', V1, LONG_AGO));
@@ -52,7 +46,7 @@ describe('health retention', () => {
     });
 
     subgraph = await createHealthSubgraph({
-      db,
+      db: db(),
       bus,
       logger: silentLogger,
       access: new FakeAccess(),

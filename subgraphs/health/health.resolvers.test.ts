@@ -1,8 +1,9 @@
 import { execute, parse, subscribe, type ExecutionResult } from 'graphql';
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import { useScratchDatabase } from '../../test/scratch-database.js';
 import { waitFor } from '../../test/wait-for.js';
 import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../telemetry/live/telemetry-events.js';
 import { createHealthSubgraph } from './index.js';
@@ -19,10 +20,14 @@ const DEVICE: Viewer = { kind: 'device', deviceId: 'd1', vehicleId: V1 };
 const API_KEY: Viewer = { kind: 'apiKey', keyId: 'k', ownerId: 'owner', scopes: ['users:read'] };
 const NOW = new Date(at(7200));
 
-let client: MongoClient;
-let db: Db;
 let subgraph: Subgraph;
 const bus = new InProcessEventBus();
+const db = useScratchDatabase('health', {
+  beforeDrop: async () => {
+    await subgraph.stop?.();
+    await bus.close();
+  },
+});
 const access = new FakeAccess().own(V1, 'owner').own(V2, 'stranger');
 const directory = new FakeDirectory().add(V1, 'Toyota', 'Corolla', 2024).add(V2, 'Honda', 'Civic', 2015);
 for (const peer of PEERS) {
@@ -31,10 +36,8 @@ for (const peer of PEERS) {
 }
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`health_${new ObjectId().toHexString()}`);
   subgraph = await createHealthSubgraph({
-    db,
+    db: db(),
     bus,
     logger: silentLogger,
     access,
@@ -46,12 +49,6 @@ beforeAll(async () => {
       consumer: { batchSize: 16, claimIdleMs: 1000, perStream: 1, blockMs: 50, stopTimeoutMs: 500 },
     },
   });
-});
-afterAll(async () => {
-  await subgraph.stop?.();
-  await bus.close();
-  await db.dropDatabase();
-  await client.close();
 });
 
 const contextFor = (viewer?: Viewer) => {
@@ -155,7 +152,7 @@ describe('health subgraph resolvers', () => {
   });
 
   it('records a service, resetting what depends on it, and refuses bad input and strangers without storing anything', async () => {
-    const services = () => db.collection('service_records').countDocuments({ vehicleId: V1 });
+    const services = () => db().collection('service_records').countDocuments({ vehicleId: V1 });
     expect(codes(await run(OWNER, RECORD, { v: V1, kind: 'OIL_CHANGE', km: -5 }))).toEqual(['BAD_USER_INPUT']);
     expect(
       codes(
@@ -212,12 +209,15 @@ describe('health subgraph resolvers', () => {
       });
     }
     await waitFor(
-      async () => (await db.collection('vehicle_profiles').countDocuments({ similarKey: 'toyota|corolla|2024' })) === 5,
+      async () =>
+        (await db().collection('vehicle_profiles').countDocuments({ similarKey: 'toyota|corolla|2024' })) === 5,
       'the peer profiles',
     );
     await waitFor(
       async () =>
-        (await db.collection<{ _id: string }>('vehicle_states').countDocuments({ _id: { $in: PEERS } })) === 4,
+        (await db()
+          .collection<{ _id: string }>('vehicle_states')
+          .countDocuments({ _id: { $in: PEERS } })) === 4,
       'the peer states',
     );
     const after = (await run(OWNER, ESTIMATES, { id: V1 })).data!._entities[0].healthEstimates;

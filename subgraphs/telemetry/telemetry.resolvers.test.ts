@@ -1,10 +1,11 @@
 import { execute, parse, subscribe, type ExecutionResult } from 'graphql';
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { pino } from 'pino';
 import type { VehicleAccess, VehicleOwnership } from '../../platform/access/vehicle-access.js';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import { useScratchDatabase } from '../../test/scratch-database.js';
 import { createTelemetrySubgraph } from './index.js';
 import { MAX_BATCH_SIZE } from './ingest/batch.js';
 import { TELEMETRY_DTCS, TELEMETRY_READINGS, vehicleTopic } from './live/telemetry-events.js';
@@ -27,28 +28,24 @@ class FakeAccess implements VehicleAccess {
   }
 }
 
-let client: MongoClient;
-let db: Db;
 let subgraph: Subgraph;
 const bus = new InProcessEventBus();
 const logger = pino({ level: 'silent' });
+const db = useScratchDatabase('telemetry', {
+  beforeDrop: async () => {
+    await subgraph.stop?.();
+    await bus.close();
+  },
+});
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`telemetry_${new ObjectId().toHexString()}`);
   subgraph = await createTelemetrySubgraph({
-    db,
+    db: db(),
     bus,
     logger,
     access: new FakeAccess(),
     settings: { retentionDays: 30, retentionIntervalMinutes: 60, bucketCapacity: 50 },
   });
-});
-afterAll(async () => {
-  await subgraph.stop?.();
-  await db.dropDatabase();
-  await client.close();
-  await bus.close();
 });
 
 const contextFor = (viewer?: Viewer) => {
@@ -90,7 +87,7 @@ const vehicleFields = (
     { reps: [{ __typename: 'Vehicle', id: vehicleId }], ...variables },
   );
 const storedReadings = async (vehicleId: string) =>
-  (await db.collection('reading_buckets').find({ vehicleId }).toArray()).reduce((n, d) => n + (d.count as number), 0);
+  (await db().collection('reading_buckets').find({ vehicleId }).toArray()).reduce((n, d) => n + (d.count as number), 0);
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 

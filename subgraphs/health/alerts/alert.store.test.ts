@@ -1,4 +1,4 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { DAY_MS } from '../parts/part.js';
 import { openedAlert } from '../testing/records.js';
 import { AlertStore } from './alert.store.js';
@@ -7,19 +7,12 @@ const NOW = Date.UTC(2025, 5, 2);
 const CUTOFF = new Date(NOW - 730 * DAY_MS);
 const LONG_AGO = NOW - 1000 * DAY_MS;
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('health_alerts');
 let store: AlertStore;
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`health_alerts_${new ObjectId().toHexString()}`);
-  store = new AlertStore(db);
+  store = new AlertStore(db());
   await store.init();
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 
 describe('AlertStore.deleteResolvedBefore', () => {

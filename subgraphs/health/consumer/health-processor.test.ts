@@ -1,5 +1,5 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { InProcessEventBus } from '../../../platform/events/in-process.js';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { waitFor } from '../../../test/wait-for.js';
 import { HEALTH_ALERTS, type HealthAlertEvent } from '../alerts/alert-events.js';
 import { AlertEvents } from '../alerts/alert-events.js';
@@ -12,8 +12,6 @@ import { rounds } from '../testing/readings.js';
 import { HealthProcessor } from './health-processor.js';
 import { PRUNE_EVERY, VehicleStateStore, VERSIONS_KEPT } from './vehicle-state.store.js';
 
-let client: MongoClient;
-let db: Db;
 let states: VehicleStateStore;
 let alerts: AlertStore;
 let snapshots: SnapshotStore;
@@ -31,21 +29,15 @@ class FlakyBus extends InProcessEventBus {
 }
 const bus = new FlakyBus();
 const published: HealthAlertEvent[] = [];
+const db = useScratchDatabase('health_processor', { beforeDrop: () => bus.close() });
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`health_processor_${new ObjectId().toHexString()}`);
-  states = new VehicleStateStore(db);
-  alerts = new AlertStore(db);
-  snapshots = new SnapshotStore(db);
-  outbox = new AlertOutboxStore(db);
+  states = new VehicleStateStore(db());
+  alerts = new AlertStore(db());
+  snapshots = new SnapshotStore(db());
+  outbox = new AlertOutboxStore(db());
   await Promise.all([states.init(), alerts.init(), snapshots.init(), outbox.init()]);
   bus.subscribe<HealthAlertEvent>(HEALTH_ALERTS, (e) => void published.push(e));
-});
-afterAll(async () => {
-  await bus.close();
-  await db.dropDatabase();
-  await client.close();
 });
 
 const processor = (afterCommit?: (vehicleId: string, version: number) => Promise<void>) =>
@@ -103,13 +95,15 @@ describe('HealthProcessor (real database)', () => {
   it('finds the newest version past a head that lags, or that names a pruned version', async () => {
     const p = processor();
     for (let i = 0; i < 4; i++) await p.apply('p5', `e${i}`, overheat(i * 60, i * 60 + 55));
-    const heads = db.collection<{ _id: string; version: number }>('vehicle_states');
+    const heads = db().collection<{ _id: string; version: number }>('vehicle_states');
     await heads.updateOne({ _id: 'p5' }, { $set: { version: 2 } });
     expect((await states.latest('p5'))!.version).toBe(4);
     expect(await p.apply('p5', 'e4', overheat(240, 295))).toBe('applied');
     expect((await states.latest('p5'))!.state.applied).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
 
-    await db.collection<{ _id: string }>('vehicle_state_versions').deleteMany({ _id: { $in: ['p5:1', 'p5:2'] } });
+    await db()
+      .collection<{ _id: string }>('vehicle_state_versions')
+      .deleteMany({ _id: { $in: ['p5:1', 'p5:2'] } });
     await heads.updateOne({ _id: 'p5' }, { $set: { version: 1 } });
     expect((await states.latest('p5'))!.version).toBe(5);
   });
@@ -117,7 +111,7 @@ describe('HealthProcessor (real database)', () => {
   it('keeps only the newest versions of a busy vehicle', async () => {
     const p = processor();
     for (let i = 0; i < PRUNE_EVERY; i++) await p.apply('p4', `e${i}`, overheat(i * 10, i * 10 + 5));
-    const count = () => db.collection('vehicle_state_versions').countDocuments({ vehicleId: 'p4' });
+    const count = () => db().collection('vehicle_state_versions').countDocuments({ vehicleId: 'p4' });
     // Old versions are deleted off the event's path, every PRUNE_EVERY versions.
     await waitFor(async () => (await count()) === VERSIONS_KEPT + 1, 'the old versions to go');
     expect((await states.latest('p4'))!.version).toBe(PRUNE_EVERY);
@@ -142,7 +136,7 @@ describe('HealthProcessor (real database)', () => {
 
   it('announces a transition that a writer stored but died before queueing', async () => {
     await processor().apply('p7', 'e1', overheat(0, 60));
-    await db.collection('alert_outbox').deleteMany({ alertId: 'p7:coolant-overheat:1' });
+    await db().collection('alert_outbox').deleteMany({ alertId: 'p7:coolant-overheat:1' });
     published.length = 0;
     await events().transitioned('p7:coolant-overheat:1', 'OPEN', null);
     expect(openedFor('p7')).toHaveLength(1);

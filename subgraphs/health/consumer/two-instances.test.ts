@@ -1,7 +1,7 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { InMemoryBroker } from '../../../platform/events/in-memory-broker.js';
 import { InProcessEventBus } from '../../../platform/events/in-process.js';
 import type { Subgraph } from '../../../platform/subgraph/serve-subgraph.js';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { waitFor } from '../../../test/wait-for.js';
 import { TELEMETRY_READINGS, type TelemetryReadingsEvent } from '../../telemetry/live/telemetry-events.js';
 import { HEALTH_ALERTS, type HealthAlertEvent } from '../alerts/alert-events.js';
@@ -13,12 +13,17 @@ import { at, rounds } from '../testing/readings.js';
  * Two health instances (each its own bus, as two processes would have) share one broker and one
  * database, and consume one stream in the `health` group.
  */
-let client: MongoClient;
-let db: Db;
 const broker = new InMemoryBroker();
 const buses: InProcessEventBus[] = [];
 const instances: Subgraph[] = [];
 let release: () => void = () => undefined;
+const db = useScratchDatabase('health_two', {
+  beforeDrop: async () => {
+    release();
+    await Promise.all(instances.map((i) => i.stop?.()));
+    await Promise.all(buses.map((b) => b.close()));
+  },
+});
 
 const newBus = () => {
   const bus = new InProcessEventBus(undefined, { broker });
@@ -28,7 +33,7 @@ const newBus = () => {
 
 async function startInstance(name: string, afterCommit?: (vehicleId: string, version: number) => Promise<void>) {
   const instance = await createHealthSubgraph({
-    db,
+    db: db(),
     bus: newBus(),
     logger: silentLogger,
     access: new FakeAccess(),
@@ -43,18 +48,6 @@ async function startInstance(name: string, afterCommit?: (vehicleId: string, ver
   instances.push(instance);
   return instance;
 }
-
-beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`health_two_${new ObjectId().toHexString()}`);
-});
-afterAll(async () => {
-  release();
-  await Promise.all(instances.map((i) => i.stop?.()));
-  await Promise.all(buses.map((b) => b.close()));
-  await db.dropDatabase();
-  await client.close();
-});
 
 const VEHICLES = Array.from({ length: 8 }, (_, i) => `veh${i}`);
 /** Each vehicle overheats for ten minutes, uploaded a minute at a time. */
@@ -90,7 +83,7 @@ describe('two health instances consuming one stream', () => {
     const events = overheatEvents();
     for (const event of events) await producer.append(TELEMETRY_READINGS, event);
 
-    const states = db.collection('vehicle_state_versions');
+    const states = db().collection('vehicle_state_versions');
     const allApplied = async () => {
       for (const vehicleId of VEHICLES) {
         const latest = await states.find({ vehicleId }).sort({ version: -1 }).limit(1).next();
@@ -100,13 +93,13 @@ describe('two health instances consuming one stream', () => {
     };
     await waitFor(allApplied, 'every event to be applied', 30_000);
     await waitFor(
-      async () => (await db.collection('alerts').countDocuments()) === VEHICLES.length,
+      async () => (await db().collection('alerts').countDocuments()) === VEHICLES.length,
       'an alert per vehicle',
       10_000,
     );
 
     expect(diedOn).not.toBeNull();
-    const stored = await db.collection('alerts').find().sort({ _id: 1 }).toArray();
+    const stored = await db().collection('alerts').find().sort({ _id: 1 }).toArray();
     expect(stored.map((a) => a._id)).toEqual(VEHICLES.map((v) => `${v}:coolant-overheat:1`));
     expect(stored.every((a) => a.severity === 'CRITICAL' && a.status === 'OPEN')).toBe(true);
     await waitFor(() => opened.length >= VEHICLES.length, 'every alert to be published');

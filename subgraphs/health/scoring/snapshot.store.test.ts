@@ -1,4 +1,4 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { utcDay } from '../consumer/reduce.js';
 import { DAY_MS } from '../parts/part.js';
 import { snapshotAt } from '../testing/records.js';
@@ -7,19 +7,12 @@ import { SnapshotStore } from './snapshot.store.js';
 const NOW = Date.UTC(2025, 5, 2, 12);
 const CUTOFF = new Date(NOW - 730 * DAY_MS);
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('health_snapshots');
 let store: SnapshotStore;
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`health_snapshots_${new ObjectId().toHexString()}`);
-  store = new SnapshotStore(db);
+  store = new SnapshotStore(db());
   await store.init();
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 
 describe('SnapshotStore.deleteOlderThan', () => {

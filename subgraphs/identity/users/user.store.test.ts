@@ -1,19 +1,13 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { UserStore } from './user.store.js';
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('users');
 let users: UserStore;
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`users_${new ObjectId().toHexString()}`);
-  users = new UserStore(db);
+  users = new UserStore(db());
   await users.init();
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 
 describe('UserStore.findByIds (real database)', () => {

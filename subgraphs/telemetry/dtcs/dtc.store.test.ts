@@ -1,18 +1,11 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { DtcStore } from './dtc.store.js';
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('dtcs');
 let store: DtcStore;
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`dtcs_${new ObjectId().toHexString()}`);
-  store = new DtcStore(db);
+  store = new DtcStore(db());
   await store.init();
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 
 const t = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute));

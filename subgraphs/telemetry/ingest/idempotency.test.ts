@@ -1,19 +1,12 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { fingerprint, Idempotency } from './idempotency.js';
 import { IdempotencyStore } from './idempotency.store.js';
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('idem');
 let store: IdempotencyStore;
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`idem_${new ObjectId().toHexString()}`);
-  store = new IdempotencyStore(db);
+  store = new IdempotencyStore(db());
   await store.init();
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 
 describe('Idempotency (real database)', () => {

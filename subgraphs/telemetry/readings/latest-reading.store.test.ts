@@ -1,17 +1,8 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { LatestReadingStore } from './latest-reading.store.js';
 import type { TimedReading } from './series.js';
 
-let client: MongoClient;
-let db: Db;
-beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`latest_${new ObjectId().toHexString()}`);
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
-});
+const db = useScratchDatabase('latest');
 
 const r = (pid: string, name: string, value: number, iso: string): TimedReading => ({
   pid,
@@ -23,7 +14,7 @@ const r = (pid: string, name: string, value: number, iso: string): TimedReading 
 
 describe('LatestReadingStore (real database)', () => {
   it('keeps the newest value of each series, whatever order uploads arrive in', async () => {
-    const store = new LatestReadingStore(db);
+    const store = new LatestReadingStore(db());
     await store.record('v1', [
       r('0C', 'Engine speed', 800, '2025-03-01T10:00:00Z'),
       r('0C', 'Engine speed', 900, '2025-03-01T10:00:01Z'),
@@ -52,13 +43,17 @@ describe('LatestReadingStore (real database)', () => {
   });
 
   it('creates one document when the first uploads of a vehicle race', async () => {
-    const store = new LatestReadingStore(db);
+    const store = new LatestReadingStore(db());
     await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         store.record('race', [r('0D', 'Vehicle speed', i, `2025-03-01T10:00:0${i}Z`)]),
       ),
     );
-    expect(await db.collection('latest_readings').countDocuments({ _id: 'race' } as never)).toBe(1);
+    expect(
+      await db()
+        .collection('latest_readings')
+        .countDocuments({ _id: 'race' } as never),
+    ).toBe(1);
     expect(await store.find('race')).toHaveLength(1);
   });
 });

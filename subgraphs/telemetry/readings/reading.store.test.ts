@@ -1,17 +1,8 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { ReadingStore, type BucketDocument } from './reading.store.js';
 import type { TimedReading } from './series.js';
 
-let client: MongoClient;
-let db: Db;
-beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`readings_${new ObjectId().toHexString()}`);
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
-});
+const db = useScratchDatabase('readings');
 
 const reading = (pid: string, name: string, value: number, iso: string): TimedReading => ({
   pid,
@@ -31,7 +22,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 describe('ReadingStore (real database)', () => {
   it('keeps one document per vehicle and hour, and opens another when one is full', async () => {
-    const store = new ReadingStore(db, 4);
+    const store = new ReadingStore(db(), 4);
     await store.init();
     await store.append('v1', [rpm(800, '2025-03-01T10:00:00Z'), speed(0, '2025-03-01T10:00:00Z')]);
     await store.append('v1', [rpm(900, '2025-03-01T10:00:01Z'), speed(5, '2025-03-01T10:00:01Z')]);
@@ -39,7 +30,7 @@ describe('ReadingStore (real database)', () => {
     await store.append('v1', [rpm(1000, '2025-03-01T10:00:02Z'), rpm(1100, '2025-03-01T11:00:00Z')]);
     await store.append('v2', [rpm(5000, '2025-03-01T10:00:00Z')]);
 
-    const docs = await db
+    const docs = await db()
       .collection<BucketDocument>('reading_buckets')
       .find({ vehicleId: 'v1' })
       .sort({ start: 1, count: -1 })
@@ -61,32 +52,32 @@ describe('ReadingStore (real database)', () => {
     expect(docs[0]._id).toMatch(/^v1:\d+:0$/);
     // Columns: milliseconds after the hour, and values.
     expect(docs[0].series.p0C).toMatchObject({ t: [0, 1000], v: [800, 900] });
-    const indexes = (await db.collection('reading_buckets').indexes()).map((i) => i.key);
+    const indexes = (await db().collection('reading_buckets').indexes()).map((i) => i.key);
     expect(indexes).toEqual(expect.arrayContaining([{ vehicleId: 1, start: 1 }, { start: 1 }]));
   });
 
   it('splits one upload larger than a document across documents, never past the capacity', async () => {
-    const store = new ReadingStore(db, 3);
+    const store = new ReadingStore(db(), 3);
     await store.append(
       'big',
       Array.from({ length: 8 }, (_, i) => rpm(i, `2025-03-01T10:00:0${i}Z`)),
     );
-    const counts = (await db.collection<BucketDocument>('reading_buckets').find({ vehicleId: 'big' }).toArray()).map(
+    const counts = (await db().collection<BucketDocument>('reading_buckets').find({ vehicleId: 'big' }).toArray()).map(
       (d) => d.count,
     );
     expect(counts.sort()).toEqual([2, 3, 3]);
   });
 
   it('continues, after a restart, in the first document of the hour with room', async () => {
-    const before = new ReadingStore(db, 4);
+    const before = new ReadingStore(db(), 4);
     await before.append('restart', [rpm(1, '2025-03-01T10:00:00Z'), rpm(2, '2025-03-01T10:00:01Z')]);
     await before.append('restart', [rpm(3, '2025-03-01T10:00:02Z'), rpm(4, '2025-03-01T10:00:03Z')]);
     await before.append('restart', [rpm(5, '2025-03-01T10:00:04Z')]);
     // A new process knows nothing of the open documents: it reads them back by _id.
-    const after = new ReadingStore(db, 4);
+    const after = new ReadingStore(db(), 4);
     await after.append('restart', [rpm(6, '2025-03-01T10:00:05Z'), rpm(7, '2025-03-01T10:00:06Z')]);
     await after.append('restart', [rpm(8, '2025-03-01T10:00:07Z'), rpm(9, '2025-03-01T10:00:08Z')]);
-    const docs = await db.collection<BucketDocument>('reading_buckets').find({ vehicleId: 'restart' }).toArray();
+    const docs = await db().collection<BucketDocument>('reading_buckets').find({ vehicleId: 'restart' }).toArray();
     expect(docs.map((d) => [d._id.split(':')[2], d.count]).sort()).toEqual([
       ['0', 4],
       ['1', 3],
@@ -95,7 +86,7 @@ describe('ReadingStore (real database)', () => {
   });
 
   it("reads one series' summaries and points in a range, and no other vehicle's", async () => {
-    const store = new ReadingStore(db);
+    const store = new ReadingStore(db());
     const summaries = await store.summaries(
       'v1',
       'p0C',
@@ -110,7 +101,7 @@ describe('ReadingStore (real database)', () => {
   });
 
   it('replays several series as snapshots in time order', async () => {
-    const store = new ReadingStore(db);
+    const store = new ReadingStore(db());
     const snapshots = await collect(
       store.snapshots('v1', ['p0C', 'p0D'], new Date('2025-03-01T09:00:00Z'), new Date('2025-03-01T12:00:00Z')),
     );
@@ -123,9 +114,9 @@ describe('ReadingStore (real database)', () => {
   });
 
   it('deletes only documents whose whole hour is older than the cutoff', async () => {
-    const store = new ReadingStore(db);
+    const store = new ReadingStore(db());
     await store.deleteOlderThan(new Date('2025-03-01T11:30:00Z'));
-    const left = await db.collection<BucketDocument>('reading_buckets').find({ vehicleId: 'v1' }).toArray();
+    const left = await db().collection<BucketDocument>('reading_buckets').find({ vehicleId: 'v1' }).toArray();
     expect(left.map((d) => d.start.toISOString())).toEqual(['2025-03-01T11:00:00.000Z']);
   });
 });

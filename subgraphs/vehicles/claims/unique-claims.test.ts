@@ -1,23 +1,15 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { IN_FLIGHT_GRACE_MS, UniqueClaims, claimedRecently } from './unique-claims.js';
 
-let client: MongoClient;
-let db: Db;
-beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`claims_${new ObjectId().toHexString()}`);
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
-});
+const db = useScratchDatabase('claims');
 
 const live = async () => true;
 const dead = async () => false;
 
 describe('UniqueClaims (real database)', () => {
   it('lets exactly one of many concurrent claims of a key win', async () => {
-    const claims = new UniqueClaims(db, 'race');
+    const claims = new UniqueClaims(db(), 'race');
     const holders = Array.from({ length: 8 }, () => new ObjectId());
     const results = await Promise.all(holders.map((h) => claims.acquire('KEY', h, live)));
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -26,7 +18,7 @@ describe('UniqueClaims (real database)', () => {
   });
 
   it('releases only for the holder', async () => {
-    const claims = new UniqueClaims(db, 'release');
+    const claims = new UniqueClaims(db(), 'release');
     const [a, b] = [new ObjectId(), new ObjectId()];
     expect(await claims.acquire('K', a, live)).toBe(true);
     await claims.release('K', b);
@@ -36,7 +28,7 @@ describe('UniqueClaims (real database)', () => {
   });
 
   it('takes over a claim whose holder is dead', async () => {
-    const claims = new UniqueClaims(db, 'stale');
+    const claims = new UniqueClaims(db(), 'stale');
     const [a, b] = [new ObjectId(), new ObjectId()];
     await claims.acquire('K', a, live);
     expect(await claims.acquire('K', b, dead)).toBe(true);

@@ -1,6 +1,7 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { ClutchError } from '../../../platform/errors.js';
 import { InProcessEventBus } from '../../../platform/events/in-process.js';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { DeviceService } from '../devices/device.service.js';
 import { DeviceStore } from '../devices/device.store.js';
 import { DEVICE_PAIRED, DEVICE_REVOKED, VEHICLE_ADDED, VEHICLE_REMOVED } from '../events.js';
@@ -27,28 +28,21 @@ async function code(promise: Promise<unknown>): Promise<unknown> {
   }
 }
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('vehicles');
 let vehicles: VehicleService;
 let devices: DeviceService;
 const events: { topic: string; payload: any }[] = [];
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`vehicles_${new ObjectId().toHexString()}`);
   const bus = new InProcessEventBus();
   for (const topic of [VEHICLE_ADDED, VEHICLE_REMOVED, DEVICE_PAIRED, DEVICE_REVOKED]) {
     bus.subscribe(topic, (payload) => void events.push({ topic, payload }));
   }
-  const vehicleStore = new VehicleStore(db);
-  const deviceStore = new DeviceStore(db);
+  const vehicleStore = new VehicleStore(db());
+  const deviceStore = new DeviceStore(db());
   await Promise.all([vehicleStore.init(), deviceStore.init()]);
   devices = new DeviceService(deviceStore, vehicleStore, bus, { maxDevicesPerVehicle: 2 });
   vehicles = new VehicleService(vehicleStore, devices, bus, { maxVehiclesPerOwner: 3 });
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 beforeEach(() => void events.splice(0));
 
@@ -58,7 +52,7 @@ describe('VehicleService (real database)', () => {
     const vin = vinFor(1);
     const results = await Promise.all([code(vehicles.add(alice, { vin })), code(vehicles.add(bob, { vin }))]);
     expect(results.sort()).toEqual(['CONFLICT', 'OK']);
-    expect(await db.collection('vehicles').countDocuments({ vin })).toBe(1);
+    expect(await db().collection('vehicles').countDocuments({ vin })).toBe(1);
     expect(events.filter((e) => e.topic === VEHICLE_ADDED)).toHaveLength(1);
   });
 
@@ -70,7 +64,7 @@ describe('VehicleService (real database)', () => {
     expect(removed.removedAt).toBeInstanceOf(Date);
     const again = await vehicles.add(customer(), { vin });
     expect(again.id).not.toBe(first.id);
-    expect(await db.collection('vehicles').countDocuments({ vin })).toBe(2);
+    expect(await db().collection('vehicles').countDocuments({ vin })).toBe(2);
     expect(events.map((e) => e.topic)).toEqual([VEHICLE_ADDED, VEHICLE_REMOVED, VEHICLE_ADDED]);
     expect(events[1]!.payload).toMatchObject({ vehicleId: first.id, ownerId: alice.userId, vin });
     // A second removal changes nothing and says nothing.
@@ -82,17 +76,19 @@ describe('VehicleService (real database)', () => {
     const vin = vinFor(3);
     // The vehicle was marked removed, but the process died before the VIN was released.
     const ghost = new ObjectId();
-    await db.collection('vehicles').insertOne({ _id: ghost, vin, ownerId: 'x', removedAt: new Date() });
-    await db.collection('active_vins').insertOne({ _id: vin as never, holder: ghost, claimedAt: new Date() });
+    await db().collection('vehicles').insertOne({ _id: ghost, vin, ownerId: 'x', removedAt: new Date() });
+    await db()
+      .collection('active_vins')
+      .insertOne({ _id: vin as never, holder: ghost, claimedAt: new Date() });
     expect(await code(vehicles.add(customer(), { vin }))).toBe('OK');
     // An old claim whose vehicle was never written is dead too; a fresh one is an add in flight.
     const old = vinFor(4);
-    await db
+    await db()
       .collection('active_vins')
       .insertOne({ _id: old as never, holder: new ObjectId(), claimedAt: new Date(Date.now() - 3_600_000) });
     expect(await code(vehicles.add(customer(), { vin: old }))).toBe('OK');
     const inFlight = vinFor(5);
-    await db
+    await db()
       .collection('active_vins')
       .insertOne({ _id: inFlight as never, holder: new ObjectId(), claimedAt: new Date() });
     expect(await code(vehicles.add(customer(), { vin: inFlight }))).toBe('CONFLICT');
@@ -102,7 +98,11 @@ describe('VehicleService (real database)', () => {
     const alice = customer();
     for (let n = 10; n < 13; n++) await vehicles.add(alice, { vin: vinFor(n) });
     expect(await code(vehicles.add(alice, { vin: vinFor(13) }))).toBe('BAD_USER_INPUT');
-    expect(await db.collection('vehicles').countDocuments({ vin: vinFor(13) })).toBe(0);
+    expect(
+      await db()
+        .collection('vehicles')
+        .countDocuments({ vin: vinFor(13) }),
+    ).toBe(0);
   });
 
   it('refuses to change a removed vehicle', async () => {
@@ -150,7 +150,11 @@ describe('DeviceService (real database)', () => {
     expect(await code(devices.pair(alice, id, 'CAP-2'))).toBe('OK');
     expect(await code(devices.pair(alice, id, 'no spaces'))).toBe('BAD_USER_INPUT');
     expect(await code(devices.pair(alice, id, 'x'))).toBe('BAD_USER_INPUT');
-    expect(await db.collection('obd_devices').countDocuments({ serial: { $in: ['CAP-3', 'NO SPACES', 'X'] } })).toBe(0);
+    expect(
+      await db()
+        .collection('obd_devices')
+        .countDocuments({ serial: { $in: ['CAP-3', 'NO SPACES', 'X'] } }),
+    ).toBe(0);
   });
 
   it('revokes every device of a removed vehicle, and tokens of removed vehicles never verify', async () => {

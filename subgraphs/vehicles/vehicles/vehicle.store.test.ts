@@ -1,20 +1,14 @@
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId } from 'mongodb';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
 import type { VinInfo } from './vehicle.type.js';
 import { VehicleStore, type VehicleDocument } from './vehicle.store.js';
 
-let client: MongoClient;
-let db: Db;
+const db = useScratchDatabase('vehicle_store');
 let vehicles: VehicleStore;
 
 beforeAll(async () => {
-  client = await MongoClient.connect(process.env.MONGODB_URI!);
-  db = client.db(`vehicle_store_${new ObjectId().toHexString()}`);
-  vehicles = new VehicleStore(db);
+  vehicles = new VehicleStore(db());
   await vehicles.init();
-});
-afterAll(async () => {
-  await db.dropDatabase();
-  await client.close();
 });
 
 async function insert(vin: string, model: string): Promise<string> {
