@@ -28,6 +28,8 @@ import { startMetricsPublisher } from './metrics-publisher.js';
 import { operationLimitRules, type OperationLimits } from './limits/operation-limits.js';
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
+import { rateLimitPlugin } from './rate-limits/plugin.js';
+import { startRateLimits } from './rate-limits/rate-limits.js';
 import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.js';
 import { SupergraphPlanner } from './subscriptions/planner.js';
 import { SubgraphClients } from './subscriptions/subgraph-clients.js';
@@ -90,6 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     }));
   keepApolloTelemetryOff();
+  const rateLimits = await startRateLimits(config, logger, metrics.registry);
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -103,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       introspectionGuard(config.GRAPHQL_INTROSPECTION && !config.isProduction),
+      rateLimitPlugin(rateLimits),
     ],
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));
@@ -173,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     authenticator,
     apollo,
     limits,
+    rateLimits,
     introspectionOpenToAll: config.GRAPHQL_INTROSPECTION && !config.isProduction,
     logger,
   });
@@ -204,6 +209,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await federated.close();
       await clients.close();
       await apollo.stop();
+      await rateLimits.close();
     },
   };
 }

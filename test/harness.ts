@@ -36,6 +36,13 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     BCRYPT_ROUNDS: '4',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    // The suites register dozens of users from 127.0.0.1 within seconds and drive thousands of
+    // operations from one user or device, far past the production limits; these keep them all
+    // under the limits while still counting. test/rate-limits.e2e.test.ts sets low ones.
+    RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+    RATE_LIMIT_API_PER_MINUTE: '100000',
+    RATE_LIMIT_INGEST_PER_MINUTE: '100000',
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'test' });

@@ -22,6 +22,8 @@ import { credentialsFromHeaders } from '../auth/authenticate.js';
 import type { GatewayContext } from '../context.js';
 import { assertIntrospectionAllowed } from '../introspection.js';
 import { assertTokenLimit, operationLimitRules, type OperationLimits } from '../limits/operation-limits.js';
+import type { RateLimits } from '../rate-limits/rate-limits.js';
+import { chargeSubscriptionStart } from '../rate-limits/websocket.js';
 import type { FederatedSubscriptions } from './federated-subscriptions.js';
 import type { SupergraphPlanner } from './planner.js';
 
@@ -32,6 +34,7 @@ export interface GatewaySubscriptionOptions {
   /** Queries and mutations sent over the socket run through the HTTP pipeline's server. */
   apollo: ApolloServer<GatewayContext>;
   limits: OperationLimits & { bodyLimitBytes: number };
+  rateLimits: RateLimits;
   introspectionOpenToAll: boolean;
   logger: Logger;
   keepAliveMs?: number;
@@ -81,7 +84,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           return false;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         try {
           assertTokenLimit(payload.query, limits.maxTokens);
         } catch (error) {
@@ -113,6 +116,14 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         } catch (error) {
           return [error as GraphQLError];
         }
+        const refused = await chargeSubscriptionStart(
+          options.rateLimits,
+          planner.apiGraphQLSchema,
+          document,
+          operation,
+          contextValue,
+        );
+        if (refused) return refused;
         const variables = getVariableValues(
           planner.apiGraphQLSchema,
           operation.variableDefinitions ?? [],

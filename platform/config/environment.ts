@@ -74,6 +74,12 @@ const variables = z.object({
   API_KEY_CACHE_SECONDS: positiveInt(30),
   GRAPHQL_INTROSPECTION: flag(true),
   CORS_ORIGINS: z.string().default('*'),
+  /** Per-endpoint rate limits at the gateway, operations per minute (see gateway/rate-limits/). */
+  RATE_LIMITS_ENABLED: flag(true),
+  RATE_LIMIT_API_PER_MINUTE: positiveInt(1200),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInt(300),
+  RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(30),
+  RATE_LIMIT_INGEST_PER_MINUTE: positiveInt(1200),
 
   OPENAI_API_KEY: optionalString,
   GEMINI_API_KEY: optionalString,

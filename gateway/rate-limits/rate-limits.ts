@@ -1,0 +1,56 @@
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type { Registry } from 'prom-client';
+import type { Config } from '../../platform/config/environment.js';
+import { RateLimitedError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { GatewayContext } from '../context.js';
+import { rootFields } from './keys.js';
+import { createRateLimitMetrics } from './metrics.js';
+import { OperationRateLimiter } from './operation-rate-limiter.js';
+import { rateLimitOptionsFromConfig, rateLimitRules } from './rules.js';
+import { createLimiterStore } from './store.js';
+
+export interface RateLimits {
+  /** Charges a parsed, validated operation; the error to refuse it with when it is over a limit. */
+  charge(
+    schema: GraphQLSchema | undefined,
+    document: DocumentNode,
+    operation: OperationDefinitionNode | undefined,
+    context: GatewayContext,
+  ): Promise<RateLimitedError | undefined>;
+  close(): Promise<void>;
+}
+
+const UNLIMITED: RateLimits = { charge: async () => undefined, close: async () => undefined };
+
+/**
+ * The gateway's rate limits from configuration: counters in Redis when REDIS_URL is set (under
+ * the deployment's MONGODB_DB_PREFIX, as the event bus), in memory otherwise; nothing at all
+ * when RATE_LIMITS_ENABLED is false.
+ */
+export async function startRateLimits(config: Config, logger: Logger, registry: Registry): Promise<RateLimits> {
+  const options = rateLimitOptionsFromConfig(config);
+  if (!options.enabled) {
+    logger.info('rate limits: disabled (RATE_LIMITS_ENABLED=false)');
+    return UNLIMITED;
+  }
+  const store = await createLimiterStore({ redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB_PREFIX, logger });
+  const limiter = new OperationRateLimiter(rateLimitRules(options), store, logger);
+  const metrics = createRateLimitMetrics(registry);
+  return {
+    async charge(schema, document, operation, context) {
+      const refusal = await limiter.charge(rootFields(schema, document, operation), context.viewer, context.clientIp);
+      if (!refusal) return undefined;
+      metrics.refused.inc({ rule: refusal.rule });
+      context.logger.info(
+        { rule: refusal.rule, keyKind: refusal.key.kind, clientIp: context.clientIp },
+        'operation refused: rate limited',
+      );
+      return new RateLimitedError(
+        `Too many requests (${refusal.rule} limit); try again in ${refusal.retryAfterSeconds} s`,
+        refusal.retryAfterSeconds,
+      );
+    },
+    close: () => store.close(),
+  };
+}
