@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { LoginDocument, MeDocument, RegisterDocument } from './generated/graphql.js';
 import { errorCodes, postJson, type GraphQLResponse } from './client.js';
 import { ADMIN, startTestSystem, type TestSystem } from './harness.js';
 import { collect, liveClient, VEHICLE_TELEMETRY } from './live.js';
-import { startRedisServer, type TestRedis } from './redis-server.js';
+import { startTwoDeployments, type TwoDeployments } from './two-deployments.js';
 import { waitFor } from './wait-for.js';
 
 // Low limits, so the tests reach them: 3 sign-ins (login, register, refreshToken) per client
@@ -142,26 +141,14 @@ describe('rate limits at low settings', () => {
 });
 
 describe('rate limits shared by two gateways on one Redis', () => {
-  let redis: TestRedis;
   let a: TestSystem;
   let b: TestSystem;
+  let deployments: TwoDeployments | undefined;
   beforeAll(async () => {
-    redis = await startRedisServer();
-    const shared = {
-      ...LOW_LIMITS,
-      REDIS_URL: redis.url,
-      MONGODB_DB_PREFIX: `t${randomBytes(5).toString('hex')}`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    };
-    a = await startTestSystem(shared);
-    b = await startTestSystem(shared);
+    deployments = await startTwoDeployments(LOW_LIMITS);
+    ({ a, b } = deployments);
   });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await redis?.stop();
-  });
+  afterAll(() => deployments?.stop());
 
   it('refuses on gateway B the sign-in over the limit (3) that an IP spent on gateway A', async () => {
     for (let i = 0; i < 3; i++) expect((await login(a, '198.51.100.1')).errors).toBeUndefined();

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import {
   collect,
@@ -9,33 +8,24 @@ import {
   vehicleWithDevice,
   VEHICLE_TELEMETRY,
 } from './live.js';
-import { startTestSystem, type TestSystem } from './harness.js';
-import { startRedisServer, type TestRedis } from './redis-server.js';
+import type { TestSystem } from './harness.js';
+import { startTwoDeployments, type TwoDeployments } from './two-deployments.js';
 import { waitFor } from './wait-for.js';
 
-// Two complete deployments of the same data (one database, one Redis), as two instances
-// behind a load balancer would be: a client on each gateway sees every event.
-let redis: TestRedis;
+// Two complete deployments of the same data, as two instances behind a load balancer would
+// be: a client on each gateway sees every event.
 let a: TestSystem;
 let b: TestSystem;
+let deployments: TwoDeployments | undefined;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  const shared = {
-    REDIS_URL: redis.url,
-    MONGODB_DB_PREFIX: `t${randomBytes(5).toString('hex')}`,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    INTERNAL_SECRET: randomBytes(32).toString('hex'),
-  };
-  a = await startTestSystem(shared);
-  b = await startTestSystem(shared);
+  deployments = await startTwoDeployments();
+  ({ a, b } = deployments);
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
-  await b?.stop();
-  await a?.stop();
-  await redis?.stop();
+  await deployments?.stop();
 });
 
 it('delivers every event to clients of both gateway instances', async () => {
