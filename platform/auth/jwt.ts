@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { UnauthenticatedError } from '../errors.js';
@@ -23,10 +24,21 @@ export function signAccessToken(secret: string, userId: string, roles: Role[], t
   });
 }
 
+/**
+ * Given a string, jsonwebtoken first tries to read it as a PEM public key, which throws, on
+ * every verification; a ready KeyObject skips that (it was 2 % of the gateway's CPU).
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
+
 export function verifyAccessToken(secret: string, token: string): AccessClaims {
   let payload: unknown;
   try {
-    payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER });
+    payload = jwt.verify(token, secretKey(secret), { algorithms: [ALGORITHM], issuer: ISSUER });
   } catch (error) {
     const expired = error instanceof jwt.TokenExpiredError;
     throw new UnauthenticatedError(expired ? 'Access token expired' : 'Invalid access token');
