@@ -130,6 +130,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     incidents,
     notifications,
     alerts,
+    vehicles,
     declaredIndexes: AGENTS_INDEXES,
   });
   const runner = new DecisionRunner({

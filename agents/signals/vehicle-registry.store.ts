@@ -12,7 +12,7 @@ export const KNOWN_VEHICLE_INDEXES: IndexDeclaration[] = [{ key: { active: 1 } }
 
 /**
  * The vehicles this subgraph has heard of through the vehicles subgraph's events; their count
- * feeds a goal.
+ * feeds a goal, and they are what a health recompute may aim at.
  * Upserts keyed by the vehicle id, so every instance hearing the same event is harmless.
  */
 export class VehicleRegistry {
@@ -41,5 +41,15 @@ export class VehicleRegistry {
 
   countActive(): Promise<number> {
     return this.vehicles.countDocuments({ active: true });
+  }
+
+  /** Up to `limit` registered vehicles, in a stable order. */
+  async activeIds(limit: number): Promise<string[]> {
+    const docs = await this.vehicles
+      .find({ active: true }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => d._id);
   }
 }

@@ -5,6 +5,8 @@ import type { AlertDocument, AlertStatus, AlertStore } from './alert.store.js';
 
 /** Every alert change, all vehicles: a live topic (staff subscriptions) and a durable stream (pipelines such as agents). */
 export const HEALTH_ALERTS = 'health.alerts';
+/** What other services ask of health (recomputes), durable only: contract in consumer/health-commands.ts. */
+export const HEALTH_COMMANDS = 'health.commands';
 /** One vehicle's alert changes, live only: what an owner's `healthAlerts(vehicleId)` listens to. */
 export const vehicleAlertsTopic = (vehicleId: string) => `health.alerts.vehicle.${vehicleId}`;
 

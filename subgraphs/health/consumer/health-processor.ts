@@ -20,14 +20,16 @@ export interface ProcessorDeps {
 /** Conflicts only happen when instances change one vehicle at the same moment; each retry reloads. */
 const MAX_ATTEMPTS = 10;
 
-export type ApplyOutcome = 'applied' | 'duplicate';
+/** `unknown-vehicle`: a recompute of a vehicle health has never seen (there is nothing to re-assess). */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown-vehicle';
 
 /**
  * Applies inputs to vehicles' health state, exactly once per event key in effect:
  *
  * 1. load the newest version and finish its effects (idempotent: a writer may have crashed
  *    before doing them);
- * 2. skip the input when its key is among the keys already applied (a redelivery);
+ * 2. skip the input when its key is among the keys already applied (a redelivery), or when
+ *    it is a recompute of a vehicle without a state (no state is made up for it);
  * 3. fold it in (pure) and commit version n+1 with its effects; losing that race to another
  *    instance means reloading and folding again;
  * 4. carry out the effects: create alerts (deterministic ids, so a replay creates nothing),
@@ -57,6 +59,7 @@ export class HealthProcessor {
       const latest = await this.deps.states.latest(vehicleId, mine);
       if (latest && latest !== mine && latest.effects.length > 0) await this.carryOut(latest.effects);
       if (latest?.state.applied.includes(eventKey)) return 'duplicate';
+      if (!latest && input.kind === 'recompute') return 'unknown-vehicle';
 
       // A copy of a cached version: it must stay as committed should this attempt lose the race.
       const state = latest

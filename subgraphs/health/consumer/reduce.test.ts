@@ -231,3 +231,53 @@ describe('reduce: acknowledgements', () => {
     expect(state.rules['coolant-overheat'].acknowledged).toBeUndefined();
   });
 });
+
+describe('reduce: recompute', () => {
+  const DAY = 86_400;
+  const recompute = (seconds: number): HealthInput => ({ kind: 'recompute', at: at(seconds) });
+  const driven = () => {
+    const state = initialVehicleState(V);
+    reduce(state, readings(rounds(0, 60, 5, { rpm: 900, coolant: 90 })));
+    return state;
+  };
+
+  it('snapshots at once, as of its time, whatever the hourly throttle, and leaves the rules alone', () => {
+    const state = driven();
+    const before = structuredClone(state);
+    const effects = reduce(state, recompute(600));
+    expect(effects).toEqual([
+      {
+        kind: 'snapshot',
+        snapshot: expect.objectContaining({ vehicleId: V, day: '2025-06-02', at: at(600), grade: 'A' }),
+      },
+    ]);
+    expect(state.snapshot).toEqual({ day: '2025-06-02', at: at(600) });
+    expect({ ...state, snapshot: before.snapshot }).toEqual(before);
+  });
+
+  it("sees what time alone did to a parked car's parts", () => {
+    const state = driven();
+    const [fresh] = reduce(state, recompute(120));
+    const [later] = reduce(state, recompute(300 * DAY));
+    const oil = (effect: Effect) =>
+      effect.kind === 'snapshot' ? effect.snapshot.parts.find((p) => p.part === 'ENGINE_OIL')!.score : NaN;
+    expect(later).toMatchObject({ kind: 'snapshot', snapshot: { day: '2026-03-29' } });
+    expect(oil(later)).toBeLessThan(oil(fresh) - 50);
+  });
+
+  it('ignores a command no newer than the last snapshot: it would only rewind it', () => {
+    const state = driven();
+    reduce(state, recompute(3600));
+    expect(reduce(state, recompute(1800))).toEqual([]);
+    expect(reduce(state, recompute(3600))).toEqual([]);
+    expect(state.snapshot).toEqual({ day: '2025-06-02', at: at(3600) });
+  });
+
+  it('restarts the hourly throttle of incoming data from the recompute', () => {
+    const state = driven();
+    reduce(state, recompute(3000));
+    const snapshots = (input: HealthInput) => reduce(state, input).filter((e) => e.kind === 'snapshot');
+    expect(snapshots(readings(round(at(3700), { rpm: 800 })))).toHaveLength(0);
+    expect(snapshots(readings(round(at(6600), { rpm: 800 })))).toHaveLength(1);
+  });
+});

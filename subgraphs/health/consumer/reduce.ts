@@ -15,9 +15,14 @@ export type HealthInput =
   | { kind: 'dtcs'; mode: DtcReportMode; codes: readonly string[]; at: number }
   | { kind: 'service'; service: ServiceKind; at: number; odometerKm: number | null }
   /** Someone acknowledged alert number `number` of `rule` (`at` is when, by the server's clock). */
-  | { kind: 'acknowledge'; rule: string; number: number; by: string; at: number };
+  | { kind: 'acknowledge'; rule: string; number: number; by: string; at: number }
+  /**
+   * Re-assess as of `at` (ordered by an operator or the agents): time-dependent parts wear
+   * while a car is parked and sends nothing, so its last snapshot goes stale.
+   */
+  | { kind: 'recompute'; at: number };
 
-/** Snapshots are refreshed at most this often within a day (event time). */
+/** Data coming in refreshes the day's snapshot at most this often (event time); a recompute, at once. */
 export const SNAPSHOT_EVERY_MS = 3_600_000;
 
 /**
@@ -45,6 +50,9 @@ export function reduce(state: VehicleState, input: HealthInput): Effect[] {
       break;
     case 'acknowledge':
       foldAcknowledge(state, input, effects);
+      break;
+    case 'recompute':
+      recompute(state, input.at, effects);
       break;
   }
   if (latest !== null) snapshotIfDue(state, latest, effects);
@@ -167,6 +175,20 @@ function snapshotIfDue(state: VehicleState, at: number, effects: Effect[]): void
   const day = utcDay(at);
   const last = state.snapshot;
   if (last && (day < last.day || (day === last.day && at - last.at < SNAPSHOT_EVERY_MS))) return;
+  takeSnapshot(state, at, effects);
+}
+
+/**
+ * A snapshot now, whatever the hourly throttle; rules are left alone (nothing was observed).
+ * A command older than the last snapshot has nothing fresher to say: it would only rewind it.
+ */
+function recompute(state: VehicleState, at: number, effects: Effect[]): void {
+  if (state.snapshot && at <= state.snapshot.at) return;
+  takeSnapshot(state, at, effects);
+}
+
+function takeSnapshot(state: VehicleState, at: number, effects: Effect[]): void {
+  const day = utcDay(at);
   const assessment = assessVehicle(state, at);
   state.snapshot = { day, at };
   effects.push({

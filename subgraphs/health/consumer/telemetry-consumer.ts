@@ -1,15 +1,21 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { mapBounded } from '../../../platform/async/map-bounded.js';
 import type { ConsumeOptions, EventBus, StreamConsumer, StreamEvent } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
 import { DTC_CODE_PATTERN } from '../../telemetry/obd/dtc.js';
 import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../../telemetry/live/telemetry-events.js';
-import type { HealthProcessor } from './health-processor.js';
+import { HEALTH_COMMANDS } from '../alerts/alert-events.js';
+import { parseHealthCommand } from './health-commands.js';
+import type { ApplyOutcome, HealthProcessor } from './health-processor.js';
 import type { HealthInput } from './reduce.js';
 
 /** The consumer group every health instance joins: each event is handled by one of them. */
 export const HEALTH_GROUP = 'health';
+
+/** Vehicles of one command re-assessed at once (each vehicle's inputs stay in order through the processor). */
+const COMMAND_CONCURRENCY = 8;
 
 const isoTime = z.iso.datetime({ offset: true });
 const vehicleId = z.string().min(1).max(64);
@@ -67,10 +73,11 @@ export interface ConsumerSettings {
 }
 
 /**
- * Durable consumption of telemetry by the `health` group: at-least-once delivery from the bus,
- * made effectively-once by the processor (see HealthProcessor). An event that fails is left
- * unacknowledged and comes back (here or on another instance); one that can never be read is
- * logged and acknowledged, as retrying it would only fail again.
+ * Durable consumption of telemetry, and of commands such as recomputes, by the `health` group:
+ * at-least-once delivery from the bus, made effectively-once by the processor (see
+ * HealthProcessor). An event that fails is left unacknowledged and comes back (here or on
+ * another instance); one that can never be read is logged and acknowledged, as retrying it
+ * would only fail again.
  */
 export class TelemetryConsumer {
   private consumers: StreamConsumer[] = [];
@@ -93,6 +100,10 @@ export class TelemetryConsumer {
         );
       }
     }
+    // Commands are rare: one consumer per instance.
+    this.consumers.push(
+      this.bus.consume(HEALTH_COMMANDS, HEALTH_GROUP, `${name}-commands`, (e) => this.handleCommand(e), this.options()),
+    );
     return Promise.all(this.consumers.map((c) => c.ready)).then(() => undefined);
   }
 
@@ -117,5 +128,20 @@ export class TelemetryConsumer {
     }
     this.onVehicle(parsed.vehicleId);
     await this.processor.apply(parsed.vehicleId, `${event.stream}:${event.id}`, parsed.input);
+  }
+
+  /** A vehicle that fails leaves the command pending: on redelivery, the vehicles already done are duplicates. */
+  private async handleCommand(event: StreamEvent<unknown>): Promise<void> {
+    const inputs = parseHealthCommand(event.payload);
+    if (!inputs) {
+      this.logger.warn({ stream: event.stream, id: event.id }, 'unreadable health command skipped');
+      return;
+    }
+    const outcomes = await mapBounded(inputs, COMMAND_CONCURRENCY, (c) =>
+      this.processor.apply(c.vehicleId, c.eventKey, c.input),
+    );
+    const counts: Partial<Record<ApplyOutcome, number>> = {};
+    for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    this.logger.info({ stream: event.stream, id: event.id, ...counts }, 'health command handled');
   }
 }
