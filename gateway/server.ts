@@ -16,6 +16,7 @@ import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
 import { listenForLogLevel } from '../platform/ops/log-level.js';
+import { listenForRateLimitOverrides } from '../platform/ops/rate-limit-overrides.js';
 import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { keepApolloTelemetryOff } from './apollo-telemetry.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
@@ -44,7 +45,7 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   port: number;
   host: string;
-  /** Traffic snapshots go out on it (GATEWAY_METRICS_TOPIC) and log-level commands come in. */
+  /** Traffic snapshots go out on it (GATEWAY_METRICS_TOPIC); log-level and rate-limit commands come in. */
   bus?: EventBus;
 }
 
@@ -92,7 +93,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     }));
   keepApolloTelemetryOff();
-  const rateLimits = await startRateLimits(config, logger, metrics.registry);
+  const rateLimitOverrides = listenForRateLimitOverrides(options.bus, logger);
+  const rateLimits = await startRateLimits(config, logger, metrics.registry, rateLimitOverrides);
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -210,6 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await clients.close();
       await apollo.stop();
       await rateLimits.close();
+      rateLimitOverrides.stop();
     },
   };
 }

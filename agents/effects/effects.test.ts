@@ -1,10 +1,18 @@
 import { LOG_LEVEL_TOPIC, listenForLogLevel, type LogLevelCommand } from '../../platform/ops/log-level.js';
+import {
+  RATE_LIMIT_TOPIC,
+  listenForRateLimitOverrides,
+  type RateLimitCommand,
+} from '../../platform/ops/rate-limit-overrides.js';
+import type { EventBus } from '../../platform/events/bus.js';
+import { RATE_LIMIT_SCOPES } from '../actions/parameters.js';
 import { createLogger } from '../../platform/logger.js';
 import { ClaimStore } from '../claims.store.js';
 import { AGENTS_INDEXES } from '../declared-indexes.js';
 import {
   codes,
   newBus,
+  silentLogger,
   startAgents,
   testDatabase,
   type TestAgents,
@@ -13,9 +21,11 @@ import {
 import { AlertStore } from '../signals/alert.store.js';
 import { ActiveEffectStore } from './active-effect.store.js';
 import { checkIndexes, indexCheckEffect } from './index-check.effect.js';
+import { announceGatewayLimits } from './gateway-rate-limits.js';
 import { expireEffects, logLevelEffect } from './log-level.effect.js';
 import { NotificationStore } from './notification.store.js';
 import { notifyOwnersEffect } from './notify-owners.effect.js';
+import { CONTROLLED_SCOPES } from './rate-limit-policy.js';
 import { rateLimitEffect } from './rate-limits.effect.js';
 
 let database: TestDatabase;
@@ -29,6 +39,13 @@ afterEach(async () => database.drop());
 
 const at = (iso: string) => new Date(iso);
 
+/** Every rate-limit command published on `bus` from now on. */
+function commandsOn(bus: EventBus): RateLimitCommand[] {
+  const seen: RateLimitCommand[] = [];
+  bus.subscribe<RateLimitCommand>(RATE_LIMIT_TOPIC, (c) => void seen.push(c));
+  return seen;
+}
+
 describe('rate limits', () => {
   let a: TestAgents;
   afterEach(async () => a?.stop());
@@ -38,7 +55,8 @@ describe('rate limits', () => {
     const caller = 'e'.repeat(24);
     await a.reportErrors(5, caller);
     const store = new ActiveEffectStore(database.db, new ClaimStore(database.db));
-    const tighten = rateLimitEffect('tighten_rate_limits', store);
+    const sent = commandsOn(a.bus);
+    const tighten = rateLimitEffect('tighten_rate_limits', store, a.bus);
     const now = new Date(a.clock.now());
     expect(
       await tighten.apply({ scopes: ['client_errors'], factor: 0.5, durationMinutes: 10 }, { decisionId: 'd1', now }),
@@ -46,14 +64,95 @@ describe('rate limits', () => {
     await expect(a.reportErrors(1, caller)).rejects.toThrow(/RATE_LIMITED/);
     expect(await tighten.revert!({ decisionId: 'd1', now })).toMatch(/back to normal/);
     await a.reportErrors(1, caller);
+    // client_errors is limited here, not by the gateway: nothing was sent to it.
+    expect(sent).toEqual([]);
   });
 
-  it('refuses scopes this system does not control', async () => {
-    const tighten = rateLimitEffect('tighten_rate_limits', effects);
-    expect(await tighten.refuse({ scopes: ['login', 'client_errors'], factor: 0.5, durationMinutes: 5 })).toMatch(
-      /login/,
+  it("sends the gateway's scopes to the gateways, records every scope, and rollback restores them", async () => {
+    const bus = newBus();
+    const sent = commandsOn(bus);
+    const gateway = listenForRateLimitOverrides(bus, silentLogger);
+    const tighten = rateLimitEffect('tighten_rate_limits', effects, bus);
+    const now = at('2030-01-01T00:00:00Z');
+    const until = at('2030-01-01T00:30:00Z').getTime();
+    await tighten.apply(
+      { scopes: ['api', 'login', 'ingest', 'client_errors'], factor: 0.5, durationMinutes: 30 },
+      { decisionId: 'd5', now },
     );
-    expect(await tighten.refuse({ scopes: ['client_errors'], factor: 0.5, durationMinutes: 5 })).toBeNull();
+    expect(sent).toEqual([
+      { scope: 'api', factor: 0.5, until, decisionId: 'd5' },
+      { scope: 'login', factor: 0.5, until, decisionId: 'd5' },
+      { scope: 'ingest', factor: 0.5, until, decisionId: 'd5' },
+    ]);
+    expect((await effects.listActive(now)).map((e) => [e.target, e.value, e.kind]).sort()).toEqual([
+      ['api', '0.5', 'rate_limit'],
+      ['client_errors', '0.5', 'rate_limit'],
+      ['ingest', '0.5', 'rate_limit'],
+      ['login', '0.5', 'rate_limit'],
+    ]);
+    expect(gateway.current()).toEqual({
+      api: { factor: 0.5, until, decisionId: 'd5' },
+      login: { factor: 0.5, until, decisionId: 'd5' },
+      ingest: { factor: 0.5, until, decisionId: 'd5' },
+    });
+
+    sent.length = 0;
+    expect(await tighten.revert!({ decisionId: 'd5', now })).toMatch(/back to normal/);
+    expect(sent.map((c) => [c.scope, c.factor, c.until, c.decisionId]).sort()).toEqual([
+      ['api', null, null, 'd5'],
+      ['ingest', null, null, 'd5'],
+      ['login', null, null, 'd5'],
+    ]);
+    expect(gateway.current()).toEqual({});
+    expect(await effects.listActive(now)).toEqual([]);
+    // Once undone, there is nothing left to undo or to send.
+    sent.length = 0;
+    expect(await tighten.revert!({ decisionId: 'd5', now })).toBe('nothing left to undo');
+    expect(sent).toEqual([]);
+    gateway.stop();
+  });
+
+  it('accepts every catalogue scope, the gateway ones included', async () => {
+    expect([...CONTROLLED_SCOPES].sort()).toEqual([...RATE_LIMIT_SCOPES].sort());
+    const relax = rateLimitEffect('relax_rate_limits', effects, newBus());
+    for (const scopes of [['login'], ['api', 'ingest'], ['client_errors'], [...RATE_LIMIT_SCOPES]] as const)
+      expect(await relax.refuse({ scopes: [...scopes], factor: 2, durationMinutes: 5 })).toBeNull();
+    expect(await relax.refuse({ scopes: ['graphql' as never], factor: 2, durationMinutes: 5 })).toMatch(
+      /not controlled here: graphql/,
+    );
+  });
+
+  it('repeats the gateway overrides in force, so a late gateway catches up, and restores them as they expire', async () => {
+    const bus = newBus();
+    const sent = commandsOn(bus);
+    const now = at('2030-01-01T00:00:00Z');
+    await rateLimitEffect('tighten_rate_limits', effects, bus).apply(
+      { scopes: ['api', 'client_errors'], factor: 0.5, durationMinutes: 10 },
+      { decisionId: 'd6', now },
+    );
+    await rateLimitEffect('relax_rate_limits', effects, bus).apply(
+      { scopes: ['login'], factor: 2, durationMinutes: 5 },
+      { decisionId: 'd7', now },
+    );
+    sent.length = 0;
+
+    // A gateway started since then hears them at the next announcement.
+    const late = listenForRateLimitOverrides(bus, silentLogger);
+    expect(await announceGatewayLimits(effects, bus, at('2030-01-01T00:01:00Z'))).toBe(2);
+    expect(sent).toEqual([
+      { scope: 'login', factor: 2, until: at('2030-01-01T00:05:00Z').getTime(), decisionId: 'd7' },
+      { scope: 'api', factor: 0.5, until: at('2030-01-01T00:10:00Z').getTime(), decisionId: 'd6' },
+    ]);
+    expect([late.factor('api'), late.factor('login'), late.factor('ingest')]).toEqual([0.5, 2, 1]);
+
+    sent.length = 0;
+    expect(await expireEffects(effects, bus, at('2030-01-01T00:05:00Z'))).toHaveLength(1);
+    expect(sent).toEqual([{ scope: 'login', factor: null, until: null, decisionId: 'd7' }]);
+    expect(late.factor('login')).toBe(1);
+    expect(await announceGatewayLimits(effects, bus, at('2030-01-01T00:05:00Z'))).toBe(1);
+    expect(await expireEffects(effects, bus, at('2030-01-01T00:10:00Z'))).toHaveLength(2);
+    expect(await announceGatewayLimits(effects, bus, at('2030-01-01T00:10:00Z'))).toBe(0);
+    late.stop();
   });
 });
 

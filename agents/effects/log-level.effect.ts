@@ -4,6 +4,8 @@ import type { ActionParameters } from '../actions/catalogue.js';
 import type { SERVICES } from '../actions/parameters.js';
 import type { ActiveEffectDocument, ActiveEffectStore } from './active-effect.store.js';
 import { outside, type Effect, type EffectContext } from './effect.js';
+import { restoreGatewayLimit } from './gateway-rate-limits.js';
+import { isGatewayScope } from './rate-limit-policy.js';
 
 /** Services that listen for log-level commands (platform/ops/log-level.ts). */
 export const LISTENING_SERVICES: Array<(typeof SERVICES)[number]> = ['agents', 'gateway'];
@@ -60,6 +62,8 @@ export async function expireEffects(
   for (const effect of await effects.dueForExpiry(now)) {
     if (!(await effects.markReverted(effect._id, 'expired', now))) continue;
     if (effect.kind === 'log_level') await restoreLogLevel(bus, effect.target);
+    // Gateways end it on their own timer too; saying so keeps one whose clock runs behind from holding on.
+    else if (isGatewayScope(effect.target)) await restoreGatewayLimit(bus, effect.target, effect.decisionId);
     ended.push(effect);
   }
   return ended;

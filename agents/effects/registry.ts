@@ -3,6 +3,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
 import type { ActionId } from '../actions/catalogue.js';
 import type { AlertStore } from '../signals/alert.store.js';
+import type { VehicleRegistry } from '../signals/vehicle-registry.store.js';
 import type { ActiveEffectStore } from './active-effect.store.js';
 import type { Effect, EffectRegistry } from './effect.js';
 import { indexCheckEffect } from './index-check.effect.js';
@@ -13,6 +14,7 @@ import { noOpEffect } from './no-op.effect.js';
 import { notifyOwnersEffect } from './notify-owners.effect.js';
 import type { NotificationStore } from './notification.store.js';
 import { rateLimitEffect } from './rate-limits.effect.js';
+import { recomputeHealthEffect } from './recompute-health.effect.js';
 
 export interface EffectDeps {
   db: Db;
@@ -21,21 +23,24 @@ export interface EffectDeps {
   incidents: IncidentStore;
   notifications: NotificationStore;
   alerts: AlertStore;
+  vehicles: VehicleRegistry;
   declaredIndexes: Readonly<Record<string, IndexDeclaration[]>>;
 }
 
 /**
- * Catalogue actions with a real effect here. resize_cache and recompute_vehicle_health have
- * none yet (their caches and health data live in other services), so they are never chosen.
+ * Catalogue actions with a real effect here. resize_cache has none yet (the caches live in
+ * other services), so it is never chosen; recompute_vehicle_health asks health through its
+ * command stream.
  */
 export function createEffectRegistry(deps: EffectDeps): EffectRegistry {
   const effects: Effect[] = [
-    rateLimitEffect('tighten_rate_limits', deps.activeEffects) as Effect,
-    rateLimitEffect('relax_rate_limits', deps.activeEffects) as Effect,
+    rateLimitEffect('tighten_rate_limits', deps.activeEffects, deps.bus) as Effect,
+    rateLimitEffect('relax_rate_limits', deps.activeEffects, deps.bus) as Effect,
     logLevelEffect(deps.bus, deps.activeEffects) as Effect,
     incidentEffect(deps.incidents) as Effect,
     indexCheckEffect(deps.db, deps.declaredIndexes) as Effect,
     notifyOwnersEffect(deps.notifications, deps.alerts) as Effect,
+    recomputeHealthEffect(deps.bus, deps.vehicles) as Effect,
     noOpEffect as Effect,
   ];
   return new Map<ActionId, Effect>(effects.map((e) => [e.action, e]));

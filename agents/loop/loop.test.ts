@@ -1,4 +1,8 @@
+import { RATE_LIMIT_TOPIC, type RateLimitCommand } from '../../platform/ops/rate-limit-overrides.js';
+import { ClaimStore } from '../claims.store.js';
 import { ManualClock } from '../clock.js';
+import { ActiveEffectStore } from '../effects/active-effect.store.js';
+import { rateLimitEffect } from '../effects/rate-limits.effect.js';
 import { ArmStore } from '../learning/arm.store.js';
 import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
 
@@ -188,6 +192,33 @@ describe('other triggers', () => {
     const report = await tick();
     expect(report).toMatchObject({ skipped: true, firings: 0, outcomesEvaluated: 0 });
     if (decision.reversible) expect(report.effectsExpired).toBeGreaterThan(0);
+  });
+});
+
+describe('gateway rate limits', () => {
+  it('every tick repeats the overrides in force, even when OFF, until they expire', async () => {
+    await start({ defaultMode: 'OFF' });
+    const sent: RateLimitCommand[] = [];
+    a.bus.subscribe<RateLimitCommand>(RATE_LIMIT_TOPIC, (c) => void sent.push(c));
+    const effects = new ActiveEffectStore(database.db, new ClaimStore(database.db));
+    await rateLimitEffect('tighten_rate_limits', effects, a.bus).apply(
+      { scopes: ['api', 'client_errors'], factor: 0.5, durationMinutes: 10 },
+      { decisionId: 'd1', now: new Date(clock.now()) },
+    );
+    const until = clock.now() + 10 * MINUTE;
+    const applied = { scope: 'api', factor: 0.5, until, decisionId: 'd1' };
+    expect(sent).toEqual([applied]);
+
+    clock.advance(MINUTE);
+    expect(await tick()).toMatchObject({ skipped: true });
+    clock.advance(MINUTE);
+    await tick();
+    expect(sent).toEqual([applied, applied, applied]);
+
+    clock.advance(8 * MINUTE);
+    expect((await tick()).effectsExpired).toBe(2);
+    await tick();
+    expect(sent.slice(3)).toEqual([{ scope: 'api', factor: null, until: null, decisionId: 'd1' }]);
   });
 });
 

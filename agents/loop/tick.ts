@@ -13,6 +13,7 @@ import type { DecisionStore } from '../decisions/decision.store.js';
 import type { RecentActions } from '../decisions/recent-actions.store.js';
 import { guardrailVerdict } from '../decisions/guardrails.js';
 import type { ActiveEffectStore } from '../effects/active-effect.store.js';
+import { announceGatewayLimits } from '../effects/gateway-rate-limits.js';
 import { expireEffects } from '../effects/log-level.effect.js';
 import { evaluateRules, type TrackedGoal } from '../firings/evaluate.js';
 import type { FiringStore } from '../firings/firing.store.js';
@@ -86,9 +87,9 @@ const trackedGoal = (g: Awaited<ReturnType<GoalService['trackable']>>[number]): 
 });
 
 /**
- * One pass of the loop: housekeeping (expired effects, old reports), then, unless the kill
- * switch is OFF, observe → check outcomes → evaluate triggers → decide → act within the
- * guardrails. Each step logs what it did.
+ * One pass of the loop: housekeeping (expired effects, gateway limits repeated, old reports),
+ * then, unless the kill switch is OFF, observe → check outcomes → evaluate triggers → decide →
+ * act within the guardrails. Each step logs what it did.
  */
 export class AutonomousTick {
   constructor(private readonly deps: TickDeps) {}
@@ -112,10 +113,15 @@ export class AutonomousTick {
       effectsExpired: 0,
     };
     report.effectsExpired = (await expireEffects(d.activeEffects, d.bus, startedAt)).length;
+    // Even when OFF: the kill switch stops new actions, not the ones still in force.
+    const limitsAnnounced = await announceGatewayLimits(d.activeEffects, d.bus, startedAt).catch((err: unknown) => {
+      log.warn({ err }, 'agents tick: gateway rate limits not announced');
+      return 0;
+    });
     await d.clientErrors.deleteOlderThan(new Date(startedAt.getTime() - CLIENT_ERROR_RETENTION_MS));
     await d.limiter.deleteExpired(startedAt);
     await d.recentActions.prune(startedAt);
-    log.info({ mode, effectsExpired: report.effectsExpired }, 'agents tick: housekeeping done');
+    log.info({ mode, effectsExpired: report.effectsExpired, limitsAnnounced }, 'agents tick: housekeeping done');
 
     if (mode !== 'OFF') await this.work(mode, startedAt, report, log);
     else log.info('agents tick: mode OFF, nothing evaluated');

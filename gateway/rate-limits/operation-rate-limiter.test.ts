@@ -1,8 +1,8 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { createLogger } from '../../platform/logger.js';
-import { OperationRateLimiter } from './operation-rate-limiter.js';
-import { rateLimitRules } from './rules.js';
+import { OperationRateLimiter, costOf } from './operation-rate-limiter.js';
+import { rateLimitRules, type RuleName } from './rules.js';
 import { createLimiterStore, type LimiterStore } from './store.js';
 
 const logger = createLogger({ level: 'silent', service: 'test' });
@@ -21,8 +21,9 @@ const dongle: Viewer = { kind: 'device', deviceId: 'd1', vehicleId: 'v1' };
 const LOGIN = ['Mutation.login'];
 const ME = ['Query.me'];
 
-async function limiterInMemory() {
-  return new OperationRateLimiter(rules, await createLimiterStore({ namespace: 'test', logger }), logger);
+async function limiterInMemory(factors?: Partial<Record<RuleName, number>>) {
+  const store = await createLimiterStore({ namespace: 'test', logger });
+  return new OperationRateLimiter(rules, store, logger, (rule) => factors?.[rule] ?? 1);
 }
 
 async function times(n: number, charge: () => Promise<unknown>) {
@@ -93,5 +94,46 @@ describe('operation rate limiter', () => {
       close: async () => undefined,
     };
     expect(await new OperationRateLimiter(rules, store, logger).charge(LOGIN, undefined, '10.0.0.1')).toBeUndefined();
+  });
+});
+
+describe('operation rate limiter with a factor in force', () => {
+  it('refuses after half the operations at 0.5, allows double at 2, and the base number back at 1', async () => {
+    const factors: Partial<Record<RuleName, number>> = { api: 0.5 };
+    const limiter = await limiterInMemory(factors);
+    // The api limit is 5 a minute: 2.5, so 2, at 0.5.
+    expect(await times(2, () => limiter.charge(ME, alice, '10.0.0.1'))).toEqual([undefined, undefined]);
+    const refusal = await limiter.charge(ME, alice, '10.0.0.1');
+    expect(refusal).toMatchObject({ rule: 'api', key: { kind: 'user', id: 'alice' } });
+    expect(refusal!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refusal!.retryAfterSeconds).toBeLessThanOrEqual(60);
+    // Anonymous callers' api limit (3) is scaled too: 1.5, so 1.
+    expect(await limiter.charge(ME, undefined, '10.0.0.2')).toBeUndefined();
+    expect(await limiter.charge(ME, undefined, '10.0.0.2')).toMatchObject({ rule: 'api', key: { kind: 'ip' } });
+
+    factors.api = 2;
+    expect(await times(10, () => limiter.charge(ME, bob, '10.0.0.1'))).toEqual(Array(10).fill(undefined));
+    expect(await limiter.charge(ME, bob, '10.0.0.1')).toMatchObject({ rule: 'api' });
+
+    delete factors.api;
+    const carol: Viewer = { kind: 'user', userId: 'carol', roles: ['CUSTOMER'] };
+    expect(await times(5, () => limiter.charge(ME, carol, '10.0.0.1'))).toEqual(Array(5).fill(undefined));
+    expect(await limiter.charge(ME, carol, '10.0.0.1')).toMatchObject({ rule: 'api' });
+  });
+
+  it('scales each rule by its own factor: sign-ins halved while ingestion is doubled', async () => {
+    const limiter = await limiterInMemory({ auth: 0.5, ingest: 2, api: 4 });
+    expect(await limiter.charge(LOGIN, undefined, '10.0.0.1')).toBeUndefined();
+    expect(await limiter.charge(LOGIN, undefined, '10.0.0.1')).toMatchObject({ rule: 'auth' });
+    // 8 ingests for the device (4 × 2), well inside its api allowance (5 × 4).
+    const ingest = ['Mutation.ingestReadings'];
+    expect(await times(8, () => limiter.charge(ingest, dongle, '10.0.0.3'))).toEqual(Array(8).fill(undefined));
+    expect(await limiter.charge(ingest, dongle, '10.0.0.3')).toMatchObject({ rule: 'ingest' });
+  });
+
+  it('costs whole hundredths of a limit, never nothing, and ignores a factor that is not a positive number', () => {
+    expect([costOf(1, 1), costOf(1, 0.5), costOf(1, 2), costOf(1, 0.3), costOf(3, 4)]).toEqual([100, 200, 50, 333, 75]);
+    expect(costOf(1, 1000)).toBe(1);
+    for (const factor of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(costOf(2, factor)).toBe(200);
   });
 });

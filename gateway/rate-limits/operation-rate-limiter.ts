@@ -17,6 +17,21 @@ interface RuleLimiters {
   anonymous: RateLimiterAbstract;
 }
 
+/** The factor in force on a rule's allowance: 0.5 halves it, 2 doubles it. */
+export type RuleFactors = (rule: RuleName) => number;
+
+/**
+ * Limiters count in hundredths of an operation, so a factor on an allowance is a change in what
+ * one operation costs (100 / factor): the limiters, their windows and the counters Redis shares
+ * between gateways stay as they are, and Retry-After still names the window's end.
+ */
+export const POINT_SCALE = 100;
+
+export function costOf(points: number, factor: number): number {
+  const usable = Number.isFinite(factor) && factor > 0 ? factor : 1;
+  return points * Math.max(1, Math.round(POINT_SCALE / usable));
+}
+
 /** Counts operations against the rules and says which, if any, an operation is over. */
 export class OperationRateLimiter {
   private readonly limiters = new Map<RateLimitRule, RuleLimiters>();
@@ -25,20 +40,22 @@ export class OperationRateLimiter {
     private readonly rules: readonly RateLimitRule[],
     store: LimiterStore,
     private readonly logger: Logger,
+    private readonly factors: RuleFactors = () => 1,
   ) {
     for (const rule of rules) {
-      const known = store.limiter(rule.name, rule.points, rule.windowSeconds);
+      const known = store.limiter(rule.name, rule.points * POINT_SCALE, rule.windowSeconds);
       const anonymous =
         rule.anonymousPoints === undefined
           ? known
-          : store.limiter(`${rule.name}-anonymous`, rule.anonymousPoints, rule.windowSeconds);
+          : store.limiter(`${rule.name}-anonymous`, rule.anonymousPoints * POINT_SCALE, rule.windowSeconds);
       this.limiters.set(rule, { known, anonymous });
     }
   }
 
   /**
-   * Charges one operation to every rule that covers any of its root fields (see chargesFor); a
-   * refused operation is charged too. Returns the refusal with the longest wait, if any.
+   * Charges one operation to every rule that covers any of its root fields (see chargesFor), at
+   * the cost the rule's factor in force sets; a refused operation is charged too. Returns the
+   * refusal with the longest wait, if any.
    */
   async charge(
     fields: readonly string[],
@@ -59,7 +76,8 @@ export class OperationRateLimiter {
   private async consume(rule: RateLimitRule, key: CallerKey, points: number): Promise<Refusal | undefined> {
     const { known, anonymous } = this.limiters.get(rule)!;
     try {
-      await (key.kind === 'ip' ? anonymous : known).consume(`${key.kind}:${key.id}`, points);
+      const cost = costOf(points, this.factors(rule.name));
+      await (key.kind === 'ip' ? anonymous : known).consume(`${key.kind}:${key.id}`, cost);
       return undefined;
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) {

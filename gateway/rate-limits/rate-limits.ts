@@ -3,11 +3,12 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../../platform/config/environment.js';
 import { RateLimitedError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
+import type { RateLimitOverrideListener } from '../../platform/ops/rate-limit-overrides.js';
 import type { GatewayContext } from '../context.js';
 import { rootFields } from './keys.js';
 import { createRateLimitMetrics } from './metrics.js';
-import { OperationRateLimiter } from './operation-rate-limiter.js';
-import { rateLimitOptionsFromConfig, rateLimitRules } from './rules.js';
+import { OperationRateLimiter, type RuleFactors } from './operation-rate-limiter.js';
+import { RULE_SCOPES, rateLimitOptionsFromConfig, rateLimitRules } from './rules.js';
 import { createLimiterStore } from './store.js';
 
 export interface RateLimits {
@@ -26,17 +27,24 @@ const UNLIMITED: RateLimits = { charge: async () => undefined, close: async () =
 /**
  * The gateway's rate limits from configuration: counters in Redis when REDIS_URL is set (under
  * the deployment's MONGODB_DB_PREFIX, as the event bus), in memory otherwise; nothing at all
- * when RATE_LIMITS_ENABLED is false.
+ * when RATE_LIMITS_ENABLED is false. `overrides` scales each rule's limit for a while (the
+ * agents' tighten and relax actions).
  */
-export async function startRateLimits(config: Config, logger: Logger, registry: Registry): Promise<RateLimits> {
+export async function startRateLimits(
+  config: Config,
+  logger: Logger,
+  registry: Registry,
+  overrides?: RateLimitOverrideListener,
+): Promise<RateLimits> {
   const options = rateLimitOptionsFromConfig(config);
   if (!options.enabled) {
     logger.info('rate limits: disabled (RATE_LIMITS_ENABLED=false)');
     return UNLIMITED;
   }
   const store = await createLimiterStore({ redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB_PREFIX, logger });
-  const limiter = new OperationRateLimiter(rateLimitRules(options), store, logger);
-  const metrics = createRateLimitMetrics(registry);
+  const factors: RuleFactors = (rule) => overrides?.factor(RULE_SCOPES[rule]) ?? 1;
+  const limiter = new OperationRateLimiter(rateLimitRules(options), store, logger, factors);
+  const metrics = createRateLimitMetrics(registry, factors);
   return {
     async charge(schema, document, operation, context) {
       const refusal = await limiter.charge(rootFields(schema, document, operation), context.viewer, context.clientIp);

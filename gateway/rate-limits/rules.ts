@@ -1,4 +1,5 @@
 import type { Config } from '../../platform/config/environment.js';
+import type { OverridableScope } from '../../platform/ops/rate-limit-overrides.js';
 
 /**
  * Per-endpoint rate limits. Each can be set through the environment variable named beside it;
@@ -38,6 +39,12 @@ export const rateLimitOptionsFromConfig = (config: Config): RateLimitOptions => 
 });
 
 export type RuleName = 'auth' | 'ingest' | 'api';
+
+/** The scope that names each rule in rate-limit override commands (platform/ops/rate-limit-overrides.ts). */
+export const RULE_SCOPES = { auth: 'login', ingest: 'ingest', api: 'api' } as const satisfies Record<
+  RuleName,
+  OverridableScope
+>;
 
 export interface RateLimitRule {
   name: RuleName;
