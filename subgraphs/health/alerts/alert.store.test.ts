@@ -36,3 +36,37 @@ describe('AlertStore.deleteResolvedBefore', () => {
     expect(await store.deleteResolvedBefore(CUTOFF)).toBe(0);
   });
 });
+
+describe('AlertStore changes', () => {
+  it('records each change once: the second resolve or acknowledgement changes nothing and returns null', async () => {
+    await store.insertOpened(openedAlert('once', 'v2', NOW));
+    const acknowledged = await store.acknowledge('once', 'owner', new Date(NOW + 1000));
+    expect(acknowledged).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: 'owner' });
+    expect(await store.acknowledge('once', 'staff', new Date(NOW + 2000))).toBeNull();
+    expect(await store.resolve('once', new Date(NOW + 3000))).toMatchObject({ status: 'RESOLVED' });
+    expect(await store.resolve('once', new Date(NOW + 4000))).toBeNull();
+    const alert = (await store.findById('once'))!;
+    expect(alert).toMatchObject({ acknowledgedBy: 'owner', resolvedAt: new Date(NOW + 3000) });
+    expect(alert.history.map((h) => [h.status, h.by])).toEqual([
+      ['OPEN', null],
+      ['ACKNOWLEDGED', 'owner'],
+      ['RESOLVED', null],
+    ]);
+    expect(await store.resolve('never-opened', new Date(NOW))).toBeNull();
+  });
+
+  it('loses neither of two changes made at the same moment by two writers', async () => {
+    for (let i = 0; i < 20; i++) {
+      const id = `race-${i}`;
+      await store.insertOpened(openedAlert(id, 'v3', NOW));
+      await Promise.all([
+        store.acknowledge(id, 'owner', new Date(NOW + 1000)),
+        store.resolve(id, new Date(NOW + 2000)),
+      ]);
+      const alert = (await store.findById(id))!;
+      expect(alert.status).toBe('RESOLVED');
+      expect(alert.history.map((h) => h.status)).toEqual(['OPEN', 'ACKNOWLEDGED', 'RESOLVED']);
+      expect(alert.acknowledgedBy).toBe('owner');
+    }
+  });
+});

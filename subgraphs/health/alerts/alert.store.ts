@@ -1,10 +1,11 @@
-import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
 import { BadUserInputError } from '../../../platform/errors.js';
 import { pageSize } from '../../../platform/graphql/pagination.js';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 import type { OpenedAlert } from '../consumer/effects.js';
 import type { PartName } from '../parts/part.js';
+import { AlertTransitionStore, derive, type LaterStatus } from './alert-transitions.js';
 
 export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
 
@@ -60,13 +61,16 @@ function decodeCursor(cursor: string): { openedAt: Date; id: string } {
 
 export class AlertStore {
   private readonly alerts: Collection<AlertDocument>;
+  private readonly transitions: AlertTransitionStore;
 
   constructor(db: Db) {
     this.alerts = db.collection<AlertDocument>('alerts');
+    this.transitions = new AlertTransitionStore(db);
   }
 
-  init(): Promise<void> {
-    return ensureIndexes(this.alerts, [
+  async init(): Promise<void> {
+    await this.transitions.init();
+    await ensureIndexes(this.alerts, [
       { key: { vehicleId: 1, openedAt: -1 } },
       { key: { openedAt: -1, _id: -1 } },
       { key: { status: 1, openedAt: -1 } },
@@ -104,36 +108,38 @@ export class AlertStore {
     }
   }
 
-  /** The resolved alert, or null when it was already resolved (or never opened). */
+  /** The resolved alert, or null when it was resolved already (or never opened). */
   resolve(id: string, at: Date): Promise<AlertDocument | null> {
-    return this.transition(id, UNRESOLVED, {
-      $set: { status: 'RESOLVED', resolvedAt: at },
-      $push: { history: { status: 'RESOLVED', at, by: null } },
-    });
-  }
-
-  /** The acknowledged alert, or null when it was not OPEN. */
-  acknowledge(id: string, by: string, at: Date): Promise<AlertDocument | null> {
-    return this.transition(id, ['OPEN'], {
-      $set: { status: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedBy: by },
-      $push: { history: { status: 'ACKNOWLEDGED', at, by } },
-    });
+    return this.change(id, 'RESOLVED', at, null);
   }
 
   /**
-   * Reads, checks the status, then writes, each by `_id` alone: FerretDB answers that from its
-   * index, and scans the collection for a filter with the status in it. The health processor
-   * serialises a vehicle's alert changes, so nothing changes the alert in between (a replay
-   * that carries out the same change twice finds it done).
+   * The acknowledged alert, or null when it was acknowledged already (or never opened). Whether
+   * it may be acknowledged at all is the vehicle state's decision (reduce), made in order with
+   * the rules' resolutions.
    */
-  private async transition(
-    id: string,
-    from: readonly AlertStatus[],
-    update: UpdateFilter<AlertDocument>,
-  ): Promise<AlertDocument | null> {
+  acknowledge(id: string, by: string, at: Date): Promise<AlertDocument | null> {
+    return this.change(id, 'ACKNOWLEDGED', at, by);
+  }
+
+  /**
+   * Records the change, then writes the alert's status and history as its recorded changes
+   * say, and reads them again: should another writer have recorded one meanwhile, it writes
+   * again. Whichever write lands last was made from every change recorded before it, so
+   * the alert never ends short of one, on MongoDB or FerretDB.
+   */
+  private async change(id: string, status: LaterStatus, at: Date, by: string | null): Promise<AlertDocument | null> {
     const current = await this.findById(id);
-    if (!current || !from.includes(current.status)) return null;
-    return this.alerts.findOneAndUpdate({ _id: String(id) }, update, { returnDocument: 'after' });
+    if (!current) return null;
+    const recorded = await this.transitions.record(current._id, status, at, by);
+    let seen = await this.transitions.of(current._id);
+    for (;;) {
+      const derived = derive(current.openedAt, seen);
+      await this.alerts.updateOne({ _id: current._id }, { $set: derived });
+      const now = await this.transitions.of(current._id);
+      if (now.length === seen.length) return recorded ? { ...current, ...derived } : null;
+      seen = now;
+    }
   }
 
   findById(id: string): Promise<AlertDocument | null> {
@@ -183,6 +189,10 @@ export class AlertStore {
 
   /** Deletes alerts resolved before `cutoff` (never an unresolved one, however old); returns how many went. */
   async deleteResolvedBefore(cutoff: Date): Promise<number> {
-    return (await this.alerts.deleteMany({ status: 'RESOLVED', resolvedAt: { $lt: cutoff } })).deletedCount;
+    const old = { status: 'RESOLVED' as const, resolvedAt: { $lt: cutoff } };
+    const ids = (await this.alerts.find(old, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+    const { deletedCount } = await this.alerts.deleteMany(old);
+    await this.transitions.deleteFor(ids);
+    return deletedCount;
   }
 }

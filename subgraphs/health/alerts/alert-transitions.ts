@@ -1,0 +1,86 @@
+import type { Collection, Db } from 'mongodb';
+import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import type { AlertDocument, AlertStatus, AlertStatusChange } from './alert.store.js';
+
+/** What happens to an alert after it opens, in the only order it can happen. */
+export const LATER_STATUSES = ['ACKNOWLEDGED', 'RESOLVED'] as const satisfies readonly AlertStatus[];
+export type LaterStatus = (typeof LATER_STATUSES)[number];
+
+/** `_id: <alertId>:<status>`: each change is recorded once, by whichever writer inserts it first. */
+interface TransitionDocument {
+  _id: string;
+  alertId: string;
+  status: LaterStatus;
+  at: Date;
+  by: string | null;
+}
+
+/** The fields of an alert that its transitions decide. */
+export type DerivedFields = Pick<
+  AlertDocument,
+  'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'history'
+>;
+
+const DUPLICATE_KEY = 11000;
+const transitionId = (alertId: string, status: LaterStatus) => `${alertId}:${status}`;
+
+/** The alert's status and history from what happened to it: RESOLVED outranks ACKNOWLEDGED outranks OPEN. */
+export function derive(openedAt: Date, transitions: readonly TransitionDocument[]): DerivedFields {
+  const find = (status: LaterStatus) => transitions.find((t) => t.status === status);
+  const acknowledged = find('ACKNOWLEDGED');
+  const resolved = find('RESOLVED');
+  const history: AlertStatusChange[] = [{ status: 'OPEN', at: openedAt, by: null }];
+  if (acknowledged) history.push({ status: 'ACKNOWLEDGED', at: acknowledged.at, by: acknowledged.by });
+  if (resolved) history.push({ status: 'RESOLVED', at: resolved.at, by: resolved.by });
+  return {
+    status: resolved ? 'RESOLVED' : acknowledged ? 'ACKNOWLEDGED' : 'OPEN',
+    acknowledgedAt: acknowledged?.at ?? null,
+    acknowledgedBy: acknowledged?.by ?? null,
+    resolvedAt: resolved?.at ?? null,
+    history,
+  };
+}
+
+/**
+ * Alert changes as inserts, one document per change. Two writers can change one alert at
+ * once (instances finishing the same state version's effects), and an update of the alert
+ * itself would let one undo the other: FerretDB rewrites a whole document per update, and a
+ * status check before the write cannot see a change made in between. Inserts of distinct
+ * `_id`s never collide, and the alert's own fields are derived from all of them (AlertStore).
+ */
+export class AlertTransitionStore {
+  private readonly transitions: Collection<TransitionDocument>;
+
+  constructor(db: Db) {
+    this.transitions = db.collection<TransitionDocument>('alert_transitions');
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.transitions, [{ key: { alertId: 1 } }]);
+  }
+
+  /** True when this call recorded the change, false when it was recorded before. */
+  async record(alertId: string, status: LaterStatus, at: Date, by: string | null): Promise<boolean> {
+    try {
+      await this.transitions.insertOne({ _id: transitionId(alertId, status), alertId, status, at, by });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  /** Everything recorded for the alert, looked up by `_id`. */
+  async of(alertId: string): Promise<TransitionDocument[]> {
+    const docs = await findManyById(
+      this.transitions,
+      LATER_STATUSES.map((status) => transitionId(alertId, status)),
+    );
+    return docs.filter((d) => d !== null);
+  }
+
+  async deleteFor(alertIds: readonly string[]): Promise<void> {
+    if (alertIds.length > 0) await this.transitions.deleteMany({ alertId: { $in: [...alertIds] } });
+  }
+}
