@@ -14,6 +14,7 @@ import {
 } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { registerDriver, vehicleWithDevice, type Driver } from './live.js';
+import { frames } from './obd-frames.js';
 import { waitFor } from './wait-for.js';
 
 // ON, no background ticks (the critical alert wakes the loop), recomputes wait for an admin.
@@ -28,13 +29,6 @@ let silent: string;
 const DAY_MS = 86_400_000;
 const startedAt = Date.now() - 30 * 60_000;
 const secondsIn = (s: number) => new Date(startedAt + s * 1000).toISOString();
-const hex = (n: number, bytes: number) =>
-  Math.round(n)
-    .toString(16)
-    .toUpperCase()
-    .padStart(bytes * 2, '0')
-    .match(/../g)!
-    .join(' ');
 
 beforeAll(async () => {
   t = await startTestSystem({
@@ -66,7 +60,7 @@ beforeAll(async () => {
       IngestObdFramesDocument,
       {
         vehicleId: parked,
-        frames: [`41 0C ${hex(2400 * 4, 2)}`, `41 05 ${hex(120 + 40, 1)}`],
+        frames: [frames.rpm(2400), frames.coolant(120)],
         recordedAt: secondsIn(s),
       },
       { token: driven.deviceToken },

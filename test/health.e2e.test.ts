@@ -17,6 +17,7 @@ import {
 } from './generated/graphql.js';
 import { ADMIN, startTestSystem, type TestSystem } from './harness.js';
 import { registerDriver, type Driver } from './live.js';
+import { frames } from './obd-frames.js';
 import { waitFor } from './wait-for.js';
 
 let t: TestSystem;
@@ -26,20 +27,6 @@ let adminToken: string;
 let vehicleId: string;
 let deviceToken: string;
 
-const hex = (n: number, bytes: number) =>
-  Math.round(n)
-    .toString(16)
-    .toUpperCase()
-    .padStart(bytes * 2, '0')
-    .match(/../g)!
-    .join(' ');
-/** ELM327 replies (CAN, headers off) as a dongle prints them. */
-const frames = {
-  coolant: (c: number) => `41 05 ${hex(c + 40, 1)}`,
-  rpm: (rpm: number) => `41 0C ${hex(rpm * 4, 2)}`,
-  voltage: (v: number) => `41 42 ${hex(v * 1000, 2)}`,
-  misfire: '43 01 03 01',
-};
 const startedAt = Date.now() - 3_600_000;
 const secondsIn = (s: number) => new Date(startedAt + s * 1000).toISOString();
 
