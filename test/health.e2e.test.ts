@@ -108,6 +108,13 @@ describe('car health through the gateway', () => {
       async () => (await ownAlerts()).find((a) => a.id === overheats[0].id)?.status === 'RESOLVED',
       'the overheating alert to resolve',
     );
+
+    // The health subgraph's /metrics says what its pipeline did.
+    const health = t.system.subgraphs.find((s) => s.name === 'health')!;
+    const metrics = await (await fetch(health.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(/health_inputs_total\{[^}]*outcome="applied"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/health_alert_events_total\{[^}]*status="OPEN",delivery="direct"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/health_alert_events_total\{[^}]*status="RESOLVED",delivery="direct"[^}]*\} [1-9]/);
   });
 
   it("answers FORBIDDEN to a customer reading or acknowledging another customer's alerts, and changes nothing", async () => {

@@ -14,6 +14,7 @@ import { ErrorCode, maskError } from '../errors.js';
 import { mountHealthRoutes, type HealthCheck } from '../http/health.js';
 import { requestContext } from '../http/request-context.js';
 import type { Logger } from '../logger.js';
+import type { Registry } from 'prom-client';
 import { createMetrics } from '../metrics.js';
 import type { SubgraphContext } from './context.js';
 import { serveSubgraphSubscriptions } from './websocket.js';
@@ -29,6 +30,8 @@ export interface Subgraph {
   context?: (base: SubgraphContext) => object;
   /** Background work (consumers, jobs) that must stop before the database closes. */
   stop?: () => Promise<void>;
+  /** Domain metrics (pipelines, jobs) next to the HTTP ones on this subgraph's /metrics. */
+  registerMetrics?: (registry: Registry) => void;
 }
 
 export interface ServeOptions {
@@ -52,6 +55,7 @@ export interface RunningSubgraph {
 export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): Promise<RunningSubgraph> {
   const logger = options.logger.child({ subgraph: subgraph.name });
   const metrics = createMetrics(subgraph.name);
+  subgraph.registerMetrics?.(metrics.registry);
   const app = express();
   app.disable('x-powered-by');
   const server = createServer(app);

@@ -28,6 +28,7 @@ import { VehicleMaintenanceResolver } from './maintenance/vehicle-maintenance.re
 import { DAY_MS } from './parts/part.js';
 import { HealthReportResolver } from './reports/health-report.resolver.js';
 import { HealthReportService } from './reports/health-report.service.js';
+import { HealthMetrics } from './health-metrics.js';
 import { buildHealthSchema } from './schema.js';
 import { HealthHistoryResolver } from './scoring/health-history.resolver.js';
 import { HealthReader } from './scoring/health-reader.js';
@@ -85,9 +86,17 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
     outbox.init(),
   ]);
 
-  const events = new AlertEvents(bus, outbox, alerts, logger, clock);
+  const metrics = new HealthMetrics();
+  const events = new AlertEvents(bus, outbox, alerts, logger, clock, metrics);
   const relay = new AlertRelay(outbox, events, logger, settings.relay, clock);
-  const processor = new HealthProcessor({ states, alerts, snapshots, events, afterCommit: deps.afterCommit });
+  const processor = new HealthProcessor({
+    states,
+    alerts,
+    snapshots,
+    events,
+    metrics,
+    afterCommit: deps.afterCommit,
+  });
   const profiles = new VehicleProfiles(profileStore, deps.directory, logger, clock);
   const reader = new HealthReader(states, clock);
   const maintenance = new MaintenanceService(records, processor, alerts, access, clock);
@@ -143,6 +152,7 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
   const live: LiveAlerts = { bus, access, maxQueue: settings.subscriberQueue ?? 100 };
   return {
     name: 'health',
+    registerMetrics: (registry) => metrics.register(registry),
     schema,
     context: () => ({ live }),
     healthChecks: {

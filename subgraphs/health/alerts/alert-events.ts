@@ -1,6 +1,7 @@
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
 import { outboxKey, type AlertOutboxStore, type OutboxEntry } from './alert-outbox.store.js';
+import type { HealthMetrics } from '../health-metrics.js';
 import type { AlertDocument, AlertStatus, AlertStore } from './alert.store.js';
 
 /** Every alert change, all vehicles: a live topic (staff subscriptions) and a durable stream (pipelines such as agents). */
@@ -56,6 +57,7 @@ export class AlertEvents {
     private readonly alerts: AlertStore,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
+    private readonly metrics?: HealthMetrics,
   ) {}
 
   /**
@@ -79,7 +81,7 @@ export class AlertEvents {
   }
 
   /** True when the bus took the event; a failure is logged and left for the relay. */
-  async send(entry: OutboxEntry): Promise<boolean> {
+  async send(entry: OutboxEntry, delivery: 'direct' | 'relay' = 'direct'): Promise<boolean> {
     const { event } = entry;
     try {
       await Promise.all([
@@ -92,9 +94,11 @@ export class AlertEvents {
         { err, alertId: event.id, status: event.status },
         'health alert event not sent; the relay retries it',
       );
+      this.metrics?.alertEvents.inc({ status: event.status, delivery: 'deferred' });
       return false;
     }
     await this.outbox.markPublished(entry._id, this.clock());
+    this.metrics?.alertEvents.inc({ status: event.status, delivery });
     return true;
   }
 }

@@ -71,7 +71,7 @@ export class AlertRelay {
     const due = await this.outbox.unpublished(new Date(now - this.options.graceMs), this.options.batch);
     let sent = 0;
     for (const entry of due) {
-      if (!(await this.events.send(entry))) break;
+      if (!(await this.events.send(entry, 'relay'))) break;
       sent++;
     }
     if (sent > 0) this.logger.info({ sent, due: due.length }, 'alert relay sent delayed alert events');

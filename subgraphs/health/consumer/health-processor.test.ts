@@ -5,6 +5,7 @@ import { HEALTH_ALERTS, type HealthAlertEvent } from '../alerts/alert-events.js'
 import { AlertEvents } from '../alerts/alert-events.js';
 import { AlertOutboxStore } from '../alerts/alert-outbox.store.js';
 import { AlertRelay } from '../alerts/alert-relay.js';
+import { HealthMetrics } from '../health-metrics.js';
 import { AlertStore } from '../alerts/alert.store.js';
 import { SnapshotStore } from '../scoring/snapshot.store.js';
 import { silentLogger } from '../testing/fakes.js';
@@ -48,7 +49,11 @@ const processor = (afterCommit?: (vehicleId: string, version: number) => Promise
     events: events(),
     afterCommit,
   });
-const events = () => new AlertEvents(bus, outbox, alerts, silentLogger);
+const metrics = new HealthMetrics();
+const events = () => new AlertEvents(bus, outbox, alerts, silentLogger, undefined, metrics);
+const alertEventCount = async (status: string, delivery: string) =>
+  (await metrics.alertEvents.get()).values.find((v) => v.labels.status === status && v.labels.delivery === delivery)
+    ?.value ?? 0;
 const overheat = (from: number, to: number) => ({
   kind: 'readings' as const,
   readings: rounds(from, to, 5, { rpm: 2000, coolant: 120 }),
@@ -132,6 +137,9 @@ describe('HealthProcessor (real database)', () => {
     expect(await relay.runOnce()).toBe(0);
     await events().transitioned('p6:coolant-overheat:1', 'OPEN', null);
     expect(openedFor('p6')).toHaveLength(1);
+    // Refused twice while down (the direct send, the relay's first pass), then relayed once.
+    expect(await alertEventCount('OPEN', 'deferred')).toBe(2);
+    expect(await alertEventCount('OPEN', 'relay')).toBe(1);
   });
 
   it('announces a transition that a writer stored but died before queueing', async () => {

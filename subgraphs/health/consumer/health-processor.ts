@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import type { AlertEvents } from '../alerts/alert-events.js';
 import type { AlertStore } from '../alerts/alert.store.js';
+import type { HealthMetrics } from '../health-metrics.js';
 import type { SnapshotStore } from '../scoring/snapshot.store.js';
 import type { Effect } from './effects.js';
 import { reduce, type HealthInput } from './reduce.js';
@@ -13,6 +14,7 @@ export interface ProcessorDeps {
   alerts: AlertStore;
   snapshots: SnapshotStore;
   events: AlertEvents;
+  metrics?: HealthMetrics;
   /** Test hook: runs between committing a version and carrying out its effects (a crash there must lose nothing). */
   afterCommit?: (vehicleId: string, version: number) => Promise<void>;
 }
@@ -49,8 +51,15 @@ export class HealthProcessor {
 
   constructor(private readonly deps: ProcessorDeps) {}
 
-  apply(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
-    return this.lock.run(vehicleId, () => this.applyOnce(vehicleId, eventKey, input));
+  async apply(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
+    try {
+      const outcome = await this.lock.run(vehicleId, () => this.applyOnce(vehicleId, eventKey, input));
+      this.deps.metrics?.inputs.inc({ outcome });
+      return outcome;
+    } catch (error) {
+      this.deps.metrics?.inputs.inc({ outcome: 'failed' });
+      throw error;
+    }
   }
 
   private async applyOnce(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
