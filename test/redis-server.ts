@@ -36,15 +36,16 @@ function answersPing(port: number): Promise<boolean> {
 /**
  * A throwaway redis-server on a free loopback port, no persistence, in a temporary folder;
  * one per test file that needs it. A missing redis-server fails the tests: it is a
- * dependency of the suite, not an optional extra.
+ * dependency of the suite, not an optional extra. Pass the `port` of one that was stopped to
+ * bring "the same" Redis back (empty: nothing persists), as after an outage.
  */
-export async function startRedisServer(options: { password?: string } = {}): Promise<TestRedis> {
+export async function startRedisServer(options: { password?: string; port?: number } = {}): Promise<TestRedis> {
   if (!installed()) {
     throw new Error(
       `redis-server is not installed (tried "${BINARY}"): \`.ci/run\` installs it from Debian's packages (apt-get install redis-server)`,
     );
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(path.join(tmpdir(), 'clutch-test-redis-'));
   const args = [
     '--port',

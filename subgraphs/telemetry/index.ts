@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
+import { StreamOutbox, type StreamOutboxOptions } from '../../platform/events/stream-outbox.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import type { LiveTelemetry } from './context.js';
@@ -36,6 +37,8 @@ export interface TelemetrySettings {
   subscriberQueue?: number;
   /** Readings per bucket document (default 1000; tests use small ones). */
   bucketCapacity?: number;
+  /** Where events for health wait while the bus is down, and how often they are retried (defaults in StreamOutboxOptions). */
+  outbox?: StreamOutboxOptions;
 }
 
 export interface TelemetryDeps {
@@ -55,7 +58,8 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
   await Promise.all([readings.init(), dtcStore.init(), claims.init()]);
 
   const retentionMs = settings.retentionDays * 86_400_000;
-  const events = new TelemetryEvents(bus, logger);
+  const outbox = new StreamOutbox(db, bus, logger, settings.outbox);
+  const events = new TelemetryEvents(bus, outbox, logger);
   const writes = new KeyedLock();
   const ingest = new IngestService({
     access,
@@ -96,10 +100,12 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
   );
   const schema = await buildTelemetrySchema(instances);
   retention.start();
+  outbox.start();
 
   const live: LiveTelemetry = { bus, access, maxQueue: settings.subscriberQueue ?? 100 };
   return {
     name: 'telemetry',
+    registerMetrics: (registry) => outbox.registerMetrics(registry),
     schema,
     context: () => ({ live }),
     healthChecks: {
@@ -108,6 +114,9 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
         return true;
       },
     },
-    stop: () => retention.stop(),
+    stop: async () => {
+      await retention.stop();
+      await outbox.stop();
+    },
   };
 }

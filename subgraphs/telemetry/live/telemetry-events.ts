@@ -1,4 +1,5 @@
 import type { EventBus } from '../../../platform/events/bus.js';
+import type { StreamOutbox } from '../../../platform/events/stream-outbox.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { DtcMode } from '../obd/dtc.js';
 import type { TimedReading } from '../readings/series.js';
@@ -35,12 +36,31 @@ export interface TelemetryDtcsEvent {
 }
 
 /**
- * Publishes after the data is stored. The data is what counts: a bus that is down is logged and
- * the upload still succeeds (live subscribers miss the event, as at-most-once fan-out allows).
+ * Announces what was stored, after it is stored. The data is what counts: a bus that is down
+ * never fails the upload.
+ *
+ * - Live topics are at-most-once: subscribers miss what is published while the bus is down.
+ * - The durable streams, which health consumes, go through a StreamOutbox: what the bus refuses
+ *   is kept in telemetry's database and appended once the bus is back, in the original order.
+ *   (A crash between storing an upload and appending its event still loses the event: see
+ *   StreamOutbox for why that trade-off.)
+ *
+ * After an outage health may receive a batch twice, under a new stream id, which its dedupe on
+ * `<stream>:<id>` does not catch. The copy is folded in like a new event, so the vehicle's
+ * state gets one more version (its key taking one of the APPLIED_KEPT slots), and changes
+ * nothing else: health folds in event time, and every rule ignores an observation at or before
+ * the newest it has folded (`stepRule`), the usage tracker integrates nothing from a value no
+ * newer than its signal's last (`observeUsage`), the part models skip samples no newer than
+ * their last, no snapshot falls due, and a repeated DTC report or clear re-marks what is already
+ * marked (`applyDtcReport`). No alert opens or resolves twice; no kilometre counts twice. The
+ * one gap: a rule whose value depends on state that moved on since (the engine state guessed for
+ * a voltage-only sample from the latest rpm) may judge such a sample it skipped the first time,
+ * as a late observation, if it is still newer than that rule's own watermark.
  */
 export class TelemetryEvents {
   constructor(
     private readonly bus: EventBus,
+    private readonly durable: StreamOutbox,
     private readonly logger: Logger,
   ) {}
 
@@ -58,8 +78,9 @@ export class TelemetryEvents {
         recordedAt: r.recordedAt.toISOString(),
       })),
     };
-    await this.send(TELEMETRY_READINGS, event, { durable: true });
-    await this.send(vehicleTopic(vehicleId), event, { durable: false });
+    await this.publish(TELEMETRY_READINGS, event);
+    await this.durable.append(TELEMETRY_READINGS, event);
+    await this.publish(vehicleTopic(vehicleId), event);
   }
 
   async dtcsReported(
@@ -69,13 +90,13 @@ export class TelemetryEvents {
     at: Date,
   ): Promise<void> {
     const event: TelemetryDtcsEvent = { vehicleId, codes: [...codes], mode, recordedAt: at.toISOString() };
-    await this.send(TELEMETRY_DTCS, event, { durable: true });
+    await this.publish(TELEMETRY_DTCS, event);
+    await this.durable.append(TELEMETRY_DTCS, event);
   }
 
-  private async send(topic: string, event: object, { durable }: { durable: boolean }): Promise<void> {
+  private async publish(topic: string, event: object): Promise<void> {
     try {
       await this.bus.publish(topic, event);
-      if (durable) await this.bus.append(topic, event);
     } catch (err) {
       this.logger.error({ err, topic }, 'telemetry event not published');
     }
