@@ -105,7 +105,7 @@ export const SUBGRAPH_FACTORIES: { name: ServiceName; create: SubgraphFactory }[
           consumer: {
             batchSize: deps.config.HEALTH_CONSUMER_BATCH_SIZE,
             claimIdleMs: deps.config.HEALTH_CONSUMER_CLAIM_IDLE_MS,
-            perStream: deps.config.HEALTH_CONSUMERS_PER_STREAM,
+            concurrency: deps.config.HEALTH_CONSUMER_CONCURRENCY,
           },
         },
       }),

@@ -25,10 +25,9 @@ const outbox = () => t.system.deps.mongo.db('telemetry').collection('event_outbo
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  // One health consumer per stream: the default two split a backlog that arrives at once between
-  // them, and a vehicle's batches may then be folded newest first (the older ones ignored as
-  // late), which would make when the alert opens, or whether it does, a matter of luck.
-  t = await startTestSystem({ REDIS_URL: redis.url, HEALTH_CONSUMERS_PER_STREAM: '1' });
+  // The default settings: the backlog that arrives at once after the outage must be folded in
+  // order per vehicle, or the alert would open late (older batches ignored as stale), or never.
+  t = await startTestSystem({ REDIS_URL: redis.url });
   owner = await registerDriver(t, 'outage@example.com');
   ({ vehicleId, deviceToken } = await vehicleWithDevice(t, owner, '1HGCM82633A004352'));
 });

@@ -58,10 +58,10 @@ const variables = z.object({
   /** Health snapshots and resolved alerts are kept this long (service records always); the job runs every interval. */
   HEALTH_RETENTION_DAYS: positiveInt(730),
   HEALTH_RETENTION_INTERVAL_MINUTES: positiveInt(60),
-  /** Health's durable consumption of telemetry (group "health"): batch size, visibility timeout, consumers per stream. */
+  /** Health's durable consumption of telemetry (group "health"): batch size, visibility timeout, vehicles at once. */
   HEALTH_CONSUMER_BATCH_SIZE: positiveInt(64),
   HEALTH_CONSUMER_CLAIM_IDLE_MS: positiveInt(30_000),
-  HEALTH_CONSUMERS_PER_STREAM: positiveInt(2),
+  HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
 
   GRAPHQL_MAX_DEPTH: positiveInt(12),
   GRAPHQL_MAX_ALIASES: positiveInt(15),

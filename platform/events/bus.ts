@@ -83,6 +83,16 @@ export interface ConsumeOptions {
   from?: 'start' | 'end';
   /** How long `stop()` waits for a running handler (10 s) before leaving its event un-acknowledged. */
   stopTimeoutMs?: number;
+  /**
+   * The order that matters, when not the whole stream's: events with the same key are handled
+   * one after another in stream order, events with different keys at the same time (up to
+   * `concurrency`). A handler failure holds back the rest of its key's events in the batch,
+   * which come back with it (after `claimIdleMs`). Unset: every event in order, one at a time,
+   * and a failed event comes back by itself.
+   */
+  orderKey?: (payload: unknown) => string;
+  /** Keys handled at once within a batch when `orderKey` is set (8 by default). */
+  concurrency?: number;
 }
 
 export interface StreamConsumer {

@@ -164,6 +164,62 @@ describe.each(implementations)('%s event bus', (_name, makeWorld) => {
       expect(seen.two).toEqual(ids);
     });
 
+    it('with an orderKey, handles each key in stream order and different keys at the same time', async () => {
+      const bus = openBus();
+      const keys = ['a', 'b', 'c', 'd'];
+      for (let i = 0; i < 40; i += 1) await bus.append('s', { key: keys[i % 4], i });
+      const seen: Record<string, number[]> = { a: [], b: [], c: [], d: [] };
+      let running = 0;
+      let mostAtOnce = 0;
+      bus.consume<{ key: string; i: number }>(
+        's',
+        'g',
+        'c',
+        async (e) => {
+          mostAtOnce = Math.max(mostAtOnce, ++running);
+          // Later events of a key finish sooner: only the consumer's ordering keeps them in order.
+          await new Promise((resolve) => setTimeout(resolve, 20 - e.payload.i / 2));
+          seen[e.payload.key].push(e.payload.i);
+          running--;
+        },
+        { ...FAST, batchSize: 40, claimIdleMs: 30_000, orderKey: (p) => (p as { key: string }).key, concurrency: 4 },
+      );
+      await waitFor(() => Object.values(seen).every((list) => list.length === 10), 'every event');
+      for (const [n, key] of keys.entries()) expect(seen[key]).toEqual(Array.from({ length: 10 }, (_, j) => n + 4 * j));
+      expect(mostAtOnce).toBe(4);
+    });
+
+    it("with an orderKey, a failure holds back the rest of its key's events in the batch, not other keys", async () => {
+      const bus = openBus();
+      for (const [key, i] of [
+        ['a', 1],
+        ['b', 1],
+        ['a', 2],
+        ['b', 2],
+      ] as const)
+        await bus.append('s', { key, i });
+      const handled: string[] = [];
+      let failed = false;
+      bus.consume<{ key: string; i: number }>(
+        's',
+        'g',
+        'c',
+        (e) => {
+          const name = `${e.payload.key}${e.payload.i}`;
+          if (name === 'a1' && !failed) {
+            failed = true;
+            throw new Error('transient');
+          }
+          handled.push(name);
+        },
+        { ...FAST, batchSize: 10, orderKey: (p) => (p as { key: string }).key },
+      );
+      await waitFor(() => handled.length === 4, 'all four handled');
+      // b went on; a2 waited for a1, which came back after the visibility timeout.
+      expect(handled.slice(0, 2)).toEqual(['b1', 'b2']);
+      expect(handled.indexOf('a1')).toBeLessThan(handled.indexOf('a2'));
+    });
+
     it('passes the id, the stream and the decoded payload to the handler', async () => {
       const bus = openBus();
       const at = new Date('2024-05-01T10:00:00.000Z');

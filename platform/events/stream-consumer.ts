@@ -6,6 +6,7 @@ import {
   type StreamConsumer,
   type StreamHandler,
 } from './bus.js';
+import { mapBounded } from '../async/map-bounded.js';
 import { decodeEvent } from './codec.js';
 
 /** One stored event as a group reader hands it over: the payload still encoded. */
@@ -32,21 +33,24 @@ export interface GroupReader {
   interrupt(): void;
 }
 
-export const CONSUME_DEFAULTS: Required<ConsumeOptions> = {
+export type ResolvedConsumeOptions = Required<Omit<ConsumeOptions, 'orderKey'>> & Pick<ConsumeOptions, 'orderKey'>;
+
+export const CONSUME_DEFAULTS: ResolvedConsumeOptions = {
   batchSize: 64,
   blockMs: 2_000,
   claimIdleMs: 30_000,
   maxDeliveries: 10,
   from: 'start',
   stopTimeoutMs: 10_000,
+  concurrency: 8,
 };
 
 const MAX_BACKOFF_MS = 5_000;
 
 /** Fills in the defaults and refuses nonsense before a bus opens anything for the consumer. */
-export function resolveConsumeOptions(options: ConsumeOptions = {}): Required<ConsumeOptions> {
+export function resolveConsumeOptions(options: ConsumeOptions = {}): ResolvedConsumeOptions {
   const resolved = { ...CONSUME_DEFAULTS, ...options };
-  for (const key of ['batchSize', 'blockMs', 'claimIdleMs', 'maxDeliveries', 'stopTimeoutMs'] as const) {
+  for (const key of ['batchSize', 'blockMs', 'claimIdleMs', 'maxDeliveries', 'stopTimeoutMs', 'concurrency'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
       throw new RangeError(`${key} must be a positive integer`);
   }
@@ -59,7 +63,7 @@ interface ConsumerSetup<T> {
   consumer: string;
   reader: GroupReader;
   handler: StreamHandler<T>;
-  options: Required<ConsumeOptions>;
+  options: ResolvedConsumeOptions;
   /** Where poison events go: the bus's own `append`. */
   append: (stream: string, payload: DeadLetter) => Promise<string>;
   logger?: Logger;
@@ -88,15 +92,17 @@ export function startStreamConsumer<T>(setup: ConsumerSetup<T>): StreamConsumer 
   }
 
   /**
-   * Handles events in order. Each is acknowledged as soon as its handler succeeds (without
-   * waiting for the reply), so a handler that hangs later in the batch holds back only its own.
+   * Handles a batch: poison events go to the dead-letter stream, the others through the
+   * handler, in order per `orderKey` (see ConsumeOptions). Each is acknowledged as soon as its
+   * handler succeeds (without waiting for the reply), so a handler that hangs later in the
+   * batch holds back only its own.
    */
   async function handle(events: StoredEvent[]): Promise<void> {
     const acks: Promise<void>[] = [];
     let ackError: unknown;
     const ack = (id: string) => acks.push(reader.ack([id]).catch((err) => void (ackError ??= err)));
+    const lanes = new Map<string, { event: StoredEvent; payload: T }[]>();
     for (const event of events) {
-      if (stopping) break;
       if (event.deliveryCount > options.maxDeliveries) {
         await deadLetter(event, 'max-deliveries');
         ack(event.id);
@@ -110,18 +116,38 @@ export function startStreamConsumer<T>(setup: ConsumerSetup<T>): StreamConsumer 
         ack(event.id);
         continue;
       }
-      try {
-        await handler({ id: event.id, stream, payload, deliveryCount: event.deliveryCount });
-        ack(event.id);
-      } catch (err) {
-        logger?.warn(
-          { err, id: event.id, deliveryCount: event.deliveryCount },
-          'event handler failed; the event will be delivered again',
-        );
-      }
+      const key = options.orderKey ? laneKey(payload) : '';
+      const lane = lanes.get(key);
+      if (lane) lane.push({ event, payload });
+      else lanes.set(key, [{ event, payload }]);
     }
+    await mapBounded([...lanes.values()], options.orderKey ? options.concurrency : 1, async (lane) => {
+      for (const { event, payload } of lane) {
+        if (stopping) return;
+        try {
+          await handler({ id: event.id, stream, payload, deliveryCount: event.deliveryCount });
+          ack(event.id);
+        } catch (err) {
+          logger?.warn(
+            { err, id: event.id, deliveryCount: event.deliveryCount },
+            'event handler failed; the event will be delivered again',
+          );
+          // Its key's later events wait for it; without keys, the others go on.
+          if (options.orderKey) return;
+        }
+      }
+    });
     await Promise.all(acks);
     if (ackError) throw ackError;
+  }
+
+  /** A key function that throws puts the event in a lane of its own kind rather than losing it. */
+  function laneKey(payload: T): string {
+    try {
+      return String(options.orderKey!(payload));
+    } catch {
+      return '(no key)';
+    }
   }
 
   let markReady: () => void = () => undefined;

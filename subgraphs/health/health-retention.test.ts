@@ -55,7 +55,7 @@ describe('health retention', () => {
       settings: {
         retentionDays: 730,
         retentionIntervalMinutes: 60,
-        consumer: { enabled: false, batchSize: 16, claimIdleMs: 1000, perStream: 1 },
+        consumer: { enabled: false, batchSize: 16, claimIdleMs: 1000, concurrency: 4 },
       },
     });
 

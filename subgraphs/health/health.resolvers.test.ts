@@ -46,7 +46,7 @@ beforeAll(async () => {
     settings: {
       retentionDays: 730,
       retentionIntervalMinutes: 60,
-      consumer: { batchSize: 16, claimIdleMs: 1000, perStream: 1, blockMs: 50, stopTimeoutMs: 500 },
+      consumer: { batchSize: 16, claimIdleMs: 1000, concurrency: 4, blockMs: 50, stopTimeoutMs: 500 },
     },
   });
 });

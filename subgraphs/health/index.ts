@@ -14,7 +14,7 @@ import { AlertStore } from './alerts/alert.store.js';
 import { FleetAlertsResolver } from './alerts/fleet-alerts.resolver.js';
 import { HealthAlertsResolver } from './alerts/health-alerts.resolver.js';
 import { VehicleAlertsResolver } from './alerts/vehicle-alerts.resolver.js';
-import { HealthProcessor } from './consumer/health-processor.js';
+import { HealthProcessor, type AfterCommit } from './consumer/health-processor.js';
 import { TelemetryConsumer, type ConsumerSettings } from './consumer/telemetry-consumer.js';
 import { VehicleStateStore } from './consumer/vehicle-state.store.js';
 import type { LiveAlerts } from './context.js';
@@ -65,7 +65,7 @@ export interface HealthDeps {
   settings: HealthSettings;
   clock?: () => Date;
   /** Test hook: see ProcessorDeps.afterCommit. */
-  afterCommit?: (vehicleId: string, version: number) => Promise<void>;
+  afterCommit?: AfterCommit;
 }
 
 export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> {

@@ -9,6 +9,9 @@ import { reduce, type HealthInput } from './reduce.js';
 import { APPLIED_KEPT, initialVehicleState } from './vehicle-state.js';
 import type { StateVersion, VehicleStateStore } from './vehicle-state.store.js';
 
+/** Test hook: runs between committing a version and carrying out its effects. */
+export type AfterCommit = (vehicleId: string, version: number, effects: readonly Effect[]) => Promise<void>;
+
 export interface ProcessorDeps {
   states: VehicleStateStore;
   alerts: AlertStore;
@@ -16,7 +19,7 @@ export interface ProcessorDeps {
   events: AlertEvents;
   metrics?: HealthMetrics;
   /** Test hook: runs between committing a version and carrying out its effects (a crash there must lose nothing). */
-  afterCommit?: (vehicleId: string, version: number) => Promise<void>;
+  afterCommit?: AfterCommit;
 }
 
 /** Conflicts only happen when instances change one vehicle at the same moment; each retry reloads. */
@@ -90,7 +93,7 @@ export class HealthProcessor {
         this.committed.delete(vehicleId);
         continue;
       }
-      await this.deps.afterCommit?.(vehicleId, next.version);
+      await this.deps.afterCommit?.(vehicleId, next.version, effects);
       await this.carryOut(effects);
       this.committed.set(vehicleId, next);
       return 'applied';

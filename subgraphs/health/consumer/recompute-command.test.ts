@@ -62,7 +62,7 @@ beforeAll(async () => {
     name: 'test',
     batchSize: 8,
     claimIdleMs: 200,
-    perStream: 1,
+    concurrency: 4,
     blockMs: 20,
     stopTimeoutMs: 200,
   });

@@ -60,11 +60,18 @@ export function parseTelemetryEvent(
   return { vehicleId: parsed.data.vehicleId, input: { kind: 'dtcs', mode, codes, at: Date.parse(recordedAt) } };
 }
 
+/** The vehicle an event is about, which orders its handling (anything unreadable is skipped later anyway). */
+const vehicleOf = (payload: unknown) => String((payload as { vehicleId?: unknown } | null)?.vehicleId ?? '');
+
 export interface ConsumerSettings {
   batchSize: number;
   claimIdleMs: number;
-  /** Consumers per stream in this instance: vehicles are handled in parallel, each vehicle in order. */
-  perStream: number;
+  /**
+   * Vehicles handled at once by this instance's consumer of each stream; each vehicle's events
+   * in stream order (rules ignore observations older than what they have seen, so a vehicle's
+   * backlog handled newest first would lose the older part of it).
+   */
+  concurrency: number;
   /** Unique per instance; defaults to host, process and a random suffix. */
   name?: string;
   /** Passed to the bus as they are (tests shorten them). */
@@ -94,11 +101,13 @@ export class TelemetryConsumer {
   start(): Promise<void> {
     const name = this.settings.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     for (const stream of [TELEMETRY_READINGS, TELEMETRY_DTCS]) {
-      for (let i = 0; i < this.settings.perStream; i++) {
-        this.consumers.push(
-          this.bus.consume(stream, HEALTH_GROUP, `${name}-${i}`, (event) => this.handle(event), this.options()),
-        );
-      }
+      this.consumers.push(
+        this.bus.consume(stream, HEALTH_GROUP, name, (event) => this.handle(event), {
+          ...this.options(),
+          orderKey: vehicleOf,
+          concurrency: this.settings.concurrency,
+        }),
+      );
     }
     // Commands are rare: one consumer per instance.
     this.consumers.push(

@@ -5,6 +5,7 @@ import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { waitFor } from '../../../test/wait-for.js';
 import { TELEMETRY_READINGS, type TelemetryReadingsEvent } from '../../telemetry/live/telemetry-events.js';
 import { HEALTH_ALERTS, type HealthAlertEvent } from '../alerts/alert-events.js';
+import type { AfterCommit } from './health-processor.js';
 import { createHealthSubgraph } from '../index.js';
 import { FakeAccess, FakeDirectory, silentLogger } from '../testing/fakes.js';
 import { at, rounds } from '../testing/readings.js';
@@ -31,7 +32,7 @@ const newBus = () => {
   return bus;
 };
 
-async function startInstance(name: string, afterCommit?: (vehicleId: string, version: number) => Promise<void>) {
+async function startInstance(name: string, afterCommit?: AfterCommit) {
   const instance = await createHealthSubgraph({
     db: db(),
     bus: newBus(),
@@ -41,7 +42,7 @@ async function startInstance(name: string, afterCommit?: (vehicleId: string, ver
     settings: {
       retentionDays: 730,
       retentionIntervalMinutes: 60,
-      consumer: { name, batchSize: 8, claimIdleMs: 300, perStream: 1, blockMs: 50, stopTimeoutMs: 200 },
+      consumer: { name, batchSize: 8, claimIdleMs: 300, concurrency: 4, blockMs: 50, stopTimeoutMs: 200 },
     },
     afterCommit,
   });
@@ -68,20 +69,22 @@ describe('two health instances consuming one stream', () => {
     const opened: HealthAlertEvent[] = [];
     producer.subscribe<HealthAlertEvent>(HEALTH_ALERTS, (e) => void (e.status === 'OPEN' && opened.push(e)));
 
-    let firstVersions = 0;
+    let opening = 0;
     let diedOn: string | null = null;
-    // Instance A dies right after committing the third vehicle's first version (the one that
-    // opens its alert): the state is stored, the alert is not created yet, and the events A had
-    // read stay unacknowledged.
-    await startInstance('a', (vehicleId, version) => {
-      if (diedOn || version !== 1 || ++firstVersions < 3) return Promise.resolve();
+    // Instance A dies right after committing the third version that opens an alert: the state
+    // is stored, the alert is not created yet, and the events A had read stay unacknowledged.
+    // B starts once A has died, so that A surely gets that far (two instances racing for every
+    // vehicle could leave A none to open); it takes over what A held and the rest of the stream.
+    await startInstance('a', (vehicleId, _version, effects) => {
+      if (diedOn || !effects.some((e) => e.kind === 'open-alert') || ++opening < 3) return Promise.resolve();
       diedOn = vehicleId;
       return new Promise<void>((resolve) => (release = resolve));
     });
-    await startInstance('b');
 
     const events = overheatEvents();
     for (const event of events) await producer.append(TELEMETRY_READINGS, event);
+    await waitFor(() => diedOn !== null, 'instance A to die mid-stream');
+    await startInstance('b');
 
     const states = db().collection('vehicle_state_versions');
     const allApplied = async () => {
