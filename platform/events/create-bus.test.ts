@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
+import { capturedLogger } from '../../test/captured-logger.js';
 import { startRedisServer, type TestRedis } from '../../test/redis-server.js';
 import { waitFor } from '../../test/wait-for.js';
-import { createLogger } from '../logger.js';
 import { createEventBus } from './create-bus.js';
 import { InProcessEventBus } from './in-process.js';
 import { RedisEventBus } from './redis.js';
@@ -14,26 +13,15 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function capturedLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ service: 'test', destination }) };
-}
-
 describe('createEventBus', () => {
   it('is in process without a Redis URL', async () => {
-    const bus = createEventBus({ logger: capturedLogger().logger });
+    const bus = createEventBus({ logger: capturedLogger('info').logger });
     expect(bus).toBeInstanceOf(InProcessEventBus);
     await bus.close();
   });
 
   it('is Redis with a URL, and says where without the password', async () => {
-    const { lines, logger } = capturedLogger();
+    const { lines, logger } = capturedLogger('info');
     const bus = createEventBus({ redisUrl: redis.url, namespace: 'create-bus', logger });
     expect(bus).toBeInstanceOf(RedisEventBus);
     const got: string[] = [];
@@ -46,7 +34,7 @@ describe('createEventBus', () => {
   });
 
   it('refuses a malformed URL without repeating it', () => {
-    expect(() => createEventBus({ redisUrl: 'redis//:hunter2@host', logger: capturedLogger().logger })).toThrow(
+    expect(() => createEventBus({ redisUrl: 'redis//:hunter2@host', logger: capturedLogger('info').logger })).toThrow(
       /^REDIS_URL is not a valid URL/,
     );
   });

@@ -1,24 +1,13 @@
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { capturedLogger } from '../../test/captured-logger.js';
 import { startRedisServer, type TestRedis } from '../../test/redis-server.js';
 import { waitFor } from '../../test/wait-for.js';
-import { createLogger } from '../logger.js';
 import { RedisEventBus } from './redis.js';
 
 // A Redis of its own: this file stops it and starts it again on the same port.
 let redis: TestRedis;
 let bus: RedisEventBus;
-const lines: string[] = [];
-const logger = createLogger({
-  level: 'debug',
-  service: 'test',
-  destination: new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  }),
-});
+const { lines, logger } = capturedLogger();
 
 beforeAll(async () => {
   redis = await startRedisServer();

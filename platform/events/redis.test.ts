@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { capturedLogger } from '../../test/captured-logger.js';
+import type { Logger } from '../logger.js';
 import { startRedisServer, type TestRedis } from '../../test/redis-server.js';
 import { waitFor } from '../../test/wait-for.js';
-import { createLogger } from '../logger.js';
 import { RedisEventBus, describeRedisUrl } from './redis.js';
 
 // The contract both buses keep is in event-bus.test.ts; this is what only Redis can show.
@@ -26,19 +26,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function capturedLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'debug', service: 'test', destination }) };
-}
-
 /** A bus in a namespace of its own, and the names of its Redis keys and channels. */
-function openBus(options: { url?: string; streamMaxLen?: number; logger?: ReturnType<typeof createLogger> } = {}) {
+function openBus(options: { url?: string; streamMaxLen?: number; logger?: Logger } = {}) {
   const namespace = `t${randomBytes(4).toString('hex')}`;
   const bus = new RedisEventBus({ url: redis.url, namespace, ...options });
   buses.push(bus);

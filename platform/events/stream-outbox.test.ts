@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import { MongoClient } from 'mongodb';
 import { Registry } from 'prom-client';
+import { capturedLogger } from '../../test/captured-logger.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
-import { createLogger } from '../logger.js';
 import { InProcessEventBus } from './in-process.js';
 import { StreamOutbox, type StreamOutboxOptions } from './stream-outbox.js';
 import type { StreamOutboxEntry } from './stream-outbox.store.js';
@@ -27,17 +26,7 @@ const buses: FlakyBus[] = [];
 const db = useScratchDatabase('stream_outbox', { beforeDrop: async () => void (await closeAll()) });
 let outboxes: StreamOutbox[] = [];
 let collection = '';
-let lines: string[] = [];
-const logger = createLogger({
-  level: 'debug',
-  service: 'test',
-  destination: new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  }),
-});
+const { lines, logger } = capturedLogger();
 
 async function closeAll() {
   await Promise.all(outboxes.map((o) => o.stop()));
@@ -49,7 +38,7 @@ async function closeAll() {
 let tests = 0;
 beforeEach(() => {
   collection = `outbox_${++tests}`;
-  lines = [];
+  lines.length = 0;
 });
 afterEach(closeAll);
 
