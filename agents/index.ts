@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { EventBus } from '../platform/events/bus.js';
 import type { Logger } from '../platform/logger.js';
+import { databaseCheck } from '../platform/mongo/database-check.js';
 import { listenForLogLevel } from '../platform/ops/log-level.js';
 import type { Subgraph } from '../platform/subgraph/serve-subgraph.js';
 import { AgentMetricsResolver } from './autonomy/metrics.resolver.js';
@@ -271,12 +272,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     schema,
     loop: autonomousLoop,
     context: (): Pick<AgentsContext, 'live'> => ({ live }),
-    healthChecks: {
-      database: async () => {
-        await db.command({ ping: 1 });
-        return true;
-      },
-    },
+    healthChecks: { database: databaseCheck(db) },
     async stop() {
       await autonomousLoop.stop();
       await alertConsumer.stop();

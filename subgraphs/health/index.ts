@@ -3,6 +3,7 @@ import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import type { Logger } from '../../platform/logger.js';
+import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { AcknowledgeAlertResolver } from './alerts/acknowledge-alert.resolver.js';
@@ -155,12 +156,7 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
     registerMetrics: (registry) => metrics.register(registry),
     schema,
     context: () => ({ live }),
-    healthChecks: {
-      database: async () => {
-        await db.command({ ping: 1 });
-        return true;
-      },
-    },
+    healthChecks: { database: databaseCheck(db) },
     stop: async () => {
       await retention.stop();
       await consumer.stop();

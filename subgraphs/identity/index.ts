@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
+import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { ApiKeyResolver } from './api-keys/api-key.resolver.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
@@ -83,11 +84,6 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
       mountApiKeyVerification(router, apiKeys);
       mountStatsRoute(router, users);
     },
-    healthChecks: {
-      database: async () => {
-        await db.command({ ping: 1 });
-        return true;
-      },
-    },
+    healthChecks: { database: databaseCheck(db) },
   };
 }

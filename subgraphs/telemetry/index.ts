@@ -3,6 +3,7 @@ import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { StreamOutbox, type StreamOutboxOptions } from '../../platform/events/stream-outbox.js';
 import type { Logger } from '../../platform/logger.js';
+import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import type { LiveTelemetry } from './context.js';
 import { ClearDtcsResolver } from './dtcs/clear-dtcs.resolver.js';
@@ -108,12 +109,7 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
     registerMetrics: (registry) => outbox.registerMetrics(registry),
     schema,
     context: () => ({ live }),
-    healthChecks: {
-      database: async () => {
-        await db.command({ ping: 1 });
-        return true;
-      },
-    },
+    healthChecks: { database: databaseCheck(db) },
     stop: async () => {
       await retention.stop();
       await outbox.stop();

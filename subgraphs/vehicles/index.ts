@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
+import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { DeviceMutationResolver } from './devices/device-mutation.resolver.js';
 import { DeviceService, type DeviceLimits } from './devices/device.service.js';
@@ -54,11 +55,6 @@ export async function createVehiclesSubgraph({ db, bus, settings }: VehiclesDeps
       mountOwnershipRoute(router, vehicleStore);
       mountProfileRoute(router, vehicleStore);
     },
-    healthChecks: {
-      database: async () => {
-        await db.command({ ping: 1 });
-        return true;
-      },
-    },
+    healthChecks: { database: databaseCheck(db) },
   };
 }
