@@ -10,7 +10,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Config } from '../platform/config/environment.js';
 import type { EventBus } from '../platform/events/bus.js';
-import { ClutchError, maskError } from '../platform/errors.js';
+import { ClutchError, RateLimitedError, maskError } from '../platform/errors.js';
 import { mountHealthRoutes } from '../platform/http/health.js';
 import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
@@ -140,11 +140,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     batchAndTokenLimits(limits),
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       try {
-        res.locals.viewer = await authenticator.authenticate(credentialsFromHeaders(req.headers));
+        const credentials = credentialsFromHeaders(req.headers);
+        res.locals.viewer = await rateLimits.authFailures.guard(credentials, req.ip, () =>
+          authenticator.authenticate(credentials),
+        );
         next();
       } catch (error) {
         if (!(error instanceof ClutchError)) return next(error);
-        sendError(res, error.code === 'UNAUTHENTICATED' ? 401 : 503, error);
+        if (error instanceof RateLimitedError) res.setHeader('retry-after', String(error.extensions.retryAfterSeconds));
+        const status = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 }[error.code as string] ?? 503;
+        sendError(res, status, error);
       }
     },
     expressMiddleware(apollo, {

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { LoginDocument, MeDocument, RegisterDocument } from './generated/graphql.js';
 import { errorCodes, postJson, type GraphQLResponse } from './client.js';
 import { ADMIN, startTestSystem, type TestSystem } from './harness.js';
@@ -14,6 +16,7 @@ const LOW_LIMITS = {
   RATE_LIMIT_AUTH_PER_MINUTE: '3',
   RATE_LIMIT_API_PER_MINUTE: '6',
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '20',
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '5',
 };
 const from = (ip: string, token?: string) => ({ token, headers: { 'x-forwarded-for': ip } });
 const PASSWORD = 'a-long-password';
@@ -44,6 +47,40 @@ const register = (t: TestSystem, ip: string, email: string) =>
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
 });
+
+const random = () => randomBytes(16).toString('hex');
+/** What an attacker sprays: random device tokens, random API keys and garbage JWTs, in turn. */
+const randomCredentials = (i: number) =>
+  [
+    { token: `dt_${random()}` },
+    { apiKey: `ck_${random()}` },
+    { token: `eyJhbGciOiJIUzI1NiJ9.${random()}.${random()}` },
+  ][i % 3]!;
+
+/** Calls of the credential lookups (identity's API keys, vehicles' device tokens), from their /metrics. */
+async function verifyLookups(t: TestSystem): Promise<number> {
+  let calls = 0;
+  for (const subgraph of t.system.subgraphs.filter((s) => s.name === 'identity' || s.name === 'vehicles')) {
+    const text = await (await fetch(new URL('/metrics', subgraph.url))).text();
+    for (const [, labels, count] of text.matchAll(/^http_request_duration_seconds_count\{([^}]*)\} (\d+)/gm)) {
+      if (/route="\/internal\/(api-keys|devices)\/verify"/.test(labels!)) calls += Number(count);
+    }
+  }
+  return calls;
+}
+
+/** Opens a graphql-ws connection with these connection params; resolves with the close code. */
+function connectionInitClosed(url: string, params: Record<string, unknown>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: params })));
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') reject(new Error('acknowledged'));
+    });
+    socket.on('close', (code) => resolve(code));
+    socket.on('error', reject);
+  });
+}
 
 describe('rate limits at low settings', () => {
   let t: TestSystem;
@@ -96,6 +133,56 @@ describe('rate limits at low settings', () => {
     const registered = await register(t, '203.0.113.5', 'refused@example.com');
     expect(registered.errors).toBeUndefined();
     expect(registered.data!.register.user.email).toBe('refused@example.com');
+  });
+
+  it('counts failed authentications per IP: beyond 5 a flood of random credentials gets 429 without any lookup', async () => {
+    const lookupsBefore = await verifyLookups(t);
+    for (let i = 0; i < 5; i++) {
+      const refused = await t.request(
+        MeDocument,
+        {},
+        { ...randomCredentials(i), headers: from('203.0.113.60').headers },
+      );
+      expect(refused.status).toBe(401);
+      expect(errorCodes(refused)).toEqual(['UNAUTHENTICATED']);
+    }
+    // 2 device tokens and 2 API keys were looked up; the garbage JWT needed no lookup.
+    expect((await verifyLookups(t)) - lookupsBefore).toBe(4);
+
+    for (let i = 0; i < 30; i++) {
+      expectRateLimited(
+        await t.request(MeDocument, {}, { ...randomCredentials(i), headers: from('203.0.113.60').headers }),
+      );
+    }
+    // Not one of the 30 refused requests cost a lookup.
+    expect((await verifyLookups(t)) - lookupsBefore).toBe(4);
+
+    // Another address still learns that its token is bad, and the flooded address's valid user still works.
+    const elsewhere = await t.request(
+      MeDocument,
+      {},
+      { token: `dt_${random()}`, headers: from('203.0.113.61').headers },
+    );
+    expect(elsewhere.status).toBe(401);
+    expect(errorCodes(elsewhere)).toEqual(['UNAUTHENTICATED']);
+    const admin = (await login(t, '203.0.113.62')).data!.login.accessToken;
+    const me = await t.request(MeDocument, {}, from('203.0.113.60', admin));
+    expect(me.status).toBe(200);
+    expect(me.data!.me!.email).toBe(ADMIN.email);
+
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(Number(/^gateway_auth_failures_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(16);
+    expect(Number(/gateway_rate_limited_total\{[^}]*rule="auth-failures"[^}]*\} (\d+)/.exec(metrics)?.[1])).toBe(30);
+  });
+
+  it('counts failed connection_init over graphql-ws too: beyond 5 the socket closes with 4429', async () => {
+    const lookupsBefore = await verifyLookups(t);
+    for (let i = 0; i < 5; i++) {
+      expect(await connectionInitClosed(t.url, { authorization: `Bearer dt_${random()}` })).toBe(4403);
+    }
+    expect(await connectionInitClosed(t.url, { authorization: `Bearer dt_${random()}` })).toBe(4429);
+    expect(await connectionInitClosed(t.url, { 'x-api-key': `ck_${random()}` })).toBe(4429);
+    expect((await verifyLookups(t)) - lookupsBefore).toBe(5);
   });
 
   it('refuses the 7th operation of a user within a minute (limit 6), and not another user', async () => {
@@ -155,6 +242,23 @@ describe('rate limits shared by two gateways on one Redis', () => {
     expectRateLimited(await login(b, '198.51.100.1'));
     expectRateLimited(await login(a, '198.51.100.1'));
     expect((await login(b, '198.51.100.2')).errors).toBeUndefined();
+  });
+
+  it('refuses on gateway B the credentials of an IP that failed 5 times on gateway A', async () => {
+    for (let i = 0; i < 5; i++) {
+      const refused = await a.request(
+        MeDocument,
+        {},
+        { token: `dt_${random()}`, headers: from('198.51.100.7').headers },
+      );
+      expect(errorCodes(refused)).toEqual(['UNAUTHENTICATED']);
+    }
+    expectRateLimited(
+      await b.request(MeDocument, {}, { token: `dt_${random()}`, headers: from('198.51.100.7').headers }),
+    );
+    expect(
+      errorCodes(await b.request(MeDocument, {}, { token: `dt_${random()}`, headers: from('198.51.100.8').headers })),
+    ).toEqual(['UNAUTHENTICATED']);
   });
 });
 

@@ -5,8 +5,13 @@ import { RULE_SCOPES, type RuleName } from './rules.js';
 export const createRateLimitMetrics = (registry: Registry, factors: RuleFactors) => ({
   refused: new Counter({
     name: 'gateway_rate_limited_total',
-    help: 'Operations refused with RATE_LIMITED, by the rule they were over',
+    help: 'Operations refused with RATE_LIMITED, by the rule they were over (auth-failures: credentials refused)',
     labelNames: ['rule'],
+    registers: [registry],
+  }),
+  authFailures: new Counter({
+    name: 'gateway_auth_failures_total',
+    help: 'Requests and connections whose credentials did not verify (counted per client IP against RATE_LIMIT_AUTH_FAILURES_PER_MINUTE)',
     registers: [registry],
   }),
   factor: new Gauge({

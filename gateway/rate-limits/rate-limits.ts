@@ -5,9 +5,11 @@ import { RateLimitedError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { RateLimitOverrideListener } from '../../platform/ops/rate-limit-overrides.js';
 import type { GatewayContext } from '../context.js';
+import { authFailureGuard, UNGUARDED, type AuthFailureGuard } from './auth-failures.js';
 import { rootFields } from './keys.js';
 import { createRateLimitMetrics } from './metrics.js';
 import { OperationRateLimiter, type RuleFactors } from './operation-rate-limiter.js';
+import { RefusalLog, type RefusalLogOptions } from './refusal-log.js';
 import { RULE_SCOPES, rateLimitOptionsFromConfig, rateLimitRules } from './rules.js';
 import { createLimiterStore } from './store.js';
 
@@ -19,10 +21,16 @@ export interface RateLimits {
     operation: OperationDefinitionNode | undefined,
     context: GatewayContext,
   ): Promise<RateLimitedError | undefined>;
+  /** Failed authentications per client IP (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE), over HTTP and graphql-ws. */
+  authFailures: AuthFailureGuard;
   close(): Promise<void>;
 }
 
-const UNLIMITED: RateLimits = { charge: async () => undefined, close: async () => undefined };
+const UNLIMITED: RateLimits = {
+  charge: async () => undefined,
+  authFailures: UNGUARDED,
+  close: async () => undefined,
+};
 
 /**
  * The gateway's rate limits from configuration: counters in Redis when REDIS_URL is set (under
@@ -35,6 +43,7 @@ export async function startRateLimits(
   logger: Logger,
   registry: Registry,
   overrides?: RateLimitOverrideListener,
+  refusalLog?: RefusalLogOptions,
 ): Promise<RateLimits> {
   const options = rateLimitOptionsFromConfig(config);
   if (!options.enabled) {
@@ -45,12 +54,15 @@ export async function startRateLimits(
   const factors: RuleFactors = (rule) => overrides?.factor(RULE_SCOPES[rule]) ?? 1;
   const limiter = new OperationRateLimiter(rateLimitRules(options), store, logger, factors);
   const metrics = createRateLimitMetrics(registry, factors);
+  const refusals = new RefusalLog(logger, refusalLog);
   return {
     async charge(schema, document, operation, context) {
       const refusal = await limiter.charge(rootFields(schema, document, operation), context.viewer, context.clientIp);
       if (!refusal) return undefined;
       metrics.refused.inc({ rule: refusal.rule });
-      context.logger.info(
+      refusals.refused(
+        context.logger,
+        `${refusal.key.kind}:${refusal.key.id}`,
         { rule: refusal.rule, keyKind: refusal.key.kind, clientIp: context.clientIp },
         'operation refused: rate limited',
       );
@@ -59,6 +71,19 @@ export async function startRateLimits(
         refusal.retryAfterSeconds,
       );
     },
-    close: () => store.close(),
+    authFailures: authFailureGuard({
+      store,
+      limit: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+      logger,
+      refusals,
+      hooks: {
+        onFailure: () => metrics.authFailures.inc(),
+        onRefused: () => metrics.refused.inc({ rule: 'auth-failures' }),
+      },
+    }),
+    async close() {
+      refusals.close();
+      await store.close();
+    },
   };
 }

@@ -11,10 +11,11 @@ import {
   type DocumentNode,
   type ExecutionArgs,
 } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Viewer } from '../../platform/auth/viewer.js';
-import { BadUserInputError, ClutchError, maskError } from '../../platform/errors.js';
+import { BadUserInputError, ClutchError, RateLimitedError, maskError } from '../../platform/errors.js';
 import { closeWebSocketServer, errorMaskingHooks } from '../../platform/http/graphql-ws.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Authenticator } from '../auth/authenticate.js';
@@ -76,11 +77,20 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
     {
       onConnect: async (ctx) => {
         try {
-          const viewer = await options.authenticator.authenticate(credentialsFromParams(ctx.connectionParams));
+          const credentials = credentialsFromParams(ctx.connectionParams);
+          const viewer = await options.rateLimits.authFailures.guard(
+            credentials,
+            ctx.extra.request.socket.remoteAddress,
+            () => options.authenticator.authenticate(credentials),
+          );
           if (!viewer) return false;
           ctx.extra.viewer = viewer;
           return true;
-        } catch {
+        } catch (error) {
+          // Too many failed authentications from this address: a close code of its own, not 4403.
+          if (error instanceof RateLimitedError) {
+            ctx.extra.socket.close(CloseCode.TooManyInitialisationRequests, error.message);
+          }
           return false;
         }
       },

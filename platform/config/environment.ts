@@ -80,6 +80,8 @@ const variables = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInt(300),
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(30),
   RATE_LIMIT_INGEST_PER_MINUTE: positiveInt(1200),
+  /** Failed authentications (bad tokens, device tokens, API keys) per client IP a minute before 429. */
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: positiveInt(30),
 
   OPENAI_API_KEY: optionalString,
   GEMINI_API_KEY: optionalString,
