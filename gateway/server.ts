@@ -30,6 +30,7 @@ import { operationLimitRules, type OperationLimits } from './limits/operation-li
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
 import { rateLimitPlugin } from './rate-limits/plugin.js';
+import { checkScalarInputs } from './scalars.js';
 import { startRateLimits } from './rate-limits/rate-limits.js';
 import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.js';
 import { SupergraphPlanner } from './subscriptions/planner.js';
@@ -96,6 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rateLimitOverrides = listenForRateLimitOverrides(options.bus, logger);
   const rateLimits = await startRateLimits(config, logger, metrics.registry, rateLimitOverrides);
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => checkScalarInputs(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
@@ -163,6 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
 
   const planner = new SupergraphPlanner(supergraphSdl);
+  checkScalarInputs(planner.apiGraphQLSchema);
   for (const name of Object.keys(subgraphUrls)) dataSourceFor(name);
   const clients = new SubgraphClients(subgraphUrls, config.INTERNAL_SECRET);
   const subscriptionMetrics = createSubscriptionMetrics(metrics.registry);

@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { loadConfig, type Config } from '../platform/config/environment.js';
-import { createLogger } from '../platform/logger.js';
+import { createLogger, type Logger } from '../platform/logger.js';
 import { startSystem, type System } from '../scripts/system.js';
 import { postJson, type GraphQLResponse, type RequestOptions } from './client.js';
 import { print } from 'graphql';
 
 export const ADMIN = { email: 'admin@clutch.test', password: 'admin-password-123' };
+
+/** What production refuses to start without (MONGODB_URI comes from the test database). */
+export const PRODUCTION_SECRETS = { JWT_SECRET: 'j'.repeat(40), INTERNAL_SECRET: 'i'.repeat(40) };
 
 export interface TestSystem {
   system: System;
@@ -24,9 +27,13 @@ export interface TestSystem {
 
 /**
  * The whole system in this process on free ports, against the real test database, in a
- * database namespace of its own so test files never see each other's data.
+ * database namespace of its own so test files never see each other's data. `env` may set
+ * NODE_ENV=production (with PRODUCTION_SECRETS); `logger` replaces the silent one.
  */
-export async function startTestSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestSystem> {
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
@@ -45,7 +52,7 @@ export async function startTestSystem(env: Record<string, string> = {}): Promise
     RATE_LIMIT_INGEST_PER_MINUTE: '100000',
     ...env,
   });
-  const logger = createLogger({ level: config.LOG_LEVEL, service: 'test' });
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, service: 'test' });
   const system = await startSystem(config, logger, { ephemeralPorts: true });
   return {
     system,

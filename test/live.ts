@@ -88,3 +88,22 @@ export async function ingestUntilDelivered(
     return delivered();
   }, 'the first live event');
 }
+
+/** The errors one operation over `client` ends with (none when it completes without any). */
+export function operationErrors(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ message: string; extensions?: { code?: string } }[]> {
+  return new Promise((resolve, reject) => {
+    const errors: { message: string; extensions?: { code?: string } }[] = [];
+    client.subscribe(
+      { query, variables },
+      {
+        next: (result) => void errors.push(...((result.errors ?? []) as never[])),
+        error: (error) => (Array.isArray(error) ? resolve(error) : reject(error)),
+        complete: () => resolve(errors),
+      },
+    );
+  });
+}

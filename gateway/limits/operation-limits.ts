@@ -3,6 +3,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { Lexer, Source, TokenKind, type ValidationContext, type ValidationRule } from 'graphql';
 import { ErrorCode, LimitError } from '../../platform/errors.js';
+import { finiteFloatsRule } from './finite-numbers.js';
 
 /**
  * Limits every operation must fit, over HTTP and WebSocket alike. Each can be set through the
@@ -37,9 +38,13 @@ function reportAs(code: ErrorCode, limit: number) {
   };
 }
 
-/** Validation rules that enforce depth, aliases and cost, each with its own error code. */
+/**
+ * Validation rules that enforce depth, aliases and cost, each with its own error code, and
+ * that numbers fit a double (GRAPHQL_VALIDATION_FAILED).
+ */
 export function operationLimitRules(limits: OperationLimits): ValidationRule[] {
   return [
+    finiteFloatsRule,
     maxDepthRule({ n: limits.maxDepth, ...reportAs(ErrorCode.QUERY_TOO_DEEP, limits.maxDepth) }),
     // __typename aliases count too: a thousand of them are still a thousand resolutions.
     maxAliasesRule({ n: limits.maxAliases, allowList: [], ...reportAs(ErrorCode.TOO_MANY_ALIASES, limits.maxAliases) }),
