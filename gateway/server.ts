@@ -30,11 +30,11 @@ import { operationLimitRules, type OperationLimits } from './limits/operation-li
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
 import { rateLimitPlugin } from './rate-limits/plugin.js';
-import { checkScalarInputs } from './scalars.js';
 import { startRateLimits } from './rate-limits/rate-limits.js';
 import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.js';
 import { SupergraphPlanner } from './subscriptions/planner.js';
 import { SubgraphClients } from './subscriptions/subgraph-clients.js';
+import { createSocketLimits, socketCapsFromConfig } from './subscriptions/socket-limits.js';
 import { serveGatewaySubscriptions } from './subscriptions/websocket-server.js';
 import { TrafficWindow } from './traffic-window.js';
 
@@ -97,7 +97,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rateLimitOverrides = listenForRateLimitOverrides(options.bus, logger);
   const rateLimits = await startRateLimits(config, logger, metrics.registry, rateLimitOverrides);
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => checkScalarInputs(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
@@ -165,7 +164,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
 
   const planner = new SupergraphPlanner(supergraphSdl);
-  checkScalarInputs(planner.apiGraphQLSchema);
   for (const name of Object.keys(subgraphUrls)) dataSourceFor(name);
   const clients = new SubgraphClients(subgraphUrls, config.INTERNAL_SECRET);
   const subscriptionMetrics = createSubscriptionMetrics(metrics.registry);
@@ -190,6 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     rateLimits,
     introspectionOpenToAll: config.GRAPHQL_INTROSPECTION && !config.isProduction,
     logger,
+    socketLimits: createSocketLimits(socketCapsFromConfig(config), metrics.registry, logger),
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -15,6 +15,7 @@ export const ErrorCode = {
   TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -80,6 +81,17 @@ export class ServiceUnavailableError extends ClutchError {
 export class LimitError extends ClutchError {
   constructor(code: ErrorCode, message: string, limit: number) {
     super(message, code, { limit });
+  }
+}
+
+/** A subscription refused because its socket already holds as many live ones as allowed. */
+export class TooManySubscriptionsError extends ClutchError {
+  constructor(limit: number) {
+    super(
+      `This connection already has ${limit} live subscriptions; complete one or open another connection`,
+      ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+      { limit },
+    );
   }
 }
 

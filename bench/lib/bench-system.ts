@@ -43,6 +43,9 @@ export async function startBenchSystem(): Promise<BenchSystem> {
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
       RATE_LIMIT_API_PER_MINUTE: '1000000000',
       RATE_LIMIT_INGEST_PER_MINUTE: '1000000000',
+      // bench:telemetry opens a thousand sockets as one owner, from one IP.
+      WS_MAX_SOCKETS_PER_PRINCIPAL: '1000000',
+      WS_MAX_ANONYMOUS_SOCKETS_PER_IP: '1000000',
     });
     const system = await startSystem(config, createLogger({ level: config.LOG_LEVEL, service: 'bench' }), {
       ephemeralPorts: true,

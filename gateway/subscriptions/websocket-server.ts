@@ -26,6 +26,7 @@ import { assertTokenLimit, operationLimitRules, type OperationLimits } from '../
 import type { RateLimits } from '../rate-limits/rate-limits.js';
 import { chargeSubscriptionStart } from '../rate-limits/websocket.js';
 import type { FederatedSubscriptions } from './federated-subscriptions.js';
+import type { SocketLimits } from './socket-limits.js';
 import type { SupergraphPlanner } from './planner.js';
 
 export interface GatewaySubscriptionOptions {
@@ -39,6 +40,8 @@ export interface GatewaySubscriptionOptions {
   introspectionOpenToAll: boolean;
   logger: Logger;
   keepAliveMs?: number;
+  /** Caps on sockets and live subscriptions (socket-limits.ts). */
+  socketLimits: SocketLimits;
 }
 
 type Extra = { viewer?: Viewer };
@@ -72,6 +75,8 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.bodyLimitBytes });
   const rules = [...specifiedRules, ...operationLimitRules(limits)];
   const rawVariables = new WeakMap<DocumentNode, Record<string, unknown>>();
+  // Registered before graphql-ws's own listener, so a socket over a cap is closed before it is served.
+  wss.on('connection', (socket, request) => options.socketLimits.opened(socket, request));
 
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
@@ -85,7 +90,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           );
           if (!viewer) return false;
           ctx.extra.viewer = viewer;
-          return true;
+          return options.socketLimits.authenticated(ctx.extra.socket, viewer);
         } catch (error) {
           // Too many failed authentications from this address: a close code of its own, not 4403.
           if (error instanceof RateLimitedError) {
@@ -94,7 +99,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         try {
           assertTokenLimit(payload.query, limits.maxTokens);
         } catch (error) {
@@ -126,6 +131,8 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         } catch (error) {
           return [error as GraphQLError];
         }
+        const capped = options.socketLimits.claim(ctx.extra.socket, id, operation.operation, ctx.subscriptions);
+        if (capped) return capped;
         const refused = await chargeSubscriptionStart(
           options.rateLimits,
           planner.apiGraphQLSchema,
@@ -179,6 +186,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           : ({ errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] } as never);
       },
       ...errorMaskingHooks(logger),
+      jsonMessageReviver: options.socketLimits.jsonMessageReviver,
     },
     wss,
     options.keepAliveMs ?? 12_000,

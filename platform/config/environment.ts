@@ -71,6 +71,10 @@ const variables = z.object({
   HTTP_BODY_LIMIT_BYTES: positiveInt(100 * 1024),
   SUBGRAPH_TIMEOUT_MS: positiveInt(10_000),
   SUBSCRIPTION_MAX_QUEUE: positiveInt(100),
+  /** Live-connection caps at each gateway instance (gateway/subscriptions/socket-limits.ts). */
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(50),
+  WS_MAX_SOCKETS_PER_PRINCIPAL: positiveInt(20),
+  WS_MAX_ANONYMOUS_SOCKETS_PER_IP: positiveInt(20),
   API_KEY_CACHE_SECONDS: positiveInt(30),
   GRAPHQL_INTROSPECTION: flag(true),
   CORS_ORIGINS: z.string().default('*'),
