@@ -25,6 +25,9 @@ export interface GatewayMetricsSnapshot {
   rateLimited: number;
   forbidden: number;
   unauthenticated: number;
+  /** Of rateLimited and forbidden, those sent to signed-in callers. */
+  authenticatedRateLimited: number;
+  authenticatedForbidden: number;
   /** ISO time this gateway started. */
   startedAt: string;
 }
@@ -60,6 +63,8 @@ export function snapshotOf(
     rateLimited: counts.rateLimited,
     forbidden: counts.forbidden,
     unauthenticated: counts.unauthenticated,
+    authenticatedRateLimited: counts.authenticatedRateLimited,
+    authenticatedForbidden: counts.authenticatedForbidden,
     startedAt: meta.startedAt.toISOString(),
   };
 }

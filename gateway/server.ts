@@ -110,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginLandingPageDisabled(),
       introspectionGuard(config.GRAPHQL_INTROSPECTION && !config.isProduction),
       rateLimitPlugin(rateLimits),
+      traffic.plugin(),
     ],
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));

@@ -35,6 +35,22 @@ describe('gateway traffic window', () => {
     expect(window.drain().requests).toBe(0);
   });
 
+  it('counts RATE_LIMITED and FORBIDDEN sent to signed-in callers apart, from each response they get', async () => {
+    const window = new TrafficWindow();
+    const respond = async (viewer: unknown, codes: string[]) => {
+      const hooks = await window.plugin().requestDidStart!({ contextValue: { viewer } } as never);
+      await hooks?.willSendResponse?.({
+        response: {
+          body: { kind: 'single', singleResult: { errors: codes.map((code) => ({ extensions: { code } })) } },
+        },
+      } as never);
+    };
+    await respond({ kind: 'user', userId: 'u1', roles: [] }, ['FORBIDDEN', 'FORBIDDEN']);
+    await respond({ kind: 'device', deviceId: 'd1', vehicleId: 'v1' }, ['RATE_LIMITED']);
+    await respond(undefined, ['FORBIDDEN', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(window.drain()).toMatchObject({ authenticatedForbidden: 2, authenticatedRateLimited: 1 });
+  });
+
   it('reports no percentile and full availability for an idle window', () => {
     expect(percentileOf([], 95)).toBeNull();
     expect(

@@ -1,4 +1,6 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, Response } from 'express';
+import type { GatewayContext } from './context.js';
 
 /** Caps the durations kept per window, so a flood cannot grow memory; p95 then comes from a sample. */
 const MAX_SAMPLES = 20_000;
@@ -12,6 +14,12 @@ export interface TrafficCounts {
   rateLimited: number;
   forbidden: number;
   unauthenticated: number;
+  /**
+   * RATE_LIMITED and FORBIDDEN sent to signed-in callers (users, API keys, devices): the agents
+   * act on these, not on what anyone without credentials can provoke.
+   */
+  authenticatedRateLimited: number;
+  authenticatedForbidden: number;
   durationsMs: number[];
 }
 
@@ -24,7 +32,16 @@ export class TrafficWindow {
   private seen = 0;
 
   private static empty(): TrafficCounts {
-    return { requests: 0, serverErrors: 0, rateLimited: 0, forbidden: 0, unauthenticated: 0, durationsMs: [] };
+    return {
+      requests: 0,
+      serverErrors: 0,
+      rateLimited: 0,
+      forbidden: 0,
+      unauthenticated: 0,
+      authenticatedRateLimited: 0,
+      authenticatedForbidden: 0,
+      durationsMs: [],
+    };
   }
 
   /** Express middleware for the /graphql route. */
@@ -58,6 +75,29 @@ export class TrafficWindow {
     else if (code === 'FORBIDDEN') c.forbidden++;
     else if (code === 'UNAUTHENTICATED') c.unauthenticated++;
     else if (typeof code === 'string' && SERVER_FAILURE_CODES.has(code)) c.serverErrors++;
+  }
+
+  /** Called with the code of every error sent to a signed-in caller (on top of recordError). */
+  recordAuthenticatedError(code: unknown): void {
+    if (code === 'RATE_LIMITED') this.counts.authenticatedRateLimited++;
+    else if (code === 'FORBIDDEN') this.counts.authenticatedForbidden++;
+  }
+
+  /** Attributes the errors of each signed-in caller's response (HTTP or WebSocket) to signed-in traffic. */
+  plugin(): ApolloServerPlugin<GatewayContext> {
+    return {
+      requestDidStart: async ({ contextValue }) => {
+        if (!contextValue.viewer) return;
+        return {
+          willSendResponse: async ({ response }) => {
+            if (response.body.kind !== 'single') return;
+            for (const error of response.body.singleResult.errors ?? []) {
+              this.recordAuthenticatedError(error.extensions?.code);
+            }
+          },
+        };
+      },
+    };
   }
 
   drain(): TrafficCounts {

@@ -33,6 +33,11 @@ export class ClientErrorStore {
     return this.reports.countDocuments({ at: { $gt: since } });
   }
 
+  /** Reports from signed-in callers (users, API keys, devices) since then. */
+  countSignedInSince(since: Date): Promise<number> {
+    return this.reports.countDocuments({ at: { $gt: since }, reporter: { $ne: 'anonymous' } });
+  }
+
   async deleteOlderThan(cutoff: Date): Promise<number> {
     return (await this.reports.deleteMany({ at: { $lt: cutoff } })).deletedCount;
   }

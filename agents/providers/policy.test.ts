@@ -23,7 +23,7 @@ describe('deterministic policy', () => {
 
   it.each([
     ['failed_login_burst', 'tighten_rate_limits', { scopes: ['login'], factor: 0.5, durationMinutes: 30 }],
-    ['client_error_burst', 'raise_log_level', { services: ['gateway'], level: 'debug', durationMinutes: 30 }],
+    ['client_error_burst', 'open_incident', undefined],
     ['forbidden_burst', 'open_incident', undefined],
     ['p95_latency', 'check_database_indexes', undefined],
     ['evening_routine', 'no_op', {}],
@@ -31,6 +31,24 @@ describe('deterministic policy', () => {
     const decision = policyDecide(request(kind));
     expect(decision.action).toBe(action);
     if (parameters) expect(decision.parameters).toEqual(parameters);
+  });
+
+  it('raises the log level only on signed-in traffic or server errors, never on anonymous traffic alone', () => {
+    const debug = { services: ['gateway'], level: 'debug', durationMinutes: 30 };
+    const anonymousBurst = { client_errors_per_minute: 500, signed_in_client_errors_per_minute: 3 };
+    expect(policyDecide(request('client_error_burst', { metrics: anonymousBurst })).action).toBe('open_incident');
+    const signedIn = { client_errors_per_minute: 40, signed_in_client_errors_per_minute: 25 };
+    expect(policyDecide(request('client_error_burst', { metrics: signedIn }))).toMatchObject({
+      action: 'raise_log_level',
+      parameters: debug,
+    });
+    const failing = { ...anonymousBurst, error_rate_pct: 2.5 };
+    expect(policyDecide(request('client_error_burst', { metrics: failing })).action).toBe('raise_log_level');
+    // Only raise_log_level eligible: without the signal the policy takes no action rather than guess.
+    const onlyDebug = { eligibleActions: ['raise_log_level' as const, 'no_op' as const] };
+    expect(
+      policyDecide(request('forbidden_burst', { metrics: { forbidden_per_minute: 900 }, ...onlyDebug })).action,
+    ).toBe('no_op');
   });
 
   it('is deterministic', () => {

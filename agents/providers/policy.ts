@@ -1,6 +1,7 @@
 import { actionsForCategory, parseDecision, type ActionId, type AgentDecision } from '../actions/catalogue.js';
 import { SERVICES } from '../actions/parameters.js';
 import { categoryOf, TRIGGER_KINDS, type TriggerKind } from '../triggers/categories.js';
+import { debugLoggingWarranted } from './debug-logging-signal.js';
 import type { DecisionRequest } from './types.js';
 
 /**
@@ -53,7 +54,11 @@ const BUILDERS: Record<ActionId, Builder> = {
   }),
   // Relaxing protection is never the safe default; the policy leaves it to a model or a human.
   relax_rate_limits: () => null,
-  raise_log_level: (r) => ({ services: targetServices(r) ?? ['gateway'], level: 'debug', durationMinutes: 30 }),
+  // Not on anonymous traffic alone (see debugLoggingWarranted): no parameters means not eligible.
+  raise_log_level: (r) =>
+    debugLoggingWarranted(r.triggerKind, r.metrics)
+      ? { services: targetServices(r) ?? ['gateway'], level: 'debug', durationMinutes: 30 }
+      : null,
   resize_cache: () => null,
   recompute_vehicle_health: (r) => (targetVehicles(r) ? { vehicleIds: targetVehicles(r) } : null),
   notify_critical_owners: (r) =>

@@ -18,7 +18,8 @@ const silent = createLogger({ service: 'agents-test', level: 'silent' });
 const errorBurst: DecisionRequest = {
   taskClass: 'complex',
   triggerKind: 'client_error_burst',
-  metrics: { client_errors_per_minute: 57 },
+  // Reported by signed-in users: the policy's standing answer, debug logging, applies (debug-logging-signal.ts).
+  metrics: { client_errors_per_minute: 57, signed_in_client_errors_per_minute: 57 },
   targets: { services: ['gateway'] },
 };
 

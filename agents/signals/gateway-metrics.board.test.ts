@@ -1,7 +1,8 @@
 import { snapshotOf } from '../../gateway/metrics-publisher.js';
 import { GatewayMetricsBoard } from './gateway-metrics.board.js';
 
-const snapshot = (gatewayId: string, durations: number[], extra: { serverErrors?: number; forbidden?: number } = {}) =>
+type Extra = Partial<Record<'serverErrors' | 'forbidden' | 'authenticatedForbidden', number>>;
+const snapshot = (gatewayId: string, durations: number[], extra: Extra = {}) =>
   snapshotOf(
     {
       requests: durations.length,
@@ -9,6 +10,8 @@ const snapshot = (gatewayId: string, durations: number[], extra: { serverErrors?
       rateLimited: 0,
       forbidden: extra.forbidden ?? 0,
       unauthenticated: 0,
+      authenticatedRateLimited: 0,
+      authenticatedForbidden: extra.authenticatedForbidden ?? 0,
       durationsMs: durations,
     },
     { gatewayId, windowSeconds: 10, at: new Date(0), startedAt: new Date(0) },
@@ -23,6 +26,14 @@ describe('gateway metrics board', () => {
     expect(traffic).toMatchObject({ gateways: 2, requests: 200, p95Ms: 20, throughputRps: 20, forbiddenPerMinute: 7 });
     expect(traffic.errorRatePct).toBeCloseTo(1);
     expect(board.lastHour(5000)).toMatchObject({ requests: 200 });
+  });
+
+  it('keeps the FORBIDDEN answers to signed-in callers apart; a snapshot without them counts none', () => {
+    const board = new GatewayMetricsBoard(30_000);
+    board.record(snapshot('g1', [5], { forbidden: 40, authenticatedForbidden: 3 }), 1000);
+    const { authenticatedForbidden: _dropped, ...olderRelease } = snapshot('g2', [5], { forbidden: 10 });
+    board.record(olderRelease as never, 2000);
+    expect(board.traffic(5000)).toMatchObject({ forbiddenPerMinute: 50, authenticatedForbiddenPerMinute: 3 });
   });
 
   it('forgets gateways that stopped reporting', () => {

@@ -13,6 +13,9 @@ export interface GatewayTraffic {
   /** Counted over the windows received in the last minute, not extrapolated from one short window. */
   rateLimitedPerMinute: number;
   forbiddenPerMinute: number;
+  /** The part of the two above sent to signed-in callers. */
+  authenticatedRateLimitedPerMinute: number;
+  authenticatedForbiddenPerMinute: number;
   at: number;
 }
 
@@ -28,6 +31,8 @@ export class GatewayMetricsBoard {
     failed: number;
     rateLimited: number;
     forbidden: number;
+    authenticatedRateLimited: number;
+    authenticatedForbidden: number;
   }> = [];
 
   constructor(private readonly staleMs: number) {}
@@ -42,6 +47,9 @@ export class GatewayMetricsBoard {
       failed: Math.min(snapshot.serverErrors, snapshot.requests),
       rateLimited: snapshot.rateLimited,
       forbidden: snapshot.forbidden,
+      // A gateway of an older release does not tell: nothing of its traffic counts as signed in.
+      authenticatedRateLimited: snapshot.authenticatedRateLimited ?? 0,
+      authenticatedForbidden: snapshot.authenticatedForbidden ?? 0,
     });
   }
 
@@ -77,6 +85,8 @@ export class GatewayMetricsBoard {
       availabilityPct: requests ? 100 - (100 * failed) / requests : 100,
       rateLimitedPerMinute: lastMinute.reduce((n, h) => n + h.rateLimited, 0),
       forbiddenPerMinute: lastMinute.reduce((n, h) => n + h.forbidden, 0),
+      authenticatedRateLimitedPerMinute: lastMinute.reduce((n, h) => n + h.authenticatedRateLimited, 0),
+      authenticatedForbiddenPerMinute: lastMinute.reduce((n, h) => n + h.authenticatedForbidden, 0),
       at: now,
     };
   }

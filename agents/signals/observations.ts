@@ -36,6 +36,7 @@ export class ObservationCollector {
     const at = clock.now();
     const metrics: Record<string, number> = {
       client_errors_per_minute: await clientErrors.countSince(new Date(at - 60_000)),
+      signed_in_client_errors_per_minute: await clientErrors.countSignedInSince(new Date(at - 60_000)),
       failed_logins_per_minute: failedLogins.perMinute(at),
       critical_alerts_open: await alerts.countOpenCritical(),
     };
@@ -46,6 +47,8 @@ export class ObservationCollector {
       metrics.availability_pct = traffic.availabilityPct;
       metrics.rate_limited_per_minute = traffic.rateLimitedPerMinute;
       metrics.forbidden_per_minute = traffic.forbiddenPerMinute;
+      metrics.authenticated_rate_limited_per_minute = traffic.authenticatedRateLimitedPerMinute;
+      metrics.authenticated_forbidden_per_minute = traffic.authenticatedForbiddenPerMinute;
       if (traffic.p95Ms !== null && traffic.requests >= MIN_REQUESTS_FOR_LATENCY) metrics.p95_ms = traffic.p95Ms;
       if (traffic.requests >= MIN_REQUESTS_FOR_ERROR_RATE) metrics.error_rate_pct = traffic.errorRatePct;
       const baseline = this.throughputBaseline;
