@@ -51,6 +51,14 @@ const variables = z.object({
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(12).optional()),
   LOGIN_MAX_FAILURES: positiveInt(5),
   LOGIN_LOCK_BASE_SECONDS: positiveInt(30),
+  /** An email's failures (from any clients) within the window that slow its checks for unknown clients. */
+  LOGIN_EMAIL_SLOWDOWN_AFTER: positiveInt(10),
+  LOGIN_EMAIL_WINDOW_SECONDS: positiveInt(15 * 60),
+  LOGIN_EMAIL_SLOWDOWN_SECONDS: positiveInt(5),
+  LOGIN_KNOWN_CLIENT_DAYS: positiveInt(30),
+  /** Password hashes at once (default: CPUs, at most libuv's pool less one) and waiting beyond them. */
+  PASSWORD_HASH_CONCURRENCY: optionalString.pipe(z.coerce.number<string | undefined>().int().positive().optional()),
+  PASSWORD_HASH_QUEUE: positiveInt(32),
 
   /** Telemetry readings are kept this long; the retention job runs every interval. */
   TELEMETRY_RETENTION_DAYS: positiveInt(30),

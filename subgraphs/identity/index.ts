@@ -10,7 +10,7 @@ import { mountApiKeyVerification } from './api-keys/verify.route.js';
 import { AuditLogResolver } from './audit/audit-log.resolver.js';
 import { AuditStore } from './audit/audit.store.js';
 import { AuthService } from './auth/auth.service.js';
-import { LoginThrottle } from './auth/login-throttle.js';
+import { createLoginProtection, type LoginSettings } from './auth/login-protection.js';
 import { LoginResolver } from './auth/login.resolver.js';
 import { LogoutResolver } from './auth/logout.resolver.js';
 import { RefreshTokenResolver } from './auth/refresh-token.resolver.js';
@@ -25,13 +25,10 @@ import { createUserLoader } from './users/user.loader.js';
 import { UserStore } from './users/user.store.js';
 import { UsersResolver } from './users/users.resolver.js';
 
-export interface IdentitySettings {
+export interface IdentitySettings extends LoginSettings {
   jwtSecret: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
-  bcryptRounds: number;
-  loginMaxFailures: number;
-  loginLockBaseSeconds: number;
   adminEmail?: string;
   adminPassword?: string;
 }
@@ -51,17 +48,17 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
   await Promise.all([users.init(), audit.init(), refreshTokens.init(), apiKeyStore.init()]);
 
   const tokens = new TokenService(refreshTokens, settings);
-  const throttle = new LoginThrottle(db, {
-    maxFailures: settings.loginMaxFailures,
-    baseSeconds: settings.loginLockBaseSeconds,
-    capSeconds: 15 * 60,
-  });
-  const auth = new AuthService(users, tokens, throttle, audit, bus, settings.bcryptRounds, logger);
+  const login = await createLoginProtection(db, settings, logger);
+  const auth = new AuthService(users, tokens, login.throttle, audit, bus, login.hasher, logger, login.metrics);
   const apiKeys = new ApiKeyService(apiKeyStore, audit);
   await ensureAdmin(
     users,
     audit,
-    { email: settings.adminEmail, password: settings.adminPassword, bcryptRounds: settings.bcryptRounds },
+    {
+      email: settings.adminEmail,
+      password: settings.adminPassword,
+      hash: (password) => login.hasher.hashNow(password),
+    },
     logger,
   );
 
@@ -85,5 +82,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
       mountStatsRoute(router, users);
     },
     healthChecks: { database: databaseCheck(db) },
+    registerMetrics: (registry) => login.metrics.register(registry),
+    stop: () => login.stop(),
   };
 }

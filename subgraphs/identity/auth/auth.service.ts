@@ -1,13 +1,14 @@
 import type { EventBus } from '../../../platform/events/bus.js';
-import { BadUserInputError, UnauthenticatedError } from '../../../platform/errors.js';
+import { BadUserInputError, RateLimitedError, UnauthenticatedError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { AuditEventType } from '../audit/audit-event.type.js';
 import type { AuditStore } from '../audit/audit.store.js';
-import { EmailTakenError, toUser, type UserStore } from '../users/user.store.js';
+import { EmailTakenError, toUser, type UserDocument, type UserStore } from '../users/user.store.js';
 import type { AuthPayload } from './auth-payload.type.js';
 import { emailSchema, parseInput, registrationSchema } from './credentials.js';
-import type { LoginThrottle } from './login-throttle.js';
-import { dummyHash, hashPassword, verifyPassword } from './password.js';
+import type { LoginMetrics } from './login-metrics.js';
+import { throttleKeys, type LoginThrottle } from './login-throttle.js';
+import type { HashPermit, PasswordHasher } from './password-hasher.js';
 import { RefreshTokenError, type TokenService } from './token.service.js';
 
 export const USER_REGISTERED = 'identity.user.registered';
@@ -29,23 +30,21 @@ export interface RequestOrigin {
 const BAD_CREDENTIALS = 'Invalid email or password';
 
 export class AuthService {
-  private readonly unknownUserHash: Promise<string>;
-
   constructor(
     private readonly users: UserStore,
     private readonly tokens: TokenService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditStore,
     private readonly bus: EventBus,
-    private readonly bcryptRounds: number,
+    private readonly hasher: PasswordHasher,
     private readonly logger: Logger,
-  ) {
-    this.unknownUserHash = dummyHash(bcryptRounds);
-  }
+    private readonly metrics: LoginMetrics,
+  ) {}
 
   async register(input: unknown, origin: RequestOrigin): Promise<AuthPayload> {
     const { email, password, name } = parseInput(registrationSchema, input);
-    const passwordHash = await hashPassword(password, this.bcryptRounds);
+    // Refused (RATE_LIMITED) before anything is stored when too many hashes are in line.
+    const passwordHash = await this.admitHash().hash(password);
     let user;
     try {
       user = await this.users.insert({ email, name, roles: ['CUSTOMER'], passwordHash });
@@ -61,29 +60,60 @@ export class AuthService {
 
   async login(rawEmail: string, password: string, origin: RequestOrigin): Promise<AuthPayload> {
     const email = parseInput(emailSchema, rawEmail);
+    const keys = throttleKeys(email, origin.ip);
+    // A place among the hashes first: when the server is saturated, nothing is counted against the client.
+    const permit = this.admitHash();
+    let checked: { user: UserDocument | null; valid: boolean };
     try {
-      await this.throttle.assertAllowed(email);
-    } catch (error) {
-      await this.audit.record({ type: AuditEventType.LOGIN_THROTTLED, detail: email, ...origin });
-      this.publishLoginFailed('throttled', origin);
-      throw error;
+      const admission = await this.throttle.admit(keys);
+      if (!admission.allowed) {
+        this.metrics.logins.inc({ outcome: admission.reason });
+        await this.audit.record({ type: AuditEventType.LOGIN_THROTTLED, detail: email, ...origin });
+        this.publishLoginFailed('throttled', origin);
+        throw new RateLimitedError(
+          `Too many failed logins; try again in ${admission.retryAfterSeconds} s`,
+          admission.retryAfterSeconds,
+        );
+      }
+      checked = await this.check(permit, email, String(password));
+      if (!checked.valid) {
+        await this.throttle.failed(keys);
+        this.metrics.logins.inc({ outcome: 'bad_credentials' });
+        await this.audit.record({
+          type: AuditEventType.LOGIN_FAILED,
+          userId: checked.user?._id.toHexString(),
+          detail: admission.lockSeconds > 0 ? `${email} locked for ${admission.lockSeconds} s` : email,
+          ...origin,
+        });
+        this.publishLoginFailed('bad_credentials', origin);
+        throw new UnauthenticatedError(BAD_CREDENTIALS);
+      }
+    } finally {
+      permit.release();
     }
-    const user = await this.users.findByEmail(email);
-    const valid = await verifyPassword(String(password), user?.passwordHash ?? (await this.unknownUserHash));
-    if (!user || !valid) {
-      const lockedFor = await this.throttle.recordFailure(email);
-      await this.audit.record({
-        type: AuditEventType.LOGIN_FAILED,
-        userId: user?._id.toHexString(),
-        detail: lockedFor > 0 ? `${email} locked for ${lockedFor} s` : email,
-        ...origin,
-      });
-      this.publishLoginFailed('bad_credentials', origin);
-      throw new UnauthenticatedError(BAD_CREDENTIALS);
-    }
-    await this.throttle.reset(email);
+    const user = checked.user!;
+    await this.throttle.succeeded(keys);
+    this.metrics.logins.inc({ outcome: 'success' });
     await this.audit.record({ type: AuditEventType.LOGIN_SUCCEEDED, userId: user._id.toHexString(), ...origin });
     return { ...(await this.tokens.issue(user)), user: toUser(user) };
+  }
+
+  /** An unknown email costs the same hash as a wrong password, so timing does not reveal accounts. */
+  private async check(permit: HashPermit, email: string, password: string) {
+    const user = await this.users.findByEmail(email);
+    const valid = user
+      ? await permit.verify(password, user.passwordHash)
+      : await this.hasher.verifyUnknown(permit, password);
+    return { user, valid };
+  }
+
+  private admitHash(): HashPermit {
+    try {
+      return this.hasher.admit();
+    } catch (error) {
+      this.metrics.hashesRefused.inc();
+      throw error;
+    }
   }
 
   /** Fire and forget: a bus outage must not change what the caller is told. */

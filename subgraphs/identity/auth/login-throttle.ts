@@ -1,68 +1,166 @@
-import type { Collection, Db } from 'mongodb';
-import { RateLimitedError } from '../../../platform/errors.js';
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import {
+  clientLock,
+  isKnownClient,
+  isSlowed,
+  reserveAttempt,
+  slotRefusal,
+  slowdownAfterFailure,
+  throttleKeys,
+  type ClientState,
+  type EmailState,
+  type LoginPolicy,
+  type Refusal,
+} from './login-policy.js';
 
-export interface ThrottlePolicy {
-  /** Failures allowed before the first lock. */
-  maxFailures: number;
-  /** The first lock; each further failure doubles it. */
-  baseSeconds: number;
-  /** No lock lasts longer than this. */
-  capSeconds: number;
-}
+export { lockSeconds, type LoginPolicy } from './login-policy.js';
 
-/** Seconds an account stays locked after `failures` consecutive failed logins. */
-export function lockSeconds(failures: number, policy: ThrottlePolicy): number {
-  if (failures < policy.maxFailures) return 0;
-  return Math.min(policy.baseSeconds * 2 ** (failures - policy.maxFailures), policy.capSeconds);
-}
+type ClientDocument = ClientState & { _id: string; updatedAt: Date };
+type EmailDocument = EmailState & { _id: string; updatedAt: Date };
 
-interface ThrottleDocument {
-  _id: string;
-  failures: number;
-  lockedUntil: Date | null;
-  updatedAt: Date;
-}
+export type ThrottleKeys = ReturnType<typeof throttleKeys>;
+export { throttleKeys };
+export type Admission = { allowed: true; lockSeconds: number } | Refusal;
+
+/** Reserving races other attempts of the same client; past these tries the attempt is refused. */
+const RESERVE_TRIES = 4;
+const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === 11000;
 
 /**
- * Back-off keyed by the normalised email, whether or not an account exists, so throttling
- * itself does not reveal accounts. Applies before the password is even checked.
+ * The login policy (login-policy.ts) on the database, so that it holds across gateway and
+ * identity instances. Every decision that must not race is a single-document conditional
+ * update: an attempt is reserved before its password is checked, and a slowed email's slot is
+ * claimed by one caller only. Keyed whether or not an account exists, so throttling itself
+ * does not reveal accounts.
  */
 export class LoginThrottle {
-  private readonly attempts: Collection<ThrottleDocument>;
+  private readonly clients: Collection<ClientDocument>;
+  private readonly emails: Collection<EmailDocument>;
 
   constructor(
     db: Db,
-    private readonly policy: ThrottlePolicy,
+    private readonly policy: LoginPolicy,
   ) {
-    this.attempts = db.collection<ThrottleDocument>('login_throttle');
+    // One collection, two kinds of document (ids "client:…" and "email:…").
+    this.clients = db.collection<ClientDocument>('login_throttle');
+    this.emails = db.collection<EmailDocument>('login_throttle');
   }
 
-  async assertAllowed(email: string, now = new Date()): Promise<void> {
-    const doc = await this.attempts.findOne({ _id: String(email) });
-    if (doc?.lockedUntil && doc.lockedUntil > now) {
-      const retryAfter = Math.ceil((doc.lockedUntil.getTime() - now.getTime()) / 1000);
-      throw new RateLimitedError(`Too many failed logins; try again in ${retryAfter} s`, retryAfter);
+  init(): Promise<void> {
+    return ensureIndexes(this.clients, [{ key: { updatedAt: 1 } }]);
+  }
+
+  /**
+   * Whether this client may have its password checked now. When it may, the attempt is already
+   * counted: call `succeeded` or `failed` once the check is done.
+   */
+  async admit(keys: ThrottleKeys, now = new Date()): Promise<Admission> {
+    const [client, email] = await Promise.all([
+      this.clients.findOne({ _id: keys.client }),
+      this.emails.findOne({ _id: keys.email }),
+    ]);
+    const locked = clientLock(client, now);
+    if (locked) return locked;
+    if (isSlowed(email, now) && !isKnownClient(client, now, this.policy) && !(await this.claimSlot(keys.email, now))) {
+      return slotRefusal(await this.emails.findOne({ _id: keys.email }), now);
     }
+    return this.reserve(keys.client, client, now);
   }
 
-  async recordFailure(email: string, now = new Date()): Promise<number> {
-    const doc = await this.attempts.findOneAndUpdate(
-      { _id: String(email) },
-      { $inc: { failures: 1 }, $set: { updatedAt: now } },
-      { upsert: true, returnDocument: 'after' },
+  private async reserve(id: string, read: ClientDocument | null, now: Date): Promise<Admission> {
+    let current = read;
+    for (let tries = 0; tries < RESERVE_TRIES; tries++) {
+      const locked = clientLock(current, now);
+      if (locked) return locked;
+      const next = reserveAttempt(current, now, this.policy);
+      if (await this.compareAndSet(id, current, next, now)) return { allowed: true, lockSeconds: next.lockSeconds };
+      current = await this.clients.findOne({ _id: id });
+    }
+    return { allowed: false, retryAfterSeconds: 1, reason: 'contended' };
+  }
+
+  /** Moves the client from the state it was read in to `next`, unless another attempt moved it first. */
+  private async compareAndSet(
+    id: string,
+    current: ClientDocument | null,
+    next: Pick<ClientState, 'failures' | 'lockedUntil'>,
+    now: Date,
+  ): Promise<boolean> {
+    const fields = { failures: next.failures, lockedUntil: next.lockedUntil, updatedAt: now };
+    if (!current) {
+      try {
+        await this.clients.insertOne({ _id: id, ...fields, lastSuccessAt: null });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    }
+    const { matchedCount } = await this.clients.updateOne({ _id: id, failures: current.failures }, { $set: fields });
+    return matchedCount === 1;
+  }
+
+  /** One caller wins the slowed email's slot; the others wait for the next one. */
+  private async claimSlot(id: string, now: Date): Promise<boolean> {
+    const next = new Date(now.getTime() + this.policy.emailSlowdownSeconds * 1000);
+    const { matchedCount } = await this.emails.updateOne(
+      { _id: id, nextCheckAt: { $lte: now } },
+      { $set: { nextCheckAt: next, updatedAt: now } },
     );
-    const failures = doc?.failures ?? 1;
-    const seconds = lockSeconds(failures, this.policy);
-    if (seconds > 0) {
-      await this.attempts.updateOne(
-        { _id: String(email) },
-        { $set: { lockedUntil: new Date(now.getTime() + seconds * 1000) } },
-      );
-    }
-    return seconds;
+    return matchedCount === 1;
   }
 
-  async reset(email: string): Promise<void> {
-    await this.attempts.deleteOne({ _id: String(email) });
+  /** The client's failures and lock end, and it becomes known to the account. */
+  async succeeded(keys: ThrottleKeys, now = new Date()): Promise<void> {
+    await this.clients.updateOne(
+      { _id: keys.client },
+      { $set: { failures: 0, lockedUntil: null, lastSuccessAt: now, updatedAt: now } },
+      { upsert: true },
+    );
+  }
+
+  /** The client's attempt was counted when it was reserved; the email's failures are counted here. */
+  async failed(keys: ThrottleKeys, now = new Date()): Promise<void> {
+    const counted = await this.countEmailFailure(keys.email, now);
+    const slowUntil = slowdownAfterFailure(counted.failures, counted, now, this.policy);
+    if (slowUntil) await this.emails.updateOne({ _id: keys.email }, { $max: { slowUntil } });
+  }
+
+  /** $inc within the current window; the first failure after a window ends starts the next one. */
+  private async countEmailFailure(id: string, now: Date): Promise<EmailDocument> {
+    for (let tries = 0; tries < RESERVE_TRIES; tries++) {
+      const counted = await this.emails.findOneAndUpdate(
+        { _id: id, windowEndsAt: { $gt: now } },
+        { $inc: { failures: 1 }, $set: { updatedAt: now } },
+        { returnDocument: 'after' },
+      );
+      if (counted) return counted;
+      try {
+        const started = await this.emails.findOneAndUpdate(
+          { _id: id, windowEndsAt: { $lte: now } },
+          {
+            $set: {
+              failures: 1,
+              windowEndsAt: new Date(now.getTime() + this.policy.emailWindowSeconds * 1000),
+              updatedAt: now,
+            },
+            $setOnInsert: { slowUntil: new Date(0), nextCheckAt: new Date(0) },
+          },
+          { upsert: true, returnDocument: 'after' },
+        );
+        if (started) return started;
+      } catch (error) {
+        // Another failure started the window first: count in it.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    throw new Error('a login failure could not be counted: its window kept changing');
+  }
+
+  /** For the retention job: clients and emails untouched since `cutoff` hold nothing that still matters. */
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    const { deletedCount } = await this.clients.deleteMany({ updatedAt: { $lt: cutoff } });
+    return deletedCount;
   }
 }

@@ -2,13 +2,12 @@ import type { Logger } from '../../../platform/logger.js';
 import { AuditEventType } from '../audit/audit-event.type.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import { emailSchema, parseInput } from '../auth/credentials.js';
-import { hashPassword } from '../auth/password.js';
 import { EmailTakenError, type UserStore } from './user.store.js';
 
 export interface AdminSeed {
   email?: string;
   password?: string;
-  bcryptRounds: number;
+  hash(password: string): Promise<string>;
 }
 
 /** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when there is no admin yet. */
@@ -24,7 +23,7 @@ export async function ensureAdmin(users: UserStore, audit: AuditStore, seed: Adm
       email,
       name: 'Administrator',
       roles: ['ADMIN'],
-      passwordHash: await hashPassword(seed.password, seed.bcryptRounds),
+      passwordHash: await seed.hash(seed.password),
     });
     await audit.record({ type: AuditEventType.ADMIN_BOOTSTRAPPED, userId: admin._id.toHexString() });
     logger.info({ email }, 'admin account created');
