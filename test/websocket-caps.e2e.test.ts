@@ -143,6 +143,16 @@ describe('live subscriptions per socket (WS_MAX_SUBSCRIPTIONS_PER_SOCKET=2)', ()
     second.stop();
   });
 
+  it('admits exactly 2 of 6 subscriptions sent at once', async () => {
+    const socket = client(owner.token);
+    const subs = Array.from({ length: 6 }, () => collect(socket, VEHICLE_TELEMETRY, { id: vehicleId }));
+    await waitFor(() => subs.filter((s) => s.completed).length === 4, 'four refusals');
+    expect(subs.filter((s) => s.completed).map(codes)).toEqual(Array(4).fill(['TOO_MANY_SUBSCRIPTIONS']));
+    const live = subs.filter((s) => !s.completed);
+    await ingestUntilDelivered(t, vehicleId, FRAMES, deviceToken, () => live.every((s) => s.results.length > 0));
+    for (const s of live) s.stop();
+  });
+
   it('frees the slot of a subscription the client completes', async () => {
     const socket = client(owner.token);
     const first = collect(socket, VEHICLE_TELEMETRY, { id: vehicleId });
@@ -200,6 +210,13 @@ describe('sockets per principal (WS_MAX_SOCKETS_PER_PRINCIPAL=2)', () => {
     await waitFor(async () => (await init(await openSocket(), dana.token)) === 'ack', 'a freed place', 5_000);
     const after = await refusals();
     expect(after.sockets_per_principal).toBeGreaterThanOrEqual((before.sockets_per_principal ?? 0) + 1);
+  });
+
+  it('admits exactly 2 of 3 sockets of one user authenticating at once', async () => {
+    const fay = await registerDriver(t, 'caps-fay@example.com');
+    const opened = await Promise.all([openSocket(), openSocket(), openSocket()]);
+    const outcomes = await Promise.all(opened.map((s) => init(s, fay.token)));
+    expect(outcomes.sort()).toEqual([4429, 'ack', 'ack']);
   });
 });
 

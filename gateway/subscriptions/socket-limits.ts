@@ -17,10 +17,7 @@ import { SocketCounts, SubscriptionSlots } from './socket-caps.js';
 export const TOO_MANY_SOCKETS = { code: 4429, reason: 'Too many sockets' } as const;
 
 export type RefusalReason =
-  | 'subscriptions_per_socket'
-  | 'sockets_per_principal'
-  | 'anonymous_sockets_per_ip'
-  | 'server_message';
+  'subscriptions_per_socket' | 'sockets_per_principal' | 'anonymous_sockets_per_ip' | 'server_message';
 
 export interface SocketCapsConfig {
   maxSubscriptionsPerSocket: number;
