@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { visit, BREAK, type DocumentNode } from 'graphql';
+import { GraphQLError, visit, BREAK, type DocumentNode } from 'graphql';
 import { hasRole } from '../platform/auth/viewer.js';
 import { ForbiddenError } from '../platform/errors.js';
 import type { GatewayContext } from './context.js';
@@ -25,11 +25,24 @@ export function assertIntrospectionAllowed(document: DocumentNode, context: Gate
   }
 }
 
+/**
+ * Apollo answers an error thrown from `didResolveOperation` with HTTP 500 unless the error names
+ * a status in `extensions.http` (which Apollo takes out of the body). The refusal rides along as
+ * the cause, so the client sees FORBIDDEN and its message, with 403.
+ */
 export const introspectionGuard = (openToAll: boolean): ApolloServerPlugin<GatewayContext> => ({
   async requestDidStart() {
     return {
       async didResolveOperation({ document, contextValue }) {
-        assertIntrospectionAllowed(document, contextValue, openToAll);
+        try {
+          assertIntrospectionAllowed(document, contextValue, openToAll);
+        } catch (error) {
+          const refusal = error as ForbiddenError;
+          throw new GraphQLError(refusal.message, {
+            originalError: refusal,
+            extensions: { ...refusal.extensions, http: { status: 403 } },
+          });
+        }
       },
     };
   },

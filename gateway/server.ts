@@ -11,7 +11,8 @@ import helmet from 'helmet';
 import type { Config } from '../platform/config/environment.js';
 import type { EventBus } from '../platform/events/bus.js';
 import { ClutchError, RateLimitedError, maskError } from '../platform/errors.js';
-import { mountHealthRoutes } from '../platform/http/health.js';
+import { mountHealthRoutes, opsAccessFromConfig } from '../platform/http/health.js';
+import { hideSuggestions } from '../platform/http/hide-suggestions.js';
 import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
@@ -20,6 +21,7 @@ import { listenForRateLimitOverrides } from '../platform/ops/rate-limit-override
 import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { keepApolloTelemetryOff } from './apollo-telemetry.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
+import { corsOptions } from './cors.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { mountDebugRoutes } from './debug-routes.js';
@@ -30,6 +32,7 @@ import { operationLimitRules, type OperationLimits } from './limits/operation-li
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
 import { rateLimitPlugin } from './rate-limits/plugin.js';
+import { checkScalarInputs } from './scalars.js';
 import { startRateLimits } from './rate-limits/rate-limits.js';
 import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.js';
 import { SupergraphPlanner } from './subscriptions/planner.js';
@@ -97,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rateLimitOverrides = listenForRateLimitOverrides(options.bus, logger);
   const rateLimits = await startRateLimits(config, logger, metrics.registry, rateLimitOverrides);
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => checkScalarInputs(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
@@ -116,21 +120,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));
       metrics.graphqlErrors.inc({ code: String(masked.extensions?.code ?? 'UNKNOWN') });
       traffic.recordError(masked.extensions?.code);
-      return masked;
+      return config.isProduction ? hideSuggestions(masked) : masked;
     },
   });
   await apollo.start();
 
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
-  app.use(cors({ origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()) }));
+  app.use(cors(corsOptions(config.CORS_ORIGINS)));
   app.use(requestContext(logger, metrics));
   const routes = express.Router();
   mountHealthRoutes(routes, {
     service: 'gateway',
     checks: gatewayHealthChecks(subgraphUrls),
     registry: metrics.registry,
+    access: opsAccessFromConfig(config),
   });
-  mountPlayground(routes, '/graphql');
+  if (config.PLAYGROUND_ENABLED) mountPlayground(routes, '/graphql');
   mountDebugRoutes(routes, { apollo, authenticator });
   app.use(routes);
 
@@ -165,6 +170,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
 
   const planner = new SupergraphPlanner(supergraphSdl);
+  checkScalarInputs(planner.apiGraphQLSchema);
   for (const name of Object.keys(subgraphUrls)) dataSourceFor(name);
   const clients = new SubgraphClients(subgraphUrls, config.INTERNAL_SECRET);
   const subscriptionMetrics = createSubscriptionMetrics(metrics.registry);
@@ -188,6 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     limits,
     rateLimits,
     introspectionOpenToAll: config.GRAPHQL_INTROSPECTION && !config.isProduction,
+    hideSuggestions: config.isProduction,
     logger,
     socketLimits: createSocketLimits(socketCapsFromConfig(config), metrics.registry, logger),
   });

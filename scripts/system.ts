@@ -4,6 +4,7 @@ import { HttpVehicleAccess } from '../platform/access/vehicle-access.js';
 import type { Config, ServiceName } from '../platform/config/environment.js';
 import type { EventBus } from '../platform/events/bus.js';
 import { createEventBus } from '../platform/events/create-bus.js';
+import { opsAccessFromConfig } from '../platform/http/health.js';
 import type { Logger } from '../platform/logger.js';
 import { connectMongo, type Mongo } from '../platform/mongo/connect.js';
 import { serveSubgraph, type RunningSubgraph, type Subgraph } from '../platform/subgraph/serve-subgraph.js';
@@ -141,6 +142,7 @@ export async function startSubgraph(name: ServiceName, deps: Dependencies, urls:
     port,
     internalSecret: deps.config.INTERNAL_SECRET,
     logger: deps.logger,
+    opsAccess: opsAccessFromConfig(deps.config),
   });
 }
 

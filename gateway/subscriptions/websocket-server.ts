@@ -38,6 +38,8 @@ export interface GatewaySubscriptionOptions {
   limits: OperationLimits & { bodyLimitBytes: number };
   rateLimits: RateLimits;
   introspectionOpenToAll: boolean;
+  /** Production: no "Did you mean" in errors (they would reveal the schema). */
+  hideSuggestions?: boolean;
   logger: Logger;
   keepAliveMs?: number;
   /** Caps on sockets and live subscriptions (socket-limits.ts). */
@@ -185,7 +187,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           ? (response.body.singleResult as never)
           : ({ errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] } as never);
       },
-      ...errorMaskingHooks(logger),
+      ...errorMaskingHooks(logger, { hideSuggestions: options.hideSuggestions }),
       jsonMessageReviver: options.socketLimits.jsonMessageReviver,
     },
     wss,

@@ -13,6 +13,17 @@ const flag = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0'])
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
+/** A flag whose default depends on NODE_ENV (resolved in loadConfig). */
+const optionalFlag = optionalString
+  .pipe(z.enum(['true', 'false', '1', '0']).optional())
+  .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
+const isOrigin = (value: string) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+};
 
 /** Every variable the system reads. `.env.example` documents the same list. */
 const variables = z.object({
@@ -85,7 +96,20 @@ const variables = z.object({
   WS_MAX_ANONYMOUS_SOCKETS_PER_IP: positiveInt(20),
   API_KEY_CACHE_SECONDS: positiveInt(30),
   GRAPHQL_INTROSPECTION: flag(true),
-  CORS_ORIGINS: z.string().default('*'),
+  /** Comma-separated origins (scheme://host[:port]) or `*`; default `*`, none in production. */
+  CORS_ORIGINS: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (v) => v.split(',').every((o) => o.trim() === '*' || isOrigin(o.trim())),
+        'comma-separated origins such as https://app.example.com (no path or trailing slash), or *',
+      )
+      .optional(),
+  ),
+  /** The offline playground at GET /graphql for browsers; default on, off in production. */
+  PLAYGROUND_ENABLED: optionalFlag,
+  /** Bearer token for /metrics and /health/detailed; unset: public, except in production (refused). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
   /** Per-endpoint rate limits at the gateway, operations per minute (see gateway/rate-limits/). */
   RATE_LIMITS_ENABLED: flag(true),
   RATE_LIMIT_API_PER_MINUTE: positiveInt(1200),
@@ -146,9 +170,14 @@ export type Environment = z.infer<typeof variables>;
 export const SERVICE_NAMES = ['identity', 'vehicles', 'telemetry', 'health', 'agents'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-export interface Config extends Omit<Environment, 'JWT_SECRET' | 'INTERNAL_SECRET'> {
+export interface Config extends Omit<
+  Environment,
+  'JWT_SECRET' | 'INTERNAL_SECRET' | 'CORS_ORIGINS' | 'PLAYGROUND_ENABLED'
+> {
   JWT_SECRET: string;
   INTERNAL_SECRET: string;
+  CORS_ORIGINS: string;
+  PLAYGROUND_ENABLED: boolean;
   /** Where each subgraph answers (its /graphql URL); from <NAME>_URL, else the local port. */
   serviceUrls: Record<ServiceName, string>;
   isProduction: boolean;
@@ -185,6 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       agents: e.AGENTS_URL ?? `http://127.0.0.1:${e.AGENTS_PORT}/graphql`,
     },
     isProduction: e.NODE_ENV === 'production',
+    CORS_ORIGINS: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? '' : '*'),
+    PLAYGROUND_ENABLED: e.PLAYGROUND_ENABLED ?? e.NODE_ENV !== 'production',
   };
 }
 

@@ -1,5 +1,6 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Registry } from 'prom-client';
+import { secretsEqual } from '../auth/viewer.js';
 
 export type CheckResult = { status: 'up' | 'down'; latencyMs: number; detail?: string };
 export type HealthCheck = () => Promise<boolean | { ok: boolean; detail?: string }>;
@@ -43,12 +44,49 @@ export interface HealthRoutesOptions {
   checks: Record<string, HealthCheck>;
   registry: Registry;
   detailed?: () => Promise<Record<string, unknown>>;
+  /** Who may read `/metrics` and `/health/detailed`; everyone when absent. */
+  access?: OpsAccess;
+}
+
+/**
+ * `/metrics` and `/health/detailed` tell an attacker a great deal (versions, traffic, error
+ * rates, memory). With a token they need `Authorization: Bearer <token>`; without one they are
+ * public, unless `closed` (production), where they are refused: set METRICS_TOKEN to read them.
+ */
+export interface OpsAccess {
+  token?: string;
+  closed: boolean;
+}
+
+export const opsAccessFromConfig = (config: { METRICS_TOKEN?: string; isProduction: boolean }): OpsAccess => ({
+  token: config.METRICS_TOKEN,
+  closed: config.isProduction,
+});
+
+const opsError = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
+function requireOpsToken({ token, closed }: OpsAccess): RequestHandler {
+  return (req, res, next) => {
+    if (token) {
+      const given = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
+      if (secretsEqual(given, token)) return next();
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.status(401).json(opsError('UNAUTHENTICATED', 'This route needs Authorization: Bearer <METRICS_TOKEN>'));
+      return;
+    }
+    if (!closed) return next();
+    res.status(403).json(opsError('FORBIDDEN', 'This route is off in production until METRICS_TOKEN is set'));
+  };
 }
 
 const startedAt = Date.now();
 
 /** `/health`, `/health/ping`, `/health/database`, `/health/detailed` and `/metrics`. */
-export function mountHealthRoutes(router: Router, { service, checks, registry, detailed }: HealthRoutesOptions): void {
+export function mountHealthRoutes(
+  router: Router,
+  { service, checks, registry, detailed, access = { closed: false } }: HealthRoutesOptions,
+): void {
+  const opsOnly = requireOpsToken(access);
   router.get('/health/ping', (_req, res) => {
     res.json({ status: 'ok', service });
   });
@@ -63,7 +101,7 @@ export function mountHealthRoutes(router: Router, { service, checks, registry, d
       : { status: 'down' as const, latencyMs: 0, detail: 'no database check' };
     res.status(result.status === 'up' ? 200 : 503).json({ service, database: result });
   });
-  router.get('/health/detailed', async (_req, res) => {
+  router.get('/health/detailed', opsOnly, async (_req, res) => {
     const report = await runChecks(checks);
     const memory = process.memoryUsage();
     res.status(report.status === 'up' ? 200 : 503).json({
@@ -75,7 +113,7 @@ export function mountHealthRoutes(router: Router, { service, checks, registry, d
       ...(detailed ? await detailed() : {}),
     });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', opsOnly, async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
 }

@@ -11,7 +11,7 @@ import express, { type Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { CLIENT_IP_HEADER, INTERNAL_SECRET_HEADER, VIEWER_HEADER, decodeViewer, secretsEqual } from '../auth/viewer.js';
 import { ErrorCode, maskError } from '../errors.js';
-import { mountHealthRoutes, type HealthCheck } from '../http/health.js';
+import { mountHealthRoutes, type HealthCheck, type OpsAccess } from '../http/health.js';
 import { requestContext } from '../http/request-context.js';
 import type { Logger } from '../logger.js';
 import type { Registry } from 'prom-client';
@@ -40,6 +40,8 @@ export interface ServeOptions {
   internalSecret: string;
   logger: Logger;
   bodyLimitBytes?: number;
+  /** Who may read /metrics and /health/detailed (METRICS_TOKEN); public when absent. */
+  opsAccess?: OpsAccess;
 }
 
 export interface RunningSubgraph {
@@ -86,6 +88,7 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
     service: subgraph.name,
     checks: subgraph.healthChecks ?? {},
     registry: metrics.registry,
+    access: options.opsAccess,
   });
   app.use(health);
 
