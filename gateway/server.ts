@@ -13,6 +13,7 @@ import type { EventBus } from '../platform/events/bus.js';
 import { ClutchError, RateLimitedError, maskError } from '../platform/errors.js';
 import { mountHealthRoutes, opsAccessFromConfig } from '../platform/http/health.js';
 import { hideSuggestions } from '../platform/http/hide-suggestions.js';
+import { HttpDrain } from '../platform/http/drain.js';
 import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
@@ -89,6 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.set('trust proxy', 'loopback');
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
+  const drain = new HttpDrain();
 
   const dataSources: Record<string, SubgraphDataSource> = {};
   const dataSourceFor = (name: string, url?: string) =>
@@ -125,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
+  app.use(drain.middleware());
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(cors(corsOptions(config.CORS_ORIGINS)));
   app.use(requestContext(logger, metrics));
@@ -220,6 +223,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server,
     subscriptions: federated,
     async stop() {
+      // First: a request arriving from now on, even on an open keep-alive connection, is refused unexecuted.
+      drain.start();
       stopPublishing();
       logLevel.stop();
       await websocket.close();

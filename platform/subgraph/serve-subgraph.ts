@@ -12,6 +12,7 @@ import type { GraphQLSchema } from 'graphql';
 import { CLIENT_IP_HEADER, INTERNAL_SECRET_HEADER, VIEWER_HEADER, decodeViewer, secretsEqual } from '../auth/viewer.js';
 import { ErrorCode, maskError } from '../errors.js';
 import { mountHealthRoutes, type HealthCheck, type OpsAccess } from '../http/health.js';
+import { HttpDrain } from '../http/drain.js';
 import { requestContext } from '../http/request-context.js';
 import type { Logger } from '../logger.js';
 import type { Registry } from 'prom-client';
@@ -62,6 +63,9 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   app.disable('x-powered-by');
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
+  // Before every route: once stopping, requests on open keep-alive connections are refused unexecuted.
+  const drain = new HttpDrain();
+  app.use(drain.middleware());
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
@@ -136,6 +140,7 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
     name: subgraph.name,
     url,
     async stop() {
+      drain.start();
       await subscriptions.close();
       await apollo.stop();
       await subgraph.stop?.();
