@@ -1,3 +1,5 @@
+import type { StreamConsumerMetrics } from './consumer-metrics.js';
+
 /**
  * The event bus every subgraph uses. It carries two kinds of traffic:
  *
@@ -31,7 +33,7 @@ export interface EventBus {
     group: string,
     consumer: string,
     handler: StreamHandler<T>,
-    options?: ConsumeOptions,
+    options?: ConsumeOptions<T>,
   ): StreamConsumer;
   /** Stops every consumer (see `StreamConsumer.stop`), ends subscriptions, closes connections. */
   close(): Promise<void>;
@@ -62,7 +64,29 @@ export interface StreamEvent<T> {
 /** Resolving acknowledges the event; throwing leaves it pending, delivered again after `claimIdleMs`. */
 export type StreamHandler<T> = (event: StreamEvent<T>) => void | Promise<void>;
 
-export interface ConsumeOptions {
+/**
+ * The contract of a stream's payloads, as its consumer checks it (a zod schema fits). What
+ * `safeParse` returns as `data` is what the handler gets.
+ */
+export interface PayloadSchema<T> {
+  safeParse(
+    payload: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly PayloadIssue[] } };
+}
+
+export interface PayloadIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+export interface ConsumeOptions<T = unknown> {
+  /**
+   * The payloads' contract. An event that breaks it is never given to the handler: it is moved
+   * to the dead-letter stream (reason `invalid`), as retrying it would only fail again.
+   */
+  schema?: PayloadSchema<T>;
+  /** Where the consumer counts what it dead-letters (the consuming service's /metrics). */
+  metrics?: StreamConsumerMetrics;
   /** Most events read at once (64); one consumer handles them one after another, in order. */
   batchSize?: number;
   /** How long one read waits for new events (2 s) before looking for claimable ones again. */
@@ -77,6 +101,8 @@ export interface ConsumeOptions {
   /**
    * After this many deliveries an event is moved to the `<stream>.dead-letter` stream
    * (as a `DeadLetter`) and acknowledged, so one poison event cannot loop forever. 10 by default.
+   * Whatever is dead-lettered, for any reason, is also counted (`metrics`), logged, and raised
+   * as an ops alert on `ops.alerts` (see platform/events/ops-alerts.ts).
    */
   maxDeliveries?: number;
   /** Where a group that does not exist yet starts: every retained event (default), or only new ones. */
@@ -105,13 +131,22 @@ export interface StreamConsumer {
   stop(): Promise<void>;
 }
 
+/**
+ * Why an event was dead-lettered: its handler kept failing, it is not JSON, or it breaks the
+ * payload contract (`ConsumeOptions.schema`).
+ */
+export const DEAD_LETTER_REASONS = ['max-deliveries', 'undecodable', 'invalid'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
 /** What `<stream>.dead-letter` receives. */
 export interface DeadLetter {
   stream: string;
   group: string;
   id: string;
   deliveryCount: number;
-  reason: 'max-deliveries' | 'undecodable';
+  reason: DeadLetterReason;
+  /** For `invalid`: which checks failed (paths and messages, never the values). */
+  detail?: string;
   /** The event's JSON exactly as it was stored. */
   data: string;
 }

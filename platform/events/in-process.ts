@@ -52,7 +52,7 @@ export class InProcessEventBus implements EventBus {
     group: string,
     consumer: string,
     handler: StreamHandler<T>,
-    options?: ConsumeOptions,
+    options?: ConsumeOptions<T>,
   ): StreamConsumer {
     this.assertOpen();
     const resolved = resolveConsumeOptions(options);

@@ -109,7 +109,7 @@ export class RedisEventBus implements EventBus {
     group: string,
     consumer: string,
     handler: StreamHandler<T>,
-    options?: ConsumeOptions,
+    options?: ConsumeOptions<T>,
   ): StreamConsumer {
     this.assertOpen();
     const resolved = resolveConsumeOptions(options);

@@ -3,11 +3,13 @@ import {
   deadLetterStream,
   type ConsumeOptions,
   type DeadLetter,
+  type PayloadIssue,
   type StreamConsumer,
   type StreamHandler,
 } from './bus.js';
 import { mapBounded } from '../async/map-bounded.js';
 import { decodeEvent } from './codec.js';
+import { deadLetterAlert, OPS_ALERTS_STREAM } from './ops-alerts.js';
 
 /** One stored event as a group reader hands it over: the payload still encoded. */
 export interface StoredEvent {
@@ -33,9 +35,11 @@ export interface GroupReader {
   interrupt(): void;
 }
 
-export type ResolvedConsumeOptions = Required<Omit<ConsumeOptions, 'orderKey'>> & Pick<ConsumeOptions, 'orderKey'>;
+type OptionalKeys = 'orderKey' | 'schema' | 'metrics';
+export type ResolvedConsumeOptions<T = unknown> = Required<Omit<ConsumeOptions<T>, OptionalKeys>> &
+  Pick<ConsumeOptions<T>, OptionalKeys>;
 
-export const CONSUME_DEFAULTS: ResolvedConsumeOptions = {
+export const CONSUME_DEFAULTS: Required<Omit<ConsumeOptions, OptionalKeys>> = {
   batchSize: 64,
   blockMs: 2_000,
   claimIdleMs: 30_000,
@@ -48,8 +52,8 @@ export const CONSUME_DEFAULTS: ResolvedConsumeOptions = {
 const MAX_BACKOFF_MS = 5_000;
 
 /** Fills in the defaults and refuses nonsense before a bus opens anything for the consumer. */
-export function resolveConsumeOptions(options: ConsumeOptions = {}): ResolvedConsumeOptions {
-  const resolved = { ...CONSUME_DEFAULTS, ...options };
+export function resolveConsumeOptions<T>(options: ConsumeOptions<T> = {}): ResolvedConsumeOptions<T> {
+  const resolved: ResolvedConsumeOptions<T> = { ...CONSUME_DEFAULTS, ...options };
   for (const key of ['batchSize', 'blockMs', 'claimIdleMs', 'maxDeliveries', 'stopTimeoutMs', 'concurrency'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
       throw new RangeError(`${key} must be a positive integer`);
@@ -63,9 +67,9 @@ interface ConsumerSetup<T> {
   consumer: string;
   reader: GroupReader;
   handler: StreamHandler<T>;
-  options: ResolvedConsumeOptions;
-  /** Where poison events go: the bus's own `append`. */
-  append: (stream: string, payload: DeadLetter) => Promise<string>;
+  options: ResolvedConsumeOptions<T>;
+  /** Where dead letters and ops alerts go: the bus's own `append`. */
+  append: (stream: string, payload: unknown) => Promise<string>;
   logger?: Logger;
 }
 
@@ -85,10 +89,19 @@ export function startStreamConsumer<T>(setup: ConsumerSetup<T>): StreamConsumer 
       };
     });
 
-  async function deadLetter(event: StoredEvent, reason: DeadLetter['reason']): Promise<void> {
+  /**
+   * Parks an event no handler run will ever get through, so the group moves on, and says so
+   * loudly: counted on /metrics, logged, and raised as an ops alert (which the agents see). An
+   * append that fails throws, leaving the event pending: it comes back and is parked again.
+   */
+  async function deadLetter(event: StoredEvent, reason: DeadLetter['reason'], detail?: string): Promise<void> {
     const { id, deliveryCount, data } = event;
-    await append(deadLetterStream(stream), { stream, group, id, deliveryCount, reason, data });
-    logger?.error({ id, deliveryCount, reason }, 'event moved to the dead-letter stream');
+    const letter: DeadLetter = { stream, group, id, deliveryCount, reason, ...(detail ? { detail } : {}), data };
+    await append(deadLetterStream(stream), letter);
+    options.metrics?.deadLettered.inc({ stream, group, reason });
+    logger?.error({ id, deliveryCount, reason, detail }, 'event moved to the dead-letter stream');
+    // An alert about an alert would chain without end while the agents cannot take them.
+    if (stream !== OPS_ALERTS_STREAM) await append(OPS_ALERTS_STREAM, deadLetterAlert(letter, new Date()));
   }
 
   /**
@@ -115,6 +128,15 @@ export function startStreamConsumer<T>(setup: ConsumerSetup<T>): StreamConsumer 
         await deadLetter(event, 'undecodable');
         ack(event.id);
         continue;
+      }
+      if (options.schema) {
+        const checked = options.schema.safeParse(payload);
+        if (!checked.success) {
+          await deadLetter(event, 'invalid', describeIssues(checked.error.issues));
+          ack(event.id);
+          continue;
+        }
+        payload = checked.data;
       }
       const key = options.orderKey ? laneKey(payload) : '';
       const lane = lanes.get(key);
@@ -213,6 +235,13 @@ export function startStreamConsumer<T>(setup: ConsumerSetup<T>): StreamConsumer 
     ready,
     stop: () => (stopped ??= stop()),
   };
+}
+
+/** The failed checks, by path, without the values (which may be anything a producer sent). */
+export function describeIssues(issues: readonly PayloadIssue[]): string {
+  const shown = issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(payload)'}: ${i.message}`);
+  const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
+  return `${shown.join('; ')}${more}`.slice(0, 500);
 }
 
 /** The consumers one bus started, so that closing the bus stops them all. */
