@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
+import { StreamConsumerMetrics } from '../../platform/events/consumer-metrics.js';
 import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
@@ -119,8 +120,14 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
   ]);
   const schema = await buildHealthSchema(instances);
 
-  const consumer = new TelemetryConsumer(bus, processor, logger, settings.consumer, (vehicleId) =>
-    profiles.observe(vehicleId),
+  const consumerMetrics = new StreamConsumerMetrics();
+  const consumer = new TelemetryConsumer(
+    bus,
+    processor,
+    logger,
+    settings.consumer,
+    (vehicleId) => profiles.observe(vehicleId),
+    consumerMetrics,
   );
   if (settings.consumer.enabled !== false) {
     await consumer.start();
@@ -153,7 +160,10 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
   const live: LiveAlerts = { bus, access, maxQueue: settings.subscriberQueue ?? 100 };
   return {
     name: 'health',
-    registerMetrics: (registry) => metrics.register(registry),
+    registerMetrics: (registry) => {
+      metrics.register(registry);
+      consumerMetrics.register(registry);
+    },
     schema,
     context: () => ({ live }),
     healthChecks: { database: databaseCheck(db) },

@@ -16,10 +16,11 @@ const recompute = z.object({
   at: z.iso.datetime({ offset: true }),
 });
 
-const healthCommand = z.discriminatedUnion('kind', [recompute]);
+/** The contract of the `health.commands` stream, which health consumes with it (see TelemetryConsumer). */
+export const healthCommandSchema = z.discriminatedUnion('kind', [recompute]);
 
 /** A payload of the `health.commands` stream (plain JSON: `at` is an ISO time). */
-export type HealthCommand = z.infer<typeof healthCommand>;
+export type HealthCommand = z.infer<typeof healthCommandSchema>;
 
 export interface CommandInput {
   vehicleId: string;
@@ -29,9 +30,13 @@ export interface CommandInput {
 
 /** The processor inputs a command stands for, one per vehicle; null for a command that can never be handled. */
 export function parseHealthCommand(payload: unknown): CommandInput[] | null {
-  const parsed = healthCommand.safeParse(payload);
-  if (!parsed.success) return null;
-  const { vehicleIds, decisionId, at } = parsed.data;
+  const parsed = healthCommandSchema.safeParse(payload);
+  return parsed.success ? commandInputs(parsed.data) : null;
+}
+
+/** The processor inputs of a command that keeps the contract, one per vehicle. */
+export function commandInputs(command: HealthCommand): CommandInput[] {
+  const { vehicleIds, decisionId, at } = command;
   const input: HealthInput = { kind: 'recompute', at: Date.parse(at) };
   return [...new Set(vehicleIds)].map((vehicleId) => ({
     vehicleId,

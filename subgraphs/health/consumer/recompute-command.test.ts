@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { deadLetterStream, type DeadLetter } from '../../../platform/events/bus.js';
 import { InProcessEventBus } from '../../../platform/events/in-process.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { waitFor } from '../../../test/wait-for.js';
@@ -25,8 +25,6 @@ class RecordingProcessor extends HealthProcessor {
 }
 
 const bus = new InProcessEventBus();
-const logged: Array<{ msg: string; id?: string }> = [];
-const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
 let consumer: TelemetryConsumer;
 const db = useScratchDatabase('health_commands', {
   beforeDrop: async () => {
@@ -58,7 +56,7 @@ beforeAll(async () => {
       throw new Error('process died');
     },
   });
-  consumer = new TelemetryConsumer(bus, processor, logger, {
+  consumer = new TelemetryConsumer(bus, processor, silentLogger, {
     name: 'test',
     batchSize: 8,
     claimIdleMs: 200,
@@ -138,17 +136,19 @@ describe('recompute commands on health.commands (real database)', () => {
     }
   });
 
-  it('log and acknowledge commands that can never be handled, applying nothing', async () => {
+  it('move commands that break the contract to the dead-letter stream (invalid), applying nothing', async () => {
     const before = processor.outcomes.length;
     const bad = [
       { kind: 'recalculate', vehicleIds: ['known1'], decisionId: 'd3', at: new Date(at(0) + 2 * DAY_MS).toISOString() },
       { kind: 'recompute', vehicleIds: ['known1', 'not an id'], decisionId: 'd3', at: new Date().toISOString() },
     ];
     const ids = await Promise.all(bad.map((payload) => bus.append(HEALTH_COMMANDS, payload)));
-    await waitFor(
-      () => ids.every((id) => logged.some((l) => l.msg === 'unreadable health command skipped' && l.id === id)),
-      'both to be skipped',
-    );
+    const dead: DeadLetter[] = [];
+    bus.consume<DeadLetter>(deadLetterStream(HEALTH_COMMANDS), 'test', 'c', (e) => void dead.push(e.payload), {
+      blockMs: 50,
+    });
+    await waitFor(() => dead.length === 2, 'both to be dead-lettered');
+    expect(dead.map((d) => [d.id, d.group, d.reason])).toEqual(ids.map((id) => [id, 'health', 'invalid']));
     expect(processor.outcomes.length).toBe(before);
     expect(await version('known1')).toBe(3);
     expect(await days('known1')).toHaveLength(2);

@@ -1,6 +1,16 @@
-import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../../telemetry/live/telemetry-events.js';
+import type { ConsumeOptions, EventBus } from '../../../platform/events/bus.js';
+import {
+  TELEMETRY_DTCS,
+  TELEMETRY_READINGS,
+  telemetryDtcsEventSchema,
+  telemetryReadingsEventSchema,
+} from '../../telemetry/contract.js';
+import { HEALTH_COMMANDS } from '../alerts/alert-events.js';
+import { silentLogger } from '../testing/fakes.js';
 import { round, at } from '../testing/readings.js';
-import { parseTelemetryEvent } from './telemetry-consumer.js';
+import { healthCommandSchema } from './health-commands.js';
+import type { HealthProcessor } from './health-processor.js';
+import { parseTelemetryEvent, TelemetryConsumer } from './telemetry-consumer.js';
 
 describe('parseTelemetryEvent', () => {
   it('turns telemetry payloads into processor inputs', () => {
@@ -24,7 +34,7 @@ describe('parseTelemetryEvent', () => {
     });
   });
 
-  it('refuses payloads it can never handle (they are skipped, not retried)', () => {
+  it("refuses payloads that break telemetry's contract (the bus dead-letters them; no handler sees them)", () => {
     const time = '2025-06-02T08:00:00.000Z';
     for (const bad of [
       null,
@@ -45,5 +55,26 @@ describe('parseTelemetryEvent', () => {
     expect(
       parseTelemetryEvent(TELEMETRY_DTCS, { vehicleId: 'v', codes: [], mode: 'sideways', recordedAt: time }),
     ).toBeNull();
+  });
+});
+
+describe('TelemetryConsumer', () => {
+  it("consumes each stream with its producer's contract, so the bus dead-letters what breaks it", async () => {
+    const seen = new Map<string, ConsumeOptions<unknown>>();
+    const bus = {
+      consume: (stream: string, _g: string, _c: string, _h: unknown, options: ConsumeOptions<unknown>) => {
+        seen.set(stream, options);
+        return { ready: Promise.resolve(), stop: async () => undefined };
+      },
+    } as unknown as EventBus;
+    const consumer = new TelemetryConsumer(bus, {} as HealthProcessor, silentLogger, {
+      batchSize: 8,
+      claimIdleMs: 1000,
+      concurrency: 2,
+    });
+    await consumer.start();
+    expect(seen.get(TELEMETRY_READINGS)?.schema).toBe(telemetryReadingsEventSchema);
+    expect(seen.get(TELEMETRY_DTCS)?.schema).toBe(telemetryDtcsEventSchema);
+    expect(seen.get(HEALTH_COMMANDS)?.schema).toBe(healthCommandSchema);
   });
 });

@@ -1,13 +1,19 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { mapBounded } from '../../../platform/async/map-bounded.js';
+import type { StreamConsumerMetrics } from '../../../platform/events/consumer-metrics.js';
 import type { ConsumeOptions, EventBus, StreamConsumer, StreamEvent } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
-import { DTC_CODE_PATTERN } from '../../telemetry/obd/dtc.js';
-import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../../telemetry/live/telemetry-events.js';
+import {
+  TELEMETRY_DTCS,
+  TELEMETRY_READINGS,
+  telemetryDtcsEventSchema,
+  telemetryReadingsEventSchema,
+  type TelemetryDtcsEvent,
+  type TelemetryReadingsEvent,
+} from '../../telemetry/contract.js';
 import { HEALTH_COMMANDS } from '../alerts/alert-events.js';
-import { parseHealthCommand } from './health-commands.js';
+import { commandInputs, healthCommandSchema, type HealthCommand } from './health-commands.js';
 import type { ApplyOutcome, HealthProcessor } from './health-processor.js';
 import type { HealthInput } from './reduce.js';
 
@@ -17,51 +23,27 @@ export const HEALTH_GROUP = 'health';
 /** Vehicles of one command re-assessed at once (each vehicle's inputs stay in order through the processor). */
 const COMMAND_CONCURRENCY = 8;
 
-const isoTime = z.iso.datetime({ offset: true });
-const vehicleId = z.string().min(1).max(64);
+type TelemetryEvent = TelemetryReadingsEvent | TelemetryDtcsEvent;
 
-const readingsEvent = z.object({
-  vehicleId,
-  recordedAt: isoTime,
-  readings: z
-    .array(
-      z.object({
-        pid: z.string().max(8),
-        name: z.string().max(200),
-        value: z.number(),
-        unit: z.string().max(20),
-        recordedAt: isoTime,
-      }),
-    )
-    .max(10_000),
-});
+/** A payload that keeps telemetry's contract (contract.ts), to the processor's terms. */
+export function toHealthInput(event: TelemetryEvent): { vehicleId: string; input: HealthInput } {
+  if ('readings' in event) return { vehicleId: event.vehicleId, input: { kind: 'readings', readings: event.readings } };
+  const { vehicleId, mode, codes, recordedAt } = event;
+  return { vehicleId, input: { kind: 'dtcs', mode, codes, at: Date.parse(recordedAt) } };
+}
 
-const dtcsEvent = z.object({
-  vehicleId,
-  codes: z.array(z.string().regex(DTC_CODE_PATTERN)).max(500),
-  mode: z.enum(['confirmed', 'pending', 'permanent', 'cleared']),
-  recordedAt: isoTime,
-});
-
-/** A payload to the processor's terms, or null for one that can never be handled. */
+/** A payload to the processor's terms, or null for one that breaks telemetry's contract. */
 export function parseTelemetryEvent(
   stream: string,
   payload: unknown,
 ): { vehicleId: string; input: HealthInput } | null {
-  if (stream === TELEMETRY_READINGS) {
-    const parsed = readingsEvent.safeParse(payload);
-    return parsed.success
-      ? { vehicleId: parsed.data.vehicleId, input: { kind: 'readings', readings: parsed.data.readings } }
-      : null;
-  }
-  const parsed = dtcsEvent.safeParse(payload);
-  if (!parsed.success) return null;
-  const { mode, codes, recordedAt } = parsed.data;
-  return { vehicleId: parsed.data.vehicleId, input: { kind: 'dtcs', mode, codes, at: Date.parse(recordedAt) } };
+  const schema = stream === TELEMETRY_READINGS ? telemetryReadingsEventSchema : telemetryDtcsEventSchema;
+  const parsed = schema.safeParse(payload);
+  return parsed.success ? toHealthInput(parsed.data) : null;
 }
 
-/** The vehicle an event is about, which orders its handling (anything unreadable is skipped later anyway). */
-const vehicleOf = (payload: unknown) => String((payload as { vehicleId?: unknown } | null)?.vehicleId ?? '');
+/** The vehicle an event is about, which orders its handling (payloads are checked before this). */
+const vehicleOf = (payload: unknown) => (payload as TelemetryEvent).vehicleId;
 
 export interface ConsumerSettings {
   batchSize: number;
@@ -83,8 +65,9 @@ export interface ConsumerSettings {
  * Durable consumption of telemetry, and of commands such as recomputes, by the `health` group:
  * at-least-once delivery from the bus, made effectively-once by the processor (see
  * HealthProcessor). An event that fails is left unacknowledged and comes back (here or on
- * another instance); one that can never be read is logged and acknowledged, as retrying it
- * would only fail again.
+ * another instance). One that breaks its stream's contract (telemetry's contract.ts, the
+ * commands' schema) never reaches the handlers: the bus moves it to the dead-letter stream,
+ * counts it on /metrics and raises an ops alert, as retrying it would only fail again.
  */
 export class TelemetryConsumer {
   private consumers: StreamConsumer[] = [];
@@ -96,22 +79,30 @@ export class TelemetryConsumer {
     private readonly settings: ConsumerSettings,
     /** Called for each vehicle seen (fire and forget), so that its profile can be fetched. */
     private readonly onVehicle: (vehicleId: string) => void = () => undefined,
+    /** Counts what the consumers dead-letter, on health's /metrics. */
+    private readonly metrics?: StreamConsumerMetrics,
   ) {}
 
   start(): Promise<void> {
     const name = this.settings.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    for (const stream of [TELEMETRY_READINGS, TELEMETRY_DTCS]) {
-      this.consumers.push(
-        this.bus.consume(stream, HEALTH_GROUP, name, (event) => this.handle(event), {
-          ...this.options(),
-          orderKey: vehicleOf,
-          concurrency: this.settings.concurrency,
-        }),
-      );
-    }
-    // Commands are rare: one consumer per instance.
+    const keyed = { orderKey: vehicleOf, concurrency: this.settings.concurrency };
+    const handle = (event: StreamEvent<TelemetryEvent>) => this.handle(event);
     this.consumers.push(
-      this.bus.consume(HEALTH_COMMANDS, HEALTH_GROUP, `${name}-commands`, (e) => this.handleCommand(e), this.options()),
+      this.bus.consume(TELEMETRY_READINGS, HEALTH_GROUP, name, handle, {
+        ...this.options(),
+        ...keyed,
+        schema: telemetryReadingsEventSchema,
+      }),
+      this.bus.consume(TELEMETRY_DTCS, HEALTH_GROUP, name, handle, {
+        ...this.options(),
+        ...keyed,
+        schema: telemetryDtcsEventSchema,
+      }),
+      // Commands are rare: one consumer per instance.
+      this.bus.consume(HEALTH_COMMANDS, HEALTH_GROUP, `${name}-commands`, (e) => this.handleCommand(e), {
+        ...this.options(),
+        schema: healthCommandSchema,
+      }),
     );
     return Promise.all(this.consumers.map((c) => c.ready)).then(() => undefined);
   }
@@ -119,9 +110,12 @@ export class TelemetryConsumer {
   /** Only what is set: an undefined option would override the bus's default. */
   private options(): ConsumeOptions {
     const { batchSize, claimIdleMs, blockMs, stopTimeoutMs } = this.settings;
-    return Object.fromEntries(
-      Object.entries({ batchSize, claimIdleMs, blockMs, stopTimeoutMs }).filter(([, v]) => v !== undefined),
-    );
+    return {
+      ...Object.fromEntries(
+        Object.entries({ batchSize, claimIdleMs, blockMs, stopTimeoutMs }).filter(([, v]) => v !== undefined),
+      ),
+      ...(this.metrics ? { metrics: this.metrics } : {}),
+    };
   }
 
   async stop(): Promise<void> {
@@ -129,23 +123,15 @@ export class TelemetryConsumer {
     this.consumers = [];
   }
 
-  private async handle(event: StreamEvent<unknown>): Promise<void> {
-    const parsed = parseTelemetryEvent(event.stream, event.payload);
-    if (!parsed) {
-      this.logger.warn({ stream: event.stream, id: event.id }, 'unreadable telemetry event skipped');
-      return;
-    }
-    this.onVehicle(parsed.vehicleId);
-    await this.processor.apply(parsed.vehicleId, `${event.stream}:${event.id}`, parsed.input);
+  private async handle(event: StreamEvent<TelemetryEvent>): Promise<void> {
+    const { vehicleId, input } = toHealthInput(event.payload);
+    this.onVehicle(vehicleId);
+    await this.processor.apply(vehicleId, `${event.stream}:${event.id}`, input);
   }
 
   /** A vehicle that fails leaves the command pending: on redelivery, the vehicles already done are duplicates. */
-  private async handleCommand(event: StreamEvent<unknown>): Promise<void> {
-    const inputs = parseHealthCommand(event.payload);
-    if (!inputs) {
-      this.logger.warn({ stream: event.stream, id: event.id }, 'unreadable health command skipped');
-      return;
-    }
+  private async handleCommand(event: StreamEvent<HealthCommand>): Promise<void> {
+    const inputs = commandInputs(event.payload);
     const outcomes = await mapBounded(inputs, COMMAND_CONCURRENCY, (c) =>
       this.processor.apply(c.vehicleId, c.eventKey, c.input),
     );

@@ -1,4 +1,5 @@
 import { BadUserInputError, ErrorCode, LimitError } from '../../../platform/errors.js';
+import { MAX_DTC_CODES_PER_REPORT, MAX_OBD_ECUS, MAX_DTCS_PER_ECU_REPLY, MAX_READINGS_PER_EVENT } from '../contract.js';
 import { decodeFrame } from '../obd/decode-frame.js';
 import type { DtcMode } from '../obd/dtc.js';
 import type { DecodeErrorCode } from '../obd/result.js';
@@ -17,6 +18,11 @@ import { isSingleValued, physicalRange, pidDefinition, type TimedReading } from 
  *   accepted and store nothing: they are the adapter talking, not the vehicle's telemetry.
  * - DTC replies update the vehicle's codes: every code of a confirmed (03) or permanent (0A)
  *   reply becomes ACTIVE, every code of a pending (07) reply PENDING unless already ACTIVE.
+ * - What one upload announces to health must fit the telemetry contract (contract.ts), so a
+ *   batch that decodes to more distinct codes of one mode than one scan of a vehicle can
+ *   report (MAX_DTC_CODES_PER_REPORT), or to more readings than one event carries
+ *   (MAX_READINGS_PER_EVENT), is refused whole with BAD_USER_INPUT: nothing of it is stored,
+ *   rather than stored and never assessed.
  */
 export const MAX_BATCH_SIZE = 500;
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -48,6 +54,30 @@ export function checkBatchSize(size: number, field: string): void {
       ErrorCode.BATCH_TOO_LARGE,
       `${field} holds ${size} items; at most ${MAX_BATCH_SIZE} per request`,
       MAX_BATCH_SIZE,
+    );
+  }
+}
+
+/**
+ * Refuses a decoded batch whose events would break the telemetry contract. Checked before
+ * anything is stored: the limits hold for producer and consumer alike, so nothing stored is
+ * ever dropped on the way to health.
+ */
+export function checkEventLimits(batch: DecodedBatch, field: string): void {
+  for (const report of batch.dtcs) {
+    if (report.codes.length > MAX_DTC_CODES_PER_REPORT) {
+      throw new BadUserInputError(
+        `${field} hold ${report.codes.length} distinct ${report.mode} trouble codes; one upload reports at most ` +
+          `${MAX_DTC_CODES_PER_REPORT} per mode (one scan: ${MAX_OBD_ECUS} ECUs of ${MAX_DTCS_PER_ECU_REPLY} codes). ` +
+          'Send further scans in uploads of their own',
+        field,
+      );
+    }
+  }
+  if (batch.readings.length > MAX_READINGS_PER_EVENT) {
+    throw new BadUserInputError(
+      `${field} decode to ${batch.readings.length} readings; one upload carries at most ${MAX_READINGS_PER_EVENT}`,
+      field,
     );
   }
 }

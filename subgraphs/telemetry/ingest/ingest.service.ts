@@ -6,13 +6,21 @@ import type { DtcStore } from '../dtcs/dtc.store.js';
 import type { TelemetryEvents } from '../live/telemetry-events.js';
 import type { LatestReadingStore } from '../readings/latest-reading.store.js';
 import type { ReadingStore } from '../readings/reading.store.js';
-import { checkBatchSize, checkRecordedAt, decodeFrames, validateReadings, type DecodedBatch } from './batch.js';
+import { VEHICLE_ID_PATTERN } from '../contract.js';
+import {
+  checkBatchSize,
+  checkEventLimits,
+  checkRecordedAt,
+  decodeFrames,
+  validateReadings,
+  type DecodedBatch,
+} from './batch.js';
 import type { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import type { Idempotency } from './idempotency.js';
 import type { IngestResult, IngestSummary } from './ingest.type.js';
 
 const targetSchema = z.object({
-  vehicleId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'vehicleId is not a valid id'),
+  vehicleId: z.string().regex(VEHICLE_ID_PATTERN, 'vehicleId is not a valid id'),
   idempotencyKey: z
     .string()
     .min(1, 'idempotencyKey must not be empty')
@@ -66,6 +74,7 @@ export class IngestService {
     checkRecordedAt(recordedAt, now, this.deps.retentionMs, 'recordedAt');
     await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
     const batch = decodeFrames(upload.frames, recordedAt);
+    checkEventLimits(batch, 'frames');
     const request = { frames: upload.frames, recordedAt: upload.recordedAt?.toISOString() ?? null };
     return this.once(vehicleId, idempotencyKey, request, batch, recordedAt);
   }
@@ -81,6 +90,7 @@ export class IngestService {
     });
     await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
     const batch = validateReadings(items);
+    checkEventLimits(batch, 'readings');
     const latest = batch.readings.reduce((max, r) => (r.recordedAt > max ? r.recordedAt : max), new Date(0));
     const request = upload.readings.map((r) => ({
       pid: r.pid,

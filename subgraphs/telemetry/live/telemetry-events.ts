@@ -1,38 +1,32 @@
-import type { EventBus } from '../../../platform/events/bus.js';
+import type { EventBus, PayloadSchema } from '../../../platform/events/bus.js';
 import type { StreamOutbox } from '../../../platform/events/stream-outbox.js';
+import { describeIssues } from '../../../platform/events/stream-consumer.js';
 import type { Logger } from '../../../platform/logger.js';
-import type { DtcMode } from '../obd/dtc.js';
+import {
+  TELEMETRY_DTCS,
+  TELEMETRY_READINGS,
+  telemetryDtcsEventSchema,
+  telemetryReadingsEventSchema,
+  type TelemetryDtcsEvent,
+} from '../contract.js';
 import type { TimedReading } from '../readings/series.js';
 
-/** Every stored batch of readings, all vehicles: live topic and durable stream (for pipelines such as health). */
-export const TELEMETRY_READINGS = 'telemetry.readings';
-/** Every DTC report and clear, all vehicles: live topic and durable stream. */
-export const TELEMETRY_DTCS = 'telemetry.dtcs';
+export {
+  TELEMETRY_DTCS,
+  TELEMETRY_READINGS,
+  type ReadingPayload,
+  type TelemetryDtcsEvent,
+  type TelemetryReadingsEvent,
+} from '../contract.js';
+
 /** One vehicle's readings, live only: what `vehicleTelemetry` subscribers listen to. */
 export const vehicleTopic = (vehicleId: string) => `telemetry.vehicle.${vehicleId}`;
 
-/** Payloads are plain JSON: times are ISO strings. */
-export interface ReadingPayload {
-  pid: string;
-  name: string;
-  value: number;
-  unit: string;
-  recordedAt: string;
-}
-
-export interface TelemetryReadingsEvent {
-  vehicleId: string;
-  /** The latest recordedAt among the readings. */
-  recordedAt: string;
-  readings: ReadingPayload[];
-}
-
-export interface TelemetryDtcsEvent {
-  vehicleId: string;
-  codes: string[];
-  /** The reply the codes came in (03, 07, 0A), or `cleared` after clearDtcs. */
-  mode: DtcMode | 'cleared';
-  recordedAt: string;
+/** An event that breaks the stream's contract (see contract.ts): a defect of the producer, never sent. */
+export class ContractViolation extends Error {
+  constructor(stream: string, detail: string) {
+    super(`a ${stream} event breaks its contract: ${detail}`);
+  }
 }
 
 /**
@@ -48,8 +42,9 @@ export interface TelemetryDtcsEvent {
  * After an outage health may receive a batch twice, under a new stream id, which its dedupe on
  * `<stream>:<id>` does not catch. The copy is folded in like a new event, so the vehicle's
  * state gets one more version (its key taking one of the APPLIED_KEPT slots), and changes
- * nothing else: health folds in event time, and every rule ignores an observation at or before
- * the newest it has folded (`stepRule`), the usage tracker integrates nothing from a value no
+ * nothing else: health folds in event time, and every rule ignores an observation before the
+ * newest it has folded, and at it too unless it judges a state (trouble-code rules, which find
+ * the same codes again) (`stepRule`), the usage tracker integrates nothing from a value no
  * newer than its signal's last (`observeUsage`), the part models skip samples no newer than
  * their last, no snapshot falls due, and a repeated DTC report or clear re-marks what is already
  * marked (`applyDtcReport`). No alert opens or resolves twice; no kilometre counts twice. The
@@ -67,7 +62,7 @@ export class TelemetryEvents {
   async readingsStored(vehicleId: string, readings: readonly TimedReading[]): Promise<void> {
     if (readings.length === 0) return;
     const latest = readings.reduce((max, r) => (r.recordedAt > max ? r.recordedAt : max), readings[0].recordedAt);
-    const event: TelemetryReadingsEvent = {
+    const event = checked(TELEMETRY_READINGS, telemetryReadingsEventSchema, {
       vehicleId,
       recordedAt: latest.toISOString(),
       readings: readings.map((r) => ({
@@ -77,7 +72,7 @@ export class TelemetryEvents {
         unit: r.unit,
         recordedAt: r.recordedAt.toISOString(),
       })),
-    };
+    });
     await this.publish(TELEMETRY_READINGS, event);
     await this.durable.append(TELEMETRY_READINGS, event);
     await this.publish(vehicleTopic(vehicleId), event);
@@ -89,7 +84,12 @@ export class TelemetryEvents {
     codes: readonly string[],
     at: Date,
   ): Promise<void> {
-    const event: TelemetryDtcsEvent = { vehicleId, codes: [...codes], mode, recordedAt: at.toISOString() };
+    const event = checked(TELEMETRY_DTCS, telemetryDtcsEventSchema, {
+      vehicleId,
+      codes: [...codes],
+      mode,
+      recordedAt: at.toISOString(),
+    });
     await this.publish(TELEMETRY_DTCS, event);
     await this.durable.append(TELEMETRY_DTCS, event);
   }
@@ -101,4 +101,15 @@ export class TelemetryEvents {
       this.logger.error({ err, topic }, 'telemetry event not published');
     }
   }
+}
+
+/**
+ * Checks an event against its stream's contract before it goes anywhere. Uploads are refused
+ * beyond the contract's limits before anything is stored (ingest/batch.ts), so this only fails
+ * on a defect here; it fails loudly rather than hand consumers an event they must dead-letter.
+ */
+function checked<T>(stream: string, schema: PayloadSchema<T>, event: T): T {
+  const result = schema.safeParse(event);
+  if (!result.success) throw new ContractViolation(stream, describeIssues(result.error.issues));
+  return result.data;
 }
