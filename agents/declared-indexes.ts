@@ -11,6 +11,7 @@ import { GOAL_CHANGE_INDEXES, GoalChangeStore } from './goals/goal-change.store.
 import { LEASE_INDEXES, LeaseStore } from './loop/lease.store.js';
 import { OUTCOME_QUEUE_INDEXES, OutcomeQueue } from './loop/outcome-queue.store.js';
 import { ALERT_INDEXES, AlertStore } from './signals/alert.store.js';
+import { OPS_ALERT_INDEXES, OpsAlertStore } from './signals/ops-alert.store.js';
 import { KNOWN_VEHICLE_INDEXES, VehicleRegistry } from './signals/vehicle-registry.store.js';
 
 /** Every index the agents' stores declare, by collection: what check_database_indexes verifies. */
@@ -28,4 +29,5 @@ export const AGENTS_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
   [LeaseStore.collection]: LEASE_INDEXES,
   [OutcomeQueue.collection]: OUTCOME_QUEUE_INDEXES,
   [AlertStore.collection]: ALERT_INDEXES,
+  [OpsAlertStore.collection]: OPS_ALERT_INDEXES,
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { EventBus } from '../platform/events/bus.js';
+import { StreamConsumerMetrics } from '../platform/events/consumer-metrics.js';
 import type { Logger } from '../platform/logger.js';
 import { databaseCheck } from '../platform/mongo/database-check.js';
 import { listenForLogLevel } from '../platform/ops/log-level.js';
@@ -60,6 +61,8 @@ import { GatewayMetricsBoard } from './signals/gateway-metrics.board.js';
 import { HttpIdentityStats } from './signals/identity-stats.js';
 import { LiveFeeds } from './signals/live-feeds.js';
 import { ObservationCollector } from './signals/observations.js';
+import { consumeOpsAlerts } from './signals/ops-alert-feed.js';
+import { OpsAlertStore } from './signals/ops-alert.store.js';
 import { VehicleRegistry } from './signals/vehicle-registry.store.js';
 import { TEAM } from './team/team-definitions.js';
 import { TeamResolver } from './team/team.resolver.js';
@@ -97,6 +100,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const vehicles = new VehicleRegistry(db);
   const lease = new LeaseStore(db);
   const alerts = new AlertStore(db);
+  const opsAlerts = new OpsAlertStore(db);
   const outcomeQueue = new OutcomeQueue(db);
   const recentActions = new RecentActions(db);
   await Promise.all(
@@ -112,6 +116,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       goalChanges,
       lease,
       alerts,
+      opsAlerts,
       outcomeQueue,
       recentActions,
     ].map((s) => s.init()),
@@ -165,7 +170,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const tick = new AutonomousTick({
     mode,
     feeds,
-    observations: new ObservationCollector({ board, clientErrors, failedLogins, alerts, clock }),
+    observations: new ObservationCollector({ board, clientErrors, failedLogins, alerts, opsAlerts, clock }),
     goals,
     states: new TriggerStateStore(db),
     firings,
@@ -253,6 +258,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const schema = await buildAgentsSchema(instances);
 
   await feeds.start();
+  const consumerMetrics = new StreamConsumerMetrics();
   const alertConsumer = consumeHealthAlerts({
     bus,
     alerts,
@@ -260,7 +266,17 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     consumer: instanceId,
     clock,
     logger,
+    metrics: consumerMetrics,
     wake: () => autonomousLoop.wake('critical_alert'),
+  });
+  const opsAlertConsumer = consumeOpsAlerts({
+    bus,
+    alerts: opsAlerts,
+    consumer: instanceId,
+    clock,
+    logger,
+    metrics: consumerMetrics,
+    wake: () => autonomousLoop.wake('ops_alert'),
   });
   await feeds.refresh().catch((err: unknown) => logger.warn({ err }, 'agents: first goal refresh failed'));
   if (settings.autoStart) autonomousLoop.start();
@@ -271,11 +287,13 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     name: 'agents',
     schema,
     loop: autonomousLoop,
+    registerMetrics: (registry) => consumerMetrics.register(registry),
     context: (): Pick<AgentsContext, 'live'> => ({ live }),
     healthChecks: { database: databaseCheck(db) },
     async stop() {
       await autonomousLoop.stop();
       await alertConsumer.stop();
+      await opsAlertConsumer.stop();
       feeds.stop();
       logLevel.stop();
     },

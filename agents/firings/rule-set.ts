@@ -26,6 +26,8 @@ export const METRIC_RULES: readonly ThresholdRule[] = [
     hysteresis: 15,
     cooldownMs: 10 * MINUTE,
   },
+  // One event parked in a dead-letter stream is already an incident: data was not processed.
+  { kind: 'ops_alerts', metric: 'ops_alerts_last_hour', threshold: 1, hysteresis: 0.5, cooldownMs: 30 * MINUTE },
   {
     kind: 'failed_login_burst',
     metric: 'failed_logins_per_minute',

@@ -2,5 +2,5 @@
 export const LOOP_WAKE_TOPIC = 'agents.loop.wake';
 
 export interface WakeEvent {
-  reason: 'client_error' | 'failed_login' | 'critical_alert' | 'manual';
+  reason: 'client_error' | 'failed_login' | 'critical_alert' | 'ops_alert' | 'manual';
 }

@@ -14,6 +14,7 @@ export const POLICY_PREFERENCES: Record<TriggerKind, ActionId[]> = {
   throughput_drop: ['open_incident', 'raise_log_level'],
   error_rate: ['raise_log_level', 'open_incident'],
   client_error_burst: ['raise_log_level', 'open_incident', 'tighten_rate_limits'],
+  ops_alerts: ['open_incident'],
   failed_login_burst: ['tighten_rate_limits', 'open_incident'],
   rate_limit_burst: ['open_incident', 'raise_log_level'],
   forbidden_burst: ['open_incident', 'raise_log_level'],

@@ -1,4 +1,5 @@
 import type { EventBus, StreamConsumer } from '../../platform/events/bus.js';
+import type { StreamConsumerMetrics } from '../../platform/events/consumer-metrics.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../clock.js';
 import type { GoalService } from '../goals/goal.service.js';
@@ -15,15 +16,22 @@ export function consumeHealthAlerts(deps: {
   consumer: string;
   clock: Clock;
   logger: Logger;
+  metrics?: StreamConsumerMetrics;
   wake: () => void;
 }): StreamConsumer {
-  return deps.bus.consume<HealthAlertEvent>(HEALTH_ALERTS_STREAM, 'agents', deps.consumer, async ({ payload }) => {
-    const changed = await deps.alerts.record(payload, new Date(deps.clock.now()));
-    if (!changed) return;
-    await deps.goals.setLive('critical_alerts_open', 'HEALTH', await deps.alerts.countOpenCritical());
-    if (payload.severity === 'CRITICAL' && payload.status === 'OPEN') {
-      deps.logger.info({ alertId: payload.id, vehicleId: payload.vehicleId }, 'agents: critical alert received');
-      deps.wake();
-    }
-  });
+  return deps.bus.consume<HealthAlertEvent>(
+    HEALTH_ALERTS_STREAM,
+    'agents',
+    deps.consumer,
+    async ({ payload }) => {
+      const changed = await deps.alerts.record(payload, new Date(deps.clock.now()));
+      if (!changed) return;
+      await deps.goals.setLive('critical_alerts_open', 'HEALTH', await deps.alerts.countOpenCritical());
+      if (payload.severity === 'CRITICAL' && payload.status === 'OPEN') {
+        deps.logger.info({ alertId: payload.id, vehicleId: payload.vehicleId }, 'agents: critical alert received');
+        deps.wake();
+      }
+    },
+    deps.metrics ? { metrics: deps.metrics } : undefined,
+  );
 }

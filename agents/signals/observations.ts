@@ -3,6 +3,7 @@ import type { ClientErrorStore } from '../client-errors/client-error.store.js';
 import type { AlertStore } from './alert.store.js';
 import type { FailedLoginWindow } from './failed-logins.js';
 import type { GatewayMetricsBoard } from './gateway-metrics.board.js';
+import type { OpsAlertStore } from './ops-alert.store.js';
 
 /** The figures one tick sees. Numbers only: nothing a client typed reaches a prompt through them. */
 export interface Observations {
@@ -27,18 +28,20 @@ export class ObservationCollector {
       clientErrors: ClientErrorStore;
       failedLogins: FailedLoginWindow;
       alerts: AlertStore;
+      opsAlerts: OpsAlertStore;
       clock: Clock;
     },
   ) {}
 
   async collect(): Promise<Observations> {
-    const { board, clientErrors, failedLogins, alerts, clock } = this.deps;
+    const { board, clientErrors, failedLogins, alerts, opsAlerts, clock } = this.deps;
     const at = clock.now();
     const metrics: Record<string, number> = {
       client_errors_per_minute: await clientErrors.countSince(new Date(at - 60_000)),
       signed_in_client_errors_per_minute: await clientErrors.countSignedInSince(new Date(at - 60_000)),
       failed_logins_per_minute: failedLogins.perMinute(at),
       critical_alerts_open: await alerts.countOpenCritical(),
+      ops_alerts_last_hour: await opsAlerts.countSince(new Date(at - 3_600_000)),
     };
     const traffic = board.traffic(at);
     if (traffic) {

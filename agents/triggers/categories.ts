@@ -11,6 +11,10 @@ export const TRIGGER_KINDS = {
   throughput_drop: { category: 'performance', description: 'request throughput fell below its floor' },
   error_rate: { category: 'errors', description: 'server error rate above its objective' },
   client_error_burst: { category: 'errors', description: 'a burst of errors reported by frontends' },
+  ops_alerts: {
+    category: 'errors',
+    description: 'ops alerts: events a pipeline could not handle were moved to a dead-letter stream',
+  },
   failed_login_burst: { category: 'security', description: 'a burst of failed logins' },
   rate_limit_burst: { category: 'security', description: 'a burst of rate-limited requests' },
   forbidden_burst: { category: 'security', description: 'a burst of FORBIDDEN answers' },
