@@ -9,7 +9,9 @@
  * Ordering rule: an observation measured at or before the newest one this rule has already
  * folded in is ignored. Devices upload late and in batches, and two uploads can overtake each
  * other; a stale value must neither open nor resolve an alert, or alerts would flap. Within one
- * upload the caller sorts by time, so a batch's own order does not matter.
+ * upload the caller sorts by time, so a batch's own order does not matter. A rule whose value
+ * is a state observed in parts at one instant (`judgeSameInstant`) also judges an observation
+ * at the same time as its newest.
  */
 export interface RuleSpec {
   direction: 'above' | 'below';
@@ -22,6 +24,14 @@ export interface RuleSpec {
   cooldownMs: number;
   /** Observations further apart than this do not make one continuous run. */
   maxGapMs: number;
+  /**
+   * Judge an observation made at the same instant as the newest one too, not only later ones.
+   * For values computed from a state that several events of one instant build up, such as the
+   * trouble codes of one upload's confirmed, pending and permanent replies (an event each):
+   * without it, a code in the second reply would never be judged. Idempotent, as the same state
+   * gives the same value.
+   */
+  judgeSameInstant?: boolean;
 }
 
 export type RulePhase = 'idle' | 'pending' | 'open' | 'clearing';
@@ -65,7 +75,7 @@ const worse = (spec: RuleSpec, a: number, b: number) => (spec.direction === 'abo
 
 /** Folds one observation into `state` (mutated); returns the alert transition it causes, if any. */
 export function stepRule(spec: RuleSpec, state: RuleState, at: number, value: number): Transition | null {
-  if (state.lastAt !== null && at <= state.lastAt) return null;
+  if (state.lastAt !== null && (at < state.lastAt || (at === state.lastAt && !spec.judgeSameInstant))) return null;
   const gapBroken = state.lastAt !== null && at - state.lastAt > spec.maxGapMs;
   state.lastAt = at;
 

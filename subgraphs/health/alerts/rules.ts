@@ -47,6 +47,8 @@ const DTC_TIMING = {
   minDurationMs: 0,
   cooldownMs: 0,
   maxGapMs: Infinity,
+  // One upload's replies of several modes arrive as one event each, all measured at one time.
+  judgeSameInstant: true,
 } as const;
 
 export const ALERT_RULES: readonly AlertRule[] = [

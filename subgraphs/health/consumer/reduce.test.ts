@@ -91,6 +91,21 @@ describe('reduce: misfire', () => {
     expect(alerts(reduce(state, { kind: 'dtcs', mode: 'confirmed', codes: ['P0301'], at: at(50) }))).toEqual([]);
   });
 
+  it('raises the alert of a code in the second reply of one upload (an event per mode, one time)', () => {
+    const state = initialVehicleState(V);
+    const confirmed = alerts(reduce(state, { kind: 'dtcs', mode: 'confirmed', codes: ['P0301'], at: at(0) }));
+    expect(confirmed.map((e) => e.kind === 'open-alert' && e.alert.rule)).toEqual(['ignition-misfire']);
+    const permanent = alerts(reduce(state, { kind: 'dtcs', mode: 'permanent', codes: ['P0217'], at: at(0) }));
+    expect(permanent).toEqual([
+      expect.objectContaining({ alert: expect.objectContaining({ rule: 'critical-dtc', severity: 'CRITICAL' }) }),
+    ]);
+    // The same event again (a redelivered copy) changes nothing.
+    expect(alerts(reduce(state, { kind: 'dtcs', mode: 'permanent', codes: ['P0217'], at: at(0) }))).toEqual([]);
+    // A clear at that same instant resolves both.
+    const cleared = alerts(reduce(state, { kind: 'dtcs', mode: 'cleared', codes: [], at: at(0) }));
+    expect(cleared.map((e) => e.kind)).toEqual(['resolve-alert', 'resolve-alert']);
+  });
+
   it('raises a CRITICAL alert for a critical code (engine over temperature)', () => {
     const state = initialVehicleState(V);
     const raised = alerts(reduce(state, { kind: 'dtcs', mode: 'confirmed', codes: ['P0217'], at: at(0) }));
