@@ -1,5 +1,6 @@
 import { useScratchDatabase } from '../../../test/scratch-database.js';
-import { DtcStore } from './dtc.store.js';
+import { decodeDtcCursor, encodeDtcCursor } from './dtc-cursor.js';
+import { DtcStore, type DtcPosition } from './dtc.store.js';
 
 const db = useScratchDatabase('dtcs');
 let store: DtcStore;
@@ -45,6 +46,25 @@ describe('DtcStore (real database)', () => {
     expect(p0420).toMatchObject({ code: 'P0420', clearedAt: null, firstSeenAt: t(0), lastSeenAt: t(20) });
     expect(p0420.history.map((h) => h.status)).toEqual(['ACTIVE', 'CLEARED', 'ACTIVE']);
     expect(await statusOf('v2')).toMatchObject({ P0171: 'PENDING' });
+  });
+
+  it('pages by last sighting then code, resuming after a position, through ties at one time', async () => {
+    await store.report('pages', 'confirmed', ['P0300', 'P0420', 'P0171', 'P0133', 'P0301'], t(0));
+    await store.report('pages', 'confirmed', ['P0128', 'P0442', 'P0455'], t(1));
+    const order = ['P0128', 'P0442', 'P0455', 'P0133', 'P0171', 'P0300', 'P0301', 'P0420'];
+    const seen: string[] = [];
+    let after: DtcPosition | undefined;
+    for (;;) {
+      const docs = await store.page('pages', { limit: 3, after });
+      seen.push(...docs.map((d) => d.code));
+      if (docs.length < 3) break;
+      // Through the cursor a client would hold.
+      after = decodeDtcCursor(encodeDtcCursor(docs.at(-1)!));
+    }
+    expect(seen).toEqual(order);
+    expect(await store.count('pages')).toBe(8);
+    expect(await store.count('pages', 'PENDING')).toBe(0);
+    expect((await store.page('pages', { limit: 100, status: 'PENDING' })).length).toBe(0);
   });
 
   it('keeps one document per vehicle and code when the first reports race (the unique index decides)', async () => {

@@ -24,6 +24,18 @@ export interface DtcDocument {
 
 const DUPLICATE_KEY = 11000;
 
+/** A place in the "most recently seen first, then by code" order: a page starts after it. */
+export interface DtcPosition {
+  lastSeenAt: Date;
+  code: string;
+}
+
+export interface DtcPageQuery {
+  status?: DtcStatus;
+  after?: DtcPosition;
+  limit: number;
+}
+
 export class DtcStore {
   private readonly dtcs: Collection<DtcDocument>;
 
@@ -82,10 +94,33 @@ export class DtcStore {
     return result.modifiedCount;
   }
 
-  /** The vehicle's codes, most recently seen first. */
+  /** Every code of the vehicle, most recently seen first: for internal use (a clear), never a client's list. */
   list(vehicleId: string, status?: DtcStatus): Promise<DtcDocument[]> {
+    return this.dtcs.find(this.vehicleFilter(vehicleId, status)).sort({ lastSeenAt: -1, code: 1 }).toArray();
+  }
+
+  /** At most `limit` codes, most recently seen first (ties by code), starting after `after`. */
+  page(vehicleId: string, { status, after, limit }: DtcPageQuery): Promise<DtcDocument[]> {
+    const filter = this.vehicleFilter(vehicleId, status);
+    const page: Filter<DtcDocument> = after
+      ? {
+          ...filter,
+          $or: [
+            { lastSeenAt: { $lt: after.lastSeenAt } },
+            { lastSeenAt: after.lastSeenAt, code: { $gt: String(after.code) } },
+          ],
+        }
+      : filter;
+    return this.dtcs.find(page).sort({ lastSeenAt: -1, code: 1 }).limit(limit).toArray();
+  }
+
+  count(vehicleId: string, status?: DtcStatus): Promise<number> {
+    return this.dtcs.countDocuments(this.vehicleFilter(vehicleId, status));
+  }
+
+  private vehicleFilter(vehicleId: string, status: DtcStatus | undefined): Filter<DtcDocument> {
     const filter: Filter<DtcDocument> = { vehicleId: String(vehicleId) };
     if (status) filter.status = status;
-    return this.dtcs.find(filter).sort({ lastSeenAt: -1, code: 1 }).toArray();
+    return filter;
   }
 }

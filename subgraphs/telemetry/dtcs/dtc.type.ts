@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionType } from '../../../platform/graphql/pagination.js';
 import type { Severity as SeverityName } from '../obd/dtc-descriptions.js';
 import type { DtcStatus as DtcStatusName } from './dtc-status.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
@@ -57,6 +58,8 @@ export class Dtc {
   @Field(() => [DtcStatusChange], { description: 'Oldest first; kept when the code is cleared' })
   history!: DtcStatusChange[];
 }
+
+export const DtcConnection = ConnectionType(Dtc);
 
 @ObjectType()
 export class ClearDtcsResult {
