@@ -50,6 +50,8 @@ export async function startTestSystem(
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
     RATE_LIMIT_API_PER_MINUTE: '100000',
     RATE_LIMIT_INGEST_PER_MINUTE: '100000',
+    // Tests of refused credentials send many from 127.0.0.1; rate-limits.e2e sets a low limit.
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     ...env,
   });
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, service: 'test' });
