@@ -7,7 +7,14 @@ import { ME_QUERY_BODY, ME_QUERY_TEXT, meTargets, verifyMe, type Target } from '
 import { settledMemorySnapshot } from './lib/memory.js';
 import { parseLoadOptions, type LoadOptions } from './lib/options.js';
 import { saveReport } from './lib/report.js';
-import { exitWith } from './lib/run-benchmark.js';
+import {
+  formatLoginStormReport,
+  loginStormFailures,
+  measureLoginStorm,
+  parseLoginStormOptions,
+  STORM_BCRYPT_ROUNDS,
+} from './lib/login-storm.js';
+import { exitWith, reportFailures } from './lib/run-benchmark.js';
 import { runLoad } from './lib/run-load.js';
 import { seedSession } from './lib/seed.js';
 
@@ -15,6 +22,8 @@ import { seedSession } from './lib/seed.js';
  * What the gateway costs: one authenticated query through the gateway, then the same query
  * straight to the subgraph that answers it, under the same load, in the same run.
  * `npm run bench:gateway -- --duration 5 --connections 10` for a quick run.
+ * `npm run bench:gateway -- --login-storm`: the same query alone and during a sign-in flood
+ * (see lib/login-storm.ts).
  */
 
 const settingsFor = (target: Target, expectBody: string, options: LoadOptions): LoadSettings => ({
@@ -56,8 +65,25 @@ async function measure(bench: BenchSystem, options: LoadOptions): Promise<number
   return failedRequests(gateway) + failedRequests(subgraph);
 }
 
+async function loginStorm(argv: string[]): Promise<number> {
+  const options = parseLoginStormOptions(argv);
+  console.log('starting the database and the system...');
+  const bench = await startBenchSystem({ BCRYPT_ROUNDS: String(STORM_BCRYPT_ROUNDS) });
+  const interrupt = () => void bench.stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  try {
+    const report = await measureLoginStorm(bench, options);
+    console.log(`\n${formatLoginStormReport(report)}\n\nsaved ${saveReport('gateway-login-storm', report)}`);
+    return reportFailures(loginStormFailures(report));
+  } finally {
+    await bench.stop();
+  }
+}
+
 async function main(): Promise<number> {
-  const options = parseLoadOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--login-storm')) return loginStorm(argv);
+  const options = parseLoadOptions(argv);
   console.log('starting the database and the system...');
   const bench = await startBenchSystem();
   const interrupt = () => void bench.stop().finally(() => process.exit(130));

@@ -23,7 +23,7 @@ const secret = () => randomBytes(32).toString('hex');
  * The whole system in this process on free ports, configured as in production (so nothing
  * development-only is measured), against a database of its own unless MONGODB_URI is set.
  */
-export async function startBenchSystem(): Promise<BenchSystem> {
+export async function startBenchSystem(overrides: Record<string, string> = {}): Promise<BenchSystem> {
   const db = await startBenchDatabase();
   try {
     const config = loadConfig({
@@ -46,6 +46,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
       // bench:telemetry opens a thousand sockets as one owner, from one IP.
       WS_MAX_SOCKETS_PER_PRINCIPAL: '1000000',
       WS_MAX_ANONYMOUS_SOCKETS_PER_IP: '1000000',
+      ...overrides,
     });
     const system = await startSystem(config, createLogger({ level: config.LOG_LEVEL, service: 'bench' }), {
       ephemeralPorts: true,

@@ -34,7 +34,7 @@ export function buildReport(
   };
 }
 
-const loadRow = (name: string, r: LoadResult) => [
+export const loadRow = (name: string, r: LoadResult) => [
   name,
   String(r.requests),
   fixed(r.requestsPerSecond),

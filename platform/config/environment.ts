@@ -67,9 +67,9 @@ const variables = z.object({
   LOGIN_EMAIL_WINDOW_SECONDS: positiveInt(15 * 60),
   LOGIN_EMAIL_SLOWDOWN_SECONDS: positiveInt(5),
   LOGIN_KNOWN_CLIENT_DAYS: positiveInt(30),
-  /** Password hashes at once (default: CPUs, at most libuv's pool less one) and waiting beyond them. */
+  /** Password hashes at once (default: CPUs - 1, at most libuv's pool - 1) and waiting beyond them. */
   PASSWORD_HASH_CONCURRENCY: optionalString.pipe(z.coerce.number<string | undefined>().int().positive().optional()),
-  PASSWORD_HASH_QUEUE: positiveInt(32),
+  PASSWORD_HASH_QUEUE: positiveInt(16),
 
   /** Telemetry readings are kept this long; the retention job runs every interval. */
   TELEMETRY_RETENTION_DAYS: positiveInt(30),

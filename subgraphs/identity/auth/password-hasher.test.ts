@@ -51,9 +51,11 @@ describe('PasswordHasher', () => {
     expect(h.stats).toMatchObject({ running: 0, waiting: 0 });
   });
 
-  it('by default hashes one per CPU, leaving a libuv thread for file and DNS work', () => {
-    expect(defaultHashConcurrency(4)).toBeGreaterThanOrEqual(1);
-    expect(defaultHashConcurrency(4)).toBeLessThanOrEqual(3);
-    expect(defaultHashConcurrency(1)).toBe(1);
+  it('by default leaves a core to the event loop and a libuv thread to file and DNS work', () => {
+    expect(defaultHashConcurrency(2, 4)).toBe(1);
+    expect(defaultHashConcurrency(1, 4)).toBe(1);
+    expect(defaultHashConcurrency(3, 4)).toBe(2);
+    expect(defaultHashConcurrency(16, 4)).toBe(3);
+    expect(defaultHashConcurrency(16, 9)).toBe(8);
   });
 });

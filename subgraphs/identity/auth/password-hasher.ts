@@ -17,11 +17,16 @@ export interface HasherSettings {
 }
 
 /**
- * Hashes at once by default: one per CPU, leaving one of libuv's threads (4 unless
- * UV_THREADPOOL_SIZE says otherwise) to file and DNS work, which shares the pool.
+ * Hashes at once by default: one per CPU but one, so that a flood of sign-ins leaves a core
+ * to the event loop (with every core hashing, `{ me }` p95 went from 48 to 242 ms on 2 CPUs
+ * in bench:gateway --login-storm; with one hashing, 1.1x), and at most one of libuv's threads
+ * but one (4 unless UV_THREADPOOL_SIZE says otherwise), since file and DNS work share the pool.
  */
-export function defaultHashConcurrency(threadPoolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4): number {
-  return Math.max(1, Math.min(availableParallelism(), threadPoolSize - 1));
+export function defaultHashConcurrency(
+  cpus = availableParallelism(),
+  threadPoolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4,
+): number {
+  return Math.max(1, Math.min(cpus - 1, threadPoolSize - 1));
 }
 
 /** A place in line for one hash, taken before anything is stored; `release` gives an unused one back. */
