@@ -2,7 +2,7 @@ import type { EventBus, Unsubscribe } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import { GATEWAY_METRICS_TOPIC, type GatewayMetricsSnapshot } from '../../gateway/metrics-publisher.js';
 import { LOGIN_FAILED, USER_REGISTERED } from '../../subgraphs/identity/auth/auth.service.js';
-import { VEHICLE_ADDED, VEHICLE_REMOVED, type VehicleEvent } from '../../subgraphs/vehicles/events.js';
+import { VEHICLE_ADDED, VEHICLE_REMOVED, type VehicleEvent } from '../../subgraphs/vehicles/contract.js';
 import type { Clock } from '../clock.js';
 import type { GoalService } from '../goals/goal.service.js';
 import { LOOP_WAKE_TOPIC, type WakeEvent } from '../loop/wake.js';

@@ -19,6 +19,23 @@ describe('access tokens', () => {
     expect(verifyAccessToken(SECRET, token)).toMatchObject({ sub: 'u1', roles: ['CUSTOMER'], typ: 'access' });
   });
 
+  it('carries the session id and the expiry', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const claims = verifyAccessToken(SECRET, signAccessToken(SECRET, 'u1', ['CUSTOMER'], 60, 'f'.repeat(24)));
+    expect(claims.sid).toBe('f'.repeat(24));
+    expect(claims.exp).toBeGreaterThanOrEqual(before + 60);
+  });
+
+  it('refuses a well-signed token without exp with UNAUTHENTICATED', () => {
+    const forever = jwt.sign({ roles: ['ADMIN'], typ: 'access' }, SECRET, {
+      algorithm: 'HS256',
+      subject: 'u1',
+      issuer: 'clutch',
+    });
+    expect(jwt.decode(forever)).not.toHaveProperty('exp');
+    expect(codeOf(() => verifyAccessToken(SECRET, forever))).toBe(ErrorCode.UNAUTHENTICATED);
+  });
+
   it('refuses another secret, alg none, another algorithm, an expired token and a foreign shape', () => {
     const good = signAccessToken(SECRET, 'u1', ['ADMIN'], 60);
     const [header, payload] = good.split('.');

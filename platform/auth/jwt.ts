@@ -12,11 +12,21 @@ const accessClaims = z.object({
   sub: z.string().min(1),
   roles: z.array(z.enum(ROLES)),
   typ: z.literal('access'),
+  // jsonwebtoken accepts a token without `exp` as valid forever; an access token must end.
+  exp: z.number().int().positive(),
+  /** The session (refresh-token family) the token was issued in: logging out ends it at the gateway. */
+  sid: z.string().min(1).optional(),
 });
 export type AccessClaims = z.infer<typeof accessClaims>;
 
-export function signAccessToken(secret: string, userId: string, roles: Role[], ttlSeconds: number): string {
-  return jwt.sign({ roles, typ: 'access' }, secret, {
+export function signAccessToken(
+  secret: string,
+  userId: string,
+  roles: Role[],
+  ttlSeconds: number,
+  sessionId?: string,
+): string {
+  return jwt.sign({ roles, typ: 'access', ...(sessionId ? { sid: sessionId } : {}) }, secret, {
     algorithm: ALGORITHM,
     subject: userId,
     issuer: ISSUER,

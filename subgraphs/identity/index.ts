@@ -16,6 +16,8 @@ import { LogoutResolver } from './auth/logout.resolver.js';
 import { RefreshTokenResolver } from './auth/refresh-token.resolver.js';
 import { RefreshTokenStore } from './auth/refresh-token.store.js';
 import { RegisterResolver } from './auth/register.resolver.js';
+import { mountRevokedSessionsRoute } from './auth/revoked-sessions.route.js';
+import { SessionRevocations } from './auth/session-revocations.js';
 import { TokenService } from './auth/token.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { ensureAdmin } from './users/admin-bootstrap.js';
@@ -47,10 +49,11 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
   const apiKeyStore = new ApiKeyStore(db);
   await Promise.all([users.init(), audit.init(), refreshTokens.init(), apiKeyStore.init()]);
 
-  const tokens = new TokenService(refreshTokens, settings);
+  const sessionRevocations = new SessionRevocations(bus, refreshTokens, settings.accessTtlSeconds, logger);
+  const tokens = new TokenService(refreshTokens, settings, sessionRevocations);
   const login = await createLoginProtection(db, settings, logger);
   const auth = new AuthService(users, tokens, login.throttle, audit, bus, login.hasher, logger, login.metrics);
-  const apiKeys = new ApiKeyService(apiKeyStore, audit);
+  const apiKeys = new ApiKeyService(apiKeyStore, audit, bus);
   await ensureAdmin(
     users,
     audit,
@@ -79,6 +82,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
     context: () => ({ userLoader: createUserLoader(users) }),
     internalRoutes: (router) => {
       mountApiKeyVerification(router, apiKeys);
+      mountRevokedSessionsRoute(router, sessionRevocations);
       mountStatsRoute(router, users);
     },
     healthChecks: { database: databaseCheck(db) },

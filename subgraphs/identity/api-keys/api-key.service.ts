@@ -1,11 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import { z } from 'zod';
+import type { EventBus } from '../../../platform/events/bus.js';
 import { NotFoundError } from '../../../platform/errors.js';
 import type { PageArgs } from '../../../platform/graphql/pagination.js';
 import { AuditEventType } from '../audit/audit-event.type.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import { parseInput } from '../auth/credentials.js';
+import { API_KEY_REVOKED, apiKeyRevokedSchema } from '../contract.js';
 import type { RequestOrigin } from '../auth/auth.service.js';
 import { toApiKey, type ApiKeyStore } from './api-key.store.js';
 import { ApiScope, type CreateApiKeyInput, type CreatedApiKey } from './api-key.type.js';
@@ -29,6 +31,8 @@ export interface VerifiedApiKey {
   keyId: string;
   ownerId: string;
   scopes: ApiScope[];
+  /** The gateway ends a socket opened with the key at this moment. */
+  expiresAt: string | null;
 }
 
 /**
@@ -39,6 +43,7 @@ export class ApiKeyService {
   constructor(
     private readonly store: ApiKeyStore,
     private readonly audit: AuditStore,
+    private readonly bus: EventBus,
   ) {}
 
   async create(input: CreateApiKeyInput, adminId: string, origin: RequestOrigin): Promise<CreatedApiKey> {
@@ -72,6 +77,8 @@ export class ApiKeyService {
     const doc = ObjectId.isValid(id) && id.length === 24 ? await this.store.revoke(new ObjectId(id), new Date()) : null;
     if (!doc) throw new NotFoundError('API key');
     await this.audit.record({ type: AuditEventType.API_KEY_REVOKED, actorId: adminId, detail: id, ...origin });
+    // Also when it was revoked before: a gateway that missed the first announcement catches up.
+    await this.bus.publish(API_KEY_REVOKED, apiKeyRevokedSchema.parse({ keyId: id, at: doc.revokedAt }));
     return toApiKey(doc);
   }
 
@@ -87,6 +94,11 @@ export class ApiKeyService {
     if (!doc || !timingSafeEqual(Buffer.from(sha256(match[2]!)), Buffer.from(doc.secretHash))) return null;
     if (doc.revokedAt || (doc.expiresAt && doc.expiresAt <= now)) return null;
     void this.store.touch(doc._id, now).catch(() => undefined);
-    return { keyId: doc._id.toHexString(), ownerId: doc.createdBy, scopes: doc.scopes };
+    return {
+      keyId: doc._id.toHexString(),
+      ownerId: doc.createdBy,
+      scopes: doc.scopes,
+      expiresAt: doc.expiresAt?.toISOString() ?? null,
+    };
   }
 }

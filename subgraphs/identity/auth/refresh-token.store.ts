@@ -21,7 +21,7 @@ export class RefreshTokenStore {
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.tokens, [{ key: { familyId: 1 } }, { key: { expiresAt: 1 } }]);
+    return ensureIndexes(this.tokens, [{ key: { familyId: 1 } }, { key: { expiresAt: 1 } }, { key: { revokedAt: 1 } }]);
   }
 
   async insert(doc: RefreshTokenDocument): Promise<void> {
@@ -43,6 +43,24 @@ export class RefreshTokenStore {
 
   async revokeFamily(familyId: ObjectId, now: Date): Promise<void> {
     await this.tokens.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: now } });
+  }
+
+  /** The families revoked at or after `since`, each once, from at most `limit` tokens (latest first). */
+  async familiesRevokedSince(
+    since: Date,
+    limit: number,
+  ): Promise<{ families: { familyId: ObjectId; userId: string; revokedAt: Date }[]; truncated: boolean }> {
+    const docs = await this.tokens
+      .find({ revokedAt: { $gte: since } }, { projection: { familyId: 1, userId: 1, revokedAt: 1 } })
+      .sort({ revokedAt: -1 })
+      .limit(limit)
+      .toArray();
+    const families = new Map<string, { familyId: ObjectId; userId: string; revokedAt: Date }>();
+    for (const { familyId, userId, revokedAt } of docs) {
+      const key = familyId.toHexString();
+      if (!families.has(key)) families.set(key, { familyId, userId, revokedAt: revokedAt! });
+    }
+    return { families: [...families.values()], truncated: docs.length >= limit };
   }
 
   /** Retention: expired tokens serve no purpose once reuse of them can no longer matter. */

@@ -3,6 +3,7 @@ import { ObjectId } from 'mongodb';
 import { signAccessToken } from '../../../platform/auth/jwt.js';
 import { UnauthenticatedError } from '../../../platform/errors.js';
 import type { RefreshTokenStore } from './refresh-token.store.js';
+import type { SessionRevocations } from './session-revocations.js';
 import type { UserDocument } from '../users/user.store.js';
 
 export interface TokenSettings {
@@ -40,6 +41,7 @@ export class TokenService {
   constructor(
     private readonly store: RefreshTokenStore,
     private readonly settings: TokenSettings,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async issue(user: UserDocument, familyId = new ObjectId(), now = new Date()): Promise<IssuedTokens> {
@@ -61,6 +63,7 @@ export class TokenService {
         user._id.toHexString(),
         user.roles,
         this.settings.accessTtlSeconds,
+        familyId.toHexString(),
       ),
       refreshToken: `rt_${id.toHexString()}.${secret}`,
       accessTokenExpiresAt: new Date(now.getTime() + this.settings.accessTtlSeconds * 1000),
@@ -78,15 +81,17 @@ export class TokenService {
     const claimed = await this.store.claim(doc._id, now);
     if (!claimed) {
       await this.store.revokeFamily(doc.familyId, now);
+      await this.revocations.announce(doc.familyId, doc.userId, 'REUSED', now);
       throw new RefreshTokenError('reused', doc.userId);
     }
     return { userId: doc.userId, familyId: doc.familyId };
   }
 
-  /** Ends the session the token belongs to; returns its user id. */
+  /** Ends the session the token belongs to, its access tokens included; returns its user id. */
   async revoke(refreshToken: string, now = new Date()): Promise<string> {
     const doc = await this.lookup(refreshToken);
     await this.store.revokeFamily(doc.familyId, now);
+    await this.revocations.announce(doc.familyId, doc.userId, 'LOGOUT', now);
     return doc.userId;
   }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
-import { DEVICE_PAIRED, DEVICE_REVOKED, type DeviceEvent, type DeviceRevocationReason } from '../events.js';
+import { DEVICE_PAIRED, DEVICE_REVOKED, deviceEventSchema, type DeviceRevocationReason } from '../contract.js';
 import { parseId } from '../ids.js';
 import { assertVehicleAccess, canAccessVehicle, type UserViewer } from '../vehicles/vehicle-policy.js';
 import type { VehicleStore } from '../vehicles/vehicle.store.js';
@@ -82,12 +82,10 @@ export class DeviceService {
     if (!(await this.devices.insert(doc))) {
       throw new ConflictError('This device was just paired by another request; revoke that pairing first');
     }
-    await this.bus.publish<DeviceEvent>(DEVICE_PAIRED, {
-      deviceId: deviceId.toHexString(),
-      vehicleId,
-      serial,
-      at: now,
-    });
+    await this.bus.publish(
+      DEVICE_PAIRED,
+      deviceEventSchema.parse({ deviceId: deviceId.toHexString(), vehicleId, serial, at: now }),
+    );
     return { deviceToken: token, device: toDevice(doc) };
   }
 
@@ -132,12 +130,16 @@ export class DeviceService {
   }
 
   private publishRevoked(device: DeviceDocument, reason: DeviceRevocationReason, at: Date) {
-    return this.bus.publish<DeviceEvent>(DEVICE_REVOKED, {
-      deviceId: device._id.toHexString(),
-      vehicleId: device.vehicleId.toHexString(),
-      serial: device.serial,
-      at,
-      reason,
-    });
+    // Gateways drop their cached verdict for the token and close its sockets on this event.
+    return this.bus.publish(
+      DEVICE_REVOKED,
+      deviceEventSchema.parse({
+        deviceId: device._id.toHexString(),
+        vehicleId: device.vehicleId.toHexString(),
+        serial: device.serial,
+        at,
+        reason,
+      }),
+    );
   }
 }

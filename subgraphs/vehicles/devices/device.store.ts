@@ -1,7 +1,7 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
-import type { DeviceRevocationReason } from '../events.js';
+import type { DeviceRevocationReason } from '../contract.js';
 import type { ObdDevice } from './device.type.js';
 
 export interface DeviceDocument {

@@ -4,7 +4,7 @@ import { InProcessEventBus } from '../../../platform/events/in-process.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { DeviceService } from '../devices/device.service.js';
 import { DeviceStore } from '../devices/device.store.js';
-import { DEVICE_PAIRED, DEVICE_REVOKED, VEHICLE_ADDED, VEHICLE_REMOVED } from '../events.js';
+import { DEVICE_PAIRED, DEVICE_REVOKED, VEHICLE_ADDED, VEHICLE_REMOVED } from '../contract.js';
 import { computeCheckDigit } from '../vin/vin.js';
 import type { UserViewer } from './vehicle-policy.js';
 import { VehicleService } from './vehicle.service.js';

@@ -4,7 +4,7 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import { BadUserInputError, ConflictError } from '../../../platform/errors.js';
 import type { PageArgs } from '../../../platform/graphql/pagination.js';
 import type { DeviceService } from '../devices/device.service.js';
-import { VEHICLE_ADDED, VEHICLE_REMOVED, type VehicleEvent } from '../events.js';
+import { VEHICLE_ADDED, VEHICLE_REMOVED, vehicleEventSchema, type VehicleEvent } from '../contract.js';
 import { parseId } from '../ids.js';
 import { parseNewVehicle, parseVehicleUpdate } from './vehicle-input.js';
 import { assertVehicleAccess, type UserViewer } from './vehicle-policy.js';
@@ -16,12 +16,8 @@ export interface VehicleLimits {
   maxVehiclesPerOwner: number;
 }
 
-const eventOf = (doc: VehicleDocument, at: Date): VehicleEvent => ({
-  vehicleId: doc._id.toHexString(),
-  ownerId: doc.ownerId,
-  vin: doc.vin,
-  at,
-});
+const eventOf = (doc: VehicleDocument, at: Date): VehicleEvent =>
+  vehicleEventSchema.parse({ vehicleId: doc._id.toHexString(), ownerId: doc.ownerId, vin: doc.vin, at });
 
 export class VehicleService {
   constructor(

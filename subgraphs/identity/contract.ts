@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Credential revocations identity announces, and the internal route that lists recent ones.
+ * Identity parses each payload with its schema before publishing; every gateway parses what
+ * it receives, then refuses the credential at once (HTTP 401, WebSocket close 4403) instead
+ * of waiting for a cached verdict or an access token to run out.
+ */
+
+/** A session (one refresh-token family, the `sid` of its access tokens) ended: logout, or reuse of a spent token. */
+export const SESSION_REVOKED = 'identity.session.revoked';
+/** An API key was revoked; it may be announced again when revoked again. */
+export const API_KEY_REVOKED = 'identity.api-key.revoked';
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'a 24-hex id');
+
+export const sessionRevokedSchema = z.object({
+  sessionId: objectId,
+  userId: z.string().min(1),
+  reason: z.enum(['LOGOUT', 'REUSED']),
+  at: z.coerce.date(),
+  /** When the session's last access token expires; nothing is left to refuse after that. */
+  until: z.coerce.date(),
+});
+export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
+
+export const apiKeyRevokedSchema = z.object({ keyId: objectId, at: z.coerce.date() });
+export type ApiKeyRevoked = z.infer<typeof apiKeyRevokedSchema>;
+
+/**
+ * Gateway -> identity (internal secret): the sessions revoked within the last access-token
+ * lifetime, so a gateway that starts after a logout still refuses its access tokens.
+ */
+export const REVOKED_SESSIONS_ROUTE = '/internal/sessions/revoked';
+export const revokedSessionsSchema = z.object({
+  sessions: z.array(z.object({ sessionId: objectId, until: z.coerce.date() })),
+});
+export type RevokedSessions = z.infer<typeof revokedSessionsSchema>;
