@@ -22,6 +22,8 @@ import { listenForRateLimitOverrides } from '../platform/ops/rate-limit-override
 import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { keepApolloTelemetryOff } from './apollo-telemetry.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
+import { SocketAuth } from './auth/socket-auth.js';
+import { startRevocations } from './auth/start-revocations.js';
 import { corsOptions } from './cors.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
@@ -78,12 +80,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = createMetrics('gateway');
   const limits = limitsFromConfig(config);
   const traffic = new TrafficWindow();
+  const revoked = await startRevocations({ config, bus: options.bus, subgraphUrls, logger });
   const authenticator = createAuthenticator({
     jwtSecret: config.JWT_SECRET,
     internalSecret: config.INTERNAL_SECRET,
     cacheSeconds: config.API_KEY_CACHE_SECONDS,
     subgraphUrls,
+    revocations: revoked.revocations,
   });
+  const socketAuth = new SocketAuth(authenticator, revoked.revocations, logger, metrics.registry);
 
   const app = express();
   app.disable('x-powered-by');
@@ -193,6 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     planner,
     subscriptions: federated,
     authenticator,
+    socketAuth,
     apollo,
     limits,
     rateLimits,
@@ -228,6 +234,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       stopPublishing();
       logLevel.stop();
       await websocket.close();
+      socketAuth.stop();
+      authenticator.close();
+      revoked.stop();
       await federated.close();
       await clients.close();
       await apollo.stop();

@@ -8,8 +8,13 @@ export interface CredentialVerifierOptions<T> {
   internalSecret: string;
   /** Turns the owner's `{ valid: true, ... }` answer into a viewer. */
   toViewer: (body: Record<string, unknown>) => T | null;
-  /** How long a verdict is reused; a revoked credential stops working at most this late (default 30 s). */
+  /**
+   * How long a verdict is reused (default 30 s). A revocation announced on the event bus drops
+   * the verdict at once (`invalidate`); this bounds how late one that was missed takes effect.
+   */
   cacheSeconds?: number;
+  /** When a valid credential expires by itself (epoch ms): its verdict is not reused past that. */
+  expiresAt?: (verdict: T) => number | undefined;
   timeoutMs?: number;
 }
 
@@ -19,9 +24,11 @@ export interface CredentialVerifierOptions<T> {
  */
 export class CredentialVerifier<T> {
   private readonly cache: LRUCache<string, { verdict: T | null }>;
+  private readonly cacheTtlMs: number;
 
   constructor(private readonly options: CredentialVerifierOptions<T>) {
-    this.cache = new LRUCache({ max: 10_000, ttl: (options.cacheSeconds ?? 30) * 1000 });
+    this.cacheTtlMs = (options.cacheSeconds ?? 30) * 1000;
+    this.cache = new LRUCache({ max: 10_000, ttl: this.cacheTtlMs });
   }
 
   async verify(credential: string): Promise<T | null> {
@@ -41,7 +48,18 @@ export class CredentialVerifier<T> {
     if (response.status >= 500) throw new ServiceUnavailableError('Cannot verify credentials right now');
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     const verdict = response.ok && body.valid === true ? this.options.toViewer(body) : null;
-    this.cache.set(credential, { verdict });
+    const expiresAt = verdict ? this.options.expiresAt?.(verdict) : undefined;
+    const ttl = expiresAt === undefined ? undefined : Math.min(this.cacheTtlMs, expiresAt - Date.now());
+    if (ttl === undefined || ttl > 0) this.cache.set(credential, { verdict }, { ttl });
     return verdict;
+  }
+
+  /** Drops every cached valid verdict `revoked` matches; the next use asks the owner again. */
+  invalidate(revoked: (verdict: T) => boolean): number {
+    const matched = [...this.cache.entries()]
+      .filter(([, { verdict }]) => verdict !== null && revoked(verdict))
+      .map(([credential]) => credential);
+    for (const credential of matched) this.cache.delete(credential);
+    return matched.length;
   }
 }

@@ -19,6 +19,7 @@ import { BadUserInputError, ClutchError, RateLimitedError, maskError } from '../
 import { closeWebSocketServer, errorMaskingHooks } from '../../platform/http/graphql-ws.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Authenticator } from '../auth/authenticate.js';
+import type { SocketAuth } from '../auth/socket-auth.js';
 import { credentialsFromHeaders } from '../auth/authenticate.js';
 import type { GatewayContext } from '../context.js';
 import { assertIntrospectionAllowed } from '../introspection.js';
@@ -33,6 +34,8 @@ export interface GatewaySubscriptionOptions {
   planner: SupergraphPlanner;
   subscriptions: FederatedSubscriptions;
   authenticator: Authenticator;
+  /** Keeps each socket's credentials valid while it lives: per operation, on expiry, on revocation. */
+  socketAuth: SocketAuth;
   /** Queries and mutations sent over the socket run through the HTTP pipeline's server. */
   apollo: ApolloServer<GatewayContext>;
   limits: OperationLimits & { bodyLimitBytes: number };
@@ -88,7 +91,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           const viewer = await options.rateLimits.authFailures.guard(
             credentials,
             ctx.extra.request.socket.remoteAddress,
-            () => options.authenticator.authenticate(credentials),
+            () => options.socketAuth.open(ctx, ctx.extra.socket, credentials),
           );
           if (!viewer) return false;
           ctx.extra.viewer = viewer;
@@ -102,7 +105,9 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         }
       },
       onSubscribe: async (ctx, id, payload) => {
+        let viewer: Viewer;
         try {
+          viewer = await options.socketAuth.authorise(ctx);
           assertTokenLimit(payload.query, limits.maxTokens);
         } catch (error) {
           return [error as GraphQLError];
@@ -123,7 +128,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         if (!operation) return [new BadUserInputError('Name the operation to run')];
         const requestId = randomUUID();
         const contextValue: GatewayContext = {
-          viewer: ctx.extra.viewer,
+          viewer,
           requestId,
           clientIp: ctx.extra.request.socket.remoteAddress,
           logger: logger.child({ reqId: requestId }),
@@ -187,6 +192,9 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
           ? (response.body.singleResult as never)
           : ({ errors: [new GraphQLError('Incremental delivery is not supported over WebSocket')] } as never);
       },
+      // A ping may carry renewed credentials (see SocketAuth); plain keep-alive pings change nothing.
+      onPing: (ctx, payload) => options.socketAuth.refresh(ctx, credentialsFromParams(payload)),
+      onClose: (ctx) => options.socketAuth.closed(ctx),
       ...errorMaskingHooks(logger, { hideSuggestions: options.hideSuggestions }),
       jsonMessageReviver: options.socketLimits.jsonMessageReviver,
     },
