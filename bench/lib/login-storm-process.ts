@@ -33,6 +33,8 @@ export interface StormResult {
   failureSamples: string[];
 }
 
+const retryAfterMs = (text: string) => Number(/"retryAfterSeconds":(\d+)/.exec(text)?.[1] ?? 1) * 1000;
+
 const body = (account: StormAccount) =>
   JSON.stringify({ query: print(LoginDocument), variables: { email: account.email, password: account.password } });
 
@@ -58,8 +60,9 @@ async function storm({ url, accounts, seconds }: StormRequest): Promise<StormRes
             result.logins += 1;
             latencies.record(performance.now() - sent);
           } else if (text.includes('RATE_LIMITED')) {
+            // As a client honouring Retry-After would.
             result.refused += 1;
-            await new Promise((resolve) => setTimeout(resolve, 100));
+            await new Promise((resolve) => setTimeout(resolve, retryAfterMs(text)));
           } else fail(text);
         } catch (error) {
           fail(error instanceof Error ? error.message : String(error));

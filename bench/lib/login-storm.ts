@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultHashConcurrency } from '../../subgraphs/identity/auth/password-hasher.js';
 import { RegisterDocument } from '../../test/generated/graphql.js';
 import type { BenchSystem } from './bench-system.js';
 import { loadRow } from './gateway-report.js';
+import { cpuSecondsSince } from './cpu.js';
 import { dataOf, JSON_HEADERS, postGraphQL } from './graphql-http.js';
-import { failedRequests, type LoadResult } from './load.js';
+import { failedRequests, type LoadResult, type LoadSettings } from './load.js';
 import type { StormAccount, StormRequest, StormResult } from './login-storm-process.js';
 import { ME_QUERY_BODY, ME_QUERY_TEXT, meTargets, verifyMe } from './me-query.js';
 import { settledMemorySnapshot, type MemorySnapshot } from './memory.js';
@@ -35,6 +37,13 @@ export interface LoginStormOptions extends LoadOptions {
   logins: number;
 }
 
+/** What the system process went through during one run: was its event loop held up, and how busy was it. */
+export interface ProcessFigures {
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** CPU cores the system process kept busy on average (all its threads, hashing included). */
+  cores: number;
+}
+
 export interface LoginStormReport {
   benchmark: 'gateway-login-storm';
   startedAt: string;
@@ -44,6 +53,7 @@ export interface LoginStormReport {
   alone: LoadResult;
   duringStorm: LoadResult;
   storm: StormResult;
+  process: { alone: ProcessFigures; duringStorm: ProcessFigures };
   /** during / alone: above 1 for latency is what the storm costs `{ me }`. */
   ratio: { requestsPerSecond: number; p50: number; p95: number; p99: number };
   goal: { p95Ms: number; met: boolean };
@@ -78,10 +88,10 @@ async function seedAccounts(gatewayUrl: string, count: number): Promise<StormAcc
     ip: `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`,
   }));
   // A few at a time: registering hashes too, and the queue refuses what does not fit.
-  for (let i = 0; i < accounts.length; i += 8) {
+  for (let i = 0; i < accounts.length; i += 4) {
     await Promise.all(
       accounts
-        .slice(i, i + 8)
+        .slice(i, i + 4)
         .map(async ({ email, password }) =>
           dataOf(
             `register ${email}`,
@@ -98,6 +108,27 @@ async function seedAccounts(gatewayUrl: string, count: number): Promise<StormAcc
   return accounts;
 }
 
+/** One `{ me }` run, watching this process (the system) meanwhile. */
+async function measuredRun(load: LoadSettings): Promise<{ result: LoadResult; figures: ProcessFigures }> {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  delay.enable();
+  try {
+    const result = await runLoad(load);
+    const ms = (ns: number) => round(ns / 1e6, 1);
+    return {
+      result,
+      figures: {
+        eventLoopDelayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+        cores: round(cpuSecondsSince(cpu) / ((performance.now() - started) / 1000), 2),
+      },
+    };
+  } finally {
+    delay.disable();
+  }
+}
+
 export async function measureLoginStorm(bench: BenchSystem, options: LoginStormOptions): Promise<LoginStormReport> {
   const startedAt = new Date().toISOString();
   const url = bench.system.url;
@@ -111,22 +142,23 @@ export async function measureLoginStorm(bench: BenchSystem, options: LoginStormO
   const [loadAverage1m] = loadavg();
   const total = options.warmupSeconds + options.durationSeconds;
   console.log(`{ me } alone: ${total} s at ${options.connections} connections...`);
-  const alone = await runLoad(load);
+  const alone = await measuredRun(load);
 
   console.log(`{ me } while ${options.logins} clients sign in non-stop (bcrypt cost ${bench.config.BCRYPT_ROUNDS})...`);
   const stormer = startWorker<StormRequest>('bench/lib/login-storm-process.ts');
   let storm: StormResult;
-  let duringStorm: LoadResult;
+  let during: Awaited<ReturnType<typeof measuredRun>>;
   try {
     const storming = stormer.call<StormResult>({ url, accounts, seconds: RAMP_SECONDS + total + 1 });
     await sleep(RAMP_SECONDS * 1000);
-    duringStorm = await runLoad(load);
+    during = await measuredRun(load);
     storm = await storming;
   } finally {
     await stormer.stop();
   }
   const after = settledMemorySnapshot();
 
+  const duringStorm = during.result;
   const p95 = duringStorm.latencyMs.p95;
   return {
     benchmark: 'gateway-login-storm',
@@ -139,14 +171,15 @@ export async function measureLoginStorm(bench: BenchSystem, options: LoginStormO
       hashQueue: bench.config.PASSWORD_HASH_QUEUE,
     },
     environment: environment(bench.database, loadAverage1m),
-    alone,
+    alone: alone.result,
     duringStorm,
     storm,
+    process: { alone: alone.figures, duringStorm: during.figures },
     ratio: {
-      requestsPerSecond: round(duringStorm.requestsPerSecond / alone.requestsPerSecond, 2),
-      p50: round(duringStorm.latencyMs.p50 / alone.latencyMs.p50, 2),
-      p95: round(p95 / alone.latencyMs.p95, 2),
-      p99: round(duringStorm.latencyMs.p99 / alone.latencyMs.p99, 2),
+      requestsPerSecond: round(duringStorm.requestsPerSecond / alone.result.requestsPerSecond, 2),
+      p50: round(duringStorm.latencyMs.p50 / alone.result.latencyMs.p50, 2),
+      p95: round(p95 / alone.result.latencyMs.p95, 2),
+      p99: round(duringStorm.latencyMs.p99 / alone.result.latencyMs.p99, 2),
     },
     goal: { p95Ms: GOAL_P95_MS, met: p95 < GOAL_P95_MS },
     memory: { before, after },
@@ -193,6 +226,20 @@ export function formatLoginStormReport(report: LoginStormReport): string {
         String(storm.refused),
         String(storm.failed),
       ],
+    ]),
+    '',
+    table([
+      ['system process', 'loop delay p50 ms', 'p99 ms', 'max ms', 'cores busy'],
+      ...(['alone', 'duringStorm'] as const).map((run) => {
+        const { eventLoopDelayMs: d, cores } = report.process[run];
+        return [
+          run === 'alone' ? 'alone' : 'during the login storm',
+          fixed(d.p50),
+          fixed(d.p99),
+          fixed(d.max),
+          fixed(cores, 2),
+        ];
+      }),
     ]),
     '',
     `goal: { me } p95 under ${report.goal.p95Ms} ms during the storm: ` +

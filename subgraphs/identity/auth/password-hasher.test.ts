@@ -45,6 +45,24 @@ describe('PasswordHasher', () => {
     await expect(permit.hash('y')).rejects.toThrow('once');
   });
 
+  it('refuses a hash that would wait longer than maxWaitMs at the recent pace, however short the queue', () => {
+    // Until a hash has been timed, one is assumed to take 250 ms.
+    const h = new PasswordHasher({ rounds: 4, concurrency: 1, queue: 100, maxWaitMs: 400 });
+    const first = h.admit();
+    const second = h.admit(); // waits for one hash: 250 ms
+    let refusal: unknown;
+    try {
+      h.admit();
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 } });
+    expect(h.stats.refused).toBe(1);
+    first.release();
+    second.release();
+    expect(() => h.admit().release()).not.toThrow();
+  });
+
   it('checks an unknown email against a hash of the same cost, and always says no', async () => {
     const h = hasher(1, 1);
     expect(await h.verifyUnknown(h.admit(), 'clutch-no-such-user')).toBe(false);

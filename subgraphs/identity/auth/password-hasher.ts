@@ -14,13 +14,21 @@ export interface HasherSettings {
   concurrency: number;
   /** Hashes waiting for a turn beyond those; more are refused with RATE_LIMITED. */
   queue: number;
+  /**
+   * A hash that would wait longer than this for its turn (at the hashes' recent pace) is
+   * refused too, whatever the queue's length: its caller would have given up (the gateway
+   * waits SUBGRAPH_TIMEOUT_MS, 10 s by default), and the hash would be wasted.
+   */
+  maxWaitMs?: number;
 }
+
+const DEFAULT_MAX_WAIT_MS = 5_000;
 
 /**
  * Hashes at once by default: one per CPU but one, so that a flood of sign-ins leaves a core
- * to the event loop (with every core hashing, `{ me }` p95 went from 48 to 242 ms on 2 CPUs
- * in bench:gateway --login-storm; with one hashing, 1.1x), and at most one of libuv's threads
- * but one (4 unless UV_THREADPOOL_SIZE says otherwise), since file and DNS work share the pool.
+ * to the event loop (bench:gateway --login-storm on 2 CPUs: `{ me }` p95 at 5x its figure
+ * without the flood with both cores hashing, 1.1x with one), and at most libuv's pool but one
+ * thread (4 unless UV_THREADPOOL_SIZE says otherwise), since file and DNS work share the pool.
  */
 export function defaultHashConcurrency(
   cpus = availableParallelism(),
@@ -56,7 +64,12 @@ export class PasswordHasher {
   private readonly unknownUserHash: Promise<string>;
 
   constructor(private readonly settings: HasherSettings) {
-    this.unknownUserHash = hash(NO_SUCH_USER, settings.rounds);
+    // Also the first measure of what a hash costs here, before any sign-in.
+    const started = performance.now();
+    this.unknownUserHash = hash(NO_SUCH_USER, settings.rounds).then((result) => {
+      this.averageMs = performance.now() - started;
+      return result;
+    });
     this.unknownUserHash.catch(() => undefined);
   }
 
@@ -64,12 +77,16 @@ export class PasswordHasher {
     return { running: this.running, waiting: this.held - this.running, refused: this.refused };
   }
 
-  /** A permit, or RATE_LIMITED at once when as many hashes are running and waiting as allowed. */
+  /**
+   * A permit, or RATE_LIMITED at once when as many hashes are running and waiting as allowed,
+   * or when this one would wait too long.
+   */
   admit(): HashPermit {
-    const { concurrency, queue } = this.settings;
-    if (this.held >= concurrency + queue) {
+    const { concurrency, queue, maxWaitMs = DEFAULT_MAX_WAIT_MS } = this.settings;
+    const waitMs = Math.floor(this.held / concurrency) * this.averageMs;
+    if (this.held >= concurrency + queue || waitMs > maxWaitMs) {
       this.refused += 1;
-      const retryAfter = Math.max(1, Math.ceil(((this.held / concurrency) * this.averageMs) / 1000));
+      const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
       throw new RateLimitedError(`Too many sign-ins in progress; try again in ${retryAfter} s`, retryAfter);
     }
     this.held += 1;
