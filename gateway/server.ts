@@ -197,7 +197,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const websocket = serveGatewaySubscriptions(server, {
     planner,
     subscriptions: federated,
-    authenticator,
     socketAuth,
     apollo,
     limits,

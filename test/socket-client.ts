@@ -18,7 +18,8 @@ export interface ObservedSocket {
   /** Pongs received from the server (keep-alive and refresh pings alike). */
   readonly pongs: number;
   /** Sends a graphql-ws ping carrying `payload` (new credentials) and waits for its pong. */
-  ping(payload: Record<string, unknown>): Promise<void>;
+  /** Resolves with the pong's payload once the server has acted on the ping. */
+  ping(payload: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** One query or mutation over the socket; resolves with its result, rejects if the socket closes. */
   run(query: string, variables?: Record<string, unknown>): Promise<any>;
   dispose(): Promise<void>;
@@ -36,7 +37,7 @@ export async function observedSocket(
   let raw: WebSocket | undefined;
   let open = false;
   let pongs = 0;
-  const pongWaiters = new Map<string, () => void>();
+  const pongWaiters = new Map<string, (payload: Record<string, unknown>) => void>();
   let resolveClosed!: (value: { code: number; reason: string; at: number }) => void;
   const closed = new Promise<{ code: number; reason: string; at: number }>((r) => (resolveClosed = r));
   let resolveConnected!: () => void;
@@ -64,7 +65,7 @@ export async function observedSocket(
         pongs++;
         // The server echoes a ping's payload in its pong, once it has acted on the ping.
         const ref = (payload as { ref?: string } | undefined)?.ref;
-        if (ref) pongWaiters.get(ref)?.();
+        if (ref) pongWaiters.get(ref)?.(payload as Record<string, unknown>);
       },
       closed: (event) => {
         open = false;
@@ -85,7 +86,7 @@ export async function observedSocket(
       return pongs;
     },
     ping: (payload) =>
-      new Promise<void>((resolve) => {
+      new Promise<Record<string, unknown>>((resolve) => {
         const ref = randomUUID();
         pongWaiters.set(ref, resolve);
         raw!.send(JSON.stringify({ type: 'ping', payload: { ...payload, ref } }));

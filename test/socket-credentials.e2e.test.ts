@@ -83,7 +83,10 @@ describe('credentials on a WebSocket', () => {
     const refreshed = await t.request(RefreshTokenDocument, { refreshToken: session.refreshToken });
     const renewed = refreshed.data!.refreshToken.accessToken;
     expect(expiryOf(renewed)).toBeGreaterThan(firstExpiry);
-    await socket.ping(bearer(renewed));
+    const pong = await socket.ping(bearer(renewed));
+    // The pong echoes the ping's payload, but never the credentials it carried.
+    expect(pong.ref).toEqual(expect.any(String));
+    expect(JSON.stringify(pong)).not.toContain(renewed);
 
     await sleepUntil(firstExpiry + 500);
     expect(socket.open).toBe(true);

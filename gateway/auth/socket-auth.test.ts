@@ -3,7 +3,7 @@ import { ServiceUnavailableError, UnauthenticatedError } from '../../platform/er
 import { capturedLogger } from '../../test/captured-logger.js';
 import type { Authentication, Authenticator, Credentials } from './authenticate.js';
 import { GatewayRevocations } from './revocations.js';
-import { SocketAuth } from './socket-auth.js';
+import { SocketAuth, withoutEchoedCredentials } from './socket-auth.js';
 
 /** Credentials are looked up in `valid` by their authorization header; anything else is refused. */
 function fakeAuthenticator(valid: Map<string, Authentication | Error>): Authenticator {
@@ -156,5 +156,20 @@ describe('SocketAuth', () => {
     expect(sockets.size).toBe(0);
     jest.advanceTimersByTime(10_000);
     expect(socket.close).not.toHaveBeenCalled();
+  });
+});
+
+describe('withoutEchoedCredentials (graphql-ws jsonMessageReplacer)', () => {
+  const send = (message: unknown) => JSON.parse(JSON.stringify(message, withoutEchoedCredentials));
+
+  it('drops credentials from a pong that echoes a refresh ping, keeping the rest of its payload', () => {
+    const pong = { type: 'pong', payload: { Authorization: 'Bearer secret', 'x-api-key': 'ck_secret', ref: 'r1' } };
+    expect(send(pong)).toEqual({ type: 'pong', payload: { ref: 'r1' } });
+  });
+
+  it('leaves every other message as it is, credentials-looking fields included', () => {
+    const next = { type: 'next', id: '1', payload: { data: { authorization: 'kept' } } };
+    expect(send(next)).toEqual(next);
+    expect(send({ type: 'pong' })).toEqual({ type: 'pong' });
   });
 });

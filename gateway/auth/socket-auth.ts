@@ -39,6 +39,24 @@ export function samePrincipal(a: Viewer, b: Viewer): boolean {
   return false;
 }
 
+/** Payload keys that can carry credentials in a ping (compared lower-cased). */
+const CREDENTIAL_KEYS = new Set(['authorization', 'x-api-key', 'apikey', 'headers']);
+
+/**
+ * graphql-ws's `jsonMessageReplacer`: graphql-ws echoes a ping's payload in its pong, so a
+ * refresh ping would send the new token straight back over the wire (and into any proxy or
+ * client log). The pong keeps the rest of the payload, so clients can still correlate.
+ */
+export function withoutEchoedCredentials(this: unknown, key: string, value: unknown): unknown {
+  if (key !== '' || typeof value !== 'object' || value === null) return value;
+  const message = value as { type?: unknown; payload?: unknown };
+  if (message.type !== 'pong' || typeof message.payload !== 'object' || message.payload === null) return value;
+  const payload = Object.fromEntries(
+    Object.entries(message.payload).filter(([k]) => !CREDENTIAL_KEYS.has(k.toLowerCase())),
+  );
+  return { ...message, payload };
+}
+
 /**
  * Keeps each graphql-ws socket's credentials valid for as long as the socket lives, instead of
  * only at `connection_init`:

@@ -18,8 +18,7 @@ import type { Viewer } from '../../platform/auth/viewer.js';
 import { BadUserInputError, ClutchError, RateLimitedError, maskError } from '../../platform/errors.js';
 import { closeWebSocketServer, errorMaskingHooks } from '../../platform/http/graphql-ws.js';
 import type { Logger } from '../../platform/logger.js';
-import type { Authenticator } from '../auth/authenticate.js';
-import type { SocketAuth } from '../auth/socket-auth.js';
+import { withoutEchoedCredentials, type SocketAuth } from '../auth/socket-auth.js';
 import { credentialsFromHeaders } from '../auth/authenticate.js';
 import type { GatewayContext } from '../context.js';
 import { assertIntrospectionAllowed } from '../introspection.js';
@@ -33,7 +32,6 @@ import type { SupergraphPlanner } from './planner.js';
 export interface GatewaySubscriptionOptions {
   planner: SupergraphPlanner;
   subscriptions: FederatedSubscriptions;
-  authenticator: Authenticator;
   /** Keeps each socket's credentials valid while it lives: per operation, on expiry, on revocation. */
   socketAuth: SocketAuth;
   /** Queries and mutations sent over the socket run through the HTTP pipeline's server. */
@@ -197,6 +195,7 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
       onClose: (ctx) => options.socketAuth.closed(ctx),
       ...errorMaskingHooks(logger, { hideSuggestions: options.hideSuggestions }),
       jsonMessageReviver: options.socketLimits.jsonMessageReviver,
+      jsonMessageReplacer: withoutEchoedCredentials,
     },
     wss,
     options.keepAliveMs ?? 12_000,
