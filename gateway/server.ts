@@ -168,12 +168,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
     },
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => ({
-        viewer: res.locals.viewer,
-        requestId: req.id,
-        clientIp: req.ip,
-        logger: req.log,
-      }),
+      context: async ({ req, res }) => {
+        res.locals.answeredByGraphQL = true;
+        return {
+          viewer: res.locals.viewer,
+          requestId: req.id,
+          clientIp: req.ip,
+          logger: req.log,
+        };
+      },
     }),
   );
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { snapshotOf } from './metrics-publisher.js';
 import { percentileOf, TrafficWindow } from './traffic-window.js';
 
@@ -49,6 +50,21 @@ describe('gateway traffic window', () => {
     await respond({ kind: 'device', deviceId: 'd1', vehicleId: 'v1' }, ['RATE_LIMITED']);
     await respond(undefined, ['FORBIDDEN', 'RATE_LIMITED', 'RATE_LIMITED']);
     expect(window.drain()).toMatchObject({ authenticatedForbidden: 2, authenticatedRateLimited: 1 });
+  });
+
+  it('counts each refusal once: by its code when GraphQL or a pre-GraphQL check answered, by status otherwise', () => {
+    const window = new TrafficWindow();
+    const serve = (status: number, locals: Record<string, unknown>, codes: string[] = []) => {
+      const res = Object.assign(new EventEmitter(), { statusCode: status, locals });
+      window.middleware()({ method: 'POST' } as never, res as never, () => undefined);
+      for (const code of codes) window.recordError(code); // formatError, for what GraphQL answered
+      res.emit('finish');
+    };
+    serve(429, { answeredByGraphQL: true }, ['RATE_LIMITED']); // the operation rate limiter
+    serve(429, { refusalCode: 'RATE_LIMITED' }); // failed authentications, before GraphQL
+    serve(503, { answeredByGraphQL: true }, ['SERVICE_UNAVAILABLE']);
+    serve(500, {}); // nothing saw it but the status
+    expect(window.drain()).toMatchObject({ requests: 4, rateLimited: 2, serverErrors: 2 });
   });
 
   it('reports no percentile and full availability for an idle window', () => {

@@ -49,15 +49,25 @@ export class TrafficWindow {
     return (req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'POST') return next();
       const started = performance.now();
-      res.on('finish', () => this.recordRequest(performance.now() - started, res.statusCode));
+      res.on('finish', () => {
+        // A response GraphQL answered had its errors counted by code (recordError, from
+        // formatError), and a refusal before GraphQL (limits, credentials) carries its code;
+        // counting their status too would count each 429 twice. Only what neither saw counts
+        // by status (a crash, a proxy-level 5xx).
+        const refusal: unknown = res.locals.refusalCode;
+        if (refusal) this.recordError(refusal);
+        const countedByCode = Boolean(refusal) || res.locals.answeredByGraphQL === true;
+        this.recordRequest(performance.now() - started, countedByCode ? undefined : res.statusCode);
+      });
       next();
     };
   }
 
-  recordRequest(durationMs: number, status: number): void {
+  /** `status` is left out when the response's errors were counted by their codes. */
+  recordRequest(durationMs: number, status?: number): void {
     const c = this.counts;
     c.requests++;
-    if (status >= 500) c.serverErrors++;
+    if (status !== undefined && status >= 500) c.serverErrors++;
     if (status === 429) c.rateLimited++;
     // Reservoir sampling keeps an unbiased sample once the window holds more than the cap.
     this.seen++;

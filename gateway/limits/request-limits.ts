@@ -15,6 +15,8 @@ export interface RequestLimits {
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = { bodyLimitBytes: 100 * 1024, maxBatch: 10, maxTokens: 5000 };
 
 export function sendError(res: express.Response, status: number, error: ClutchError): void {
+  // The traffic window counts this refusal by its code (see TrafficWindow.middleware).
+  res.locals.refusalCode = error.code;
   res.status(status).json({ errors: [{ message: error.message, extensions: error.extensions }] });
 }
 
