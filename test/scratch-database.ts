@@ -6,6 +6,8 @@ export interface ScratchDatabaseOptions {
    * afterAll of the file's own would come too late: jest runs afterAll hooks in registration order.
    */
   beforeDrop?: () => Promise<void>;
+  /** Emits the driver's command events on `db().client`, for tests that check the queries sent (test/indexed-queries.ts). */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -13,13 +15,16 @@ export interface ScratchDatabaseOptions {
  * global setup), so files running side by side never see each other's data, and drops it after
  * the file. Hooks that build stores on it go after this call: beforeAll hooks run in that order.
  */
-export function useScratchDatabase(prefix: string, { beforeDrop }: ScratchDatabaseOptions = {}): () => Db {
+export function useScratchDatabase(
+  prefix: string,
+  { beforeDrop, monitorCommands = false }: ScratchDatabaseOptions = {},
+): () => Db {
   let client: MongoClient | undefined;
   let db: Db | undefined;
   beforeAll(async () => {
     const uri = process.env.MONGODB_URI;
     if (!uri) throw new Error('MONGODB_URI is unset: the jest global setup starts the test database');
-    client = await MongoClient.connect(uri);
+    client = await MongoClient.connect(uri, { monitorCommands });
     db = client.db(`${prefix}_${new ObjectId().toHexString()}`);
   });
   afterAll(async () => {
