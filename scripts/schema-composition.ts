@@ -1,7 +1,8 @@
-import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { SUBGRAPH_SCHEMAS } from '../subgraphs/registry.js';
+import { ACCEPTED_COMPOSITION_HINTS } from './accepted-composition-hints.js';
+import { composeSupergraph } from './composition-hints.js';
 
 /** File name → content for schema/: one SDL per subgraph and the supergraph. */
 export async function composeSchemas(): Promise<Record<string, string>> {
@@ -13,10 +14,6 @@ export async function composeSchemas(): Promise<Record<string, string>> {
     // The URL is a placeholder: the gateway routes with the URLs from its configuration.
     services.push({ name, typeDefs: parse(sdl), url: `http://${name}.clutch.internal/graphql` });
   }
-  const result = composeServices(services);
-  if (result.errors) {
-    throw new Error(`composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
-  }
-  files['supergraph.graphql'] = `${result.supergraphSdl.trim()}\n`;
+  files['supergraph.graphql'] = `${composeSupergraph(services, ACCEPTED_COMPOSITION_HINTS).trim()}\n`;
   return files;
 }

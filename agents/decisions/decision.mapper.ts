@@ -1,6 +1,6 @@
 import type { AutonomousMode } from '../autonomy/autonomous-mode.type.js';
 import type { DecisionDocument } from './decision.document.js';
-import type { Decision, DecisionStatus, RiskLevel } from './decision.type.js';
+import type { Decision, DecisionStatus, ActionRisk } from './decision.type.js';
 
 export function toDecision(doc: DecisionDocument): Decision {
   return {
@@ -11,13 +11,13 @@ export function toDecision(doc: DecisionDocument): Decision {
     memberId: doc.memberId,
     action: doc.action,
     parameters: JSON.stringify(doc.parameters ?? {}),
-    risk: doc.risk as RiskLevel,
+    risk: doc.risk as ActionRisk,
     reversible: doc.reversible,
     confidence: doc.confidence,
     trigger: doc.trigger,
     category: doc.category,
     metrics: doc.metrics,
-    options: doc.options.map((o) => ({ ...o, risk: o.risk as RiskLevel })),
+    options: doc.options.map((o) => ({ ...o, risk: o.risk as ActionRisk })),
     provider: doc.provider,
     model: doc.model,
     costUsd: doc.costUsd,

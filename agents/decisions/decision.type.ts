@@ -14,12 +14,15 @@ export enum DecisionStatus {
 }
 registerEnumType(DecisionStatus, { name: 'DecisionStatus' });
 
-export enum RiskLevel {
+export enum ActionRisk {
   LOW = 'LOW',
   MEDIUM = 'MEDIUM',
   HIGH = 'HIGH',
 }
-registerEnumType(RiskLevel, { name: 'RiskLevel' });
+registerEnumType(ActionRisk, {
+  name: 'ActionRisk',
+  description: "How much an action could harm if it is wrong: HIGH waits for an admin's approval",
+});
 
 @ObjectType({ description: 'What fired' })
 export class DecisionTrigger {
@@ -71,8 +74,8 @@ export class DecisionOption {
   @Field(() => Int)
   pulls!: number;
 
-  @Field(() => RiskLevel)
-  risk!: RiskLevel;
+  @Field(() => ActionRisk)
+  risk!: ActionRisk;
 
   @Field(() => Boolean)
   chosen!: boolean;
@@ -164,8 +167,8 @@ export class Decision {
   @Field(() => String, { description: "The action's parameters as JSON text" })
   parameters!: string;
 
-  @Field(() => RiskLevel)
-  risk!: RiskLevel;
+  @Field(() => ActionRisk)
+  risk!: ActionRisk;
 
   @Field(() => Boolean)
   reversible!: boolean;

@@ -3,6 +3,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** How much an action could harm if it is wrong: HIGH waits for an admin's approval */
+export type ActionRisk =
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
 export type AddVehicleInput = {
   make?: string | null | undefined;
   model?: string | null | undefined;
@@ -132,6 +138,12 @@ export type IngestErrorCode =
   | 'TRUNCATED'
   | 'UNSUPPORTED';
 
+/** How a usage-based insurer would likely rate the vehicle (an estimate) */
+export type InsuranceRiskLevel =
+  | 'HIGH'
+  | 'LOW'
+  | 'MODERATE';
+
 /** GOOD: score 75 or more; FAIR: 50 or more; POOR: 25 or more; CRITICAL: below 25, or failing now */
 export type PartStatus =
   | 'CRITICAL'
@@ -163,12 +175,6 @@ export type RegisterInput = {
   /** 10 to 128 characters */
   password: string;
 };
-
-export type RiskLevel =
-  | 'HIGH'
-  | 'LOW'
-  | 'MEDIUM'
-  | 'MODERATE';
 
 /** What a user may do across the platform */
 export type Role =
@@ -248,7 +254,7 @@ export type VinRegion =
   | 'OCEANIA'
   | 'SOUTH_AMERICA';
 
-export type DecisionFieldsFragment = { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: RiskLevel, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: RiskLevel, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null };
+export type DecisionFieldsFragment = { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: ActionRisk, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: ActionRisk, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null };
 
 export type AgentGoalsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -296,7 +302,7 @@ export type SetAutonomousModeMutation = { setAutonomousMode: { mode: AutonomousM
 export type RunAutonomousTickMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RunAutonomousTickMutation = { runAutonomousTick: { mode: AutonomousMode, skipped: boolean, firings: number, suppressed: number, outcomesEvaluated: number, rolledBack: number, decisions: Array<{ id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: RiskLevel, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: RiskLevel, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null }> } };
+export type RunAutonomousTickMutation = { runAutonomousTick: { mode: AutonomousMode, skipped: boolean, firings: number, suppressed: number, outcomesEvaluated: number, rolledBack: number, decisions: Array<{ id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: ActionRisk, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: ActionRisk, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null }> } };
 
 export type DecisionsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -305,14 +311,14 @@ export type DecisionsQueryVariables = Exact<{
 }>;
 
 
-export type DecisionsQuery = { decisions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: RiskLevel, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: RiskLevel, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } }> } };
+export type DecisionsQuery = { decisions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: ActionRisk, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: ActionRisk, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } }> } };
 
 export type DecisionDetailQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DecisionDetailQuery = { decision: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: RiskLevel, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: RiskLevel, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } | null };
+export type DecisionDetailQuery = { decision: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: ActionRisk, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: ActionRisk, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } | null };
 
 export type DecisionAttemptsQueryVariables = Exact<{
   id: string | number;
@@ -326,7 +332,7 @@ export type ApproveDecisionMutationVariables = Exact<{
 }>;
 
 
-export type ApproveDecisionMutation = { approveDecision: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: RiskLevel, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: RiskLevel, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } };
+export type ApproveDecisionMutation = { approveDecision: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: ActionRisk, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: ActionRisk, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } };
 
 export type RejectDecisionMutationVariables = Exact<{
   id: string | number;
@@ -334,7 +340,7 @@ export type RejectDecisionMutationVariables = Exact<{
 }>;
 
 
-export type RejectDecisionMutation = { rejectDecision: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: RiskLevel, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: RiskLevel, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } };
+export type RejectDecisionMutation = { rejectDecision: { id: string, status: DecisionStatus, statusReason: string | null, reasoning: string, action: string | null, parameters: string, risk: ActionRisk, reversible: boolean, category: string, provider: string, model: string, costUsd: number, latencyMs: number, fallbackReason: string | null, seed: string, mode: AutonomousMode, createdAt: string, approvedBy: string | null, rejectedBy: string | null, rejectionReason: string | null, member: { id: string, name: string, role: string }, trigger: { firingId: string | null, kind: string, category: string, metric: string, value: number, threshold: number }, metrics: Array<{ name: string, value: number }>, options: Array<{ action: string, score: number, expectedSuccess: number, pulls: number, risk: ActionRisk, chosen: boolean }>, execution: { summary: string, success: boolean, at: string } | null, outcome: { metric: string, before: number, after: number | null, success: boolean, note: string } | null } };
 
 export type TriggerFiringsQueryVariables = Exact<{
   kind?: string | null | undefined;
@@ -438,7 +444,7 @@ export type VehicleHealthEstimatesQueryVariables = Exact<{
 }>;
 
 
-export type VehicleHealthEstimatesQuery = { vehicle: { id: string, healthEstimates: { insurance: { isEstimate: boolean, riskLevel: RiskLevel, premiumChangePercent: number, summary: string, method: string, inputs: Array<{ name: string, value: string }> }, resale: { isEstimate: boolean, valueChangePercent: number, summary: string, method: string, inputs: Array<{ name: string, value: string }> }, warranty: { isEstimate: boolean, make: string | null, modelYear: number | null, odometerKm: number | null, summary: string, method: string, items: Array<{ name: string, years: number, km: number, expiresAt: string | null, daysLeft: number | null, kmLeft: number | null, covered: boolean | null }>, inputs: Array<{ name: string, value: string }> }, roadSafety: { isEstimate: boolean, verdict: SafetyVerdict, safeToDrive: boolean, summary: string, method: string, issues: Array<{ source: string, severity: Severity, description: string }>, inputs: Array<{ name: string, value: string }> }, similarVehicles: { isEstimate: boolean, make: string | null, model: string | null, year: number | null, sampleSize: number, averageScore: number | null, medianScore: number | null, betterThanPercent: number | null, summary: string, method: string, commonIssues: Array<{ part: HealthPart, sharePercent: number }>, inputs: Array<{ name: string, value: string }> } } } | null };
+export type VehicleHealthEstimatesQuery = { vehicle: { id: string, healthEstimates: { insurance: { isEstimate: boolean, riskLevel: InsuranceRiskLevel, premiumChangePercent: number, summary: string, method: string, inputs: Array<{ name: string, value: string }> }, resale: { isEstimate: boolean, valueChangePercent: number, summary: string, method: string, inputs: Array<{ name: string, value: string }> }, warranty: { isEstimate: boolean, make: string | null, modelYear: number | null, odometerKm: number | null, summary: string, method: string, items: Array<{ name: string, years: number, km: number, expiresAt: string | null, daysLeft: number | null, kmLeft: number | null, covered: boolean | null }>, inputs: Array<{ name: string, value: string }> }, roadSafety: { isEstimate: boolean, verdict: SafetyVerdict, safeToDrive: boolean, summary: string, method: string, issues: Array<{ source: string, severity: Severity, description: string }>, inputs: Array<{ name: string, value: string }> }, similarVehicles: { isEstimate: boolean, make: string | null, model: string | null, year: number | null, sampleSize: number, averageScore: number | null, medianScore: number | null, betterThanPercent: number | null, summary: string, method: string, commonIssues: Array<{ part: HealthPart, sharePercent: number }>, inputs: Array<{ name: string, value: string }> } } } | null };
 
 export type SessionFieldsFragment = { accessToken: string, refreshToken: string, accessTokenExpiresAt: string, user: { id: string, email: string, name: string, roles: Array<Role> } };
 

@@ -2,14 +2,17 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Severity } from '../alerts/severity.type.js';
 import { HealthPart } from '../parts/part-health.type.js';
 import type { PartName } from '../parts/part.js';
-import type { RiskLevel as RiskLevelName } from './insurance.js';
+import type { InsuranceRiskLevel as InsuranceRiskLevelName } from './insurance.js';
 import type { SafetyVerdict as SafetyVerdictName } from './road-safety.js';
 
-export const RiskLevel = { LOW: 'LOW', MODERATE: 'MODERATE', HIGH: 'HIGH' } as const satisfies Record<
-  RiskLevelName,
-  RiskLevelName
+export const InsuranceRiskLevel = { LOW: 'LOW', MODERATE: 'MODERATE', HIGH: 'HIGH' } as const satisfies Record<
+  InsuranceRiskLevelName,
+  InsuranceRiskLevelName
 >;
-registerEnumType(RiskLevel, { name: 'RiskLevel' });
+registerEnumType(InsuranceRiskLevel, {
+  name: 'InsuranceRiskLevel',
+  description: 'How a usage-based insurer would likely rate the vehicle (an estimate)',
+});
 
 export const SafetyVerdict = { SAFE: 'SAFE', CAUTION: 'CAUTION', NOT_SAFE: 'NOT_SAFE' } as const satisfies Record<
   SafetyVerdictName,
@@ -34,8 +37,8 @@ export class InsuranceImpact {
   @Field(() => Boolean, { description: 'Always true: this is an estimate' })
   isEstimate!: boolean;
 
-  @Field(() => RiskLevel)
-  riskLevel!: RiskLevelName;
+  @Field(() => InsuranceRiskLevel)
+  riskLevel!: InsuranceRiskLevelName;
 
   @Field(() => Float, { description: 'Indicative premium change in percent (negative: a discount)' })
   premiumChangePercent!: number;

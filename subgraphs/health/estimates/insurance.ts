@@ -1,7 +1,7 @@
 import { clamp, round } from '../parts/part.js';
 import { ESTIMATE_NOTICE, input, type EstimateBasis } from './estimate.js';
 
-export type RiskLevel = 'LOW' | 'MODERATE' | 'HIGH';
+export type InsuranceRiskLevel = 'LOW' | 'MODERATE' | 'HIGH';
 
 export interface InsuranceFactors {
   healthScore: number;
@@ -13,7 +13,7 @@ export interface InsuranceFactors {
 }
 
 export interface InsuranceEstimate extends EstimateBasis {
-  riskLevel: RiskLevel;
+  riskLevel: InsuranceRiskLevel;
   /** Indicative change of a usage-based premium, in percent (negative is a discount). */
   premiumChangePercent: number;
 }
@@ -29,7 +29,7 @@ export function estimateInsurance(f: InsuranceFactors): InsuranceEstimate {
   const incidents = Math.min(9, f.criticalAlerts90Days * 3) + Math.min(6, f.overheatingEpisodes * 2);
   const mileage = !f.kmPerDayMeasured ? 0 : f.kmPerDay > 80 ? 5 : f.kmPerDay < 20 ? -2 : 0;
   const change = round(style + condition + incidents + mileage);
-  const riskLevel: RiskLevel = change < 3 ? 'LOW' : change < 10 ? 'MODERATE' : 'HIGH';
+  const riskLevel: InsuranceRiskLevel = change < 3 ? 'LOW' : change < 10 ? 'MODERATE' : 'HIGH';
   return {
     riskLevel,
     premiumChangePercent: change,
