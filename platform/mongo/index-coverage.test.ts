@@ -7,6 +7,21 @@ const served = (indexes: IndexDeclaration[], filter: object, sort?: object) =>
   servingIndex(indexes, queryShape(filter, sort))?.key ?? null;
 
 describe('queryShape', () => {
+  it('reads a sort given as a Map, as the driver sends it', () => {
+    expect(
+      queryShape(
+        {},
+        new Map([
+          ['openedAt', -1],
+          ['_id', -1],
+        ]),
+      ).sort,
+    ).toEqual([
+      ['openedAt', -1],
+      ['_id', -1],
+    ]);
+  });
+
   it('tells equalities ($eq, $in, plain values, null, ObjectIds, dates) from ranges and leaves the rest', () => {
     const id = new ObjectId();
     expect(

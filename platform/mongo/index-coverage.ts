@@ -56,13 +56,14 @@ function collect(filter: Document, shape: QueryShape): void {
   }
 }
 
-/** The shape of a filter and sort as the driver sends them. */
-export function queryShape(filter: Document = {}, sort: Document = {}): QueryShape {
+/** The shape of a filter and sort as the driver sends them (it sends a sort as a Map). */
+export function queryShape(filter: Document = {}, sort: Document | Map<string, unknown> = {}): QueryShape {
   const shape: QueryShape = { equality: [], range: [], sort: [] };
   collect(filter, shape);
   shape.equality = [...new Set(shape.equality)];
   shape.range = [...new Set(shape.range.filter((f) => !shape.equality.includes(f)))];
-  shape.sort = Object.entries(sort).map(([field, dir]) => [field, Number(dir) < 0 ? -1 : 1]);
+  const entries = sort instanceof Map ? [...sort.entries()] : Object.entries(sort);
+  shape.sort = entries.map(([field, dir]) => [field, Number(dir) < 0 ? -1 : 1]);
   return shape;
 }
 

@@ -3,9 +3,11 @@ import { ObjectId } from 'mongodb';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
+import { itServesEveryQueryFromAnIndex, recordQueries } from '../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
 import { waitFor } from '../../test/wait-for.js';
 import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../telemetry/live/telemetry-events.js';
+import { HEALTH_INDEXES } from './declared-indexes.js';
 import { createHealthSubgraph } from './index.js';
 import { FakeAccess, FakeDirectory, silentLogger } from './testing/fakes.js';
 import { at, rounds } from './testing/readings.js';
@@ -27,7 +29,9 @@ const db = useScratchDatabase('health', {
     await subgraph.stop?.();
     await bus.close();
   },
+  monitorCommands: true,
 });
+const recorder = recordQueries(db);
 const access = new FakeAccess().own(V1, 'owner').own(V2, 'stranger');
 const directory = new FakeDirectory().add(V1, 'Toyota', 'Corolla', 2024).add(V2, 'Honda', 'Civic', 2015);
 for (const peer of PEERS) {
@@ -312,3 +316,5 @@ describe('healthAlerts subscription (in the subgraph)', () => {
     await fleet.return?.();
   });
 });
+
+itServesEveryQueryFromAnIndex(recorder, () => HEALTH_INDEXES);

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { HealthAlertEvent } from './alert-events.js';
 import type { AlertStatus } from './alert.store.js';
 
@@ -21,15 +21,19 @@ const DUPLICATE_KEY = 11000;
 
 export const outboxKey = (alertId: string, status: AlertStatus) => `${alertId}:${status}`;
 
+/** Unsent entries oldest first; retention deletes sent ones by age. */
+export const ALERT_OUTBOX_INDEXES: IndexDeclaration[] = [{ key: { publishedAt: 1, queuedAt: 1 } }];
+
 export class AlertOutboxStore {
+  static readonly collection = 'alert_outbox';
   private readonly entries: Collection<OutboxEntry>;
 
   constructor(db: Db) {
-    this.entries = db.collection<OutboxEntry>('alert_outbox');
+    this.entries = db.collection<OutboxEntry>(AlertOutboxStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.entries, [{ key: { publishedAt: 1, queuedAt: 1 } }]);
+    return ensureIndexes(this.entries, ALERT_OUTBOX_INDEXES);
   }
 
   /** Queues the transition's event: the entry, or null when it was queued already (whoever queued it sends it). */

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { AlertDocument, AlertStatus, AlertStatusChange } from './alert.store.js';
 
 /** What happens to an alert after it opens, in the only order it can happen. */
@@ -42,22 +42,29 @@ export function derive(openedAt: Date, transitions: readonly TransitionDocument[
   };
 }
 
+/** Retention deletes an alert's transitions with it; reads go by `_id`. */
+export const ALERT_TRANSITION_INDEXES: IndexDeclaration[] = [{ key: { alertId: 1 } }];
+
 /**
  * Alert changes as inserts, one document per change. Two writers can change one alert at
- * once (instances finishing the same state version's effects), and an update of the alert
- * itself would let one undo the other: FerretDB rewrites a whole document per update, and a
- * status check before the write cannot see a change made in between. Inserts of distinct
- * `_id`s never collide, and the alert's own fields are derived from all of them (AlertStore).
+ * once (instances finishing different state versions' effects), in either order, and both
+ * changes must survive, ranked (RESOLVED outranks ACKNOWLEDGED) with the history in that
+ * order whatever order they landed in. One conditional update cannot say that: an
+ * acknowledgement must not set the status of an alert resolved meanwhile, yet must still be
+ * recorded, which takes a status computed from the document (an update pipeline, outside the
+ * subset both databases serve). Inserts of distinct `_id`s never collide, and the alert's own
+ * fields are derived from all of them (AlertStore).
  */
 export class AlertTransitionStore {
+  static readonly collection = 'alert_transitions';
   private readonly transitions: Collection<TransitionDocument>;
 
   constructor(db: Db) {
-    this.transitions = db.collection<TransitionDocument>('alert_transitions');
+    this.transitions = db.collection<TransitionDocument>(AlertTransitionStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.transitions, [{ key: { alertId: 1 } }]);
+    return ensureIndexes(this.transitions, ALERT_TRANSITION_INDEXES);
   }
 
   /** True when this call recorded the change, false when it was recorded before. */
@@ -71,7 +78,7 @@ export class AlertTransitionStore {
     }
   }
 
-  /** Everything recorded for the alert, looked up by `_id`. */
+  /** Everything recorded for the alert: one `$in` of its possible `_id`s. */
   async of(alertId: string): Promise<TransitionDocument[]> {
     const docs = await findManyById(
       this.transitions,

@@ -2,7 +2,8 @@ import type { Collection, Db, Filter } from 'mongodb';
 import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
 import { BadUserInputError } from '../../../platform/errors.js';
 import { pageSize } from '../../../platform/graphql/pagination.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { countMatching } from '../../../platform/mongo/count.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { OpenedAlert } from '../consumer/effects.js';
 import type { PartName } from '../parts/part.js';
 import { AlertTransitionStore, derive, type LaterStatus } from './alert-transitions.js';
@@ -59,24 +60,35 @@ function decodeCursor(cursor: string): { openedAt: Date; id: string } {
   return { openedAt: new Date(ms), id };
 }
 
+/**
+ * What the lists filter on (equalities first), then their sort: a vehicle's alerts, all or of some
+ * statuses; the fleet's, all or by status and/or severity; each newest first with `_id` breaking
+ * ties, as the keyset cursor reads them.
+ */
+export const ALERT_INDEXES: IndexDeclaration[] = [
+  { key: { vehicleId: 1, openedAt: -1, _id: -1 } },
+  { key: { vehicleId: 1, status: 1, openedAt: -1, _id: -1 } },
+  { key: { openedAt: -1, _id: -1 } },
+  { key: { status: 1, openedAt: -1, _id: -1 } },
+  { key: { severity: 1, openedAt: -1, _id: -1 } },
+  { key: { status: 1, severity: 1, openedAt: -1, _id: -1 } },
+  // The retention job deletes resolved alerts by age across vehicles.
+  { key: { status: 1, resolvedAt: 1 } },
+];
+
 export class AlertStore {
+  static readonly collection = 'alerts';
   private readonly alerts: Collection<AlertDocument>;
   private readonly transitions: AlertTransitionStore;
 
   constructor(db: Db) {
-    this.alerts = db.collection<AlertDocument>('alerts');
+    this.alerts = db.collection<AlertDocument>(AlertStore.collection);
     this.transitions = new AlertTransitionStore(db);
   }
 
   async init(): Promise<void> {
     await this.transitions.init();
-    await ensureIndexes(this.alerts, [
-      { key: { vehicleId: 1, openedAt: -1 } },
-      { key: { openedAt: -1, _id: -1 } },
-      { key: { status: 1, openedAt: -1 } },
-      // The retention job deletes resolved alerts by age across vehicles.
-      { key: { status: 1, resolvedAt: 1 } },
-    ]);
+    await ensureIndexes(this.alerts, ALERT_INDEXES);
   }
 
   /** Creates the alert unless it exists (the id is deterministic): the new alert, or null when it existed already. */
@@ -157,7 +169,7 @@ export class AlertStore {
   openedSince(vehicleId: string, from: Date): Promise<AlertDocument[]> {
     return this.alerts
       .find({ vehicleId: String(vehicleId), openedAt: { $gte: from } })
-      .sort({ openedAt: -1 })
+      .sort({ openedAt: -1, _id: -1 })
       .limit(VEHICLE_ALERTS_LIMIT)
       .toArray();
   }
@@ -174,7 +186,12 @@ export class AlertStore {
     let pageFilter = filter;
     if (page.after) {
       const { openedAt, id } = decodeCursor(page.after);
-      pageFilter = { ...filter, $or: [{ openedAt: { $lt: openedAt } }, { openedAt, _id: { $lt: id } }] };
+      // The range bounds the index scan; the $or only drops the ties already listed.
+      pageFilter = {
+        ...filter,
+        openedAt: { $lte: openedAt },
+        $or: [{ openedAt: { $lt: openedAt } }, { _id: { $lt: id } }],
+      };
     }
     const [docs, totalCount] = await Promise.all([
       this.alerts
@@ -182,7 +199,7 @@ export class AlertStore {
         .sort({ openedAt: -1, _id: -1 })
         .limit(limit + 1)
         .toArray(),
-      this.alerts.countDocuments(filter),
+      countMatching(this.alerts, filter),
     ]);
     return { items: docs.slice(0, limit), hasNextPage: docs.length > limit, totalCount };
   }

@@ -1,10 +1,12 @@
 import { InProcessEventBus } from '../../../platform/events/in-process.js';
+import { itServesEveryQueryFromAnIndex, recordQueries } from '../../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { waitFor } from '../../../test/wait-for.js';
 import { HEALTH_ALERTS, type HealthAlertEvent } from '../alerts/alert-events.js';
 import { AlertEvents } from '../alerts/alert-events.js';
-import { AlertOutboxStore } from '../alerts/alert-outbox.store.js';
+import { AlertOutboxStore, outboxKey } from '../alerts/alert-outbox.store.js';
 import { AlertRelay } from '../alerts/alert-relay.js';
+import { HEALTH_INDEXES } from '../declared-indexes.js';
 import { HealthMetrics } from '../health-metrics.js';
 import { AlertStore } from '../alerts/alert.store.js';
 import { SnapshotStore } from '../scoring/snapshot.store.js';
@@ -30,7 +32,8 @@ class FlakyBus extends InProcessEventBus {
 }
 const bus = new FlakyBus();
 const published: HealthAlertEvent[] = [];
-const db = useScratchDatabase('health_processor', { beforeDrop: () => bus.close() });
+const db = useScratchDatabase('health_processor', { beforeDrop: () => bus.close(), monitorCommands: true });
+const recorder = recordQueries(db);
 
 beforeAll(async () => {
   states = new VehicleStateStore(db());
@@ -144,7 +147,9 @@ describe('HealthProcessor (real database)', () => {
 
   it('announces a transition that a writer stored but died before queueing', async () => {
     await processor().apply('p7', 'e1', overheat(0, 60));
-    await db().collection('alert_outbox').deleteMany({ alertId: 'p7:coolant-overheat:1' });
+    await db()
+      .collection<{ _id: string }>('alert_outbox')
+      .deleteOne({ _id: outboxKey('p7:coolant-overheat:1', 'OPEN') });
     published.length = 0;
     await events().transitioned('p7:coolant-overheat:1', 'OPEN', null);
     expect(openedFor('p7')).toHaveLength(1);
@@ -170,4 +175,9 @@ describe('HealthProcessor (real database)', () => {
     const latest = (await states.latest('p8'))!;
     expect(latest.state.rules['coolant-overheat'].acknowledged === 1).toBe(statuses.includes('ACKNOWLEDGED'));
   });
+});
+
+itServesEveryQueryFromAnIndex(recorder, () => {
+  const { service_records: _records, vehicle_profiles: _profiles, ...used } = HEALTH_INDEXES;
+  return used;
 });

@@ -1,15 +1,15 @@
 import type { Collection, Db } from 'mongodb';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { Effect } from './effects.js';
 import type { VehicleState } from './vehicle-state.js';
 
 /**
  * One document per version of a vehicle's state, `_id: <vehicleId>:<version>`. Committing
  * version n+1 is an insert, and the unique `_id` lets exactly one writer win: optimistic
- * concurrency that holds on MongoDB and on FerretDB alike (where a conditional update of one
- * document is not atomic, an insert of a given `_id` is). Each version carries the effects of
- * the change that made it, so whoever loads it can finish them after a crash.
+ * concurrency. Each version carries the effects of the change that made it, and stays readable
+ * while they run, so whoever loads it can finish them after a crash: what an overwrite of one
+ * state document would lose.
  */
 export interface StateVersion {
   vehicleId: string;
@@ -27,9 +27,8 @@ interface VersionDocument extends StateVersion {
 
 /**
  * `_id: <vehicleId>`: the newest version number, as a starting point. Moved with `$max` after
- * each commit; two writers' moves interleaving (FerretDB) can leave it a version behind, so
- * `latest` walks forward from it. Kept tiny: FerretDB rewrites (and scans) in proportion to
- * the collection's size on every update.
+ * each commit, so a crash between the two can leave it a version behind: `latest` walks
+ * forward from it.
  */
 interface HeadDocument {
   _id: string;
@@ -39,35 +38,35 @@ interface HeadDocument {
 const DUPLICATE_KEY = 11000;
 /** Versions kept behind the newest: history for debugging, and room for readers mid-flight. */
 export const VERSIONS_KEPT = 5;
-/**
- * Old versions are deleted in one go every this many versions, off the event's path: one
- * range delete costs far less than a delete per event (FerretDB scans for either).
- */
+/** Old versions are deleted in one range delete every this many versions, off the event's path. */
 export const PRUNE_EVERY = 50;
 
 const versionId = (vehicleId: string, version: number) => `${vehicleId}:${version}`;
 const strip = ({ _id: _drop, ...rest }: VersionDocument): StateVersion => rest;
 
+/** Reads are by `_id`; the index serves pruning and the fallback in `latest`. */
+export const VEHICLE_STATE_VERSION_INDEXES: IndexDeclaration[] = [{ key: { vehicleId: 1, version: -1 } }];
+
 export class VehicleStateStore {
+  static readonly versionsCollection = 'vehicle_state_versions';
+  static readonly headsCollection = 'vehicle_states';
   private readonly versions: Collection<VersionDocument>;
   private readonly heads: Collection<HeadDocument>;
 
   constructor(db: Db) {
-    this.versions = db.collection<VersionDocument>('vehicle_state_versions');
-    this.heads = db.collection<HeadDocument>('vehicle_states');
+    this.versions = db.collection<VersionDocument>(VehicleStateStore.versionsCollection);
+    this.heads = db.collection<HeadDocument>(VehicleStateStore.headsCollection);
   }
 
-  /** Reads are by `_id`; the index serves pruning and the fallback below. */
   init(): Promise<void> {
-    return ensureIndexes(this.versions, [{ key: { vehicleId: 1, version: -1 } }]);
+    return ensureIndexes(this.versions, VEHICLE_STATE_VERSION_INDEXES);
   }
 
   /**
    * The newest committed version (or `known`, a version the caller committed itself, when the
    * head shows nothing newer): the one the head names, then forward by `_id` past any
-   * committed since. Every lookup is by `_id`, which both databases answer without scanning.
-   * Should the head name a version already pruned (it never trails by VERSIONS_KEPT in
-   * practice), the newest is found by a sorted query instead.
+   * committed since. Every lookup is by `_id`. Should the head name a version already pruned
+   * (it never trails by VERSIONS_KEPT in practice), the newest is found by a sorted query instead.
    */
   async latest(vehicleId: string, known?: StateVersion): Promise<StateVersion | null> {
     const id = String(vehicleId);

@@ -1,5 +1,5 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { ServiceKind } from './service-kind.js';
 
 /** A service done on a vehicle, as its owner or a mechanic recorded it. */
@@ -16,15 +16,19 @@ export interface ServiceRecordDocument {
 /** Most records a vehicle's maintenance plan lists (newest first). */
 export const SERVICE_RECORDS_LIMIT = 50;
 
+/** A vehicle's records, newest first (ties by `_id`). */
+export const SERVICE_RECORD_INDEXES: IndexDeclaration[] = [{ key: { vehicleId: 1, at: -1, _id: -1 } }];
+
 export class ServiceRecordStore {
+  static readonly collection = 'service_records';
   private readonly records: Collection<ServiceRecordDocument>;
 
   constructor(db: Db) {
-    this.records = db.collection<ServiceRecordDocument>('service_records');
+    this.records = db.collection<ServiceRecordDocument>(ServiceRecordStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.records, [{ key: { vehicleId: 1, at: -1 } }]);
+    return ensureIndexes(this.records, SERVICE_RECORD_INDEXES);
   }
 
   async insert(doc: ServiceRecordDocument): Promise<void> {

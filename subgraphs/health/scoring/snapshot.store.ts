@@ -1,6 +1,8 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { SnapshotRecord } from '../consumer/effects.js';
+
+const DUPLICATE_KEY = 11000;
 
 /** One document per vehicle and UTC day, `_id: <vehicleId>:<day>`: rewriting a day is an idempotent upsert. */
 export interface SnapshotDocument extends Omit<SnapshotRecord, 'at'> {
@@ -8,46 +10,44 @@ export interface SnapshotDocument extends Omit<SnapshotRecord, 'at'> {
   at: Date;
 }
 
+export const SNAPSHOT_INDEXES: IndexDeclaration[] = [
+  { key: { vehicleId: 1, day: 1 } },
+  // The retention job deletes by age across vehicles.
+  { key: { at: 1 } },
+];
+
 export class SnapshotStore {
+  static readonly collection = 'health_snapshots';
   private readonly snapshots: Collection<SnapshotDocument>;
 
   constructor(db: Db) {
-    this.snapshots = db.collection<SnapshotDocument>('health_snapshots');
+    this.snapshots = db.collection<SnapshotDocument>(SnapshotStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.snapshots, [
-      { key: { vehicleId: 1, day: 1 } },
-      // The retention job deletes by age across vehicles.
-      { key: { at: 1 } },
-    ]);
+    return ensureIndexes(this.snapshots, SNAPSHOT_INDEXES);
   }
 
   /**
-   * Keeps the later of two writes of one day, whatever order they arrive in. Filtered by `_id`
-   * alone (FerretDB scans the collection for anything else); a race between two writers of one
-   * vehicle-day can at worst keep the earlier of two snapshots taken within the hour.
+   * Keeps the later of two writes of one day, whatever order they arrive in: one atomic upsert
+   * that matches the day only while its snapshot is older. When it is not, the upsert's insert
+   * collides with the day's `_id`, and the newer snapshot stays.
    */
   async record(snapshot: SnapshotRecord): Promise<void> {
     const _id = `${snapshot.vehicleId}:${snapshot.day}`;
     const at = new Date(snapshot.at);
-    const existing = await this.snapshots.findOne({ _id }, { projection: { at: 1 } });
-    if (existing && existing.at >= at) return;
     const { vehicleId, day, score, grade, parts } = snapshot;
     await this.snapshots
-      .updateOne({ _id }, { $set: { vehicleId, day, at, score, grade, parts } }, { upsert: true })
+      .updateOne({ _id, at: { $lt: at } }, { $set: { vehicleId, day, at, score, grade, parts } }, { upsert: true })
       .catch((error: { code?: number }) => {
-        // Another writer created the day at the same moment; its snapshot is as recent.
-        if (error.code !== 11000) throw error;
+        if (error.code !== DUPLICATE_KEY) throw error;
       });
   }
 
   /** Days from `fromDay` to `toDay` (inclusive, YYYY-MM-DD), oldest first. */
   between(vehicleId: string, fromDay: string, toDay: string): Promise<SnapshotDocument[]> {
-    const id = String(vehicleId);
-    // A range of _id (days are fixed-width): answered from the primary key on both databases.
     return this.snapshots
-      .find({ _id: { $gte: `${id}:${fromDay}`, $lte: `${id}:${toDay}` }, vehicleId: id })
+      .find({ vehicleId: String(vehicleId), day: { $gte: String(fromDay), $lte: String(toDay) } })
       .sort({ day: 1 })
       .toArray();
   }

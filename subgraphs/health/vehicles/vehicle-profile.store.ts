@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { VehicleProfile } from './vehicle-directory.js';
 
 /** A copy of what a vehicle is (make, model, year), kept so that similar vehicles can be found. */
@@ -20,15 +20,18 @@ export const similarKeyOf = (p: Pick<VehicleProfile, 'make' | 'model' | 'year'>)
 /** Peers beyond this are not looked at: enough for an average, and bounded work per query. */
 export const MAX_PEERS = 1000;
 
+export const VEHICLE_PROFILE_INDEXES: IndexDeclaration[] = [{ key: { similarKey: 1, active: 1 } }];
+
 export class VehicleProfileStore {
+  static readonly collection = 'vehicle_profiles';
   private readonly profiles: Collection<ProfileDocument>;
 
   constructor(db: Db) {
-    this.profiles = db.collection<ProfileDocument>('vehicle_profiles');
+    this.profiles = db.collection<ProfileDocument>(VehicleProfileStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.profiles, [{ key: { similarKey: 1, active: 1 } }]);
+    return ensureIndexes(this.profiles, VEHICLE_PROFILE_INDEXES);
   }
 
   find(vehicleId: string): Promise<ProfileDocument | null> {
