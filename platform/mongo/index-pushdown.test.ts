@@ -1,0 +1,344 @@
+import { Double, Int32, Long, ObjectId, type Document, type Filter, type Sort } from 'mongodb';
+import { useScratchDatabase } from '../../test/scratch-database.js';
+
+/**
+ * Stores filter, sort and batch through their indexes. Stock FerretDB 1.24 on SQLite uses no
+ * index but `_id`'s: every other filter, `$in` or sort read and decoded the whole collection.
+ * scripts/install-ferretdb.sh patches its SQLite backend so that these are index searches.
+ * The patch may select more documents than the filter, never fewer (FerretDB checks each one
+ * again), and must still find documents whose field is an array. These fail if the database
+ * under test scans where it should search, or answers differently from a scan.
+ */
+
+interface Item {
+  _id: number;
+  ownerId: string;
+  status: string;
+  n: number | number[];
+  at: Date;
+  tags: string | string[];
+}
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 1);
+const ITEMS = 300;
+
+function item(i: number): Item {
+  return {
+    _id: i,
+    ownerId: `owner-${i % 30}`,
+    status: ['open', 'closed', 'snoozed'][i % 3],
+    n: i % 4 === 0 ? i + 0.5 : i,
+    at: new Date(T0 + i * DAY),
+    tags: i % 5 === 0 ? ['a', `t${i % 7}`] : `t${i % 7}`,
+  };
+}
+
+/** FerretDB's plan is SQLite's EXPLAIN QUERY PLAN; mongod's is its winning plan. */
+function describePlan(explained: Document): { ferretdb: boolean; text: string; lines: string[] } {
+  const ferretdb = Boolean(explained.serverInfo?.ferretdbVersion);
+  const lines: string[] = ferretdb
+    ? explained.queryPlanner.Plan
+    : [JSON.stringify(explained.queryPlanner?.winningPlan ?? explained)];
+  return { ferretdb, text: lines.join('\n'), lines };
+}
+
+function expectIndexSearch(explained: Document, index: string): void {
+  const { ferretdb, text, lines } = describePlan(explained);
+  if (ferretdb) {
+    expect(explained.filterPushdown || explained.sortPushdown).toBe(true);
+    expect(text).toMatch(new RegExp(`SEARCH \\S+ USING INDEX \\S+_${index}\\b`));
+    // A bare "SCAN <table>" reads the whole collection ("SCAN (subquery-n)" reads a branch's rows).
+    expect(lines.filter((line) => /detail=SCAN (?!\()/.test(line))).toEqual([]);
+  } else {
+    expect(text).toMatch(/IXSCAN/);
+    expect(text).not.toMatch(/COLLSCAN/);
+  }
+}
+
+function expectSortFromIndex(explained: Document, index: string): void {
+  expectIndexSearch(explained, index);
+  const { ferretdb, text } = describePlan(explained);
+  if (ferretdb) {
+    expect(explained.sortPushdown).toBe(true);
+    expect(explained.limitPushdown).toBe(true);
+    expect(text).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  } else {
+    expect(text).not.toMatch(/"stage":"SORT"/);
+  }
+}
+
+describe('queries on indexed fields', () => {
+  const db = useScratchDatabase('index_pushdown');
+  const items = () => db().collection<Item>('items');
+  const all = Array.from({ length: ITEMS }, (_, i) => item(i));
+  const ids = (docs: { _id: number }[]) => docs.map((d) => d._id).sort((a, b) => a - b);
+  const explain = (filter: Filter<Item>, options: { sort?: Sort; limit?: number } = {}) =>
+    db().command({ explain: { find: 'items', filter, ...options } });
+
+  beforeAll(async () => {
+    await items().createIndex({ ownerId: 1, status: 1 });
+    await items().createIndex({ n: 1 });
+    await items().createIndex({ at: -1 });
+    await items().createIndex({ tags: 1 });
+    await items().insertMany(all);
+  });
+
+  it('search the index for an equality, a compound equality, $in and a range', async () => {
+    expectIndexSearch(await explain({ ownerId: 'owner-7' }), 'ownerId_1_status_1');
+    expectIndexSearch(await explain({ ownerId: 'owner-7', status: 'open' }), 'ownerId_1_status_1');
+    expectIndexSearch(await explain({ ownerId: { $in: ['owner-1', 'owner-2'] } }), 'ownerId_1_status_1');
+    expectIndexSearch(await explain({ n: { $gte: 10, $lt: 20 } }), 'n_1');
+    expectIndexSearch(await explain({ at: { $gte: new Date(T0 + 100 * DAY) } }), 'at_-1');
+
+    expect(ids(await items().find({ ownerId: 'owner-7' }).toArray())).toEqual(
+      ids(all.filter((d) => d.ownerId === 'owner-7')),
+    );
+    expect(ids(await items().find({ ownerId: 'owner-7', status: 'open' }).toArray())).toEqual(
+      ids(all.filter((d) => d.ownerId === 'owner-7' && d.status === 'open')),
+    );
+    expect(
+      ids(
+        await items()
+          .find({ ownerId: { $in: ['owner-1', 'owner-2'] } })
+          .toArray(),
+      ),
+    ).toEqual(ids(all.filter((d) => d.ownerId === 'owner-1' || d.ownerId === 'owner-2')));
+    // 12.5 is a double, 13 an int: one range over both, as on MongoDB.
+    expect(
+      ids(
+        await items()
+          .find({ n: { $gte: 10, $lt: 20 } })
+          .toArray(),
+      ),
+    ).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(await items().countDocuments({ at: { $gte: new Date(T0 + 100 * DAY) } })).toBe(ITEMS - 100);
+  });
+
+  it('read a sort with a limit from the index, alone or under a range', async () => {
+    expectSortFromIndex(await explain({}, { sort: { at: -1 }, limit: 20 }), 'at_-1');
+    expectSortFromIndex(await explain({ n: { $gt: 100 } }, { sort: { n: 1 }, limit: 5 }), 'n_1');
+
+    const latest = await items().find({}).sort({ at: -1 }).limit(20).toArray();
+    expect(latest.map((d) => d._id)).toEqual(Array.from({ length: 20 }, (_, i) => ITEMS - 1 - i));
+    const above = await items()
+      .find({ n: { $gt: 100 } })
+      .sort({ n: 1 })
+      .skip(2)
+      .limit(3)
+      .toArray();
+    expect(above.map((d) => d.n)).toEqual([102, 103, 104.5]);
+  });
+
+  it('still find documents whose field is an array, by equality, $in and a range', async () => {
+    const tagged = ids(all.filter((d) => Array.isArray(d.tags)));
+    expect(tagged).toHaveLength(ITEMS / 5);
+    expectIndexSearch(await explain({ tags: 'a' }), 'tags_1');
+    expect(ids(await items().find({ tags: 'a' }).toArray())).toEqual(tagged);
+    expect(
+      ids(
+        await items()
+          .find({ tags: { $in: ['a', 'none'] } })
+          .toArray(),
+      ),
+    ).toEqual(tagged);
+    expect(
+      ids(
+        await items()
+          .find({ tags: { $gte: 'a', $lt: 'b' } })
+          .toArray(),
+      ),
+    ).toEqual(tagged);
+    // An array filter is left to FerretDB's own matching.
+    expect(await items().countDocuments({ tags: ['a', 't0'] })).toBe(Math.ceil(ITEMS / 35));
+  });
+
+  it('sort a field holding an array by its smallest or largest element', async () => {
+    const arrays = db().collection<Pick<Item, '_id' | 'n'>>('arrays');
+    await arrays.createIndex({ n: 1 });
+    await arrays.insertMany([...Array.from({ length: 50 }, (_, i) => ({ _id: i, n: i })), { _id: 99, n: [1000, -5] }]);
+    expect((await arrays.find({}).sort({ n: 1 }).limit(2).toArray()).map((d) => d._id)).toEqual([99, 0]);
+    expect((await arrays.find({}).sort({ n: -1 }).limit(2).toArray()).map((d) => d._id)).toEqual([99, 49]);
+    expect(
+      (
+        await arrays
+          .find({ n: { $gt: 48 } })
+          .sort({ n: -1 })
+          .limit(5)
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([99, 49]);
+  });
+});
+
+/**
+ * The same random documents in a collection with indexes and in one without (which FerretDB
+ * answers by reading everything), queried with random filters and sorts over mixed types:
+ * the answers must be the same.
+ */
+describe('indexed queries answer as a scan does', () => {
+  const db = useScratchDatabase('index_equivalence');
+  const SEED = 20261205;
+  const DOCS = 400;
+  const QUERIES = 200;
+  const FIELDS = ['a', 'b', 'n', 'd', 't', 'u'] as const;
+  const OIDS = [
+    '000000000000000000000001',
+    '7fffffffffffffffffffffff',
+    '800000000000000000000000',
+    'ffffffffffffffffffffffff',
+  ].map((hex) => new ObjectId(hex));
+  const DATES = [-DAY, 0, T0, T0 + DAY, 8.64e15].map((ms) => new Date(ms));
+
+  let seed = SEED;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
+
+  const scalars: (() => unknown)[] = [
+    () => null,
+    () => new Int32(pick([-3, 0, 1, 2, 7, 42])),
+    () => new Double(pick([-3, -0, 0, 0.5, 1, 2, 2.5, 7, 1e21, 9007199254740992])),
+    () => Long.fromString(pick(['1', '2', '-3', '9007199254740993', '9223372036854775807', '-9223372036854775808'])),
+    () => pick(['', 'a', 'ab', 'ab!', 'ab c', 'a<b', 'a"b', 'a\\b', 'B', 'é', '\u2028', '7']),
+    () => pick(OIDS),
+    () => pick([true, false]),
+    () => pick(DATES),
+  ];
+  const scalar = () => pick(scalars)();
+  const value = () => {
+    const r = random();
+    if (r < 0.08) return Array.from({ length: Math.floor(random() * 4) }, scalar);
+    if (r < 0.11) return { x: scalar() };
+    return scalar();
+  };
+
+  const indexed = () => db().collection('indexed');
+  const plain = () => db().collection('plain');
+
+  beforeAll(async () => {
+    const docs = Array.from({ length: DOCS }, (_, _id) => {
+      const doc: Document = { _id };
+      for (const field of FIELDS) if (random() > 0.1) doc[field] = value();
+      return doc;
+    });
+    const keys: Record<string, 1 | -1>[] = [{ a: 1, b: 1 }, { n: 1 }, { d: -1 }, { t: 1 }];
+    for (const key of keys) await indexed().createIndex(key);
+    await indexed().insertMany(docs);
+    await plain().insertMany(docs);
+  });
+
+  function condition(): unknown {
+    const r = random();
+    if (r < 0.35) return scalar();
+    if (r < 0.55) return { $in: Array.from({ length: 1 + Math.floor(random() * 4) }, scalar) };
+    if (r < 0.9) {
+      const ops = ['$gt', '$gte', '$lt', '$lte'];
+      const bounds: Document = { [pick(ops)]: scalar() };
+      if (random() < 0.5) bounds[pick(ops)] = scalar();
+      return bounds;
+    }
+    return pick([{ $ne: scalar() }, { $exists: random() < 0.5 }, { $eq: scalar() }]);
+  }
+
+  function filter(): Document {
+    const f: Document = {};
+    const count = Math.floor(random() * 3);
+    for (let i = 0; i < count; i++) f[pick(FIELDS)] = condition();
+    return f;
+  }
+
+  const idsOf = (docs: Document[]) => docs.map((d) => d._id as number);
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+
+  it('for random filters over mixed types, arrays, nulls and missing fields', async () => {
+    for (let q = 0; q < QUERIES; q++) {
+      const f = filter();
+      const [fromIndex, fromScan] = await Promise.all([indexed().find(f).toArray(), plain().find(f).toArray()]);
+      expect({ q, filter: f, ids: sorted(idsOf(fromIndex)) }).toEqual({ q, filter: f, ids: sorted(idsOf(fromScan)) });
+    }
+  });
+
+  it('for random sorts with a limit', async () => {
+    for (let q = 0; q < QUERIES / 2; q++) {
+      const f = filter();
+      const field = pick(['n', 'd', 't', 'a']);
+      const direction: 1 | -1 = random() < 0.5 ? 1 : -1;
+      const sort: Sort = { [field]: direction };
+      const limit = 1 + Math.floor(random() * 12);
+      const skip = random() < 0.3 ? Math.floor(random() * 5) : 0;
+      const fromIndex = await indexed().find(f).sort(sort).skip(skip).limit(limit).toArray();
+      const everything = await plain().find(f).sort(sort).toArray();
+      const expected = everything.slice(skip, skip + limit);
+      // Ties may come in any order: each position must hold a value equal to the scan's.
+      expect({ q, filter: f, sort, skip, limit, keys: fromIndex.map((d) => sortKey(d[field], direction)) }).toEqual({
+        q,
+        filter: f,
+        sort,
+        skip,
+        limit,
+        keys: expected.map((d) => sortKey(d[field], direction)),
+      });
+      const matching = new Set(idsOf(everything));
+      expect(idsOf(fromIndex).filter((id) => !matching.has(id))).toEqual([]);
+    }
+  });
+});
+
+// MongoDB's sort key of a value, as a string that is equal for equal keys: arrays sort by their
+// smallest element ascending and largest descending; numbers of any type compare by value.
+const BRACKET: Record<string, number> = {
+  null: 1,
+  number: 2,
+  string: 3,
+  object: 4,
+  array: 5,
+  objectId: 7,
+  bool: 8,
+  date: 9,
+};
+
+function typed(v: unknown): { bracket: number; key: string; num?: number | bigint } {
+  if (v === null || v === undefined) return { bracket: BRACKET.null, key: 'null' };
+  if (v instanceof Long) return number(BigInt(v.toString()));
+  if (v instanceof Double || v instanceof Int32) return number(v.valueOf());
+  if (typeof v === 'number') return number(v);
+  if (typeof v === 'bigint') return number(v);
+  if (typeof v === 'string') return { bracket: BRACKET.string, key: Buffer.from(v).toString('hex') };
+  if (v instanceof ObjectId) return { bracket: BRACKET.objectId, key: v.toHexString() };
+  if (typeof v === 'boolean') return { bracket: BRACKET.bool, key: String(v) };
+  if (v instanceof Date) return { bracket: BRACKET.date, key: String(v.getTime()) };
+  return { bracket: BRACKET.object, key: JSON.stringify(v) };
+}
+
+function number(n: number | bigint): { bracket: number; key: string; num: number | bigint } {
+  const exact = typeof n === 'bigint' ? n : Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? BigInt(n) : n;
+  return { bracket: BRACKET.number, key: `n${String(exact)}`, num: exact };
+}
+
+function compareTyped(a: ReturnType<typeof typed>, b: ReturnType<typeof typed>): number {
+  if (a.bracket !== b.bracket) return a.bracket - b.bracket;
+  if (a.num !== undefined && b.num !== undefined) return a.num < b.num ? -1 : a.num > b.num ? 1 : 0;
+  if (a.bracket === BRACKET.string || a.bracket === BRACKET.objectId)
+    return Buffer.compare(Buffer.from(a.key, 'hex'), Buffer.from(b.key, 'hex'));
+  const [x, y] =
+    a.bracket === BRACKET.bool || a.bracket === BRACKET.object ? [a.key, b.key] : [Number(a.key), Number(b.key)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function sortKey(v: unknown, direction: 1 | -1): string {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 'empty array';
+    const elements = v.map(typed).sort(compareTyped);
+    const chosen = direction === 1 ? elements[0] : elements[elements.length - 1];
+    return `${chosen.bracket}:${chosen.key}`;
+  }
+  const t = typed(v);
+  return `${t.bracket}:${t.key}`;
+}
