@@ -15,6 +15,7 @@ import { createHealthSubgraph, HttpVehicleDirectory } from '../subgraphs/health/
 import { createIdentitySubgraph } from '../subgraphs/identity/index.js';
 import { createTelemetrySubgraph } from '../subgraphs/telemetry/index.js';
 import { createVehiclesSubgraph } from '../subgraphs/vehicles/index.js';
+import { HttpAccountDirectory } from '../subgraphs/vehicles/provisioning/accounts.js';
 
 export const SUPERGRAPH_PATH = path.resolve('schema/supergraph.graphql');
 
@@ -75,8 +76,13 @@ export const SUBGRAPH_FACTORIES: { name: ServiceName; create: SubgraphFactory }[
   },
   {
     name: 'vehicles',
-    create: ({ logger, mongo, bus }) =>
-      createVehiclesSubgraph({ db: mongo.db('vehicles'), bus, logger: logger.child({ subgraph: 'vehicles' }) }),
+    create: ({ config, logger, mongo, bus }, urls) =>
+      createVehiclesSubgraph({
+        db: mongo.db('vehicles'),
+        bus,
+        logger: logger.child({ subgraph: 'vehicles' }),
+        accounts: new HttpAccountDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
+      }),
   },
   {
     name: 'telemetry',

@@ -36,3 +36,37 @@ export const revokedSessionsSchema = z.object({
   sessions: z.array(z.object({ sessionId: objectId, until: z.coerce.date() })),
 });
 export type RevokedSessions = z.infer<typeof revokedSessionsSchema>;
+
+/**
+ * Vehicles -> identity (internal secret): the owners of a `provisionFleet` call. Identity owns
+ * accounts, so vehicles asks here instead of reading them. `lookup` answers which emails have an
+ * account (nothing is written); `ensure` creates the missing ones as passwordless customers
+ * (audited ACCOUNT_PROVISIONED) and answers every account, new or not, in the order asked.
+ */
+export const PROVISION_ACCOUNTS_ROUTE = '/internal/accounts/provision';
+export const MAX_PROVISIONED_ACCOUNTS = 100;
+
+/** Who provisioned, as the audit log names them: `user:<id>` or `apikey:<id>`. */
+const actorId = z.string().regex(/^(user|apikey):[0-9a-f]{24}$/, 'an actor id');
+const origin = { ip: z.string().max(100).nullish(), requestId: z.string().max(200).nullish() };
+
+export const provisionAccountsRequestSchema = z.object({
+  mode: z.enum(['lookup', 'ensure']),
+  actorId,
+  ...origin,
+  accounts: z
+    .array(z.object({ email: z.string().max(254), name: z.string().max(100) }))
+    .min(1)
+    .max(MAX_PROVISIONED_ACCOUNTS),
+});
+export type ProvisionAccountsRequest = z.infer<typeof provisionAccountsRequestSchema>;
+
+export const provisionAccountsResponseSchema = z.object({
+  accounts: z.array(z.object({ email: z.string(), userId: objectId.nullable(), created: z.boolean() })),
+});
+export type ProvisionAccountsResponse = z.infer<typeof provisionAccountsResponseSchema>;
+
+/** Vehicles -> identity: the audit entry of one provisionFleet call that stored something. */
+export const FLEET_PROVISIONED_ROUTE = '/internal/audit/fleet-provisioned';
+export const fleetProvisionedAuditSchema = z.object({ actorId, ...origin, detail: z.string().min(1).max(500) });
+export type FleetProvisionedAudit = z.infer<typeof fleetProvisionedAuditSchema>;

@@ -20,8 +20,10 @@ import { mountRevokedSessionsRoute } from './auth/revoked-sessions.route.js';
 import { SessionRevocations } from './auth/session-revocations.js';
 import { TokenService } from './auth/token.service.js';
 import { buildIdentitySchema } from './schema.js';
+import { AccountProvisioning } from './users/account-provisioning.js';
 import { ensureAdmin } from './users/admin-bootstrap.js';
 import { MeResolver } from './users/me.resolver.js';
+import { mountProvisionRoutes } from './users/provision.route.js';
 import { mountStatsRoute } from './users/stats.route.js';
 import { createUserLoader } from './users/user.loader.js';
 import { UserStore } from './users/user.store.js';
@@ -84,6 +86,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
       mountApiKeyVerification(router, apiKeys);
       mountRevokedSessionsRoute(router, sessionRevocations);
       mountStatsRoute(router, users);
+      mountProvisionRoutes(router, new AccountProvisioning(users, audit));
     },
     healthChecks: { database: databaseCheck(db) },
     registerMetrics: (registry) => login.metrics.register(registry),

@@ -9,6 +9,10 @@ import { DeviceStore } from './devices/device.store.js';
 import { VehicleDevicesResolver } from './devices/vehicle-devices.resolver.js';
 import { mountDeviceVerification } from './devices/verify.route.js';
 import { UserVehiclesResolver } from './owners/user-vehicles.resolver.js';
+import type { AccountDirectory } from './provisioning/accounts.js';
+import { FleetProvisioningService } from './provisioning/fleet-provisioning.service.js';
+import { FleetResolver } from './provisioning/fleet.resolver.js';
+import { ProvisioningRequests } from './provisioning/provisioning-requests.store.js';
 import { buildVehiclesSchema } from './schema.js';
 import { mountOwnershipRoute } from './vehicles/ownership.route.js';
 import { mountProfileRoute } from './vehicles/profile.route.js';
@@ -26,17 +30,29 @@ export interface VehiclesDeps {
   db: Db;
   bus: EventBus;
   logger: Logger;
+  /** Identity's accounts, for provisionFleet. */
+  accounts: AccountDirectory;
   settings?: Partial<VehiclesSettings>;
 }
 
-export async function createVehiclesSubgraph({ db, bus, settings }: VehiclesDeps): Promise<Subgraph> {
+export async function createVehiclesSubgraph({ db, bus, logger, accounts, settings }: VehiclesDeps): Promise<Subgraph> {
   const limits = { ...DEFAULT_VEHICLES_SETTINGS, ...settings };
   const vehicleStore = new VehicleStore(db);
   const deviceStore = new DeviceStore(db);
-  await Promise.all([vehicleStore.init(), deviceStore.init()]);
+  const provisioningRequests = new ProvisioningRequests(db);
+  await Promise.all([vehicleStore.init(), deviceStore.init(), provisioningRequests.init()]);
 
   const devices = new DeviceService(deviceStore, vehicleStore, bus, limits);
   const vehicles = new VehicleService(vehicleStore, devices, bus, limits);
+  const fleet = new FleetProvisioningService({
+    vehicles: vehicleStore,
+    devices: deviceStore,
+    requests: provisioningRequests,
+    accounts,
+    bus,
+    logger,
+    limits,
+  });
 
   const instances = new Map<unknown, object>([
     [VehicleQueryResolver, new VehicleQueryResolver(vehicles)],
@@ -44,6 +60,7 @@ export async function createVehiclesSubgraph({ db, bus, settings }: VehiclesDeps
     [UserVehiclesResolver, new UserVehiclesResolver()],
     [VehicleDevicesResolver, new VehicleDevicesResolver(devices)],
     [DeviceMutationResolver, new DeviceMutationResolver(devices)],
+    [FleetResolver, new FleetResolver(fleet)],
   ]);
 
   return {

@@ -4,6 +4,7 @@ import { authChecker } from '../../platform/subgraph/context.js';
 import { DeviceMutationResolver } from './devices/device-mutation.resolver.js';
 import { VehicleDevicesResolver } from './devices/vehicle-devices.resolver.js';
 import { UserVehiclesResolver } from './owners/user-vehicles.resolver.js';
+import { FleetResolver } from './provisioning/fleet.resolver.js';
 import { resolveUserReference } from './owners/user.reference.js';
 import { VehicleMutationResolver } from './vehicles/vehicle-mutation.resolver.js';
 import { VehicleQueryResolver } from './vehicles/vehicle-query.resolver.js';
@@ -15,6 +16,7 @@ export const VEHICLES_RESOLVERS = [
   UserVehiclesResolver,
   VehicleDevicesResolver,
   DeviceMutationResolver,
+  FleetResolver,
 ] as const;
 
 /** `instances` maps each resolver class to its constructed instance (empty to print the SDL). */

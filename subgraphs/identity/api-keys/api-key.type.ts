@@ -5,6 +5,8 @@ import { ConnectionType } from '../../../platform/graphql/pagination.js';
 export enum ApiScope {
   AUDIT_READ = 'audit:read',
   USERS_READ = 'users:read',
+  /** Create owners, vehicles and paired devices in bulk (provisionFleet). */
+  FLEET_PROVISION = 'fleet:provision',
 }
 registerEnumType(ApiScope, { name: 'ApiScope' });
 

@@ -12,6 +12,10 @@ export enum AuditEventType {
   ADMIN_BOOTSTRAPPED = 'ADMIN_BOOTSTRAPPED',
   API_KEY_CREATED = 'API_KEY_CREATED',
   API_KEY_REVOKED = 'API_KEY_REVOKED',
+  /** An account created without a password by fleet provisioning (actorId: the admin or API key). */
+  ACCOUNT_PROVISIONED = 'ACCOUNT_PROVISIONED',
+  /** One provisionFleet call that stored something: what it created, by whom. */
+  FLEET_PROVISIONED = 'FLEET_PROVISIONED',
 }
 registerEnumType(AuditEventType, { name: 'AuditEventType' });
 

@@ -45,6 +45,24 @@ export class AuditStore {
     });
   }
 
+  /** Several entries in one round trip (one per account a provisioning call created). */
+  async recordMany(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const at = new Date();
+    await this.events.insertMany(
+      entries.map((entry) => ({
+        _id: new ObjectId(),
+        at,
+        userId: entry.userId ?? null,
+        actorId: entry.actorId ?? null,
+        ip: entry.ip ?? null,
+        requestId: entry.requestId ?? null,
+        detail: entry.detail ?? null,
+        type: entry.type,
+      })),
+    );
+  }
+
   list(query: AuditQuery, page: PageArgs) {
     const filter: Filter<AuditDocument> = {};
     if (query.type) filter.type = query.type;

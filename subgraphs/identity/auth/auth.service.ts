@@ -3,6 +3,7 @@ import { BadUserInputError, RateLimitedError, UnauthenticatedError } from '../..
 import type { Logger } from '../../../platform/logger.js';
 import { AuditEventType } from '../audit/audit-event.type.js';
 import type { AuditStore } from '../audit/audit.store.js';
+import { hasPassword } from '../users/account-provisioning.js';
 import { EmailTakenError, toUser, type UserDocument, type UserStore } from '../users/user.store.js';
 import type { AuthPayload } from './auth-payload.type.js';
 import { emailSchema, parseInput, registrationSchema } from './credentials.js';
@@ -98,12 +99,16 @@ export class AuthService {
     return { ...(await this.tokens.issue(user)), user: toUser(user) };
   }
 
-  /** An unknown email costs the same hash as a wrong password, so timing does not reveal accounts. */
+  /**
+   * An unknown email costs the same hash as a wrong password, so timing does not reveal accounts;
+   * so does an account provisioned without a password, which no password opens.
+   */
   private async check(permit: HashPermit, email: string, password: string) {
     const user = await this.users.findByEmail(email);
-    const valid = user
-      ? await permit.verify(password, user.passwordHash)
-      : await this.hasher.verifyUnknown(permit, password);
+    const valid =
+      user && hasPassword(user)
+        ? await permit.verify(password, user.passwordHash)
+        : await this.hasher.verifyUnknown(permit, password);
     return { user, valid };
   }
 

@@ -54,6 +54,27 @@ export class UserStore {
     return this.users.findOne({ email: String(email) });
   }
 
+  /** Accounts with any of these emails (normalised and validated by the caller), in no order. */
+  findByEmails(emails: readonly string[]): Promise<UserDocument[]> {
+    return this.users.find({ email: { $in: emails.map(String) } }).toArray();
+  }
+
+  /**
+   * Inserts every account whose email is free, in one round trip; returns the emails that were
+   * taken (those accounts are left as they are).
+   */
+  async insertNew(docs: readonly UserDocument[]): Promise<Set<string>> {
+    if (docs.length === 0) return new Set();
+    try {
+      await this.users.insertMany([...docs], { ordered: false });
+      return new Set();
+    } catch (error) {
+      const failed = (error as { writeErrors?: { index: number; code: number }[] }).writeErrors;
+      if (!failed?.length || failed.some((w) => w.code !== DUPLICATE_KEY)) throw error;
+      return new Set(failed.map((w) => docs[w.index]!.email));
+    }
+  }
+
   /** In the order of `ids`; null for an unknown or malformed id. */
   findByIds(ids: readonly string[]): Promise<(UserDocument | null)[]> {
     return findManyById(this.users, ids.map(toObjectId));

@@ -1,4 +1,5 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
+import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 
 export interface Claim {
   /** The unique key: a VIN, a device serial. */
@@ -38,6 +39,41 @@ export class UniqueClaims {
       if (current) await this.claims.deleteOne({ _id: key, holder: current.holder });
     }
     return false;
+  }
+
+  /**
+   * `acquire` for many keys: one insert for all of them, then the one-by-one path (which takes
+   * over dead claims) for the keys found claimed. Returns the keys `holder`s now hold.
+   */
+  async acquireMany(
+    entries: readonly { key: string; holder: ObjectId }[],
+    isLive: ClaimCheck,
+    now = new Date(),
+  ): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    let claimed: Set<string>;
+    try {
+      await this.claims.insertMany(
+        entries.map(({ key, holder }) => ({ _id: key, holder, claimedAt: now })),
+        { ordered: false },
+      );
+      claimed = new Set();
+    } catch (error) {
+      const failed = (error as { writeErrors?: { index: number; code: number }[] }).writeErrors;
+      if (!failed?.length || failed.some((w) => w.code !== DUPLICATE_KEY)) throw error;
+      claimed = new Set(failed.map((w) => entries[w.index]!.key));
+    }
+    const held = new Set(entries.filter((e) => !claimed.has(e.key)).map((e) => e.key));
+    for (const { key, holder } of entries) {
+      if (claimed.has(key) && (await this.acquire(key, holder, isLive, now))) held.add(key);
+    }
+    return held;
+  }
+
+  /** The claims on these keys, by key (keys nobody holds are left out). */
+  async findMany(keys: readonly string[]): Promise<Map<string, Claim>> {
+    const found = await findManyById(this.claims, keys.map(String));
+    return new Map(found.filter((c) => c !== null).map((c) => [c._id, c]));
   }
 
   /** Releases `key` only if `holder` still holds it. */

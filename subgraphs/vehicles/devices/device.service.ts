@@ -12,7 +12,8 @@ import { issueDeviceToken, parseDeviceToken, secretMatches } from './device-toke
 import { toDevice, type DeviceDocument, type DeviceStore } from './device.store.js';
 import type { ObdDevice, ObdPairing } from './device.type.js';
 
-const serialSchema = z
+/** A dongle's serial as stored: upper case. */
+export const serialSchema = z
   .string()
   .trim()
   .toUpperCase()

@@ -1,4 +1,5 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
+import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
 import type { DeviceRevocationReason } from '../contract.js';
@@ -13,6 +14,8 @@ export interface DeviceDocument {
   pairedAt: Date;
   revokedAt: Date | null;
   revokedReason: DeviceRevocationReason | null;
+  /** Set on devices paired by fleet provisioning: the request (see ProvisioningRequests) that paired it. */
+  provisionKey?: string;
 }
 
 export const toDevice = (doc: DeviceDocument): ObdDevice => ({
@@ -50,6 +53,53 @@ export class DeviceStore {
       throw error;
     }
     return true;
+  }
+
+  /** `insert` for many devices (fleet provisioning); returns those written (the others' serials are paired). */
+  async insertMany(docs: readonly DeviceDocument[]): Promise<DeviceDocument[]> {
+    const held = await this.activeSerials.acquireMany(
+      docs.map((d) => ({ key: d.serial, holder: d._id })),
+      (claim) => this.claimIsLive(claim),
+    );
+    const free = docs.filter((d) => held.has(d.serial));
+    if (free.length === 0) return [];
+    try {
+      await this.devices.insertMany([...free], { ordered: false });
+    } catch (error) {
+      const found = await findManyById(
+        this.devices,
+        free.map((d) => d._id),
+      );
+      const written = new Set(found.map((d) => d?.serial));
+      await Promise.all(
+        free
+          .filter((d) => !written.has(d.serial))
+          .map((d) => this.activeSerials.release(d.serial, d._id).catch(() => undefined)),
+      );
+      throw error;
+    }
+    return free;
+  }
+
+  /** The live pairing of each serial that has one (serials normalised by the caller), by serial. */
+  async findActiveBySerials(serials: readonly string[]): Promise<Map<string, DeviceDocument>> {
+    const claims = await this.activeSerials.findMany(serials);
+    const holders = [...claims.values()].map((c) => c.holder);
+    const devices = await findManyById(this.devices, holders);
+    return new Map(devices.filter((d) => d !== null && d.revokedAt === null).map((d) => [d!.serial, d!]));
+  }
+
+  /**
+   * A new secret for a live device that the provisioning call `provisionKey` paired and whose
+   * token never reached its caller (the call failed or died after pairing). False when the
+   * device is not that (revoked meanwhile, or paired otherwise).
+   */
+  async replaceSecret(id: ObjectId, provisionKey: string, secretHash: string): Promise<boolean> {
+    const { modifiedCount } = await this.devices.updateOne(
+      { _id: id, revokedAt: null, provisionKey: String(provisionKey) },
+      { $set: { secretHash } },
+    );
+    return modifiedCount === 1;
   }
 
   findById(id: ObjectId): Promise<DeviceDocument | null> {

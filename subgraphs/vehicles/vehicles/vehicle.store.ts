@@ -59,6 +59,39 @@ export class VehicleStore {
     return { ok: true };
   }
 
+  /**
+   * `insert` for many vehicles (fleet provisioning): claims their VINs in one round trip, then
+   * writes the vehicles whose VIN it got. Returns those; the others' VINs are on active vehicles.
+   */
+  async insertMany(docs: readonly VehicleDocument[]): Promise<VehicleDocument[]> {
+    const held = await this.activeVins.acquireMany(
+      docs.map((d) => ({ key: d.vin, holder: d._id })),
+      (claim) => this.claimIsLive(claim),
+    );
+    const free = docs.filter((d) => held.has(d.vin));
+    if (free.length === 0) return [];
+    try {
+      await this.vehicles.insertMany([...free], { ordered: false });
+    } catch (error) {
+      // Free the VINs of the vehicles that did not get written; those that did keep theirs.
+      const written = new Set((await this.findByIds(free.map((d) => d._id.toHexString()))).map((d) => d?.vin));
+      await Promise.all(
+        free
+          .filter((d) => !written.has(d.vin))
+          .map((d) => this.activeVins.release(d.vin, d._id).catch(() => undefined)),
+      );
+      throw error;
+    }
+    return free;
+  }
+
+  /** The active vehicle of each VIN that has one (VINs normalised by the caller), by VIN. */
+  async findActiveByVins(vins: readonly string[]): Promise<Map<string, VehicleDocument>> {
+    const claims = await this.activeVins.findMany(vins);
+    const holders = await this.findByIds([...claims.values()].map((c) => c.holder.toHexString()));
+    return new Map(holders.filter((v) => v !== null && v.removedAt === null).map((v) => [v!.vin, v!]));
+  }
+
   findById(id: ObjectId): Promise<VehicleDocument | null> {
     return this.vehicles.findOne({ _id: id });
   }
