@@ -3,6 +3,7 @@
  * streaming ELM327 frames through the gateway. The demo and the load generator; see
  * scripts/README.md for the flags.
  */
+import { CredentialsError } from './fleet/credentials.js';
 import { OptionsError, parseSimulatorArgs, USAGE } from './simulator/options.js';
 import { DEFAULT_FLUSH_GRACE_SECONDS, runSimulation } from './simulator/run-simulation.js';
 import { formatSummary } from './simulator/summary.js';
@@ -40,6 +41,10 @@ async function main(): Promise<number> {
     console.log(`\n${formatSummary(summary)}`);
     return 0;
   } catch (error) {
+    if (error instanceof CredentialsError) {
+      console.error(error.message);
+      return 2;
+    }
     console.error(`simulation failed: ${(error as Error).message}`);
     if (/NETWORK|ECONNREFUSED/.test((error as Error).message))
       console.error('is Clutch running there? `npm start` starts it');

@@ -31,6 +31,8 @@ beforeAll(async () => {
     durationSeconds: 2,
     faults: ['misfire:0.5'],
     seed: 1234,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
     quiet: true,
     // A loaded machine may be slow to answer; what this test checks is what arrives.
     flushGraceSeconds: 60,
@@ -42,7 +44,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 describe('npm run simulate, run programmatically against the gateway', () => {
-  it('registers an owner per vehicle, adds vehicles with valid VINs and streams every round without errors', async () => {
+  it('sets up an owner per vehicle with a valid VIN and a paired dongle, and streams every round without errors', async () => {
     expect(summary.vehicles).toHaveLength(2);
     expect(summary).toMatchObject({
       samples: 20,
@@ -103,6 +105,8 @@ describe('a dongle that uploads late, in batches', () => {
       durationSeconds: 1.2,
       batch: 12,
       seed: 5,
+      adminEmail: ADMIN.email,
+      adminPassword: ADMIN.password,
       quiet: true,
       flushGraceSeconds: 60,
       log: () => undefined,
@@ -142,5 +146,37 @@ describe('the simulator with bad input or credentials', () => {
       readingsStored: 0,
     });
     expect(await storedReadings(vehicleId)).toBe(before);
+  });
+});
+
+describe('a fleet of 200 set up under the production sign-in limit', () => {
+  let limited: TestSystem;
+  afterAll(() => limited?.stop());
+
+  it('provisions owners, vehicles and dongles in two provisionFleet requests after one sign-in, and streams from all', async () => {
+    // What refused `npm run simulate -- --vehicles 200` at registration 119: 30 sign-ins a minute per IP.
+    limited = await startTestSystem({ RATE_LIMIT_AUTH_PER_MINUTE: '30' });
+    const fleet = await runSimulation({
+      url: limited.url,
+      vehicles: 200,
+      hz: 1,
+      durationSeconds: 1,
+      seed: 7,
+      concurrency: 16,
+      adminEmail: ADMIN.email,
+      adminPassword: ADMIN.password,
+      quiet: true,
+      flushGraceSeconds: 60,
+      log: () => undefined,
+    });
+    expect(fleet.vehicles).toHaveLength(200);
+    expect(new Set(fleet.vehicles.map((v) => v.vehicleId)).size).toBe(200);
+    expect(fleet).toMatchObject({ samples: 200, samplesLost: 0, errors: {} });
+    const identity = limited.system.deps.mongo.db('identity');
+    const audit = identity.collection('audit_events');
+    expect(await audit.countDocuments({ type: 'FLEET_PROVISIONED' })).toBe(2);
+    expect(await audit.countDocuments({ type: 'ACCOUNT_PROVISIONED' })).toBe(200);
+    expect(await audit.countDocuments({ type: { $in: ['REGISTERED', 'LOGIN_FAILED'] } })).toBe(0);
+    expect(await audit.countDocuments({ type: 'LOGIN_SUCCEEDED' })).toBe(1);
   });
 });

@@ -42,6 +42,24 @@ export class TransportError extends Error {
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 
+/** A token as its header: a B2B API key (`ck_…`) goes in x-api-key, anything else as a bearer token. */
+const authorization = (token: string | undefined): Record<string, string> =>
+  !token ? {} : token.startsWith('ck_') ? { 'x-api-key': token } : { authorization: `Bearer ${token}` };
+
+/** How long the server asked to wait: the Retry-After header (seconds), else the body's retryAfterSeconds. */
+function retryAfterMs(header: string | null, body: string): number {
+  const seconds = header === null || header.trim() === '' ? Number.NaN : Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  try {
+    const parsed = JSON.parse(body) as { errors?: GraphQLErrorShape[] } | GraphQLErrorShape[];
+    const errors = Array.isArray(parsed) ? parsed : (parsed.errors ?? []);
+    const asked = Math.max(0, ...errors.map((e) => Number(e.extensions?.retryAfterSeconds) || 0));
+    return asked * 1000;
+  } catch {
+    return 0;
+  }
+}
+
 export async function postOperations(
   url: string,
   operations: readonly GraphQLOperation[],
@@ -53,7 +71,7 @@ export async function postOperations(
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...authorization(token) },
       body: JSON.stringify(operations.length === 1 ? operations[0] : operations),
       signal: signal
         ? AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
@@ -69,12 +87,11 @@ export async function postOperations(
   }
 
   if (response.status >= 500 || response.status === 429) {
-    const retryAfter = Number(response.headers.get('retry-after'));
     throw new TransportError(
       `HTTP_${response.status}`,
       `${url} answered ${response.status}: ${text.slice(0, 200)}`,
       true,
-      Number.isFinite(retryAfter) ? retryAfter * 1000 : 0,
+      retryAfterMs(response.headers.get('retry-after'), text),
     );
   }
   let body: unknown;

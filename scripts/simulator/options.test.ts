@@ -53,6 +53,10 @@ describe('simulator flags', () => {
         '20',
         '--concurrency',
         '4',
+        '--api-key',
+        'ck_fleet',
+        '--admin-email',
+        'ops@example.com',
         '--quiet',
       ]),
     ).toEqual({
@@ -67,6 +71,8 @@ describe('simulator flags', () => {
       seed: 7,
       batch: 20,
       concurrency: 4,
+      apiKey: 'ck_fleet',
+      adminEmail: 'ops@example.com',
       quiet: true,
     });
   });

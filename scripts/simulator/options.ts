@@ -16,10 +16,18 @@ export const USAGE = `npm run simulate -- [flags]
   --seed N             replay the same drive cycles, faults and frames (default: random, printed)
   --batch N            polling rounds per upload, as a dongle that uploads late (default 1, at most 100)
   --concurrency N      uploads in flight at once across all vehicles (default 8, at most 256)
+  --api-key KEY        set the fleet up with this API key (scope fleet:provision; default: CLUTCH_API_KEY),
+                       else as the admin ADMIN_EMAIL / ADMIN_PASSWORD (--admin-email overrides the email)
+  --admin-email EMAIL
   --quiet              no status lines, only the summary
   --help`;
 
-const FLAG_NAMES: Record<string, string> = { durationSeconds: 'duration', faults: 'fault' };
+const FLAG_NAMES: Record<string, string> = {
+  durationSeconds: 'duration',
+  faults: 'fault',
+  apiKey: 'api-key',
+  adminEmail: 'admin-email',
+};
 
 const whole = (flag: string, min: number, max: number) =>
   z.coerce
@@ -73,6 +81,10 @@ export const simulationOptionsSchema = z.object({
   batch: whole('batch', 1, 100).default(1),
   concurrency: whole('concurrency', 1, 256).default(8),
   quiet: z.boolean().default(false),
+  /** Who provisions the fleet (see scripts/fleet/credentials.ts); the environment when left out. */
+  apiKey: z.string().min(1, '--api-key must not be empty').optional(),
+  adminEmail: z.string().min(1, '--admin-email must not be empty').optional(),
+  adminPassword: z.string().min(1).optional(),
 });
 
 /** What runSimulation accepts: any flag may be left out; faults as objects or as "misfire:0.5". */
@@ -119,6 +131,8 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
         seed: { type: 'string' },
         batch: { type: 'string' },
         concurrency: { type: 'string' },
+        'api-key': { type: 'string' },
+        'admin-email': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -127,6 +141,9 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
     throw new OptionsError([(error as Error).message]);
   }
   if (values.help) return { help: true };
-  const { duration, fault, ...rest } = values;
-  return { help: false, settings: validateOptions({ ...rest, durationSeconds: duration, faults: fault }) };
+  const { duration, fault, 'api-key': apiKey, 'admin-email': adminEmail, ...rest } = values;
+  return {
+    help: false,
+    settings: validateOptions({ ...rest, durationSeconds: duration, faults: fault, apiKey, adminEmail }),
+  };
 }

@@ -13,6 +13,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 6, baseMs: 200, max
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE']);
 
 /**
+ * A busy server's refusal, or any refusal that says when to come back: a CONFLICT with
+ * retryAfterSeconds is an idempotent request whose first attempt is still running (provisionFleet).
+ */
+export function isRetryable(error: { extensions?: { code?: string; retryAfterSeconds?: unknown } }): boolean {
+  const code = error.extensions?.code ?? '';
+  return RETRYABLE_CODES.has(code) || (code === 'CONFLICT' && typeof error.extensions?.retryAfterSeconds === 'number');
+}
+
+/**
  * Delay before retry number `retry` (1 for the first retry). Full jitter spreads the retries of
  * many devices that failed together, so they do not come back as one wave.
  */

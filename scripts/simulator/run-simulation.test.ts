@@ -15,9 +15,28 @@ async function fakeGateway(ingestDelayMs: number | 'never') {
   const ingested: Operation[] = [];
   let requests = 0;
   const answer = (op: Operation) => {
-    if (op.query.includes('SimulatorRegister')) return { register: { accessToken: 'jwt', user: { id: 'u1' } } };
-    if (op.query.includes('SimulatorAddVehicle')) return { addVehicle: { id: 'v1', vin: op.variables.input.vin } };
-    if (op.query.includes('SimulatorPairDevice')) return { pairObdDevice: { deviceToken: 'dt_fake' } };
+    if (op.query.includes('ScriptProvisionFleet')) {
+      const owners = op.variables.input.owners;
+      return {
+        provisionFleet: {
+          replayed: false,
+          ownersCreated: owners.length,
+          vehiclesCreated: owners.length,
+          devicesPaired: owners.length,
+          owners: owners.map((owner: any, i: number) => ({
+            externalRef: null,
+            email: owner.email,
+            created: true,
+            user: { id: `u${i}` },
+            vehicles: owner.vehicles.map((v: any) => ({
+              created: true,
+              vehicle: { id: `v${i}`, vin: v.vin },
+              device: { paired: true, deviceToken: 'dt_fake', device: { id: `d${i}` } },
+            })),
+          })),
+        },
+      };
+    }
     ingested.push(op);
     const n = op.variables.frames.length;
     return {
@@ -55,7 +74,7 @@ async function fakeGateway(ingestDelayMs: number | 'never') {
   };
 }
 
-const quietly = { quiet: true, log: () => undefined, seed: 1 };
+const quietly = { quiet: true, log: () => undefined, seed: 1, apiKey: 'ck_fake' };
 
 describe('runSimulation pacing', () => {
   it('takes a round every 1/hz s, each uploaded once with its own time and idempotency key', async () => {

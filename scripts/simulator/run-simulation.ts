@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { Authorizer, credentialsFrom, type FleetCredentials } from '../fleet/credentials.js';
 import { assignFaults, type Fault } from './faults.js';
 import { Limiter } from './limiter.js';
 import { ObdDevice, randomAdapterProfile } from './obd-device.js';
@@ -6,7 +7,7 @@ import { validateOptions, type SimulationInput, type SimulationSettings } from '
 import { createRandom, type Random } from './random.js';
 import { DEFAULT_RETRY_POLICY, sleep } from './retry.js';
 import type { SendContext } from './send.js';
-import { setUpVehicle, type SimulatedVehicle } from './setup.js';
+import { setUpFleet, type SimulatedVehicle } from './setup.js';
 import { formatStatus, SimulationStats, type StatsSnapshot } from './stats.js';
 import { uploadSamples, type Sample } from './uploader.js';
 import { VehicleSim } from './vehicle-sim.js';
@@ -60,10 +61,12 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
   const root = createRandom(settings.seed);
   const limiter = new Limiter(settings.concurrency);
 
+  const credentials = credentialsFrom(settings);
   log(`setting up ${settings.vehicles} vehicle(s) at ${settings.url} (run ${runId}, seed ${settings.seed})...`);
   // Stopping during set-up abandons it at once: there is nothing worth finishing.
   const vehicles = await setUp(
     { url: settings.url, limiter, policy: DEFAULT_RETRY_POLICY, signal },
+    credentials,
     settings,
     runId,
     root,
@@ -109,6 +112,7 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
 
 async function setUp(
   send: SendContext,
+  credentials: FleetCredentials,
   settings: SimulationSettings,
   runId: string,
   root: Random,
@@ -116,14 +120,7 @@ async function setUp(
   const faults = assignFaults(settings.faults, settings.vehicles, root.fork('faults'));
   // VINs from an unseeded source: a replayed seed must not collide with the last run's vehicles.
   const identities = createRandom(randomInt(2 ** 31));
-  const settled = await Promise.allSettled(
-    faults.map((vehicleFaults, index) =>
-      setUpVehicle(send, { index, runId, faults: vehicleFaults, identity: identities.fork(index) }),
-    ),
-  );
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) throw failure.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<SimulatedVehicle>).value);
+  return setUpFleet(send, new Authorizer(send, credentials), { runId, faults, identities });
 }
 
 /** Rounds a dongle keeps while it cannot upload; past it the oldest are dropped (and counted lost). */

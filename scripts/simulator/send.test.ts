@@ -10,19 +10,21 @@ type Reply = (body: any, res: ServerResponse) => void;
 /** A stand-in gateway that answers each request with the next scripted reply, and records bodies. */
 async function fakeGateway(replies: Reply[]) {
   const bodies: any[] = [];
+  const arrivals: { at: number; headers: IncomingMessage['headers'] }[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let text = '';
     req.on('data', (chunk) => (text += chunk));
     req.on('end', () => {
       const body = JSON.parse(text);
       bodies.push(body);
+      arrivals.push({ at: performance.now(), headers: req.headers });
       const reply = replies.shift() ?? ((_b, r) => r.writeHead(500).end('no more replies'));
       reply(body, res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return { url, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url, bodies, arrivals, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const json =
@@ -103,6 +105,53 @@ describe('sendWithRetry', () => {
     const [result] = await sent;
     expect(result.errors?.[0].extensions?.code).toBe('ABANDONED');
     expect(gateway.bodies).toHaveLength(1);
+    await gateway.close();
+  });
+
+  it('never retries sooner than a 429 asks, by its Retry-After header or, without one, its body', async () => {
+    const gateway = await fakeGateway([
+      (_b, res) =>
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
+          .end(JSON.stringify(refused('RATE_LIMITED', { retryAfterSeconds: 1 }))),
+      json(429, refused('RATE_LIMITED', { retryAfterSeconds: 1 })),
+      json(200, ok(1)),
+    ]);
+    expect(await sendWithRetry(context(gateway.url), [op(1)])).toEqual([ok(1)]);
+    const [first, second, third] = gateway.arrivals.map((a) => a.at);
+    // The policy's own back-off is at most 5 ms here.
+    expect(second! - first!).toBeGreaterThanOrEqual(990);
+    expect(third! - second!).toBeGreaterThanOrEqual(990);
+    await gateway.close();
+  });
+
+  it('never retries an operation refused with RATE_LIMITED sooner than its retryAfterSeconds', async () => {
+    const gateway = await fakeGateway([json(200, refused('RATE_LIMITED', { retryAfterSeconds: 1 })), json(200, ok(1))]);
+    expect(await sendWithRetry(context(gateway.url), [op(1)])).toEqual([ok(1)]);
+    expect(gateway.arrivals[1]!.at - gateway.arrivals[0]!.at).toBeGreaterThanOrEqual(990);
+    await gateway.close();
+  });
+
+  it('retries a CONFLICT that says when to come back (an idempotent request still in progress), not a plain one', async () => {
+    const gateway = await fakeGateway([
+      json(200, refused('CONFLICT', { retryAfterSeconds: 0 })),
+      json(200, ok(1)),
+      json(200, refused('CONFLICT')),
+    ]);
+    const ctx = context(gateway.url);
+    expect(await sendWithRetry(ctx, [op(1)])).toEqual([ok(1)]);
+    expect(await sendWithRetry(ctx, [op(2)])).toEqual([refused('CONFLICT')]);
+    expect(gateway.bodies).toEqual([op(1), op(1), op(2)]);
+    await gateway.close();
+  });
+
+  it('sends an API key (ck_…) as x-api-key and anything else as a bearer token', async () => {
+    const gateway = await fakeGateway([json(200, ok(1)), json(200, ok(2))]);
+    await sendWithRetry(context(gateway.url), [op(1)], 'ck_key');
+    await sendWithRetry(context(gateway.url), [op(2)], 'dt_token');
+    expect(gateway.arrivals[0]!.headers).toMatchObject({ 'x-api-key': 'ck_key' });
+    expect(gateway.arrivals[0]!.headers.authorization).toBeUndefined();
+    expect(gateway.arrivals[1]!.headers).toMatchObject({ authorization: 'Bearer dt_token' });
     await gateway.close();
   });
 

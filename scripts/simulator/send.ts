@@ -6,7 +6,7 @@ import {
   type GraphQLResult,
 } from './gateway-client.js';
 import type { Limiter } from './limiter.js';
-import { backoffMs, RETRYABLE_CODES, sleep, type RetryPolicy } from './retry.js';
+import { backoffMs, isRetryable, sleep, type RetryPolicy } from './retry.js';
 import type { SimulationStats } from './stats.js';
 
 export interface SendContext {
@@ -56,7 +56,7 @@ export async function sendWithRetry(
         results[index] = answer;
         const codes = (answer.errors ?? []).map(errorCode);
         codes.forEach((code) => ctx.stats?.error(code));
-        if (!last && codes.length > 0 && codes.every((code) => RETRYABLE_CODES.has(code))) {
+        if (!last && codes.length > 0 && (answer.errors ?? []).every(isRetryable)) {
           retry.push(index);
           const askedSeconds = Math.max(
             0,

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import type { Authorizer } from '../fleet/credentials.js';
+import {
+  MAX_OWNERS_PER_REQUEST,
+  ProvisionError,
+  provisionFleet,
+  type FleetOwnerPlan,
+} from '../fleet/provision-fleet.js';
 import type { Fault } from './faults.js';
-import { errorCode, type GraphQLErrorShape } from './gateway-client.js';
-import { ADD_VEHICLE, LOGIN, MY_VEHICLES, PAIR_DEVICE, REGISTER, type AuthPayloadData } from './operations.js';
 import type { Random } from './random.js';
-import { sendWithRetry, type SendContext } from './send.js';
+import type { SendContext } from './send.js';
 import type { DeviceCredentials } from './uploader.js';
 import { generateVin, type SimulatedVehicleIdentity } from './vin.js';
 
@@ -16,99 +21,105 @@ export interface SimulatedVehicle extends SimulatedVehicleIdentity {
 }
 
 export class SetupError extends Error {
-  constructor(step: string, error: GraphQLErrorShape) {
-    super(`${step} failed: ${errorCode(error)}: ${error.message}`);
+  constructor(message: string) {
+    super(message);
     this.name = 'SetupError';
   }
 }
 
-/** Fresh VINs to try when one is already on an active vehicle (another run against the same database). */
+/** Fresh VINs to try for a vehicle whose VIN is already on an active vehicle (another run against the same database). */
 const VIN_ATTEMPTS = 5;
+const CONFLICTING_VIN = /^owners\.(\d+)\.vehicles\.0\.vin$/;
 
-type CallResult<T> = { ok: true; data: T } | { ok: false; error: GraphQLErrorShape; step: string };
-
-async function call<T>(
-  ctx: SendContext,
-  step: string,
-  query: string,
-  variables: Record<string, unknown>,
-  token?: string,
-): Promise<CallResult<T>> {
-  const [result] = await sendWithRetry(ctx, [{ query, variables }], token);
-  const error = result.errors?.[0];
-  if (error || !result.data) return { ok: false, error: error ?? { message: 'no data' }, step };
-  return { ok: true, data: result.data as T };
-}
-
-function orThrow<T>(result: CallResult<T>): T {
-  if (!result.ok) throw new SetupError(result.step, result.error);
-  return result.data;
+interface Planned {
+  index: number;
+  identity: SimulatedVehicleIdentity;
+  owner: FleetOwnerPlan;
 }
 
 /**
- * The owner's account, the vehicle and its paired dongle, through the gateway like any client.
- * Each call is retried on transient failures; `register` and `addVehicle` are not idempotent, so
- * a retry that finds its own earlier success (email taken, VIN taken by us) takes that instead.
+ * The owners (one per vehicle), cars and paired dongles, through provisionFleet: one request
+ * per 100 vehicles, so a fleet of any size needs one sign-in (or none, with an API key) instead
+ * of a registration per car, which the gateway's per-IP sign-in limit refuses past 30 a minute.
+ * Requests are retried with their idempotency key (the server answers a retry with the first
+ * result); a VIN found on another owner's vehicle is drawn again, under a new key.
  */
-export async function setUpVehicle(
+export async function setUpFleet(
   ctx: SendContext,
-  plan: { index: number; runId: string; faults: Fault[]; identity: Random },
-): Promise<SimulatedVehicle> {
-  const number = plan.index + 1;
-  const email = `driver${number}.${plan.runId}@simulator.clutch.test`;
-  const password = randomBytes(12).toString('base64url');
-  const registered = await call<{ register: AuthPayloadData }>(ctx, `register ${email}`, REGISTER, {
-    input: { email, password, name: `Simulated driver ${number}` },
-  });
-  let token: string;
-  if (registered.ok) token = registered.data.register.accessToken;
-  else if (registered.error.extensions?.field !== 'email') throw new SetupError(registered.step, registered.error);
-  else {
-    const login = await call<{ login: AuthPayloadData }>(ctx, `login ${email}`, LOGIN, { email, password });
-    token = orThrow(login).login.accessToken;
-  }
-
-  const { identity, vehicleId } = await addVehicle(ctx, token, plan.identity, number);
-  const paired = orThrow(
-    await call<{ pairObdDevice: { deviceToken: string } }>(
-      ctx,
-      `pairObdDevice for ${identity.vin}`,
-      PAIR_DEVICE,
-      {
-        vehicleId,
-        serial: `SIM-${plan.runId}-${number}`.toUpperCase(),
+  auth: Authorizer,
+  plan: { runId: string; faults: Fault[][]; identities: Random },
+): Promise<SimulatedVehicle[]> {
+  const runKey = randomBytes(12).toString('hex');
+  const planned: Planned[] = plan.faults.map((_, index) => {
+    const identity = generateVin(plan.identities.fork(index));
+    const number = index + 1;
+    return {
+      index,
+      identity,
+      owner: {
+        email: `driver${number}.${plan.runId}@simulator.clutch.test`,
+        name: `Simulated driver ${number}`,
+        vehicles: [vehiclePlan(identity, number, plan.runId)],
       },
-      token,
-    ),
-  );
-  return {
-    ...identity,
-    index: plan.index,
-    vehicleId,
-    ownerEmail: email,
-    faults: plan.faults,
-    device: { vehicleId, deviceToken: paired.pairObdDevice.deviceToken, keyPrefix: `sim-${plan.runId}-v${number}` },
-  };
+    };
+  });
+
+  const vehicles: SimulatedVehicle[] = [];
+  // One vehicle per owner: a request holds 100 owners.
+  for (let chunkIndex = 0; chunkIndex * MAX_OWNERS_PER_REQUEST < planned.length; chunkIndex++) {
+    const chunk = planned.slice(chunkIndex * MAX_OWNERS_PER_REQUEST, (chunkIndex + 1) * MAX_OWNERS_PER_REQUEST);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const key = `sim-${runKey}-${chunkIndex}-${attempt}`;
+        const result = await provisionFleet(
+          ctx,
+          auth,
+          key,
+          chunk.map((p) => p.owner),
+        );
+        result.owners.forEach((owner, i) => vehicles.push(simulated(chunk[i]!, owner.vehicles[0]!, plan)));
+        break;
+      } catch (error) {
+        const clash =
+          error instanceof ProvisionError && error.code === 'CONFLICT' && CONFLICTING_VIN.exec(error.field ?? '');
+        if (!clash || attempt >= VIN_ATTEMPTS) {
+          throw new SetupError(
+            `setting up vehicles ${chunk[0]!.index + 1}-${chunk.at(-1)!.index + 1}: ${(error as Error).message}`,
+          );
+        }
+        const redraw = chunk[Number(clash[1])]!;
+        redraw.identity = generateVin(plan.identities.fork(`${redraw.index}:${attempt}`));
+        redraw.owner.vehicles = [vehiclePlan(redraw.identity, redraw.index + 1, plan.runId)];
+      }
+    }
+  }
+  return vehicles;
 }
 
-async function addVehicle(ctx: SendContext, token: string, random: Random, number: number) {
-  for (let attempt = 1; ; attempt++) {
-    const identity = generateVin(random);
-    const added = await call<{ addVehicle: { id: string } }>(
-      ctx,
-      `addVehicle ${identity.vin}`,
-      ADD_VEHICLE,
-      {
-        input: { ...identity, nickname: `Simulated car ${number}` },
-      },
-      token,
-    );
-    if (added.ok) return { identity, vehicleId: added.data.addVehicle.id };
-    if (errorCode(added.error) !== 'CONFLICT' || attempt >= VIN_ATTEMPTS) orThrow(added);
-    const mine = orThrow(
-      await call<{ myVehicles: { id: string; vin: string }[] }>(ctx, 'myVehicles', MY_VEHICLES, {}, token),
-    );
-    const ours = mine.myVehicles.find((v) => v.vin === identity.vin);
-    if (ours) return { identity, vehicleId: ours.id };
+const vehiclePlan = (identity: SimulatedVehicleIdentity, number: number, runId: string) => ({
+  ...identity,
+  nickname: `Simulated car ${number}`,
+  pairDeviceSerial: `SIM-${runId}-${number}`.toUpperCase(),
+});
+
+function simulated(
+  planned: Planned,
+  provisioned: { vehicleId: string; vin: string; deviceToken: string | null },
+  plan: { runId: string; faults: Fault[][] },
+): SimulatedVehicle {
+  if (provisioned.vin !== planned.identity.vin || !provisioned.deviceToken) {
+    throw new SetupError(`vehicle ${planned.index + 1} came back without its VIN or device token`);
   }
+  return {
+    ...planned.identity,
+    index: planned.index,
+    vehicleId: provisioned.vehicleId,
+    ownerEmail: planned.owner.email,
+    faults: plan.faults[planned.index]!,
+    device: {
+      vehicleId: provisioned.vehicleId,
+      deviceToken: provisioned.deviceToken,
+      keyPrefix: `sim-${plan.runId}-v${planned.index + 1}`,
+    },
+  };
 }
