@@ -8,9 +8,12 @@ interface ClaimDocument {
 const DUPLICATE_KEY = 11000;
 
 /**
- * "Exactly one caller does this": the first to insert the key wins. Conditional updates
- * are not enough for that on every MongoDB-compatible server (FerretDB runs them as
- * read-then-write, so concurrent ones can all match); an insert on the _id always is.
+ * "Exactly one caller does this": the first to insert the key wins. For steps whose side
+ * effect comes before, or beside, the status change that records it (running an approved
+ * action, reverting an effect before marking the decision ROLLED_BACK, recording a judged
+ * outcome's learning): the decision's own status cannot say "someone is doing it" without a
+ * status the API does not have. A change that is itself the whole step is one conditional
+ * update instead (DecisionStore.transition, ActiveEffectStore.markReverted).
  * Used for approving, rejecting, judging and undoing a decision once.
  */
 export class ClaimStore {

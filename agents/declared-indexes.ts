@@ -1,7 +1,7 @@
 import type { IndexDeclaration } from '../platform/mongo/indexes.js';
 import { CLIENT_ERROR_INDEXES, ClientErrorStore } from './client-errors/client-error.store.js';
 import { RATE_HIT_INDEXES, WindowRateLimiter } from './client-errors/rate-limiter.js';
-import { DECISION_ENTRY_INDEXES, DecisionStore } from './decisions/decision.store.js';
+import { DECISION_INDEXES, DecisionStore } from './decisions/decision.store.js';
 import { RECENT_ACTION_INDEXES, RecentActions } from './decisions/recent-actions.store.js';
 import { ACTIVE_EFFECT_INDEXES, ActiveEffectStore } from './effects/active-effect.store.js';
 import { INCIDENT_INDEXES, IncidentStore } from './effects/incident.store.js';
@@ -16,7 +16,7 @@ import { KNOWN_VEHICLE_INDEXES, VehicleRegistry } from './signals/vehicle-regist
 
 /** Every index the agents' stores declare, by collection: what check_database_indexes verifies. */
 export const AGENTS_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
-  [DecisionStore.entriesCollection]: DECISION_ENTRY_INDEXES,
+  [DecisionStore.collection]: DECISION_INDEXES,
   [RecentActions.collection]: RECENT_ACTION_INDEXES,
   [FiringStore.collection]: FIRING_INDEXES,
   [ActiveEffectStore.collection]: ACTIVE_EFFECT_INDEXES,

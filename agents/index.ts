@@ -92,7 +92,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const decisions = new DecisionStore(db);
   const firings = new FiringStore(db);
   const claims = new ClaimStore(db);
-  const activeEffects = new ActiveEffectStore(db, claims);
+  const activeEffects = new ActiveEffectStore(db);
   const clientErrors = new ClientErrorStore(db);
   const limiter = new WindowRateLimiter(db, 'client_errors');
   const incidents = new IncidentStore(db);

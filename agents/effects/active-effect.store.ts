@@ -1,7 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
 import type { ActionId } from '../actions/catalogue.js';
-import type { ClaimStore } from '../claims.store.js';
 
 export type EffectKind = 'rate_limit' | 'log_level';
 export type RevertReason = 'expired' | 'rollback' | 'superseded';
@@ -24,7 +23,8 @@ export interface ActiveEffectDocument {
 
 export const ACTIVE_EFFECT_INDEXES: IndexDeclaration[] = [
   { key: { kind: 1, target: 1, _id: -1 } },
-  { key: { revertedAt: 1, expiresAt: 1 } },
+  // Effects in force, newest first; those due to expire are among them.
+  { key: { revertedAt: 1, _id: -1 } },
   { key: { decisionId: 1 } },
 ];
 
@@ -32,10 +32,7 @@ export class ActiveEffectStore {
   static readonly collection = 'active_effects';
   private readonly effects: Collection<ActiveEffectDocument>;
 
-  constructor(
-    db: Db,
-    private readonly claims: ClaimStore,
-  ) {
+  constructor(db: Db) {
     this.effects = db.collection<ActiveEffectDocument>(ActiveEffectStore.collection);
   }
 
@@ -74,10 +71,15 @@ export class ActiveEffectStore {
     return this.effects.find({ decisionId: String(decisionId), revertedAt: null }).toArray();
   }
 
-  /** True for the one caller that ends the effect (expiry or rollback); the others do nothing. */
+  /**
+   * True for the one caller that ends the effect (expiry or rollback), in one atomic conditional
+   * update; false for the others, and for an effect already ended (superseded, say).
+   */
   async markReverted(id: ObjectId, reason: RevertReason, at: Date): Promise<boolean> {
-    if (!(await this.claims.claim(`effect:${id.toHexString()}:revert`, at))) return false;
-    await this.effects.updateOne({ _id: id }, { $set: { revertedAt: at, revertReason: reason } });
-    return true;
+    const { modifiedCount } = await this.effects.updateOne(
+      { _id: id, revertedAt: null },
+      { $set: { revertedAt: at, revertReason: reason } },
+    );
+    return modifiedCount === 1;
   }
 }

@@ -7,7 +7,6 @@ import {
 import type { EventBus } from '../../platform/events/bus.js';
 import { RATE_LIMIT_SCOPES } from '../actions/parameters.js';
 import { createLogger } from '../../platform/logger.js';
-import { ClaimStore } from '../claims.store.js';
 import { AGENTS_INDEXES } from '../declared-indexes.js';
 import {
   codes,
@@ -32,7 +31,7 @@ let database: TestDatabase;
 let effects: ActiveEffectStore;
 beforeEach(async () => {
   database = await testDatabase();
-  effects = new ActiveEffectStore(database.db, new ClaimStore(database.db));
+  effects = new ActiveEffectStore(database.db);
   await effects.init();
 });
 afterEach(async () => database.drop());
@@ -54,7 +53,7 @@ describe('rate limits', () => {
     a = await startAgents(database.db, { clientErrorsPerMinute: 10 });
     const caller = 'e'.repeat(24);
     await a.reportErrors(5, caller);
-    const store = new ActiveEffectStore(database.db, new ClaimStore(database.db));
+    const store = new ActiveEffectStore(database.db);
     const sent = commandsOn(a.bus);
     const tighten = rateLimitEffect('tighten_rate_limits', store, a.bus);
     const now = new Date(a.clock.now());
@@ -188,18 +187,46 @@ describe('log level', () => {
   });
 });
 
+describe('ending an effect', () => {
+  const effect = (target: string, appliedAt: Date) => ({
+    decisionId: 'd-end',
+    action: 'raise_log_level' as const,
+    kind: 'log_level' as const,
+    target,
+    value: 'debug',
+    appliedAt,
+    expiresAt: new Date(appliedAt.getTime() + 60_000),
+  });
+
+  it('is done by exactly one of several concurrent callers, and never again once superseded', async () => {
+    const first = await effects.add(effect('gateway', at('2030-01-01T00:00:00Z')));
+    const ended = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        effects.markReverted(first._id, i % 2 ? 'rollback' : 'expired', at('2030-01-01T00:00:30Z')),
+      ),
+    );
+    expect(ended.filter(Boolean)).toHaveLength(1);
+
+    const older = await effects.add(effect('vehicles', at('2030-01-01T00:00:00Z')));
+    await effects.add(effect('vehicles', at('2030-01-01T00:00:10Z')));
+    expect(await effects.markReverted(older._id, 'expired', at('2030-01-01T00:01:00Z'))).toBe(false);
+    const stored = await database.db.collection('active_effects').findOne({ _id: older._id });
+    expect(stored).toMatchObject({ revertReason: 'superseded', revertedAt: at('2030-01-01T00:00:10Z') });
+  });
+});
+
 describe('index check', () => {
   it("compares the stores' declared indexes with the database's and reports what is missing", async () => {
     const a = await startAgents(database.db);
     await a.stop();
     expect(await checkIndexes(database.db, AGENTS_INDEXES)).toMatchObject({ missing: [] });
-    await database.db.collection('decision_entries').dropIndex('status_1__id_-1');
+    await database.db.collection('decisions').dropIndex('status_1__id_-1');
     const result = await indexCheckEffect(database.db, AGENTS_INDEXES).apply(
       { services: ['agents'] },
       { decisionId: 'd3', now: new Date() },
     );
     expect(result.success).toBe(false);
-    expect(result.summary).toMatch(/1 of \d+ indexes missing: decision_entries \{"status":1,"_id":-1\}/);
+    expect(result.summary).toMatch(/1 of \d+ indexes missing: decisions \{"status":1,"_id":-1\}/);
     expect(await indexCheckEffect(database.db, AGENTS_INDEXES).refuse({ services: ['agents', 'identity'] })).toMatch(
       /identity/,
     );

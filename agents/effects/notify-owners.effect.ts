@@ -18,7 +18,7 @@ export function notifyOwnersEffect(
       return vehicleIds.length ? { vehicleIds } : {};
     },
     async refuse({ vehicleIds }) {
-      const critical = new Set(await alerts.criticalVehicles(MAX_VEHICLE_TARGETS));
+      const critical = await alerts.withOpenCritical(vehicleIds);
       const others = vehicleIds.filter((id) => !critical.has(id));
       return others.length ? `${others.length} vehicle(s) without an open critical alert` : null;
     },

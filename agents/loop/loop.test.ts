@@ -1,8 +1,9 @@
+import { itServesEveryQueryFromAnIndex, watchQueries, type RecordedQuery } from '../../test/indexed-queries.js';
 import { RATE_LIMIT_TOPIC, type RateLimitCommand } from '../../platform/ops/rate-limit-overrides.js';
-import { ClaimStore } from '../claims.store.js';
 import { ManualClock } from '../clock.js';
 import { ActiveEffectStore } from '../effects/active-effect.store.js';
 import { rateLimitEffect } from '../effects/rate-limits.effect.js';
+import { AGENTS_INDEXES } from '../declared-indexes.js';
 import { ArmStore } from '../learning/arm.store.js';
 import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
 
@@ -31,8 +32,10 @@ const arm = async (kind: string, action: string) =>
     (x: any) => x.triggerKind === kind && x.action === action,
   );
 
+const queries: RecordedQuery[] = [];
 beforeEach(async () => {
-  database = await testDatabase();
+  database = await testDatabase({ monitorCommands: true });
+  watchQueries(database.db, queries);
 });
 afterEach(async () => {
   await a?.stop();
@@ -200,7 +203,7 @@ describe('gateway rate limits', () => {
     await start({ defaultMode: 'OFF' });
     const sent: RateLimitCommand[] = [];
     a.bus.subscribe<RateLimitCommand>(RATE_LIMIT_TOPIC, (c) => void sent.push(c));
-    const effects = new ActiveEffectStore(database.db, new ClaimStore(database.db));
+    const effects = new ActiveEffectStore(database.db);
     await rateLimitEffect('tighten_rate_limits', effects, a.bus).apply(
       { scopes: ['api', 'client_errors'], factor: 0.5, durationMinutes: 10 },
       { decisionId: 'd1', now: new Date(clock.now()) },
@@ -250,13 +253,15 @@ describe('critical health alerts', () => {
     });
     expect(decision.options.map((o) => o.action).sort()).toEqual(['notify_critical_owners', 'open_incident']);
     expect(decision.parameters).toMatchObject({ vehicleIds: ['veh-1'] });
-    expect(await database.db.collection('owner_notifications').countDocuments({})).toBe(0);
+    const notifications = () =>
+      database.db.collection('owner_notifications').find({ decisionId: decision._id.toHexString() }).toArray();
+    expect(await notifications()).toEqual([]);
 
     const approved = await a.run(`mutation($id: ID!) { approveDecision(id: $id) { ${DECISION} } }`, {
       id: decision._id.toHexString(),
     });
     expect(approved.data.approveDecision).toMatchObject({ status: 'EXECUTED', execution: { success: true } });
-    expect(await database.db.collection('owner_notifications').countDocuments({ vehicleIds: 'veh-1' })).toBe(1);
+    expect(await notifications()).toMatchObject([{ vehicleIds: ['veh-1'] }]);
   });
 });
 
@@ -267,3 +272,9 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000):
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+// Incidents and goal changes are listed in agents/declared-indexes.test.ts: no tick here lists them.
+itServesEveryQueryFromAnIndex({ queries: () => queries }, () => {
+  const { incidents: _incidents, goal_changes: _changes, ...queried } = AGENTS_INDEXES;
+  return queried;
+});

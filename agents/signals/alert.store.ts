@@ -25,7 +25,12 @@ interface AlertEntry {
   updatedAt: Date;
 }
 
-export const ALERT_INDEXES: IndexDeclaration[] = [{ key: { severity: 1, status: 1 } }];
+const DUPLICATE_KEY = 11000;
+
+/** Open critical alerts, counted and grouped by vehicle. */
+export const ALERT_INDEXES: IndexDeclaration[] = [{ key: { severity: 1, status: 1, vehicleId: 1 } }];
+
+const OPEN_CRITICAL = { severity: 'CRITICAL', status: 'OPEN' } as const;
 
 /** What this subgraph knows of health alerts; upserts keyed by the alert id, so redelivery is harmless. */
 export class AlertStore {
@@ -40,38 +45,57 @@ export class AlertStore {
     return ensureIndexes(this.alerts, ALERT_INDEXES);
   }
 
-  /** True when the event changed what is known. */
+  /**
+   * True when the event changed what is known. One atomic upsert that matches the alert only
+   * while what is known is no newer; when it is newer, the upsert's insert collides with the
+   * alert's `_id` and nothing changes.
+   */
   async record(event: HealthAlertEvent, at: Date): Promise<boolean> {
     if (typeof event?.id !== 'string' || typeof event.vehicleId !== 'string') return false;
     const version = Array.isArray(event.history) ? event.history.length : 0;
-    const known = await this.alerts.findOne({ _id: event.id });
-    if (known && known.version > version) return false;
-    await this.alerts.updateOne(
-      { _id: event.id },
-      {
-        $set: {
-          vehicleId: event.vehicleId,
-          severity: String(event.severity),
-          status: String(event.status),
-          version,
-          updatedAt: at,
+    try {
+      await this.alerts.updateOne(
+        { _id: event.id, version: { $lte: version } },
+        {
+          $set: {
+            vehicleId: event.vehicleId,
+            severity: String(event.severity),
+            status: String(event.status),
+            version,
+            updatedAt: at,
+          },
         },
-      },
-      { upsert: true },
-    );
-    return true;
+        { upsert: true },
+      );
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
   }
 
   countOpenCritical(): Promise<number> {
-    return this.alerts.countDocuments({ severity: 'CRITICAL', status: 'OPEN' });
+    return this.alerts.countDocuments(OPEN_CRITICAL);
   }
 
-  /** Vehicles with an open critical alert: the only targets owner notifications may have. */
+  /** Up to `limit` vehicles with an open critical alert (in id order): the only targets owner notifications may have. */
   async criticalVehicles(limit: number): Promise<string[]> {
-    const docs = await this.alerts
-      .find({ severity: 'CRITICAL', status: 'OPEN' }, { projection: { vehicleId: 1 } })
-      .limit(limit * 4)
+    const groups = await this.alerts
+      .aggregate<{ _id: string }>([
+        { $match: OPEN_CRITICAL },
+        { $group: { _id: '$vehicleId' } },
+        { $sort: { _id: 1 } },
+        { $limit: limit },
+      ])
       .toArray();
-    return [...new Set(docs.map((d) => d.vehicleId))].slice(0, limit);
+    return groups.map((g) => g._id);
+  }
+
+  /** Which of these vehicles have an open critical alert. */
+  async withOpenCritical(vehicleIds: readonly string[]): Promise<Set<string>> {
+    const docs = await this.alerts
+      .find({ ...OPEN_CRITICAL, vehicleId: { $in: vehicleIds.map(String) } }, { projection: { vehicleId: 1 } })
+      .toArray();
+    return new Set(docs.map((d) => d.vehicleId));
   }
 }

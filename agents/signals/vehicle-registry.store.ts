@@ -8,7 +8,7 @@ interface VehicleEntry {
   updatedAt: Date;
 }
 
-export const KNOWN_VEHICLE_INDEXES: IndexDeclaration[] = [{ key: { active: 1 } }];
+export const KNOWN_VEHICLE_INDEXES: IndexDeclaration[] = [{ key: { active: 1, _id: 1 } }];
 
 /**
  * The vehicles this subgraph has heard of through the vehicles subgraph's events; their count

@@ -25,8 +25,9 @@ export interface TestDatabase {
 }
 
 /** A database of its own on the server the jest global setup started. */
-export async function testDatabase(): Promise<TestDatabase> {
-  const client = new MongoClient(process.env.MONGODB_URI!, { maxPoolSize: 20 });
+/** `monitorCommands` emits the driver's command events, for tests that check the queries sent (test/indexed-queries.ts). */
+export async function testDatabase({ monitorCommands = false } = {}): Promise<TestDatabase> {
+  const client = new MongoClient(process.env.MONGODB_URI!, { maxPoolSize: 20, monitorCommands });
   await client.connect();
   const db = client.db(`t${randomBytes(5).toString('hex')}_agents`);
   return {

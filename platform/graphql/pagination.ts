@@ -1,6 +1,7 @@
 import { ObjectId, type Filter, type Document, type Collection, type WithId } from 'mongodb';
 import { ArgsType, ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { BadUserInputError } from '../errors.js';
+import { countMatching } from '../mongo/count.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -91,7 +92,7 @@ export async function paginate<TDoc extends Document & { _id: ObjectId }, TNode>
       .sort({ _id: -1 })
       .limit(limit + 1)
       .toArray(),
-    collection.countDocuments(filter),
+    countMatching(collection, filter),
   ]);
   const hasNextPage = docs.length > limit;
   const edges = docs.slice(0, limit).map((doc) => ({ cursor: encodeCursor(doc._id), node: toNode(doc) }));

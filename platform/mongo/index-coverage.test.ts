@@ -53,11 +53,17 @@ describe('servingIndex (equality, then sort, then range)', () => {
     expect(served(owned, { ownerId: 'u' })).toEqual(owned[0].key);
   });
 
-  it('refuses an equality outside the leading fields, and a sort the index does not hold right after them', () => {
+  it('checks further equalities on the documents the leading ones find', () => {
+    expect(served(owned, { ownerId: 'u', removedAt: null, vin: 'X' }, { _id: -1 })).toEqual(owned[0].key);
+    expect(served(owned, { ownerId: 'u', vin: 'X' })).toEqual(owned[0].key);
+  });
+
+  it('refuses equalities that lead no index, and a sort the index does not hold right after them', () => {
     expect(served(owned, { removedAt: null }, { _id: -1 })).toBeNull();
+    expect(served(owned, { removedAt: null })).toBeNull();
     expect(served(owned, { ownerId: 'u' }, { _id: -1 })).toBeNull();
     expect(served(owned, { ownerId: 'u', removedAt: null }, { createdAt: -1 })).toBeNull();
-    expect(served(owned, { ownerId: 'u', removedAt: null, vin: 'X' }, { _id: -1 })).toBeNull();
+    expect(served(owned, { ownerId: 'u', vin: 'X' }, { _id: -1 })).toBeNull();
     expect(served([{ key: { a: 1, b: 1 } }], { a: 1 }, { b: 1, c: 1 })).toBeNull();
     expect(served([{ key: { a: 1, b: 1 } }], { a: 1 }, { b: 1, c: -1 })).toBeNull();
     expect(served([{ key: { a: 1, b: 1, c: 1 } }], { a: 1 }, { b: 1, c: -1 })).toBeNull();

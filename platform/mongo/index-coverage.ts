@@ -2,14 +2,20 @@ import type { Document } from 'mongodb';
 import type { IndexDeclaration } from './indexes.js';
 
 /*
- * Whether a query is served by an index, judged from its shape alone (no database): the
+ * Whether a query is served by an index, judged from its shape alone (no database), after the
  * equality-sort-range rule that MongoDB's planner follows. A query is served when some index
- * starts with all of the query's equality fields (in any order; `$in` counts as equality), goes
- * on with its sort fields in the sort's order (or all reversed), and so bounds the scan to the
- * matching documents in the order asked. Ranges may sit anywhere, or be checked on the
- * documents found. A unique index whose every field is bound by an equality finds at most one
- * document per value, whatever else the filter says. A query that binds nothing an index can
- * use (no equality, no sort, no range on an index's first field) reads the whole collection.
+ * starts with some of the query's equality fields (in any order; `$in` counts as equality) and
+ * goes on with its sort fields in the sort's order (or all reversed): the scan is bounded by
+ * those equalities and needs no sort in memory, so a page stops at its limit. Other equalities
+ * and ranges are checked on the documents found. A query without equalities is served through
+ * its sort, or through a range on an index's first field. A unique
+ * index whose every field is bound by an equality finds at most one document per value,
+ * whatever else the filter says. A query that binds nothing an index can use (no equality,
+ * sort or range on an index's leading field) reads the whole collection, and so does a sort
+ * that no index holds right after the equalities it starts with.
+ *
+ * Stores declare an index per list for its equalities and sort; equalities left to be checked
+ * on the documents found are for optional filters combined with a more selective one.
  *
  * Stores' tests record the queries they actually send and check them with this, so a new list
  * query without its index fails a test (test/indexed-queries.ts).
@@ -80,7 +86,8 @@ export function serves(index: IndexDeclaration, shape: QueryShape): boolean {
   if (index.options?.unique && fields.every((f) => shape.equality.includes(f))) return true;
   let prefix = 0;
   while (prefix < key.length && shape.equality.includes(fields[prefix])) prefix++;
-  if (!shape.equality.every((f) => fields.slice(0, prefix).includes(f))) return false;
+  // Equalities bound the scan only from an index's leading fields.
+  if (shape.equality.length > 0 && prefix === 0) return false;
   // Sorting on a field an equality fixes changes nothing.
   const sort = shape.sort.filter(([field]) => !shape.equality.includes(field));
   if (sort.length > 0) {
