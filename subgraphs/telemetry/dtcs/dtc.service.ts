@@ -64,9 +64,7 @@ export class DtcService {
   async clear(vehicleId: string): Promise<ClearDtcsResult> {
     const clearedAt = this.clock();
     const { clearedCount, cleared } = await this.writes.run(vehicleId, async () => {
-      const clearable = (await this.store.list(vehicleId))
-        .filter((d) => CLEARABLE.includes(d.status))
-        .map((d) => d.code);
+      const clearable = (await this.store.list(vehicleId, CLEARABLE)).map((d) => d.code);
       return { clearedCount: await this.store.clear(vehicleId, clearedAt), cleared: clearable };
     });
     if (clearedCount > 0) await this.events.dtcsReported(vehicleId, 'cleared', cleared, clearedAt);

@@ -1,8 +1,10 @@
+import { itServesEveryQueryFromAnIndex, recordQueries } from '../../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { decodeDtcCursor, encodeDtcCursor } from './dtc-cursor.js';
-import { DtcStore, type DtcPosition } from './dtc.store.js';
+import { DTC_INDEXES, DtcStore, type DtcPosition } from './dtc.store.js';
 
-const db = useScratchDatabase('dtcs');
+const db = useScratchDatabase('dtcs', { monitorCommands: true });
+const recorder = recordQueries(db);
 let store: DtcStore;
 beforeAll(async () => {
   store = new DtcStore(db());
@@ -77,3 +79,5 @@ describe('DtcStore (real database)', () => {
     expect(await store.list('nobody')).toEqual([]);
   });
 });
+
+itServesEveryQueryFromAnIndex(recorder, () => ({ [DtcStore.collection]: DTC_INDEXES }));

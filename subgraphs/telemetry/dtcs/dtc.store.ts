@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { DtcMode } from '../obd/dtc.js';
 import { CLEARABLE, transitionFor, type DtcStatus } from './dtc-status.js';
 
@@ -36,16 +36,22 @@ export interface DtcPageQuery {
   limit: number;
 }
 
+/** Reads list a vehicle's codes, all or of some statuses, most recently seen first (ties by code); writes go by `_id`. */
+export const DTC_INDEXES: IndexDeclaration[] = [
+  { key: { vehicleId: 1, lastSeenAt: -1, code: 1 } },
+  { key: { vehicleId: 1, status: 1, lastSeenAt: -1, code: 1 } },
+];
+
 export class DtcStore {
+  static readonly collection = 'dtcs';
   private readonly dtcs: Collection<DtcDocument>;
 
   constructor(db: Db) {
-    this.dtcs = db.collection<DtcDocument>('dtcs');
+    this.dtcs = db.collection<DtcDocument>(DtcStore.collection);
   }
 
   init(): Promise<void> {
-    // Reads list a vehicle's codes, most recently seen first; writes go by _id.
-    return ensureIndexes(this.dtcs, [{ key: { vehicleId: 1, lastSeenAt: -1 } }]);
+    return ensureIndexes(this.dtcs, DTC_INDEXES);
   }
 
   /** Records that the vehicle reported `codes` (already decoded and valid) in a mode 03/07/0A reply at `at`. */
@@ -94,21 +100,20 @@ export class DtcStore {
     return result.modifiedCount;
   }
 
-  /** Every code of the vehicle, most recently seen first: for internal use (a clear), never a client's list. */
-  list(vehicleId: string, status?: DtcStatus): Promise<DtcDocument[]> {
+  /** Every code of the vehicle (of these statuses), most recently seen first: for internal use (a clear), never a client's list. */
+  list(vehicleId: string, status?: DtcStatus | readonly DtcStatus[]): Promise<DtcDocument[]> {
     return this.dtcs.find(this.vehicleFilter(vehicleId, status)).sort({ lastSeenAt: -1, code: 1 }).toArray();
   }
 
   /** At most `limit` codes, most recently seen first (ties by code), starting after `after`. */
   page(vehicleId: string, { status, after, limit }: DtcPageQuery): Promise<DtcDocument[]> {
     const filter = this.vehicleFilter(vehicleId, status);
+    // The range bounds the index scan; the $or only drops the ties already listed.
     const page: Filter<DtcDocument> = after
       ? {
           ...filter,
-          $or: [
-            { lastSeenAt: { $lt: after.lastSeenAt } },
-            { lastSeenAt: after.lastSeenAt, code: { $gt: String(after.code) } },
-          ],
+          lastSeenAt: { $lte: after.lastSeenAt },
+          $or: [{ lastSeenAt: { $lt: after.lastSeenAt } }, { code: { $gt: String(after.code) } }],
         }
       : filter;
     return this.dtcs.find(page).sort({ lastSeenAt: -1, code: 1 }).limit(limit).toArray();
@@ -118,9 +123,10 @@ export class DtcStore {
     return this.dtcs.countDocuments(this.vehicleFilter(vehicleId, status));
   }
 
-  private vehicleFilter(vehicleId: string, status: DtcStatus | undefined): Filter<DtcDocument> {
+  private vehicleFilter(vehicleId: string, status: DtcStatus | readonly DtcStatus[] | undefined): Filter<DtcDocument> {
     const filter: Filter<DtcDocument> = { vehicleId: String(vehicleId) };
-    if (status) filter.status = status;
+    if (typeof status === 'string') filter.status = status;
+    else if (status) filter.status = { $in: [...status] };
     return filter;
   }
 }
