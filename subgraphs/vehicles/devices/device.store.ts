@@ -1,6 +1,6 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
 import type { DeviceRevocationReason } from '../contract.js';
 import type { ObdDevice } from './device.type.js';
@@ -29,18 +29,26 @@ export const toDevice = (doc: DeviceDocument): ObdDevice => ({
 /** Revoked pairings are history; a vehicle lists at most this many, newest first. */
 export const DEVICE_LIST_LIMIT = 100;
 
+/** A vehicle's devices, live or all, newest first. */
+export const DEVICE_INDEXES: IndexDeclaration[] = [
+  { key: { vehicleId: 1, revokedAt: 1, _id: -1 } },
+  { key: { vehicleId: 1, _id: -1 } },
+];
+
 export class DeviceStore {
+  static readonly collection = 'obd_devices';
+  static readonly serialClaimsCollection = 'active_serials';
   private readonly devices: Collection<DeviceDocument>;
   /** `_id: serial` for every active pairing: one active vehicle per dongle. */
   private readonly activeSerials: UniqueClaims;
 
   constructor(db: Db) {
-    this.devices = db.collection<DeviceDocument>('obd_devices');
-    this.activeSerials = new UniqueClaims(db, 'active_serials');
+    this.devices = db.collection<DeviceDocument>(DeviceStore.collection);
+    this.activeSerials = new UniqueClaims(db, DeviceStore.serialClaimsCollection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.devices, [{ key: { vehicleId: 1, revokedAt: 1, _id: -1 } }]);
+    return ensureIndexes(this.devices, DEVICE_INDEXES);
   }
 
   /** False when the serial is (still, or meanwhile) actively paired. */

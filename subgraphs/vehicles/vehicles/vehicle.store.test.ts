@@ -1,21 +1,26 @@
 import { ObjectId } from 'mongodb';
+import { itServesEveryQueryFromAnIndex, recordQueries } from '../../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
+import { DEVICE_INDEXES, DeviceStore, type DeviceDocument } from '../devices/device.store.js';
 import type { VinInfo } from './vehicle.type.js';
-import { VehicleStore, type VehicleDocument } from './vehicle.store.js';
+import { VEHICLE_INDEXES, VehicleStore, type VehicleDocument } from './vehicle.store.js';
 
-const db = useScratchDatabase('vehicle_store');
+const db = useScratchDatabase('vehicle_store', { monitorCommands: true });
+const recorder = recordQueries(db);
 let vehicles: VehicleStore;
+let devices: DeviceStore;
 
 beforeAll(async () => {
   vehicles = new VehicleStore(db());
-  await vehicles.init();
+  devices = new DeviceStore(db());
+  await Promise.all([vehicles.init(), devices.init()]);
 });
 
-async function insert(vin: string, model: string): Promise<string> {
+async function insert(vin: string, model: string, ownerId = new ObjectId().toHexString()): Promise<string> {
   const now = new Date();
   const doc: VehicleDocument = {
     _id: new ObjectId(),
-    ownerId: new ObjectId().toHexString(),
+    ownerId,
     vin,
     vinInfo: {} as VinInfo,
     make: null,
@@ -39,3 +44,67 @@ describe('VehicleStore.findByIds (real database)', () => {
     expect(await vehicles.findByIds([])).toEqual([]);
   });
 });
+
+describe('VehicleStore lists (real database)', () => {
+  it("lists each owner's active vehicles oldest first, in the order of the owners asked, and pages the fleet newest first", async () => {
+    const [owner1, owner2, nobody] = [1, 2, 3].map(() => new ObjectId().toHexString());
+    const first = await insert('VINL1', 'L1', owner1);
+    const second = await insert('VINL2', 'L2', owner1);
+    const third = await insert('VINL3', 'L3', owner2);
+    await vehicles.remove(new ObjectId(second), new Date());
+    const models = (docs: VehicleDocument[]) => docs.map((d) => d.model);
+
+    expect((await vehicles.activeByOwners([owner2, nobody, owner1])).map(models)).toEqual([['L3'], [], ['L1']]);
+    expect(await vehicles.countActiveByOwner(owner1)).toBe(1);
+
+    const active = await vehicles.list(false, { first: 2 });
+    expect(active.edges.map((e) => e.node.id)).toEqual([third, first]);
+    expect(active.totalCount).toBe((await vehicles.list(false, { first: 100 })).edges.length);
+    const all = await vehicles.list(true, { first: 100 });
+    expect(all.edges.map((e) => e.node.id).slice(0, 3)).toEqual([third, second, first]);
+    expect(all.totalCount).toBe(all.edges.length);
+    const next = await vehicles.list(true, { first: 1, after: all.edges[0]!.cursor });
+    expect(next.edges.map((e) => e.node.id)).toEqual([second]);
+  });
+});
+
+describe('DeviceStore (real database)', () => {
+  const pair = async (vehicleId: ObjectId, serial: string): Promise<DeviceDocument> => {
+    const doc: DeviceDocument = {
+      _id: new ObjectId(),
+      vehicleId,
+      serial,
+      secretHash: 'x',
+      pairedBy: 'owner',
+      pairedAt: new Date(),
+      revokedAt: null,
+      revokedReason: null,
+    };
+    expect(await devices.insert(doc)).toBe(true);
+    return doc;
+  };
+
+  it("lists a vehicle's devices newest first, live or all, and revokes them all once", async () => {
+    const vehicleId = new ObjectId();
+    const [a, b, c] = [await pair(vehicleId, 'SER-A'), await pair(vehicleId, 'SER-B'), await pair(vehicleId, 'SER-C')];
+    expect((await devices.revoke(b._id, 'REVOKED', new Date()))?.revokedNow).toBe(true);
+    const serials = (docs: DeviceDocument[]) => docs.map((d) => d.serial);
+
+    expect(serials(await devices.listByVehicle(vehicleId, false))).toEqual(['SER-C', 'SER-A']);
+    expect(serials(await devices.listByVehicle(vehicleId, true))).toEqual(['SER-C', 'SER-B', 'SER-A']);
+    expect(await devices.countActive(vehicleId)).toBe(2);
+    expect((await devices.findActiveBySerial('SER-A'))?._id).toEqual(a._id);
+    expect(serials(await devices.revokeAllForVehicle(vehicleId, 'VEHICLE_REMOVED', new Date()))).toEqual(
+      expect.arrayContaining(['SER-A', 'SER-C']),
+    );
+    expect(await devices.countActive(vehicleId)).toBe(0);
+    expect(await devices.findActiveBySerial(c.serial)).toBeNull();
+  });
+});
+
+itServesEveryQueryFromAnIndex(recorder, () => ({
+  [VehicleStore.collection]: VEHICLE_INDEXES,
+  [VehicleStore.vinClaimsCollection]: [],
+  [DeviceStore.collection]: DEVICE_INDEXES,
+  [DeviceStore.serialClaimsCollection]: [],
+}));

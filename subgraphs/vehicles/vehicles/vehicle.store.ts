@@ -1,7 +1,7 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
 import type { VehicleDetails } from './vehicle-input.js';
@@ -27,22 +27,27 @@ export const toVehicle = ({ _id, ownerId, ...rest }: VehicleDocument): Vehicle =
 /** The outcome of `insert`: the VIN may already belong to an active vehicle. */
 export type InsertResult = { ok: true } | { ok: false; reason: 'VIN_TAKEN' };
 
+/** An owner's active vehicles (myVehicles), and the fleet's, all or active, newest first. */
+export const VEHICLE_INDEXES: IndexDeclaration[] = [
+  { key: { ownerId: 1, removedAt: 1, _id: -1 } },
+  { key: { removedAt: 1, _id: -1 } },
+  { key: { vin: 1, _id: -1 } },
+];
+
 export class VehicleStore {
+  static readonly collection = 'vehicles';
+  static readonly vinClaimsCollection = 'active_vins';
   private readonly vehicles: Collection<VehicleDocument>;
   /** `_id: vin` for every active vehicle: one active vehicle per VIN. */
   private readonly activeVins: UniqueClaims;
 
   constructor(db: Db) {
-    this.vehicles = db.collection<VehicleDocument>('vehicles');
-    this.activeVins = new UniqueClaims(db, 'active_vins');
+    this.vehicles = db.collection<VehicleDocument>(VehicleStore.collection);
+    this.activeVins = new UniqueClaims(db, VehicleStore.vinClaimsCollection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.vehicles, [
-      { key: { ownerId: 1, removedAt: 1, _id: -1 } },
-      { key: { removedAt: 1, _id: -1 } },
-      { key: { vin: 1, _id: -1 } },
-    ]);
+    return ensureIndexes(this.vehicles, VEHICLE_INDEXES);
   }
 
   /** Claims the VIN first, so two concurrent adds of one VIN cannot both succeed. */
@@ -107,7 +112,9 @@ export class VehicleStore {
       .find({ ownerId: { $in: ownerIds.map(String) }, removedAt: null })
       .sort({ _id: 1 })
       .toArray();
-    return ownerIds.map((owner) => docs.filter((d) => d.ownerId === owner));
+    const byOwner = new Map<string, VehicleDocument[]>();
+    for (const doc of docs) byOwner.set(doc.ownerId, [...(byOwner.get(doc.ownerId) ?? []), doc]);
+    return ownerIds.map((owner) => byOwner.get(String(owner)) ?? []);
   }
 
   countActiveByOwner(ownerId: string): Promise<number> {
