@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { ApiKey, ApiScope } from './api-key.type.js';
 
 export interface ApiKeyDocument {
@@ -21,15 +21,19 @@ export const toApiKey = ({ _id, secretHash: _secret, lastUsedAt: _used, ...rest 
   ...rest,
 });
 
+/** Live keys, newest first (all keys page by `_id`). */
+export const API_KEY_INDEXES: IndexDeclaration[] = [{ key: { revokedAt: 1, _id: -1 } }];
+
 export class ApiKeyStore {
+  static readonly collection = 'api_keys';
   private readonly keys: Collection<ApiKeyDocument>;
 
   constructor(db: Db) {
-    this.keys = db.collection<ApiKeyDocument>('api_keys');
+    this.keys = db.collection<ApiKeyDocument>(ApiKeyStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.keys, [{ key: { revokedAt: 1, _id: -1 } }]);
+    return ensureIndexes(this.keys, API_KEY_INDEXES);
   }
 
   async insert(doc: ApiKeyDocument): Promise<void> {

@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { AuditEvent, AuditEventType } from './audit-event.type.js';
 
 interface AuditDocument {
@@ -21,15 +21,19 @@ export interface AuditQuery {
   userId?: string;
 }
 
+/** The log by type or by user, newest first (both: the user's, checked for the type). */
+export const AUDIT_INDEXES: IndexDeclaration[] = [{ key: { type: 1, _id: -1 } }, { key: { userId: 1, _id: -1 } }];
+
 export class AuditStore {
+  static readonly collection = 'audit_events';
   private readonly events: Collection<AuditDocument>;
 
   constructor(db: Db) {
-    this.events = db.collection<AuditDocument>('audit_events');
+    this.events = db.collection<AuditDocument>(AuditStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.events, [{ key: { type: 1, _id: -1 } }, { key: { userId: 1, _id: -1 } }]);
+    return ensureIndexes(this.events, AUDIT_INDEXES);
   }
 
   async record(entry: AuditEntry): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 
 export interface RefreshTokenDocument {
   _id: ObjectId;
@@ -13,15 +13,23 @@ export interface RefreshTokenDocument {
   revokedAt: Date | null;
 }
 
+/** A family's tokens (revoked together), retention by expiry, and families revoked lately. */
+export const REFRESH_TOKEN_INDEXES: IndexDeclaration[] = [
+  { key: { familyId: 1 } },
+  { key: { expiresAt: 1 } },
+  { key: { revokedAt: 1 } },
+];
+
 export class RefreshTokenStore {
+  static readonly collection = 'refresh_tokens';
   private readonly tokens: Collection<RefreshTokenDocument>;
 
   constructor(db: Db) {
-    this.tokens = db.collection<RefreshTokenDocument>('refresh_tokens');
+    this.tokens = db.collection<RefreshTokenDocument>(RefreshTokenStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.tokens, [{ key: { familyId: 1 } }, { key: { expiresAt: 1 } }, { key: { revokedAt: 1 } }]);
+    return ensureIndexes(this.tokens, REFRESH_TOKEN_INDEXES);
   }
 
   async insert(doc: RefreshTokenDocument): Promise<void> {

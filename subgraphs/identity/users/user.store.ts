@@ -2,7 +2,7 @@ import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Role } from '../../../platform/auth/viewer.js';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 import type { User } from './user.type.js';
 
@@ -27,15 +27,22 @@ const DUPLICATE_KEY = 11000;
 
 export class EmailTakenError extends Error {}
 
+/** Sign-in by email (one account each); admins counted by role. The list pages by `_id`. */
+export const USER_INDEXES: IndexDeclaration[] = [
+  { key: { email: 1 }, options: { unique: true } },
+  { key: { roles: 1 } },
+];
+
 export class UserStore {
+  static readonly collection = 'users';
   private readonly users: Collection<UserDocument>;
 
   constructor(db: Db) {
-    this.users = db.collection<UserDocument>('users');
+    this.users = db.collection<UserDocument>(UserStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.users, [{ key: { email: 1 }, options: { unique: true } }, { key: { roles: 1 } }]);
+    return ensureIndexes(this.users, USER_INDEXES);
   }
 
   async insert(user: Omit<UserDocument, '_id' | 'createdAt'>): Promise<UserDocument> {
