@@ -143,7 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registry: metrics.registry,
     access: opsAccessFromConfig(config),
   });
-  if (config.PLAYGROUND_ENABLED) mountPlayground(routes, '/graphql');
+  if (config.PLAYGROUND_ENABLED) mountPlayground(routes, { path: '/graphql', logger });
   mountDebugRoutes(routes, { apollo, authenticator });
   app.use(routes);
 
