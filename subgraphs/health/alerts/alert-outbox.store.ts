@@ -5,9 +5,9 @@ import type { AlertStatus } from './alert.store.js';
 
 /**
  * One entry per alert transition, `_id: <alertId>:<status>`: the event to announce, and whether
- * it went out. A separate collection rather than a flag on the alert, because FerretDB rewrites
- * a whole document on update: a "published" flag set beside a concurrent status change could
- * undo that change.
+ * it went out. Inserting it is how exactly one writer queues a transition's event (the alert's
+ * changes are separate inserts too: see AlertTransitionStore), and the relay reads the unsent
+ * ones oldest first without touching the alerts.
  */
 export interface OutboxEntry {
   _id: string;

@@ -19,7 +19,7 @@ const DEFAULTS: Required<AlertRelayOptions> = {
   batch: 200,
   keepMs: 86_400_000,
 };
-/** Pruning scans on FerretDB: once an hour is plenty. */
+/** Sent entries only wait to be pruned: once an hour is plenty. */
 const PRUNE_EVERY_MS = 3_600_000;
 
 /**

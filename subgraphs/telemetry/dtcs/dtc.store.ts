@@ -60,9 +60,9 @@ export class DtcStore {
   }
 
   /**
-   * Every filter here is `_id` alone, which FerretDB answers from its index (anything more is
-   * a collection scan there); the status condition is checked on the document read back.
-   * Reports of one vehicle are serialised by the caller (DtcService).
+   * One atomic upsert records the sighting and returns the code as it was; a status change
+   * follows only when that shows one is due, and is itself conditional on the status and clear
+   * it was decided from, so a clear or report that landed in between is never overwritten.
    */
   private async reportOne(vehicleId: string, mode: DtcMode, code: string, at: Date, retried = false): Promise<void> {
     const { to, from } = transitionFor(mode);
@@ -86,7 +86,7 @@ export class DtcStore {
     // A report measured before the last clear (a device uploading its backlog) reactivates nothing.
     if (!before || !from.includes(before.status) || (before.clearedAt !== null && before.clearedAt >= at)) return;
     await this.dtcs.updateOne(
-      { _id },
+      { _id, status: { $in: [...from] }, $or: [{ clearedAt: null }, { clearedAt: { $lt: at } }] },
       { $set: { status: to, clearedAt: null }, $push: { history: { status: to, at } } },
     );
   }
