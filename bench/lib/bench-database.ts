@@ -14,17 +14,21 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-/** A database of its own in a temporary folder, or the server MONGODB_URI names. */
-export async function startBenchDatabase(): Promise<BenchDatabase> {
+/**
+ * A database of its own in a temporary folder, or the server MONGODB_URI names; `ferretdb`
+ * starts that FerretDB binary in a temporary folder whatever MONGODB_URI says.
+ */
+export async function startBenchDatabase(options: { ferretdb?: string; label?: string } = {}): Promise<BenchDatabase> {
   const external = process.env.MONGODB_URI;
-  if (external) return { uri: external, database: 'external (MONGODB_URI)', external: true, stop: async () => {} };
+  if (external && !options.ferretdb)
+    return { uri: external, database: 'external (MONGODB_URI)', external: true, stop: async () => {} };
   const dataDir = mkdtempSync(path.join(tmpdir(), 'clutch-bench-db-'));
   const remove = () => rmSync(dataDir, { recursive: true, force: true });
   try {
-    const local = await startLocalDatabase({ dataDir, root: process.cwd() });
+    const local = await startLocalDatabase({ dataDir, root: process.cwd(), ferretdb: options.ferretdb });
     return {
       uri: local.uri,
-      database: local.engine,
+      database: options.label ?? local.engine,
       pid: local.pid,
       external: false,
       async stop() {

@@ -11,6 +11,8 @@ export interface LocalDatabaseOptions {
   /** A fixed port (to restart on the same address); a free one by default. */
   port?: number;
   startTimeoutMs?: number;
+  /** This FerretDB binary rather than mongod or `.tools/bin/ferretdb` (a benchmark's baseline build). */
+  ferretdb?: string;
 }
 
 export interface LocalDatabase {
@@ -62,13 +64,13 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 function commandFor(options: LocalDatabaseOptions, port: number): { engine: LocalDatabase['engine']; argv: string[] } {
-  if (onPath('mongod')) {
+  if (!options.ferretdb && onPath('mongod')) {
     return {
       engine: 'mongod',
       argv: ['mongod', '--dbpath', options.dataDir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'],
     };
   }
-  const ferretdb = path.join(options.root, '.tools/bin/ferretdb');
+  const ferretdb = options.ferretdb ?? path.join(options.root, '.tools/bin/ferretdb');
   if (!existsSync(ferretdb)) {
     throw new Error(`FerretDB is not installed at ${ferretdb}: run scripts/install-ferretdb.sh, or set MONGODB_URI`);
   }
