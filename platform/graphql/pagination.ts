@@ -73,6 +73,15 @@ export function decodeCursor(cursor: string): ObjectId {
 }
 
 /**
+ * `filter` and `_id < cursor`: one plain filter, which a database can serve from one compound
+ * index like any other, unless the filter bounds `_id` itself.
+ */
+function afterCursor<TDoc extends Document & { _id: ObjectId }>(filter: Filter<TDoc>, cursor: ObjectId): Filter<TDoc> {
+  const bound = { _id: { $lt: cursor } };
+  return ('_id' in filter ? { $and: [filter, bound] } : { ...filter, ...bound }) as Filter<TDoc>;
+}
+
+/**
  * Newest-first pagination over `_id` (ObjectIds grow with time), so cursors stay valid while
  * documents are added. `filter` must come from a store, never from client input.
  */
@@ -83,9 +92,7 @@ export async function paginate<TDoc extends Document & { _id: ObjectId }, TNode>
   toNode: (doc: WithId<TDoc>) => TNode,
 ): Promise<Connection<TNode>> {
   const limit = pageSize(args.first);
-  const page: Filter<TDoc> = args.after
-    ? ({ $and: [filter, { _id: { $lt: decodeCursor(args.after) } }] } as Filter<TDoc>)
-    : filter;
+  const page = args.after ? afterCursor(filter, decodeCursor(args.after)) : filter;
   const [docs, totalCount] = await Promise.all([
     collection
       .find(page)
