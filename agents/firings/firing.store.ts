@@ -21,8 +21,6 @@ export interface FiringDocument {
 
 const DUPLICATE_KEY = 11000;
 
-export type FiringRecord = FiringDocument;
-
 export const FIRING_INDEXES: IndexDeclaration[] = [
   { key: { dedupKey: 1 }, options: { unique: true } },
   { key: { kind: 1, _id: -1 } },

@@ -1,12 +1,4 @@
-import {
-  armKey,
-  createArm,
-  expectedSuccess,
-  updateArm,
-  UNIFORM_PRIOR,
-  type BetaArm,
-  type BetaPrior,
-} from './beta-arm.js';
+import { armKey, createArm, expectedSuccess, UNIFORM_PRIOR, type BetaArm, type BetaPrior } from './beta-arm.js';
 import type { Rng } from './prng.js';
 import { thompsonSelect, type ThompsonChoice } from './thompson.js';
 
@@ -23,23 +15,9 @@ export function createLearningState(prior: BetaPrior = UNIFORM_PRIOR): LearningS
   return { prior: { ...prior }, arms: [] };
 }
 
-export function findArm(state: LearningState, triggerKind: string, action: string): BetaArm {
+function findArm(state: LearningState, triggerKind: string, action: string): BetaArm {
   const key = armKey(triggerKind, action);
   return state.arms.find((a) => armKey(a.triggerKind, a.action) === key) ?? createArm(triggerKind, action, state.prior);
-}
-
-export function recordOutcome(
-  state: LearningState,
-  triggerKind: string,
-  action: string,
-  success: boolean,
-  now?: number,
-): LearningState {
-  const updated = updateArm(findArm(state, triggerKind, action), success, now);
-  const key = armKey(triggerKind, action);
-  const index = state.arms.findIndex((a) => armKey(a.triggerKind, a.action) === key);
-  const arms = index < 0 ? [...state.arms, updated] : state.arms.map((a, i) => (i === index ? updated : a));
-  return { ...state, arms };
 }
 
 /** Thompson sampling over the actions the caller already judged eligible for this trigger. */

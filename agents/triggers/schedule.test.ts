@@ -2,7 +2,6 @@ import {
   DEFAULT_ROUTINES,
   dueRoutines,
   nextDailyFire,
-  nextRoutine,
   parseDailyTime,
   previousDailyFire,
   validateRoutines,
@@ -26,20 +25,6 @@ describe('daily schedule', () => {
     expect(previousDailyFire('07:00', at('2025-03-10T07:00:00Z'))).toBe(at('2025-03-10T07:00:00Z'));
   });
 
-  it('names the next routine: evening after the morning one has run', () => {
-    expect(nextRoutine(DEFAULT_ROUTINES, at('2025-03-10T05:00:00Z'))).toEqual({
-      kind: 'morning_routine',
-      at: at('2025-03-10T07:00:00Z'),
-      dedupKey: 'morning_routine:2025-03-10',
-    });
-    expect(nextRoutine(DEFAULT_ROUTINES, at('2025-03-10T08:00:00Z'))?.kind).toBe('evening_routine');
-    expect(nextRoutine(DEFAULT_ROUTINES, at('2025-03-10T20:00:00Z'))).toMatchObject({
-      kind: 'morning_routine',
-      dedupKey: 'morning_routine:2025-03-11',
-    });
-    expect(nextRoutine([], 0)).toBeNull();
-  });
-
   it('reports routines due since the last tick, once each', () => {
     const due = dueRoutines(DEFAULT_ROUTINES, at('2025-03-10T06:59:00Z'), at('2025-03-10T07:00:30Z'));
     expect(due).toEqual([
@@ -55,7 +40,9 @@ describe('daily schedule', () => {
 
   it('is configurable', () => {
     const routines = validateRoutines([{ kind: 'morning_routine', at: '05:30' }]);
-    expect(nextRoutine(routines, at('2025-03-10T05:00:00Z'))?.at).toBe(at('2025-03-10T05:30:00Z'));
+    expect(dueRoutines(routines, at('2025-03-10T05:00:00Z'), at('2025-03-10T05:30:00Z'))).toEqual([
+      { kind: 'morning_routine', at: at('2025-03-10T05:30:00Z'), dedupKey: 'morning_routine:2025-03-10' },
+    ]);
     expect(() => validateRoutines([{ kind: 'evening_routine', at: '7pm' }])).toThrow(/7pm/);
   });
 });

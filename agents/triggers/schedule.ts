@@ -46,16 +46,6 @@ function run(routine: DailyRoutine, at: number): ScheduledRun {
   return { kind: routine.kind, at, dedupKey: `${routine.kind}:${new Date(at).toISOString().slice(0, 10)}` };
 }
 
-/** The soonest upcoming routine, for `autonomousStatus.nextTick`-style displays. */
-export function nextRoutine(routines: readonly DailyRoutine[], now: number): ScheduledRun | null {
-  let best: ScheduledRun | null = null;
-  for (const routine of routines) {
-    const at = nextDailyFire(routine.at, now);
-    if (!best || at < best.at) best = run(routine, at);
-  }
-  return best;
-}
-
 /**
  * Routines whose time fell in (since, now]. A tick after a pause runs each missed routine
  * once (its latest occurrence), not once per missed day.

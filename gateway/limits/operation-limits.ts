@@ -21,13 +21,6 @@ export interface OperationLimits {
   maxTokens: number;
 }
 
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
-  maxDepth: 12,
-  maxAliases: 15,
-  maxCost: 5000,
-  maxTokens: 5000,
-};
-
 function reportAs(code: ErrorCode, limit: number) {
   return {
     propagateOnRejection: false,

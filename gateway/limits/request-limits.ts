@@ -12,8 +12,6 @@ export interface RequestLimits {
   maxTokens: number;
 }
 
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { bodyLimitBytes: 100 * 1024, maxBatch: 10, maxTokens: 5000 };
-
 export function sendError(res: express.Response, status: number, error: ClutchError): void {
   // The traffic window counts this refusal by its code (see TrafficWindow.middleware).
   res.locals.refusalCode = error.code;

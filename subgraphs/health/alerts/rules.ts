@@ -183,6 +183,3 @@ const criticalCodes = (dtcs: DtcState) =>
   describeCodes(dtcs).filter((c) => c.severity === 'CRITICAL' && c.status === 'ACTIVE');
 
 export const ruleById = (id: string) => ALERT_RULES.find((r) => r.id === id);
-
-/** Rule ids as the API shows them; also what a valid alert id may contain. */
-export const RULE_ID_PATTERN = /^[a-z][a-z0-9-]{1,40}$/;
