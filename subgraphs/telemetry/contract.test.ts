@@ -104,11 +104,9 @@ describe('the producer keeps the contract', () => {
     expect(codeOf(() => checkEventLimits(fine, 'readings'))).toBeNull();
   });
 
-  it('checks every event before it is published or appended, and sends none that breaks the contract', async () => {
+  it('checks every event before it is appended, and sends none that breaks the contract', async () => {
     const bus = new InProcessEventBus();
     const appended: unknown[] = [];
-    const published: unknown[] = [];
-    bus.subscribe(TELEMETRY_DTCS, (e) => void published.push(e));
     const outbox = { append: async (_s: string, e: unknown) => void appended.push(e) } as unknown as StreamOutbox;
     const events = new TelemetryEvents(bus, outbox, silentLogger);
 
@@ -118,7 +116,7 @@ describe('the producer keeps the contract', () => {
     await expect(events.dtcsReported('veh1', 'confirmed', ['P0301', 'bogus'], at)).rejects.toBeInstanceOf(
       ContractViolation,
     );
-    expect([appended, published]).toEqual([[], []]);
+    expect(appended).toEqual([]);
 
     await events.dtcsReported('veh1', 'confirmed', manufacturerCodes(600), at);
     expect(appended).toEqual([

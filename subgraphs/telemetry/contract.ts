@@ -12,9 +12,9 @@ import { DTC_CODE_PATTERN } from './obd/dtc.js';
  * Nothing a vehicle can really report is beyond them.
  */
 
-/** Every stored batch of readings, all vehicles: live topic and durable stream (for pipelines such as health). */
+/** Every stored batch of readings, all vehicles: a durable stream (for pipelines such as health). */
 export const TELEMETRY_READINGS = 'telemetry.readings';
-/** Every DTC report and clear, all vehicles: live topic and durable stream. */
+/** Every DTC report and clear, all vehicles: a durable stream. */
 export const TELEMETRY_DTCS = 'telemetry.dtcs';
 
 /**

@@ -8,6 +8,7 @@ import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
 import { createTelemetrySubgraph } from './index.js';
 import { MAX_BATCH_SIZE } from './ingest/batch.js';
+import { waitFor } from '../../test/wait-for.js';
 import { TELEMETRY_DTCS, TELEMETRY_READINGS, vehicleTopic } from './live/telemetry-events.js';
 
 const V1 = new ObjectId().toHexString();
@@ -92,16 +93,23 @@ const storedReadings = async (vehicleId: string) =>
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 describe('ingestObdFrames', () => {
-  it('stores what a device uploads, shows it in latestReadings and publishes it', async () => {
-    const events: Record<string, unknown[]> = { all: [], vehicle: [], dtcs: [] };
+  it('stores what a device uploads, shows it in latestReadings, appends it to the streams and publishes it live to the vehicle only', async () => {
+    const live: Record<string, unknown[]> = { fleetReadings: [], vehicle: [], fleetDtcs: [] };
     const offs = [
-      bus.subscribe(TELEMETRY_READINGS, (e) => void events.all.push(e)),
-      bus.subscribe(vehicleTopic(V1), (e) => void events.vehicle.push(e)),
-      bus.subscribe(TELEMETRY_DTCS, (e) => void events.dtcs.push(e)),
+      bus.subscribe(TELEMETRY_READINGS, (e) => void live.fleetReadings.push(e)),
+      bus.subscribe(vehicleTopic(V1), (e) => void live.vehicle.push(e)),
+      bus.subscribe(TELEMETRY_DTCS, (e) => void live.fleetDtcs.push(e)),
     ];
+    const streams: Record<string, unknown[]> = { [TELEMETRY_READINGS]: [], [TELEMETRY_DTCS]: [] };
+    const consumers = Object.keys(streams).map((stream) =>
+      bus.consume(stream, 'test', 'test', (e) => void streams[stream].push(e.payload)),
+    );
+    await Promise.all(consumers.map((c) => c.ready));
     const recordedAt = minutesAgo(10).toISOString();
     const result = await run(DEVICE, INGEST, { vehicleId: V1, frames: ['41 0C 1A F8', '43 01 03 01'], recordedAt });
+    await waitFor(() => Object.values(streams).every((events) => events.length > 0), 'both streams');
     offs.forEach((off) => off());
+    await Promise.all(consumers.map((c) => c.stop()));
 
     expect(result.errors).toBeUndefined();
     expect(result.data.ingestObdFrames).toEqual({
@@ -123,9 +131,9 @@ describe('ingestObdFrames', () => {
       recordedAt,
       readings: [{ pid: '0C', name: 'Engine speed', value: 1726, unit: 'rpm', recordedAt }],
     };
-    expect(events.all).toEqual([readingsEvent]);
-    expect(events.vehicle).toEqual([readingsEvent]);
-    expect(events.dtcs).toEqual([{ vehicleId: V1, codes: ['P0301'], mode: 'confirmed', recordedAt }]);
+    expect(streams[TELEMETRY_READINGS]).toEqual([readingsEvent]);
+    expect(streams[TELEMETRY_DTCS]).toEqual([{ vehicleId: V1, codes: ['P0301'], mode: 'confirmed', recordedAt }]);
+    expect(live).toEqual({ fleetReadings: [], vehicle: [readingsEvent], fleetDtcs: [] });
   });
 
   it('stores the good frames of a partly bad batch and reports the bad ones by index', async () => {

@@ -33,7 +33,8 @@ export class ContractViolation extends Error {
  * Announces what was stored, after it is stored. The data is what counts: a bus that is down
  * never fails the upload.
  *
- * - Live topics are at-most-once: subscribers miss what is published while the bus is down.
+ * - The vehicle's live topic is at-most-once: subscribers miss what is published while the bus
+ *   is down. There is no fleet-wide live topic: nothing listened to one.
  * - The durable streams, which health consumes, go through a StreamOutbox: what the bus refuses
  *   is kept in telemetry's database and appended once the bus is back, in the original order.
  *   (A crash between storing an upload and appending its event still loses the event: see
@@ -73,7 +74,6 @@ export class TelemetryEvents {
         recordedAt: r.recordedAt.toISOString(),
       })),
     });
-    await this.publish(TELEMETRY_READINGS, event);
     await this.durable.append(TELEMETRY_READINGS, event);
     await this.publish(vehicleTopic(vehicleId), event);
   }
@@ -90,7 +90,6 @@ export class TelemetryEvents {
       mode,
       recordedAt: at.toISOString(),
     });
-    await this.publish(TELEMETRY_DTCS, event);
     await this.durable.append(TELEMETRY_DTCS, event);
   }
 
