@@ -45,7 +45,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.3"
+  VERSION="$UPSTREAM-clutch.4"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -741,7 +741,7 @@ apply_patch "pushdown" <<'PATCH'
  	}
 --- /dev/null
 +++ b/internal/backends/sqlite/pushdown.go
-@@ -0,0 +1,452 @@
+@@ -0,0 +1,529 @@
 +package sqlite
 +
 +import (
@@ -769,9 +769,10 @@ apply_patch "pushdown" <<'PATCH'
 +// selected, as MongoDB matches it by its elements. Other operators, `$and`/`$or` and fields
 +// without such an index are left to the handler.
 +//
-+// The query is a UNION ALL of plain conjunctions, so that SQLite can use compound indexes:
-+// the documents where no filtered field is an array, then, for each filtered field, those
-+// where it is the first that is an array (usually an empty index range).
++// The query is a UNION ALL of plain conjunctions, so that SQLite can use compound indexes
++// (in their order): the documents where no filtered field is an array (one conjunction per
++// combination of alternatives, as null is "missing or null"), then, for each filtered field,
++// those where it is the first that is an array (usually an empty index range).
 +//
 +// The handler sorts in Go, so a sort only helps with a limit. When the caller asks for a sort
 +// on a field keyed by an index and a limit (QueryParams.OrderBy/OrderLimit), and every filter
@@ -789,19 +790,75 @@ apply_patch "pushdown" <<'PATCH'
 +	sortLimit bool
 +}
 +
++// alt is one of a condition's alternatives, which select disjoint documents.
++type alt struct {
++	sql  string
++	args []any
++}
++
 +// condition is the SQL for one filter entry.
 +type condition struct {
-+	scalar string // exact for documents where the field is not an array
-+	args   []any
-+	array  string // the documents where the field is an array; empty for `_id`
++	alts  []alt  // any of them; exact for documents where the field is not an array
++	array string // the documents where the field is an array; empty for `_id`
++}
++
++func (c condition) scalar() (string, []any) {
++	if len(c.alts) == 1 {
++		return c.alts[0].sql, c.alts[0].args
++	}
++
++	sqls := make([]string, len(c.alts))
++	var args []any
++
++	for i, a := range c.alts {
++		sqls[i] = a.sql
++		args = append(args, a.args...)
++	}
++
++	return "(" + strings.Join(sqls, " OR ") + ")", args
 +}
 +
 +func (c condition) full() (string, []any) {
++	sql, args := c.scalar()
 +	if c.array == "" {
-+		return c.scalar, c.args
++		return sql, args
 +	}
 +
-+	return "(" + c.scalar + " OR " + c.array + ")", c.args
++	return "(" + sql + " OR " + c.array + ")", args
++}
++
++// conjunctions returns the documents where no filtered field is an array as plain
++// conjunctions (one alternative per condition, after extra), which SQLite can answer from a
++// compound index in its order; or as one conjunction of disjunctions when those would be many.
++func conjunctions(conds []condition, extra alt) []alt {
++	res := []alt{{sql: extra.sql, args: extra.args}}
++
++	n := 1
++	for _, c := range conds {
++		n *= len(c.alts)
++	}
++
++	for _, c := range conds {
++		if n > 8 {
++			sql, args := c.scalar()
++			c = condition{alts: []alt{{sql, args}}}
++		}
++
++		var next []alt
++
++		for _, r := range res {
++			for _, a := range c.alts {
++				next = append(next, alt{
++					sql:  strings.TrimPrefix(r.sql+" AND "+a.sql, " AND "),
++					args: append(append([]any{}, r.args...), a.args...),
++				})
++			}
++		}
++
++		res = next
++	}
++
++	return res
 +}
 +
 +// keyedFields returns the fields that some secondary index keys with metadata.IndexKey.
@@ -918,8 +975,9 @@ apply_patch "pushdown" <<'PATCH'
 +			for j, c := range conds {
 +				switch {
 +				case j < i:
-+					w = append(w, c.scalar)
-+					a = append(a, c.args...)
++					sql, cargs := c.scalar()
++					w = append(w, sql)
++					a = append(a, cargs...)
 +				case j == i:
 +					w = append(w, c.array)
 +				default:
@@ -933,22 +991,16 @@ apply_patch "pushdown" <<'PATCH'
 +		}
 +	}
 +
-+	scalars := func(where []string, args []any) ([]string, []any) {
-+		for _, c := range conds {
-+			where = append(where, c.scalar)
-+			args = append(args, c.args...)
++	if !res.sortLimit {
++		mains := conjunctions(conds, alt{})
++		for _, m := range mains {
++			branch(nonEmpty(m.sql), m.args, false, false)
 +		}
 +
-+		return where, args
-+	}
-+
-+	if !res.sortLimit {
-+		where, args := scalars(nil, nil)
-+		branch(where, args, false, false)
 +		arrays(nil, nil)
 +
 +		if len(branches) == 1 {
-+			res.q = selectClause + whereClause(where)
++			res.q = selectClause + whereClause(nonEmpty(mains[0].sql))
 +		} else {
 +			res.q = strings.Join(branches, ` UNION ALL `)
 +		}
@@ -967,15 +1019,23 @@ apply_patch "pushdown" <<'PATCH'
 +	}
 +
 +	for i, r := range ordered {
-+		where, args := scalars(nil, nil)
-+		branch(append(where, r.sql), append(args, r.args...), true, i > 0) // nulls and missing fields tie
++		for _, m := range conjunctions(conds, alt{r.sql, r.args}) {
++			branch([]string{m.sql}, m.args, true, i > 0) // nulls and missing fields tie
++		}
 +	}
 +
 +	unordered := fmt.Sprintf(`(%[1]s >= ? AND %[1]s < ? OR %[1]s >= ?)`, sortExpr)
 +	unorderedArgs := []any{[]byte{metadata.KeyObject}, []byte{metadata.KeyObjectID}, []byte{metadata.KeyRegex}}
 +
 +	{
-+		where, args := scalars([]string{unordered}, append([]any{}, unorderedArgs...))
++		where, args := []string{unordered}, append([]any{}, unorderedArgs...)
++
++		for _, c := range conds {
++			sql, cargs := c.scalar()
++			where = append(where, sql)
++			args = append(args, cargs...)
++		}
++
 +		branch(where, args, false, false)
 +		arrays([]string{unordered}, unorderedArgs)
 +	}
@@ -986,6 +1046,14 @@ apply_patch "pushdown" <<'PATCH'
 +	res.q = strings.Join(branches, ` UNION ALL `)
 +
 +	return res
++}
++
++func nonEmpty(sql string) []string {
++	if sql == "" {
++		return nil
++	}
++
++	return []string{sql}
 +}
 +
 +func whereClause(where []string) string {
@@ -1013,7 +1081,7 @@ apply_patch "pushdown" <<'PATCH'
 +
 +	ops, isDoc := v.(*types.Document)
 +	if !isDoc {
-+		c.scalar, c.args, ok = equal(expr, v)
++		c.alts, ok = equal(expr, v)
 +		return c, ok
 +	}
 +
@@ -1021,21 +1089,20 @@ apply_patch "pushdown" <<'PATCH'
 +		return condition{}, false
 +	}
 +
-+	var parts []string
++	var parts []condition
 +
 +	for _, op := range ops.Keys() {
 +		arg := must.NotFail(ops.Get(op))
 +
-+		var sql string
-+		var args []any
++		var alts []alt
 +
 +		switch op {
 +		case "$eq":
-+			sql, args, ok = equal(expr, arg)
++			alts, ok = equal(expr, arg)
 +		case "$in":
-+			sql, args, ok = in(expr, arg)
++			alts, ok = in(expr, arg)
 +		case "$gt", "$gte", "$lt", "$lte":
-+			sql, args, ok = compare(expr, op, arg)
++			alts, ok = compare(expr, op, arg)
 +		default:
 +			ok = false
 +		}
@@ -1044,11 +1111,23 @@ apply_patch "pushdown" <<'PATCH'
 +			return condition{}, false
 +		}
 +
-+		parts = append(parts, sql)
-+		c.args = append(c.args, args...)
++		parts = append(parts, condition{alts: alts})
 +	}
 +
-+	c.scalar = "(" + strings.Join(parts, " AND ") + ")"
++	if len(parts) == 1 {
++		c.alts = parts[0].alts
++		return c, true
++	}
++
++	var and alt
++
++	for _, part := range parts {
++		sql, args := part.scalar()
++		and.sql = strings.TrimPrefix(and.sql+" AND "+sql, " AND ")
++		and.args = append(and.args, args...)
++	}
++
++	c.alts = []alt{{"(" + and.sql + ")", and.args}}
 +
 +	return c, true
 +}
@@ -1065,7 +1144,7 @@ apply_patch "pushdown" <<'PATCH'
 +	}
 +
 +	if s, ok := marshal(v); ok {
-+		return condition{scalar: metadata.IDColumn + ` = ?`, args: []any{s}}, true
++		return condition{alts: []alt{{metadata.IDColumn + ` = ?`, []any{s}}}}, true
 +	}
 +
 +	ops, ok := v.(*types.Document)
@@ -1078,7 +1157,7 @@ apply_patch "pushdown" <<'PATCH'
 +		return condition{}, false
 +	}
 +
-+	var c condition
++	var args []any
 +
 +	for i := 0; i < arr.Len(); i++ {
 +		s, ok := marshal(must.NotFail(arr.Get(i)))
@@ -1086,12 +1165,10 @@ apply_patch "pushdown" <<'PATCH'
 +			return condition{}, false
 +		}
 +
-+		c.args = append(c.args, s)
++		args = append(args, s)
 +	}
 +
-+	c.scalar = metadata.IDColumn + ` IN (` + placeholders(len(c.args)) + `)`
-+
-+	return c, true
++	return condition{alts: []alt{{metadata.IDColumn + ` IN (` + placeholders(len(args)) + `)`, args}}}, true
 +}
 +
 +func placeholders(n int) string {
@@ -1127,23 +1204,23 @@ apply_patch "pushdown" <<'PATCH'
 +}
 +
 +// equal is {field: v}: null matches null and missing.
-+func equal(expr string, v any) (string, []any, bool) {
++func equal(expr string, v any) ([]alt, bool) {
 +	if v == types.Null {
-+		return fmt.Sprintf(`(%[1]s IS NULL OR %[1]s = ?)`, expr), []any{[]byte{metadata.KeyNull}}, true
++		return []alt{{expr + ` IS NULL`, nil}, {expr + ` = ?`, []any{[]byte{metadata.KeyNull}}}}, true
 +	}
 +
 +	k, ok := valueKey(v)
 +	if !ok {
-+		return "", nil, false
++		return nil, false
 +	}
 +
-+	return expr + ` = ?`, []any{k}, true
++	return []alt{{expr + ` = ?`, []any{k}}}, true
 +}
 +
-+func in(expr string, v any) (string, []any, bool) {
++func in(expr string, v any) ([]alt, bool) {
 +	arr, ok := v.(*types.Array)
 +	if !ok {
-+		return "", nil, false
++		return nil, false
 +	}
 +
 +	var args []any
@@ -1160,38 +1237,38 @@ apply_patch "pushdown" <<'PATCH'
 +
 +		k, ok := valueKey(e)
 +		if !ok {
-+			return "", nil, false
++			return nil, false
 +		}
 +
 +		args = append(args, k)
 +	}
 +
-+	sql := expr + ` IN (` + placeholders(len(args)) + `)`
++	res := []alt{{expr + ` IN (` + placeholders(len(args)) + `)`, args}}
 +	if null {
-+		sql = `(` + expr + ` IS NULL OR ` + sql + `)`
++		res = append([]alt{{expr + ` IS NULL`, nil}}, res...)
 +	}
 +
-+	return sql, args, true
++	return res, true
 +}
 +
 +// compare is a range within the value's type bracket, as in MongoDB.
-+func compare(expr, op string, v any) (string, []any, bool) {
++func compare(expr, op string, v any) ([]alt, bool) {
 +	k, ok := valueKey(v)
 +	if !ok {
-+		return "", nil, false
++		return nil, false
 +	}
 +
 +	start, end := []byte{k[0]}, metadata.KeyBracketEnd(k[0])
 +
 +	switch op {
 +	case "$gt":
-+		return fmt.Sprintf(`(%[1]s > ? AND %[1]s < ?)`, expr), []any{k, end}, true
++		return []alt{{fmt.Sprintf(`%[1]s > ? AND %[1]s < ?`, expr), []any{k, end}}}, true
 +	case "$gte":
-+		return fmt.Sprintf(`(%[1]s >= ? AND %[1]s < ?)`, expr), []any{k, end}, true
++		return []alt{{fmt.Sprintf(`%[1]s >= ? AND %[1]s < ?`, expr), []any{k, end}}}, true
 +	case "$lt":
-+		return fmt.Sprintf(`(%[1]s < ? AND %[1]s >= ?)`, expr), []any{k, start}, true
++		return []alt{{fmt.Sprintf(`%[1]s < ? AND %[1]s >= ?`, expr), []any{k, start}}}, true
 +	default:
-+		return fmt.Sprintf(`(%[1]s <= ? AND %[1]s >= ?)`, expr), []any{k, start}, true
++		return []alt{{fmt.Sprintf(`%[1]s <= ? AND %[1]s >= ?`, expr), []any{k, start}}}, true
 +	}
 +}
 PATCH

@@ -17,6 +17,7 @@ interface Item {
   n: number | number[];
   at: Date;
   tags: string | string[];
+  removedAt?: Date | null;
 }
 
 const DAY = 86_400_000;
@@ -24,7 +25,7 @@ const T0 = Date.UTC(2026, 0, 1);
 const ITEMS = 300;
 
 function item(i: number): Item {
-  return {
+  const doc: Item = {
     _id: i,
     ownerId: `owner-${i % 30}`,
     status: ['open', 'closed', 'snoozed'][i % 3],
@@ -32,6 +33,9 @@ function item(i: number): Item {
     at: new Date(T0 + i * DAY),
     tags: i % 5 === 0 ? ['a', `t${i % 7}`] : `t${i % 7}`,
   };
+  // removed, never removed (no field), not removed (null)
+  if (i % 4 !== 1) doc.removedAt = i % 4 === 0 ? new Date(T0) : null;
+  return doc;
 }
 
 /** FerretDB's plan is SQLite's EXPLAIN QUERY PLAN; mongod's is its winning plan. */
@@ -78,6 +82,7 @@ describe('queries on indexed fields', () => {
 
   beforeAll(async () => {
     await items().createIndex({ ownerId: 1, status: 1 });
+    await items().createIndex({ ownerId: 1, removedAt: 1, _id: -1 });
     await items().createIndex({ n: 1 });
     await items().createIndex({ at: -1 });
     await items().createIndex({ tags: 1 });
@@ -118,6 +123,9 @@ describe('queries on indexed fields', () => {
   it('read a sort with a limit from the index, alone or under a range', async () => {
     expectSortFromIndex(await explain({}, { sort: { at: -1 }, limit: 20 }), 'at_-1');
     expectSortFromIndex(await explain({ n: { $gt: 100 } }, { sort: { n: 1 }, limit: 5 }), 'n_1');
+    // null is "missing or null": each is read from the compound index in its order.
+    const live = { ownerId: 'owner-9', removedAt: null };
+    expectSortFromIndex(await explain(live, { sort: { _id: -1 }, limit: 3 }), 'ownerId_1_removedAt_1__id_-1');
 
     const latest = await items().find({}).sort({ at: -1 }).limit(20).toArray();
     expect(latest.map((d) => d._id)).toEqual(Array.from({ length: 20 }, (_, i) => ITEMS - 1 - i));
@@ -128,6 +136,12 @@ describe('queries on indexed fields', () => {
       .limit(3)
       .toArray();
     expect(above.map((d) => d.n)).toEqual([102, 103, 104.5]);
+    const newest = await items().find(live).sort({ _id: -1 }).limit(3).toArray();
+    expect(newest.map((d) => [d._id, d.removedAt])).toEqual([
+      [279, null],
+      [249, undefined],
+      [219, null],
+    ]);
   });
 
   it('still find documents whose field is an array, by equality, $in and a range', async () => {
