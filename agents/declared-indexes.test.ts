@@ -27,7 +27,7 @@ describe('lists of what admins browse', () => {
     }
     const page = await incidents.list({ first: 2 });
     expect(page.edges.map((e) => e.node.title)).toEqual(['incident 3', 'incident 2']);
-    expect(page.totalCount).toBe(3);
+    expect(await page.totalCount).toBe(3);
     expect((await changes.forGoal('g')).map((c) => c.to)).toEqual(['3', '2', '1']);
   });
 });

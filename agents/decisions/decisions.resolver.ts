@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, ID, Query, Resolver } from 'type-graphql';
-import { PageArgs } from '../../platform/graphql/pagination.js';
+import { mapNodes, PageArgs } from '../../platform/graphql/pagination.js';
 import { READERS } from '../access.js';
 import { parseDecisionFilter, parseDecisionId } from './decision-filter.js';
 import { toDecision } from './decision.mapper.js';
@@ -17,8 +17,7 @@ export class DecisionsResolver {
     @Arg('filter', () => DecisionFilter, { nullable: true }) filter?: DecisionFilter,
   ) {
     const query = parseDecisionFilter(filter ? { ...filter } : {});
-    const connection = await this.store.list(query, page);
-    return { ...connection, edges: connection.edges.map((e) => ({ cursor: e.cursor, node: toDecision(e.node) })) };
+    return mapNodes(await this.store.list(query, page), toDecision);
   }
 
   @Authorized(...READERS)

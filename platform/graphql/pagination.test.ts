@@ -22,7 +22,7 @@ describe('paginate (real database)', () => {
     const find = jest.spyOn(docs, 'find');
     const first = await paginate(docs, { status: 'even' }, { first: 2 }, (d) => d._id);
     expect(first.edges.map((e) => e.node)).toEqual([ids[4], ids[2]]);
-    expect(first.totalCount).toBe(3);
+    expect(await first.totalCount).toBe(3);
     const next = await paginate(docs, { status: 'even' }, { first: 2, after: first.pageInfo.endCursor! }, (d) => d._id);
     expect(next.edges.map((e) => e.node)).toEqual([ids[0]]);
     expect(next.pageInfo.hasNextPage).toBe(false);
@@ -32,10 +32,27 @@ describe('paginate (real database)', () => {
     ]);
   });
 
+  it('counts only when totalCount is read, and once however often it is read', async () => {
+    const countDocuments = jest.spyOn(docs, 'countDocuments');
+    const estimated = jest.spyOn(docs, 'estimatedDocumentCount');
+    const filtered = await paginate(docs, { status: 'odd' }, { first: 1 }, (d) => d._id);
+    const whole = await paginate(docs, {}, { first: 1 }, (d) => d._id);
+    expect(filtered.edges).toHaveLength(1);
+    expect(countDocuments).not.toHaveBeenCalled();
+    expect(estimated).not.toHaveBeenCalled();
+    expect(await filtered.totalCount).toBe(2);
+    expect(await filtered.totalCount).toBe(2);
+    expect(countDocuments).toHaveBeenCalledTimes(1);
+    // An empty filter is counted from the collection's metadata, not by reading it.
+    expect(await whole.totalCount).toBe(5);
+    expect(estimated).toHaveBeenCalledTimes(1);
+    expect(countDocuments).toHaveBeenCalledTimes(1);
+  });
+
   it('keeps a store`s own `_id` condition beside the cursor', async () => {
     const page = await paginate(docs, { _id: { $gt: ids[0] } }, { first: 2, after: cursorOf(ids[3]) }, (d) => d._id);
     expect(page.edges.map((e) => e.node)).toEqual([ids[2], ids[1]]);
-    expect(page.totalCount).toBe(4);
+    expect(await page.totalCount).toBe(4);
   });
 });
 

@@ -28,7 +28,39 @@ export class PageInfo {
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A lazy connection (`connectionOf`) counts only when this is read: when a client selects it. */
+  totalCount: number | Promise<number>;
+}
+
+/**
+ * A connection whose `totalCount` is counted the first time it is read, not before: GraphQL reads
+ * only the fields a client selects, so a page asked for without its total costs no count (a
+ * count reads every matching index entry, a page only its own).
+ */
+export function connectionOf<T>(
+  edges: Connection<T>['edges'],
+  pageInfo: PageInfo,
+  count: () => Promise<number>,
+): Connection<T> {
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo,
+    get totalCount() {
+      return (counted ??= count());
+    },
+  };
+}
+
+/** The same page with its nodes mapped, its count still lazy. */
+export function mapNodes<A, B>(connection: Connection<A>, map: (node: A) => B): Connection<B> {
+  return {
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) })),
+    pageInfo: connection.pageInfo,
+    get totalCount() {
+      return connection.totalCount;
+    },
+  };
 }
 
 /** A Relay-style connection type for `Node`, named `<Node>Connection`. */
@@ -93,15 +125,14 @@ export async function paginate<TDoc extends Document & { _id: ObjectId }, TNode>
 ): Promise<Connection<TNode>> {
   const limit = pageSize(args.first);
   const page = args.after ? afterCursor(filter, decodeCursor(args.after)) : filter;
-  const [docs, totalCount] = await Promise.all([
-    collection
-      .find(page)
-      .sort({ _id: -1 })
-      .limit(limit + 1)
-      .toArray(),
-    countMatching(collection, filter),
-  ]);
+  const docs = await collection
+    .find(page)
+    .sort({ _id: -1 })
+    .limit(limit + 1)
+    .toArray();
   const hasNextPage = docs.length > limit;
   const edges = docs.slice(0, limit).map((doc) => ({ cursor: encodeCursor(doc._id), node: toNode(doc) }));
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+  return connectionOf(edges, { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, () =>
+    countMatching(collection, filter),
+  );
 }

@@ -155,6 +155,18 @@ describe('health subgraph resolvers', () => {
     expect(codes(await run(STAFF, FLEET, { after: '!!' }))).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('counts the fleet`s alerts only for a client that selects totalCount', async () => {
+    const counts = () =>
+      recorder.queries().filter((q) => q.collection === 'alerts' && q.command === 'aggregate').length;
+    const before = counts();
+    const page = await run(STAFF, `{ fleetAlerts(first: 1, severity: CRITICAL) { edges { node { id } } } }`);
+    expect(page.data!.fleetAlerts.edges).toHaveLength(1);
+    expect(counts()).toBe(before);
+    const counted = await run(STAFF, `{ fleetAlerts(first: 1, severity: CRITICAL) { totalCount } }`);
+    expect(counted.data!.fleetAlerts.totalCount).toBe(2);
+    expect(counts()).toBe(before + 1);
+  });
+
   it('records a service, resetting what depends on it, and refuses bad input and strangers without storing anything', async () => {
     const services = () => db().collection('service_records').countDocuments({ vehicleId: V1 });
     expect(codes(await run(OWNER, RECORD, { v: V1, kind: 'OIL_CHANGE', km: -5 }))).toEqual(['BAD_USER_INPUT']);

@@ -44,7 +44,8 @@ export const VEHICLE_ALERTS_LIMIT = 100;
 export interface AlertPage {
   items: AlertDocument[];
   hasNextPage: boolean;
-  totalCount: number;
+  /** Counts every alert the filter matches (not only this page's). */
+  count: () => Promise<number>;
 }
 
 export const alertCursor = (doc: AlertDocument) =>
@@ -193,15 +194,16 @@ export class AlertStore {
         $or: [{ openedAt: { $lt: openedAt } }, { _id: { $lt: id } }],
       };
     }
-    const [docs, totalCount] = await Promise.all([
-      this.alerts
-        .find(pageFilter)
-        .sort({ openedAt: -1, _id: -1 })
-        .limit(limit + 1)
-        .toArray(),
-      countMatching(this.alerts, filter),
-    ]);
-    return { items: docs.slice(0, limit), hasNextPage: docs.length > limit, totalCount };
+    const docs = await this.alerts
+      .find(pageFilter)
+      .sort({ openedAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .toArray();
+    return {
+      items: docs.slice(0, limit),
+      hasNextPage: docs.length > limit,
+      count: () => countMatching(this.alerts, filter),
+    };
   }
 
   /** Deletes alerts resolved before `cutoff` (never an unresolved one, however old); returns how many went. */

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
 import type { Severity as SeverityName } from '../../telemetry/obd/dtc-descriptions.js';
-import { PageArgs, type Connection } from '../../../platform/graphql/pagination.js';
+import { connectionOf, PageArgs, type Connection } from '../../../platform/graphql/pagination.js';
 import { alertCursor, type AlertStatus as AlertStatusName, type AlertStore } from './alert.store.js';
 import { alertFromDocument, AlertStatus, HealthAlert, HealthAlertConnection } from './alert.type.js';
 import { Severity } from './severity.type.js';
@@ -18,10 +18,10 @@ export class FleetAlertsResolver {
   ): Promise<Connection<HealthAlert>> {
     const result = await this.alerts.fleet({ status: status ?? undefined, severity: severity ?? undefined }, page);
     const edges = result.items.map((doc) => ({ cursor: alertCursor(doc), node: alertFromDocument(doc) }));
-    return {
+    return connectionOf(
       edges,
-      pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: result.totalCount,
-    };
+      { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      result.count,
+    );
   }
 }

@@ -2,7 +2,7 @@ import type { TelemetryEvents } from '../live/telemetry-events.js';
 import { describeDtc } from '../obd/dtc.js';
 import type { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import { BadUserInputError } from '../../../platform/errors.js';
-import { MAX_PAGE_SIZE, pageSize, type Connection } from '../../../platform/graphql/pagination.js';
+import { connectionOf, MAX_PAGE_SIZE, pageSize, type Connection } from '../../../platform/graphql/pagination.js';
 import { decodeDtcCursor, encodeDtcCursor } from './dtc-cursor.js';
 import { CLEARABLE, type DtcStatus } from './dtc-status.js';
 import type { DtcDocument, DtcStore } from './dtc.store.js';
@@ -48,16 +48,11 @@ export class DtcService {
   async connection(vehicleId: string, { status, first, after }: DtcPageArgs): Promise<Connection<Dtc>> {
     const limit = pageSize(first ?? undefined);
     const position = after ? decodeDtcCursor(after) : undefined;
-    const [docs, totalCount] = await Promise.all([
-      this.store.page(vehicleId, { status: status ?? undefined, after: position, limit: limit + 1 }),
-      this.store.count(vehicleId, status ?? undefined),
-    ]);
+    const docs = await this.store.page(vehicleId, { status: status ?? undefined, after: position, limit: limit + 1 });
     const edges = docs.slice(0, limit).map((doc) => ({ cursor: encodeDtcCursor(doc), node: toDtc(doc) }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: docs.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
-    };
+    return connectionOf(edges, { hasNextPage: docs.length > limit, endCursor: edges.at(-1)?.cursor ?? null }, () =>
+      this.store.count(vehicleId, status ?? undefined),
+    );
   }
 
   /** Mode 04 as the owner or a mechanic requested it; the caller has been authorized. */
