@@ -9,6 +9,7 @@ COPY platform platform
 COPY gateway gateway
 COPY subgraphs subgraphs
 COPY agents agents
+COPY app app
 COPY scripts scripts
 RUN npm run build && npm prune --omit=dev
 
@@ -19,8 +20,8 @@ COPY --from=build --chown=node:node /app/node_modules node_modules
 COPY --from=build --chown=node:node /app/dist dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node schema schema
-COPY --chown=node:node scripts/healthcheck.mjs scripts/healthcheck.mjs
+COPY --chown=node:node app/healthcheck.mjs app/healthcheck.mjs
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
-HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
-ENTRYPOINT ["node", "dist/scripts/service.js"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "app/healthcheck.mjs"]
+ENTRYPOINT ["node", "dist/app/service.js"]

@@ -3,7 +3,7 @@
 // esbuild-based runner such as tsx, because type-graphql reads the decorator metadata that only
 // tsc emits.
 //
-//   node scripts/dev.mjs [--project tsconfig.build.json] [--entry dist/scripts/start.js]
+//   node scripts/dev.mjs [--project tsconfig.build.json] [--entry dist/app/start.js]
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,7 +13,7 @@ const option = (name, fallback) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const project = option('--project', 'tsconfig.build.json');
-const entry = option('--entry', 'dist/scripts/start.js');
+const entry = option('--entry', 'dist/app/start.js');
 /** How long a stopping program may drain before it is killed (its own limit is 20 s). */
 const stopTimeoutMs = Number(option('--stop-timeout-ms', '25000'));
 

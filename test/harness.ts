@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { loadConfig, type Config } from '../platform/config/environment.js';
 import { createLogger, type Logger } from '../platform/logger.js';
-import { startSystem, type System } from '../scripts/system.js';
+import { startSystem, type System } from '../app/system.js';
 import { postJson, type GraphQLResponse, type RequestOptions } from './client.js';
 import { print } from 'graphql';
 

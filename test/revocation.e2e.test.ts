@@ -15,7 +15,7 @@ import { ADMIN, startTestSystem, type TestSystem } from './harness.js';
 import { capturedLogger } from './captured-logger.js';
 import { ingest } from './live.js';
 import { observedSocket, vinFor, type ObservedSocket } from './socket-client.js';
-import { startGatewayService } from '../scripts/system.js';
+import { startGatewayService } from '../app/system.js';
 
 /**
  * Issue #9, defects 1 and 9: a revoked API key, device token, removed vehicle or ended session

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { print } from 'graphql';
 import { freePort } from '../platform/local-db/local-database.js';
-import { SUBGRAPH_FACTORIES } from '../scripts/system.js';
+import { SUBGRAPH_FACTORIES } from '../app/system.js';
 import { MeDocument, RegisterDocument } from './generated/graphql.js';
 import { postJson } from './client.js';
 import { startRedisServer, type TestRedis } from './redis-server.js';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   }
   for (const [name, port] of [...names.map((n) => [n, ports[n]!] as const), ['gateway', gatewayPort] as const]) {
     const output: string[] = [];
-    const child = spawn(process.execPath, ['dist/scripts/service.js', name], {
+    const child = spawn(process.execPath, ['dist/app/service.js', name], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

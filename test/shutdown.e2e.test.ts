@@ -8,7 +8,7 @@ import { print } from 'graphql';
 
 /** Runs the built `npm start` entry point as its own process, with its own local database. */
 function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['dist/scripts/start.js'], {
+  const child = spawn(process.execPath, ['dist/app/start.js'], {
     env: {
       ...process.env,
       MONGODB_URI: '',

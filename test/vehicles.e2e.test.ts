@@ -1,5 +1,5 @@
 import { INTERNAL_SECRET_HEADER } from '../platform/auth/viewer.js';
-import { vehicleAccessFor } from '../scripts/system.js';
+import { vehicleAccessFor } from '../app/system.js';
 import { computeCheckDigit } from '../subgraphs/vehicles/vin/vin.js';
 import { errorCodes } from './client.js';
 import {

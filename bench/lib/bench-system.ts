@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../platform/config/environment.js';
 import { createLogger } from '../../platform/logger.js';
-import { startSystem, type System } from '../../scripts/system.js';
+import { startSystem, type System } from '../../app/system.js';
 import { startBenchDatabase } from './bench-database.js';
 
 export interface BenchSystem {

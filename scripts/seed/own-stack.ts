@@ -8,7 +8,7 @@ import { ApiKeyService } from '../../subgraphs/identity/api-keys/api-key.service
 import { ApiKeyStore } from '../../subgraphs/identity/api-keys/api-key.store.js';
 import { ApiScope } from '../../subgraphs/identity/api-keys/api-key.type.js';
 import { AuditStore } from '../../subgraphs/identity/audit/audit.store.js';
-import { startSystem } from '../system.js';
+import { startSystem } from '../../app/system.js';
 import type { SeedScale } from './scales.js';
 
 export interface SeedStack {
