@@ -91,6 +91,10 @@ async function main(): Promise<number> {
       console.error(error.message);
       return 2;
     }
+    if (stop.signal.aborted) {
+      console.error('seed stopped; run the same command again to resume');
+      return 130;
+    }
     console.error(`seed failed: ${(error as Error).message}`);
     return 1;
   } finally {

@@ -62,6 +62,23 @@ describe('identity lists', () => {
     expect(await types({})).toHaveLength(3);
   });
 
+  it('finds accounts by a batch of emails and adds the new ones of a batch (fleet provisioning)', async () => {
+    await users.insert({ email: 'fleet1@example.com', name: 'F1', roles: ['CUSTOMER'], passwordHash: 'x' });
+    const fresh = (email: string) => ({
+      _id: new ObjectId(),
+      email,
+      name: email,
+      roles: ['CUSTOMER' as const],
+      passwordHash: 'x',
+      createdAt: new Date(),
+    });
+    const taken = await users.insertNew([fresh('fleet1@example.com'), fresh('fleet2@example.com')]);
+    expect(taken).toEqual(new Set(['fleet1@example.com']));
+    const found = await users.findByEmails(['fleet1@example.com', 'fleet2@example.com', 'nobody@example.com']);
+    expect(found.map((u) => u.email).sort()).toEqual(['fleet1@example.com', 'fleet2@example.com']);
+    await audit.recordMany([{ type: AuditEventType.ACCOUNT_PROVISIONED, userId: found[0]!._id.toHexString() }]);
+  });
+
   it('pages API keys, live ones or all', async () => {
     const key = (name: string) => ({
       _id: new ObjectId(),

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { ObdDevice } from '../devices/device.type.js';
 import type { Vehicle } from '../vehicles/vehicle.type.js';
 import type { Sealed } from './replay-seal.js';
@@ -53,16 +53,20 @@ export type Begun =
  * does anything (so two concurrent requests with one key never both run) and holding its
  * answer once done. Expired records are deleted as new requests come in; no TTL index needed.
  */
+/** Requests are found by `_id`; expired ones are deleted by age. */
+export const PROVISIONING_REQUEST_INDEXES: IndexDeclaration[] = [{ key: { createdAt: 1 } }];
+
 export class ProvisioningRequests {
+  static readonly collection = 'provisioning_requests';
   private readonly requests: Collection<RequestDocument>;
   private lastPurge = 0;
 
   constructor(db: Db) {
-    this.requests = db.collection<RequestDocument>('provisioning_requests');
+    this.requests = db.collection<RequestDocument>(ProvisioningRequests.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.requests, [{ key: { createdAt: 1 } }]);
+    return ensureIndexes(this.requests, PROVISIONING_REQUEST_INDEXES);
   }
 
   async begin(id: string, actorId: string, fingerprint: string, now = new Date()): Promise<Begun> {
