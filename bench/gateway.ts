@@ -17,6 +17,7 @@ import {
 import { exitWith, reportFailures } from './lib/run-benchmark.js';
 import { runLoad } from './lib/run-load.js';
 import { seedSession } from './lib/seed.js';
+import { runScaleBenchmark } from './lib/seeded/scale-bench.js';
 
 /*
  * What the gateway costs: one authenticated query through the gateway, then the same query
@@ -24,6 +25,8 @@ import { seedSession } from './lib/seed.js';
  * `npm run bench:gateway -- --duration 5 --connections 10` for a quick run.
  * `npm run bench:gateway -- --login-storm`: the same query alone and during a sign-in flood
  * (see lib/login-storm.ts).
+ * `npm run bench:gateway -- --scale <small|seed>`: myVehicles for 1,000 customers and the staff
+ * dashboards' first pages on a seeded data set (see lib/seeded/scale-bench.ts).
  */
 
 const settingsFor = (target: Target, expectBody: string, options: LoadOptions): LoadSettings => ({
@@ -98,4 +101,5 @@ async function main(): Promise<number> {
   }
 }
 
-exitWith(main);
+if (process.argv.includes('--scale')) runScaleBenchmark(process.argv.slice(2));
+else exitWith(main);

@@ -16,14 +16,20 @@ export interface BenchDatabase {
 
 /**
  * A database of its own in a temporary folder, or the server MONGODB_URI names; `ferretdb`
- * starts that FerretDB binary in a temporary folder whatever MONGODB_URI says.
+ * starts that FerretDB binary in a temporary folder whatever MONGODB_URI says. With `dataDir`
+ * the local database lives there and is kept (a seeded data set that later runs reuse).
  */
-export async function startBenchDatabase(options: { ferretdb?: string; label?: string } = {}): Promise<BenchDatabase> {
+export async function startBenchDatabase(
+  options: { ferretdb?: string; label?: string; dataDir?: string } = {},
+): Promise<BenchDatabase> {
   const external = process.env.MONGODB_URI;
   if (external && !options.ferretdb)
     return { uri: external, database: 'external (MONGODB_URI)', external: true, stop: async () => {} };
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'clutch-bench-db-'));
-  const remove = () => rmSync(dataDir, { recursive: true, force: true });
+  const kept = options.dataDir !== undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'clutch-bench-db-'));
+  const remove = () => {
+    if (!kept) rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     const local = await startLocalDatabase({ dataDir, root: process.cwd(), ferretdb: options.ferretdb });
     return {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../platform/config/environment.js';
 import { createLogger } from '../../platform/logger.js';
 import { startSystem, type System } from '../../app/system.js';
@@ -19,19 +20,29 @@ export interface BenchSystem {
 
 const secret = () => randomBytes(32).toString('hex');
 
+export interface BenchDataOptions {
+  /** Keep the local database in `dataDir`/db (a seeded data set) instead of a temporary folder. */
+  dataDir?: string;
+  /** The databases' prefix, fixed to reuse a data set; a random one (a fresh set) by default. */
+  dbPrefix?: string;
+}
+
 /**
  * The whole system in this process on free ports, configured as in production (so nothing
  * development-only is measured), against a database of its own unless MONGODB_URI is set.
  */
-export async function startBenchSystem(overrides: Record<string, string> = {}): Promise<BenchSystem> {
-  const db = await startBenchDatabase();
+export async function startBenchSystem(
+  overrides: Record<string, string> = {},
+  data: BenchDataOptions = {},
+): Promise<BenchSystem> {
+  const db = await startBenchDatabase({ dataDir: data.dataDir && path.resolve(data.dataDir, 'db') });
   try {
     const config = loadConfig({
       ...process.env,
       NODE_ENV: 'production',
       MONGODB_URI: db.uri,
       LOG_LEVEL: 'silent',
-      MONGODB_DB_PREFIX: `bench${randomBytes(5).toString('hex')}`,
+      MONGODB_DB_PREFIX: data.dbPrefix ?? `bench${randomBytes(5).toString('hex')}`,
       BCRYPT_ROUNDS: '4',
       JWT_SECRET: secret(),
       INTERNAL_SECRET: secret(),
@@ -62,8 +73,9 @@ export async function startBenchSystem(overrides: Record<string, string> = {}): 
         return found.url;
       },
       async stop() {
-        // On a shared server, leave nothing behind; a local one goes away with its folder.
-        if (db.external) await dropDatabases(system, config.MONGODB_DB_PREFIX);
+        // On a shared server, leave nothing behind (but a data set asked for by its prefix);
+        // a local one goes away with its folder.
+        if (db.external && !data.dbPrefix) await dropDatabases(system, config.MONGODB_DB_PREFIX);
         await system.stop();
         await db.stop();
       },

@@ -14,6 +14,22 @@ declare module 'autocannon' {
       timeout?: number;
       /** Every response whose body differs is counted in `mismatches`. */
       expectBody?: string;
+      /** Sent in turn by each connection, instead of one fixed request. */
+      requests?: Request[];
+    }
+
+    /** The request about to be sent; `setupRequest` returns it changed. */
+    interface RawRequest {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    }
+
+    interface Request extends RawRequest {
+      /** `context` is the connection's own object, shared with `onResponse`. */
+      setupRequest?: (request: RawRequest, context: Record<string, unknown>) => RawRequest;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }
 
     interface Histogram {
