@@ -19,7 +19,7 @@ import type {
   LiveResult,
   SubscribeResult,
 } from './lib/telemetry/messages.js';
-import { parseTelemetryOptions, type TelemetryOptions } from './lib/telemetry/options.js';
+import { parseTelemetryOptions, type LiveOptions, type TelemetryOptions } from './lib/telemetry/options.js';
 import {
   failures,
   formatReport,
@@ -131,12 +131,7 @@ interface LiveRun {
 }
 
 /** One tier on one path: subscribe, send the events, measure, unsubscribe. */
-async function livePath(
-  bench: BenchSystem,
-  worker: LoadWorker,
-  options: TelemetryOptions,
-  run: LiveRun,
-): Promise<LivePath> {
+async function livePath(bench: BenchSystem, worker: LoadWorker, options: LiveOptions, run: LiveRun): Promise<LivePath> {
   const { vehicle, viaGateway } = run;
   const audience: LiveAudience = {
     vehicleId: vehicle.vehicleId,
@@ -154,7 +149,7 @@ async function livePath(
   const before = settledMemorySnapshot();
   const connect = await worker.call<SubscribeResult>({ kind: 'subscribe', settings: { url: ws(url), groups } });
   const { result, cpu } = await withCpu(bench, () =>
-    worker.call<LiveResult>({ kind: 'measure', settings: { ingest, ...options.live } }),
+    worker.call<LiveResult>({ kind: 'measure', settings: { ingest, ...options } }),
   );
   const { upstreams, groups: groupCount, subscribers } = bench.system.gateway.subscriptions.stats;
   const connected = settledMemorySnapshot();
@@ -188,10 +183,11 @@ async function measure(bench: BenchSystem, worker: LoadWorker, options: Telemetr
     for (let i = 0; i < n; i++) vehicles.push(await seedVehicle(gatewayUrl, owner));
     return vehicles;
   };
+  const { paths } = options.ingest;
   const [viaGateway, viaSubgraph, liveVehicles] = [
-    await fleet(options.ingest.vehicles),
-    await fleet(options.ingest.vehicles),
-    await fleet(2 * options.live.subscriberCounts.length),
+    paths.includes('gateway') ? await fleet(options.ingest.vehicles) : [],
+    paths.includes('subgraph') ? await fleet(options.ingest.vehicles) : [],
+    await fleet(2 * (options.live?.subscriberCounts.length ?? 0)),
   ];
   const start = settledMemorySnapshot();
   const [loadAverage1m] = loadavg();
@@ -200,11 +196,12 @@ async function measure(bench: BenchSystem, worker: LoadWorker, options: Telemetr
   // telemetry stream) that this benchmark does not own, and on FerretDB every later write pays
   // for it (see README). Each tier then starts from the same, nearly empty database.
   const tiers: LiveTier[] = [];
-  for (const subscribers of options.live.subscriberCounts) {
+  const live = options.live;
+  for (const subscribers of live?.subscriberCounts ?? []) {
     console.log(`${subscribers} subscribers via the gateway, then straight to the subgraph...`);
     const run = { subscribers, owner, admin };
-    const gateway = await livePath(bench, worker, options, { ...run, viaGateway: true, vehicle: liveVehicles.pop()! });
-    const subgraph = await livePath(bench, worker, options, {
+    const gateway = await livePath(bench, worker, live!, { ...run, viaGateway: true, vehicle: liveVehicles.pop()! });
+    const subgraph = await livePath(bench, worker, live!, {
       ...run,
       viaGateway: false,
       vehicle: liveVehicles.pop()!,
@@ -212,27 +209,34 @@ async function measure(bench: BenchSystem, worker: LoadWorker, options: Telemetr
     tiers.push({ subscribers, gateway, subgraph, ratio: ratioOf(gateway.result, subgraph.result) });
   }
 
-  const ingest = [
-    await ingestRun(
-      bench,
-      worker,
-      'gateway',
-      viaGateway,
-      (v) => ({ url: gatewayUrl, headers: bearerHeaders(v.deviceToken) }),
-      options,
-    ),
-    await ingestRun(
-      bench,
-      worker,
-      'telemetry subgraph',
-      viaSubgraph,
-      (v) => ({
-        url: telemetryUrl,
-        headers: internalHeaders(secret, { kind: 'device', deviceId: v.deviceId, vehicleId: v.vehicleId }),
-      }),
-      options,
-    ),
-  ];
+  const ingest: IngestRun[] = [];
+  if (paths.includes('gateway')) {
+    ingest.push(
+      await ingestRun(
+        bench,
+        worker,
+        'gateway',
+        viaGateway,
+        (v) => ({ url: gatewayUrl, headers: bearerHeaders(v.deviceToken) }),
+        options,
+      ),
+    );
+  }
+  if (paths.includes('subgraph')) {
+    ingest.push(
+      await ingestRun(
+        bench,
+        worker,
+        'telemetry subgraph',
+        viaSubgraph,
+        (v) => ({
+          url: telemetryUrl,
+          headers: internalHeaders(secret, { kind: 'device', deviceId: v.deviceId, vehicleId: v.vehicleId }),
+        }),
+        options,
+      ),
+    );
+  }
   await settled(bench);
 
   return {

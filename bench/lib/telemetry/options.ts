@@ -10,7 +10,12 @@ export interface IngestOptions {
   framesPerBatch: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Which ingest runs to make: through the gateway, straight to the subgraph, or both. */
+  paths: IngestPath[];
 }
+
+export const INGEST_PATHS = ['gateway', 'subgraph'] as const;
+export type IngestPath = (typeof INGEST_PATHS)[number];
 
 export interface LiveOptions {
   /** One tier per count, through the gateway and then straight to the subgraph. */
@@ -24,7 +29,8 @@ export interface LiveOptions {
 export interface TelemetryOptions {
   quick: boolean;
   ingest: IngestOptions;
-  live: LiveOptions;
+  /** Null with `--no-live`: the latency tiers are skipped (long ingest runs, profiling). */
+  live: LiveOptions | null;
 }
 
 const FULL = {
@@ -39,7 +45,8 @@ const QUICK = {
 /**
  * `--quick` for a smoke run; any other flag overrides the figure it names:
  * `--vehicles --concurrency --frames --duration --warmup` (ingest, seconds) and
- * `--subscribers 1,100,1000 --rate --live-duration --live-warmup` (latency, events per second and seconds).
+ * `--subscribers 1,100,1000 --rate --live-duration --live-warmup` (latency, events per second and seconds);
+ * `--paths gateway` runs only the named ingest paths, `--no-live` skips the latency tiers.
  */
 export function parseTelemetryOptions(argv: string[]): TelemetryOptions {
   const { values: v } = parseArgs({
@@ -55,6 +62,8 @@ export function parseTelemetryOptions(argv: string[]): TelemetryOptions {
       rate: { type: 'string' },
       'live-duration': { type: 'string' },
       'live-warmup': { type: 'string' },
+      paths: { type: 'string' },
+      'no-live': { type: 'boolean' },
     },
   });
   const base = v.quick ? QUICK : FULL;
@@ -68,12 +77,23 @@ export function parseTelemetryOptions(argv: string[]): TelemetryOptions {
       framesPerBatch,
       durationSeconds: wholeNumber('duration', v.duration, base.ingest.durationSeconds, 1),
       warmupSeconds: wholeNumber('warmup', v.warmup, base.ingest.warmupSeconds, 0),
+      paths: parsePaths(v.paths),
     },
-    live: {
-      subscriberCounts: wholeNumbers('subscribers', v.subscribers, base.live.subscriberCounts),
-      eventsPerSecond: wholeNumber('rate', v.rate, base.live.eventsPerSecond, 1),
-      durationSeconds: wholeNumber('live-duration', v['live-duration'], base.live.durationSeconds, 1),
-      warmupSeconds: wholeNumber('live-warmup', v['live-warmup'], base.live.warmupSeconds, 0),
-    },
+    live: v['no-live']
+      ? null
+      : {
+          subscriberCounts: wholeNumbers('subscribers', v.subscribers, base.live.subscriberCounts),
+          eventsPerSecond: wholeNumber('rate', v.rate, base.live.eventsPerSecond, 1),
+          durationSeconds: wholeNumber('live-duration', v['live-duration'], base.live.durationSeconds, 1),
+          warmupSeconds: wholeNumber('live-warmup', v['live-warmup'], base.live.warmupSeconds, 0),
+        },
   };
+}
+
+function parsePaths(value: string | undefined): IngestPath[] {
+  if (value === undefined) return [...INGEST_PATHS];
+  const paths = value.split(',').map((p) => p.trim());
+  const unknown = paths.filter((p) => !(INGEST_PATHS as readonly string[]).includes(p));
+  if (unknown.length || paths.length === 0) throw new Error(`--paths must be gateway and/or subgraph, got "${value}"`);
+  return INGEST_PATHS.filter((p) => paths.includes(p));
 }

@@ -134,13 +134,55 @@ function ingestSection(report: TelemetryReport): string[] {
       ],
       ...rows,
     ]),
-    'readings stored second by second:',
-    ...report.ingest.map((run) => `  via the ${run.path}: ${run.load.readingsBySecond.join(' ')}`),
+    ...trendLines(report),
     `CPU cores kept busy during ingest (of ${report.environment.cpus}):`,
     ...cpu,
     ...report.ingest.flatMap((run) =>
       run.load.errorSamples.length ? [`errors via the ${run.path}:`, ...run.load.errorSamples] : [],
     ),
+  ];
+}
+
+/** Mean readings/s over consecutive windows of `seconds` (a partial last window is left out). */
+export function windowRates(bySecond: readonly number[], seconds: number): number[] {
+  const rates: number[] = [];
+  for (let i = 0; i + seconds <= bySecond.length; i += seconds) {
+    rates.push(bySecond.slice(i, i + seconds).reduce((a, b) => a + b, 0) / seconds);
+  }
+  return rates;
+}
+
+/** First minute against last minute, for runs of two minutes or more: flat ingest stays within 10 %. */
+export function firstAndLastMinute(
+  bySecond: readonly number[],
+): { first: number; last: number; change: number } | null {
+  if (bySecond.length < 120) return null;
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = mean(bySecond.slice(0, 60));
+  const last = mean(bySecond.slice(-60));
+  return { first, last, change: first === 0 ? 0 : (last - first) / first };
+}
+
+/** Second by second for short runs, by 10 s beyond a minute, so a fall-off as data grows shows. */
+function trendLines(report: TelemetryReport): string[] {
+  const long = report.settings.ingest.durationSeconds > 60;
+  return [
+    long ? 'readings stored per second, mean of each 10 s:' : 'readings stored second by second:',
+    ...report.ingest.map((run) => {
+      const series = long
+        ? windowRates(run.load.readingsBySecond, 10).map((r) => fixed(r, 0))
+        : run.load.readingsBySecond;
+      return `  via the ${run.path}: ${series.join(' ')}`;
+    }),
+    ...report.ingest.flatMap((run) => {
+      const minutes = firstAndLastMinute(run.load.readingsBySecond);
+      if (!minutes) return [];
+      const change = `${minutes.change >= 0 ? '+' : ''}${fixed(minutes.change * 100, 1)} %`;
+      return [
+        `  via the ${run.path}: first minute ${fixed(minutes.first, 0)}/s, last minute ${fixed(minutes.last, 0)}/s (${change}, ` +
+          `${Math.abs(minutes.change) <= 0.1 ? 'within' : 'NOT within'} 10 %)`,
+      ];
+    }),
   ];
 }
 
@@ -169,6 +211,7 @@ function liveRow(count: string, path: string, p: LivePath): string[] {
 
 function liveSection(report: TelemetryReport): string[] {
   const { live } = report.settings;
+  if (!live) return ['2-3. Ingest-to-subscriber latency: skipped (--no-live)'];
   const rows = report.live.tiers.flatMap((tier) => [
     liveRow(String(tier.subscribers), 'gateway', tier.gateway),
     liveRow('', 'subgraph', tier.subgraph),
