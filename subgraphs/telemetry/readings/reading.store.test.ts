@@ -85,6 +85,67 @@ describe('ReadingStore (real database)', () => {
     ]);
   });
 
+  it('lets the database judge the fill: a document another instance filled is never overfilled', async () => {
+    const a = new ReadingStore(db(), 4);
+    const b = new ReadingStore(db(), 4);
+    await b.append('shared', [rpm(1, '2025-03-01T10:00:00Z'), rpm(2, '2025-03-01T10:00:01Z')]);
+    // `a` fills the document `b` believes has room for two more.
+    await a.append('shared', [rpm(3, '2025-03-01T10:00:02Z'), rpm(4, '2025-03-01T10:00:03Z')]);
+    await b.append('shared', [rpm(5, '2025-03-01T10:00:04Z'), rpm(6, '2025-03-01T10:00:05Z')]);
+    const docs = await db()
+      .collection<BucketDocument>('reading_buckets')
+      .find({ vehicleId: 'shared' })
+      .sort({ _id: 1 })
+      .toArray();
+    expect(docs.map((d) => [d._id.split(':')[2], d.count, d.series.p0C.v])).toEqual([
+      ['0', 4, [1, 2, 3, 4]],
+      ['1', 2, [5, 6]],
+    ]);
+  });
+
+  it('two instances appending to one vehicle at once lose nothing and never pass the capacity', async () => {
+    const capacity = 10;
+    const stores = [new ReadingStore(db(), capacity), new ReadingStore(db(), capacity)];
+    let value = 0;
+    const uploads = Array.from({ length: 60 }, (_, i) =>
+      Array.from({ length: 1 + (i % 3) }, () => rpm(++value, '2025-03-01T12:00:00Z')),
+    );
+    // Both instances at once, several uploads in flight each: no lock anywhere in between.
+    await Promise.all(uploads.map((upload, i) => stores[i % 2].append('racing', upload)));
+    const docs = await db().collection<BucketDocument>('reading_buckets').find({ vehicleId: 'racing' }).toArray();
+    const stored = docs.flatMap((d) => d.series.p0C.v);
+    expect(stored.sort((x, y) => x - y)).toEqual(Array.from({ length: value }, (_, i) => i + 1));
+    for (const doc of docs) {
+      expect(doc.count).toBeLessThanOrEqual(capacity);
+      expect(doc.series.p0C.t).toHaveLength(doc.count);
+      expect(doc.series.p0C.count).toBe(doc.count);
+    }
+    expect(docs.length).toBeGreaterThanOrEqual(Math.ceil(value / capacity));
+  });
+
+  it('goes on past an hour begun with a larger capacity (an earlier build), and reads see both', async () => {
+    // A document written before the capacity was lowered: already past today's.
+    const store = new ReadingStore(db(), 4);
+    await new ReadingStore(db(), 10).append(
+      'older',
+      Array.from({ length: 6 }, (_, i) => rpm(i, `2025-03-01T10:00:0${i}Z`)),
+    );
+    await store.append('older', [rpm(6, '2025-03-01T10:00:06Z')]);
+    const docs = await db()
+      .collection<BucketDocument>('reading_buckets')
+      .find({ vehicleId: 'older' })
+      .sort({ _id: 1 })
+      .toArray();
+    expect(docs.map((d) => [d._id.split(':')[2], d.count])).toEqual([
+      ['0', 6],
+      ['1', 1],
+    ]);
+    const points = await collect(
+      store.points('older', 'p0C', new Date('2025-03-01T10:00:00Z'), new Date('2025-03-01T11:00:00Z')),
+    );
+    expect(points.map((p) => p.v).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
   it("reads one series' summaries and points in a range, and no other vehicle's", async () => {
     const store = new ReadingStore(db());
     const summaries = await store.summaries(

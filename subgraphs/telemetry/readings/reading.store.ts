@@ -38,14 +38,19 @@ export interface BucketDocument {
   series: Record<string, SeriesDocument>;
 }
 
+/** Where a vehicle's hour is being filled, as far as this process knows: a hint the database checks. */
 interface OpenDocument {
   seq: number;
+  /** Readings in it, at least (other instances may have added some). */
   count: number;
 }
 
 const DUPLICATE_KEY = 11000;
-/** Far beyond any real hour (1000 readings a document): a guard against looping, not a limit. */
-const MAX_SEQUENCE = 10_000;
+/** Far beyond any real hour: a guard against looping, not a limit. */
+const MAX_SEQUENCE = 100_000;
+
+const bucketId = (hour: string, seq: number) => `${hour}:${seq}`;
+const sequenceOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
 
 /** What one chunk adds to its bucket document. */
 function bucketUpdate(vehicleId: string, start: Date, readings: readonly TimedReading[]): Record<string, Document> {
@@ -94,7 +99,7 @@ function* pointsOf(doc: Pick<BucketDocument, 'start' | 'series'>, key: string, f
 
 export class ReadingStore {
   private readonly buckets: Collection<BucketDocument>;
-  /** Per vehicle and hour, the document appends go to and how full it is. */
+  /** Per vehicle and hour, the document appends go to. Only saves round trips: the database decides. */
   private readonly open = new LRUCache<string, OpenDocument>({ max: 100_000 });
 
   constructor(
@@ -114,42 +119,50 @@ export class ReadingStore {
   }
 
   /**
-   * One upsert per hour (and chunk) into the document `<vehicle>:<hour>:<seq>`, addressed by
-   * `_id` alone: FerretDB answers a filter of just `_id` from its index and scans the whole
-   * collection for anything more, such as a condition on the document's fill. So the room
-   * left is tracked here, per hour, and read back by `_id` after a restart. Within a process
-   * a document never exceeds the capacity; two instances writing one vehicle's hour at once
-   * can overfill it a little, which costs nothing but size (appends to a vehicle are
-   * serialised per process, and a device talks to one instance at a time).
+   * The bucket pattern with a fill cap, decided by the database: each chunk is one upsert into
+   * `<vehicle>:<hour>:<seq>` on condition that the document has room for it. A full document
+   * does not match, the upsert then collides with its `_id` (E11000), and the chunk goes on to
+   * the next `seq`. Each update is atomic, so instances appending to one vehicle at once never
+   * overfill a document nor lose a reading. Which `seq` to try first is only remembered here to
+   * save round trips; after a restart the hour's documents are listed once.
    */
   async append(vehicleId: string, readings: readonly TimedReading[]): Promise<void> {
     for (const write of planBucketWrites(readings, this.capacity)) {
-      const hour = `${vehicleId}:${write.start.getTime()}`;
-      const size = write.readings.length;
-      let open = this.open.get(hour) ?? (await this.findOpen(hour, size));
-      if (open.count + size > this.capacity) open = { seq: open.seq + 1, count: 0 };
-      await this.upsert(`${hour}:${open.seq}`, bucketUpdate(String(vehicleId), write.start, write.readings));
-      this.open.set(hour, { seq: open.seq, count: open.count + size });
+      await this.appendChunk(String(vehicleId), write.start, write.readings);
     }
   }
 
-  /** The hour's first document with room for `size` more readings (or the first that does not exist yet). */
-  private async findOpen(hour: string, size: number): Promise<OpenDocument> {
-    for (let seq = 0; seq <= MAX_SEQUENCE; seq++) {
-      const doc = await this.buckets.findOne({ _id: `${hour}:${seq}` }, { projection: { count: 1 } });
-      if (!doc || doc.count + size <= this.capacity) return { seq, count: doc?.count ?? 0 };
+  private async appendChunk(vehicleId: string, start: Date, readings: readonly TimedReading[]): Promise<void> {
+    const hour = `${vehicleId}:${start.getTime()}`;
+    const size = readings.length;
+    const update = bucketUpdate(vehicleId, start, readings);
+    let open = this.open.get(hour);
+    // Known to be full already: no need to ask.
+    if (open && open.count + size > this.capacity) open = { seq: open.seq + 1, count: 0 };
+    let seq = open?.seq ?? 0;
+    for (;;) {
+      try {
+        await this.buckets.updateOne({ _id: bucketId(hour, seq), count: { $lte: this.capacity - size } }, update, {
+          upsert: true,
+        });
+        this.open.set(hour, { seq, count: (seq === open?.seq ? open.count : 0) + size });
+        return;
+      } catch (error) {
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      }
+      // That document has no room for this chunk. Without a hint, skip to the hour's newest
+      // document rather than trying every full one before it.
+      const next = open ? seq + 1 : Math.max(seq + 1, await this.newestSequence(vehicleId, start));
+      open = { seq: next, count: 0 };
+      seq = next;
+      if (seq > MAX_SEQUENCE) throw new Error(`bucket ${hour} has no room left`);
     }
-    throw new Error(`bucket ${hour} has no room left`);
   }
 
-  private async upsert(id: string, update: Record<string, Document>): Promise<void> {
-    try {
-      await this.buckets.updateOne({ _id: id }, update, { upsert: true });
-    } catch (error) {
-      // Two writers created the document at once; it exists now.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      await this.buckets.updateOne({ _id: id }, update);
-    }
+  /** The highest `seq` among the hour's documents (0 when there is none). */
+  private async newestSequence(vehicleId: string, start: Date): Promise<number> {
+    const docs = await this.buckets.find({ vehicleId, start }, { projection: { _id: 1 } }).toArray();
+    return docs.reduce((newest, doc) => Math.max(newest, sequenceOf(doc._id)), 0);
   }
 
   /** The per-document summaries of one series, for charts in whole hours. */
