@@ -28,7 +28,6 @@ import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import { buildTelemetrySchema, type ResolverClass } from './schema.js';
 import { TripsResolver } from './trips/trips.resolver.js';
 import { TripsService } from './trips/trips.service.js';
-import { KeyedLock } from '../../platform/async/keyed-lock.js';
 
 export interface TelemetrySettings {
   /** Readings older than this are deleted, and uploads measured before it refused. */
@@ -36,7 +35,7 @@ export interface TelemetrySettings {
   retentionIntervalMinutes: number;
   /** Events held for a subscriber that does not read (default 100). */
   subscriberQueue?: number;
-  /** Readings per bucket document (default 1000; tests use small ones). */
+  /** Readings per bucket document (default DEFAULT_BUCKET_CAPACITY; tests use small ones). */
   bucketCapacity?: number;
   /** Where events for health wait while the bus is down, and how often they are retried (defaults in StreamOutboxOptions). */
   outbox?: StreamOutboxOptions;
@@ -61,7 +60,6 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
   const retentionMs = settings.retentionDays * 86_400_000;
   const outbox = new StreamOutbox(db, bus, logger, settings.outbox);
   const events = new TelemetryEvents(bus, outbox, logger);
-  const writes = new KeyedLock();
   const ingest = new IngestService({
     access,
     readings,
@@ -69,10 +67,9 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
     dtcs: dtcStore,
     idempotency: new Idempotency(claims),
     events,
-    writes,
     retentionMs,
   });
-  const dtcs = new DtcService(dtcStore, events, writes);
+  const dtcs = new DtcService(dtcStore, events);
   const history = new ReadingHistoryService(readings, latest);
 
   const instances = new Map<ResolverClass, object>([

@@ -1,10 +1,9 @@
 import type { TelemetryEvents } from '../live/telemetry-events.js';
 import { describeDtc } from '../obd/dtc.js';
-import type { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import { BadUserInputError } from '../../../platform/errors.js';
 import { connectionOf, MAX_PAGE_SIZE, pageSize, type Connection } from '../../../platform/graphql/pagination.js';
 import { decodeDtcCursor, encodeDtcCursor } from './dtc-cursor.js';
-import { CLEARABLE, type DtcStatus } from './dtc-status.js';
+import type { DtcStatus } from './dtc-status.js';
 import type { DtcDocument, DtcStore } from './dtc.store.js';
 import type { ClearDtcsResult, Dtc } from './dtc.type.js';
 
@@ -26,8 +25,6 @@ export class DtcService {
   constructor(
     private readonly store: DtcStore,
     private readonly events: TelemetryEvents,
-    /** The same per-vehicle lock as uploads, so a clear never interleaves with a report. */
-    private readonly writes: KeyedLock,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -58,11 +55,8 @@ export class DtcService {
   /** Mode 04 as the owner or a mechanic requested it; the caller has been authorized. */
   async clear(vehicleId: string): Promise<ClearDtcsResult> {
     const clearedAt = this.clock();
-    const { clearedCount, cleared } = await this.writes.run(vehicleId, async () => {
-      const clearable = (await this.store.list(vehicleId, CLEARABLE)).map((d) => d.code);
-      return { clearedCount: await this.store.clear(vehicleId, clearedAt), cleared: clearable };
-    });
-    if (clearedCount > 0) await this.events.dtcsReported(vehicleId, 'cleared', cleared, clearedAt);
-    return { clearedCount, clearedAt, vehicle: { id: vehicleId } };
+    const cleared = await this.store.clear(vehicleId, clearedAt);
+    if (cleared.length > 0) await this.events.dtcsReported(vehicleId, 'cleared', cleared, clearedAt);
+    return { clearedCount: cleared.length, clearedAt, vehicle: { id: vehicleId } };
   }
 }

@@ -33,8 +33,8 @@ describe('DtcStore (real database)', () => {
   it('clears active and pending codes with mode 04 semantics, keeping their history, and reactivates on a later report', async () => {
     await store.report('v2', 'confirmed', ['P0420'], t(0));
     await store.report('v2', 'pending', ['P0171'], t(0));
-    expect(await store.clear('v2', t(10))).toBe(2);
-    expect(await store.clear('v2', t(11))).toBe(0);
+    expect((await store.clear('v2', t(10))).sort()).toEqual(['P0171', 'P0420']);
+    expect(await store.clear('v2', t(11))).toEqual([]);
     expect(await statusOf('v2')).toEqual({ P0420: 'CLEARED', P0171: 'CLEARED' });
     expect((await store.list('v2', 'CLEARED'))[0].clearedAt).toEqual(t(10));
 
@@ -70,13 +70,39 @@ describe('DtcStore (real database)', () => {
   });
 
   it('keeps one document per vehicle and code when the first reports race (the unique index decides)', async () => {
-    // Concurrent updates of one document are not atomic on FerretDB (see KeyedLock): only the
-    // insert race is the store's to handle; the service serialises a vehicle's later writes.
     await Promise.all(Array.from({ length: 6 }, (_, i) => store.report('race', 'confirmed', ['P0300'], t(i))));
     const all = await store.list('race');
     expect(all).toHaveLength(1);
     expect(all[0].status).toBe('ACTIVE');
     expect(await store.list('nobody')).toEqual([]);
+  });
+
+  it('applies reports of one code racing from many uploads at once, with nothing serialising them', async () => {
+    // Pending and confirmed replies of one code, all in flight together.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.report('busy', i % 2 ? 'confirmed' : 'pending', ['P0302'], t(i))),
+    );
+    const [doc] = await store.list('busy');
+    expect(doc).toMatchObject({ status: 'ACTIVE', firstSeenAt: t(0), lastSeenAt: t(19), clearedAt: null });
+    // One status change into ACTIVE at most, and the history ends where the status is.
+    expect(doc.history.filter((h) => h.status === 'ACTIVE')).toHaveLength(1);
+    expect(doc.history.at(-1)!.status).toBe('ACTIVE');
+  });
+
+  it('returns exactly the codes a clear changed while reports of the vehicle land at the same time', async () => {
+    const codes = Array.from({ length: 10 }, (_, i) => `P01${String(i).padStart(2, '0')}`);
+    await store.report('clearing', 'confirmed', codes, t(0));
+    const [cleared] = await Promise.all([
+      store.clear('clearing', t(10)),
+      store.report('clearing', 'confirmed', ['P0200'], t(11)),
+      store.report('clearing', 'confirmed', ['P0100'], t(12)),
+    ]);
+    const changed = (await store.list('clearing'))
+      .filter((d) => d.history.some((h) => h.status === 'CLEARED' && h.at.getTime() === t(10).getTime()))
+      .map((d) => d.code);
+    expect(cleared.sort()).toEqual(changed.sort());
+    expect(cleared).not.toContain('P0200');
+    expect(cleared.length).toBeGreaterThanOrEqual(9);
   });
 });
 

@@ -22,8 +22,6 @@ export interface DtcDocument {
   history: DtcHistoryEntry[];
 }
 
-const DUPLICATE_KEY = 11000;
-
 /** A place in the "most recently seen first, then by code" order: a page starts after it. */
 export interface DtcPosition {
   lastSeenAt: Date;
@@ -64,25 +62,20 @@ export class DtcStore {
    * follows only when that shows one is due, and is itself conditional on the status and clear
    * it was decided from, so a clear or report that landed in between is never overwritten.
    */
-  private async reportOne(vehicleId: string, mode: DtcMode, code: string, at: Date, retried = false): Promise<void> {
+  private async reportOne(vehicleId: string, mode: DtcMode, code: string, at: Date): Promise<void> {
     const { to, from } = transitionFor(mode);
     const _id = `${vehicleId}:${code}`;
-    let before: DtcDocument | null;
-    try {
-      before = await this.dtcs.findOneAndUpdate(
-        { _id },
-        {
-          $setOnInsert: { vehicleId, code, status: to, clearedAt: null, history: [{ status: to, at }] },
-          $min: { firstSeenAt: at },
-          $max: { lastSeenAt: at },
-        },
-        { upsert: true, returnDocument: 'before' },
-      );
-    } catch (error) {
-      // Two uploads saw the code for the first time at once; the unique _id let one insert.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY || retried) throw error;
-      return this.reportOne(vehicleId, mode, code, at, true);
-    }
+    // An upsert whose filter is the `_id` alone: when two first sightings race, MongoDB retries
+    // the loser's insert as an update, and the embedded database runs them one after the other.
+    const before = await this.dtcs.findOneAndUpdate(
+      { _id },
+      {
+        $setOnInsert: { vehicleId, code, status: to, clearedAt: null, history: [{ status: to, at }] },
+        $min: { firstSeenAt: at },
+        $max: { lastSeenAt: at },
+      },
+      { upsert: true, returnDocument: 'before' },
+    );
     // A report measured before the last clear (a device uploading its backlog) reactivates nothing.
     if (!before || !from.includes(before.status) || (before.clearedAt !== null && before.clearedAt >= at)) return;
     await this.dtcs.updateOne(
@@ -91,13 +84,24 @@ export class DtcStore {
     );
   }
 
-  /** Mode 04: every active or pending code of the vehicle becomes CLEARED. Returns how many did. */
-  async clear(vehicleId: string, at: Date): Promise<number> {
-    const result = await this.dtcs.updateMany(
-      { vehicleId: String(vehicleId), status: { $in: CLEARABLE } },
-      { $set: { status: 'CLEARED', clearedAt: at }, $push: { history: { status: 'CLEARED', at } } },
+  /**
+   * Mode 04: every active or pending code of the vehicle becomes CLEARED. Returns the codes that
+   * did. Each code is cleared by an update conditional on its status, so the list is exactly
+   * what this call changed even while reports of the vehicle land at the same time (a code
+   * reported after the listing is left to the next clear); one `updateMany` could not say which.
+   */
+  async clear(vehicleId: string, at: Date): Promise<string[]> {
+    const clearable = await this.list(vehicleId, CLEARABLE);
+    const cleared = await Promise.all(
+      clearable.map(async ({ _id, code }) => {
+        const result = await this.dtcs.updateOne(
+          { _id, status: { $in: CLEARABLE } },
+          { $set: { status: 'CLEARED', clearedAt: at }, $push: { history: { status: 'CLEARED', at } } },
+        );
+        return result.modifiedCount > 0 ? [code] : [];
+      }),
     );
-    return result.modifiedCount;
+    return cleared.flat();
   }
 
   /** Every code of the vehicle (of these statuses), most recently seen first: for internal use (a clear), never a client's list. */

@@ -15,7 +15,6 @@ import {
   validateReadings,
   type DecodedBatch,
 } from './batch.js';
-import type { KeyedLock } from '../../../platform/async/keyed-lock.js';
 import type { Idempotency } from './idempotency.js';
 import type { IngestResult, IngestSummary } from './ingest.type.js';
 
@@ -49,8 +48,6 @@ export interface IngestDeps {
   dtcs: DtcStore;
   idempotency: Idempotency;
   events: TelemetryEvents;
-  /** Serialises each vehicle's writes (see KeyedLock); shared with clearDtcs. */
-  writes: KeyedLock;
   retentionMs: number;
   clock?: () => Date;
 }
@@ -116,17 +113,17 @@ export class IngestService {
   }
 
   private async store(vehicleId: string, batch: DecodedBatch, recordedAt: Date): Promise<IngestSummary> {
-    await this.deps.writes.run(vehicleId, async () => {
-      const reportDtcs = async () => {
-        // One after another: a code may be in both the confirmed and the pending reply.
-        for (const report of batch.dtcs) await this.deps.dtcs.report(vehicleId, report.mode, report.codes, recordedAt);
-      };
-      await Promise.all([
-        this.deps.readings.append(vehicleId, batch.readings),
-        this.deps.latest.record(vehicleId, batch.readings),
-        reportDtcs(),
-      ]);
-    });
+    // Every write is one atomic update of one document, so uploads of one vehicle need no
+    // ordering between them, within an instance or across instances.
+    const reportDtcs = async () => {
+      // One reply after another: a code may be in both the confirmed and the pending reply.
+      for (const report of batch.dtcs) await this.deps.dtcs.report(vehicleId, report.mode, report.codes, recordedAt);
+    };
+    await Promise.all([
+      this.deps.readings.append(vehicleId, batch.readings),
+      this.deps.latest.record(vehicleId, batch.readings),
+      reportDtcs(),
+    ]);
     return {
       accepted: batch.accepted,
       rejected: batch.rejected,

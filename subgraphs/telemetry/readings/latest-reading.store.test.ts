@@ -56,4 +56,22 @@ describe('LatestReadingStore (real database)', () => {
     ).toBe(1);
     expect(await store.find('race')).toHaveLength(1);
   });
+
+  it('keeps every series and the newest values when many uploads of one vehicle land at once', async () => {
+    const store = new LatestReadingStore(db());
+    const pids = ['04', '05', '0C', '0D'];
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        store.record('busy', [
+          r(pids[i % 4], `series ${pids[i % 4]}`, i, `2025-03-01T10:00:${String(i).padStart(2, '0')}Z`),
+        ]),
+      ),
+    );
+    expect((await store.find('busy')).map((l) => [l.pid, l.value])).toEqual([
+      ['04', 20],
+      ['05', 21],
+      ['0C', 22],
+      ['0D', 23],
+    ]);
+  });
 });

@@ -1,8 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { seriesKey, type TimedReading } from './series.js';
 
-const DUPLICATE_KEY = 11000;
-
 /** `recordedAt` must stay the first field: `record` relies on it. */
 interface LatestValue {
   recordedAt: Date;
@@ -42,14 +40,9 @@ export class LatestReadingStore {
       newest[path] = { recordedAt: r.recordedAt, value: r.value, pid: r.pid, name: r.name, unit: r.unit };
     }
     if (Object.keys(newest).length === 0) return;
-    const upsert = () => this.latest.updateOne({ _id: String(vehicleId) }, { $max: newest }, { upsert: true });
-    try {
-      await upsert();
-    } catch (error) {
-      // Two first uploads raced to create the document; it exists now.
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      await upsert();
-    }
+    // Filtered on `_id` alone: should two first uploads race to create the document, MongoDB
+    // retries the loser's insert as an update, and the embedded database runs them in turn.
+    await this.latest.updateOne({ _id: String(vehicleId) }, { $max: newest }, { upsert: true });
   }
 
   /** The vehicle's latest values, ordered by PID then name. */
