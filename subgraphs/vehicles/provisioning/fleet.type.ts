@@ -1,26 +1,12 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { ObdDevice } from '../devices/device.type.js';
 import { User } from '../owners/user.type.js';
-import { Vehicle } from '../vehicles/vehicle.type.js';
+import { AddVehicleInput, Vehicle } from '../vehicles/vehicle.type.js';
 import { MAX_FLEET_OWNERS, MAX_FLEET_VEHICLES } from './fleet-input.js';
 
+/** What addVehicle takes, plus the dongle to pair with it. */
 @InputType()
-export class ProvisionVehicleInput {
-  @Field(() => String)
-  vin!: string;
-
-  @Field(() => String, { nullable: true })
-  make?: string | null;
-
-  @Field(() => String, { nullable: true })
-  model?: string | null;
-
-  @Field(() => Int, { nullable: true, description: "Must match the VIN's model year for North American VINs" })
-  year?: number | null;
-
-  @Field(() => String, { nullable: true })
-  nickname?: string | null;
-
+export class ProvisionVehicleInput extends AddVehicleInput {
   @Field(() => String, { nullable: true, description: 'Pairs this OBD dongle with the vehicle' })
   pairDeviceSerial?: string | null;
 }
