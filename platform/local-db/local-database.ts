@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import path from 'node:path';
+import { canConnect } from '../net/can-connect.js';
 
 export interface LocalDatabaseOptions {
   /** Where the data lives: `.data/db` for `npm start`, a temporary folder for tests. */
@@ -50,17 +51,6 @@ export async function freePort(): Promise<number> {
 
 function onPath(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function commandFor(options: LocalDatabaseOptions, port: number): { engine: LocalDatabase['engine']; argv: string[] } {

@@ -1,8 +1,8 @@
-import { connect } from 'node:net';
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import type { Config } from '../../platform/config/environment.js';
 import { startLocalDatabase, type LocalDatabase } from '../../platform/local-db/local-database.js';
+import { canConnect } from '../../platform/net/can-connect.js';
 import type { Logger } from '../../platform/logger.js';
 import { ApiKeyService } from '../../subgraphs/identity/api-keys/api-key.service.js';
 import { ApiKeyStore } from '../../subgraphs/identity/api-keys/api-key.store.js';
@@ -20,18 +20,6 @@ export interface SeedStack {
   stop(): Promise<void>;
 }
 
-/** Whether something answers on 127.0.0.1:`port`. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /**
  * The stack `npm start` runs, on the same data (DATA_DIR, or MONGODB_URI), in this process on free
  * ports, for as long as the seed takes. Telemetry is kept for the seed's history plus a week, so
@@ -39,7 +27,7 @@ function listening(port: number): Promise<boolean> {
  * TELEMETRY_RETENTION_DAYS), or its retention job deletes the older ones.
  */
 export async function startSeedStack(base: Config, scale: SeedScale, logger: Logger): Promise<SeedStack> {
-  if (!base.MONGODB_URI && (await listening(base.PORT))) {
+  if (!base.MONGODB_URI && (await canConnect(base.PORT))) {
     throw new Error(
       `something listens on port ${base.PORT}, probably npm start on the same data: ` +
         `pass --url http://127.0.0.1:${base.PORT}/graphql to seed it instead`,
