@@ -25,6 +25,8 @@ export interface BenchDataOptions {
   dataDir?: string;
   /** The databases' prefix, fixed to reuse a data set; a random one (a fresh set) by default. */
   dbPrefix?: string;
+  /** Have the driver emit an event per database command (bench:fleet times each statement). */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function startBenchSystem(
     const config = loadConfig({
       ...process.env,
       NODE_ENV: 'production',
-      MONGODB_URI: db.uri,
+      // The driver emits command events only when asked at connect.
+      MONGODB_URI: data.monitorCommands ? withQuery(db.uri, 'monitorCommands=true') : db.uri,
       LOG_LEVEL: 'silent',
       MONGODB_DB_PREFIX: data.dbPrefix ?? `bench${randomBytes(5).toString('hex')}`,
       BCRYPT_ROUNDS: '4',
@@ -85,6 +88,8 @@ export async function startBenchSystem(
     throw error;
   }
 }
+
+const withQuery = (uri: string, param: string) => `${uri}${uri.includes('?') ? '&' : '?'}${param}`;
 
 async function dropDatabases(system: System, prefix: string): Promise<void> {
   const { client } = system.deps.mongo;

@@ -16,11 +16,19 @@ export interface Worker<TRequest> {
   stop(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** For its node (`--cpu-prof`, say). */
+  nodeFlags?: readonly string[];
+  /** A file descriptor for its stdout and stderr (this process's own by default). */
+  output?: number;
+}
+
 /** Forks `file` (a TypeScript module under the project root that calls `serveWorker`). */
-export function startWorker<TRequest>(file: string): Worker<TRequest> {
+export function startWorker<TRequest>(file: string, options: WorkerOptions = {}): Worker<TRequest> {
+  const output = options.output ?? 'inherit';
   const child: ChildProcess = fork(path.resolve(file), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    stdio: ['ignore', output, output, 'ipc'],
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;

@@ -80,7 +80,7 @@ describe('runSimulation pacing', () => {
   it('takes a round every 1/hz s, each uploaded once with its own time and idempotency key', async () => {
     const gateway = await fakeGateway(0);
     const summary = await runSimulation({ ...quietly, url: gateway.url, vehicles: 1, hz: 10, durationSeconds: 1 });
-    expect(summary).toMatchObject({ samples: 10, samplesLost: 0, errors: {} });
+    expect(summary).toMatchObject({ samples: 10, samplesStored: 10, samplesLost: 0, errors: {} });
     const times = gateway.ingested.map((op) => Date.parse(op.variables.recordedAt));
     expect(times.slice(1).map((t, i) => t - times[i])).toEqual(Array(9).fill(100));
     expect(new Set(gateway.ingested.map((op) => op.variables.idempotencyKey)).size).toBe(10);
@@ -90,7 +90,7 @@ describe('runSimulation pacing', () => {
   it('uploads the backlog together when the gateway is slower than the rounds, losing none and sending each once', async () => {
     const gateway = await fakeGateway(250);
     const summary = await runSimulation({ ...quietly, url: gateway.url, vehicles: 1, hz: 10, durationSeconds: 2 });
-    expect(summary).toMatchObject({ samples: 20, samplesLost: 0, errors: {} });
+    expect(summary).toMatchObject({ samples: 20, samplesStored: 20, samplesLost: 0, errors: {} });
     expect(gateway.requests()).toBeLessThan(12);
     const keys = gateway.ingested.map((op) => op.variables.idempotencyKey);
     expect(new Set(keys).size).toBe(20);
@@ -110,6 +110,7 @@ describe('runSimulation pacing', () => {
     });
     expect(summary.samples).toBe(10);
     expect(summary.samplesLost).toBe(10);
+    expect(summary.samplesStored).toBe(0);
     expect(summary.errors).toEqual({ ABANDONED: expect.any(Number) });
     expect(summary.framesSent).toBe(0);
     await gateway.close();

@@ -133,7 +133,7 @@ export const MAX_BACKLOG_ROUNDS = 100;
  * with when they were due) and go up together in the next upload, as a backlog does. So the load
  * adapts to what the server sustains, and memory stays bounded when it sustains nothing.
  */
-async function drive(
+export async function drive(
   vehicle: SimulatedVehicle,
   root: Random,
   settings: SimulationSettings,

@@ -12,6 +12,8 @@ export interface Counters {
   dtcsReported: number;
   /** Uploads the server had already stored under their idempotency key (a retry after a lost answer). */
   duplicates: number;
+  /** Rounds the server answered with a result (stored now, or already under their idempotency key). */
+  samplesStored: number;
   retries: number;
   /** Rounds given up on: refused for good, retries exhausted, or dropped from a full backlog. */
   samplesLost: number;
@@ -40,6 +42,7 @@ const emptyCounters = (): Counters => ({
   readingsStored: 0,
   dtcsReported: 0,
   duplicates: 0,
+  samplesStored: 0,
   retries: 0,
   samplesLost: 0,
 });

@@ -16,7 +16,8 @@ export function formatSummary(s: SimulationSummary): string {
     `  trouble codes      ${s.dtcsReported} reported`,
     `  rejected frames    ${formatCodes(s.rejectedFrames)}`,
     `  errors             ${formatCodes(s.errors)}`,
-    `  retries            ${s.retries} (${s.duplicates} already stored), ${s.samplesLost} round(s) lost`,
+    `  rounds stored      ${s.samplesStored} of ${s.samples} (${s.samplesLost} lost)`,
+    `  retries            ${s.retries} (${s.duplicates} already stored)`,
     `  ingest latency     p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms`,
   ];
   if (faulty.length > 0) lines.push('  faulty vehicles');

@@ -50,6 +50,7 @@ export async function uploadSamples(
         ctx.stats.count('samplesLost');
         return;
       }
+      ctx.stats.count('samplesStored');
       if (ingested.duplicate) return ctx.stats.count('duplicates');
       ctx.stats.count('readingsStored', ingested.readingsStored);
       ctx.stats.count('dtcsReported', ingested.dtcsStored);
