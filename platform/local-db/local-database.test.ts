@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -30,6 +30,19 @@ describe('local database', () => {
     expect(databasePids(dataDir).length).toBeGreaterThan(0);
     await db.stop();
     expect(databasePids(dataDir)).toEqual([]);
+  });
+
+  it('runs FerretDB with WAL commits that do not wait for the disk (synchronous NORMAL)', async () => {
+    const db = await startLocalDatabase({ dataDir, root: process.cwd() });
+    try {
+      const [pid] = databasePids(dataDir).filter((p) =>
+        readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('ferretdb'),
+      );
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toContain(`--sqlite-url=file:${dataDir}/?_pragma=synchronous(NORMAL)`);
+    } finally {
+      await db.stop();
+    }
   });
 
   it('ends the database when its parent process is killed outright', async () => {

@@ -69,7 +69,11 @@ function commandFor(options: LocalDatabaseOptions, port: number): { engine: Loca
     argv: [
       ferretdb,
       '--handler=sqlite',
-      `--sqlite-url=file:${options.dataDir}/`,
+      // WAL without an fsync per commit: a crash of this process loses nothing, a power cut may
+      // lose the last commits, as with MongoDB's default write concern (acknowledged before
+      // its journal is flushed). With an fsync each, commits to one file queue behind the disk:
+      // storing telemetry took p99 1.2 s instead of 0.4 s, at a fifth to a third fewer readings a second.
+      `--sqlite-url=file:${options.dataDir}/?_pragma=synchronous(NORMAL)`,
       `--state-dir=${options.dataDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
