@@ -119,6 +119,13 @@ export interface ConsumeOptions<T = unknown> {
   orderKey?: (payload: unknown) => string;
   /** Keys handled at once within a batch when `orderKey` is set (8 by default). */
   concurrency?: number;
+  /**
+   * With `orderKey`: each key's events of a batch go to this in one call, in stream order,
+   * instead of to the handler one at a time, so a consumer can fold them into one write (a
+   * backlog then costs less per event the longer it is). Resolving acknowledges them all;
+   * throwing acknowledges none, and all come back (after `claimIdleMs`).
+   */
+  keyBatchHandler?: (events: StreamEvent<T>[]) => Promise<void>;
 }
 
 export interface StreamConsumer {

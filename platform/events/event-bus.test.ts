@@ -220,6 +220,64 @@ describe.each(implementations)('%s event bus', (_name, makeWorld) => {
       expect(handled.indexOf('a1')).toBeLessThan(handled.indexOf('a2'));
     });
 
+    it("with a keyBatchHandler, hands each key's events of a batch over together, in order, and acknowledges them all", async () => {
+      const bus = openBus();
+      for (let i = 0; i < 12; i += 1) await bus.append('s', { key: i % 3 === 0 ? 'a' : 'b', i });
+      const calls: { key: string; ids: number[] }[] = [];
+      const single: number[] = [];
+      bus.consume<{ key: string; i: number }>('s', 'g', 'c', (e) => void single.push(e.payload.i), {
+        ...FAST,
+        batchSize: 12,
+        orderKey: (p) => (p as { key: string }).key,
+        keyBatchHandler: async (events) => {
+          calls.push({ key: events[0].payload.key, ids: events.map((e) => e.payload.i) });
+        },
+      });
+      await waitFor(() => calls.length === 2, 'one call per key');
+      expect(calls).toEqual(
+        expect.arrayContaining([
+          { key: 'a', ids: [0, 3, 6, 9] },
+          { key: 'b', ids: [1, 2, 4, 5, 7, 8, 10, 11] },
+        ]),
+      );
+      expect(single).toEqual([]);
+      // Acknowledged: nothing comes back after the visibility timeout.
+      await new Promise((resolve) => setTimeout(resolve, FAST.claimIdleMs * 2));
+      expect(calls).toHaveLength(2);
+    });
+
+    it("with a keyBatchHandler that throws, every event of that key comes back, other keys' are acknowledged", async () => {
+      const bus = openBus();
+      for (const [key, i] of [
+        ['a', 1],
+        ['b', 1],
+        ['a', 2],
+      ] as const)
+        await bus.append('s', { key, i });
+      const calls: string[][] = [];
+      let failed = false;
+      bus.consume<{ key: string; i: number }>('s', 'g', 'c', () => undefined, {
+        ...FAST,
+        batchSize: 10,
+        orderKey: (p) => (p as { key: string }).key,
+        keyBatchHandler: async (events) => {
+          const names = events.map((e) => `${e.payload.key}${e.payload.i}`);
+          calls.push(names);
+          if (names[0] === 'a1' && !failed) {
+            failed = true;
+            throw new Error('transient');
+          }
+        },
+      });
+      await waitFor(() => calls.length === 3, 'a failed, b, then a again');
+      await new Promise((resolve) => setTimeout(resolve, FAST.claimIdleMs * 2));
+      expect(calls.filter((c) => c[0] === 'b1')).toEqual([['b1']]);
+      expect(calls.filter((c) => c[0] === 'a1')).toEqual([
+        ['a1', 'a2'],
+        ['a1', 'a2'],
+      ]);
+    });
+
     it('passes the id, the stream and the decoded payload to the handler', async () => {
       const bus = openBus();
       const at = new Date('2024-05-01T10:00:00.000Z');

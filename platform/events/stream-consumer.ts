@@ -35,7 +35,7 @@ export interface GroupReader {
   interrupt(): void;
 }
 
-type OptionalKeys = 'orderKey' | 'schema' | 'metrics';
+type OptionalKeys = 'orderKey' | 'schema' | 'metrics' | 'keyBatchHandler';
 export type ResolvedConsumeOptions<T = unknown> = Required<Omit<ConsumeOptions<T>, OptionalKeys>> &
   Pick<ConsumeOptions<T>, OptionalKeys>;
 
@@ -143,11 +143,31 @@ export function startStreamConsumer<T>(setup: ConsumerSetup<T>): StreamConsumer 
       if (lane) lane.push({ event, payload });
       else lanes.set(key, [{ event, payload }]);
     }
+    const toEvent = ({ event, payload }: { event: StoredEvent; payload: T }) => ({
+      id: event.id,
+      stream,
+      payload,
+      deliveryCount: event.deliveryCount,
+    });
+    const { keyBatchHandler } = options;
     await mapBounded([...lanes.values()], options.orderKey ? options.concurrency : 1, async (lane) => {
+      if (keyBatchHandler && options.orderKey) {
+        if (stopping) return;
+        try {
+          await keyBatchHandler(lane.map(toEvent));
+          for (const { event } of lane) ack(event.id);
+        } catch (err) {
+          logger?.warn(
+            { err, ids: lane.map(({ event }) => event.id) },
+            "a key's events failed together; they will be delivered again",
+          );
+        }
+        return;
+      }
       for (const { event, payload } of lane) {
         if (stopping) return;
         try {
-          await handler({ id: event.id, stream, payload, deliveryCount: event.deliveryCount });
+          await handler(toEvent({ event, payload }));
           ack(event.id);
         } catch (err) {
           logger?.warn(
