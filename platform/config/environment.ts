@@ -78,7 +78,7 @@ const variables = z.object({
   HEALTH_RETENTION_DAYS: positiveInt(730),
   HEALTH_RETENTION_INTERVAL_MINUTES: positiveInt(60),
   /** Health's durable consumption of telemetry (group "health"): batch size, visibility timeout, vehicles at once. */
-  HEALTH_CONSUMER_BATCH_SIZE: positiveInt(64),
+  HEALTH_CONSUMER_BATCH_SIZE: positiveInt(1024),
   HEALTH_CONSUMER_CLAIM_IDLE_MS: positiveInt(30_000),
   HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
 

@@ -75,6 +75,38 @@ describe('HealthProcessor (real database)', () => {
     expect(openedFor('p1')).toHaveLength(1);
   });
 
+  it("folds a vehicle's backlog into one version: one commit, the same state and alerts as one event at a time", async () => {
+    const inputs = Array.from({ length: 6 }, (_, i) => ({ eventKey: `e${i}`, input: overheat(i * 60, i * 60 + 55) }));
+    const cool = {
+      eventKey: 'cool',
+      input: { kind: 'readings' as const, readings: rounds(400, 600, 5, { rpm: 2000, coolant: 90 }) },
+    };
+    const oneByOne = processor();
+    for (const { eventKey, input } of [...inputs, cool]) await oneByOne.apply('b1', eventKey, input);
+
+    const versions = db().collection('vehicle_state_versions');
+    const before = await versions.countDocuments({ vehicleId: 'b2' });
+    expect(await processor().applyMany('b2', [...inputs, cool])).toEqual(Array(7).fill('applied'));
+    expect(await versions.countDocuments({ vehicleId: 'b2' })).toBe(before + 1);
+    const [one, many] = [(await states.latest('b1'))!, (await states.latest('b2'))!];
+    expect(many).toMatchObject({ version: 1, eventKey: 'cool' });
+    expect({ ...many.state, vehicleId: 'b1' }).toEqual(one.state);
+    const history = async (v: string) =>
+      (await alerts.forVehicle(v)).map((a) => ({ rule: a.rule, status: a.status, history: a.history.length }));
+    expect(await history('b2')).toEqual(await history('b1'));
+    expect(await history('b2')).toEqual([expect.objectContaining({ status: 'RESOLVED' })]);
+    expect(openedFor('b2')).toHaveLength(1);
+
+    // A redelivered backlog (some keys new) applies only the new ones, again as one version.
+    expect(await processor().applyMany('b2', [inputs[5], { eventKey: 'e6', input: overheat(700, 755) }])).toEqual([
+      'duplicate',
+      'applied',
+    ]);
+    expect((await states.latest('b2'))!.version).toBe(2);
+    expect(await processor().applyMany('b2', [inputs[0], cool])).toEqual(['duplicate', 'duplicate']);
+    expect((await states.latest('b2'))!.version).toBe(2);
+  });
+
   it('finishes the effects of a writer that died between committing and carrying them out', async () => {
     let dieAt: number | null = 1;
     const dying = processor(async (_vehicle, version) => {

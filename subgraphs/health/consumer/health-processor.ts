@@ -28,6 +28,12 @@ const MAX_ATTEMPTS = 10;
 /** `unknown-vehicle`: a recompute of a vehicle health has never seen (there is nothing to re-assess). */
 export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown-vehicle';
 
+/** One input to a vehicle's state, with the key that makes applying it idempotent. */
+export interface KeyedInput {
+  eventKey: string;
+  input: HealthInput;
+}
+
 /**
  * Applies inputs to vehicles' health state, exactly once per event key in effect:
  *
@@ -55,38 +61,58 @@ export class HealthProcessor {
   constructor(private readonly deps: ProcessorDeps) {}
 
   async apply(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
+    const [outcome] = await this.applyMany(vehicleId, [{ eventKey, input }]);
+    return outcome;
+  }
+
+  /**
+   * Applies one vehicle's inputs, in order, as one new version: one load and one commit for all
+   * of them, so that a vehicle's backlog costs the database the same as one event. Returns each
+   * input's outcome, in order.
+   */
+  async applyMany(vehicleId: string, inputs: readonly KeyedInput[]): Promise<ApplyOutcome[]> {
     try {
-      const outcome = await this.lock.run(vehicleId, () => this.applyOnce(vehicleId, eventKey, input));
-      this.deps.metrics?.inputs.inc({ outcome });
-      return outcome;
+      const outcomes = await this.lock.run(vehicleId, () => this.applyOnce(vehicleId, inputs));
+      for (const outcome of outcomes) this.deps.metrics?.inputs.inc({ outcome });
+      return outcomes;
     } catch (error) {
-      this.deps.metrics?.inputs.inc({ outcome: 'failed' });
+      this.deps.metrics?.inputs.inc({ outcome: 'failed' }, inputs.length);
       throw error;
     }
   }
 
-  private async applyOnce(vehicleId: string, eventKey: string, input: HealthInput): Promise<ApplyOutcome> {
+  private async applyOnce(vehicleId: string, inputs: readonly KeyedInput[]): Promise<ApplyOutcome[]> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const mine = this.committed.get(vehicleId);
       const latest = await this.deps.states.latest(vehicleId, mine);
       if (latest && latest !== mine && latest.effects.length > 0) await this.carryOut(latest.effects);
-      if (latest?.state.applied.includes(eventKey)) return 'duplicate';
-      if (!latest && input.kind === 'recompute') return 'unknown-vehicle';
 
       // A copy of a cached version: it must stay as committed should this attempt lose the race.
-      const state = latest
-        ? latest === mine
-          ? structuredClone(latest.state)
-          : latest.state
-        : initialVehicleState(vehicleId);
-      const effects = reduce(state, input);
-      state.applied = [...state.applied, eventKey].slice(-APPLIED_KEPT);
+      let state = latest ? (latest === mine ? structuredClone(latest.state) : latest.state) : null;
+      const outcomes: ApplyOutcome[] = [];
+      const effects: Effect[] = [];
+      const applied = new Set(state?.applied);
+      let lastKey: string | undefined;
+      for (const { eventKey, input } of inputs) {
+        if (applied.has(eventKey)) outcomes.push('duplicate');
+        else if (!state && input.kind === 'recompute') outcomes.push('unknown-vehicle');
+        else {
+          state ??= initialVehicleState(vehicleId);
+          effects.push(...reduce(state, input));
+          state.applied = [...state.applied, eventKey].slice(-APPLIED_KEPT);
+          applied.add(eventKey);
+          lastKey = eventKey;
+          outcomes.push('applied');
+        }
+      }
+      if (!state || lastKey === undefined) return outcomes;
+
       const next: StateVersion = {
         vehicleId,
         version: (latest?.version ?? 0) + 1,
         state,
         effects,
-        eventKey,
+        eventKey: lastKey,
         committedAt: new Date(),
       };
       if (!(await this.deps.states.commit(next))) {
@@ -96,7 +122,7 @@ export class HealthProcessor {
       await this.deps.afterCommit?.(vehicleId, next.version, effects);
       await this.carryOut(effects);
       this.committed.set(vehicleId, next);
-      return 'applied';
+      return outcomes;
     }
     throw new Error(`vehicle ${vehicleId}: state changed under us ${MAX_ATTEMPTS} times in a row`);
   }

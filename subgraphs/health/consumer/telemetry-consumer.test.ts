@@ -1,4 +1,6 @@
 import type { ConsumeOptions, EventBus } from '../../../platform/events/bus.js';
+import { InProcessEventBus } from '../../../platform/events/in-process.js';
+import { waitFor } from '../../../test/wait-for.js';
 import {
   TELEMETRY_DTCS,
   TELEMETRY_READINGS,
@@ -76,5 +78,40 @@ describe('TelemetryConsumer', () => {
     expect(seen.get(TELEMETRY_READINGS)?.schema).toBe(telemetryReadingsEventSchema);
     expect(seen.get(TELEMETRY_DTCS)?.schema).toBe(telemetryDtcsEventSchema);
     expect(seen.get(HEALTH_COMMANDS)?.schema).toBe(healthCommandSchema);
+  });
+
+  it("hands a vehicle's backlog to the processor as one batch, in stream order, and each vehicle's apart", async () => {
+    const bus = new InProcessEventBus();
+    const recordedAt = '2025-06-02T08:00:00.000Z';
+    const ids: Record<string, string[]> = { v1: [], v2: [] };
+    for (let i = 0; i < 6; i++) {
+      const vehicleId = i % 3 === 2 ? 'v2' : 'v1';
+      const readings = round(at(i * 60), { rpm: 900 + i });
+      ids[vehicleId].push(await bus.append(TELEMETRY_READINGS, { vehicleId, recordedAt, readings }));
+    }
+    const calls: { vehicleId: string; keys: string[] }[] = [];
+    const processor = {
+      applyMany: async (vehicleId: string, inputs: { eventKey: string }[]) => {
+        calls.push({ vehicleId, keys: inputs.map((i) => i.eventKey) });
+        return inputs.map(() => 'applied');
+      },
+    } as unknown as HealthProcessor;
+    const consumer = new TelemetryConsumer(bus, processor, silentLogger, {
+      batchSize: 64,
+      claimIdleMs: 30_000,
+      concurrency: 4,
+      blockMs: 20,
+    });
+    await consumer.start();
+    await waitFor(() => calls.length === 2, 'one call per vehicle');
+    await consumer.stop();
+    await bus.close();
+    const keys = (v: string) => ids[v].map((id) => `${TELEMETRY_READINGS}:${id}`);
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        { vehicleId: 'v1', keys: keys('v1') },
+        { vehicleId: 'v2', keys: keys('v2') },
+      ]),
+    );
   });
 });

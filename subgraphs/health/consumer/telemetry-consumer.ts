@@ -85,8 +85,15 @@ export class TelemetryConsumer {
 
   start(): Promise<void> {
     const name = this.settings.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    const keyed = { orderKey: vehicleOf, concurrency: this.settings.concurrency };
-    const handle = (event: StreamEvent<TelemetryEvent>) => this.handle(event);
+    // A vehicle's events of one read go to the processor together: a backlog becomes one state
+    // version per vehicle and read, not one per event, so the consumer catches up faster the
+    // further behind it is.
+    const keyed = {
+      orderKey: vehicleOf,
+      concurrency: this.settings.concurrency,
+      keyBatchHandler: (events: StreamEvent<TelemetryEvent>[]) => this.handleVehicle(events),
+    };
+    const handle = (event: StreamEvent<TelemetryEvent>) => this.handleVehicle([event]);
     this.consumers.push(
       this.bus.consume(TELEMETRY_READINGS, HEALTH_GROUP, name, handle, {
         ...this.options(),
@@ -123,10 +130,15 @@ export class TelemetryConsumer {
     this.consumers = [];
   }
 
-  private async handle(event: StreamEvent<TelemetryEvent>): Promise<void> {
-    const { vehicleId, input } = toHealthInput(event.payload);
+  /** One vehicle's events (the bus groups them by vehicle), in stream order. */
+  private async handleVehicle(events: StreamEvent<TelemetryEvent>[]): Promise<void> {
+    const inputs = events.map((event) => ({
+      ...toHealthInput(event.payload),
+      eventKey: `${event.stream}:${event.id}`,
+    }));
+    const { vehicleId } = inputs[0];
     this.onVehicle(vehicleId);
-    await this.processor.apply(vehicleId, `${event.stream}:${event.id}`, input);
+    await this.processor.applyMany(vehicleId, inputs);
   }
 
   /** A vehicle that fails leaves the command pending: on redelivery, the vehicles already done are duplicates. */
