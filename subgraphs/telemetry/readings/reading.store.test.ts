@@ -1,8 +1,9 @@
+import type { CommandSucceededEvent } from 'mongodb';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { ReadingStore, type BucketDocument } from './reading.store.js';
 import type { TimedReading } from './series.js';
 
-const db = useScratchDatabase('readings');
+const db = useScratchDatabase('readings', { monitorCommands: true });
 
 const reading = (pid: string, name: string, value: number, iso: string): TimedReading => ({
   pid,
@@ -121,6 +122,29 @@ describe('ReadingStore (real database)', () => {
       expect(doc.series.p0C.count).toBe(doc.count);
     }
     expect(docs.length).toBeGreaterThanOrEqual(Math.ceil(value / capacity));
+  });
+
+  it('sends appends of one vehicle in flight together to different documents rather than racing for one', async () => {
+    const store = new ReadingStore(db(), 4);
+    const collisions: unknown[] = [];
+    const watch = (event: CommandSucceededEvent) => {
+      const reply = event.reply as { writeErrors?: unknown[] };
+      if (event.commandName === 'update' && reply.writeErrors) collisions.push(...reply.writeErrors);
+    };
+    db().client.on('commandSucceeded', watch);
+    try {
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.append('inflight', [rpm(2 * i, '2025-03-01T13:00:00Z'), rpm(2 * i + 1, '2025-03-01T13:00:01Z')]),
+        ),
+      );
+    } finally {
+      db().client.off('commandSucceeded', watch);
+    }
+    const docs = await db().collection<BucketDocument>('reading_buckets').find({ vehicleId: 'inflight' }).toArray();
+    expect(docs.map((d) => d.count)).toEqual([4, 4, 4, 4]);
+    // No upsert was sent to a document that this process already knew had no room for it.
+    expect(collisions).toEqual([]);
   });
 
   it('goes on past an hour begun with a larger capacity (an earlier build), and reads see both', async () => {

@@ -41,7 +41,7 @@ export interface BucketDocument {
 /** Where a vehicle's hour is being filled, as far as this process knows: a hint the database checks. */
 interface OpenDocument {
   seq: number;
-  /** Readings in it, at least (other instances may have added some). */
+  /** Readings this process has sent to it (other instances may have added some). */
   count: number;
 }
 
@@ -136,27 +136,37 @@ export class ReadingStore {
     const hour = `${vehicleId}:${start.getTime()}`;
     const size = readings.length;
     const update = bucketUpdate(vehicleId, start, readings);
-    let open = this.open.get(hour);
-    // Known to be full already: no need to ask.
-    if (open && open.count + size > this.capacity) open = { seq: open.seq + 1, count: 0 };
-    let seq = open?.seq ?? 0;
+    let hinted = this.open.has(hour);
+    let seq = this.reserve(hour, size);
     for (;;) {
       try {
         await this.buckets.updateOne({ _id: bucketId(hour, seq), count: { $lte: this.capacity - size } }, update, {
           upsert: true,
         });
-        this.open.set(hour, { seq, count: (seq === open?.seq ? open.count : 0) + size });
         return;
       } catch (error) {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
       }
       // That document has no room for this chunk. Without a hint, skip to the hour's newest
       // document rather than trying every full one before it.
-      const next = open ? seq + 1 : Math.max(seq + 1, await this.newestSequence(vehicleId, start));
-      open = { seq: next, count: 0 };
-      seq = next;
+      const full = hinted ? seq : Math.max(seq, (await this.newestSequence(vehicleId, start)) - 1);
+      hinted = true;
+      seq = this.reserve(hour, size, full);
       if (seq > MAX_SEQUENCE) throw new Error(`bucket ${hour} has no room left`);
     }
+  }
+
+  /**
+   * The `seq` to try for `size` more readings (past `full`, a document known to lack room), and
+   * counts them in at once, so that appends to one vehicle in flight together in this process
+   * go to different documents when one cannot take both, instead of racing for it.
+   */
+  private reserve(hour: string, size: number, full = -1): number {
+    const cached = this.open.get(hour);
+    let open = cached && cached.seq > full ? cached : { seq: full + 1, count: 0 };
+    if (open.count + size > this.capacity) open = { seq: open.seq + 1, count: 0 };
+    this.open.set(hour, { seq: open.seq, count: open.count + size });
+    return open.seq;
   }
 
   /** The highest `seq` among the hour's documents (0 when there is none). */
