@@ -20,31 +20,117 @@ export interface HttpVehicleAccessOptions {
   internalSecret: string;
   /** Ownership answers are reused this long (default 10 s); a transfer or removal shows up at most this late. */
   cacheSeconds?: number;
+  /**
+   * How long ids asked for meanwhile wait to go in one request (default 5 ms). Past half of
+   * `cacheSeconds` an answer is still used, and refreshed in the next such request.
+   */
+  batchWindowMs?: number;
+}
+
+/** What the ownership route takes in one call (subgraphs/vehicles/vehicles/ownership.route.ts). */
+const MAX_IDS_PER_CALL = 500;
+
+interface Cached {
+  value: VehicleOwnership | null;
+  fetchedAt: number;
 }
 
 /**
  * Contract with the vehicles subgraph: `POST /internal/vehicles/ownership` with
  * `{ "vehicleIds": ["..."] }` answers `{ "vehicles": [{ vehicleId, ownerId, active }] }`,
  * leaving out ids it does not know.
+ *
+ * Every vehicle of a fleet that uploads once a second asks again every `cacheSeconds`: so ids
+ * asked for within a few milliseconds go in one call (one `$in` on the vehicles' side instead of
+ * a call and a query each), and an answer past half its life is used while it is refreshed in
+ * the background, so an upload waits for a lookup only for a vehicle it has not seen lately.
  */
 export class HttpVehicleAccess implements VehicleAccess {
-  private readonly cache: LRUCache<string, { value: VehicleOwnership | null }>;
+  private readonly cache: LRUCache<string, Cached>;
   private readonly url: string;
+  private readonly ttlMs: number;
+  private readonly batchWindowMs: number;
+  /** Ids waiting for the next call, with whoever waits for their answer. */
+  private pending = new Map<string, { resolve: (v: VehicleOwnership | null) => void; reject: (e: Error) => void }[]>();
+  /** Ids in a call on the wire, so that a second caller waits for that call instead of sending another. */
+  private readonly inFlight = new Map<string, Promise<VehicleOwnership | null>>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: HttpVehicleAccessOptions) {
     this.url = `${new URL(options.vehiclesUrl).origin}/internal/vehicles/ownership`;
-    this.cache = new LRUCache({ max: 50_000, ttl: (options.cacheSeconds ?? 10) * 1000 });
+    this.ttlMs = (options.cacheSeconds ?? 10) * 1000;
+    this.batchWindowMs = options.batchWindowMs ?? 5;
+    this.cache = new LRUCache({ max: 50_000, ttl: this.ttlMs });
   }
 
   async ownership(vehicleId: string): Promise<VehicleOwnership | null> {
-    const cached = this.cache.get(vehicleId);
-    if (cached) return cached.value;
+    const id = String(vehicleId);
+    const cached = this.cache.get(id);
+    if (cached) {
+      // A refresh that fails leaves the answer to expire: the next caller asks and sees the failure.
+      if (Date.now() - cached.fetchedAt >= this.ttlMs / 2 && !this.inFlight.has(id) && !this.pending.has(id))
+        this.lookUp(id).catch(() => undefined);
+      return cached.value;
+    }
+    return this.inFlight.get(id) ?? this.lookUp(id);
+  }
+
+  /** Queues `id` for the next call. */
+  private lookUp(id: string): Promise<VehicleOwnership | null> {
+    const answer = new Promise<VehicleOwnership | null>((resolve, reject) => {
+      const waiting = this.pending.get(id);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.pending.set(id, [{ resolve, reject }]);
+    });
+    this.inFlight.set(id, answer);
+    const forget = () => {
+      if (this.inFlight.get(id) === answer) this.inFlight.delete(id);
+    };
+    answer.then(forget, forget);
+    if (this.pending.size >= MAX_IDS_PER_CALL) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.batchWindowMs);
+    return answer;
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    if (batch.size > 0) void this.call(batch);
+  }
+
+  private async call(
+    batch: Map<string, { resolve: (v: VehicleOwnership | null) => void; reject: (e: Error) => void }[]>,
+  ) {
+    const settle = (id: string, outcome: { value: VehicleOwnership | null } | { error: Error }) => {
+      for (const waiter of batch.get(id) ?? []) {
+        if ('error' in outcome) waiter.reject(outcome.error);
+        else waiter.resolve(outcome.value);
+      }
+    };
+    let found: Map<string, VehicleOwnership>;
+    try {
+      found = await this.fetchOwnership([...batch.keys()]);
+    } catch (error) {
+      for (const id of batch.keys()) settle(id, { error: error as Error });
+      return;
+    }
+    const fetchedAt = Date.now();
+    for (const id of batch.keys()) {
+      const value = found.get(id) ?? null;
+      this.cache.set(id, { value, fetchedAt });
+      settle(id, { value });
+    }
+  }
+
+  private async fetchOwnership(vehicleIds: string[]): Promise<Map<string, VehicleOwnership>> {
     let response: Response;
     try {
       response = await fetch(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: this.options.internalSecret },
-        body: JSON.stringify({ vehicleIds: [vehicleId] }),
+        body: JSON.stringify({ vehicleIds }),
         signal: AbortSignal.timeout(5000),
       });
     } catch {
@@ -52,9 +138,7 @@ export class HttpVehicleAccess implements VehicleAccess {
     }
     if (!response.ok) throw new ServiceUnavailableError('Vehicle ownership cannot be checked right now');
     const body = (await response.json()) as { vehicles?: VehicleOwnership[] };
-    const value = body.vehicles?.find((v) => v.vehicleId === vehicleId) ?? null;
-    this.cache.set(vehicleId, { value });
-    return value;
+    return new Map((body.vehicles ?? []).map((v) => [v.vehicleId, v]));
   }
 }
 
