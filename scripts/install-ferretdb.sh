@@ -23,13 +23,15 @@
 # The locks are in memory: this FerretDB process must be the only writer of its SQLite files,
 # as it is here.
 #
-# Three more patches make the SQLite backend use secondary indexes (upstream uses only `_id`'s;
-# every other filter, sort or $in read and decoded the whole collection: 723 ms for one
-# equality at 20,000 documents). Each is explained where it is applied below:
+# Three more patches make the SQLite backend use its indexes (upstream uses only `_id`'s, and
+# only for equality; every other filter, sort, $in or count read and decoded the whole
+# collection: 723 ms for one equality at 20,000 documents). Each is explained where it is
+# applied below:
 #   - index keys: secondary indexes on top-level fields key a value by MongoDB's order;
-#   - sort and limit: find and explain hand a one-field sort and skip+limit to the backend;
-#   - pushdown: equality, $in, ranges and sort+limit become index searches, as a superset of
-#     the filter that the handler checks again.
+#   - sort, limit and count: find and explain hand their sort and skip+limit to the backend,
+#     and counts ask it to count what it can without returning documents;
+#   - pushdown: equality, $in, ranges, $and/$or, sorts with a limit and counts become index
+#     searches, as a superset of the filter that the handler checks again (counts exactly).
 # A data directory written by this build needs it (its indexes call a function of this build);
 # one written by an earlier build has its indexes rebuilt once, when it is opened.
 #
@@ -45,7 +47,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.4"
+  VERSION="$UPSTREAM-clutch.5"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -577,49 +579,107 @@ PATCH
 must_contain internal/backends/sqlite/metadata/registry.go 'indexColumns(index)'
 must_contain internal/backends/sqlite/metadata/registry.go 'upgradeIndexes(ctx, db, colls)'
 
-# Sort and limit. The handler sorts and limits in Go and gives the backend neither, so a
-# backend can never stop early. find and explain now also pass a sort on one field with
-# skip+limit (QueryParams.OrderBy/OrderLimit), only when the backend receives the whole filter
-# (no dotted key was held back); the handler still filters, sorts, skips and limits the result.
-apply_patch "sort and limit" <<'PATCH'
+# Sort, limit and count. The handler sorts and limits in Go and gives the backend neither, so a
+# backend can never stop early; and it counts by decoding every document the backend returns
+# (an unfiltered count, estimatedDocumentCount's, decoded the whole collection). find and explain
+# now also pass their sort and skip+limit (QueryParams.OrderBy/OrderLimit), only when the backend
+# receives the whole filter (no dotted key was held back); the handler still filters, sorts,
+# skips and limits the result. count without skip or limit, and the pipelines that only count
+# their $match (countDocuments' [$match, {$group: {_id: 1, n: {$sum: 1}}}], and [$match, $count]),
+# set QueryParams.Count: the backend may count the documents it knows match without returning
+# them (QueryResult.Counted); the handler checks and counts the ones it returns. explain shows it
+# as countPushdown.
+apply_patch "sort, limit and count" <<'PATCH'
 --- a/internal/backends/collection.go
 +++ b/internal/backends/collection.go
-@@ -79,6 +79,11 @@ type QueryParams struct {
+@@ -79,6 +79,16 @@
  	Sort   *types.Document
  	Limit  int64
  
-+	// The find's sort on one field (1 or -1) and skip+limit, which a backend may apply only
++	// The find's sort (fields with 1 or -1) and skip+limit, which a backend may apply only
 +	// when it applies the whole filter; the handler sorts and limits again.
 +	OrderBy    *types.Document
 +	OrderLimit int64
 +
++	// The caller only counts the documents that Filter, its whole filter, matches. A backend may
++	// count the ones it knows match without returning them (QueryResult.Counted); the caller
++	// checks and counts the ones it returns.
++	Count bool
++
  	OnlyRecordIDs bool
  	Comment       string
  }
-@@ -136,6 +141,9 @@ type ExplainParams struct {
+@@ -86,6 +96,9 @@
+ // QueryResult represents the results of Collection.Query method.
+ type QueryResult struct {
+ 	Iter types.DocumentsIterator
++
++	// With QueryParams.Count: the matching documents the backend counted and left out of Iter.
++	Counted int64
+ }
+ 
+ // Query executes a query against the collection.
+@@ -136,6 +149,10 @@
  	Filter *types.Document
  	Sort   *types.Document
  	Limit  int64
 +
 +	OrderBy    *types.Document // as in QueryParams
 +	OrderLimit int64
++	Count      bool
  }
  
  // ExplainResult represents the results of Collection.Explain method.
+@@ -144,6 +161,7 @@
+ 	FilterPushdown bool
+ 	SortPushdown   bool
+ 	LimitPushdown  bool
++	CountPushdown  bool // the backend counts matching documents without returning them (QueryParams.Count)
+ }
+ 
+ // Explain return a backend-specific execution plan for the given query.
 --- a/internal/handler/msg_explain.go
 +++ b/internal/handler/msg_explain.go
-@@ -163,6 +163,8 @@ func (h *Handler) MsgExplain(connCtx context.Context, msg *wire.OpMsg) (*wire.Op
+@@ -90,6 +90,18 @@
+ 		params.Filter, params.Sort = aggregations.GetPushdownQuery(params.StagesDocs)
+ 	}
+ 
++	// A count is explained as it runs (see countMatching); count's filter is its query.
++	var count bool
++
++	switch {
++	case params.Aggregate:
++		_, count = countPipeline(params.StagesDocs)
++	case params.Command.Command() == "count":
++		query, _ := params.Command.Get("query")
++		params.Filter, _ = query.(*types.Document)
++		count = params.Skip == 0 && params.Limit == 0
++	}
++
+ 	if !h.DisablePushdown {
+ 		qp.Filter = params.Filter
+ 	}
+@@ -163,6 +175,9 @@
  		qp.Limit = params.Limit
  	}
  
 +	qp.OrderBy, qp.OrderLimit = h.orderLimit(params.Filter, qp.Filter, params.Sort, params.Skip, params.Limit)
++	qp.Count = count && !h.DisablePushdown && qp.Filter.Len() == params.Filter.Len()
 +
  	res, err := coll.Explain(connCtx, qp)
  	if err != nil {
  		return nil, lazyerrors.Error(err)
+@@ -180,6 +195,7 @@
+ 			"filterPushdown", res.FilterPushdown,
+ 			"sortPushdown", res.SortPushdown,
+ 			"limitPushdown", res.LimitPushdown,
++			"countPushdown", res.CountPushdown,
+ 
+ 			"ok", float64(1),
+ 		)),
 --- a/internal/handler/msg_find.go
 +++ b/internal/handler/msg_find.go
-@@ -283,6 +283,8 @@ func (h *Handler) makeFindQueryParams(ctx context.Context, params *common.FindPa
+@@ -283,6 +283,8 @@
  		qp.Limit = params.Limit
  	}
  
@@ -628,6 +688,52 @@ apply_patch "sort and limit" <<'PATCH'
  	h.L.DebugContext(ctx, fmt.Sprintf("Converted %+v for %+v to %+v.", params, cInfo, qp))
  
  	return qp, nil
+--- a/internal/handler/msg_count.go
++++ b/internal/handler/msg_count.go
+@@ -18,6 +18,7 @@
+ 	"context"
+ 	"errors"
+ 	"fmt"
++	"math"
+ 
+ 	"github.com/FerretDB/wire"
+ 
+@@ -69,6 +70,20 @@
+ 		qp.Filter = params.Filter
+ 	}
+ 
++	if !h.DisablePushdown && params.Skip == 0 && params.Limit == 0 {
++		var n int64
++		if n, err = countMatching(connCtx, c, &qp, params.Filter); err != nil {
++			return nil, lazyerrors.Error(err)
++		}
++
++		var count any = n
++		if n <= math.MaxInt32 {
++			count = int32(n)
++		}
++
++		return documentOpMsg(must.NotFail(types.NewDocument("n", count, "ok", float64(1))))
++	}
++
+ 	queryRes, err := c.Query(connCtx, &qp)
+ 	if err != nil {
+ 		return nil, lazyerrors.Error(err)
+--- a/internal/handler/msg_aggregate.go
++++ b/internal/handler/msg_aggregate.go
+@@ -350,7 +350,11 @@
+ 			qp.Sort = sort
+ 		}
+ 
+-		iter, err = processStagesDocuments(ctx, closer, &stagesDocumentsParams{c, qp, stagesDocuments})
++		if cs, ok := countPipeline(aggregationStages); ok && !h.DisablePushdown && qp.Filter.Len() == filter.Len() {
++			iter, err = countDocuments(ctx, c, qp, filter, cs)
++		} else {
++			iter, err = processStagesDocuments(ctx, closer, &stagesDocumentsParams{c, qp, stagesDocuments})
++		}
+ 	} else {
+ 		// TODO https://github.com/FerretDB/FerretDB/issues/2423
+ 		statistics := stages.GetStatistics(collStatsDocuments)
 --- /dev/null
 +++ b/internal/handler/orderlimit.go
 @@ -0,0 +1,15 @@
@@ -635,42 +741,192 @@ apply_patch "sort and limit" <<'PATCH'
 +
 +import "github.com/FerretDB/FerretDB/internal/types"
 +
-+// orderLimit returns a find's sort on one field and its skip+limit for the backend, which may
++// orderLimit returns a find's sort and its skip+limit for the backend, which may
 +// apply them when it applies the whole filter (see backends.QueryParams.OrderBy): the handler
 +// still filters, sorts, skips and limits what it gets. pushed is the filter the backend gets.
 +func (h *Handler) orderLimit(filter, pushed, sort *types.Document, skip, limit int64) (*types.Document, int64) {
-+	if h.DisablePushdown || limit <= 0 || skip < 0 || sort.Len() != 1 || sort.Keys()[0] == "$natural" ||
++	if h.DisablePushdown || limit <= 0 || skip < 0 || sort.Len() == 0 || sort.Keys()[0] == "$natural" ||
 +		pushed.Len() != filter.Len() {
 +		return nil, 0
 +	}
 +
 +	return sort, skip + limit
 +}
+--- /dev/null
++++ b/internal/handler/count.go
+@@ -0,0 +1,129 @@
++package handler
++
++import (
++	"context"
++	"math"
++
++	"github.com/FerretDB/FerretDB/internal/backends"
++	"github.com/FerretDB/FerretDB/internal/handler/common"
++	"github.com/FerretDB/FerretDB/internal/types"
++	"github.com/FerretDB/FerretDB/internal/util/iterator"
++	"github.com/FerretDB/FerretDB/internal/util/lazyerrors"
++	"github.com/FerretDB/FerretDB/internal/util/must"
++)
++
++// Upstream counts by decoding every document the backend returns and checking it against the
++// filter: an unfiltered count (estimatedDocumentCount) decodes the whole collection, and a count
++// on an indexed field every match. count and the pipelines that only count their $match (what
++// countDocuments sends) now ask the backend to count what it can without returning it
++// (backends.QueryParams.Count); the documents it returns are checked and counted here as before.
++
++// countMatching returns how many documents match filter. qp.Filter must be the whole filter.
++func countMatching(ctx context.Context, c backends.Collection, qp *backends.QueryParams, filter *types.Document) (int64, error) { //nolint:lll // for readability
++	qp.Count = true
++
++	res, err := c.Query(ctx, qp)
++	if err != nil {
++		return 0, lazyerrors.Error(err)
++	}
++
++	closer := iterator.NewMultiCloser(res.Iter)
++	defer closer.Close()
++
++	n, err := iterator.ConsumeCount(common.FilterIterator(res.Iter, closer, filter))
++	if err != nil {
++		return 0, err
++	}
++
++	return res.Counted + int64(n), nil
++}
++
++// countStage is the last stage of a pipeline that only counts the documents of its $match.
++type countStage struct {
++	group bool   // {$group: {_id: id, field: {$sum: 1}}}; otherwise {$count: field}
++	id    any    // a constant
++	field string // validated by the stage's parser
++}
++
++// countPipeline recognises [{$match: filter}, {$group: {_id: <constant>, n: {$sum: 1}}}], which
++// countDocuments sends, and [{$match: filter}, {$count: field}].
++func countPipeline(stages []any) (*countStage, bool) {
++	if len(stages) != 2 {
++		return nil, false
++	}
++
++	match, _ := stages[0].(*types.Document)
++	if match == nil || match.Len() != 1 || match.Command() != "$match" {
++		return nil, false
++	}
++
++	if _, ok := must.NotFail(match.Get("$match")).(*types.Document); !ok {
++		return nil, false
++	}
++
++	stage, _ := stages[1].(*types.Document)
++	if stage == nil || stage.Len() != 1 {
++		return nil, false
++	}
++
++	switch stage.Command() {
++	case "$count":
++		field, ok := must.NotFail(stage.Get("$count")).(string)
++		return &countStage{field: field}, ok
++
++	case "$group":
++		group, ok := must.NotFail(stage.Get("$group")).(*types.Document)
++		if !ok || group.Len() != 2 || group.Keys()[0] != "_id" {
++			return nil, false
++		}
++
++		id := must.NotFail(group.Get("_id"))
++		switch id.(type) {
++		case int32, int64, float64, bool, types.NullType:
++		default:
++			return nil, false
++		}
++
++		field := group.Keys()[1]
++
++		sum, ok := must.NotFail(group.Get(field)).(*types.Document)
++		if !ok || sum.Len() != 1 || sum.Command() != "$sum" {
++			return nil, false
++		}
++
++		if one, ok := must.NotFail(sum.Get("$sum")).(int32); !ok || one != 1 {
++			return nil, false
++		}
++
++		return &countStage{group: true, id: id, field: field}, true
++	}
++
++	return nil, false
++}
++
++// countDocuments runs a counting pipeline: what its stages would give for n matches (nothing for
++// none, as $group and $count give nothing for no input; $sum of int32 ones is an int32 until it
++// overflows).
++func countDocuments(ctx context.Context, c backends.Collection, qp *backends.QueryParams, filter *types.Document, s *countStage) (types.DocumentsIterator, error) { //nolint:lll // for readability
++	n, err := countMatching(ctx, c, qp, filter)
++	if err != nil {
++		return nil, err
++	}
++
++	var docs []*types.Document
++
++	if n > 0 {
++		var count any = n
++		if n <= math.MaxInt32 {
++			count = int32(n)
++		}
++
++		if s.group {
++			docs = append(docs, must.NotFail(types.NewDocument("_id", s.id, s.field, count)))
++		} else {
++			docs = append(docs, must.NotFail(types.NewDocument(s.field, count)))
++		}
++	}
++
++	return iterator.Values(iterator.ForSlice(docs)), nil
++}
 PATCH
 must_contain internal/handler/msg_find.go 'h.orderLimit('
 must_contain internal/handler/msg_explain.go 'h.orderLimit('
+must_contain internal/handler/msg_explain.go 'countPipeline(params.StagesDocs)'
+must_contain internal/handler/msg_count.go 'countMatching(connCtx, c, &qp, params.Filter)'
+must_contain internal/handler/msg_aggregate.go 'countDocuments(ctx, c, qp, filter, cs)'
+must_contain internal/backends/collection.go 'Counted int64'
 
 # Pushdown. On fields keyed by an index: equality, $eq, $in and $gt/$gte/$lt/$lte on null,
-# numbers, strings, ObjectIds, booleans, dates and timestamps, and `_id` $in, become conditions
-# SQLite answers from the index. They select what the filter does for documents where the
-# field is not an array, and every document where it is one (MongoDB matches arrays by their
-# elements), as UNION ALL branches of plain conjunctions so that compound indexes apply. A sort
-# with a limit reads the non-array documents in index order, limited, in the key ranges whose
-# order is MongoDB's (and the rest in full), only when the whole filter was pushed down.
-# Anything else is left to the handler, which checks every document again.
+# numbers, strings, ObjectIds, booleans, dates and timestamps; on `_id`, equality, $in and
+# ObjectId ranges on its own index; `$and`, and `$or` of such conditions. They become conditions
+# SQLite answers from the index. They select what the filter does for documents where the field
+# is not an array, and every document where it is one (MongoDB matches arrays by their
+# elements), as UNION ALL branches of plain conjunctions so that compound indexes apply; `_id`'s
+# index holds its JSON text, so a check of its type makes them exact where that matters. A count
+# counts the documents with no array in a filtered field in SQL, without reading them, and
+# returns the others. A sort with a limit reads the non-array documents in the first sort field's
+# index order, limited (with the ties of the last one on several fields), in the key ranges whose
+# order is MongoDB's (and the rest in full); a descending `_id` sort reads ObjectIds from the
+# `_id` index. Only when the whole filter was pushed down. Anything else is left to the handler,
+# which checks every document again.
 apply_patch "pushdown" <<'PATCH'
 --- a/internal/backends/sqlite/collection.go
 +++ b/internal/backends/sqlite/collection.go
-@@ -65,31 +65,9 @@ func (c *collection) Query(ctx context.Context, params *backends.QueryParams) (*
+@@ -65,37 +65,44 @@
  		}, nil
  	}
  
 -	q := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)
-+	pq := buildQuery(meta, params.Comment, params.Filter, params.Sort, params.OnlyRecordIDs, params.OrderBy, params.OrderLimit, params.Limit)
- 
+-
 -	var whereClause string
 -	var args []any
--
++	pq := buildQuery(meta, &queryParams{
++		comment:       params.Comment,
++		filter:        params.Filter,
++		natural:       params.Sort,
++		onlyRecordIDs: params.OnlyRecordIDs,
++		orderBy:       params.OrderBy,
++		orderLimit:    params.OrderLimit,
++		limit:         params.Limit,
++		count:         params.Count,
++	})
+ 
 -	// that logic should exist in one place
 -	// TODO https://github.com/FerretDB/FerretDB/issues/3235
 -	if params.Filter.Len() == 1 {
@@ -680,22 +936,47 @@ apply_patch "pushdown" <<'PATCH'
 -			whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)
 -			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
 -		}
--	}
--
++	rows, err := db.QueryContext(ctx, pq.q, pq.args...)
++	if err != nil {
++		return nil, lazyerrors.Error(err)
+ 	}
+ 
 -	q += whereClause
 -	q += prepareOrderByClause(params.Sort)
--
++	var counted int64
+ 
 -	if params.Limit != 0 {
 -		q += ` LIMIT ?`
 -		args = append(args, params.Limit)
 -	}
--
++	if pq.counted {
++		// The first row is the count of the documents left out; the others follow as (0, document).
++		var doc []byte
+ 
 -	rows, err := db.QueryContext(ctx, q, args...)
-+	rows, err := db.QueryContext(ctx, pq.q, pq.args...)
- 	if err != nil {
- 		return nil, lazyerrors.Error(err)
+-	if err != nil {
+-		return nil, lazyerrors.Error(err)
++		if !rows.Next() {
++			err = rows.Err()
++			rows.Close()
++
++			return nil, lazyerrors.Errorf("no count row: %v", err)
++		}
++
++		if err = rows.Scan(&counted, &doc); err != nil || doc != nil {
++			rows.Close()
++			return nil, lazyerrors.Errorf("bad count row: %v", err)
++		}
  	}
-@@ -267,38 +245,12 @@ func (c *collection) Explain(ctx context.Context, params *backends.ExplainParams
+ 
+ 	return &backends.QueryResult{
+-		Iter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),
++		Iter:    newQueryIterator(ctx, rows, params.OnlyRecordIDs),
++		Counted: counted,
+ 	}, nil
+ }
+ 
+@@ -267,38 +274,19 @@
  		}, nil
  	}
  
@@ -719,11 +1000,7 @@ apply_patch "pushdown" <<'PATCH'
 -
 -	orderByClause := prepareOrderByClause(params.Sort)
 -	sortPushdown := orderByClause != ""
-+	pq := buildQuery(meta, "", params.Filter, params.Sort, false, params.OrderBy, params.OrderLimit, params.Limit)
-+	filterPushdown := pq.filter
-+	sortPushdown := prepareOrderByClause(params.Sort) != "" || pq.sortLimit
-+	limitPushdown := params.Limit != 0 || pq.sortLimit
- 
+-
 -	q := `EXPLAIN QUERY PLAN ` + selectClause + whereClause + orderByClause
 -
 -	var limitPushdown bool
@@ -733,20 +1010,40 @@ apply_patch "pushdown" <<'PATCH'
 -		args = append(args, params.Limit)
 -		limitPushdown = true
 -	}
--
++	pq := buildQuery(meta, &queryParams{
++		filter:     params.Filter,
++		natural:    params.Sort,
++		orderBy:    params.OrderBy,
++		orderLimit: params.OrderLimit,
++		limit:      params.Limit,
++		count:      params.Count,
++	})
++	filterPushdown := pq.filter
++	sortPushdown := prepareOrderByClause(params.Sort) != "" || pq.sortLimit
++	limitPushdown := params.Limit != 0 || pq.sortLimit
+ 
 -	rows, err := db.QueryContext(ctx, q, args...)
 +	rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+pq.q, pq.args...)
  	if err != nil {
  		return nil, lazyerrors.Error(err)
  	}
+@@ -332,6 +320,7 @@
+ 		FilterPushdown: filterPushdown,
+ 		SortPushdown:   sortPushdown,
+ 		LimitPushdown:  limitPushdown,
++		CountPushdown:  pq.counted,
+ 	}, nil
+ }
+ 
 --- /dev/null
 +++ b/internal/backends/sqlite/pushdown.go
-@@ -0,0 +1,529 @@
+@@ -0,0 +1,1043 @@
 +package sqlite
 +
 +import (
 +	"fmt"
 +	"math"
++	"slices"
 +	"strings"
 +	"time"
 +
@@ -760,27 +1057,45 @@ apply_patch "pushdown" <<'PATCH'
 +// Upstream pushes down only a filter that is exactly one string or ObjectId `_id`; every
 +// other query reads and decodes the whole collection. buildQuery also pushes down, on fields
 +// that a secondary index keys with metadata.IndexKey, equality, $eq, $in and ranges on null,
-+// numbers, strings, ObjectIds, booleans, dates and timestamps, and `_id` $in on its index.
++// numbers, strings, ObjectIds, booleans, dates and timestamps; on `_id`, equality and $in of
++// strings and ObjectIds and ranges of ObjectIds on its own index, anything else on its key;
++// and `$and`, and `$or` whose every branch is pushed down whole.
 +//
 +// The query may select more documents than the filter, never fewer: the handler checks every
 +// document again. For a document where a field is not an array, the field's condition selects
-+// exactly what the filter does: keys follow MongoDB's type brackets and order, and equal
-+// numbers of any type have equal keys. A document where the field is an array is always
-+// selected, as MongoDB matches it by its elements. Other operators, `$and`/`$or` and fields
-+// without such an index are left to the handler.
++// exactly what the filter does (with its check, for `_id`: see below): keys follow MongoDB's
++// type brackets and order, and equal numbers of any type have equal keys. A document where
++// the field is an array is always selected, as MongoDB matches it by its elements. Other
++// operators and fields without such an index are left to the handler.
++//
++// The `_id` index is on `_id`'s JSON text, in which an ObjectId is its hex in quotes: ordered
++// as MongoDB orders ObjectIds, but a string (or binData, as base64) may have the same text. So
++// a condition on it carries a check of `_id`'s type, added where the query must be exact.
 +//
 +// The query is a UNION ALL of plain conjunctions, so that SQLite can use compound indexes
 +// (in their order): the documents where no filtered field is an array (one conjunction per
 +// combination of alternatives, as null is "missing or null"), then, for each filtered field,
 +// those where it is the first that is an array (usually an empty index range).
 +//
++// Counts (QueryParams.Count): when every filter entry was pushed down, the documents where no
++// filtered field is an array are counted in SQL, exactly, without being read; only those where
++// one is an array are returned, for the handler to check and count.
++//
 +// The handler sorts in Go, so a sort only helps with a limit. When the caller asks for a sort
-+// on a field keyed by an index and a limit (QueryParams.OrderBy/OrderLimit), and every filter
-+// entry was pushed down, the documents where no filtered field is an array are read in index
-+// order and limited, in the three key ranges whose order is MongoDB's order (null or missing;
-+// numbers and strings; ObjectId, bool, date, timestamp). The documents whose sort value is an
-+// object, array, binData or regex, or where a filtered field is an array, are all read.
-+// MongoDB's first N documents are among those; the handler sorts and limits them.
++// and a limit (QueryParams.OrderBy/OrderLimit) and every filter entry was pushed down, the
++// documents where no filtered field is an array are read in the order of the sort's first
++// field, when an index keys it, in the three key ranges whose order is MongoDB's order (null
++// or missing; numbers and strings; ObjectId, bool, date, timestamp): on one field, the first N
++// of each; on several, every document up to and including the first field's value in the Nth
++// (so ties on it are all there for the handler to order by the next fields), and all the
++// documents missing it. The documents whose first sort value is an object, array, binData or
++// regex, or where a filtered field is an array, are all read. MongoDB's first N documents are
++// among those; the handler sorts and limits them.
++//
++// A sort on `_id`, descending, is read from the `_id` index when no secondary index has `_id`
++// after fields the filter fixes: the first N ObjectIds in index order; every `_id` outside
++// the quotes' range (numbers, dates, booleans, objects...); and the other quoted ones (strings,
++// binData, after every ObjectId in that order) only when there were fewer than N ObjectIds.
 +
 +// pushdownQuery is the SQL for a query and what it pushed down.
 +type pushdownQuery struct {
@@ -788,50 +1103,108 @@ apply_patch "pushdown" <<'PATCH'
 +	args      []any
 +	filter    bool
 +	sortLimit bool
++	counted   bool // q's first row is the count of the matching documents left out of the others
 +}
++
++// queryParams are the parts of backends.QueryParams and backends.ExplainParams buildQuery uses.
++type queryParams struct {
++	comment       string
++	filter        *types.Document
++	natural       *types.Document // $natural
++	onlyRecordIDs bool
++	orderBy       *types.Document
++	orderLimit    int64
++	limit         int64
++	count         bool
++}
++
++// idType is `_id`'s type; `_id` is always there.
++const idType = metadata.DefaultColumn + `->>'$."$s".p._id.t'`
 +
 +// alt is one of a condition's alternatives, which select disjoint documents.
 +type alt struct {
-+	sql  string
-+	args []any
++	sql       string
++	args      []any
++	check     string // with sql, selects exactly the documents the filter entry matches
++	checkArgs []any
++	bracket   byte // the only key bracket it selects (an equality or a range), or 0
++}
++
++func (a alt) where(exact bool) (string, []any) {
++	if !exact || a.check == "" {
++		return a.sql, a.args
++	}
++
++	return a.sql + " AND " + a.check, append(append([]any{}, a.args...), a.checkArgs...)
 +}
 +
 +// condition is the SQL for one filter entry.
 +type condition struct {
-+	alts  []alt  // any of them; exact for documents where the field is not an array
-+	array string // the documents where the field is an array; empty for `_id`
++	alts    []alt        // any of them; exact (with their checks) where the field is not an array
++	arrays  []fieldArray // where the field (for $or, one of its fields) is an array
++	field   string       // the field whose key it compares
++	idRange bool         // a range of ObjectIds on the `_id` index
 +}
 +
-+func (c condition) scalar() (string, []any) {
++// fieldArray selects the documents where a field is an array (its key's bracket), without arguments.
++type fieldArray struct {
++	field string
++	sql   string
++}
++
++// array selects the documents where one of the condition's fields but those of skip is an array;
++// "" when none is left.
++func (c condition) array(skip map[string]bool) string {
++	var sqls []string
++
++	for _, a := range c.arrays {
++		if !skip[a.field] {
++			sqls = append(sqls, a.sql)
++		}
++	}
++
++	switch len(sqls) {
++	case 0:
++		return ""
++	case 1:
++		return sqls[0]
++	default:
++		return "(" + strings.Join(sqls, " OR ") + ")"
++	}
++}
++
++// scalar is false where the field is an array, and exact (if asked) elsewhere.
++func (c condition) scalar(exact bool) (string, []any) {
 +	if len(c.alts) == 1 {
-+		return c.alts[0].sql, c.alts[0].args
++		return c.alts[0].where(exact)
 +	}
 +
 +	sqls := make([]string, len(c.alts))
 +	var args []any
 +
 +	for i, a := range c.alts {
-+		sqls[i] = a.sql
-+		args = append(args, a.args...)
++		sql, aargs := a.where(exact)
++		sqls[i] = "(" + sql + ")"
++		args = append(args, aargs...)
 +	}
 +
 +	return "(" + strings.Join(sqls, " OR ") + ")", args
 +}
 +
-+func (c condition) full() (string, []any) {
-+	sql, args := c.scalar()
-+	if c.array == "" {
-+		return sql, args
++func (c condition) full(exact bool) (string, []any) {
++	sql, args := c.scalar(exact)
++	if array := c.array(nil); array != "" {
++		return "(" + sql + " OR " + array + ")", args
 +	}
 +
-+	return "(" + sql + " OR " + c.array + ")", args
++	return sql, args
 +}
 +
 +// conjunctions returns the documents where no filtered field is an array as plain
-+// conjunctions (one alternative per condition, after extra), which SQLite can answer from a
++// conjunctions (one alternative per condition, then extra), which SQLite can answer from a
 +// compound index in its order; or as one conjunction of disjunctions when those would be many.
-+func conjunctions(conds []condition, extra alt) []alt {
-+	res := []alt{{sql: extra.sql, args: extra.args}}
++func conjunctions(conds []condition, extra alt, exact bool) []alt {
++	res := []alt{{}}
 +
 +	n := 1
 +	for _, c := range conds {
@@ -839,18 +1212,20 @@ apply_patch "pushdown" <<'PATCH'
 +	}
 +
 +	for _, c := range conds {
++		alts := c.alts
 +		if n > 8 {
-+			sql, args := c.scalar()
-+			c = condition{alts: []alt{{sql, args}}}
++			sql, args := c.scalar(exact)
++			alts = []alt{{sql: sql, args: args}}
 +		}
 +
 +		var next []alt
 +
 +		for _, r := range res {
-+			for _, a := range c.alts {
++			for _, a := range alts {
++				sql, args := a.where(exact)
 +				next = append(next, alt{
-+					sql:  strings.TrimPrefix(r.sql+" AND "+a.sql, " AND "),
-+					args: append(append([]any{}, r.args...), a.args...),
++					sql:  strings.TrimPrefix(r.sql+" AND "+sql, " AND "),
++					args: append(append([]any{}, r.args...), args...),
 +				})
 +			}
 +		}
@@ -858,7 +1233,20 @@ apply_patch "pushdown" <<'PATCH'
 +		res = next
 +	}
 +
++	if extra.sql != "" {
++		for i := range res {
++			res[i].sql = strings.TrimPrefix(res[i].sql+" AND "+extra.sql, " AND ")
++			res[i].args = append(res[i].args, extra.args...)
++		}
++	}
++
 +	return res
++}
++
++// likely marks a bound that only keeps to a type bracket: SQLite then takes a filter's own
++// bound on the same key, when there is one, for its index range.
++func likely(sql string) string {
++	return "likely(" + sql + ")"
 +}
 +
 +// keyedFields returns the fields that some secondary index keys with metadata.IndexKey.
@@ -880,93 +1268,247 @@ apply_patch "pushdown" <<'PATCH'
 +	return res
 +}
 +
++// fixedFields returns the keyed fields that the filter (or its $and) fixes by equality.
++func fixedFields(filter *types.Document, keyed map[string]string) map[string]bool {
++	res := map[string]bool{}
++
++	for _, k := range filter.Keys() {
++		v := must.NotFail(filter.Get(k))
++
++		if arr, ok := v.(*types.Array); ok && k == "$and" {
++			for i := 0; i < arr.Len(); i++ {
++				if doc, ok := must.NotFail(arr.Get(i)).(*types.Document); ok {
++					for f := range fixedFields(doc, keyed) {
++						res[f] = true
++					}
++				}
++			}
++
++			continue
++		}
++
++		if _, ok := keyed[k]; !ok || k == "_id" {
++			continue
++		}
++
++		if ops, ok := v.(*types.Document); ok {
++			if ops.Len() != 1 || ops.Keys()[0] != "$eq" {
++				continue
++			}
++
++			v = must.NotFail(ops.Get("$eq"))
++		}
++
++		if _, ok := valueKey(v); ok || v == types.Null {
++			res[k] = true
++		}
++	}
++
++	return res
++}
++
++// idIndexed reports whether a secondary index has `_id` right after fields the filter fixes:
++// then `_id`'s order and ranges are read from it, by key, rather than from the `_id` index.
++func idIndexed(meta *metadata.Collection, fixed map[string]bool) bool {
++	for _, index := range meta.Settings.Indexes {
++		if index.Name == backends.DefaultIndexName {
++			continue
++		}
++
++		for _, key := range index.Key {
++			if key.Field == "_id" {
++				return true
++			}
++
++			if !fixed[key.Field] {
++				break
++			}
++		}
++	}
++
++	return false
++}
++
++// builder turns filters into conditions.
++type builder struct {
++	keyed     map[string]string
++	idIndexed bool
++}
++
++// conditions returns the conditions of a filter's entries that are pushed down, and whether
++// all of them were (so that the conditions select exactly what the filter does, with checks).
++func (b *builder) conditions(filter *types.Document, top bool) ([]condition, bool) {
++	var conds []condition
++
++	exact := true
++
++	for _, k := range filter.Keys() {
++		v := must.NotFail(filter.Get(k))
++
++		switch {
++		case k == "$comment" && top:
++		case k == "$and":
++			and, ok := b.and(v)
++			conds = append(conds, and...)
++			exact = exact && ok
++		case k == "$or":
++			c, ok := b.or(v)
++			if ok {
++				conds = append(conds, c)
++			}
++
++			exact = exact && ok
++		case strings.HasPrefix(k, "$"):
++			exact = false
++		default:
++			c, ok := b.fieldCondition(k, v)
++			if ok {
++				conds = append(conds, c)
++			}
++
++			exact = exact && ok
++		}
++	}
++
++	return conds, exact
++}
++
++// and returns the conditions of every branch; none for a malformed $and (the handler's error).
++func (b *builder) and(v any) ([]condition, bool) {
++	arr, ok := v.(*types.Array)
++	if !ok || arr.Len() == 0 {
++		return nil, false
++	}
++
++	var conds []condition
++
++	exact := true
++
++	for i := 0; i < arr.Len(); i++ {
++		doc, ok := must.NotFail(arr.Get(i)).(*types.Document)
++		if !ok {
++			return nil, false
++		}
++
++		c, ok := b.conditions(doc, false)
++		conds = append(conds, c...)
++		exact = exact && ok
++	}
++
++	return conds, exact
++}
++
++// or returns the condition of an $or whose every branch is pushed down whole: exact where
++// none of its fields is an array, false where one is, and its array part selects all those.
++func (b *builder) or(v any) (condition, bool) {
++	arr, ok := v.(*types.Array)
++	if !ok || arr.Len() == 0 {
++		return condition{}, false
++	}
++
++	var branches []string
++	var args []any
++	var arrays []fieldArray
++
++	for i := 0; i < arr.Len(); i++ {
++		doc, ok := must.NotFail(arr.Get(i)).(*types.Document)
++		if !ok {
++			return condition{}, false
++		}
++
++		conds, exact := b.conditions(doc, false)
++		if !exact || len(conds) == 0 {
++			return condition{}, false
++		}
++
++		parts := make([]string, len(conds))
++
++		for j, c := range conds {
++			sql, cargs := c.scalar(true)
++			parts[j] = "(" + sql + ")"
++			args = append(args, cargs...)
++
++			for _, a := range c.arrays {
++				if !slices.Contains(arrays, a) {
++					arrays = append(arrays, a)
++				}
++			}
++		}
++
++		branches = append(branches, "("+strings.Join(parts, " AND ")+")")
++	}
++
++	c := condition{arrays: arrays}
++
++	sql := "(" + strings.Join(branches, " OR ") + ")"
++	if array := c.array(nil); array != "" {
++		// A missing field's key is NULL, and so is its array test.
++		sql += " AND NOT ifnull(" + array + ", 0)"
++	}
++
++	c.alts = []alt{{sql: sql, args: args}}
++
++	return c, true
++}
++
 +// buildQuery returns the query for the given parameters.
-+// orderBy (one field, 1 or -1) and orderLimit are applied only when that is safe.
-+func buildQuery(meta *metadata.Collection, comment string, filter, natural *types.Document, onlyRecordIDs bool, orderBy *types.Document, orderLimit, limit int64) *pushdownQuery { //nolint:lll // for readability
-+	keyed := keyedFields(meta)
++// orderBy (1 or -1 per field) and orderLimit are applied only when that is safe.
++func buildQuery(meta *metadata.Collection, p *queryParams) *pushdownQuery {
++	b := &builder{keyed: keyedFields(meta)}
 +	exact := true
 +
 +	var conds []condition
 +
-+	if filter != nil {
-+		for _, k := range filter.Keys() {
-+			if k == "$comment" {
-+				continue
-+			}
-+
-+			if strings.HasPrefix(k, "$") {
-+				exact = false
-+				continue
-+			}
-+
-+			c, ok := fieldCondition(k, must.NotFail(filter.Get(k)), keyed)
-+			if !ok {
-+				exact = false
-+				continue
-+			}
-+
-+			conds = append(conds, c)
-+		}
++	if p.filter != nil {
++		b.idIndexed = idIndexed(meta, fixedFields(p.filter, b.keyed))
++		conds, exact = b.conditions(p.filter, true)
 +	}
 +
 +	res := &pushdownQuery{filter: len(conds) > 0}
-+	selectClause := prepareSelectClause(meta.TableName, comment, meta.Capped(), onlyRecordIDs)
++	selectClause := prepareSelectClause(meta.TableName, p.comment, meta.Capped(), p.onlyRecordIDs)
 +
 +	// Capped collections keep upstream's single query, in record order.
-+	if meta.Capped() || natural.Len() != 0 || onlyRecordIDs || limit != 0 {
++	if meta.Capped() || p.natural.Len() != 0 || p.onlyRecordIDs || p.limit != 0 {
 +		var where []string
 +
 +		for _, c := range conds {
-+			sql, args := c.full()
++			sql, args := c.full(false)
 +			where = append(where, sql)
 +			res.args = append(res.args, args...)
 +		}
 +
-+		res.q = selectClause + whereClause(where) + prepareOrderByClause(natural)
++		res.q = selectClause + whereClause(where) + prepareOrderByClause(p.natural)
 +
-+		if limit != 0 {
++		if p.limit != 0 {
 +			res.q += ` LIMIT ?`
-+			res.args = append(res.args, limit)
++			res.args = append(res.args, p.limit)
 +		}
 +
 +		return res
 +	}
 +
-+	var sortExpr, order string
-+
-+	if orderBy.Len() == 1 && orderLimit > 0 && exact {
-+		sortExpr = keyed[orderBy.Keys()[0]]
-+		res.sortLimit = sortExpr != ""
-+
-+		if must.NotFail(orderBy.Get(orderBy.Keys()[0])).(int64) == -1 {
-+			order = " DESC"
-+		}
-+	}
-+
 +	var branches []string
 +
-+	branch := func(where []string, args []any, limited, sorted bool) {
-+		q := selectClause + whereClause(where)
-+		res.args = append(res.args, args...)
-+
-+		if sorted {
-+			q += fmt.Sprintf(` ORDER BY %s%s`, sortExpr, order)
-+		}
-+
-+		if limited {
-+			q += ` LIMIT ?`
-+			res.args = append(res.args, orderLimit)
-+		}
-+
++	branch := func(q string, args ...any) {
 +		branches = append(branches, `SELECT * FROM (`+q+`)`)
++		res.args = append(res.args, args...)
 +	}
 +
 +	// Branches with plain conjunctions let SQLite use compound indexes: the documents where no
 +	// filtered field is an array, then those where field i is the first that is.
 +	// Each document is in one branch at most.
++	// A field that an earlier condition requires not to be an array needs no branch of its own.
 +	arrays := func(where []string, args []any) {
++		scalars := map[string]bool{}
++
 +		for i := range conds {
-+			if conds[i].array == "" {
++			array := conds[i].array(scalars)
++
++			for _, a := range conds[i].arrays {
++				scalars[a.field] = true
++			}
++
++			if array == "" {
 +				continue
 +			}
 +
@@ -975,26 +1517,73 @@ apply_patch "pushdown" <<'PATCH'
 +			for j, c := range conds {
 +				switch {
 +				case j < i:
-+					sql, cargs := c.scalar()
++					sql, cargs := c.scalar(false)
 +					w = append(w, sql)
 +					a = append(a, cargs...)
 +				case j == i:
-+					w = append(w, c.array)
++					w = append(w, array)
 +				default:
-+					sql, cargs := c.full()
++					sql, cargs := c.full(false)
 +					w = append(w, sql)
 +					a = append(a, cargs...)
 +				}
 +			}
 +
-+			branch(w, a, false, false)
++			branch(selectClause+whereClause(w), a...)
 +		}
 +	}
 +
++	if p.count && exact {
++		// The count comes first, as the row (n, NULL); the documents to check follow as (0, doc).
++		res.counted = true
++
++		var counts []string
++
++		for _, m := range conjunctions(conds, alt{}, true) {
++			counts = append(counts, fmt.Sprintf(`(SELECT count(*) FROM %q%s)`, meta.TableName, whereClause(nonEmpty(m.sql))))
++			res.args = append(res.args, m.args...)
++		}
++
++		res.q = fmt.Sprintf(`SELECT %s AS %s, NULL AS %s`, strings.Join(counts, " + "), metadata.RecordIDColumn, metadata.DefaultColumn)
++
++		arrays(nil, nil)
++
++		if len(branches) > 0 {
++			res.q += fmt.Sprintf(` UNION ALL SELECT 0, %s FROM (%s)`, metadata.DefaultColumn, strings.Join(branches, ` UNION ALL `))
++		}
++
++		return res
++	}
++
++	var sortExpr, sortField, order string
++	var idOrder, several bool
++
++	if p.orderBy.Len() > 0 && p.orderLimit > 0 && exact {
++		field := p.orderBy.Keys()[0]
++		desc := must.NotFail(p.orderBy.Get(field)).(int64) == -1
++		sortField = field
++
++		if desc {
++			order = " DESC"
++		}
++
++		switch {
++		case field == "_id" && !b.idIndexed:
++			idOrder = desc
++		case field == "_id":
++			sortExpr, _ = metadata.IndexKey(field) // `_id` is unique: no ties for further fields
++		default:
++			sortExpr = b.keyed[field]
++			several = p.orderBy.Len() > 1
++		}
++
++		res.sortLimit = sortExpr != "" || idOrder
++	}
++
 +	if !res.sortLimit {
-+		mains := conjunctions(conds, alt{})
++		mains := conjunctions(conds, alt{}, false)
 +		for _, m := range mains {
-+			branch(nonEmpty(m.sql), m.args, false, false)
++			branch(selectClause+whereClause(nonEmpty(m.sql)), m.args...)
 +		}
 +
 +		arrays(nil, nil)
@@ -1004,6 +1593,72 @@ apply_patch "pushdown" <<'PATCH'
 +		} else {
 +			res.q = strings.Join(branches, ` UNION ALL `)
 +		}
++
++		return res
++	}
++
++	if idOrder {
++		// The `_id` index's range of quoted texts holds strings, ObjectIds and binData.
++		quoted := metadata.IDColumn + ` >= '"' AND ` + metadata.IDColumn + ` < '#'`
++		objectID := idType + ` = 'objectId'`
++		ranged := slices.ContainsFunc(conds, func(c condition) bool { return c.idRange })
++
++		for _, m := range conjunctions(conds, alt{}, true) {
++			if ranged {
++				// Only ObjectIds, already bounded.
++				branch(selectClause+whereClause([]string{m.sql})+` ORDER BY `+metadata.IDColumn+` DESC LIMIT ?`, append(m.args, p.orderLimit)...)
++				continue
++			}
++
++			head := append(nonEmpty(m.sql), quoted, objectID)
++			branch(selectClause+whereClause(head)+` ORDER BY `+metadata.IDColumn+` DESC LIMIT ?`, append(m.args, p.orderLimit)...)
++			branch(selectClause+whereClause(append(nonEmpty(m.sql), metadata.IDColumn+` < '"'`)), m.args...)
++			branch(selectClause+whereClause(append(nonEmpty(m.sql), metadata.IDColumn+` >= '#'`)), m.args...)
++
++			// The other quoted ones only when the head is short: its count is the outer loop
++			// (CROSS JOIN keeps it there), so that no row is read when it is not.
++			q := fmt.Sprintf(
++				`SELECT %s FROM (SELECT count(*) AS _ferretdb_head FROM (SELECT 1 FROM %q%s LIMIT ?)) CROSS JOIN %q%s`,
++				metadata.DefaultColumn, meta.TableName, whereClause(head), meta.TableName,
++				whereClause(append(nonEmpty(m.sql), `_ferretdb_head < ?`, quoted, `NOT `+objectID)),
++			)
++			branch(q, append(append(append(append([]any{}, m.args...), p.orderLimit), m.args...), p.orderLimit)...)
++		}
++
++		arrays(nil, nil)
++
++		res.q = strings.Join(branches, ` UNION ALL `)
++
++		return res
++	}
++
++	// Up to the first field's value in the Nth document, ties included: the first N and as many
++	// more as have the Nth's value. (A bound on the value instead could let SQLite start its
++	// index range from another bound.)
++	bounded := func(where string, args []any) {
++		nth := fmt.Sprintf(`SELECT %s FROM %q WHERE %s ORDER BY %s%s LIMIT 1 OFFSET ?`,
++			sortExpr, meta.TableName, where, sortExpr, order)
++		ties := fmt.Sprintf(`SELECT count(*) FROM %q WHERE %s AND %s = (%s)`, meta.TableName, where, sortExpr, nth)
++		args = append(append(append(append([]any{}, args...), p.orderLimit), args...), args...)
++		branch(selectClause+whereClause([]string{where})+fmt.Sprintf(` ORDER BY %s%s LIMIT ? + (%s)`, sortExpr, order, ties),
++			append(args, p.orderLimit-1)...)
++	}
++
++	// A filter on the sort field that keeps it to one type bracket (an equality or a range)
++	// selects neither missing values nor those out of MongoDB's order: one branch, bounded by the
++	// filter alone, as two bounds on one key could let SQLite start from the looser one.
++	if sortBracket(conds, sortField) != 0 {
++		for _, m := range conjunctions(conds, alt{}, true) {
++			if several {
++				bounded(m.sql, m.args)
++			} else {
++				branch(selectClause+whereClause([]string{m.sql})+fmt.Sprintf(` ORDER BY %s%s LIMIT ?`, sortExpr, order), append(m.args, p.orderLimit)...)
++			}
++		}
++
++		arrays(nil, nil)
++
++		res.q = strings.Join(branches, ` UNION ALL `)
 +
 +		return res
 +	}
@@ -1019,8 +1674,19 @@ apply_patch "pushdown" <<'PATCH'
 +	}
 +
 +	for i, r := range ordered {
-+		for _, m := range conjunctions(conds, alt{r.sql, r.args}) {
-+			branch([]string{m.sql}, m.args, true, i > 0) // nulls and missing fields tie
++		for _, m := range conjunctions(conds, alt{sql: r.sql, args: r.args}, true) {
++			q := selectClause + whereClause([]string{m.sql})
++
++			switch {
++			case !several && i == 0: // nulls and missing fields tie
++				branch(q+` LIMIT ?`, append(m.args, p.orderLimit)...)
++			case !several:
++				branch(q+fmt.Sprintf(` ORDER BY %s%s LIMIT ?`, sortExpr, order), append(m.args, p.orderLimit)...)
++			case i == 0: // all tie on the first field
++				branch(q, m.args...)
++			default:
++				bounded(m.sql, m.args)
++			}
 +		}
 +	}
 +
@@ -1031,12 +1697,12 @@ apply_patch "pushdown" <<'PATCH'
 +		where, args := []string{unordered}, append([]any{}, unorderedArgs...)
 +
 +		for _, c := range conds {
-+			sql, cargs := c.scalar()
++			sql, cargs := c.scalar(false)
 +			where = append(where, sql)
 +			args = append(args, cargs...)
 +		}
 +
-+		branch(where, args, false, false)
++		branch(selectClause+whereClause(where), args...)
 +		arrays([]string{unordered}, unorderedArgs)
 +	}
 +
@@ -1046,6 +1712,25 @@ apply_patch "pushdown" <<'PATCH'
 +	res.q = strings.Join(branches, ` UNION ALL `)
 +
 +	return res
++}
++
++// sortBracket returns the one key bracket that the conditions on the sort field keep it to, or 0.
++func sortBracket(conds []condition, field string) byte {
++	var bracket byte
++
++	for _, c := range conds {
++		if c.field != field {
++			continue
++		}
++
++		if len(c.alts) != 1 || c.alts[0].bracket == 0 || bracket != 0 && bracket != c.alts[0].bracket {
++			return 0
++		}
++
++		bracket = c.alts[0].bracket
++	}
++
++	return bracket
 +}
 +
 +func nonEmpty(sql string) []string {
@@ -1065,23 +1750,179 @@ apply_patch "pushdown" <<'PATCH'
 +}
 +
 +// fieldCondition returns the condition for one filter entry, or false if it is not pushed down.
-+func fieldCondition(field string, v any, keyed map[string]string) (condition, bool) {
++func (b *builder) fieldCondition(field string, v any) (condition, bool) {
 +	if field == "_id" {
-+		if c, ok := idCondition(v); ok {
-+			return c, true
-+		}
++		return b.idCondition(v)
 +	}
 +
-+	expr, ok := keyed[field]
++	expr, ok := b.keyed[field]
 +	if !ok {
 +		return condition{}, false
 +	}
 +
-+	c := condition{array: fmt.Sprintf(`(%[1]s >= x'%02[2]x' AND %[1]s < x'%02[3]x')`, expr, metadata.KeyArray, metadata.KeyArray+1)}
++	c, ok := keyCondition(expr, v)
++	c.field = field
++	c.arrays = []fieldArray{{
++		field: field,
++		sql:   fmt.Sprintf(`(%[1]s >= x'%02[2]x' AND %[1]s < x'%02[3]x')`, expr, metadata.KeyArray, metadata.KeyArray+1),
++	}}
++
++	return c, ok
++}
++
++// idCondition: equality and $in of strings and ObjectIds are lookups in the `_id` index, and so
++// are ranges of ObjectIds unless a secondary index serves `_id` (idIndexed). Anything else
++// compares `_id`'s key: from such an index, or computed for each row. It is never an array.
++func (b *builder) idCondition(v any) (condition, bool) {
++	if c, ok := idLookup(v); ok {
++		return c, true
++	}
++
++	if !b.idIndexed {
++		if c, ok := idRange(v); ok {
++			return c, true
++		}
++	}
++
++	expr, _ := metadata.IndexKey("_id")
++	c, ok := keyCondition(expr, v)
++	c.field = "_id"
++
++	return c, ok
++}
++
++// idText returns the `_id` index's text of a string or an ObjectId, and its type.
++func idText(v any) (string, string, bool) {
++	switch v.(type) {
++	case string:
++		return string(must.NotFail(sjson.MarshalSingleValue(v))), "string", true
++	case types.ObjectID:
++		return string(must.NotFail(sjson.MarshalSingleValue(v))), "objectId", true
++	}
++
++	return "", "", false
++}
++
++// idLookup is `_id` equality or $in of strings and ObjectIds.
++func idLookup(v any) (condition, bool) {
++	if s, t, ok := idText(v); ok {
++		return condition{alts: []alt{{
++			sql:   metadata.IDColumn + ` = ?`,
++			args:  []any{s},
++			check: idType + ` = '` + t + `'`,
++		}}}, true
++	}
++
++	ops, ok := v.(*types.Document)
++	if !ok || ops.Len() != 1 {
++		return condition{}, false
++	}
++
++	if ops.Keys()[0] == "$eq" {
++		if _, _, ok = idText(must.NotFail(ops.Get("$eq"))); ok {
++			return idLookup(must.NotFail(ops.Get("$eq")))
++		}
++
++		return condition{}, false
++	}
++
++	if ops.Keys()[0] != "$in" {
++		return condition{}, false
++	}
++
++	arr, ok := must.NotFail(ops.Get("$in")).(*types.Array)
++	if !ok {
++		return condition{}, false
++	}
++
++	var args []any
++
++	byType := map[string][]any{}
++
++	for i := 0; i < arr.Len(); i++ {
++		s, t, ok := idText(must.NotFail(arr.Get(i)))
++		if !ok {
++			return condition{}, false
++		}
++
++		args = append(args, s)
++		byType[t] = append(byType[t], s)
++	}
++
++	a := alt{sql: metadata.IDColumn + ` IN (` + placeholders(len(args)) + `)`, args: args}
++
++	var checks []string
++
++	for _, t := range []string{"objectId", "string"} {
++		if texts := byType[t]; len(texts) > 0 {
++			checks = append(checks, fmt.Sprintf(`%s = '%s' AND %s IN (%s)`, idType, t, metadata.IDColumn, placeholders(len(texts))))
++			a.checkArgs = append(a.checkArgs, texts...)
++		}
++	}
++
++	if len(checks) > 0 {
++		a.check = "(" + strings.Join(checks, " OR ") + ")"
++	}
++
++	return condition{alts: []alt{a}}, true
++}
++
++// idRange is a range of ObjectIds, in the `_id` index's range of quoted texts.
++func idRange(v any) (condition, bool) {
++	ops, ok := v.(*types.Document)
++	if !ok || ops.Len() == 0 {
++		return condition{}, false
++	}
++
++	var parts []string
++	var args []any
++	var lower, upper bool
++
++	for _, op := range ops.Keys() {
++		s, t, ok := idText(must.NotFail(ops.Get(op)))
++		if !ok || t != "objectId" {
++			return condition{}, false
++		}
++
++		switch op {
++		case "$gt":
++			parts, lower = append(parts, metadata.IDColumn+` > ?`), true
++		case "$gte":
++			parts, lower = append(parts, metadata.IDColumn+` >= ?`), true
++		case "$lt":
++			parts, upper = append(parts, metadata.IDColumn+` < ?`), true
++		case "$lte":
++			parts, upper = append(parts, metadata.IDColumn+` <= ?`), true
++		default:
++			return condition{}, false
++		}
++
++		args = append(args, s)
++	}
++
++	if !lower {
++		parts = append(parts, likely(metadata.IDColumn+` >= '"'`))
++	}
++
++	if !upper {
++		parts = append(parts, likely(metadata.IDColumn+` < '#'`))
++	}
++
++	return condition{
++		alts:    []alt{{sql: strings.Join(parts, " AND "), args: args, check: idType + ` = 'objectId'`}},
++		idRange: true,
++	}, true
++}
++
++// keyCondition is the condition on a field's key expr (without its array part).
++func keyCondition(expr string, v any) (condition, bool) {
++	var c condition
 +
 +	ops, isDoc := v.(*types.Document)
 +	if !isDoc {
++		var ok bool
 +		c.alts, ok = equal(expr, v)
++
 +		return c, ok
 +	}
 +
@@ -1095,6 +1936,7 @@ apply_patch "pushdown" <<'PATCH'
 +		arg := must.NotFail(ops.Get(op))
 +
 +		var alts []alt
++		var ok bool
 +
 +		switch op {
 +		case "$eq":
@@ -1121,54 +1963,22 @@ apply_patch "pushdown" <<'PATCH'
 +
 +	var and alt
 +
-+	for _, part := range parts {
-+		sql, args := part.scalar()
++	for i, part := range parts {
++		sql, args := part.scalar(false)
 +		and.sql = strings.TrimPrefix(and.sql+" AND "+sql, " AND ")
 +		and.args = append(and.args, args...)
++
++		switch b := part.alts[0].bracket; {
++		case len(part.alts) != 1 || b == 0 || i > 0 && b != and.bracket:
++			and.bracket = 0
++		case i == 0:
++			and.bracket = b
++		}
 +	}
 +
-+	c.alts = []alt{{"(" + and.sql + ")", and.args}}
++	c.alts = []alt{{sql: "(" + and.sql + ")", args: and.args, bracket: and.bracket}}
 +
 +	return c, true
-+}
-+
-+// idCondition pushes `_id` equality and $in of strings and ObjectIds to the `_id` index.
-+func idCondition(v any) (condition, bool) {
-+	marshal := func(v any) (string, bool) {
-+		switch v.(type) {
-+		case string, types.ObjectID:
-+			return string(must.NotFail(sjson.MarshalSingleValue(v))), true
-+		}
-+
-+		return "", false
-+	}
-+
-+	if s, ok := marshal(v); ok {
-+		return condition{alts: []alt{{metadata.IDColumn + ` = ?`, []any{s}}}}, true
-+	}
-+
-+	ops, ok := v.(*types.Document)
-+	if !ok || ops.Len() != 1 || ops.Keys()[0] != "$in" {
-+		return condition{}, false
-+	}
-+
-+	arr, ok := must.NotFail(ops.Get("$in")).(*types.Array)
-+	if !ok {
-+		return condition{}, false
-+	}
-+
-+	var args []any
-+
-+	for i := 0; i < arr.Len(); i++ {
-+		s, ok := marshal(must.NotFail(arr.Get(i)))
-+		if !ok {
-+			return condition{}, false
-+		}
-+
-+		args = append(args, s)
-+	}
-+
-+	return condition{alts: []alt{{metadata.IDColumn + ` IN (` + placeholders(len(args)) + `)`, args}}}, true
 +}
 +
 +func placeholders(n int) string {
@@ -1206,7 +2016,7 @@ apply_patch "pushdown" <<'PATCH'
 +// equal is {field: v}: null matches null and missing.
 +func equal(expr string, v any) ([]alt, bool) {
 +	if v == types.Null {
-+		return []alt{{expr + ` IS NULL`, nil}, {expr + ` = ?`, []any{[]byte{metadata.KeyNull}}}}, true
++		return []alt{{sql: expr + ` IS NULL`}, {sql: expr + ` = ?`, args: []any{[]byte{metadata.KeyNull}}}}, true
 +	}
 +
 +	k, ok := valueKey(v)
@@ -1214,7 +2024,7 @@ apply_patch "pushdown" <<'PATCH'
 +		return nil, false
 +	}
 +
-+	return []alt{{expr + ` = ?`, []any{k}}}, true
++	return []alt{{sql: expr + ` = ?`, args: []any{k}, bracket: k[0]}}, true
 +}
 +
 +func in(expr string, v any) ([]alt, bool) {
@@ -1243,9 +2053,9 @@ apply_patch "pushdown" <<'PATCH'
 +		args = append(args, k)
 +	}
 +
-+	res := []alt{{expr + ` IN (` + placeholders(len(args)) + `)`, args}}
++	res := []alt{{sql: expr + ` IN (` + placeholders(len(args)) + `)`, args: args}}
 +	if null {
-+		res = append([]alt{{expr + ` IS NULL`, nil}}, res...)
++		res = append([]alt{{sql: expr + ` IS NULL`}}, res...)
 +	}
 +
 +	return res, true
@@ -1262,18 +2072,20 @@ apply_patch "pushdown" <<'PATCH'
 +
 +	switch op {
 +	case "$gt":
-+		return []alt{{fmt.Sprintf(`%[1]s > ? AND %[1]s < ?`, expr), []any{k, end}}}, true
++		return []alt{{sql: fmt.Sprintf(`%[1]s > ? AND likely(%[1]s < ?)`, expr), args: []any{k, end}, bracket: k[0]}}, true
 +	case "$gte":
-+		return []alt{{fmt.Sprintf(`%[1]s >= ? AND %[1]s < ?`, expr), []any{k, end}}}, true
++		return []alt{{sql: fmt.Sprintf(`%[1]s >= ? AND likely(%[1]s < ?)`, expr), args: []any{k, end}, bracket: k[0]}}, true
 +	case "$lt":
-+		return []alt{{fmt.Sprintf(`%[1]s < ? AND %[1]s >= ?`, expr), []any{k, start}}}, true
++		return []alt{{sql: fmt.Sprintf(`%[1]s < ? AND likely(%[1]s >= ?)`, expr), args: []any{k, start}, bracket: k[0]}}, true
 +	default:
-+		return []alt{{fmt.Sprintf(`%[1]s <= ? AND %[1]s >= ?`, expr), []any{k, start}}}, true
++		return []alt{{sql: fmt.Sprintf(`%[1]s <= ? AND likely(%[1]s >= ?)`, expr), args: []any{k, start}, bracket: k[0]}}, true
 +	}
 +}
 PATCH
 [ "$(grep -c 'buildQuery(meta, ' "$work/internal/backends/sqlite/collection.go")" = 2 ] \
   || { echo "install-ferretdb: the pushdown patch did not reach Query and Explain" >&2; exit 1; }
+must_contain internal/backends/sqlite/collection.go 'Counted: counted'
+must_contain internal/backends/sqlite/collection.go 'CountPushdown:  pq.counted'
 fi
 mkdir -p "$(dirname "$bin")"
 # Built beside it and renamed into place, so that a database starting meanwhile never runs a

@@ -1,4 +1,4 @@
-import { Double, Int32, Long, ObjectId, type Document, type Filter, type Sort } from 'mongodb';
+import { Binary, Double, Int32, Long, ObjectId, type Document, type Filter, type Sort } from 'mongodb';
 import { useScratchDatabase } from '../../test/scratch-database.js';
 
 /**
@@ -52,11 +52,24 @@ function expectIndexSearch(explained: Document, index: string): void {
   if (ferretdb) {
     expect(explained.filterPushdown || explained.sortPushdown).toBe(true);
     expect(text).toMatch(new RegExp(`SEARCH \\S+ USING INDEX \\S+_${index}\\b`));
-    // A bare "SCAN <table>" reads the whole collection ("SCAN (subquery-n)" reads a branch's rows).
-    expect(lines.filter((line) => /detail=SCAN (?!\()/.test(line))).toEqual([]);
+    // A bare "SCAN <table>" reads the whole collection ("SCAN (subquery-n)" reads a branch's rows,
+    // "SCAN CONSTANT ROW" is a SELECT without a table, as a count's).
+    expect(lines.filter((line) => /detail=SCAN (?!\(|CONSTANT ROW)/.test(line))).toEqual([]);
   } else {
     expect(text).toMatch(/IXSCAN/);
     expect(text).not.toMatch(/COLLSCAN/);
+  }
+}
+
+/** A count that the database answers from an index, without reading the documents it counts. */
+function expectCountFromIndex(explained: Document, index: string): void {
+  const { ferretdb, text } = describePlan(explained);
+  if (ferretdb) {
+    expect(explained.countPushdown).toBe(true);
+    expectIndexSearch(explained, index);
+  } else {
+    expect(text).toMatch(/COUNT_SCAN|IXSCAN/);
+    expect(text).not.toMatch(/COLLSCAN|FETCH/);
   }
 }
 
@@ -186,6 +199,174 @@ describe('queries on indexed fields', () => {
 });
 
 /**
+ * What paginated stores send: newest first by `_id` (ObjectIds) with the next page after a cursor,
+ * newest first by a time with `_id` breaking ties (keyset), and counts. Stock FerretDB read and
+ * decoded the whole collection for each of these; counts decoded every document they counted.
+ */
+describe('pages, keysets and counts', () => {
+  const db = useScratchDatabase('index_pages');
+  const ALERTS = 300;
+  const PER_MINUTE = 6; // openedAt ties: two alerts of each status open in the same minute
+  const STATUSES = ['open', 'closed', 'snoozed'] as const;
+  interface Alert {
+    _id: ObjectId;
+    status: string;
+    openedAt: Date;
+    tags?: string | string[];
+  }
+  // ObjectIds grow with the alert's number, as they do with time.
+  const idOf = (i: number) => ObjectId.createFromTime(1_800_000_000 + i);
+  const all: Alert[] = Array.from({ length: ALERTS }, (_, i) => ({
+    _id: idOf(i),
+    status: STATUSES[i % 3],
+    openedAt: new Date(T0 + Math.floor(i / PER_MINUTE) * 60_000),
+    ...(i % 10 === 0 ? { tags: ['a', 'b'] } : i % 10 === 1 ? { tags: 'a' } : {}),
+  }));
+  const alerts = () => db().collection<Alert>('alerts');
+  const explain = (filter: Filter<Alert>, options: { sort?: Sort; limit?: number } = {}) =>
+    db().command({ explain: { find: 'alerts', filter, ...options } });
+  const hex = (docs: { _id: unknown }[]) =>
+    docs.map((d) => (d._id instanceof Binary ? `binData ${d._id.toString('base64')}` : String(d._id)));
+  const newestFirst = (a: Alert, b: Alert) =>
+    b.openedAt.getTime() - a.openedAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString());
+
+  beforeAll(async () => {
+    await alerts().createIndex({ status: 1, openedAt: -1, _id: -1 });
+    await alerts().createIndex({ openedAt: -1, _id: -1 });
+    await alerts().createIndex({ tags: 1 });
+    await alerts().insertMany(all);
+  });
+
+  it('read the newest page by _id, and the page after a cursor, from the _id index', async () => {
+    const cursor = idOf(150);
+    expectSortFromIndex(await explain({}, { sort: { _id: -1 }, limit: 21 }), '_id_');
+    expectSortFromIndex(await explain({ _id: { $lt: cursor } }, { sort: { _id: -1 }, limit: 21 }), '_id_');
+    expectIndexSearch(await explain({ _id: { $gte: idOf(10), $lt: idOf(20) } }), '_id_');
+
+    const newest = await alerts().find({}).sort({ _id: -1 }).limit(21).toArray();
+    expect(hex(newest)).toEqual(hex(all.slice(-21).reverse()));
+    const next = await alerts()
+      .find({ _id: { $lt: cursor } })
+      .sort({ _id: -1 })
+      .limit(21)
+      .toArray();
+    expect(hex(next)).toEqual(hex(all.slice(129, 150).reverse()));
+    const range = await alerts()
+      .find({ _id: { $gte: idOf(10), $lt: idOf(20) } })
+      .toArray();
+    expect(hex(range)).toEqual(hex(all.slice(10, 20)));
+  });
+
+  it('order _id of every type as MongoDB does: a string that reads as an ObjectId is a string', async () => {
+    const mixed = db().collection<{ _id: ObjectId | Date | Binary | string | number }>('mixed');
+    const oids = Array.from({ length: 30 }, (_, i) => idOf(i));
+    // Its text in the _id index is that of an ObjectId, between two of those stored.
+    const lookalike = idOf(15).toHexString().replace(/0$/, '1');
+    const bin = new Binary(Buffer.from('bin'));
+    await mixed.insertMany([...oids, new Date(T0), lookalike, 'zzz', 5, bin].map((_id) => ({ _id })));
+    const ids = (values: unknown[]) => hex(values.map((_id) => ({ _id })));
+
+    // A date, then ObjectIds, then binData, strings and numbers.
+    const page = async (skip: number) => hex(await mixed.find({}).sort({ _id: -1 }).skip(skip).limit(4).toArray());
+    expect(await page(0)).toEqual(ids([new Date(T0), oids[29], oids[28], oids[27]]));
+    expect(await page(29)).toEqual(ids([oids[1], oids[0], bin, 'zzz']));
+    expect(await page(33)).toEqual([lookalike, '5']);
+    const below = await mixed
+      .find({ _id: { $lt: oids[16] } })
+      .sort({ _id: -1 })
+      .limit(2)
+      .toArray();
+    expect(hex(below)).toEqual(ids([oids[15], oids[14]]));
+    expect(await mixed.countDocuments({ _id: { $lte: oids[29] } })).toBe(30);
+    expect(await mixed.countDocuments({ _id: new ObjectId(lookalike) })).toBe(0);
+    expect(await mixed.countDocuments({ _id: lookalike })).toBe(1);
+    expect(await mixed.countDocuments({ _id: { $in: [new ObjectId(lookalike), oids[3], 'zzz'] } })).toBe(2);
+    expect(await mixed.countDocuments({ _id: { $in: [lookalike, oids[3].toHexString()] } })).toBe(1);
+  });
+
+  it('read a sort with _id breaking ties from a compound index, a keyset page after another', async () => {
+    const index = 'status_1_openedAt_-1__id_-1';
+    const open = all.filter((a) => a.status === 'open').sort(newestFirst);
+    const at = open[9];
+    const keyset = {
+      status: 'open',
+      openedAt: { $lte: at.openedAt },
+      $or: [{ openedAt: { $lt: at.openedAt } }, { _id: { $lt: at._id } }],
+    };
+    const sort = { openedAt: -1, _id: -1 } as const;
+    expectSortFromIndex(await explain({ status: 'open' }, { sort, limit: 5 }), index);
+    expectSortFromIndex(await explain(keyset, { sort, limit: 5 }), index);
+    expectSortFromIndex(await explain({}, { sort, limit: 5 }), 'openedAt_-1__id_-1');
+
+    // Pages of 3 split the minutes' pairs of ties: every page goes on where the last ended.
+    const seen: Alert[] = [];
+    for (;;) {
+      const last = seen.at(-1);
+      const filter: Filter<Alert> = last
+        ? {
+            status: 'open',
+            openedAt: { $lte: last.openedAt },
+            $or: [{ openedAt: { $lt: last.openedAt } }, { _id: { $lt: last._id } }],
+          }
+        : { status: 'open' };
+      const page = await alerts().find(filter).sort(sort).limit(3).toArray();
+      if (page.length === 0) break;
+      seen.push(...page);
+    }
+    expect(hex(seen)).toEqual(hex(open));
+    const latest = await alerts().find({}).sort(sort).limit(5).toArray();
+    expect(hex(latest)).toEqual(hex([...all].sort(newestFirst).slice(0, 5)));
+  });
+
+  it('count from an index without reading what it counts, arrays included', async () => {
+    const index = 'status_1_openedAt_-1__id_-1';
+    const open = { status: 'open' };
+    expectCountFromIndex(await db().command({ explain: { count: 'alerts', query: open } }), index);
+    const counting = [{ $match: open }, { $group: { _id: 1, n: { $sum: 1 } } }];
+    expectCountFromIndex(
+      await db().command({ explain: { aggregate: 'alerts', pipeline: counting, cursor: {} } }),
+      index,
+    );
+    expectCountFromIndex(
+      await db().command({ explain: { count: 'alerts', query: { _id: { $lt: idOf(100) } } } }),
+      '_id_',
+    );
+    const everything = await db().command({ explain: { count: 'alerts' } });
+    if (everything.serverInfo?.ferretdbVersion) {
+      expect(everything.countPushdown).toBe(true);
+      // count(*) walks the smallest index, never the documents.
+      expect(describePlan(everything).text).toMatch(/SCAN \S+ USING COVERING INDEX/);
+    }
+
+    expect(await alerts().countDocuments(open)).toBe(ALERTS / 3);
+    expect((await db().command({ count: 'alerts', query: open })).n).toBe(ALERTS / 3);
+    expect(
+      await alerts()
+        .aggregate([{ $match: open }, { $count: 'n' }])
+        .toArray(),
+    ).toEqual([{ n: ALERTS / 3 }]);
+    expect(await alerts().countDocuments({ status: 'none' })).toBe(0);
+    expect(
+      await alerts()
+        .aggregate([{ $match: { status: 'none' } }, { $count: 'n' }])
+        .toArray(),
+    ).toEqual([]);
+    expect(await alerts().countDocuments({ tags: 'a' })).toBe(ALERTS / 5);
+    expect(await alerts().countDocuments({ tags: 'b' })).toBe(ALERTS / 10);
+    expect(await alerts().countDocuments({ _id: { $lt: idOf(100) } })).toBe(100);
+    expect(
+      await alerts().countDocuments({
+        status: 'closed',
+        openedAt: { $gte: all[60].openedAt },
+        $or: [{ tags: 'a' }, { _id: { $gte: idOf(250) } }],
+      }),
+    ).toBe(all.filter((a, i) => a.status === 'closed' && i >= 60 && (a.tags !== undefined || i >= 250)).length);
+    expect(await alerts().countDocuments({})).toBe(ALERTS);
+    expect(await alerts().estimatedDocumentCount()).toBe(ALERTS);
+  });
+});
+
+/**
  * The same random documents in a collection with indexes and in one without (which FerretDB
  * answers by reading everything), queried with random filters and sorts over mixed types:
  * the answers must be the same.
@@ -261,10 +442,12 @@ describe('indexed queries answer as a scan does', () => {
     return pick([{ $ne: scalar() }, { $exists: random() < 0.5 }, { $eq: scalar() }]);
   }
 
-  function filter(): Document {
+  function filter(nested = false): Document {
     const f: Document = {};
     const count = Math.floor(random() * 3);
     for (let i = 0; i < count; i++) f[pick(FIELDS)] = condition();
+    if (!nested && random() < 0.15) f.$or = [filter(true), filter(true)];
+    if (!nested && random() < 0.08) f.$and = [filter(true)];
     return f;
   }
 
@@ -303,7 +486,147 @@ describe('indexed queries answer as a scan does', () => {
       expect(idsOf(fromIndex).filter((id) => !matching.has(id))).toEqual([]);
     }
   });
+
+  it('for random sorts on two fields with a limit', async () => {
+    for (let q = 0; q < QUERIES / 2; q++) {
+      const f = filter();
+      const first = pick(['n', 'd', 't', 'a']);
+      const second = pick(['b', 'n', 'u', '_id'].filter((field) => field !== first));
+      const directions: (1 | -1)[] = [random() < 0.5 ? 1 : -1, random() < 0.5 ? 1 : -1];
+      const sort: Sort = { [first]: directions[0], [second]: directions[1] };
+      const limit = 1 + Math.floor(random() * 12);
+      const skip = random() < 0.3 ? Math.floor(random() * 5) : 0;
+      const keys = (docs: Document[]) =>
+        docs.map((d) => `${sortKey(d[first], directions[0])} ${sortKey(d[second], directions[1])}`);
+      const fromIndex = await indexed().find(f).sort(sort).skip(skip).limit(limit).toArray();
+      const everything = await plain().find(scan(f)).sort(sort).toArray();
+      expect({ q, filter: f, sort, skip, limit, keys: keys(fromIndex) }).toEqual({
+        q,
+        filter: f,
+        sort,
+        skip,
+        limit,
+        keys: keys(everything.slice(skip, skip + limit)),
+      });
+    }
+  });
+
+  it('for random counts', async () => {
+    for (let q = 0; q < QUERIES / 2; q++) {
+      const f = filter();
+      const expected = await plain().countDocuments(scan(f));
+      expect({ q, filter: f, count: await indexed().countDocuments(f) }).toEqual({ q, filter: f, count: expected });
+      const counted = await db().command({ count: 'indexed', query: f });
+      expect({ q, filter: f, count: counted.n }).toEqual({ q, filter: f, count: expected });
+    }
+    expect(await indexed().estimatedDocumentCount()).toBe(DOCS);
+  });
 });
+
+/**
+ * `_id`s of every type, some strings reading as ObjectIds: pages by `_id` (from the `_id` index, or
+ * from a compound index after an equality), ranges and counts answer as a scan does.
+ */
+describe('indexed queries on _id answer as a scan does', () => {
+  const db = useScratchDatabase('index_id_equivalence');
+  const DOCS = 300;
+  const QUERIES = 120;
+  let seed = 20261206;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
+  const oid = (i: number) => ObjectId.createFromTime(1_800_000_000 + i);
+  // Strings with an ObjectId's text fall between the stored ObjectIds.
+  const lookalike = (i: number) => oid(i).toHexString().replace(/0$/, '1');
+
+  function idOf(i: number): unknown {
+    const r = random();
+    if (r < 0.6) return oid(i);
+    if (r < 0.72) return lookalike(i);
+    if (r < 0.8) return pick(['', 'a', 'zz', 'é']) + i;
+    if (r < 0.86) return pick([() => new Int32(i), () => new Double(i + 0.5), () => Long.fromNumber(i)])();
+    if (r < 0.9) return new Date(T0 + i);
+    if (r < 0.95) return new Binary(Buffer.from([i & 255, i >> 8]));
+    return { x: i };
+  }
+
+  const bound = () => (random() < 0.8 ? oid(Math.floor(random() * DOCS)) : pick(['m', 150, new Date(T0 + 100)]));
+  function idCondition(): unknown {
+    const r = random();
+    if (r < 0.45) {
+      const ops = ['$gt', '$gte', '$lt', '$lte'];
+      const range: Document = { [pick(ops)]: bound() };
+      if (random() < 0.4) range[pick(ops)] = bound();
+      return range;
+    }
+    const one = () => (random() < 0.5 ? oid(Math.floor(random() * DOCS)) : lookalike(Math.floor(random() * DOCS)));
+    if (r < 0.7) return { $in: Array.from({ length: 1 + Math.floor(random() * 4) }, one) };
+    return one();
+  }
+
+  function filter(): Document {
+    const f: Document = {};
+    if (random() < 0.5) f.a = pick(['x', 'y', 'z', null]);
+    if (random() < 0.6) f._id = idCondition();
+    if (random() < 0.2) f.n = { $gte: Math.floor(random() * 10) };
+    if (random() < 0.15) f.$or = [{ _id: idCondition() }, { a: pick(['x', 'y']) }];
+    return f;
+  }
+
+  const indexed = () => db().collection('indexed');
+  const plain = () => db().collection('plain');
+  const idKey = (v: unknown) => (v instanceof Binary ? `binData ${v.toString('base64')}` : JSON.stringify(v));
+  const ids = (docs: Document[]) => docs.map((d) => idKey(d._id));
+
+  beforeAll(async () => {
+    const docs = Array.from({ length: DOCS }, (_, i) => {
+      const doc: Document = { _id: idOf(i) };
+      if (random() < 0.9) doc.a = random() < 0.1 ? ['x', 'w'] : pick(['x', 'y', 'z', null]);
+      doc.n = Math.floor(random() * 10);
+      return doc;
+    });
+    // _id follows the equality on a: pages by a read _id from this index, the others from _id's.
+    await indexed().createIndex({ a: 1, _id: -1 });
+    await indexed().createIndex({ n: 1 });
+    await indexed().insertMany(docs);
+    await plain().insertMany(docs);
+  });
+
+  it('for random filters, sorts by _id with a limit, and counts', async () => {
+    for (let q = 0; q < QUERIES; q++) {
+      const f = filter();
+      const all = await plain().find(scan(f)).toArray();
+      const found = await indexed().find(f).toArray();
+      expect({ q, filter: f, ids: ids(found).sort() }).toEqual({ q, filter: f, ids: ids(all).sort() });
+      expect({ q, filter: f, count: await indexed().countDocuments(f) }).toEqual({ q, filter: f, count: all.length });
+
+      const sort: Sort = random() < 0.7 ? { _id: pick([1, -1]) } : { a: pick([1, -1]), _id: pick([1, -1]) };
+      const limit = 1 + Math.floor(random() * 12);
+      const skip = random() < 0.3 ? Math.floor(random() * 5) : 0;
+      const page = await indexed().find(f).sort(sort).skip(skip).limit(limit).toArray();
+      const expected = await plain().find(scan(f)).sort(sort).skip(skip).limit(limit).toArray();
+      expect({ q, filter: f, sort, skip, limit, ids: ids(page) }).toEqual({
+        q,
+        filter: f,
+        sort,
+        skip,
+        limit,
+        ids: ids(expected),
+      });
+    }
+  });
+});
+
+/** The same filter, which the database can only answer by reading every document it selects. */
+function scan(filter: Document): Document {
+  return { $and: [filter, { $nor: [{ scanned: true }] }] };
+}
 
 // MongoDB's sort key of a value, as a string that is equal for equal keys: arrays sort by their
 // smallest element ascending and largest descending; numbers of any type compare by value.
