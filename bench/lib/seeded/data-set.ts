@@ -4,6 +4,8 @@ import { ApiKeyService } from '../../../subgraphs/identity/api-keys/api-key.serv
 import { ApiKeyStore } from '../../../subgraphs/identity/api-keys/api-key.store.js';
 import { ApiScope } from '../../../subgraphs/identity/api-keys/api-key.type.js';
 import { AuditStore } from '../../../subgraphs/identity/audit/audit.store.js';
+import { seedDecisions } from '../../../scripts/seed/decisions.js';
+import { fleetRequests } from '../../../scripts/seed/fleet-plan.js';
 import { progressPath, ProgressFile } from '../../../scripts/seed/progress.js';
 import { runSeed, type SeedSummary } from '../../../scripts/seed/run-seed.js';
 import type { SeedScale } from '../../../scripts/seed/scales.js';
@@ -23,6 +25,8 @@ export interface SeededSystem {
   seeded: SeedSummary | null;
   /** Wall-clock seconds this run spent seeding (0 when reused). */
   seedSeconds: number;
+  /** Seeded without the telemetry histories (and so without the alerts health raises from them). */
+  withoutReadings: boolean;
 }
 
 /** The prefix `npm run seed` writes under (MONGODB_DB_PREFIX, default clutch), so both see one data set. */
@@ -79,27 +83,113 @@ export async function seedInto(
 }
 
 /**
+ * The scale's customers, vehicles, dongles and decisions, but not its telemetry histories (hours
+ * of ingest at the seed scale on a small machine) nor the alerts health raises from them: the
+ * seed's provisioning runs until the fleet is complete and is stopped there, then the decisions
+ * are written as the seed writes them and recorded in its progress, so that a later full seed
+ * resumes with the readings.
+ */
+async function seedWithoutReadings(
+  bench: BenchSystem,
+  dataDir: string,
+  scale: SeedScale,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<number> {
+  const started = performance.now();
+  const file = progressPath(dataDir, scale.name, null);
+  let progress = ProgressFile.open(file, scale.name, 'local', false);
+  const requests = fleetRequests(scale);
+  if (progress.state.fleet.requestsDone.length < requests) {
+    const fleetDone = new AbortController();
+    signal?.addEventListener('abort', () => fleetDone.abort());
+    await withProvisioningKey(bench, `bench seed --scale ${scale.name} (fleet)`, (apiKey) =>
+      runSeed({
+        url: bench.system.url,
+        scale,
+        credentials: { apiKey },
+        progress,
+        agentsDb: null,
+        log,
+        signal: fleetDone.signal,
+        onStep: (phase, done) => {
+          if (phase === 'fleet' && done >= requests) fleetDone.abort();
+        },
+      }).catch((error: unknown) => {
+        if (signal?.aborted || progress.state.fleet.requestsDone.length < requests) throw error;
+      }),
+    );
+    progress = ProgressFile.open(file, scale.name, 'local', false);
+  }
+  const { state } = progress;
+  if (state.decisions.done < scale.decisions) {
+    log(`decisions: writing ${scale.decisions - state.decisions.done} through the agents' store...`);
+    await seedDecisions(
+      bench.system.deps.mongo.db('agents'),
+      {
+        scaleName: scale.name,
+        count: scale.decisions,
+        days: Math.max(scale.readingDays, 1),
+        anchor: new Date(state.anchor),
+        from: state.decisions.done,
+      },
+      (count) => {
+        state.decisions.done = count;
+        progress.save();
+      },
+    );
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/**
  * The system on the data set of `scale` in `dataDir` (its database in `dataDir`/db), seeded
- * first when it is not complete. Telemetry is kept for the seed's history plus a week, so that
- * the retention job leaves the seeded readings alone.
+ * first when it is not complete (`withoutReadings`: all but the telemetry histories). Telemetry
+ * is kept for the seed's history plus a week, so that the retention job leaves the seeded
+ * readings alone.
  */
 export async function openSeededSystem(
   scale: SeedScale,
   dataDir: string,
   log: (line: string) => void,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; withoutReadings?: boolean } = {},
 ): Promise<SeededSystem> {
   const bench = await startBenchSystem(
     { TELEMETRY_RETENTION_DAYS: String(scale.readingDays + 7) },
     { dataDir, dbPrefix: datasetPrefix() },
   );
   try {
-    const marker = completeMarker(dataDir, scale);
-    if (!existsSync(marker)) log(`seeding scale ${scale.name} into ${dataDir} (resumable: stop and run again)...`);
-    const { summary, seconds } = await seedInto(bench, dataDir, scale, log, signal);
-    return { bench, scale, dataDir, seeded: summary, seedSeconds: seconds };
+    const complete = existsSync(completeMarker(dataDir, scale));
+    const withoutReadings = !complete && options.withoutReadings === true;
+    if (withoutReadings) {
+      log(`seeding scale ${scale.name} into ${dataDir} without its telemetry histories...`);
+      const seconds = await seedWithoutReadings(bench, dataDir, scale, log, options.signal);
+      return { bench, scale, dataDir, seeded: null, seedSeconds: seconds, withoutReadings };
+    }
+    if (!complete) log(`seeding scale ${scale.name} into ${dataDir} (resumable: stop and run again)...`);
+    const { summary, seconds } = await seedInto(bench, dataDir, scale, log, options.signal);
+    return { bench, scale, dataDir, seeded: summary, seedSeconds: seconds, withoutReadings };
   } catch (error) {
     await bench.stop();
     throw error;
   }
+}
+
+/** How many documents the collections the benchmarks read hold (from metadata, not a count). */
+export async function census(bench: BenchSystem): Promise<Record<string, number>> {
+  const { mongo } = bench.system.deps;
+  const collections: [string, string, string][] = [
+    ['users', 'identity', 'users'],
+    ['auditEvents', 'identity', 'audit_events'],
+    ['vehicles', 'vehicles', 'vehicles'],
+    ['devices', 'vehicles', 'obd_devices'],
+    ['readingBuckets', 'telemetry', 'reading_buckets'],
+    ['dtcs', 'telemetry', 'dtcs'],
+    ['alerts', 'health', 'alerts'],
+    ['decisions', 'agents', 'decisions'],
+  ];
+  const counts = await Promise.all(
+    collections.map(([, db, name]) => mongo.db(db).collection(name).estimatedDocumentCount()),
+  );
+  return Object.fromEntries(collections.map(([label], i) => [label, counts[i]!]));
 }

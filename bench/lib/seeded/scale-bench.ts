@@ -17,7 +17,7 @@ import {
 } from '../report.js';
 import { exitWith, reportFailures } from '../run-benchmark.js';
 import { runVariantLoad, wrongAnswer, type Variant, type VariantLoadResult } from '../variant-load.js';
-import { openSeededSystem, type SeededSystem } from './data-set.js';
+import { census, openSeededSystem, type SeededSystem } from './data-set.js';
 import {
   benchCustomers,
   DECISIONS_FIRST_PAGE,
@@ -55,8 +55,12 @@ export interface ScaleReport {
   scale: string;
   dataDir: string;
   /** What this run spent seeding (null: the data set was complete already). */
-  seed: { seconds: number; summary: SeedSummary } | null;
-  settings: Omit<ScaleBenchOptions, 'scale' | 'dataDir'>;
+  seed: { seconds: number; summary: SeedSummary | null } | null;
+  /** Seeded without the telemetry histories and the alerts they raise (--skip-readings). */
+  withoutReadings: boolean;
+  /** Documents in the collections read, when the load started. */
+  dataSet: Record<string, number>;
+  settings: Omit<ScaleBenchOptions, 'scale' | 'dataDir' | 'skipReadings'>;
   environment: Environment;
   runs: TargetRun[];
   /** myVehicles / { me } for the same users: what the garage costs beyond authentication and a lookup. */
@@ -129,6 +133,7 @@ async function measure(seeded: SeededSystem, options: ScaleBenchOptions): Promis
   ];
   for (const t of targets) await verify(url, t.name, t.variants);
 
+  const dataSet = await census(bench);
   const before = settledMemorySnapshot();
   const databaseBefore = databaseRssMb(bench.databasePid);
   const [loadAverage1m] = loadavg();
@@ -148,13 +153,15 @@ async function measure(seeded: SeededSystem, options: ScaleBenchOptions): Promis
   }
   const after = settledMemorySnapshot();
   const [me, garage] = [runs[0]!.result, runs[1]!.result];
-  const { scale: _s, dataDir: _d, ...settings } = options;
+  const { scale: _s, dataDir: _d, skipReadings: _r, ...settings } = options;
   return {
     benchmark: 'gateway-scale',
     startedAt,
     scale: scale.name,
     dataDir: seeded.dataDir,
-    seed: seeded.seeded ? { seconds: round(seeded.seedSeconds, 1), summary: seeded.seeded } : null,
+    seed: seeded.seedSeconds > 0 ? { seconds: round(seeded.seedSeconds, 1), summary: seeded.seeded } : null,
+    withoutReadings: seeded.withoutReadings,
+    dataSet,
     settings,
     environment: environment(bench.database, loadAverage1m),
     runs,
@@ -173,9 +180,15 @@ export function formatScaleReport(report: ScaleReport): string {
   const { settings, environment: env, ratio } = report;
   const garage = report.runs[1]!.result;
   const mb = (n?: number) => (n === undefined ? '-' : fixed(n));
+  // No response at all gives no percentile (NaN, null once through IPC).
+  const ms = (n: number | null) => (n === null || !Number.isFinite(n) ? '-' : fixed(n, 2));
   return [
     `Clutch gateway at scale ${report.scale} (${report.dataDir})` +
-      (report.seed ? `, seeded by this run in ${fixed(report.seed.seconds / 60)} min` : ', data set reused'),
+      (report.seed ? `, seeded by this run in ${fixed(report.seed.seconds / 60)} min` : ', data set reused') +
+      (report.withoutReadings ? ' WITHOUT its telemetry histories (--skip-readings: no readings, few alerts)' : ''),
+    `data set: ${Object.entries(report.dataSet)
+      .map(([name, n]) => `${n.toLocaleString('en-US')} ${name}`)
+      .join(', ')}`,
     `${settings.connections} connections, ${settings.durationSeconds} s per query after a ${settings.warmupSeconds} s warm-up; ` +
       `Node ${env.node}, ${env.cpus} CPUs, database ${env.database}; load average ${env.loadAverage1m} before the first run`,
     '',
@@ -187,10 +200,10 @@ export function formatScaleReport(report: ScaleReport): string {
         fixed(r.loadAverage1m, 2),
         String(r.result.requests),
         fixed(r.result.requestsPerSecond),
-        fixed(r.result.latencyMs.p50, 2),
-        fixed(r.result.latencyMs.p95, 2),
-        fixed(r.result.latencyMs.p99, 2),
-        String(failedRequests(r.result)),
+        ms(r.result.latencyMs.p50),
+        ms(r.result.latencyMs.p95),
+        ms(r.result.latencyMs.p99),
+        `${failedRequests(r.result)}${r.result.timeouts ? ` (${r.result.timeouts} timeouts)` : ''}`,
       ]),
       [
         'myVehicles / { me }',
@@ -237,11 +250,15 @@ export function runScaleBenchmark(argv: string[]): void {
     };
     process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
     console.log(`starting the system on ${options.dataDir}...`);
-    const seeded = await openSeededSystem(SCALES[options.scale], options.dataDir, console.log, stop.signal);
+    const seeded = await openSeededSystem(SCALES[options.scale], options.dataDir, console.log, {
+      signal: stop.signal,
+      withoutReadings: options.skipReadings,
+    });
     running.seeded = seeded;
     try {
       const report = await measure(seeded, options);
-      console.log(`\n${formatScaleReport(report)}\n\nsaved ${saveReport('gateway-scale', report)}`);
+      const saved = saveReport('gateway-scale', report);
+      console.log(`\n${formatScaleReport(report)}\n\nsaved ${saved}`);
       return reportFailures(scaleFailures(report));
     } finally {
       await seeded.bench.stop();

@@ -9,17 +9,23 @@ export interface ScaleBenchOptions extends LoadOptions {
   dataDir: string;
   /** Distinct customers the myVehicles load cycles through. */
   users: number;
+  /** Seed all but the telemetry histories (and the alerts they raise) when the set is not complete. */
+  skipReadings: boolean;
 }
 
 const DEFAULTS = { connections: 50, duration: 20, warmup: 3, users: 1000 };
 
-/** `--scale <small|seed> [--data-dir DIR] [--users 1000] [--connections 50] [--duration 20] [--warmup 3]`. */
+/**
+ * `--scale <small|seed> [--data-dir DIR] [--skip-readings] [--users 1000] [--connections 50]
+ * [--duration 20] [--warmup 3]`.
+ */
 export function parseScaleOptions(argv: string[]): ScaleBenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
       scale: { type: 'string' },
       'data-dir': { type: 'string' },
+      'skip-readings': { type: 'boolean' },
       users: { type: 'string' },
       connections: { type: 'string' },
       duration: { type: 'string' },
@@ -31,6 +37,7 @@ export function parseScaleOptions(argv: string[]): ScaleBenchOptions {
   return {
     scale,
     dataDir: path.resolve(values['data-dir'] ?? path.join('.data', 'bench', scale)),
+    skipReadings: values['skip-readings'] === true,
     users: wholeNumber('users', values.users, DEFAULTS.users, 1),
     connections: wholeNumber('connections', values.connections, DEFAULTS.connections, 1),
     durationSeconds: wholeNumber('duration', values.duration, DEFAULTS.duration, 1),
