@@ -37,6 +37,7 @@ import {
   subgraphAudience,
   type LiveAudience,
 } from './lib/telemetry/selections.js';
+import { CpuTrend } from './lib/telemetry/cpu-trend.js';
 import { deleteReadings, storedReadings } from './lib/telemetry/stored-readings.js';
 import type { Worker } from './lib/worker.js';
 
@@ -92,12 +93,15 @@ async function ingestRun(
   }));
   const settledAfterSeconds = await settled(bench);
   console.log(`ingest via the ${path}: ${options.ingest.warmupSeconds + options.ingest.durationSeconds} s...`);
+  const trend = new CpuTrend(bench.databasePid);
+  trend.start();
   const { result: load, cpu } = await withCpu(bench, () =>
     worker.call<IngestLoadResult>({
       kind: 'ingest',
       settings: { ...options.ingest, targets, readingsPerBatch: frames.length },
     }),
-  );
+  ).finally(() => trend.stop());
+  const cpuPerReadingUs = trend.perReading(load.readingsBySecond, options.ingest.warmupSeconds, 10);
   const telemetryDb = bench.system.deps.mongo.db('telemetry');
   const vehicleIds = vehicles.map((v) => v.vehicleId);
   const stored = await storedReadings(telemetryDb, vehicleIds);
@@ -112,6 +116,7 @@ async function ingestRun(
     verified: stored.points === reportedStored && stored.counted === reportedStored,
     persistedPerSecond: Math.min(stored.points - load.warmupReadingsStored, load.readingsStored) / load.elapsedSeconds,
     cpu,
+    cpuPerReadingUs,
   };
 }
 

@@ -29,6 +29,8 @@ export interface IngestRun extends Settled {
   /** Measured readings found in the database, per second. */
   persistedPerSecond: number;
   cpu: CpuShare;
+  /** CPU of the system process and the database per reading stored, microseconds, by 10 s. */
+  cpuPerReadingUs: number[];
 }
 
 export interface LivePath extends Settled {
@@ -174,13 +176,18 @@ function trendLines(report: TelemetryReport): string[] {
         : run.load.readingsBySecond;
       return `  via the ${run.path}: ${series.join(' ')}`;
     }),
+    'CPU per reading stored (system process + database, us), each 10 s: flat when writes stay as cheap as data grows, whatever else runs on the machine:',
+    ...report.ingest.map((run) => `  via the ${run.path}: ${run.cpuPerReadingUs.map((us) => fixed(us, 0)).join(' ')}`),
     ...report.ingest.flatMap((run) => {
       const minutes = firstAndLastMinute(run.load.readingsBySecond);
       if (!minutes) return [];
       const change = `${minutes.change >= 0 ? '+' : ''}${fixed(minutes.change * 100, 1)} %`;
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const cost = run.cpuPerReadingUs;
       return [
         `  via the ${run.path}: first minute ${fixed(minutes.first, 0)}/s, last minute ${fixed(minutes.last, 0)}/s (${change}, ` +
-          `${Math.abs(minutes.change) <= 0.1 ? 'within' : 'NOT within'} 10 %)`,
+          `${Math.abs(minutes.change) <= 0.1 ? 'within' : 'NOT within'} 10 %); ` +
+          `CPU per reading ${fixed(mean(cost.slice(0, 6)), 0)} us, then ${fixed(mean(cost.slice(-6)), 0)} us`,
       ];
     }),
   ];
