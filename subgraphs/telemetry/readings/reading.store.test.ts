@@ -1,9 +1,11 @@
 import type { CommandSucceededEvent } from 'mongodb';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
-import { ReadingStore, type BucketDocument } from './reading.store.js';
+import { itServesEveryQueryFromAnIndex, recordQueries } from '../../../test/indexed-queries.js';
+import { READING_BUCKET_INDEXES, ReadingStore, type BucketDocument } from './reading.store.js';
 import type { TimedReading } from './series.js';
 
 const db = useScratchDatabase('readings', { monitorCommands: true });
+const recorder = recordQueries(db);
 
 const reading = (pid: string, name: string, value: number, iso: string): TimedReading => ({
   pid,
@@ -14,6 +16,12 @@ const reading = (pid: string, name: string, value: number, iso: string): TimedRe
 });
 const rpm = (value: number, iso: string) => reading('0C', 'Engine speed', value, iso);
 const speed = (value: number, iso: string) => reading('0D', 'Vehicle speed', value, iso);
+
+/** A vehicle's bucket documents by hour, then in the order they were opened (sorted here: the test's own query). */
+const bucketsOf = async (vehicleId: string) =>
+  (await db().collection<BucketDocument>('reading_buckets').find({ vehicleId }).toArray()).sort(
+    (a, b) => a.start.getTime() - b.start.getTime() || a._id.length - b._id.length || a._id.localeCompare(b._id),
+  );
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
@@ -31,11 +39,7 @@ describe('ReadingStore (real database)', () => {
     await store.append('v1', [rpm(1000, '2025-03-01T10:00:02Z'), rpm(1100, '2025-03-01T11:00:00Z')]);
     await store.append('v2', [rpm(5000, '2025-03-01T10:00:00Z')]);
 
-    const docs = await db()
-      .collection<BucketDocument>('reading_buckets')
-      .find({ vehicleId: 'v1' })
-      .sort({ start: 1, count: -1 })
-      .toArray();
+    const docs = await bucketsOf('v1');
     expect(docs.map((d) => [d.start.toISOString(), d.count])).toEqual([
       ['2025-03-01T10:00:00.000Z', 4],
       ['2025-03-01T10:00:00.000Z', 1],
@@ -93,11 +97,7 @@ describe('ReadingStore (real database)', () => {
     // `a` fills the document `b` believes has room for two more.
     await a.append('shared', [rpm(3, '2025-03-01T10:00:02Z'), rpm(4, '2025-03-01T10:00:03Z')]);
     await b.append('shared', [rpm(5, '2025-03-01T10:00:04Z'), rpm(6, '2025-03-01T10:00:05Z')]);
-    const docs = await db()
-      .collection<BucketDocument>('reading_buckets')
-      .find({ vehicleId: 'shared' })
-      .sort({ _id: 1 })
-      .toArray();
+    const docs = await bucketsOf('shared');
     expect(docs.map((d) => [d._id.split(':')[2], d.count, d.series.p0C.v])).toEqual([
       ['0', 4, [1, 2, 3, 4]],
       ['1', 2, [5, 6]],
@@ -155,11 +155,7 @@ describe('ReadingStore (real database)', () => {
       Array.from({ length: 6 }, (_, i) => rpm(i, `2025-03-01T10:00:0${i}Z`)),
     );
     await store.append('older', [rpm(6, '2025-03-01T10:00:06Z')]);
-    const docs = await db()
-      .collection<BucketDocument>('reading_buckets')
-      .find({ vehicleId: 'older' })
-      .sort({ _id: 1 })
-      .toArray();
+    const docs = await bucketsOf('older');
     expect(docs.map((d) => [d._id.split(':')[2], d.count])).toEqual([
       ['0', 6],
       ['1', 1],
@@ -205,3 +201,5 @@ describe('ReadingStore (real database)', () => {
     expect(left.map((d) => d.start.toISOString())).toEqual(['2025-03-01T11:00:00.000Z']);
   });
 });
+
+itServesEveryQueryFromAnIndex(recorder, () => ({ [ReadingStore.collection]: READING_BUCKET_INDEXES }));

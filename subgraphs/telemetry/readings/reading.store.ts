@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Collection, Db, Document } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { BUCKET_SPAN_MS, DEFAULT_BUCKET_CAPACITY, planBucketWrites, summarise } from './bucketing.js';
 import type { PartialAggregate } from './downsample.js';
 import type { TimedReading } from './series.js';
@@ -97,7 +97,17 @@ function* pointsOf(doc: Pick<BucketDocument, 'start' | 'series'>, key: string, f
   }
 }
 
+export const READING_BUCKET_INDEXES: IndexDeclaration[] = [
+  // Charts and analyses read a vehicle's hours in order; appends go by _id, and list an hour's
+  // documents after a restart.
+  { key: { vehicleId: 1, start: 1 } },
+  // The retention job deletes by age across vehicles.
+  { key: { start: 1 } },
+];
+
 export class ReadingStore {
+  static readonly collection = 'reading_buckets';
+
   private readonly buckets: Collection<BucketDocument>;
   /** Per vehicle and hour, the document appends go to. Only saves round trips: the database decides. */
   private readonly open = new LRUCache<string, OpenDocument>({ max: 100_000 });
@@ -106,16 +116,11 @@ export class ReadingStore {
     db: Db,
     private readonly capacity = DEFAULT_BUCKET_CAPACITY,
   ) {
-    this.buckets = db.collection<BucketDocument>('reading_buckets');
+    this.buckets = db.collection<BucketDocument>(ReadingStore.collection);
   }
 
   init(): Promise<void> {
-    return ensureIndexes(this.buckets, [
-      // Charts and analyses read a vehicle's hours in order (appends go by _id).
-      { key: { vehicleId: 1, start: 1 } },
-      // The retention job deletes by age across vehicles.
-      { key: { start: 1 } },
-    ]);
+    return ensureIndexes(this.buckets, READING_BUCKET_INDEXES);
   }
 
   /**
@@ -204,7 +209,8 @@ export class ReadingStore {
   async *snapshots(vehicleId: string, keys: readonly string[], from: Date, to: Date): AsyncGenerator<Snapshot> {
     const cursor = this.buckets
       .find(this.range(vehicleId, from, to), { projection: columnsOf(keys) })
-      .sort({ start: 1, _id: 1 });
+      // Hour by hour; the documents of one hour may come in any order (points are sorted by time).
+      .sort({ start: 1 });
     let hour: number | undefined;
     let points: { key: string; t: number; v: number }[] = [];
     const flush = function* () {
