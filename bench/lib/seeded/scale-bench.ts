@@ -218,6 +218,9 @@ export function formatScaleReport(report: ScaleReport): string {
     ]),
     '',
     `myVehicles p95 ${fixed(garage.latencyMs.p95)} ms: ${report.myVehiclesP95UnderTarget ? 'under' : 'OVER'} the ${P95_TARGET_MS} ms target`,
+    // With every connection always waiting on an answer, latency is connections / throughput.
+    `(with ${settings.connections} connections kept busy, latency under ${P95_TARGET_MS} ms needs over ` +
+      `${fixed((settings.connections * 1000) / P95_TARGET_MS, 0)} req/s; { me } alone served ${fixed(report.runs[0]!.result.requestsPerSecond)} req/s in this run)`,
     '',
     table([
       ['system process memory', ...MEMORY_HEADER],
