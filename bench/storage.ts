@@ -13,7 +13,9 @@ import { failures, formatReport, type StorageCell, type StorageReport } from './
 
 /*
  * The queries stores make, on one growing collection with the indexes a store would declare:
- * equality, compound equality, `$in` of 100 ids, a range with a limit, and the latest 20.
+ * equality, compound equality, `$in` of 100 ids, a range with a limit, the latest 20, the newest
+ * page by `_id` (a paginated list without a filter), the newest page of a status by time with
+ * `_id` breaking ties (a keyset page), and a count of a status.
  * Served from indexes, each costs about the same at 100,000 documents as at 10,000; read by
  * scanning, it grows with the collection. Measured on the database under test (the patched
  * FerretDB, or MONGODB_URI) and, in the same run, on upstream FerretDB 1.24.2's SQLite build as
@@ -45,10 +47,14 @@ interface AlertLike {
 const ownerOf = (i: number) => `owner-${Math.floor(i / PER_OWNER)}`;
 const statusOf = (i: number) => STATUSES[(i * 7) % STATUSES.length];
 const createdAt = (i: number) => new Date(T0 + i * MINUTE);
+/** ObjectIds grow with the document's number, as they grow with time. */
+const idOf = (i: number) => ObjectId.createFromTime(T0 / 1000 + i);
+/** The first of four documents in a row with each status. */
+const firstWith = (status: (typeof STATUSES)[number]) => [0, 1, 2, 3].find((i) => statusOf(i) === status)!;
 
 function alertLike(i: number): AlertLike {
   return {
-    _id: new ObjectId(),
+    _id: idOf(i),
     ownerId: ownerOf(i),
     vehicleId: `vehicle-${Math.floor(i / PER_OWNER)}`,
     status: statusOf(i),
@@ -59,10 +65,12 @@ function alertLike(i: number): AlertLike {
   };
 }
 
-const INDEXES = [{ ownerId: 1, status: 1 }, { createdAt: -1 }] as const;
+const INDEXES = [{ ownerId: 1, status: 1 }, { createdAt: -1 }, { status: 1, createdAt: -1, _id: -1 }] as const;
 
 interface Query {
   name: string;
+  /** Its answer grows with the collection (a count of a quarter of it), on any database: not held to the growth limit. */
+  growsWithMatches?: boolean;
   /** One call, with fresh random arguments; whether its answer was the expected one, and its size. */
   run(alerts: Collection<AlertLike>, ids: ObjectId[]): Promise<{ ok: boolean; returned: number }>;
 }
@@ -116,6 +124,34 @@ const QUERIES: Query[] = [
       const docs = await alerts.find({}).sort({ createdAt: -1 }).limit(20).toArray();
       const latest = ids.slice(-20).reverse();
       return { ok: docs.every((d, k) => d._id.equals(latest[k])) && docs.length === 20, returned: docs.length };
+    },
+  },
+  {
+    name: 'find().sort({ _id: -1 }).limit(21)',
+    async run(alerts, ids) {
+      const docs = await alerts.find({}).sort({ _id: -1 }).limit(21).toArray();
+      const newest = ids.slice(-21).reverse();
+      return { ok: docs.length === 21 && docs.every((d, k) => d._id.equals(newest[k])), returned: docs.length };
+    },
+  },
+  {
+    name: 'find({ status }).sort({ createdAt: -1, _id: -1 }).limit(20)',
+    async run(alerts, ids) {
+      const status = STATUSES[randomInt(STATUSES.length)];
+      const docs = await alerts.find({ status }).sort({ createdAt: -1, _id: -1 }).limit(20).toArray();
+      // Every fourth document has the status: the last of them first.
+      const last = ids.length - 1 - ((ids.length - 1 - firstWith(status)) % 4);
+      const newest = Array.from({ length: 20 }, (_, k) => ids[last - 4 * k]);
+      return { ok: docs.length === 20 && docs.every((d, k) => d._id.equals(newest[k])), returned: docs.length };
+    },
+  },
+  {
+    name: 'countDocuments({ status })',
+    growsWithMatches: true,
+    async run(alerts, ids) {
+      const status = STATUSES[randomInt(STATUSES.length)];
+      const n = await alerts.countDocuments({ status });
+      return { ok: n === Math.ceil((ids.length - firstWith(status)) / 4), returned: n };
     },
   },
 ];
@@ -199,6 +235,7 @@ exitWith(async () => {
     databases: [],
     seedSeconds: {},
     cells: [],
+    growsWithMatches: QUERIES.filter((q) => q.growsWithMatches).map((q) => q.name),
   };
   const targets: { start: () => Promise<BenchDatabase>; label: (db: BenchDatabase) => string }[] = [
     {
