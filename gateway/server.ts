@@ -34,6 +34,7 @@ import { startMetricsPublisher } from './metrics-publisher.js';
 import { operationLimitRules, type OperationLimits } from './limits/operation-limits.js';
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
+import { ingestAdmissionPlugin } from './limits/ingest-admission.js';
 import { rateLimitPlugin } from './rate-limits/plugin.js';
 import { checkScalarInputs } from './scalars.js';
 import { startRateLimits } from './rate-limits/rate-limits.js';
@@ -121,6 +122,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginLandingPageDisabled(),
       introspectionGuard(config.GRAPHQL_INTROSPECTION && !config.isProduction),
       rateLimitPlugin(rateLimits),
+      ingestAdmissionPlugin({
+        maxInFlight: config.INGEST_MAX_IN_FLIGHT,
+        retryAfterSeconds: 1,
+        registry: metrics.registry,
+      }),
       traffic.plugin(),
     ],
     formatError: (formatted, error) => {

@@ -73,8 +73,9 @@ export class RateLimitedError extends ClutchError {
   }
 }
 export class ServiceUnavailableError extends ClutchError {
-  constructor(message = 'A backing service is unavailable; try again shortly') {
-    super(message, ErrorCode.SERVICE_UNAVAILABLE);
+  /** With `retryAfterSeconds` when the server knows when to come back (an overload it refuses). */
+  constructor(message = 'A backing service is unavailable; try again shortly', retryAfterSeconds?: number) {
+    super(message, ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
   }
 }
 /** A request refused before execution because it exceeds one of the gateway's limits. */

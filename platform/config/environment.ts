@@ -118,6 +118,11 @@ const variables = z.object({
   RATE_LIMIT_INGEST_PER_MINUTE: positiveInt(1200),
   /** Failed authentications (bad tokens, device tokens, API keys) per client IP a minute before 429. */
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: positiveInt(30),
+  /**
+   * Ingest operations a gateway runs at once; past it, refused at once with SERVICE_UNAVAILABLE
+   * and Retry-After (gateway/limits/ingest-admission.ts). 1,000 uploads a second at 128 ms each.
+   */
+  INGEST_MAX_IN_FLIGHT: positiveInt(128),
 
   OPENAI_API_KEY: optionalString,
   GEMINI_API_KEY: optionalString,
