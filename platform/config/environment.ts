@@ -120,9 +120,10 @@ const variables = z.object({
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: positiveInt(30),
   /**
    * Ingest operations a gateway runs at once; past it, refused at once with SERVICE_UNAVAILABLE
-   * and Retry-After (gateway/limits/ingest-admission.ts). 1,000 uploads a second at 128 ms each.
+   * and Retry-After (gateway/limits/ingest-admission.ts): 1,000 uploads a second at 32 ms each;
+   * more in flight than the database pool (MONGODB_POOL_SIZE) only wait longer.
    */
-  INGEST_MAX_IN_FLIGHT: positiveInt(128),
+  INGEST_MAX_IN_FLIGHT: positiveInt(32),
 
   OPENAI_API_KEY: optionalString,
   GEMINI_API_KEY: optionalString,
