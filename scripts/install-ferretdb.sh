@@ -35,6 +35,9 @@
 # A data directory written by this build needs it (its indexes call a function of this build);
 # one written by an earlier build has its indexes rebuilt once, when it is opened.
 #
+# A last, one-hunk fix: $setOnInsert stores null and empty arrays, as MongoDB does (upstream
+# dropped them).
+#
 # --stock builds upstream FerretDB with none of these patches into .tools/ferretdb-stock, the
 # baseline of `npm run bench:storage`.
 set -euo pipefail
@@ -47,7 +50,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.5"
+  VERSION="$UPSTREAM-clutch.6"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -2086,6 +2089,35 @@ PATCH
   || { echo "install-ferretdb: the pushdown patch did not reach Query and Explain" >&2; exit 1; }
 must_contain internal/backends/sqlite/collection.go 'Counted: counted'
 must_contain internal/backends/sqlite/collection.go 'CountPushdown:  pq.counted'
+
+# $setOnInsert with null or an empty array. Upstream skips such values when an upsert inserts,
+# so `{ $setOnInsert: { clearedAt: null } }` stores no clearedAt at all, while MongoDB stores
+# clearedAt: null (a store that reads the field back, or a unique index over it, then sees
+# another document than on MongoDB). They are set like any other value.
+apply_patch "setOnInsert null" <<'PATCH'
+--- a/internal/handler/common/update.go
++++ b/internal/handler/common/update.go
+@@ -399,16 +399,8 @@
+ // processSetFieldExpression changes document according to $set and $setOnInsert operators.
+ // If the document was changed it returns true.
+ func processSetFieldExpression(command string, doc *types.Document, setKey string, setValue any, setOnInsert bool) (bool, error) {
+-	if setOnInsert {
+-		// $setOnInsert do not set null and empty array value.
+-		if _, ok := setValue.(types.NullType); ok {
+-			return false, nil
+-		}
+-
+-		if arr, ok := setValue.(*types.Array); ok && arr.Len() == 0 {
+-			return false, nil
+-		}
+-	}
++	// clutch: $setOnInsert sets null and empty arrays too, as MongoDB does.
++	_ = setOnInsert
+ 
+ 	// setKey has valid path, checked in ValidateUpdateOperators.
+ 	path := must.NotFail(types.NewPathFromString(setKey))
+PATCH
+must_contain internal/handler/common/update.go 'clutch: \$setOnInsert sets null'
 fi
 mkdir -p "$(dirname "$bin")"
 # Built beside it and renamed into place, so that a database starting meanwhile never runs a
