@@ -85,17 +85,22 @@ export class DtcStore {
   }
 
   /**
-   * Mode 04: every active or pending code of the vehicle becomes CLEARED. Returns the codes that
+   * Mode 04: every active or pending code of the vehicle last seen by `at` becomes CLEARED. Returns the codes that
    * did. Each code is cleared by an update conditional on its status, so the list is exactly
    * what this call changed even while reports of the vehicle land at the same time (a code
    * reported after the listing is left to the next clear); one `updateMany` could not say which.
    */
   async clear(vehicleId: string, at: Date): Promise<string[]> {
-    const clearable = await this.list(vehicleId, CLEARABLE);
+    // A code last seen after the clear was reported after it (a sighting that raced the clear,
+    // or a backlog): the clear did not reach it.
+    const clearable = await this.dtcs
+      .find({ ...this.vehicleFilter(vehicleId, CLEARABLE), lastSeenAt: { $lte: at } })
+      .project<{ _id: DtcDocument['_id']; code: string }>({ code: 1 })
+      .toArray();
     const cleared = await Promise.all(
       clearable.map(async ({ _id, code }) => {
         const result = await this.dtcs.updateOne(
-          { _id, status: { $in: CLEARABLE } },
+          { _id, status: { $in: CLEARABLE }, lastSeenAt: { $lte: at } },
           { $set: { status: 'CLEARED', clearedAt: at }, $push: { history: { status: 'CLEARED', at } } },
         );
         return result.modifiedCount > 0 ? [code] : [];
