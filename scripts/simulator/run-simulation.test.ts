@@ -11,9 +11,13 @@ interface Operation {
  * A stand-in gateway for the simulator's own behaviour (pacing, backlog, giving up); the real
  * system is exercised by test/simulator.e2e.test.ts. Ingest answers after `ingestDelayMs`, or never.
  */
-async function fakeGateway(ingestDelayMs: number | 'never') {
+async function fakeGateway(ingestDelayMs: number | 'never', refuseFirst = 0) {
   const ingested: Operation[] = [];
   let requests = 0;
+  const busy = {
+    message: 'Too many uploads in progress',
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 0 },
+  };
   const answer = (op: Operation) => {
     if (op.query.includes('ScriptProvisionFleet')) {
       const owners = op.variables.input.owners;
@@ -52,7 +56,8 @@ async function fakeGateway(ingestDelayMs: number | 'never') {
       const isIngest = ops[0].query.includes('SimulatorIngest');
       if (isIngest) requests++;
       if (isIngest && ingestDelayMs === 'never') return;
-      const results = ops.map((op) => ({ data: answer(op) }));
+      const refused = isIngest && requests <= refuseFirst;
+      const results = ops.map((op) => (refused ? { errors: [busy] } : { data: answer(op) }));
       setTimeout(
         () =>
           res
@@ -95,6 +100,29 @@ describe('runSimulation pacing', () => {
     const keys = gateway.ingested.map((op) => op.variables.idempotencyKey);
     expect(new Set(keys).size).toBe(20);
     expect(keys).toHaveLength(20);
+    await gateway.close();
+  });
+
+  it('keeps rounds the gateway refused for now once the retries are spent, and sends them with the next upload', async () => {
+    const gateway = await fakeGateway(0, 3);
+    const summary = await runSimulation({
+      ...quietly,
+      url: gateway.url,
+      vehicles: 1,
+      hz: 10,
+      durationSeconds: 1,
+      retryPolicy: { attempts: 2, baseMs: 1, maxMs: 2 },
+    });
+    expect(summary).toMatchObject({
+      samples: 10,
+      samplesStored: 10,
+      samplesLost: 0,
+      // The first round refused twice, then again with the second in one request: four refusals.
+      errors: { SERVICE_UNAVAILABLE: 4 },
+    });
+    const keys = gateway.ingested.map((op) => op.variables.idempotencyKey);
+    expect(keys).toHaveLength(10);
+    expect(new Set(keys).size).toBe(10);
     await gateway.close();
   });
 

@@ -5,7 +5,7 @@ import { Limiter } from './limiter.js';
 import { ObdDevice, randomAdapterProfile } from './obd-device.js';
 import { validateOptions, type SimulationInput, type SimulationSettings } from './options.js';
 import { createRandom, type Random } from './random.js';
-import { DEFAULT_RETRY_POLICY, sleep } from './retry.js';
+import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
 import type { SendContext } from './send.js';
 import { setUpFleet, type SimulatedVehicle } from './setup.js';
 import { formatStatus, SimulationStats, type StatsSnapshot } from './stats.js';
@@ -21,6 +21,8 @@ export interface RunOptions extends SimulationInput {
   /** After the stop (signal or duration), how long uploads still in progress may take before they
    *  are abandoned: an unreachable gateway must not keep the run going for minutes. */
   flushGraceSeconds?: number;
+  /** How uploads are retried (DEFAULT_RETRY_POLICY; tests shorten it). */
+  retryPolicy?: RetryPolicy;
 }
 
 export const DEFAULT_FLUSH_GRACE_SECONDS = 20;
@@ -54,6 +56,7 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
     log = console.log,
     statusEverySeconds = 5,
     flushGraceSeconds = DEFAULT_FLUSH_GRACE_SECONDS,
+    retryPolicy = DEFAULT_RETRY_POLICY,
     ...input
   } = options;
   const settings = validateOptions(input);
@@ -92,7 +95,7 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
         () => log(formatStatus((Date.now() - startedAt) / 1000, vehicles.length, stats.takeWindow())),
         statusEverySeconds * 1000,
       );
-  const send = { url: settings.url, limiter, policy: DEFAULT_RETRY_POLICY, stats, signal: giveUp.signal };
+  const send = { url: settings.url, limiter, policy: retryPolicy, stats, signal: giveUp.signal };
   try {
     await Promise.all(vehicles.map((vehicle) => drive(vehicle, root, settings, send, startedAt, stop)));
   } finally {
@@ -161,7 +164,12 @@ export async function drive(
       send.stats.count('samplesLost');
     }
     const behind = dueAt(index + 1) <= Date.now() && dueAt(index + 1) < endAt;
-    if (buffer.length >= settings.batch && !behind) await uploadSamples(send, vehicle.device, buffer.splice(0));
+    if (buffer.length >= settings.batch && !behind) {
+      // Rounds the server refused for now go back in front, for the next upload; a full buffer
+      // drops its oldest, as above.
+      buffer.unshift(...(await uploadSamples(send, vehicle.device, buffer.splice(0), { keepRefused: true })));
+      for (; buffer.length > MAX_BACKLOG_ROUNDS; buffer.shift()) send.stats.count('samplesLost');
+    }
   }
   // What the dongle still holds goes up before it powers off.
   if (buffer.length > 0) await uploadSamples(send, vehicle.device, buffer.splice(0));

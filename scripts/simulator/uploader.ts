@@ -1,4 +1,6 @@
+import { errorCode, type GraphQLResult } from './gateway-client.js';
 import { INGEST_FRAMES, type IngestResultData } from './operations.js';
+import { isRetryable } from './retry.js';
 import { sendWithRetry, type SendContext } from './send.js';
 import type { SimulationStats } from './stats.js';
 
@@ -21,15 +23,31 @@ export interface DeviceCredentials {
 
 export const idempotencyKey = (device: DeviceCredentials, sample: Sample) => `${device.keyPrefix}-s${sample.index}`;
 
+/** Transport failures that retrying cannot mend: the dongle gave up, or the answer made no sense. */
+const FINAL_TRANSPORT_CODES: ReadonlySet<string> = new Set(['ABANDONED', 'BAD_RESPONSE']);
+
+/** Refused for now, not for good: the server was busy or out of reach, and said nothing else. */
+function refusedForNow(result: GraphQLResult): boolean {
+  const errors = result.errors ?? [];
+  return (
+    errors.length > 0 &&
+    errors.every((e) => (e.extensions?.transport ? !FINAL_TRANSPORT_CODES.has(errorCode(e)) : isRetryable(e)))
+  );
+}
+
 /**
  * Uploads rounds the way a dongle does: each round is one ingestObdFrames with its own time and
  * idempotency key, up to ten rounds in one HTTP request (the gateway's default batch limit).
+ * With `keepRefused`, rounds still refused for now once the retries are spent (a busy server)
+ * are handed back for the dongle to keep, instead of being counted lost.
  */
 export async function uploadSamples(
   ctx: SendContext & { stats: SimulationStats },
   device: DeviceCredentials,
   samples: readonly Sample[],
-): Promise<void> {
+  options: { keepRefused?: boolean } = {},
+): Promise<Sample[]> {
+  const kept: Sample[] = [];
   for (let start = 0; start < samples.length; start += MAX_OPERATIONS_PER_REQUEST) {
     const chunk = samples.slice(start, start + MAX_OPERATIONS_PER_REQUEST);
     const operations = chunk.map((sample) => ({
@@ -47,7 +65,8 @@ export async function uploadSamples(
       if (!result.errors?.some((e) => e.extensions?.transport)) ctx.stats.count('framesSent', chunk[i].frames.length);
       const ingested = (result.data as { ingestObdFrames?: IngestResultData } | null | undefined)?.ingestObdFrames;
       if (!ingested) {
-        ctx.stats.count('samplesLost');
+        if (options.keepRefused && refusedForNow(result)) kept.push(chunk[i]);
+        else ctx.stats.count('samplesLost');
         return;
       }
       ctx.stats.count('samplesStored');
@@ -57,4 +76,5 @@ export async function uploadSamples(
       for (const frameError of ingested.errors) ctx.stats.rejectedFrame(frameError.code);
     });
   }
+  return kept;
 }
