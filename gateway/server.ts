@@ -34,7 +34,7 @@ import { startMetricsPublisher } from './metrics-publisher.js';
 import { operationLimitRules, type OperationLimits } from './limits/operation-limits.js';
 import { batchAndTokenLimits, bodyErrors, jsonBody, sendError, type RequestLimits } from './limits/request-limits.js';
 import { mountPlayground } from './playground/route.js';
-import { ingestAdmissionPlugin } from './limits/ingest-admission.js';
+import { IngestAdmission } from './limits/ingest-admission.js';
 import { rateLimitPlugin } from './rate-limits/plugin.js';
 import { checkScalarInputs } from './scalars.js';
 import { startRateLimits } from './rate-limits/rate-limits.js';
@@ -107,6 +107,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   keepApolloTelemetryOff();
   const rateLimitOverrides = listenForRateLimitOverrides(options.bus, logger);
   const rateLimits = await startRateLimits(config, logger, metrics.registry, rateLimitOverrides);
+  const ingestAdmission = new IngestAdmission({
+    maxInFlight: config.INGEST_MAX_IN_FLIGHT,
+    retryAfterSeconds: 1,
+    registry: metrics.registry,
+  });
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => checkScalarInputs(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
@@ -122,11 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginLandingPageDisabled(),
       introspectionGuard(config.GRAPHQL_INTROSPECTION && !config.isProduction),
       rateLimitPlugin(rateLimits),
-      ingestAdmissionPlugin({
-        maxInFlight: config.INGEST_MAX_IN_FLIGHT,
-        retryAfterSeconds: 1,
-        registry: metrics.registry,
-      }),
+      ingestAdmission.plugin(),
       traffic.plugin(),
     ],
     formatError: (formatted, error) => {
@@ -156,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(
     '/graphql',
     traffic.middleware(),
+    ingestAdmission.door(),
     jsonBody(limits),
     bodyErrors,
     batchAndTokenLimits(limits),
