@@ -23,11 +23,7 @@ export async function storedReadings(telemetryDb: Db, vehicleIds: string[]): Pro
   return { counted, points };
 }
 
-/**
- * Removes what one ingest run stored. FerretDB scans the whole collection for each bucket upsert
- * (its SQLite backend pushes no filter down to an index), so readings left by one run would make
- * every later write slower: each run, and the latency tiers, start from the same state instead.
- */
+/** Removes what one ingest run stored, so that each run, and the latency tiers, start from the same state. */
 export async function deleteReadings(telemetryDb: Db, vehicleIds: string[]): Promise<void> {
   await telemetryDb.collection<BucketDocument>('reading_buckets').deleteMany({ vehicleId: { $in: vehicleIds } });
 }
