@@ -80,6 +80,41 @@ export class VehicleStateStore {
     return this.walk(id, strip(named));
   }
 
+  /**
+   * `latest` of many vehicles in two queries (their heads, then each head's version and the one
+   * after it), so that a page of vehicles does not read one vehicle after another. A vehicle
+   * whose head lags behind a committed version, or names a pruned one, falls back to `latest`.
+   */
+  async latestMany(vehicleIds: readonly string[]): Promise<Map<string, StateVersion>> {
+    const ids = [...new Set(vehicleIds.map(String))];
+    if (ids.length === 0) return new Map();
+    const heads = new Map(
+      (await findManyById(this.heads, ids)).filter((h) => h !== null).map((h) => [h._id, h.version]),
+    );
+    const wanted = ids.flatMap((id) => {
+      const version = heads.get(id);
+      return version === undefined ? [versionId(id, 1)] : [versionId(id, version), versionId(id, version + 1)];
+    });
+    const found = new Map((await findManyById(this.versions, wanted)).filter((d) => d !== null).map((d) => [d._id, d]));
+    const newest = new Map<string, StateVersion>();
+    const behind: string[] = [];
+    for (const id of ids) {
+      const version = heads.get(id);
+      if (version === undefined) {
+        if (found.has(versionId(id, 1))) behind.push(id);
+        continue;
+      }
+      const named = found.get(versionId(id, version));
+      if (!named || found.has(versionId(id, version + 1))) behind.push(id);
+      else newest.set(id, strip(named));
+    }
+    for (const id of behind) {
+      const latest = await this.latest(id);
+      if (latest) newest.set(id, latest);
+    }
+    return newest;
+  }
+
   /** Newest versions of many vehicles, for reads that tolerate a version's lag (comparisons). */
   async latestOf(vehicleIds: readonly string[]): Promise<Map<string, StateVersion>> {
     if (vehicleIds.length === 0) return new Map();

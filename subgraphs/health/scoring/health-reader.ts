@@ -1,6 +1,8 @@
+import DataLoader from 'dataloader';
 import type { VehicleState } from '../consumer/vehicle-state.js';
 import { initialVehicleState } from '../consumer/vehicle-state.js';
 import type { VehicleStateStore } from '../consumer/vehicle-state.store.js';
+import { IN_BATCH_SIZE } from '../../../platform/mongo/find-many-by-id.js';
 import { assessVehicle, type VehicleAssessment } from './vehicle-score.js';
 
 export interface AssessedVehicle {
@@ -11,10 +13,11 @@ export interface AssessedVehicle {
 
 /**
  * Reads a vehicle's newest state and assesses it at the current time, once per request: a
- * dashboard asking for health, maintenance, estimates and the report loads the state once.
+ * dashboard asking for health, maintenance, estimates and the report loads the state once, and
+ * a page of vehicles loads their states together.
  */
 export class HealthReader {
-  private readonly perRequest = new WeakMap<object, Map<string, Promise<AssessedVehicle>>>();
+  private readonly perRequest = new WeakMap<object, DataLoader<string, AssessedVehicle>>();
 
   constructor(
     private readonly states: VehicleStateStore,
@@ -22,14 +25,21 @@ export class HealthReader {
   ) {}
 
   read(request: object, vehicleId: string): Promise<AssessedVehicle> {
-    let cache = this.perRequest.get(request);
-    if (!cache) this.perRequest.set(request, (cache = new Map()));
-    let found = cache.get(vehicleId);
-    if (!found) {
-      found = this.load(vehicleId);
-      cache.set(vehicleId, found);
+    let loader = this.perRequest.get(request);
+    if (!loader) {
+      loader = new DataLoader((ids) => this.loadBatch(ids), { maxBatchSize: IN_BATCH_SIZE });
+      this.perRequest.set(request, loader);
     }
-    return found;
+    return loader.load(vehicleId);
+  }
+
+  private async loadBatch(vehicleIds: readonly string[]): Promise<AssessedVehicle[]> {
+    const latest = await this.states.latestMany(vehicleIds);
+    const now = this.clock().getTime();
+    return vehicleIds.map((id) => {
+      const state = latest.get(id)?.state ?? initialVehicleState(id);
+      return { state, assessment: assessVehicle(state, now), now };
+    });
   }
 
   async load(vehicleId: string): Promise<AssessedVehicle> {
