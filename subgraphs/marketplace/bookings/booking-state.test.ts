@@ -55,7 +55,10 @@ describe('booking state machine', () => {
   });
 
   it('marks a no-show only once the slot has begun', () => {
-    expect(transition('noShow', ctx('CONFIRMED', 'partner', inHours(1)))).toMatchObject({ ok: false, reason: 'CONFLICT' });
+    expect(transition('noShow', ctx('CONFIRMED', 'partner', inHours(1)))).toMatchObject({
+      ok: false,
+      reason: 'CONFLICT',
+    });
     expect(transition('noShow', ctx('CONFIRMED', 'partner', inHours(-0.25)))).toEqual({ ok: true, to: 'NO_SHOW' });
   });
 

@@ -42,19 +42,19 @@ export interface TransitionContext {
 }
 
 export type TransitionResult =
-  | { ok: true; to: BookingStatusName }
-  | { ok: false; reason: 'FORBIDDEN' | 'CONFLICT'; message: string };
+  { ok: true; to: BookingStatusName } | { ok: false; reason: 'FORBIDDEN' | 'CONFLICT'; message: string };
 
-const MOVES: Record<BookingAction, { from: readonly BookingStatusName[]; to: BookingStatusName; by: BookingActor[] }> = {
-  confirm: { from: ['REQUESTED'], to: 'CONFIRMED', by: ['partner'] },
-  decline: { from: ['REQUESTED'], to: 'DECLINED', by: ['partner'] },
-  start: { from: ['CONFIRMED'], to: 'IN_PROGRESS', by: ['partner'] },
-  complete: { from: ['IN_PROGRESS'], to: 'COMPLETED', by: ['partner'] },
-  cancel: { from: ['REQUESTED', 'CONFIRMED'], to: 'CANCELLED', by: ['customer', 'partner'] },
-  noShow: { from: ['CONFIRMED'], to: 'NO_SHOW', by: ['partner'] },
-  // A moved booking needs the centre's confirmation again: the new slot was never agreed.
-  reschedule: { from: ['REQUESTED', 'CONFIRMED'], to: 'REQUESTED', by: ['customer'] },
-};
+const MOVES: Record<BookingAction, { from: readonly BookingStatusName[]; to: BookingStatusName; by: BookingActor[] }> =
+  {
+    confirm: { from: ['REQUESTED'], to: 'CONFIRMED', by: ['partner'] },
+    decline: { from: ['REQUESTED'], to: 'DECLINED', by: ['partner'] },
+    start: { from: ['CONFIRMED'], to: 'IN_PROGRESS', by: ['partner'] },
+    complete: { from: ['IN_PROGRESS'], to: 'COMPLETED', by: ['partner'] },
+    cancel: { from: ['REQUESTED', 'CONFIRMED'], to: 'CANCELLED', by: ['customer', 'partner'] },
+    noShow: { from: ['CONFIRMED'], to: 'NO_SHOW', by: ['partner'] },
+    // A moved booking needs the centre's confirmation again: the new slot was never agreed.
+    reschedule: { from: ['REQUESTED', 'CONFIRMED'], to: 'REQUESTED', by: ['customer'] },
+  };
 
 /** Decides whether `actor` may apply `action` now, and the status it leads to. */
 export function transition(action: BookingAction, ctx: TransitionContext): TransitionResult {

@@ -66,7 +66,10 @@ describe('SlotClaimStore', () => {
     await store.claim(first);
     const blocked = { ...request(centre, '2026-03-02T14:10:00Z', '2026-03-02T14:40:00Z'), bays: 1 };
     expect(await store.claim(blocked)).toBeNull();
-    const stale = { ...blocked, owner: async (c: ClaimDocument) => (c.bookingId === first.bookingId ? 'stale' : 'holds') as const };
+    const stale = {
+      ...blocked,
+      owner: async (c: ClaimDocument) => (c.bookingId === first.bookingId ? ('stale' as const) : ('holds' as const)),
+    };
     expect(await store.claim(stale)).toMatchObject({ bay: 0 });
     const cells = await db().collection<ClaimDocument>('slot_claims').find({ centreId: centre }).toArray();
     // the first booking's cells before the overlap are left alone: only what was in the way went
