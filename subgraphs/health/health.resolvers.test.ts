@@ -6,7 +6,7 @@ import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { itServesEveryQueryFromAnIndex, recordQueries } from '../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
 import { waitFor } from '../../test/wait-for.js';
-import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../telemetry/live/telemetry-events.js';
+import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../telemetry/contract.js';
 import { HEALTH_INDEXES } from './declared-indexes.js';
 import { createHealthSubgraph } from './index.js';
 import { FakeAccess, FakeDirectory, silentLogger } from './testing/fakes.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../../platform/auth/viewer.js';
 
 /**
  * Credential revocations identity announces, and the internal route that lists recent ones.
@@ -13,6 +14,35 @@ export const SESSION_REVOKED = 'identity.session.revoked';
 export const API_KEY_REVOKED = 'identity.api-key.revoked';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'a 24-hex id');
+
+/**
+ * Live topics identity publishes for whoever watches (the agents' goals and triggers); it parses
+ * each payload with its schema before publishing, and listeners parse what they receive.
+ */
+/** An account was created by registration. */
+export const USER_REGISTERED = 'identity.user.registered';
+export const userRegisteredSchema = z.object({
+  userId: objectId,
+  roles: z.array(z.enum(ROLES)),
+  at: z.coerce.date(),
+});
+export type UserRegistered = z.infer<typeof userRegisteredSchema>;
+
+/** Every refused login (bad credentials or throttled), for security monitoring. No email, no password. */
+export const LOGIN_FAILED = 'identity.login.failed';
+export const loginFailedSchema = z.object({
+  reason: z.enum(['bad_credentials', 'throttled']),
+  ip: z.string().nullable(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type LoginFailedEvent = z.infer<typeof loginFailedSchema>;
+
+/**
+ * How identity normalises an email (trimmed, lower case, at most 254 characters). Other services
+ * that name accounts by email (vehicles' provisionFleet) normalise the same way, so that their
+ * lookups find the accounts identity stored.
+ */
+export { emailSchema } from './auth/credentials.js';
 
 export const sessionRevokedSchema = z.object({
   sessionId: objectId,

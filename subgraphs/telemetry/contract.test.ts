@@ -1,8 +1,8 @@
+import { pino } from 'pino';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import type { StreamOutbox } from '../../platform/events/stream-outbox.js';
 import type { ClutchError } from '../../platform/errors.js';
 import { manufacturerCodes, storedCodeFrames } from '../../test/obd-frames.js';
-import { silentLogger } from '../health/testing/fakes.js';
 import {
   DTC_CODE_SPACE,
   MAX_DTC_CODES_PER_REPORT,
@@ -108,7 +108,7 @@ describe('the producer keeps the contract', () => {
     const bus = new InProcessEventBus();
     const appended: unknown[] = [];
     const outbox = { append: async (_s: string, e: unknown) => void appended.push(e) } as unknown as StreamOutbox;
-    const events = new TelemetryEvents(bus, outbox, silentLogger);
+    const events = new TelemetryEvents(bus, outbox, pino({ level: 'silent' }));
 
     await expect(
       events.dtcsReported('veh1', 'confirmed', manufacturerCodes(MAX_DTC_CODES_PER_REPORT + 1), at),

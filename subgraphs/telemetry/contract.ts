@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { DTC_CODE_PATTERN } from './obd/dtc.js';
 
+export type { Severity } from '../../platform/vocabulary/severity.js';
+/**
+ * The vocabulary of what the streams carry, for consumers that read it: the names of the
+ * readings PID 01 (monitor status) decodes to, and what a trouble code means (its description
+ * and how urgently to act on it, from the SAE J2012 table).
+ */
+export { MONITOR_STATUS } from './obd/pids.js';
+export { describeDtc, DTC_CODE_PATTERN, type DescribedDtc } from './obd/dtc.js';
+
 /**
  * The contract of telemetry's durable streams: names, payload schemas and limits, owned here by
  * the producer. Telemetry checks every event against it before appending; consumers (health)

@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 import { BadUserInputError } from '../../../platform/errors.js';
 import { pageSize } from '../../../platform/graphql/pagination.js';
 import { countMatching } from '../../../platform/mongo/count.js';

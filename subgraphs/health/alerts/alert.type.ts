@@ -1,5 +1,5 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { Severity as SeverityName } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity as SeverityName } from '../../../platform/vocabulary/severity.js';
 import { ConnectionType } from '../../../platform/graphql/pagination.js';
 import { HealthPart } from '../parts/part-health.type.js';
 import type { PartName } from '../parts/part.js';

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
-import type { Severity as SeverityName } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity as SeverityName } from '../../../platform/vocabulary/severity.js';
 import { connectionOf, PageArgs, type Connection } from '../../../platform/graphql/pagination.js';
 import { alertCursor, type AlertStatus as AlertStatusName, type AlertStore } from './alert.store.js';
 import { alertFromDocument, AlertStatus, HealthAlert, HealthAlertConnection } from './alert.type.js';

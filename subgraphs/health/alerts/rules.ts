@@ -1,4 +1,4 @@
-import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 import type { EngineState } from '../observations/engine-state.js';
 import { describeCodes, type DtcState } from '../observations/dtc-state.js';
 import type { Sample } from '../observations/sample.js';

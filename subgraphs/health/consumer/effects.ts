@@ -1,4 +1,4 @@
-import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 import type { PartName, PartStatus } from '../parts/part.js';
 
 /** An alert as the reducer opens it (times in epoch ms). */

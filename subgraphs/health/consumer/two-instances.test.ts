@@ -3,7 +3,7 @@ import { InProcessEventBus } from '../../../platform/events/in-process.js';
 import type { Subgraph } from '../../../platform/subgraph/serve-subgraph.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { waitFor } from '../../../test/wait-for.js';
-import { TELEMETRY_READINGS, type TelemetryReadingsEvent } from '../../telemetry/live/telemetry-events.js';
+import { TELEMETRY_READINGS, type TelemetryReadingsEvent } from '../../telemetry/contract.js';
 import { HEALTH_ALERTS, type HealthAlertEvent } from '../alerts/alert-events.js';
 import type { AfterCommit } from './health-processor.js';
 import { createHealthSubgraph } from '../index.js';

@@ -1,4 +1,4 @@
-import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 import type { PartAssessment, PartName } from '../parts/part.js';
 import { partName } from '../parts/part-models.js';
 import { CONDITION_PART, URGENCY_RANK, type ScheduleItem, type Urgency } from './schedule.js';

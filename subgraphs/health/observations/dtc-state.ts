@@ -1,5 +1,5 @@
-import { describeDtc } from '../../telemetry/obd/dtc.js';
-import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import { describeDtc } from '../../telemetry/contract.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 
 export type DtcReportMode = 'confirmed' | 'pending' | 'permanent' | 'cleared';
 

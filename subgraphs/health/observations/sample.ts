@@ -1,4 +1,4 @@
-import { MONITOR_STATUS } from '../../telemetry/obd/pids.js';
+import { MONITOR_STATUS } from '../../telemetry/contract.js';
 
 /** The values health models use, in the units telemetry stores them in. */
 export type Signal =

@@ -1,4 +1,4 @@
-import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 import type { SafetyVerdict } from '../estimates/road-safety.js';
 import type { OpenIssue, Recommendation } from '../maintenance/recommendations.js';
 import type { ScheduleItem } from '../maintenance/schedule.js';

@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
-import type { Severity as SeverityName } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity as SeverityName } from '../../../platform/vocabulary/severity.js';
 import { Severity } from '../alerts/severity.type.js';
 import { SafetyVerdict } from '../estimates/estimates.type.js';
 import type { SafetyVerdict as SafetyVerdictName } from '../estimates/road-safety.js';

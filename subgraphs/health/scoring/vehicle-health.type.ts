@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from 'type-graphql';
-import type { Severity as SeverityName } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity as SeverityName } from '../../../platform/vocabulary/severity.js';
 import { Severity } from '../alerts/severity.type.js';
 import { HealthPart, PartHealth, PartStatus, toDate, toPartHealth } from '../parts/part-health.type.js';
 import type { PartName, PartStatus as PartStatusName } from '../parts/part.js';

@@ -1,4 +1,4 @@
-import type { Severity } from '../../telemetry/obd/dtc-descriptions.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 import type { VehicleState } from '../consumer/vehicle-state.js';
 import { describeCodes, type DescribedCode } from '../observations/dtc-state.js';
 import { drivingRate } from '../observations/usage.js';

@@ -1,5 +1,5 @@
 import type { ReadingLike } from '../observations/sample.js';
-import { MONITOR_STATUS } from '../../telemetry/obd/pids.js';
+import { MONITOR_STATUS } from '../../telemetry/contract.js';
 
 /** What a polling round measured, by the names health reads them under. */
 export interface Round {

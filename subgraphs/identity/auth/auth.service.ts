@@ -2,6 +2,13 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import { BadUserInputError, RateLimitedError, UnauthenticatedError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import { AuditEventType } from '../audit/audit-event.type.js';
+import {
+  LOGIN_FAILED,
+  loginFailedSchema,
+  USER_REGISTERED,
+  userRegisteredSchema,
+  type LoginFailedEvent,
+} from '../contract.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import { hasPassword } from '../users/account-provisioning.js';
 import { EmailTakenError, toUser, type UserDocument, type UserStore } from '../users/user.store.js';
@@ -12,15 +19,7 @@ import { throttleKeys, type LoginThrottle } from './login-throttle.js';
 import type { HashPermit, PasswordHasher } from './password-hasher.js';
 import { RefreshTokenError, type TokenService } from './token.service.js';
 
-export const USER_REGISTERED = 'identity.user.registered';
-/** Every refused login (bad credentials or throttled), for security monitoring. No email, no password. */
-export const LOGIN_FAILED = 'identity.login.failed';
-
-export interface LoginFailedEvent {
-  reason: 'bad_credentials' | 'throttled';
-  ip: string | null;
-  at: string;
-}
+export { LOGIN_FAILED, USER_REGISTERED, type LoginFailedEvent } from '../contract.js';
 
 /** Where a request came from, for the audit log. */
 export interface RequestOrigin {
@@ -55,7 +54,10 @@ export class AuthService {
       throw error;
     }
     await this.audit.record({ type: AuditEventType.REGISTERED, userId: user._id.toHexString(), ...origin });
-    await this.bus.publish(USER_REGISTERED, { userId: user._id.toHexString(), roles: user.roles, at: user.createdAt });
+    await this.bus.publish(
+      USER_REGISTERED,
+      userRegisteredSchema.parse({ userId: user._id.toHexString(), roles: user.roles, at: user.createdAt }),
+    );
     return { ...(await this.tokens.issue(user)), user: toUser(user) };
   }
 
@@ -123,7 +125,7 @@ export class AuthService {
 
   /** Fire and forget: a bus outage must not change what the caller is told. */
   private publishLoginFailed(reason: LoginFailedEvent['reason'], origin: RequestOrigin): void {
-    const event: LoginFailedEvent = { reason, ip: origin.ip ?? null, at: new Date().toISOString() };
+    const event = loginFailedSchema.parse({ reason, ip: origin.ip ?? null, at: new Date().toISOString() });
     this.bus
       .publish(LOGIN_FAILED, event)
       .catch((err: unknown) => this.logger.warn({ err }, 'login failure not published'));

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../../../platform/graphql/pagination.js';
-import type { Severity as SeverityName } from '../obd/dtc-descriptions.js';
+import { Severity } from '../../../platform/graphql/severity.type.js';
+import type { Severity as SeverityName } from '../../../platform/vocabulary/severity.js';
 import type { DtcStatus as DtcStatusName } from './dtc-status.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 
@@ -13,15 +14,6 @@ registerEnumType(DtcStatus, {
   description:
     'ACTIVE: confirmed (mode 03) or permanent (0A); PENDING: failed once, not yet confirmed (07); CLEARED: cleared with mode 04',
 });
-
-export const Severity = {
-  INFO: 'INFO',
-  LOW: 'LOW',
-  MEDIUM: 'MEDIUM',
-  HIGH: 'HIGH',
-  CRITICAL: 'CRITICAL',
-} as const satisfies Record<SeverityName, SeverityName>;
-registerEnumType(Severity, { name: 'Severity', description: 'How urgently a driver should act' });
 
 @ObjectType({ description: 'A status change of a trouble code' })
 export class DtcStatusChange {

@@ -1,5 +1,4 @@
-/** Matches the API's Severity enum. */
-export type Severity = 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
 
 export interface DtcDescription {
   readonly description: string;

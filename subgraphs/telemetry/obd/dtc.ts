@@ -1,4 +1,5 @@
-import { DTC_DESCRIPTIONS, type Severity } from './dtc-descriptions.js';
+import type { Severity } from '../../../platform/vocabulary/severity.js';
+import { DTC_DESCRIPTIONS } from './dtc-descriptions.js';
 import { fail, hex2, type DecodeFailure } from './result.js';
 
 /** Mode 03 reports confirmed (stored) codes, 07 pending ones, 0A permanent ones. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BadUserInputError } from '../../../platform/errors.js';
-import { emailSchema } from '../../identity/auth/credentials.js';
+import { emailSchema } from '../../identity/contract.js';
 import { serialSchema } from '../devices/device.service.js';
 import { parseNewVehicle, type VehicleDetails } from '../vehicles/vehicle-input.js';
 import type { DecodedVin } from '../vin/vin.js';
