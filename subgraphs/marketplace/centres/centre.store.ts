@@ -1,0 +1,195 @@
+import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
+import { toObjectId } from '../../../platform/mongo/object-id.js';
+import { CELL_PRECISIONS, cellField, cellsOf, type CellField, type CellPrecision } from '../geo/geohash.js';
+import type { LatLng } from '../geo/haversine.js';
+import {
+  CentreRole,
+  type Closure,
+  type OpeningHours,
+  type ServiceCentre,
+  type ServiceKind,
+  type ServiceOffering,
+} from './centre.type.js';
+
+export interface CentreMemberDocument {
+  userId: string;
+  role: CentreRole;
+  addedAt: Date;
+}
+
+/** What a partner edits (updateServiceCentre). */
+export interface CentreProfile {
+  name: string;
+  address: string;
+  phone: string;
+  timezone: string;
+  services: ServiceOffering[];
+  openingHours: OpeningHours[];
+  closures: Closure[];
+  bays: number;
+}
+
+export type CentreDocument = CentreProfile &
+  Record<CellField, string> & {
+    _id: ObjectId;
+    location: LatLng;
+    members: CentreMemberDocument[];
+    /** The members' user ids, a plain array for the "my centres" index. */
+    memberIds: string[];
+    /** Kept by reviews: `average` is `ratingSum / ratingCount`. */
+    ratingCount: number;
+    ratingSum: number;
+    applicationId: ObjectId;
+    createdAt: Date;
+    updatedAt: Date;
+  };
+
+export const toCentre = (doc: CentreDocument, distanceKm: number | null = null): ServiceCentre => ({
+  id: doc._id.toHexString(),
+  name: doc.name,
+  address: doc.address,
+  phone: doc.phone,
+  location: { lat: doc.location.lat, lng: doc.location.lng },
+  distanceKm,
+  timezone: doc.timezone,
+  services: doc.services,
+  openingHours: doc.openingHours,
+  closures: doc.closures,
+  bays: doc.bays,
+  rating: {
+    average: doc.ratingCount > 0 ? Math.round((doc.ratingSum / doc.ratingCount) * 100) / 100 : 0,
+    count: doc.ratingCount,
+  },
+  memberIds: doc.memberIds,
+});
+
+/**
+ * A nearby search reads the centres of a set of geohash cells of one precision (`$in` on that
+ * precision's field); a member's centres by user id; the centre an application created.
+ */
+export const CENTRE_INDEXES: IndexDeclaration[] = [
+  ...CELL_PRECISIONS.map((p) => ({ key: { [cellField(p)]: 1 } })),
+  { key: { memberIds: 1, _id: 1 } },
+  { key: { applicationId: 1 }, options: { unique: true } },
+];
+
+export class CentreStore {
+  static readonly collection = 'service_centres';
+  private readonly centres: Collection<CentreDocument>;
+
+  constructor(db: Db) {
+    this.centres = db.collection<CentreDocument>(CentreStore.collection);
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.centres, CENTRE_INDEXES);
+  }
+
+  /**
+   * Creates the centre of an approved application, once: a second call for the same application
+   * (a retried approval) finds the first one's centre.
+   */
+  async createForApplication(
+    applicationId: ObjectId,
+    ownerId: string,
+    profile: CentreProfile,
+    location: LatLng,
+    now: Date,
+  ): Promise<CentreDocument> {
+    const doc: CentreDocument = {
+      _id: new ObjectId(),
+      ...profile,
+      location: { lat: location.lat, lng: location.lng },
+      ...cellsOf(location),
+      members: [{ userId: ownerId, role: CentreRole.OWNER, addedAt: now }],
+      memberIds: [ownerId],
+      ratingCount: 0,
+      ratingSum: 0,
+      applicationId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.centres.insertOne(doc);
+      return doc;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      const existing = await this.centres.findOne({ applicationId });
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  findById(id: ObjectId): Promise<CentreDocument | null> {
+    return this.centres.findOne({ _id: id });
+  }
+
+  /** In the order of `ids`; null for an unknown or malformed id. */
+  findByIds(ids: readonly string[]): Promise<(CentreDocument | null)[]> {
+    return findManyById(this.centres, ids.map(toObjectId));
+  }
+
+  /** The centres in any of `cells` (of one precision), optionally offering `service`. */
+  inCells(precision: CellPrecision, cells: readonly string[], service?: ServiceKind): Promise<CentreDocument[]> {
+    const filter: Filter<CentreDocument> = { [cellField(precision)]: { $in: cells.map(String) } };
+    if (service) filter['services.kind'] = String(service);
+    return this.centres.find(filter).toArray();
+  }
+
+  /** The centres a user is a member of, oldest first. */
+  ofMember(userId: string): Promise<CentreDocument[]> {
+    return this.centres
+      .find({ memberIds: String(userId) })
+      .sort({ _id: 1 })
+      .limit(200)
+      .toArray();
+  }
+
+  /** Applies a partner's edit; null when the centre is gone. */
+  updateProfile(id: ObjectId, changes: Partial<CentreProfile>, now: Date): Promise<CentreDocument | null> {
+    return this.centres.findOneAndUpdate(
+      { _id: id },
+      { $set: { ...changes, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Adds a staff member unless they already are a member; null when the centre is gone. */
+  async addStaff(id: ObjectId, userId: string, now: Date): Promise<{ centre: CentreDocument; added: boolean } | null> {
+    const member: CentreMemberDocument = { userId: String(userId), role: CentreRole.STAFF, addedAt: now };
+    const added = await this.centres.findOneAndUpdate(
+      { _id: id, memberIds: { $ne: String(userId) } },
+      { $push: { members: member }, $addToSet: { memberIds: String(userId) }, $set: { updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+    if (added) return { centre: added, added: true };
+    const centre = await this.findById(id);
+    return centre ? { centre, added: false } : null;
+  }
+
+  /** Removes a staff member (never the owner); null when the centre is gone. */
+  async removeStaff(
+    id: ObjectId,
+    userId: string,
+    now: Date,
+  ): Promise<{ centre: CentreDocument; removed: boolean } | null> {
+    const removed = await this.centres.findOneAndUpdate(
+      { _id: id, members: { $elemMatch: { userId: String(userId), role: CentreRole.STAFF } } },
+      {
+        $pull: { members: { userId: String(userId) }, memberIds: String(userId) },
+        $set: { updatedAt: now },
+      },
+      { returnDocument: 'after' },
+    );
+    if (removed) return { centre: removed, removed: true };
+    const centre = await this.findById(id);
+    return centre ? { centre, removed: false } : null;
+  }
+
+  /** One review's stars (1-5) into the centre's rating, atomically (for reviews). */
+  async addRating(id: ObjectId, stars: number): Promise<void> {
+    await this.centres.updateOne({ _id: id }, { $inc: { ratingCount: 1, ratingSum: stars } });
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * What the marketplace subgraph publishes on the event bus: topic names and payload schemas.
+ * Publishers parse a payload with its schema before sending it; consumers parse what they
+ * receive. Payloads travel as JSON, so dates are accepted as Dates or ISO strings.
+ */
+
+/** An admin approved a partner application: the centre exists and its owner is a partner. */
+export const CENTRE_CREATED = 'marketplace.centre.created';
+/** A partner changed a centre's profile, services, hours, closures or members. */
+export const CENTRE_UPDATED = 'marketplace.centre.updated';
+
+export const centreEventSchema = z.object({
+  centreId: z.string().regex(/^[0-9a-f]{24}$/),
+  actorId: z.string().min(1),
+  at: z.coerce.date(),
+});
+export type CentreEvent = z.infer<typeof centreEventSchema>;
+
+/**
+ * A booking changed (requested, confirmed, declined, started, completed, cancelled, moved,
+ * a no-show): live topics for bookingUpdates, at-most-once. Published on the booking's centre's
+ * topic, its customer's topic and the all-bookings topic (staff).
+ */
+export const BOOKING_UPDATES = 'marketplace.booking.updates';
+export const centreBookingsTopic = (centreId: string) => `${BOOKING_UPDATES}.centre.${centreId}`;
+export const customerBookingsTopic = (customerId: string) => `${BOOKING_UPDATES}.customer.${customerId}`;
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/);
+const BOOKING_STATUS_NAMES = [
+  'REQUESTED',
+  'CONFIRMED',
+  'DECLINED',
+  'IN_PROGRESS',
+  'COMPLETED',
+  'CANCELLED',
+  'NO_SHOW',
+] as const;
+export const SERVICE_KIND_NAMES = [
+  'OIL_CHANGE',
+  'BRAKES',
+  'BATTERY',
+  'TYRES',
+  'DIAGNOSTICS',
+  'COOLING',
+  'GENERAL_SERVICE',
+  'ROADSIDE',
+] as const;
+
+export const bookingUpdateSchema = z.object({
+  bookingId: objectId,
+  centreId: objectId,
+  customerId: z.string().min(1),
+  vehicleId: z.string().min(1),
+  service: z.enum(SERVICE_KIND_NAMES),
+  status: z.enum(BOOKING_STATUS_NAMES),
+  slotStart: z.coerce.date(),
+  slotEnd: z.coerce.date(),
+  at: z.coerce.date(),
+});
+export type BookingUpdate = z.infer<typeof bookingUpdateSchema>;
+
+/**
+ * A partner completed a booking: a durable stream (at-least-once; dedupe on `bookingId`).
+ * Health renews the models the service renews, as recordService does.
+ */
+export const BOOKING_COMPLETED = 'marketplace.booking.completed';
+export const bookingCompletedSchema = z.object({
+  bookingId: objectId,
+  centreId: objectId,
+  vehicleId: z.string().min(1).max(64),
+  service: z.enum(SERVICE_KIND_NAMES),
+  odometerKm: z.number().min(0).max(2_000_000).nullable(),
+  partsReplaced: z.array(z.string().max(200)).max(50),
+  completedAt: z.coerce.date(),
+});
+export type BookingCompleted = z.infer<typeof bookingCompletedSchema>;
