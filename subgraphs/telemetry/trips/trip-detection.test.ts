@@ -1,5 +1,6 @@
+import { driveTime, RECORDED_DRIVE, RECORDED_DRIVE_FIGURES } from '../../../platform/driving/testing/recorded-drive.js';
 import type { Snapshot } from '../readings/snapshot.js';
-import { HARSH_ACCELERATION_MS2, HARSH_BRAKING_MS2, TRIP_BREAK_MS, TripDetector, type Trip } from './trip-detection.js';
+import { MIN_TRIP_KM, TRIP_BREAK_MS, TripDetector, type Trip } from './trip-detection.js';
 
 const T0 = Date.parse('2025-03-01T08:00:00Z');
 /** [second, speed km/h, rpm] */
@@ -27,8 +28,7 @@ const ramp = (start: number, from: number, to: number, step: number): Sample[] =
 describe('trip detection', () => {
   it('documents its thresholds', () => {
     expect(TRIP_BREAK_MS).toBe(5 * 60_000);
-    expect(HARSH_BRAKING_MS2).toBe(-3.5);
-    expect(HARSH_ACCELERATION_MS2).toBe(3.0);
+    expect(MIN_TRIP_KM).toBe(0.1);
   });
 
   it('cuts two drives separated by a long stop into two trips, with distance and duration', () => {
@@ -40,8 +40,8 @@ describe('trip detection', () => {
       durationSeconds: 600,
       maxSpeedKmh: 72,
     });
-    // 600 s at 72 km/h = 12 km (and the last second holds 72 km/h until the stop sample).
-    expect(trips[0].distanceKm).toBeCloseTo(12.02, 2);
+    // 600 s at 72 km/h = 12 km, and the last second slows from 72 km/h to the stop: 0.01 km.
+    expect(trips[0].distanceKm).toBeCloseTo(12.01, 6);
     expect(trips[1]).toMatchObject({ startedAt: new Date(T0 + 1_500_000), durationSeconds: 300 });
     expect(trips[1].distanceKm).toBeCloseTo(3, 2);
   });
@@ -84,5 +84,39 @@ describe('trip detection', () => {
   it('ignores speed changes across a gap in the data', () => {
     const [trip] = tripsOf([...cruise(0, 60, 100), ...cruise(120, 60, 0, 900), ...cruise(180, 60, 50)]);
     expect(trip.harshBrakingCount).toBe(0);
+  });
+
+  it('bridges a hole of up to two minutes in the data, and judges a stop over a 4 s step', () => {
+    const [trip] = tripsOf([
+      ...cruise(0, 61, 60),
+      ...cruise(120, 61, 60), // 59 s without data at 60 km/h: bridged
+      [184, 0, 800], // -60 km/h in 4 s = -4.17 m/s²: harsh
+    ]);
+    expect(trip.distanceKm).toBeCloseTo((180 * 60 + 4 * 30) / 3600, 6);
+    expect(trip.harshBrakingCount).toBe(1);
+  });
+
+  it('does not count a cranking engine (350 rpm) as running', () => {
+    const trips = tripsOf([[0, 0, 350], ...cruise(1, 60, 36)]);
+    expect(trips[0].startedAt).toEqual(new Date(T0 + 1000));
+  });
+
+  it('reads the recorded drive as the driving model does, as health does', () => {
+    const detector = new TripDetector();
+    for (const { second, speedKmh, rpm } of RECORDED_DRIVE)
+      detector.feed({ t: driveTime(second), values: { p0D: speedKmh, p0C: rpm } });
+    const trips = detector.finish();
+    const figures = RECORDED_DRIVE_FIGURES;
+    expect(trips).toHaveLength(1);
+    expect(trips[0]).toMatchObject({
+      startedAt: new Date(driveTime(figures.trip.startSecond)),
+      endedAt: new Date(driveTime(figures.trip.endSecond)),
+      harshBrakingCount: figures.harshBraking,
+      harshAccelerationCount: figures.harshAcceleration,
+      maxSpeedKmh: figures.maxSpeedKmh,
+    });
+    expect(trips[0].distanceKm).toBeCloseTo(figures.distanceKm, 9);
+    // The trip spans the engine's running time and the hole no reading joins.
+    expect(trips[0].durationSeconds).toBe(figures.engineRunningSeconds + figures.unjoinedSeconds);
   });
 });

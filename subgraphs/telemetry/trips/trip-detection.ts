@@ -1,22 +1,23 @@
-import { MAX_STEP_MS, type Held, type Snapshot } from '../readings/snapshot.js';
+import {
+  distanceKm,
+  harshStep,
+  isEngineRunning,
+  startsEvent,
+  type Point,
+} from '../../../platform/driving/driving-model.js';
+import type { Snapshot } from '../readings/snapshot.js';
 
 export const TRIP_SERIES = { speed: 'p0D', rpm: 'p0C' } as const;
 
 /**
- * Thresholds. The engine counts as running above ENGINE_RUNNING_RPM (idle is 600-900 rpm, a
- * cranking starter ~200). A trip ends after TRIP_BREAK_MS with the engine off and the vehicle
- * still, or without data; one shorter than MIN_TRIP_KM (a warm-up on the drive) is dropped.
- * Harsh events use the change in speed between samples at most HARSH_WINDOW_MS apart (over a
- * longer span the average hides the peak): ≤ -3.5 m/s² (about 0.36 g) is harsh braking, ≥ 3.0
- * m/s² (about 0.31 g) harsh acceleration, in line with common telematics scoring. Consecutive
- * harsh samples are one event.
+ * A trip is a stretch of readings where the vehicle moves or its engine runs (the shared driving
+ * model says what running, harsh and a gap are). It ends after TRIP_BREAK_MS with the engine off
+ * and the vehicle still, or without data: a stop at the shops splits a drive, a traffic light
+ * or a lost connection does not. One shorter than MIN_TRIP_KM (a warm-up on the drive) is
+ * dropped.
  */
-export const ENGINE_RUNNING_RPM = 300;
 export const TRIP_BREAK_MS = 5 * 60_000;
 export const MIN_TRIP_KM = 0.1;
-export const HARSH_WINDOW_MS = 3000;
-export const HARSH_BRAKING_MS2 = -3.5;
-export const HARSH_ACCELERATION_MS2 = 3.0;
 
 export interface Trip {
   startedAt: Date;
@@ -35,54 +36,37 @@ interface OpenTrip {
   maxSpeed: number;
   harshBraking: number;
   harshAcceleration: number;
-  braking: boolean;
-  accelerating: boolean;
 }
 
 /** Cuts a vehicle's speed and RPM history, fed in time order, into trips. */
 export class TripDetector {
   private readonly trips: Trip[] = [];
   private open?: OpenTrip;
-  private last?: number;
-  private speed?: Held;
-  private rpm?: Held;
+  private speed?: Point;
+  /** Inside a harsh episode that was already counted. */
+  private braking = false;
+  private accelerating = false;
 
   feed(snapshot: Snapshot): void {
     const { t, values } = snapshot;
-    const open = this.open;
-    if (open && t - open.lastActive > TRIP_BREAK_MS) this.close();
+    if (this.open && t - this.open.lastActive > TRIP_BREAK_MS) this.close();
 
-    const newSpeed = values[TRIP_SERIES.speed];
-    if (this.open && this.last !== undefined) {
-      const dt = t - this.last;
-      const held = this.fresh(this.speed);
-      if (dt > 0 && dt <= MAX_STEP_MS && held !== undefined) this.open.km += (held * dt) / 3_600_000;
-      if (newSpeed !== undefined && this.speed && t - this.speed.t > 0 && t - this.speed.t <= HARSH_WINDOW_MS) {
-        this.scoreAcceleration(this.open, (newSpeed - this.speed.v) / 3.6 / ((t - this.speed.t) / 1000));
-      }
+    const speed = values[TRIP_SERIES.speed];
+    const rpm = values[TRIP_SERIES.rpm];
+    const moving = speed !== undefined && speed > 0;
+    const running = rpm !== undefined && isEngineRunning(rpm);
+    if ((moving || running) && !this.open)
+      this.open = { start: t, lastActive: t, km: 0, maxSpeed: 0, harshBraking: 0, harshAcceleration: 0 };
+
+    if (speed !== undefined) {
+      const point = { at: t, value: speed };
+      // The step that leads to a trip's first moving reading is part of the trip.
+      if (this.speed) this.score(this.speed, point);
+      this.speed = point;
     }
-
-    if (newSpeed !== undefined) this.speed = { v: newSpeed, t };
-    if (values[TRIP_SERIES.rpm] !== undefined) this.rpm = { v: values[TRIP_SERIES.rpm], t };
-    this.last = t;
-
-    const moving = this.speed?.t === t && this.speed.v > 0;
-    const running = this.rpm?.t === t && this.rpm.v > ENGINE_RUNNING_RPM;
-    if (!moving && !running) return;
-    if (!this.open) {
-      this.open = {
-        start: t,
-        lastActive: t,
-        km: 0,
-        maxSpeed: 0,
-        harshBraking: 0,
-        harshAcceleration: 0,
-        braking: false,
-        accelerating: false,
-      };
-    }
+    if (!this.open || (!moving && !running)) return;
     this.open.lastActive = t;
-    if (this.speed?.t === t) this.open.maxSpeed = Math.max(this.open.maxSpeed, this.speed.v);
+    if (speed !== undefined) this.open.maxSpeed = Math.max(this.open.maxSpeed, speed);
   }
 
   /** Closes the trip still open and returns every trip, oldest first. */
@@ -91,13 +75,16 @@ export class TripDetector {
     return this.trips;
   }
 
-  private scoreAcceleration(trip: OpenTrip, ms2: number): void {
-    const braking = ms2 <= HARSH_BRAKING_MS2;
-    const accelerating = ms2 >= HARSH_ACCELERATION_MS2;
-    if (braking && !trip.braking) trip.harshBraking += 1;
-    if (accelerating && !trip.accelerating) trip.harshAcceleration += 1;
-    trip.braking = braking;
-    trip.accelerating = accelerating;
+  private score(previous: Point, next: Point): void {
+    const { braking, accelerating } = harshStep(previous, next);
+    const trip = this.open;
+    if (trip) {
+      trip.km += distanceKm(previous, next);
+      if (startsEvent(this.braking, braking)) trip.harshBraking += 1;
+      if (startsEvent(this.accelerating, accelerating)) trip.harshAcceleration += 1;
+    }
+    this.braking = braking;
+    this.accelerating = accelerating;
   }
 
   private close(): void {
@@ -113,9 +100,5 @@ export class TripDetector {
       harshBrakingCount: trip.harshBraking,
       harshAccelerationCount: trip.harshAcceleration,
     });
-  }
-
-  private fresh(held: Held | undefined): number | undefined {
-    return held && this.last !== undefined && this.last - held.t <= MAX_STEP_MS ? held.v : undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { HARSH_ACCELERATION_MPS2, HARSH_BRAKING_MPS2 } from '../../../platform/driving/driving-model.js';
 import { ConnectionType } from '../../../platform/graphql/pagination.js';
 
 @ObjectType({ description: 'A drive, cut from speed and RPM readings' })
@@ -18,10 +19,10 @@ export class Trip {
   @Field(() => Float)
   maxSpeedKmh!: number;
 
-  @Field(() => Int, { description: 'Decelerations of 3.5 m/s² or more' })
+  @Field(() => Int, { description: `Decelerations of ${HARSH_BRAKING_MPS2.toFixed(1)} m/s² or more` })
   harshBrakingCount!: number;
 
-  @Field(() => Int, { description: 'Accelerations of 3.0 m/s² or more' })
+  @Field(() => Int, { description: `Accelerations of ${HARSH_ACCELERATION_MPS2.toFixed(1)} m/s² or more` })
   harshAccelerationCount!: number;
 
   @Field(() => Boolean, {
