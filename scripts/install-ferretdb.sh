@@ -35,8 +35,11 @@
 # A data directory written by this build needs it (its indexes call a function of this build);
 # one written by an earlier build has its indexes rebuilt once, when it is opened.
 #
-# A last, one-hunk fix: $setOnInsert stores null and empty arrays, as MongoDB does (upstream
+# A one-hunk fix: $setOnInsert stores null and empty arrays, as MongoDB does (upstream
 # dropped them).
+#
+# Last, a write queue: writers to one SQLite file wait for each other in Go instead of polling
+# SQLite's lock (explained where it is applied).
 #
 # --stock builds upstream FerretDB with none of these patches into .tools/ferretdb-stock, the
 # baseline of `npm run bench:storage`.
@@ -50,7 +53,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.6"
+  VERSION="$UPSTREAM-clutch.7"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -2118,6 +2121,81 @@ apply_patch "setOnInsert null" <<'PATCH'
  	path := must.NotFail(types.NewPathFromString(setKey))
 PATCH
 must_contain internal/handler/common/update.go 'clutch: \$setOnInsert sets null'
+
+# A write queue. SQLite takes one writer at a time per database file (a subgraph's collections
+# share one file); a writer that finds the lock taken sleeps in SQLite's busy handler, up to
+# 100 ms a turn, and does not notice when the lock frees. Under concurrent writes the file then
+# sits idle while writers sleep: FerretDB used 0.3 to 0.5 of a core while telemetry's statements
+# waited 100 to 200 ms each. Each database's transactions and single statements that write
+# (fsql's InTransaction and ExecContext; reads use QueryContext and are not queued) take a Go
+# mutex first, so the next writer starts as soon as the last commits. `CLUTCH_SQLITE_WRITE_QUEUE=off`
+# in FerretDB's environment turns it off, the baseline of `npm run bench:storage -- --writers`.
+apply_patch "write queue" <<'PATCH'
+--- a/internal/util/fsql/db.go
++++ b/internal/util/fsql/db.go
+@@ -20,6 +20,8 @@
+ 	"database/sql"
+ 	"fmt"
+ 	"log/slog"
++	"os"
++	"sync"
+ 	"time"
+ 
+ 	"github.com/prometheus/client_golang/prometheus"
+@@ -40,6 +42,24 @@
+ 	l         *slog.Logger
+ 	token     *resource.Token
+ 	BatchSize int
++
++	// clutch: one writer at a time per database file, queued here, so that the next starts as
++	// soon as the last commits instead of sleeping in SQLite's busy handler.
++	writes      sync.Mutex
++	queueWrites bool
++}
++
++// clutch: CLUTCH_SQLITE_WRITE_QUEUE=off leaves writers to SQLite's busy handler (a baseline).
++var queueWrites = os.Getenv("CLUTCH_SQLITE_WRITE_QUEUE") != "off"
++
++func (db *DB) lockWrites() func() {
++	if !db.queueWrites {
++		return func() {}
++	}
++
++	db.writes.Lock()
++
++	return db.writes.Unlock
+ }
+ 
+ // WrapDB creates a new DB.
+@@ -56,6 +76,7 @@
+ 		sqlDB:            db,
+ 		l:                logging.WithName(l, name),
+ 		token:            resource.NewToken(),
++		queueWrites:      queueWrites,
+ 	}
+ 
+ 	resource.Track(res, res.token)
+@@ -111,7 +132,9 @@
+ 	fields := []any{slog.Any("args", args)}
+ 	db.l.With(fields...).DebugContext(ctx, fmt.Sprintf(">>> %s", query))
+ 
++	unlock := db.lockWrites()
+ 	res, err := db.sqlDB.ExecContext(ctx, query, args...)
++	unlock()
+ 
+ 	if res != nil {
+ 		ra, _ := res.RowsAffected()
+@@ -128,6 +151,8 @@
+ //
+ // If f returns an error or context is canceled, the transaction is rolled back.
+ func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {
++	defer db.lockWrites()()
++
+ 	var sqlTx *sql.Tx
+ 
+ 	if sqlTx, err = db.sqlDB.BeginTx(ctx, nil); err != nil {
+PATCH
+must_contain internal/util/fsql/db.go 'CLUTCH_SQLITE_WRITE_QUEUE'
 fi
 mkdir -p "$(dirname "$bin")"
 # Built beside it and renamed into place, so that a database starting meanwhile never runs a
