@@ -1,11 +1,9 @@
+import { engineStateOfRpm, type EngineState as RpmState } from '../../../platform/driving/driving-model.js';
 import type { Sample } from './sample.js';
 
 /** What the engine was doing when a sample was taken, as far as the sample (or the last rpm) tells. */
-export type EngineState = 'off' | 'cranking' | 'running' | 'unknown';
+export type EngineState = RpmState | 'unknown';
 
-/** Below this the starter turns the engine (about 200-300 rpm); above it the engine runs. */
-export const RUNNING_RPM = 400;
-const STOPPED_RPM = 50;
 /** An rpm value older than this says nothing about now. */
 const RPM_VALID_MS = 30_000;
 /** An alternator holds the system above this; a resting battery never reaches it. */
@@ -15,7 +13,7 @@ export function engineStateOf(sample: Sample, lastRpm: { value: number; at: numb
   let rpm = sample.values.rpm;
   if (rpm === undefined && lastRpm && sample.at - lastRpm.at <= RPM_VALID_MS && sample.at >= lastRpm.at)
     rpm = lastRpm.value;
-  if (rpm !== undefined) return rpm >= RUNNING_RPM ? 'running' : rpm > STOPPED_RPM ? 'cranking' : 'off';
+  if (rpm !== undefined) return engineStateOfRpm(rpm);
   const volts = sample.values.voltage;
   if (volts !== undefined) return volts >= CHARGING_VOLTS ? 'running' : 'unknown';
   return 'unknown';

@@ -1,3 +1,4 @@
+import { driveTime, RECORDED_DRIVE, RECORDED_DRIVE_FIGURES } from '../../../platform/driving/testing/recorded-drive.js';
 import { at, round, rounds } from '../testing/readings.js';
 import { applyDtcReport, codesMatching, describeCodes, initialDtcs } from './dtc-state.js';
 import { engineStateOf } from './engine-state.js';
@@ -46,6 +47,8 @@ describe('engineStateOf', () => {
   it('tells running, cranking and off from rpm, a recent rpm, or a charging voltage', () => {
     expect(engineStateOf(sample({ rpm: 800 }), null)).toBe('running');
     expect(engineStateOf(sample({ rpm: 220 }), null)).toBe('cranking');
+    expect(engineStateOf(sample({ rpm: 399 }), null)).toBe('cranking');
+    expect(engineStateOf(sample({ rpm: 400 }), null)).toBe('running');
     expect(engineStateOf(sample({ rpm: 0 }), null)).toBe('off');
     expect(engineStateOf(sample({ voltage: 12.5 }), { value: 0, at: at(0) })).toBe('off');
     expect(engineStateOf(sample({ voltage: 12.5 }), { value: 0, at: at(-60) })).toBe('unknown');
@@ -80,6 +83,29 @@ describe('observeUsage', () => {
     const stop = observeUsage(usage, toSamples(round(at(130), { rpm: 0, coolant: 46 }))[0]);
     expect(stop.endedRun).toEqual({ durationMs: 120_000, maxCoolant: 45 });
     expect(usage.run).toBeNull();
+  });
+
+  it('ends a braking episode at a hole in the data: a hard stop after it is a new one', () => {
+    const usage = initialUsage();
+    // Readings stop in the middle of a hard stop (-20 km/h a second) and resume 3 minutes later in another.
+    for (const [s, speed] of [
+      [0, 80],
+      [1, 60],
+      [181, 60],
+      [182, 40],
+    ])
+      observeUsage(usage, toSamples(round(at(s), { speed, rpm: 1500 }))[0]);
+    expect(usage.harshBrakes).toBe(2);
+  });
+
+  it('reads the recorded drive as the driving model does, as trips do', () => {
+    const usage = initialUsage();
+    for (const { second, speedKmh, rpm } of RECORDED_DRIVE)
+      observeUsage(usage, toSamples(round(driveTime(second), { speed: speedKmh, rpm }))[0]);
+    const figures = RECORDED_DRIVE_FIGURES;
+    expect(usage.distanceKm).toBeCloseTo(figures.distanceKm, 9);
+    expect(usage.harshBrakes).toBe(figures.harshBraking);
+    expect(usage.engineSeconds).toBe(figures.engineRunningSeconds);
   });
 
   it('measures the daily distance once a day of data exists, with a typical default before', () => {

@@ -1,5 +1,14 @@
+import {
+  distanceKm,
+  engineRunningSeconds,
+  harshStep,
+  joined,
+  MAX_GAP_MS,
+  startsEvent,
+  type Point,
+} from '../../../platform/driving/driving-model.js';
 import { DAY_MS } from '../parts/part.js';
-import { engineStateOf, RUNNING_RPM, type EngineState } from './engine-state.js';
+import { engineStateOf, type EngineState } from './engine-state.js';
 import type { Sample } from './sample.js';
 
 export interface Latest {
@@ -34,12 +43,6 @@ export interface UsageDelta {
   endedRun: { durationMs: number; maxCoolant: number | null } | null;
 }
 
-/** Two values further apart than this are not joined: the device was off, or data is missing. */
-export const MAX_GAP_MS = 120_000;
-/** Trip detection's threshold for a harsh deceleration. */
-export const HARSH_BRAKING_MS2 = 3.5;
-/** Decelerations are only judged between close samples; over a long gap they average out. */
-const HARSH_WINDOW_S = 5;
 const HOT_OIL_C = 110;
 const HOT_COOLANT_C = 105;
 const HOT_VALID_MS = 120_000;
@@ -59,10 +62,10 @@ export const initialUsage = (): UsageState => ({
 const isNewer = (latest: Latest | undefined, at: number) => !latest || at > latest.at;
 
 /**
- * Folds one sample into the usage counters. Each signal is integrated from its previous value
- * when that one is newer-than-nothing and at most MAX_GAP_MS older; a value measured before the
- * newest one already seen (a late upload) integrates nothing, so replays and reordering never
- * count a kilometre twice.
+ * Folds one sample into the usage counters, by the shared driving model: each signal is
+ * integrated from its previous value when the two are joined (at most MAX_GAP_MS apart); a value
+ * measured before the newest one already seen (a late upload) integrates nothing, so replays and
+ * reordering never count a kilometre twice.
  */
 export function observeUsage(state: UsageState, sample: Sample): UsageDelta {
   const { at, values } = sample;
@@ -72,26 +75,25 @@ export function observeUsage(state: UsageState, sample: Sample): UsageDelta {
   const speed = values.speed;
   if (speed !== undefined && isNewer(state.latest.speed, at)) {
     const previous = state.latest.speed;
-    if (previous && at - previous.at <= MAX_GAP_MS) {
-      const seconds = (at - previous.at) / 1000;
-      delta.km = (((previous.value + speed) / 2) * seconds) / 3600;
-      const deceleration = (previous.value - speed) / 3.6 / seconds;
-      const harsh = seconds <= HARSH_WINDOW_S && deceleration >= HARSH_BRAKING_MS2;
-      if (harsh && !state.braking) delta.harshBrakes = 1;
-      state.braking = harsh;
+    const point: Point = { value: speed, at };
+    if (previous) {
+      delta.km = distanceKm(previous, point);
+      const { braking } = harshStep(previous, point);
+      if (startsEvent(state.braking, braking)) delta.harshBrakes = 1;
+      state.braking = braking;
     }
-    state.latest.speed = { value: speed, at };
+    state.latest.speed = point;
   }
 
   const rpm = values.rpm;
   if (rpm !== undefined && isNewer(state.latest.rpm, at)) {
     const previous = state.latest.rpm;
-    if (previous && at - previous.at <= MAX_GAP_MS) {
-      const seconds = (at - previous.at) / 1000;
-      delta.revolutions = (((previous.value + rpm) / 2) * seconds) / 60;
-      if (previous.value >= RUNNING_RPM && rpm >= RUNNING_RPM) state.engineSeconds += seconds;
+    const point: Point = { value: rpm, at };
+    if (previous && joined(previous, point)) {
+      delta.revolutions = (((previous.value + rpm) / 2) * (at - previous.at)) / 60_000;
+      state.engineSeconds += engineRunningSeconds(previous, point);
     }
-    state.latest.rpm = { value: rpm, at };
+    state.latest.rpm = point;
   }
 
   for (const key of ['coolant', 'oilTemp'] as const) {
@@ -120,6 +122,7 @@ function runsHot(state: UsageState, at: number): boolean {
 /** Starts, extends or ends the engine run; returns the run that ended, if one did. */
 function trackRun(state: UsageState, engine: EngineState, at: number, coolant: number | undefined) {
   const run = state.run;
+  // A hole in the data that the driving model does not bridge ends the run.
   const stale = run !== null && at - run.lastAt > MAX_GAP_MS;
   let ended: UsageDelta['endedRun'] = null;
   if (run && (engine === 'off' || stale)) {

@@ -1,4 +1,4 @@
-import { HARSH_BRAKING_MS2 } from '../observations/usage.js';
+import { HARSH_BRAKING_MPS2 } from '../../../platform/driving/driving-model.js';
 import { round, scored } from './part.js';
 import { daysFor, kmSince, newest, NOT_RENEWED, type PartModel, type Renewal } from './part-model.js';
 
@@ -47,7 +47,7 @@ export const brakes: PartModel<BrakeState> = {
           observedAt: state.updatedAt,
         },
         {
-          message: `${state.hardStops} hard-braking event(s) (at least ${HARSH_BRAKING_MS2} m/s²), ${round(per100, 2)} per 100 km`,
+          message: `${state.hardStops} hard-braking event(s) (at least ${HARSH_BRAKING_MPS2} m/s²), ${round(per100, 2)} per 100 km`,
           observedAt: state.updatedAt,
         },
       ],
