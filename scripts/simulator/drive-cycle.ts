@@ -5,8 +5,8 @@ import type { Random } from './random.js';
  * driving or highway cruising. Produces speed and acceleration; the powertrain derives the rest.
  *
  * One cycle: parked → cranking → idle → city → highway → city → idle → parked (engine off) → ...
- * Accelerations stay under the 3.0 m/s² and decelerations under the 3.5 m/s² that trip detection
- * calls harsh, except for the occasional harsh stop in town.
+ * Accelerations stay under the 3.0 m/s² and decelerations under the 3.5 m/s² that the driving
+ * model (platform/driving) calls harsh, except for the occasional harsh stop in town.
  */
 export type Phase = 'parked' | 'cranking' | 'idle' | 'city' | 'highway';
 

@@ -1,3 +1,4 @@
+import { HARSH_ACCELERATION_MPS2, HARSH_BRAKING_MPS2, KMH_PER_MPS } from '../../platform/driving/driving-model.js';
 import { HARSH_BRAKE_PROBABILITY } from './drive-cycle.js';
 import { ENGINE } from './powertrain.js';
 import type { Fault } from './faults.js';
@@ -39,12 +40,12 @@ describe('drive cycle', () => {
   });
 
   it('brakes harshly now and then in town (≤ -3.5 m/s² between 1 s samples), and otherwise drives gently', () => {
-    const deltas = healthy.slice(1).map((s, i) => (s.speed - healthy[i].speed) / 3.6);
-    const harsh = deltas.filter((d, i) => d <= -3.5 && healthy[i + 1].phase === 'city');
+    const deltas = healthy.slice(1).map((s, i) => (s.speed - healthy[i].speed) / KMH_PER_MPS);
+    const harsh = deltas.filter((d, i) => d <= -HARSH_BRAKING_MPS2 && healthy[i + 1].phase === 'city');
     expect(harsh.length).toBeGreaterThan(0);
     expect(HARSH_BRAKE_PROBABILITY).toBeLessThan(0.2);
-    // Rounding to whole km/h adds at most 0.3 m/s²; trip detection's harsh acceleration is 3.0.
-    expect(Math.max(...deltas)).toBeLessThan(3.0);
+    // Rounding to whole km/h adds at most 0.3 m/s².
+    expect(Math.max(...deltas)).toBeLessThan(HARSH_ACCELERATION_MPS2);
   });
 });
 
