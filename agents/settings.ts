@@ -4,9 +4,9 @@ import type { Clock } from './clock.js';
 import type { ProviderSettings } from './providers/config.js';
 import type { ProviderId } from './providers/types.js';
 import { validateRoutines, type DailyRoutine } from './triggers/schedule.js';
+import type { AutonomousModeValue } from './contract.js';
 
-export const AUTONOMOUS_MODES = ['OFF', 'DRY_RUN', 'ON'] as const;
-export type AutonomousModeValue = (typeof AUTONOMOUS_MODES)[number];
+export { AUTONOMOUS_MODES, type AutonomousModeValue } from './contract.js';
 
 export interface AgentsSettings {
   /** Names this instance in the leader lease; random when absent. */

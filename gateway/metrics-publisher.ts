@@ -1,36 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../platform/events/bus.js';
 import type { Logger } from '../platform/logger.js';
+import { GATEWAY_METRICS_TOPIC, gatewayMetricsSnapshotSchema, type GatewayMetricsSnapshot } from './contract.js';
 import { percentileOf, type TrafficWindow } from './traffic-window.js';
 
-/** Live topic: one snapshot per gateway instance per interval (the agents subgraph watches it). */
-export const GATEWAY_METRICS_TOPIC = 'gateway.metrics';
-
-/** What one gateway instance served during one window. Plain JSON. */
-export interface GatewayMetricsSnapshot {
-  gatewayId: string;
-  /** ISO time the window ended. */
-  at: string;
-  windowSeconds: number;
-  requests: number;
-  /** null when no request was served in the window. */
-  p50Ms: number | null;
-  p95Ms: number | null;
-  throughputRps: number;
-  serverErrors: number;
-  /** serverErrors / requests, in percent (0 without requests). */
-  errorRatePct: number;
-  /** Request-based availability: the share of requests the server did not fail, in percent. */
-  availabilityPct: number;
-  rateLimited: number;
-  forbidden: number;
-  unauthenticated: number;
-  /** Of rateLimited and forbidden, those sent to signed-in callers. */
-  authenticatedRateLimited: number;
-  authenticatedForbidden: number;
-  /** ISO time this gateway started. */
-  startedAt: string;
-}
+export { GATEWAY_METRICS_TOPIC, type GatewayMetricsSnapshot } from './contract.js';
 
 export interface MetricsPublisherOptions {
   bus: EventBus;
@@ -49,7 +23,7 @@ export function snapshotOf(
   const failed = Math.min(serverErrors, requests);
   const p50 = percentileOf(counts.durationsMs, 50);
   const p95 = percentileOf(counts.durationsMs, 95);
-  return {
+  return gatewayMetricsSnapshotSchema.parse({
     gatewayId: meta.gatewayId,
     at: meta.at.toISOString(),
     windowSeconds: meta.windowSeconds,
@@ -66,7 +40,7 @@ export function snapshotOf(
     authenticatedRateLimited: counts.authenticatedRateLimited,
     authenticatedForbidden: counts.authenticatedForbidden,
     startedAt: meta.startedAt.toISOString(),
-  };
+  });
 }
 
 /** Publishes this gateway's traffic every interval; returns the function that stops it. */

@@ -5,7 +5,7 @@ import { parseInput } from '../../platform/graphql/parse-input.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../clock.js';
 import type { RateLimitPolicy } from '../effects/rate-limit-policy.js';
-import { LOOP_WAKE_TOPIC, type WakeEvent } from '../loop/wake.js';
+import { LOOP_WAKE_TOPIC, wakeEventSchema } from '../contract.js';
 import type { ClientErrorStore } from './client-error.store.js';
 import type { WindowRateLimiter } from './rate-limiter.js';
 
@@ -66,7 +66,7 @@ export class ClientErrorService {
       at: new Date(now),
     });
     bus
-      .publish<WakeEvent>(LOOP_WAKE_TOPIC, { reason: 'client_error' })
+      .publish(LOOP_WAKE_TOPIC, wakeEventSchema.parse({ reason: 'client_error' }))
       .catch((err: unknown) => this.deps.logger.warn({ err }, 'agents: wake not published'));
     return true;
   }

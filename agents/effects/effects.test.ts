@@ -18,6 +18,7 @@ import {
   type TestDatabase,
 } from '../testing/agents-harness.js';
 import { AlertStore } from '../signals/alert.store.js';
+import { healthAlert } from '../testing/health-alert.js';
 import { ActiveEffectStore } from './active-effect.store.js';
 import { checkIndexes, indexCheckEffect } from './index-check.effect.js';
 import { announceGatewayLimits } from './gateway-rate-limits.js';
@@ -236,14 +237,11 @@ describe('index check', () => {
 describe('owner notifications', () => {
   it('only aims at vehicles with an open critical alert', async () => {
     const alerts = new AlertStore(database.db);
-    await alerts.record({ id: 'a1', vehicleId: 'v1', severity: 'CRITICAL', status: 'OPEN', history: [{}] }, new Date());
-    await alerts.record({ id: 'a2', vehicleId: 'v2', severity: 'CRITICAL', status: 'OPEN', history: [{}] }, new Date());
-    await alerts.record(
-      { id: 'a2', vehicleId: 'v2', severity: 'CRITICAL', status: 'RESOLVED', history: [{}, {}] },
-      new Date(),
-    );
-    await alerts.record({ id: 'a2', vehicleId: 'v2', severity: 'CRITICAL', status: 'OPEN', history: [{}] }, new Date()); // late, ignored
-    await alerts.record({ id: 'a3', vehicleId: 'v3', severity: 'HIGH', status: 'OPEN', history: [{}] }, new Date());
+    await alerts.record(healthAlert('a1', 'v1', 'CRITICAL'), new Date());
+    await alerts.record(healthAlert('a2', 'v2', 'CRITICAL'), new Date());
+    await alerts.record(healthAlert('a2', 'v2', 'CRITICAL', ['OPEN', 'RESOLVED']), new Date());
+    await alerts.record(healthAlert('a2', 'v2', 'CRITICAL'), new Date()); // late, ignored
+    await alerts.record(healthAlert('a3', 'v3', 'HIGH'), new Date());
     const notify = notifyOwnersEffect(new NotificationStore(database.db), alerts);
     expect(await notify.targets()).toEqual({ vehicleIds: ['v1'] });
     expect(await notify.refuse({ vehicleIds: ['v1'], message: 'hi' })).toBeNull();

@@ -1,6 +1,5 @@
 import type { EventBus } from '../../platform/events/bus.js';
-import { HEALTH_COMMANDS } from '../../subgraphs/health/alerts/alert-events.js';
-import { MAX_COMMAND_VEHICLES, type HealthCommand } from '../../subgraphs/health/consumer/health-commands.js';
+import { HEALTH_COMMANDS, healthCommandSchema, MAX_COMMAND_VEHICLES } from '../../subgraphs/health/contract.js';
 import { MAX_VEHICLE_TARGETS } from '../actions/parameters.js';
 import type { VehicleRegistry } from '../signals/vehicle-registry.store.js';
 import type { Effect } from './effect.js';
@@ -24,7 +23,7 @@ export function recomputeHealthEffect(bus: EventBus, vehicles: VehicleRegistry):
       return null;
     },
     async apply({ vehicleIds }, { decisionId, now }) {
-      const command: HealthCommand = { kind: 'recompute', vehicleIds, decisionId, at: now.toISOString() };
+      const command = healthCommandSchema.parse({ kind: 'recompute', vehicleIds, decisionId, at: now.toISOString() });
       await bus.append(HEALTH_COMMANDS, command);
       return {
         summary: `recompute requested for ${vehicleIds.length} vehicle${vehicleIds.length === 1 ? '' : 's'}`,

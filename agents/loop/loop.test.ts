@@ -6,6 +6,8 @@ import { rateLimitEffect } from '../effects/rate-limits.effect.js';
 import { AGENTS_INDEXES } from '../declared-indexes.js';
 import { ArmStore } from '../learning/arm.store.js';
 import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
+import { healthAlert } from '../testing/health-alert.js';
+import { HEALTH_ALERTS } from '../../subgraphs/health/contract.js';
 
 let database: TestDatabase;
 let a: TestAgents;
@@ -231,14 +233,7 @@ describe('critical health alerts', () => {
     // What the team has learnt: incidents never helped with critical alerts, so notifying wins the draw.
     const arms = new ArmStore(database.db);
     for (let i = 0; i < 30; i++) await arms.record('critical_alerts', 'open_incident', false, new Date());
-    const alert = {
-      id: 'al1',
-      vehicleId: 'veh-1',
-      severity: 'CRITICAL',
-      status: 'OPEN',
-      history: [{ status: 'OPEN' }],
-    };
-    await a.bus.append('health.alerts', alert);
+    await a.bus.append(HEALTH_ALERTS, healthAlert('al1', 'veh-1', 'CRITICAL'));
     await waitUntil(
       async () => (await a.run('{ goal(id: "critical_alerts_open") { current } }')).data.goal.current === 1,
     );

@@ -3,7 +3,8 @@ import type { StreamConsumerMetrics } from '../../platform/events/consumer-metri
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../clock.js';
 import type { GoalService } from '../goals/goal.service.js';
-import { HEALTH_ALERTS_STREAM, type AlertStore, type HealthAlertEvent } from './alert.store.js';
+import { HEALTH_ALERTS, healthAlertEventSchema } from '../../subgraphs/health/contract.js';
+import type { AlertStore } from './alert.store.js';
 
 /**
  * Reads the health alert stream in the `agents` consumer group: each event reaches one agents
@@ -19,8 +20,8 @@ export function consumeHealthAlerts(deps: {
   metrics?: StreamConsumerMetrics;
   wake: () => void;
 }): StreamConsumer {
-  return deps.bus.consume<HealthAlertEvent>(
-    HEALTH_ALERTS_STREAM,
+  return deps.bus.consume(
+    HEALTH_ALERTS,
     'agents',
     deps.consumer,
     async ({ payload }) => {
@@ -32,6 +33,7 @@ export function consumeHealthAlerts(deps: {
         deps.wake();
       }
     },
-    deps.metrics ? { metrics: deps.metrics } : undefined,
+    // An event that breaks health's contract is dead-lettered (and raised as an ops alert).
+    { schema: healthAlertEventSchema, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
   );
 }

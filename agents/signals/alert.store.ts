@@ -1,19 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
-
-/**
- * The health subgraph's alert events as they arrive on the `health.alerts` stream (contract in
- * subgraphs/health/alerts/alert-events.ts). Only the fields the team needs are read.
- */
-export const HEALTH_ALERTS_STREAM = 'health.alerts';
-
-export interface HealthAlertEvent {
-  id: string;
-  vehicleId: string;
-  severity: string;
-  status: string;
-  history?: unknown[];
-}
+import type { HealthAlertEvent } from '../../subgraphs/health/contract.js';
 
 interface AlertEntry {
   _id: string;
@@ -32,7 +19,10 @@ export const ALERT_INDEXES: IndexDeclaration[] = [{ key: { severity: 1, status: 
 
 const OPEN_CRITICAL = { severity: 'CRITICAL', status: 'OPEN' } as const;
 
-/** What this subgraph knows of health alerts; upserts keyed by the alert id, so redelivery is harmless. */
+/**
+ * What this subgraph knows of health alerts, from the `health.alerts` stream (health's contract):
+ * upserts keyed by the alert id, so redelivery is harmless.
+ */
 export class AlertStore {
   static readonly collection = 'health_alerts_seen';
   private readonly alerts: Collection<AlertEntry>;
@@ -51,16 +41,15 @@ export class AlertStore {
    * alert's `_id` and nothing changes.
    */
   async record(event: HealthAlertEvent, at: Date): Promise<boolean> {
-    if (typeof event?.id !== 'string' || typeof event.vehicleId !== 'string') return false;
-    const version = Array.isArray(event.history) ? event.history.length : 0;
+    const version = event.history.length;
     try {
       await this.alerts.updateOne(
         { _id: event.id, version: { $lte: version } },
         {
           $set: {
             vehicleId: event.vehicleId,
-            severity: String(event.severity),
-            status: String(event.status),
+            severity: event.severity,
+            status: event.status,
             version,
             updatedAt: at,
           },

@@ -1,4 +1,4 @@
-import type { GatewayMetricsSnapshot } from '../../gateway/metrics-publisher.js';
+import type { GatewayMetricsSnapshot } from '../../gateway/contract.js';
 
 /** The gateways' traffic combined over their latest fresh windows. */
 export interface GatewayTraffic {

@@ -1,11 +1,26 @@
 import type { EventBus, Unsubscribe } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
-import { GATEWAY_METRICS_TOPIC, type GatewayMetricsSnapshot } from '../../gateway/metrics-publisher.js';
-import { LOGIN_FAILED, USER_REGISTERED } from '../../subgraphs/identity/auth/auth.service.js';
-import { VEHICLE_ADDED, VEHICLE_REMOVED, type VehicleEvent } from '../../subgraphs/vehicles/contract.js';
+import type { PayloadSchema } from '../../platform/events/bus.js';
+import {
+  GATEWAY_METRICS_TOPIC,
+  gatewayMetricsSnapshotSchema,
+  type GatewayMetricsSnapshot,
+} from '../../gateway/contract.js';
+import {
+  LOGIN_FAILED,
+  loginFailedSchema,
+  USER_REGISTERED,
+  userRegisteredSchema,
+} from '../../subgraphs/identity/contract.js';
+import {
+  VEHICLE_ADDED,
+  VEHICLE_REMOVED,
+  vehicleEventSchema,
+  type VehicleEvent,
+} from '../../subgraphs/vehicles/contract.js';
 import type { Clock } from '../clock.js';
 import type { GoalService } from '../goals/goal.service.js';
-import { LOOP_WAKE_TOPIC, type WakeEvent } from '../loop/wake.js';
+import { LOOP_WAKE_TOPIC, wakeEventSchema, type WakeEvent } from '../contract.js';
 import type { FailedLoginWindow } from './failed-logins.js';
 import type { GatewayMetricsBoard } from './gateway-metrics.board.js';
 import type { IdentityStatsSource } from './identity-stats.js';
@@ -44,25 +59,31 @@ export class LiveFeeds {
 
   start(): Promise<void> {
     const { bus } = this.deps;
-    const on = <T>(topic: string, handler: (payload: T) => Promise<void> | void) =>
+    // Each payload is parsed with its owner's contract: one that breaks it is logged and ignored.
+    const on = <T>(topic: string, schema: PayloadSchema<T>, handler: (payload: T) => Promise<void> | void) =>
       this.unsubscribes.push(
-        bus.subscribe<T>(topic, async (payload) => {
+        bus.subscribe<unknown>(topic, async (payload) => {
+          const parsed = schema.safeParse(payload);
+          if (!parsed.success) {
+            const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`);
+            return void this.deps.logger.warn({ topic, issues }, 'agents: live feed event ignored: invalid');
+          }
           try {
-            await handler(payload);
+            await handler(parsed.data);
           } catch (err) {
             this.deps.logger.warn({ err, topic }, 'agents: live feed update failed');
           }
         }),
       );
-    on<GatewayMetricsSnapshot>(GATEWAY_METRICS_TOPIC, (s) => this.gatewayMetrics(s));
-    on(USER_REGISTERED, () => this.refreshCustomers());
-    on(LOGIN_FAILED, () => {
+    on(GATEWAY_METRICS_TOPIC, gatewayMetricsSnapshotSchema, (s) => this.gatewayMetrics(s));
+    on(USER_REGISTERED, userRegisteredSchema, () => this.refreshCustomers());
+    on(LOGIN_FAILED, loginFailedSchema, () => {
       this.deps.failedLogins.record(this.deps.clock.now());
       this.deps.wake('failed_login');
     });
-    on<VehicleEvent>(VEHICLE_ADDED, (e) => this.vehicleChanged(e, true));
-    on<VehicleEvent>(VEHICLE_REMOVED, (e) => this.vehicleChanged(e, false));
-    on<WakeEvent>(LOOP_WAKE_TOPIC, (e) => this.deps.wake(e?.reason ?? 'manual'));
+    on(VEHICLE_ADDED, vehicleEventSchema, (e) => this.vehicleChanged(e, true));
+    on(VEHICLE_REMOVED, vehicleEventSchema, (e) => this.vehicleChanged(e, false));
+    on(LOOP_WAKE_TOPIC, wakeEventSchema, (e) => this.deps.wake(e.reason));
     return Promise.all(this.unsubscribes.map((u) => u.ready)).then(() => undefined);
   }
 

@@ -3,46 +3,27 @@ import type { Logger } from '../../../platform/logger.js';
 import { outboxKey, type AlertOutboxStore, type OutboxEntry } from './alert-outbox.store.js';
 import type { HealthMetrics } from '../health-metrics.js';
 import type { AlertDocument, AlertStatus, AlertStore } from './alert.store.js';
+import { HEALTH_ALERTS, healthAlertEventSchema, vehicleAlertsTopic, type HealthAlertEvent } from '../contract.js';
 
-/** Every alert change, all vehicles: a live topic (staff subscriptions) and a durable stream (pipelines such as agents). */
-export const HEALTH_ALERTS = 'health.alerts';
-/** What other services ask of health (recomputes), durable only: contract in consumer/health-commands.ts. */
-export const HEALTH_COMMANDS = 'health.commands';
-/** One vehicle's alert changes, live only: what an owner's `healthAlerts(vehicleId)` listens to. */
-export const vehicleAlertsTopic = (vehicleId: string) => `health.alerts.vehicle.${vehicleId}`;
+export { HEALTH_ALERTS, HEALTH_COMMANDS, vehicleAlertsTopic, type HealthAlertEvent } from '../contract.js';
 
-/** The alert as it travels on the bus (JSON: times are ISO strings). */
-export interface HealthAlertEvent {
-  id: string;
-  vehicleId: string;
-  rule: string;
-  part: string | null;
-  severity: string;
-  status: string;
-  message: string;
-  value: number;
-  threshold: number;
-  openedAt: string;
-  acknowledgedAt: string | null;
-  resolvedAt: string | null;
-  history: { status: string; at: string; by: string | null }[];
-}
-
-export const toAlertEvent = (doc: AlertDocument): HealthAlertEvent => ({
-  id: doc._id,
-  vehicleId: doc.vehicleId,
-  rule: doc.rule,
-  part: doc.part,
-  severity: doc.severity,
-  status: doc.status,
-  message: doc.message,
-  value: doc.value,
-  threshold: doc.threshold,
-  openedAt: doc.openedAt.toISOString(),
-  acknowledgedAt: doc.acknowledgedAt?.toISOString() ?? null,
-  resolvedAt: doc.resolvedAt?.toISOString() ?? null,
-  history: doc.history.map((h) => ({ status: h.status, at: h.at.toISOString(), by: h.by })),
-});
+/** The event of a transition, checked against the contract before it is queued. */
+export const toAlertEvent = (doc: AlertDocument): HealthAlertEvent =>
+  healthAlertEventSchema.parse({
+    id: doc._id,
+    vehicleId: doc.vehicleId,
+    rule: doc.rule,
+    part: doc.part,
+    severity: doc.severity,
+    status: doc.status,
+    message: doc.message,
+    value: doc.value,
+    threshold: doc.threshold,
+    openedAt: doc.openedAt.toISOString(),
+    acknowledgedAt: doc.acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: doc.resolvedAt?.toISOString() ?? null,
+    history: doc.history.map((h) => ({ status: h.status, at: h.at.toISOString(), by: h.by })),
+  });
 
 /**
  * Tells the world that an alert changed, after the change is stored, through an outbox: the

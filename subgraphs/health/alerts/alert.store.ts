@@ -6,9 +6,10 @@ import { countMatching } from '../../../platform/mongo/count.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { OpenedAlert } from '../consumer/effects.js';
 import type { PartName } from '../parts/part.js';
+import type { AlertStatus } from '../contract.js';
 import { AlertTransitionStore, derive, type LaterStatus } from './alert-transitions.js';
 
-export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+export type { AlertStatus };
 
 export interface AlertStatusChange {
   status: AlertStatus;

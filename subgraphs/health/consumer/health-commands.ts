@@ -1,26 +1,7 @@
-import { z } from 'zod';
+import { healthCommandSchema, type HealthCommand } from '../contract.js';
 import type { HealthInput } from './reduce.js';
 
-/** Most vehicles one command may name (what one agents decision may aim at). */
-export const MAX_COMMAND_VEHICLES = 500;
-
-/** Ids become parts of event keys (`recompute:<decision>:<vehicle>`), so no separator gets in. */
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-
-const recompute = z.object({
-  kind: z.literal('recompute'),
-  vehicleIds: z.array(id).min(1).max(MAX_COMMAND_VEHICLES),
-  /** Names the request: a redelivered or re-sent command changes nothing twice. */
-  decisionId: id,
-  /** Re-assess as of this time (when it was asked for, not when it is handled). */
-  at: z.iso.datetime({ offset: true }),
-});
-
-/** The contract of the `health.commands` stream, which health consumes with it (see TelemetryConsumer). */
-export const healthCommandSchema = z.discriminatedUnion('kind', [recompute]);
-
-/** A payload of the `health.commands` stream (plain JSON: `at` is an ISO time). */
-export type HealthCommand = z.infer<typeof healthCommandSchema>;
+export { MAX_COMMAND_VEHICLES, healthCommandSchema, type HealthCommand } from '../contract.js';
 
 export interface CommandInput {
   vehicleId: string;
