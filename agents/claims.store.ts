@@ -1,11 +1,10 @@
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../platform/mongo/duplicate-key.js';
 
 interface ClaimDocument {
   _id: string;
   at: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * "Exactly one caller does this": the first to insert the key wins. For steps whose side
@@ -28,7 +27,7 @@ export class ClaimStore {
       await this.claims.insertOne({ _id: key, at });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

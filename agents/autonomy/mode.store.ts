@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { AutonomousModeValue } from '../settings.js';
+import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
 
 interface ModeDocument {
   _id: 'mode';
@@ -14,8 +15,6 @@ export interface ModeState {
   changedAt: Date;
   changedBy: string | null;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The kill switch, persisted so every instance and every restart obey the last admin's word. */
 export class ModeStore {
@@ -35,7 +34,7 @@ export class ModeStore {
         { upsert: true },
       );
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 

@@ -4,6 +4,7 @@ import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/index
 import type { AutonomousModeValue } from '../settings.js';
 import type { TriggerCategory, TriggerKind } from '../triggers/categories.js';
 import type { FiringDraft } from './evaluate.js';
+import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
 
 export interface FiringDocument {
   _id: ObjectId;
@@ -18,8 +19,6 @@ export interface FiringDocument {
   mode: AutonomousModeValue;
   decisionId: string | null;
 }
-
-const DUPLICATE_KEY = 11000;
 
 export const FIRING_INDEXES: IndexDeclaration[] = [
   { key: { dedupKey: 1 }, options: { unique: true } },
@@ -51,7 +50,7 @@ export class FiringStore {
       await this.firings.insertOne(doc);
       return doc;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      if (isDuplicateKey(error)) return null;
       throw error;
     }
   }

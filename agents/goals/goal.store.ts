@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { GoalCategory, GoalDefinition, GoalSourceValue } from './goal-definitions.js';
 import { withSample, type GoalDirection, type GoalSample } from './goal-math.js';
+import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
 
 export interface GoalDocument {
   _id: string;
@@ -19,8 +20,6 @@ export interface GoalDocument {
   createdAt: Date;
   updatedAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** FerretDB drops empty arrays and nulls given to $setOnInsert, so a fresh goal may come back without them. */
 const normalise = (doc: GoalDocument): GoalDocument => ({
@@ -66,7 +65,7 @@ export class GoalStore {
       try {
         await this.goals.updateOne({ _id: d.key }, { $setOnInsert: doc }, { upsert: true });
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
     }
   }

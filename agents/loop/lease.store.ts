@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
+import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
 
 interface TermDocument {
   /** `<name>:<term>`: inserting it is how a term is won. */
@@ -18,7 +19,6 @@ export interface Lease {
   expiresAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 /** Old terms kept for the record; older ones are removed by the winner of a new term. */
 const TERMS_KEPT = 20;
 
@@ -67,7 +67,7 @@ export class LeaseStore {
         expiresAt,
       });
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
     await this.terms.deleteMany({ name: this.name, term: { $lte: term - TERMS_KEPT } });

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
 import type { HealthAlertEvent } from '../../subgraphs/health/contract.js';
+import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
 
 interface AlertEntry {
   _id: string;
@@ -11,8 +12,6 @@ interface AlertEntry {
   version: number;
   updatedAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** Open critical alerts, counted and grouped by vehicle. */
 export const ALERT_INDEXES: IndexDeclaration[] = [{ key: { severity: 1, status: 1, vehicleId: 1 } }];
@@ -58,7 +57,7 @@ export class AlertStore {
       );
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { TriggerCategory } from '../triggers/categories.js';
 import type { MemberDefinition } from './team-definitions.js';
+import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
 
 export interface MemberDocument {
   _id: string;
@@ -17,7 +18,6 @@ export interface MemberDocument {
   createdAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 /** Decision pages ask for the member of every row; the team changes slowly. */
 const CACHE_MS = 1000;
 
@@ -48,7 +48,7 @@ export class TeamStore {
       try {
         await this.members.updateOne({ _id: m.id }, { $setOnInsert: doc }, { upsert: true });
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
     }
   }

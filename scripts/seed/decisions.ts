@@ -5,6 +5,7 @@ import type { DecisionDocument, DecisionStatusValue } from '../../agents/decisio
 import { DecisionStore } from '../../agents/decisions/decision.store.js';
 import { ownerOf } from '../../agents/team/team-definitions.js';
 import { categoryOf, TRIGGER_KINDS, type TriggerKind } from '../../agents/triggers/categories.js';
+import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
 
 /*
  * The operations team's history: decisions as the autonomous loop stores them (a trigger, the
@@ -115,7 +116,7 @@ export async function seedDecisions(
     try {
       await store.insertMany(docs);
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       for (const doc of docs) {
         if (!(await store.findById(doc._id))) await store.insert(doc);
       }

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { HealthAlertEvent } from './alert-events.js';
 import type { AlertStatus } from './alert.store.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /**
  * One entry per alert transition, `_id: <alertId>:<status>`: the event to announce, and whether
@@ -16,8 +17,6 @@ export interface OutboxEntry {
   queuedAt: Date;
   publishedAt: Date | null;
 }
-
-const DUPLICATE_KEY = 11000;
 
 export const outboxKey = (alertId: string, status: AlertStatus) => `${alertId}:${status}`;
 
@@ -43,7 +42,7 @@ export class AlertOutboxStore {
       await this.entries.insertOne(entry);
       return entry;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      if (isDuplicateKey(error)) return null;
       throw error;
     }
   }

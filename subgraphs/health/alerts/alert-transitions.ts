@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { AlertDocument, AlertStatus, AlertStatusChange } from './alert.store.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /** What happens to an alert after it opens, in the only order it can happen. */
 export const LATER_STATUSES = ['ACKNOWLEDGED', 'RESOLVED'] as const satisfies readonly AlertStatus[];
@@ -22,7 +23,6 @@ export type DerivedFields = Pick<
   'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'history'
 >;
 
-const DUPLICATE_KEY = 11000;
 const transitionId = (alertId: string, status: LaterStatus) => `${alertId}:${status}`;
 
 /** The alert's status and history from what happened to it: RESOLVED outranks ACKNOWLEDGED outranks OPEN. */
@@ -73,7 +73,7 @@ export class AlertTransitionStore {
       await this.transitions.insertOne({ _id: transitionId(alertId, status), alertId, status, at, by });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -8,6 +8,7 @@ import type { OpenedAlert } from '../consumer/effects.js';
 import type { PartName } from '../parts/part.js';
 import type { AlertStatus } from '../contract.js';
 import { AlertTransitionStore, derive, type LaterStatus } from './alert-transitions.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 export type { AlertStatus };
 
@@ -37,7 +38,6 @@ export interface AlertDocument {
   history: AlertStatusChange[];
 }
 
-const DUPLICATE_KEY = 11000;
 export const UNRESOLVED: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED'];
 /** Most alerts a vehicle's list returns (newest first); older ones stay in the fleet listing. */
 export const VEHICLE_ALERTS_LIMIT = 100;
@@ -117,7 +117,7 @@ export class AlertStore {
       await this.alerts.insertOne(doc);
       return doc;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      if (isDuplicateKey(error)) return null;
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { Effect } from './effects.js';
 import type { VehicleState } from './vehicle-state.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /**
  * One document per version of a vehicle's state, `_id: <vehicleId>:<version>`. Committing
@@ -35,7 +36,6 @@ interface HeadDocument {
   version: number;
 }
 
-const DUPLICATE_KEY = 11000;
 /** Versions kept behind the newest: history for debugging, and room for readers mid-flight. */
 export const VERSIONS_KEPT = 5;
 /** Old versions are deleted in one range delete every this many versions, off the event's path. */
@@ -131,7 +131,7 @@ export class VehicleStateStore {
     try {
       await this.versions.insertOne({ ...version, _id: versionId(version.vehicleId, version.version) });
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
     await this.moveHead(version.vehicleId, version.version);
@@ -163,7 +163,7 @@ export class VehicleStateStore {
       await this.heads.updateOne({ _id: vehicleId }, { $max: { version } }, { upsert: true });
     } catch (error) {
       // Two first commits raced to create the head; the other one's is as good (latest walks on).
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 }

@@ -1,8 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { SnapshotRecord } from '../consumer/effects.js';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /** One document per vehicle and UTC day, `_id: <vehicleId>:<day>`: rewriting a day is an idempotent upsert. */
 export interface SnapshotDocument extends Omit<SnapshotRecord, 'at'> {
@@ -40,7 +39,7 @@ export class SnapshotStore {
     await this.snapshots
       .updateOne({ _id, at: { $lt: at } }, { $set: { vehicleId, day, at, score, grade, parts } }, { upsert: true })
       .catch((error: { code?: number }) => {
-        if (error.code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
       });
   }
 

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { VehicleProfile } from './vehicle-directory.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /** A copy of what a vehicle is (make, model, year), kept so that similar vehicles can be found. */
 export interface ProfileDocument {
@@ -51,7 +52,7 @@ export class VehicleProfileStore {
     const { _id, ...fields } = doc;
     await this.profiles.updateOne({ _id }, { $set: fields }, { upsert: true }).catch((error: { code?: number }) => {
       // Two first sightings raced to create it; the other one's copy is as good.
-      if (error.code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
     });
     return doc;
   }

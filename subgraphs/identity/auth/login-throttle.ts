@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { type Collection, type Db } from 'mongodb';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 import {
   clientLock,
@@ -13,6 +13,7 @@ import {
   type LoginPolicy,
   type Refusal,
 } from './login-policy.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 export { lockSeconds, type LoginPolicy } from './login-policy.js';
 
@@ -25,7 +26,6 @@ export type Admission = { allowed: true; lockSeconds: number } | Refusal;
 
 /** Reserving races other attempts of the same client; past these tries the attempt is refused. */
 const RESERVE_TRIES = 4;
-const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === 11000;
 
 /**
  * The login policy (login-policy.ts) on the database, so that it holds across gateway and

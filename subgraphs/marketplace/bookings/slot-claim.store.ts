@@ -1,6 +1,7 @@
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { cellsCovering, claimId } from './slot-cells.js';
+import { DUPLICATE_KEY, isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /**
  * One document per claimed cell of a bay (see slot-cells.ts), `_id: <centreId>:<bay>:<cell>`.
@@ -17,8 +18,6 @@ export interface ClaimDocument {
   bookingId: string;
   claimedAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** Retention deletes claims of cells long past. */
 export const SLOT_CLAIM_INDEXES: IndexDeclaration[] = [{ key: { cell: 1 } }];
@@ -130,7 +129,7 @@ export class SlotClaimStore {
         const first = errors[0];
         if (first && first.code === DUPLICATE_KEY) return first.index;
       }
-      if ((error as { code?: number }).code === DUPLICATE_KEY && batch.length === 1) return 0;
+      if (isDuplicateKey(error) && batch.length === 1) return 0;
       throw error;
     }
   }

@@ -12,6 +12,7 @@ import {
   type ServiceKind,
   type ServiceOffering,
 } from './centre.type.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 export interface CentreMemberDocument {
   userId: string;
@@ -115,7 +116,7 @@ export class CentreStore {
       await this.centres.insertOne(doc);
       return doc;
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       const existing = await this.centres.findOne({ applicationId });
       if (!existing) throw error;
       return existing;

@@ -1,5 +1,6 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
+import { DUPLICATE_KEY, isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 export interface Claim {
   /** The unique key: a VIN, a device serial. */
@@ -11,8 +12,6 @@ export interface Claim {
 
 /** Says whether a claim found in place still belongs to a live holder. */
 export type ClaimCheck = (claim: Claim) => Promise<boolean>;
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * "At most one live holder per key", race-safe on any MongoDB-compatible server: the key is
@@ -90,7 +89,7 @@ export class UniqueClaims {
       await this.claims.insertOne(claim);
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/in
 import type { ObdDevice } from '../devices/device.type.js';
 import type { Vehicle } from '../vehicles/vehicle.type.js';
 import type { Sealed } from './replay-seal.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /** A request's answer without its device tokens (those are sealed apart). */
 export interface StoredFleetResult {
@@ -129,7 +130,7 @@ export class ProvisioningRequests {
       await this.requests.insertOne(doc);
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }
