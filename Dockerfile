@@ -1,5 +1,5 @@
-# One image for every service: SERVICE (or the first argument) picks gateway, identity,
-# vehicles, telemetry, health, agents, or all (every service in one process).
+# One image for every service: SERVICE (or the first argument) picks gateway, a subgraph named
+# in subgraphs/registry.ts, or all (every service in one process).
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -22,6 +22,7 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node schema schema
 COPY --chown=node:node app/healthcheck.mjs app/healthcheck.mjs
 USER node
-EXPOSE 4000 4001 4002 4003 4004 4005
+# The gateway's PORT and the subgraphs' default <NAME>_PORTs (subgraphs/registry.ts), with room to grow.
+EXPOSE 4000-4009
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "app/healthcheck.mjs"]
 ENTRYPOINT ["node", "dist/app/service.js"]

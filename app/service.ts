@@ -5,10 +5,11 @@
  */
 import 'reflect-metadata';
 import { loadConfigOrExit, SERVICE_NAMES, type ServiceName } from '../platform/config/environment.js';
+import { portVariable } from '../platform/subgraph/descriptor.js';
 import { createEventBus } from '../platform/events/create-bus.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown } from './shutdown.js';
-import { SUBGRAPH_FACTORIES, connectDependencies, startGatewayService, startSubgraph, startSystem } from './system.js';
+import { connectDependencies, startGatewayService, startSubgraph, startSystem } from './system.js';
 
 const name = process.argv[2] ?? process.env.SERVICE;
 const known = ['gateway', 'all', ...SERVICE_NAMES];
@@ -25,7 +26,7 @@ try {
     const system = await startSystem(config, logger);
     onShutdown(logger, () => system.stop());
   } else if (name === 'gateway') {
-    const urls = Object.fromEntries(SUBGRAPH_FACTORIES.map((f) => [f.name, config.serviceUrls[f.name]]));
+    const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [n, config.serviceUrls[n]]));
     const bus = createEventBus({ redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB_PREFIX, logger });
     const gateway = await startGatewayService(config, logger, urls, config.PORT, bus);
     onShutdown(logger, async () => {
@@ -35,8 +36,7 @@ try {
   } else {
     const serviceName = name as ServiceName;
     const deps = await connectDependencies(config, logger);
-    const port = config[`${serviceName.toUpperCase()}_PORT` as 'IDENTITY_PORT'];
-    const subgraph = await startSubgraph(serviceName, deps, config.serviceUrls, port);
+    const subgraph = await startSubgraph(serviceName, deps, config.serviceUrls, config[portVariable(serviceName)]);
     onShutdown(logger, async () => {
       await subgraph.stop();
       await deps.bus.close();

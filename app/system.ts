@@ -1,21 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpVehicleAccess } from '../platform/access/vehicle-access.js';
-import type { Config, ServiceName } from '../platform/config/environment.js';
+import type { Config, ServiceName, ServiceUrls } from '../platform/config/environment.js';
 import type { EventBus } from '../platform/events/bus.js';
 import { createEventBus } from '../platform/events/create-bus.js';
 import { opsAccessFromConfig } from '../platform/http/health.js';
 import type { Logger } from '../platform/logger.js';
 import { connectMongo, type Mongo } from '../platform/mongo/connect.js';
-import { serveSubgraph, type RunningSubgraph, type Subgraph } from '../platform/subgraph/serve-subgraph.js';
+import { portVariable } from '../platform/subgraph/descriptor.js';
+import { serveSubgraph, type RunningSubgraph } from '../platform/subgraph/serve-subgraph.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
-import { createAgentsSubgraph } from '../agents/index.js';
-import { agentsSettingsFromConfig } from '../agents/settings.js';
-import { createHealthSubgraph, HttpVehicleDirectory } from '../subgraphs/health/index.js';
-import { createIdentitySubgraph } from '../subgraphs/identity/index.js';
-import { createTelemetrySubgraph } from '../subgraphs/telemetry/index.js';
-import { createVehiclesSubgraph } from '../subgraphs/vehicles/index.js';
-import { HttpAccountDirectory } from '../subgraphs/vehicles/provisioning/accounts.js';
+import { SUBGRAPHS } from '../subgraphs/registry.js';
 
 export const SUPERGRAPH_PATH = path.resolve('schema/supergraph.graphql');
 
@@ -42,107 +37,23 @@ export async function connectDependencies(config: Config, logger: Logger): Promi
   return { config, logger, mongo, bus };
 }
 
-/** Where the other services answer, for a subgraph that calls one (vehicle ownership, say). */
-export type ServiceUrls = Record<ServiceName, string>;
+export type { ServiceUrls };
 
-type SubgraphFactory = (deps: Dependencies, urls: ServiceUrls) => Promise<Subgraph>;
-
-/** Every subgraph, in start order: one only calls those started before it. */
-export const SUBGRAPH_FACTORIES: { name: ServiceName; create: SubgraphFactory }[] = [
-  {
-    name: 'identity',
-    create: ({ config, logger, mongo, bus }) =>
-      createIdentitySubgraph({
-        db: mongo.db('identity'),
-        bus,
-        logger: logger.child({ subgraph: 'identity' }),
-        settings: {
-          jwtSecret: config.JWT_SECRET,
-          accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-          refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-          bcryptRounds: config.BCRYPT_ROUNDS,
-          loginMaxFailures: config.LOGIN_MAX_FAILURES,
-          loginLockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
-          loginEmailSlowdownAfter: config.LOGIN_EMAIL_SLOWDOWN_AFTER,
-          loginEmailWindowSeconds: config.LOGIN_EMAIL_WINDOW_SECONDS,
-          loginEmailSlowdownSeconds: config.LOGIN_EMAIL_SLOWDOWN_SECONDS,
-          loginKnownClientDays: config.LOGIN_KNOWN_CLIENT_DAYS,
-          passwordHashConcurrency: config.PASSWORD_HASH_CONCURRENCY,
-          passwordHashQueue: config.PASSWORD_HASH_QUEUE,
-          adminEmail: config.ADMIN_EMAIL,
-          adminPassword: config.ADMIN_PASSWORD,
-        },
-      }),
-  },
-  {
-    name: 'vehicles',
-    create: ({ config, logger, mongo, bus }, urls) =>
-      createVehiclesSubgraph({
-        db: mongo.db('vehicles'),
-        bus,
-        logger: logger.child({ subgraph: 'vehicles' }),
-        accounts: new HttpAccountDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
-      }),
-  },
-  {
-    name: 'telemetry',
-    create: (deps, urls) =>
-      createTelemetrySubgraph({
-        db: deps.mongo.db('telemetry'),
-        bus: deps.bus,
-        logger: deps.logger.child({ subgraph: 'telemetry' }),
-        access: vehicleAccessFor(deps, urls),
-        settings: {
-          retentionDays: deps.config.TELEMETRY_RETENTION_DAYS,
-          retentionIntervalMinutes: deps.config.TELEMETRY_RETENTION_INTERVAL_MINUTES,
-          subscriberQueue: deps.config.SUBSCRIPTION_MAX_QUEUE,
-        },
-      }),
-  },
-  {
-    name: 'health',
-    create: (deps, urls) =>
-      createHealthSubgraph({
-        db: deps.mongo.db('health'),
-        bus: deps.bus,
-        logger: deps.logger.child({ subgraph: 'health' }),
-        access: vehicleAccessFor(deps, urls),
-        directory: new HttpVehicleDirectory({
-          vehiclesUrl: urls.vehicles,
-          internalSecret: deps.config.INTERNAL_SECRET,
-        }),
-        settings: {
-          subscriberQueue: deps.config.SUBSCRIPTION_MAX_QUEUE,
-          retentionDays: deps.config.HEALTH_RETENTION_DAYS,
-          retentionIntervalMinutes: deps.config.HEALTH_RETENTION_INTERVAL_MINUTES,
-          consumer: {
-            batchSize: deps.config.HEALTH_CONSUMER_BATCH_SIZE,
-            claimIdleMs: deps.config.HEALTH_CONSUMER_CLAIM_IDLE_MS,
-            concurrency: deps.config.HEALTH_CONSUMER_CONCURRENCY,
-          },
-        },
-      }),
-  },
-  {
-    name: 'agents',
-    create: (deps, urls) =>
-      createAgentsSubgraph({
-        db: deps.mongo.db('agents'),
-        bus: deps.bus,
-        logger: deps.logger.child({ subgraph: 'agents' }),
-        settings: agentsSettingsFromConfig(deps.config, urls.identity),
-      }),
-  },
-];
+/** Every subgraph, in start order (the list in subgraphs/registry.ts). */
+export const SUBGRAPH_FACTORIES = SUBGRAPHS;
 
 /** An ownership client for subgraphs that authorize by vehicle. */
 export const vehicleAccessFor = (deps: Dependencies, urls: ServiceUrls) =>
   new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: deps.config.INTERNAL_SECRET });
 
 export async function startSubgraph(name: ServiceName, deps: Dependencies, urls: ServiceUrls, port: number) {
-  const factory = SUBGRAPH_FACTORIES.find((f) => f.name === name);
-  if (!factory) throw new Error(`unknown subgraph ${name}`);
-  const subgraph = await factory.create(deps, urls);
+  const descriptor = SUBGRAPHS.find((s) => s.name === name);
+  if (!descriptor) throw new Error(`unknown subgraph ${name}`);
+  const { config, logger, mongo, bus } = deps;
+  const subgraph = await descriptor.create(
+    { config, bus, db: mongo.db(name), logger: logger.child({ subgraph: name }) },
+    urls,
+  );
   return serveSubgraph(subgraph, {
     host: deps.config.HOST,
     port,
@@ -178,8 +89,6 @@ export interface System {
   stop(): Promise<void>;
 }
 
-const portKey = (name: ServiceName) => `${name.toUpperCase()}_PORT` as `${Uppercase<ServiceName>}_PORT`;
-
 /**
  * The embedded mode: every subgraph and the gateway in this process, each on its own port.
  * `ephemeralPorts` (tests) puts every service on a free port instead of the configured one.
@@ -193,8 +102,8 @@ export async function startSystem(
   const subgraphs: RunningSubgraph[] = [];
   const urls: ServiceUrls = { ...config.serviceUrls };
   try {
-    for (const { name } of SUBGRAPH_FACTORIES) {
-      const running = await startSubgraph(name, deps, urls, options.ephemeralPorts ? 0 : config[portKey(name)]);
+    for (const { name } of SUBGRAPHS) {
+      const running = await startSubgraph(name, deps, urls, options.ephemeralPorts ? 0 : config[portVariable(name)]);
       urls[name] = running.url;
       subgraphs.push(running);
     }

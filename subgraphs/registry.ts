@@ -1,15 +1,20 @@
-import type { GraphQLSchema } from 'graphql';
-import { buildAgentsSchema } from '../agents/schema.js';
-import { buildHealthSchema } from './health/schema.js';
-import { buildIdentitySchema } from './identity/schema.js';
-import { buildTelemetrySchema } from './telemetry/schema.js';
-import { buildVehiclesSchema } from './vehicles/schema.js';
+import { agentsSubgraph } from '../agents/descriptor.js';
+import { healthSubgraph } from './health/descriptor.js';
+import { identitySubgraph } from './identity/descriptor.js';
+import { telemetrySubgraph } from './telemetry/descriptor.js';
+import { vehiclesSubgraph } from './vehicles/descriptor.js';
 
-/** Every subgraph in the supergraph, in composition order. */
-export const SUBGRAPH_SCHEMAS: { name: string; build: () => Promise<GraphQLSchema> }[] = [
-  { name: 'identity', build: () => buildIdentitySchema() },
-  { name: 'vehicles', build: () => buildVehiclesSchema() },
-  { name: 'telemetry', build: () => buildTelemetrySchema() },
-  { name: 'health', build: () => buildHealthSchema() },
-  { name: 'agents', build: () => buildAgentsSchema() },
-];
+/**
+ * Every subgraph, one line each, in start order (one only calls those before it); also the
+ * composition order. Ports, URLs, service mode and the gateway's health checks come from here.
+ */
+export const SUBGRAPHS = [
+  identitySubgraph,
+  vehiclesSubgraph,
+  telemetrySubgraph,
+  healthSubgraph,
+  agentsSubgraph,
+] as const;
+
+/** Every subgraph's schema, for composing the supergraph. */
+export const SUBGRAPH_SCHEMAS = SUBGRAPHS.map(({ name, buildSchema }) => ({ name, build: buildSchema }));

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { SUBGRAPHS } from '../../subgraphs/registry.js';
+import { localUrl, portVariable, urlVariable } from '../subgraph/descriptor.js';
 
 const optionalString = z
   .string()
@@ -25,22 +27,30 @@ const isOrigin = (value: string) => {
   }
 };
 
+export type ServiceName = (typeof SUBGRAPHS)[number]['name'];
+export const SERVICE_NAMES: readonly ServiceName[] = SUBGRAPHS.map((s) => s.name);
+
+type ServiceShape = { [N in ServiceName as `${Uppercase<N>}_PORT`]: ReturnType<typeof port> } & {
+  [N in ServiceName as `${Uppercase<N>}_URL`]: z.ZodOptional<z.ZodURL>;
+};
+
+/** `<NAME>_PORT` (the descriptor's port by default) and `<NAME>_URL` for each subgraph in subgraphs/registry.ts. */
+function serviceVariables(): ServiceShape {
+  const shape: Record<string, z.ZodType> = {};
+  for (const { name, port: fallback } of SUBGRAPHS) {
+    shape[portVariable(name)] = port(fallback);
+    shape[urlVariable(name)] = z.url().optional();
+  }
+  return shape as ServiceShape;
+}
+
 /** Every variable the system reads. `.env.example` documents the same list. */
 const variables = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('127.0.0.1'),
   PORT: port(4000),
-  IDENTITY_PORT: port(4001),
-  VEHICLES_PORT: port(4002),
-  TELEMETRY_PORT: port(4003),
-  HEALTH_PORT: port(4004),
-  AGENTS_PORT: port(4005),
-  IDENTITY_URL: z.url().optional(),
-  VEHICLES_URL: z.url().optional(),
-  TELEMETRY_URL: z.url().optional(),
-  HEALTH_URL: z.url().optional(),
-  AGENTS_URL: z.url().optional(),
+  ...serviceVariables(),
 
   DATA_DIR: z.string().default('.data'),
   MONGODB_URI: optionalString,
@@ -173,8 +183,8 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
 
 export type Environment = z.infer<typeof variables>;
 
-export const SERVICE_NAMES = ['identity', 'vehicles', 'telemetry', 'health', 'agents'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** Where each subgraph answers (its /graphql URL), by name. */
+export type ServiceUrls = Record<ServiceName, string>;
 
 export interface Config extends Omit<
   Environment,
@@ -185,7 +195,7 @@ export interface Config extends Omit<
   CORS_ORIGINS: string;
   PLAYGROUND_ENABLED: boolean;
   /** Where each subgraph answers (its /graphql URL); from <NAME>_URL, else the local port. */
-  serviceUrls: Record<ServiceName, string>;
+  serviceUrls: ServiceUrls;
   isProduction: boolean;
 }
 
@@ -212,17 +222,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...e,
     JWT_SECRET: e.JWT_SECRET ?? randomBytes(32).toString('hex'),
     INTERNAL_SECRET: e.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
-    serviceUrls: {
-      identity: e.IDENTITY_URL ?? `http://127.0.0.1:${e.IDENTITY_PORT}/graphql`,
-      vehicles: e.VEHICLES_URL ?? `http://127.0.0.1:${e.VEHICLES_PORT}/graphql`,
-      telemetry: e.TELEMETRY_URL ?? `http://127.0.0.1:${e.TELEMETRY_PORT}/graphql`,
-      health: e.HEALTH_URL ?? `http://127.0.0.1:${e.HEALTH_PORT}/graphql`,
-      agents: e.AGENTS_URL ?? `http://127.0.0.1:${e.AGENTS_PORT}/graphql`,
-    },
+    serviceUrls: serviceUrls(e),
     isProduction: e.NODE_ENV === 'production',
     CORS_ORIGINS: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? '' : '*'),
     PLAYGROUND_ENABLED: e.PLAYGROUND_ENABLED ?? e.NODE_ENV !== 'production',
   };
+}
+
+function serviceUrls(e: Environment): ServiceUrls {
+  const urls = {} as ServiceUrls;
+  for (const { name } of SUBGRAPHS) urls[name] = e[urlVariable(name)] ?? localUrl(e[portVariable(name)]);
+  return urls;
 }
 
 /** For entry points: the parsed configuration, or the list of problems and exit code 1. */

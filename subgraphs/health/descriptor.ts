@@ -1,0 +1,30 @@
+import type { SubgraphDescriptor } from '../../platform/subgraph/descriptor.js';
+
+export const healthSubgraph: SubgraphDescriptor<'health'> = {
+  name: 'health',
+  port: 4004,
+  buildSchema: async () => (await import('./schema.js')).buildHealthSchema(),
+  create: async ({ config, logger, db, bus }, urls) => {
+    const [{ createHealthSubgraph, HttpVehicleDirectory }, { HttpVehicleAccess }] = await Promise.all([
+      import('./index.js'),
+      import('../../platform/access/vehicle-access.js'),
+    ]);
+    return createHealthSubgraph({
+      db,
+      bus,
+      logger,
+      access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      directory: new HttpVehicleDirectory({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      settings: {
+        subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,
+        retentionDays: config.HEALTH_RETENTION_DAYS,
+        retentionIntervalMinutes: config.HEALTH_RETENTION_INTERVAL_MINUTES,
+        consumer: {
+          batchSize: config.HEALTH_CONSUMER_BATCH_SIZE,
+          claimIdleMs: config.HEALTH_CONSUMER_CLAIM_IDLE_MS,
+          concurrency: config.HEALTH_CONSUMER_CONCURRENCY,
+        },
+      },
+    });
+  },
+};

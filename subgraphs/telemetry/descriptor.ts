@@ -1,0 +1,24 @@
+import type { SubgraphDescriptor } from '../../platform/subgraph/descriptor.js';
+
+export const telemetrySubgraph: SubgraphDescriptor<'telemetry'> = {
+  name: 'telemetry',
+  port: 4003,
+  buildSchema: async () => (await import('./schema.js')).buildTelemetrySchema(),
+  create: async ({ config, logger, db, bus }, urls) => {
+    const [{ createTelemetrySubgraph }, { HttpVehicleAccess }] = await Promise.all([
+      import('./index.js'),
+      import('../../platform/access/vehicle-access.js'),
+    ]);
+    return createTelemetrySubgraph({
+      db,
+      bus,
+      logger,
+      access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      settings: {
+        retentionDays: config.TELEMETRY_RETENTION_DAYS,
+        retentionIntervalMinutes: config.TELEMETRY_RETENTION_INTERVAL_MINUTES,
+        subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,
+      },
+    });
+  },
+};

@@ -1,0 +1,19 @@
+import type { SubgraphDescriptor } from '../../platform/subgraph/descriptor.js';
+
+export const vehiclesSubgraph: SubgraphDescriptor<'vehicles'> = {
+  name: 'vehicles',
+  port: 4002,
+  buildSchema: async () => (await import('./schema.js')).buildVehiclesSchema(),
+  create: async ({ config, logger, db, bus }, urls) => {
+    const [{ createVehiclesSubgraph }, { HttpAccountDirectory }] = await Promise.all([
+      import('./index.js'),
+      import('./provisioning/accounts.js'),
+    ]);
+    return createVehiclesSubgraph({
+      db,
+      bus,
+      logger,
+      accounts: new HttpAccountDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
+    });
+  },
+};
