@@ -30,6 +30,8 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 export type IngestErrorCode = DecodeErrorCode | 'OUT_OF_RANGE';
 
 export interface ItemError {
+  /** The round of an ingestObdRounds upload the item belongs to. */
+  round?: number;
   index: number;
   code: IngestErrorCode;
   reason: string;
@@ -38,6 +40,8 @@ export interface ItemError {
 export interface DtcReport {
   mode: DtcMode;
   codes: string[];
+  /** When the codes were read, where it is not the upload's time (a round of ingestObdRounds). */
+  at?: Date;
 }
 
 export interface DecodedBatch {

@@ -1,77 +1,63 @@
-import type { Collection, Db, Document } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 
-/** A claim on (vehicle, key): `pending` while the first upload runs, `done` with its result after. */
-export interface IdempotencyDocument<T extends Document = Document> {
-  /** `<vehicleId>:<key>`: the unique `_id` is what makes claiming race-safe (of two inserts, one fails). */
+/**
+ * The time the server gave an upload that named none (`recordedAt` left out), kept per
+ * (vehicle, key) so that a retry is stored under the first try's time, and so in the same bucket
+ * documents, where its receipt is found (upload-placement.ts). Uploads that carry their times
+ * need no such document.
+ */
+export interface IdempotencyDocument {
+  /** `<vehicleId>:<key>`: the unique `_id` decides between concurrent first tries (of two inserts, one fails). */
   _id: string;
   vehicleId: string;
   key: string;
-  /** Hash of the request, so a key reused for another batch is caught. */
+  /** Hash of the request, so that a key reused for another upload is caught. */
   fingerprint: string;
-  state: 'pending' | 'done';
-  result: T | null;
+  /** The server's time for the upload. Missing on keys written before it was kept. */
+  at?: Date;
   createdAt: Date;
-  updatedAt: Date;
 }
 
 const DUPLICATE_KEY = 11000;
 
 /** Vehicle ids hold no ':' (checked at ingestion), so the pair maps to one id and back. */
-const claimId = (vehicleId: string, key: string) => `${String(vehicleId)}:${String(key)}`;
+const keyId = (vehicleId: string, key: string) => `${String(vehicleId)}:${String(key)}`;
 
 export class IdempotencyStore {
-  private readonly claims: Collection<IdempotencyDocument>;
+  private readonly keys: Collection<IdempotencyDocument>;
 
   constructor(db: Db) {
-    this.claims = db.collection<IdempotencyDocument>('ingest_idempotency');
+    this.keys = db.collection<IdempotencyDocument>('ingest_idempotency');
   }
 
   init(): Promise<void> {
-    // Claims are found by _id; the retention job deletes by age.
-    return ensureIndexes(this.claims, [{ key: { createdAt: 1 } }]);
+    // Keys are found by _id; the retention job deletes by age.
+    return ensureIndexes(this.keys, [{ key: { createdAt: 1 } }]);
   }
 
-  /** Returns the new claim's id, or null when (vehicle, key) is claimed already. */
-  async insertClaim(vehicleId: string, key: string, fingerprint: string, now: Date): Promise<string | null> {
-    const _id = claimId(vehicleId, key);
+  /** Keeps `at` for (vehicle, key) unless a try kept one before: returns the document that holds. */
+  async pin(vehicleId: string, key: string, fingerprint: string, at: Date): Promise<IdempotencyDocument> {
+    const doc: IdempotencyDocument = {
+      _id: keyId(vehicleId, key),
+      vehicleId: String(vehicleId),
+      key: String(key),
+      fingerprint,
+      at,
+      createdAt: at,
+    };
     try {
-      await this.claims.insertOne({
-        _id,
-        vehicleId: String(vehicleId),
-        key: String(key),
-        fingerprint,
-        state: 'pending',
-        result: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      return _id;
+      await this.keys.insertOne(doc);
+      return doc;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
-      throw error;
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }
-  }
-
-  find(vehicleId: string, key: string): Promise<IdempotencyDocument | null> {
-    return this.claims.findOne({ _id: claimId(vehicleId, key) });
-  }
-
-  /** Deletes a pending claim untouched since `staleBefore`: its owner died mid-run. */
-  async releaseIfStale(id: string, staleBefore: Date): Promise<void> {
-    await this.claims.deleteOne({ _id: id, state: 'pending', updatedAt: { $lt: staleBefore } });
-  }
-
-  async complete(id: string, result: Document, now: Date): Promise<void> {
-    await this.claims.updateOne({ _id: id }, { $set: { state: 'done', result, updatedAt: now } });
-  }
-
-  /** Gives the key back after a failed upload, so that a retry runs it again. */
-  async release(id: string): Promise<void> {
-    await this.claims.deleteOne({ _id: id, state: 'pending' });
+    const existing = await this.keys.findOne({ _id: doc._id });
+    if (!existing) throw new Error(`idempotency key ${doc._id} vanished while it was read`);
+    return existing;
   }
 
   async deleteOlderThan(cutoff: Date): Promise<number> {
-    return (await this.claims.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
+    return (await this.keys.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
   }
 }

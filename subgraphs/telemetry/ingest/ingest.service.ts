@@ -15,7 +15,9 @@ import {
   validateReadings,
   type DecodedBatch,
 } from './batch.js';
-import type { Idempotency } from './idempotency.js';
+import { uploadId } from '../readings/upload-placement.js';
+import { fingerprint, reusedKey, type Idempotency } from './idempotency.js';
+import { checkRounds, decodeRounds, latestRound, type Round } from './rounds.js';
 import type { IngestResult, IngestSummary } from './ingest.type.js';
 
 const targetSchema = z.object({
@@ -32,6 +34,12 @@ export interface FramesUpload {
   vehicleId: string;
   frames: string[];
   recordedAt?: Date | null;
+  idempotencyKey?: string | null;
+}
+
+export interface RoundsUpload {
+  vehicleId: string;
+  rounds: Round[];
   idempotencyKey?: string | null;
 }
 
@@ -54,7 +62,7 @@ export interface IngestDeps {
 
 /**
  * Checks run cheapest first: size, shape and timestamps (nothing leaves the process), then who
- * may ingest for the vehicle, then the idempotency claim. See batch.ts for what gets stored.
+ * may ingest for the vehicle, then the writes. See batch.ts and rounds.ts for what gets stored.
  */
 export class IngestService {
   private readonly clock: () => Date;
@@ -67,76 +75,117 @@ export class IngestService {
     checkBatchSize(upload.frames.length, 'frames');
     const { vehicleId, idempotencyKey } = parseInput(targetSchema, upload);
     const now = this.clock();
-    const recordedAt = upload.recordedAt ?? now;
-    checkRecordedAt(recordedAt, now, this.deps.retentionMs, 'recordedAt');
+    checkRecordedAt(upload.recordedAt ?? now, now, this.deps.retentionMs, 'recordedAt');
     await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
-    const batch = decodeFrames(upload.frames, recordedAt);
-    checkEventLimits(batch, 'frames');
+    const build = (at: Date) => {
+      const recordedAt = upload.recordedAt ?? at;
+      const batch = decodeFrames(upload.frames, recordedAt);
+      checkEventLimits(batch, 'frames');
+      return { batch, recordedAt };
+    };
     const request = { frames: upload.frames, recordedAt: upload.recordedAt?.toISOString() ?? null };
-    return this.once(vehicleId, idempotencyKey, request, batch, recordedAt);
+    return this.once(vehicleId, idempotencyKey, request, build, { now, serverTime: !upload.recordedAt });
+  }
+
+  async ingestRounds(viewer: Viewer | undefined, upload: RoundsUpload): Promise<IngestResult> {
+    checkRounds(upload.rounds);
+    const { vehicleId, idempotencyKey } = parseInput(targetSchema, upload);
+    const now = this.clock();
+    upload.rounds.forEach((round, i) =>
+      checkRecordedAt(round.recordedAt, now, this.deps.retentionMs, `rounds.${i}.recordedAt`),
+    );
+    await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
+    const batch = decodeRounds(upload.rounds);
+    checkEventLimits(batch, 'rounds');
+    const request = upload.rounds.map((r) => ({ frames: r.frames, recordedAt: r.recordedAt.toISOString() }));
+    const recordedAt = latestRound(upload.rounds);
+    return this.once(vehicleId, idempotencyKey, request, () => ({ batch, recordedAt }), { now, serverTime: false });
   }
 
   async ingestReadings(viewer: Viewer | undefined, upload: ReadingsUpload): Promise<IngestResult> {
     checkBatchSize(upload.readings.length, 'readings');
     const { vehicleId, idempotencyKey } = parseInput(targetSchema, upload);
     const now = this.clock();
-    const items = upload.readings.map((r, i) => {
-      const at = r.recordedAt ?? now;
-      checkRecordedAt(at, now, this.deps.retentionMs, `readings.${i}.recordedAt`);
-      return { pid: r.pid, value: r.value, recordedAt: at };
-    });
+    upload.readings.forEach((r, i) =>
+      checkRecordedAt(r.recordedAt ?? now, now, this.deps.retentionMs, `readings.${i}.recordedAt`),
+    );
     await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
-    const batch = validateReadings(items);
-    checkEventLimits(batch, 'readings');
-    const latest = batch.readings.reduce((max, r) => (r.recordedAt > max ? r.recordedAt : max), new Date(0));
+    const build = (at: Date) => {
+      const batch = validateReadings(upload.readings.map((r) => ({ ...r, recordedAt: r.recordedAt ?? at })));
+      checkEventLimits(batch, 'readings');
+      const latest = batch.readings.reduce((max, r) => (r.recordedAt > max ? r.recordedAt : max), new Date(0));
+      return { batch, recordedAt: batch.readings.length > 0 ? latest : at };
+    };
     const request = upload.readings.map((r) => ({
       pid: r.pid,
       value: r.value,
       recordedAt: r.recordedAt?.toISOString() ?? null,
     }));
-    return this.once(vehicleId, idempotencyKey, request, batch, batch.readings.length > 0 ? latest : now);
+    const serverTime = upload.readings.some((r) => !r.recordedAt);
+    return this.once(vehicleId, idempotencyKey, request, build, { now, serverTime });
   }
 
+  /**
+   * Stores an upload once per idempotency key, in one or two writes: its readings with a
+   * receipt, in the bucket documents the upload alone decides (ReadingStore.appendOnce), then
+   * the latest values (and trouble codes, when it has some). Every step may run again: the
+   * receipts keep a retry from storing readings twice, the other writes are idempotent. So a
+   * retry after a partial failure completes what the failed try left, and a retry of a stored
+   * upload gets the first try's result, marked duplicate. An upload that leaves its time to the
+   * server costs one write more: the time is pinned to its key first (Idempotency).
+   */
   private async once(
     vehicleId: string,
     key: string | null | undefined,
     request: unknown,
-    batch: DecodedBatch,
-    recordedAt: Date,
+    build: (at: Date) => { batch: DecodedBatch; recordedAt: Date },
+    time: { now: Date; serverTime: boolean },
   ): Promise<IngestResult> {
-    const store = () => this.store(vehicleId, batch, recordedAt);
-    const outcome = key
-      ? await this.deps.idempotency.run(vehicleId, key, request, store)
-      : { value: await store(), duplicate: false };
-    if (!outcome.duplicate) await this.publish(vehicleId, batch, recordedAt);
-    return { ...outcome.value, duplicate: outcome.duplicate };
+    const print = fingerprint(request);
+    let built = build(time.now);
+    if (key && time.serverTime) {
+      const at = await this.deps.idempotency.pinTime(vehicleId, key, print, time.now);
+      if (at.getTime() !== time.now.getTime()) built = build(at);
+    }
+    const { batch, recordedAt } = built;
+    const summary = summarise(batch, recordedAt);
+    const outcome = await this.deps.readings.appendOnce(
+      vehicleId,
+      { id: uploadId(key), fingerprint: print, result: summary, receipts: Boolean(key) },
+      batch.readings,
+      recordedAt,
+    );
+    if (outcome.conflict) throw reusedKey();
+    // Announced as soon as stored, by the try that stored them: a later step failing leaves
+    // them stored and announced, and the retry, which stores nothing, announces nothing again.
+    await this.deps.events.readingsStored(vehicleId, outcome.stored);
+    await this.storeRest(vehicleId, batch, recordedAt);
+    // Trouble codes are announced by every try that reported them: at least once.
+    for (const report of batch.dtcs)
+      await this.deps.events.dtcsReported(vehicleId, report.mode, report.codes, report.at ?? recordedAt);
+    return outcome.earlier
+      ? { ...(outcome.earlier as IngestSummary), duplicate: true }
+      : { ...summary, duplicate: false };
   }
 
-  private async store(vehicleId: string, batch: DecodedBatch, recordedAt: Date): Promise<IngestSummary> {
-    // Every write is one atomic update of one document, so uploads of one vehicle need no
-    // ordering between them, within an instance or across instances.
+  /** Latest values and trouble codes: idempotent, so a retry runs them again whatever the first try did. */
+  private async storeRest(vehicleId: string, batch: DecodedBatch, recordedAt: Date): Promise<void> {
     const reportDtcs = async () => {
       // One reply after another: a code may be in both the confirmed and the pending reply.
-      for (const report of batch.dtcs) await this.deps.dtcs.report(vehicleId, report.mode, report.codes, recordedAt);
+      for (const report of batch.dtcs)
+        await this.deps.dtcs.report(vehicleId, report.mode, report.codes, report.at ?? recordedAt);
     };
-    await Promise.all([
-      this.deps.readings.append(vehicleId, batch.readings),
-      this.deps.latest.record(vehicleId, batch.readings),
-      reportDtcs(),
-    ]);
-    return {
-      accepted: batch.accepted,
-      rejected: batch.rejected,
-      readingsStored: batch.readings.length,
-      dtcsStored: batch.dtcs.reduce((n, report) => n + report.codes.length, 0),
-      errors: batch.errors,
-      recordedAt,
-    };
+    await Promise.all([this.deps.latest.record(vehicleId, batch.readings), reportDtcs()]);
   }
+}
 
-  private async publish(vehicleId: string, batch: DecodedBatch, recordedAt: Date): Promise<void> {
-    await this.deps.events.readingsStored(vehicleId, batch.readings);
-    for (const report of batch.dtcs)
-      await this.deps.events.dtcsReported(vehicleId, report.mode, report.codes, recordedAt);
-  }
+function summarise(batch: DecodedBatch, recordedAt: Date): IngestSummary {
+  return {
+    accepted: batch.accepted,
+    rejected: batch.rejected,
+    readingsStored: batch.readings.length,
+    dtcsStored: batch.dtcs.reduce((n, report) => n + report.codes.length, 0),
+    errors: batch.errors,
+    recordedAt,
+  };
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { IngestErrorCode as IngestErrorCodeName } from './batch.js';
 
 export const IngestErrorCode = {
@@ -15,7 +15,10 @@ registerEnumType(IngestErrorCode, {
 
 @ObjectType({ description: 'A frame (or reading) of the batch that was rejected; the others were not affected' })
 export class FrameError {
-  @Field(() => Int, { description: 'Position in the batch, from 0' })
+  @Field(() => Int, { nullable: true, description: 'For ingestObdRounds: the round the frame belongs to, from 0' })
+  round?: number | null;
+
+  @Field(() => Int, { description: 'Position in the batch (in its round, for ingestObdRounds), from 0' })
   index!: number;
 
   @Field(() => IngestErrorCode)
@@ -42,7 +45,10 @@ export class IngestResult {
   @Field(() => [FrameError])
   errors!: FrameError[];
 
-  @Field(() => Date, { description: 'The time the readings were stored under (the latest one for ingestReadings)' })
+  @Field(() => Date, {
+    description:
+      'The time the readings were stored under (the latest one for ingestReadings, the latest round for ingestObdRounds)',
+  })
   recordedAt!: Date;
 
   @Field(() => Boolean, {
@@ -52,3 +58,12 @@ export class IngestResult {
 }
 
 export type IngestSummary = Omit<IngestResult, 'duplicate'>;
+
+@InputType({ description: 'One polling round of a dongle: the ELM327 replies it read, and when' })
+export class ObdRoundInput {
+  @Field(() => Date, { description: 'When the round was read' })
+  recordedAt!: Date;
+
+  @Field(() => [String], { description: 'ELM327 replies (CAN, headers off, such as "41 0C 1A F8")' })
+  frames!: string[];
+}

@@ -202,4 +202,110 @@ describe('ReadingStore (real database)', () => {
   });
 });
 
+describe('ReadingStore.appendOnce (real database)', () => {
+  const upload = (id: string, fingerprint = 'f1', result = { readingsStored: 1 }) => ({
+    id,
+    fingerprint,
+    result,
+    receipts: true,
+  });
+  const countOf = async (vehicleId: string) => (await bucketsOf(vehicleId)).reduce((n, d) => n + d.count, 0);
+  const at = (iso: string) => new Date(iso);
+
+  it('stores an upload once however often it is retried, gives the first result back, and refuses a reused key', async () => {
+    const store = new ReadingStore(db(), 20);
+    const readings = [rpm(1, '2025-03-02T10:00:01Z'), rpm(2, '2025-03-02T10:00:02Z')];
+    const first = await store.appendOnce(
+      'once',
+      upload('u1', 'f1', { readingsStored: 2 }),
+      readings,
+      at('2025-03-02T10:00:02Z'),
+    );
+    expect(first).toEqual({ stored: readings, earlier: null, conflict: false });
+    const retry = await store.appendOnce(
+      'once',
+      upload('u1', 'f1', { readingsStored: 99 }),
+      readings,
+      at('2025-03-02T10:00:02Z'),
+    );
+    expect(retry).toEqual({ stored: [], earlier: { readingsStored: 2 }, conflict: false });
+    const reused = await store.appendOnce(
+      'once',
+      upload('u1', 'f2'),
+      [rpm(3, '2025-03-02T10:00:01Z')],
+      at('2025-03-02T10:00:01Z'),
+    );
+    expect(reused.conflict).toBe(true);
+    expect(await countOf('once')).toBe(2);
+  });
+
+  it('two instances racing one upload store it once; exactly one of them stored it', async () => {
+    const stores = [new ReadingStore(db(), 20), new ReadingStore(db(), 20)];
+    const readings = Array.from({ length: 30 }, (_, i) =>
+      rpm(i, new Date(Date.parse('2025-03-02T10:59:50Z') + i * 1000).toISOString()),
+    );
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        stores[i % 2].appendOnce('race', upload('u1'), readings, at('2025-03-02T11:00:19Z')),
+      ),
+    );
+    expect(outcomes.reduce((n, o) => n + o.stored.length, 0)).toBe(30);
+    expect(outcomes.filter((o) => o.earlier === null)).toHaveLength(1);
+    expect(await countOf('race')).toBe(30);
+  });
+
+  it("small uploads share their slot's document up to the capacity, then go to their own; retries of both find their receipts", async () => {
+    const store = new ReadingStore(db(), 20);
+    const round = (i: number) => [rpm(2 * i, '2025-03-02T10:00:01Z'), rpm(2 * i + 1, '2025-03-02T10:00:02Z')];
+    for (let i = 0; i < 12; i++) await store.appendOnce('slots', upload(`u${i}`), round(i), at('2025-03-02T10:00:02Z'));
+    const docs = await bucketsOf('slots');
+    expect(docs.map((d) => [d._id.split(':')[2], d.count])).toEqual([
+      ['s0', 20],
+      ['uu10.0', 2],
+      ['uu11.0', 2],
+    ]);
+    // Retries, in another process: nothing stored again, wherever the first try went.
+    const other = new ReadingStore(db(), 20);
+    for (const i of [3, 11]) {
+      const retry = await other.appendOnce('slots', upload(`u${i}`), round(i), at('2025-03-02T10:00:02Z'));
+      expect(retry).toMatchObject({ stored: [], earlier: { readingsStored: 1 } });
+    }
+    expect(await countOf('slots')).toBe(24);
+  });
+
+  it('a retry after a partial failure stores only what the failed try did not', async () => {
+    const store = new ReadingStore(db(), 20);
+    const buckets = (store as unknown as { buckets: { updateOne: (...args: unknown[]) => Promise<unknown> } }).buckets;
+    const original = buckets.updateOne.bind(buckets);
+    let calls = 0;
+    const spy = jest.spyOn(buckets, 'updateOne').mockImplementation((...args: unknown[]) => {
+      calls += 1;
+      return calls === 2 ? Promise.reject(new Error('connection reset')) : original(...args);
+    });
+    // Across an hour: two chunks, two documents.
+    const readings = [rpm(1, '2025-03-02T10:59:59Z'), rpm(2, '2025-03-02T11:00:00Z')];
+    try {
+      await expect(store.appendOnce('partial', upload('u1'), readings, at('2025-03-02T11:00:00Z'))).rejects.toThrow(
+        'connection reset',
+      );
+      expect(await countOf('partial')).toBe(1);
+      const retry = await store.appendOnce('partial', upload('u1'), readings, at('2025-03-02T11:00:00Z'));
+      expect(retry).toEqual({ stored: [readings[1]], earlier: { readingsStored: 1 }, conflict: false });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await countOf('partial')).toBe(2);
+  });
+
+  it('stores an upload without a key every time it is sent (there is nothing to tell a retry by)', async () => {
+    const store = new ReadingStore(db(), 20);
+    const readings = [rpm(1, '2025-03-02T10:00:01Z')];
+    for (let i = 0; i < 2; i++) {
+      await store.appendOnce('keyless', { ...upload(`r${i}`), receipts: false }, readings, at('2025-03-02T10:00:01Z'));
+    }
+    expect(await countOf('keyless')).toBe(2);
+    expect((await bucketsOf('keyless'))[0].receipts).toBeUndefined();
+  });
+});
+
 itServesEveryQueryFromAnIndex(recorder, () => ({ [ReadingStore.collection]: READING_BUCKET_INDEXES }));

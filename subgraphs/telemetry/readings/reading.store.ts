@@ -5,6 +5,13 @@ import { BUCKET_SPAN_MS, DEFAULT_BUCKET_CAPACITY, planBucketWrites, summarise } 
 import type { PartialAggregate } from './downsample.js';
 import type { TimedReading } from './series.js';
 import { toSnapshots, type Snapshot } from './snapshot.js';
+import {
+  chunkDocuments,
+  DEFAULT_SLOT_MS,
+  type ChunkDocuments,
+  planUploadChunks,
+  type UploadChunk,
+} from './upload-placement.js';
 
 /**
  * One series of a bucket: a summary, then its points as two parallel columns, times as
@@ -36,6 +43,34 @@ export interface BucketDocument {
   last: Date;
   /** Keyed by `seriesKey`. */
   series: Record<string, SeriesDocument>;
+  /** Keyed by upload id (upload-placement.ts): the uploads whose readings this document holds. */
+  receipts?: Record<string, UploadReceipt>;
+}
+
+/** What a document keeps of an upload whose readings it holds: enough to answer its retry. */
+export interface UploadReceipt {
+  /** The request's fingerprint, so that a key reused for another upload is caught. */
+  f: string;
+  /** The upload's result, in the document of its first chunk only. */
+  r?: Document;
+}
+
+/** An upload to store once: its id (from its idempotency key), fingerprint and result. */
+export interface UploadIdentity {
+  id: string;
+  fingerprint: string;
+  result: Document;
+  /** False for an upload without an idempotency key: nothing to answer a retry with. */
+  receipts: boolean;
+}
+
+export interface AppendOnceOutcome {
+  /** The readings this call stored (none when every chunk was there already). */
+  stored: TimedReading[];
+  /** The result kept by the upload's first try, when its first chunk was stored before. */
+  earlier: Document | null;
+  /** A chunk's document holds this upload id with another fingerprint: the key was reused. */
+  conflict: boolean;
 }
 
 /** Where a vehicle's hour is being filled, as far as this process knows: a hint the database checks. */
@@ -55,11 +90,21 @@ const sequenceOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
 /** What one chunk adds to its bucket document. */
 function bucketUpdate(vehicleId: string, start: Date, readings: readonly TimedReading[]): Record<string, Document> {
   const times = readings.map((r) => r.recordedAt.getTime());
+  return bucketUpdateSpanning(vehicleId, start, readings, new Date(Math.min(...times)), new Date(Math.max(...times)));
+}
+
+function bucketUpdateSpanning(
+  vehicleId: string,
+  start: Date,
+  readings: readonly TimedReading[],
+  first: Date,
+  last: Date,
+): Record<string, Document> {
   const update: Record<string, Document> = {
     $setOnInsert: { vehicleId, start },
     $inc: { count: readings.length },
-    $min: { first: new Date(Math.min(...times)) },
-    $max: { last: new Date(Math.max(...times)) },
+    $min: { first },
+    $max: { last },
     $set: {},
     $push: {},
   };
@@ -74,6 +119,14 @@ function bucketUpdate(vehicleId: string, start: Date, readings: readonly TimedRe
       [`${at}.v`]: { $each: s.points.map((p) => p.v) },
     });
   }
+  return update;
+}
+
+/** A chunk's update, with the upload's receipt: `$set` and `$push` left out when empty. */
+function chunkUpdate(vehicleId: string, chunk: UploadChunk, receipt: [string, UploadReceipt] | null) {
+  const update = bucketUpdateSpanning(vehicleId, chunk.start, chunk.readings, chunk.first, chunk.last);
+  if (receipt) update.$set[`receipts.${receipt[0]}`] = receipt[1];
+  for (const op of ['$set', '$push']) if (Object.keys(update[op]).length === 0) delete update[op];
   return update;
 }
 
@@ -115,6 +168,7 @@ export class ReadingStore {
   constructor(
     db: Db,
     private readonly capacity = DEFAULT_BUCKET_CAPACITY,
+    private readonly slotMs = DEFAULT_SLOT_MS,
   ) {
     this.buckets = db.collection<BucketDocument>(ReadingStore.collection);
   }
@@ -162,6 +216,82 @@ export class ReadingStore {
   }
 
   /**
+   * Stores an upload's readings once, however often it is retried and in whichever process: each
+   * chunk (upload-placement.ts) is one upsert into a document that the upload alone decides, on
+   * condition that the document holds no receipt of the upload yet (and, when shared, has room),
+   * and the same update leaves the receipt. A retry's chunk finds its receipt and stores nothing;
+   * a chunk a failed try did not store is stored by the retry. The first chunk's receipt keeps
+   * the upload's result, which a retry gets back (`earlier`). Chunks go one after another.
+   */
+  async appendOnce(
+    vehicleId: string,
+    upload: UploadIdentity,
+    readings: readonly TimedReading[],
+    at: Date,
+  ): Promise<AppendOnceOutcome> {
+    const outcome: AppendOnceOutcome = { stored: [], earlier: null, conflict: false };
+    const chunks = planUploadChunks(readings, at, this.capacity);
+    for (const [index, chunk] of chunks.entries()) {
+      const receipt: UploadReceipt =
+        index === 0 ? { f: upload.fingerprint, r: upload.result } : { f: upload.fingerprint };
+      const update = chunkUpdate(String(vehicleId), chunk, upload.receipts ? [upload.id, receipt] : null);
+      const docs = chunkDocuments(String(vehicleId), upload.id, chunk, index, this.capacity, this.slotMs);
+      const found = await this.storeChunk(docs, upload, update, chunk.readings.length);
+      if (!found) {
+        outcome.stored.push(...chunk.readings);
+        continue;
+      }
+      if (found.f !== upload.fingerprint) return { ...outcome, conflict: true };
+      if (index === 0) outcome.earlier = found.r ?? null;
+    }
+    return outcome;
+  }
+
+  /** Stores one chunk (null), or finds the receipt of the try that stored it before. */
+  private async storeChunk(
+    docs: ChunkDocuments,
+    upload: UploadIdentity,
+    update: Record<string, Document>,
+    size: number,
+  ): Promise<UploadReceipt | null> {
+    if ((await this.upsertOnce(docs.first, upload, update, docs.shared ? size : null)) === 'stored') return null;
+    // The document is there and refused the chunk: it holds the upload already, or (shared) has no room.
+    const inFirst = upload.receipts ? await this.receipt(docs.first, upload.id) : null;
+    if (inFirst || !docs.overflow) return inFirst ?? this.missingReceipt(upload);
+    if ((await this.upsertOnce(docs.overflow, upload, update, null)) === 'stored') return null;
+    return (await this.receipt(docs.overflow, upload.id)) ?? this.missingReceipt(upload);
+  }
+
+  private missingReceipt(upload: UploadIdentity): never {
+    // An upload's own document is written with its receipt, in one update: it cannot lack it.
+    throw new Error(`a bucket document of upload ${upload.id} lacks its receipt`);
+  }
+
+  /** One conditional upsert: 'stored', or 'exists' when the document is there and refused it. */
+  private async upsertOnce(
+    _id: string,
+    upload: UploadIdentity,
+    update: Record<string, Document>,
+    size: number | null,
+  ): Promise<'stored' | 'exists'> {
+    const filter: Document = { _id };
+    if (size !== null) filter.count = { $lte: this.capacity - size };
+    if (upload.receipts) filter[`receipts.${upload.id}`] = { $exists: false };
+    try {
+      await this.buckets.updateOne(filter, update, { upsert: true });
+      return 'stored';
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      return 'exists';
+    }
+  }
+
+  private async receipt(_id: string, upload: string): Promise<UploadReceipt | null> {
+    const doc = await this.buckets.findOne({ _id }, { projection: { [`receipts.${upload}`]: 1 } });
+    return doc?.receipts?.[upload] ?? null;
+  }
+
+  /**
    * The `seq` to try for `size` more readings (past `full`, a document known to lack room), and
    * counts them in at once, so that appends to one vehicle in flight together in this process
    * go to different documents when one cannot take both, instead of racing for it.
@@ -177,7 +307,8 @@ export class ReadingStore {
   /** The highest `seq` among the hour's documents (0 when there is none). */
   private async newestSequence(vehicleId: string, start: Date): Promise<number> {
     const docs = await this.buckets.find({ vehicleId, start }, { projection: { _id: 1 } }).toArray();
-    return docs.reduce((newest, doc) => Math.max(newest, sequenceOf(doc._id)), 0);
+    // appendOnce's documents in the same hour have no sequence number.
+    return docs.reduce((newest, doc) => Math.max(newest, sequenceOf(doc._id) || 0), 0);
   }
 
   /** The per-document summaries of one series, for charts in whole hours. */
