@@ -12,7 +12,7 @@ function serverWith(maxInFlight: number) {
   const registry = new Registry();
   const server = new ApolloServer<GatewayContext>({
     typeDefs: `type Query { me: String }
-      type Mutation { ingestObdFrames(vehicleId: ID!): Int, ingestReadings(vehicleId: ID!): Int, renameVehicle: Int }`,
+      type Mutation { ingestObdFrames(vehicleId: ID!): Int, ingestObdRounds(vehicleId: ID!): Int, ingestReadings(vehicleId: ID!): Int, renameVehicle: Int }`,
     resolvers: {
       Query: { me: () => 'me' },
       Mutation: {
@@ -22,6 +22,10 @@ function serverWith(maxInFlight: number) {
             waiting.push({ finish: () => resolve(1), fail: () => reject(new Error('database down')) });
           }),
         ingestReadings: () => {
+          started++;
+          return 1;
+        },
+        ingestObdRounds: () => {
           started++;
           return 1;
         },
@@ -50,17 +54,18 @@ describe('IngestAdmission', () => {
 
     const refused = await s.run(INGEST);
     const other = await s.run('mutation { ingestReadings(vehicleId: "v") }');
+    const rounds = await s.run('mutation { ingestObdRounds(vehicleId: "v") }');
     // The status stays the request's (a batch shares one with uploads that were stored).
     expect(refused.http.status).toBeUndefined();
     expect(refused.http.headers.get('retry-after')).toBe('1');
-    for (const answer of [refused, other]) {
+    for (const answer of [refused, other, rounds]) {
       expect(answer.body.kind === 'single' && answer.body.singleResult.errors?.[0]).toMatchObject({
         extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 },
       });
     }
     // Neither ran: the two admitted are the only uploads started.
     expect(s.started()).toBe(2);
-    expect(await s.metric('gateway_ingest_refused_total')).toBe(2); // at: operation
+    expect(await s.metric('gateway_ingest_refused_total')).toBe(3); // at: operation
     // Other operations are not ingest and are not held back.
     const query = await s.run('{ me }');
     expect(query.body.kind === 'single' && query.body.singleResult.data).toEqual({ me: 'me' });

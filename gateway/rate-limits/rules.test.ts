@@ -50,7 +50,7 @@ describe('rules matched by root fields', () => {
   });
 
   it('charges ingestion to ingest and api', () => {
-    for (const field of ['Mutation.ingestObdFrames', 'Mutation.ingestReadings'])
+    for (const field of ['Mutation.ingestObdFrames', 'Mutation.ingestObdRounds', 'Mutation.ingestReadings'])
       expect(names(chargesFor(rules, [field]))).toEqual(['ingest', 'api']);
   });
 

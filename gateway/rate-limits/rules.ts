@@ -16,8 +16,9 @@ export interface RateLimitOptions {
   /** login, register and refreshToken, per client IP. RATE_LIMIT_AUTH_PER_MINUTE, default 30. */
   authPerMinute: number;
   /**
-   * ingestObdFrames and ingestReadings, per device, user or API key. RATE_LIMIT_INGEST_PER_MINUTE,
-   * default 1200: a dongle sends about one batch a second, so this leaves room for catching up.
+   * ingestObdFrames, ingestObdRounds and ingestReadings, per device, user or API key (an upload of
+   * several rounds counts once). RATE_LIMIT_INGEST_PER_MINUTE, default 1200: a dongle sends about
+   * one batch a second at most, so this leaves room for catching up.
    */
   ingestPerMinute: number;
 }
@@ -63,7 +64,12 @@ export interface RateLimitRule {
 }
 
 export const AUTH_FIELDS = ['Mutation.login', 'Mutation.register', 'Mutation.refreshToken'] as const;
-export const INGEST_FIELDS = ['Mutation.ingestObdFrames', 'Mutation.ingestReadings'] as const;
+/** Uploads: rate-limited per caller, and bounded in flight (limits/ingest-admission.ts). */
+export const INGEST_FIELDS = [
+  'Mutation.ingestObdFrames',
+  'Mutation.ingestObdRounds',
+  'Mutation.ingestReadings',
+] as const;
 
 export function rateLimitRules(options: RateLimitOptions): RateLimitRule[] {
   return [
