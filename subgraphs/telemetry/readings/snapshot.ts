@@ -23,7 +23,8 @@ export function toSnapshots(points: Iterable<{ key: string; t: number; v: number
 }
 
 /**
- * Signals are integrated step by step, holding each value until the next sample. A step longer
+ * Fuel economy integrates step by step, holding each value until the next sample. A step longer
  * than this is a hole in the data (engine off, no coverage), not a stretch at constant speed.
+ * (Trips, like health, join readings by the driving model's rules: platform/driving.)
  */
 export const MAX_STEP_MS = 10_000;
