@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import clutch from './scripts/lint/service-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', '.tools', '.data', 'test/generated', 'schema'] },
@@ -13,5 +14,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
     },
+  },
+  {
+    // A service uses another only through its contract (see scripts/lint/service-boundaries.js).
+    files: ['gateway/**', 'agents/**', 'subgraphs/**'],
+    plugins: { clutch },
+    rules: { 'clutch/service-boundaries': 'error' },
   },
 );
