@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /**
  * The time the server gave an upload that named none (`recordedAt` left out), kept per
@@ -18,8 +19,6 @@ export interface IdempotencyDocument {
   at?: Date;
   createdAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** Vehicle ids hold no ':' (checked at ingestion), so the pair maps to one id and back. */
 const keyId = (vehicleId: string, key: string) => `${String(vehicleId)}:${String(key)}`;
@@ -50,7 +49,7 @@ export class IdempotencyStore {
       await this.keys.insertOne(doc);
       return doc;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     const existing = await this.keys.findOne({ _id: doc._id });
     if (!existing) throw new Error(`idempotency key ${doc._id} vanished while it was read`);

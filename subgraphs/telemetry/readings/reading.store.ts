@@ -12,6 +12,7 @@ import {
   planUploadChunks,
   type UploadChunk,
 } from './upload-placement.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /**
  * One series of a bucket: a summary, then its points as two parallel columns, times as
@@ -80,7 +81,6 @@ interface OpenDocument {
   count: number;
 }
 
-const DUPLICATE_KEY = 11000;
 /** Far beyond any real hour: a guard against looping, not a limit. */
 const MAX_SEQUENCE = 100_000;
 
@@ -204,7 +204,7 @@ export class ReadingStore {
         });
         return;
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
       // That document has no room for this chunk. Without a hint, skip to the hour's newest
       // document rather than trying every full one before it.
@@ -281,7 +281,7 @@ export class ReadingStore {
       await this.buckets.updateOne(filter, update, { upsert: true });
       return 'stored';
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return 'exists';
     }
   }
