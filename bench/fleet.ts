@@ -114,9 +114,16 @@ async function provision(url: string, credentials: FleetCredentials, options: Fl
 
 /** Streams every vehicle for the duration, one row of figures per window. */
 async function stream(url: string, vehicles: SimulatedVehicle[], options: FleetOptions, system: System | undefined) {
-  // The simulator's settings, but for a fleet of any size: drive() reads hz, vehicles, duration and batch.
+  // The simulator's settings, but for a fleet of any size: drive() reads hz, vehicles, duration,
+  // batch and the upload interval.
   const settings: SimulationSettings = {
-    ...validateOptions({ hz: options.hz, durationSeconds: options.durationSeconds, seed: options.seed, apiKey: '-' }),
+    ...validateOptions({
+      hz: options.hz,
+      durationSeconds: options.durationSeconds,
+      uploadEverySeconds: options.uploadEverySeconds ?? undefined,
+      seed: options.seed,
+      apiKey: '-',
+    }),
     vehicles: vehicles.length,
   };
   const root = createRandom(options.seed);
@@ -208,8 +215,11 @@ async function main(): Promise<number> {
     const setupStarted = performance.now();
     const vehicles = await provision(url, credentials, options);
     const setupSeconds = (performance.now() - setupStarted) / 1000;
+    const uploads = options.uploadEverySeconds
+      ? `uploading every ${options.uploadEverySeconds} s (ingestObdRounds)`
+      : 'uploading every round (ingestObdFrames)';
     console.log(
-      `streaming ${vehicles.length} dongles at ${options.hz} Hz for ${options.durationSeconds} s (seed ${options.seed}), ` +
+      `streaming ${vehicles.length} dongles at ${options.hz} Hz, ${uploads}, for ${options.durationSeconds} s (seed ${options.seed}), ` +
         `a row every ${options.windowSeconds} s...`,
     );
     const { windows, totals } = await stream(url, vehicles, options, system);

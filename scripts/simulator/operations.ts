@@ -10,6 +10,17 @@ export const INGEST_FRAMES = `mutation SimulatorIngest($vehicleId: ID!, $frames:
   }
 }`;
 
+/** Several rounds, each with its time, in one operation: a dongle uploading every few seconds (--upload-every). */
+export const INGEST_ROUNDS = `mutation SimulatorIngestRounds($vehicleId: ID!, $rounds: [ObdRoundInput!]!, $idempotencyKey: String) {
+  ingestObdRounds(vehicleId: $vehicleId, rounds: $rounds, idempotencyKey: $idempotencyKey) {
+    accepted rejected readingsStored dtcsStored duplicate errors { index code }
+  }
+}`;
+
+/** The API's limits on one ingestObdRounds (subgraphs/telemetry/ingest/rounds.ts). */
+export const MAX_ROUNDS_PER_OPERATION = 120;
+export const MAX_FRAMES_PER_OPERATION = 2_000;
+
 export interface IngestResultData {
   accepted: number;
   rejected: number;

@@ -29,7 +29,18 @@ describe('simulator flags', () => {
       quiet: false,
     });
     expect(s.durationSeconds).toBeUndefined();
+    expect(s.uploadEverySeconds).toBeUndefined();
     expect(Number.isInteger(s.seed)).toBe(true);
+  });
+
+  it('reads --upload-every, within 0.1 to 120 s, and not beside --batch', () => {
+    expect(settings(['--upload-every', '10']).uploadEverySeconds).toBe(10);
+    expect(problems(['--upload-every', '0'])).toEqual(['--upload-every must be at least 0.1']);
+    expect(problems(['--upload-every', '600'])).toEqual(['--upload-every must be at most 120']);
+    expect(problems(['--upload-every', 'often'])).toEqual(['--upload-every must be a number of seconds']);
+    expect(problems(['--upload-every', '5', '--batch', '5'])).toEqual([
+      '--batch and --upload-every: choose one (--upload-every sends the rounds together)',
+    ]);
   });
 
   it('reads every flag', () => {

@@ -14,7 +14,11 @@ export const USAGE = `npm run simulate -- [flags]
   --fault F[:SHARE]    inject a fault: ${FAULTS.join(', ')}; into every vehicle, or into a
                        share of them (overheat:0.2); repeatable
   --seed N             replay the same drive cycles, faults and frames (default: random, printed)
-  --batch N            polling rounds per upload, as a dongle that uploads late (default 1, at most 100)
+  --batch N            polling rounds per upload, each its own ingestObdFrames, as a dongle that
+                       uploads late (default 1, at most 100)
+  --upload-every S     buffer the rounds and upload them every S seconds as one ingestObdRounds (each
+                       round with its own time; 0.1 to 120). Default: every round is uploaded as it is
+                       taken, as one ingestObdFrames (or --batch of them)
   --concurrency N      uploads in flight at once across all vehicles (default 8, at most 256)
   --api-key KEY        set the fleet up with this API key (scope fleet:provision; default: CLUTCH_API_KEY),
                        else as the admin ADMIN_EMAIL / ADMIN_PASSWORD (--admin-email overrides the email)
@@ -26,6 +30,7 @@ const FLAG_NAMES: Record<string, string> = {
   durationSeconds: 'duration',
   faults: 'fault',
   apiKey: 'api-key',
+  uploadEverySeconds: 'upload-every',
   adminEmail: 'admin-email',
 };
 
@@ -79,6 +84,11 @@ export const simulationOptionsSchema = z.object({
   faults: z.array(faultSpec).default([]),
   seed: whole('seed', 0, 2 ** 32 - 1).default(() => randomInt(2 ** 31)),
   batch: whole('batch', 1, 100).default(1),
+  uploadEverySeconds: z.coerce
+    .number('--upload-every must be a number of seconds')
+    .min(0.1, '--upload-every must be at least 0.1')
+    .max(120, '--upload-every must be at most 120')
+    .optional(),
   concurrency: whole('concurrency', 1, 256).default(8),
   quiet: z.boolean().default(false),
   /** Who provisions the fleet (see scripts/fleet/credentials.ts); the environment when left out. */
@@ -130,6 +140,7 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
         fault: { type: 'string', multiple: true },
         seed: { type: 'string' },
         batch: { type: 'string' },
+        'upload-every': { type: 'string' },
         concurrency: { type: 'string' },
         'api-key': { type: 'string' },
         'admin-email': { type: 'string' },
@@ -141,9 +152,25 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
     throw new OptionsError([(error as Error).message]);
   }
   if (values.help) return { help: true };
-  const { duration, fault, 'api-key': apiKey, 'admin-email': adminEmail, ...rest } = values;
+  const {
+    duration,
+    fault,
+    'api-key': apiKey,
+    'admin-email': adminEmail,
+    'upload-every': uploadEvery,
+    ...rest
+  } = values;
+  if (uploadEvery !== undefined && rest.batch !== undefined)
+    throw new OptionsError(['--batch and --upload-every: choose one (--upload-every sends the rounds together)']);
   return {
     help: false,
-    settings: validateOptions({ ...rest, durationSeconds: duration, faults: fault, apiKey, adminEmail }),
+    settings: validateOptions({
+      ...rest,
+      durationSeconds: duration,
+      faults: fault,
+      apiKey,
+      adminEmail,
+      uploadEverySeconds: uploadEvery,
+    }),
   };
 }

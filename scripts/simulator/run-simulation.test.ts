@@ -42,6 +42,12 @@ async function fakeGateway(ingestDelayMs: number | 'never', refuseFirst = 0) {
       };
     }
     ingested.push(op);
+    if (op.query.includes('SimulatorIngestRounds')) {
+      const n = op.variables.rounds.reduce((sum: number, r: { frames: string[] }) => sum + r.frames.length, 0);
+      return {
+        ingestObdRounds: { accepted: n, rejected: 0, readingsStored: n, dtcsStored: 0, duplicate: false, errors: [] },
+      };
+    }
     const n = op.variables.frames.length;
     return {
       ingestObdFrames: { accepted: n, rejected: 0, readingsStored: n, dtcsStored: 0, duplicate: false, errors: [] },
@@ -152,6 +158,56 @@ describe('runSimulation pacing', () => {
     expect(summary.stoppedBy).toBe('signal');
     expect(summary.samples).toBeGreaterThan(0);
     expect(summary.samplesLost).toBe(0);
+    await gateway.close();
+  });
+
+  it('with --upload-every, buffers the rounds and sends them as one ingestObdRounds, each round with its own time', async () => {
+    const gateway = await fakeGateway(0);
+    const summary = await runSimulation({
+      ...quietly,
+      url: gateway.url,
+      vehicles: 1,
+      hz: 10,
+      durationSeconds: 2,
+      uploadEverySeconds: 0.5,
+    });
+    expect(summary).toMatchObject({ samples: 20, samplesStored: 20, samplesLost: 0, errors: {} });
+    expect(gateway.ingested).toHaveLength(4);
+    expect(gateway.ingested.every((op) => op.query.includes('ingestObdRounds'))).toBe(true);
+    const rounds = gateway.ingested.flatMap((op) => op.variables.rounds as { recordedAt: string; frames: string[] }[]);
+    const times = rounds.map((r) => Date.parse(r.recordedAt));
+    expect(times.slice(1).map((t, i) => t - times[i])).toEqual(Array(19).fill(100));
+    expect(new Set(gateway.ingested.map((op) => op.variables.idempotencyKey)).size).toBe(4);
+    expect(summary.framesSent).toBe(rounds.reduce((n, r) => n + r.frames.length, 0));
+    await gateway.close();
+  });
+
+  it('with --upload-every, resends rounds refused for now under the key they were first sent with', async () => {
+    const gateway = await fakeGateway(0, 2);
+    const summary = await runSimulation({
+      ...quietly,
+      url: gateway.url,
+      vehicles: 1,
+      hz: 10,
+      durationSeconds: 1,
+      uploadEverySeconds: 0.5,
+      retryPolicy: { attempts: 2, baseMs: 1, maxMs: 2 },
+    });
+    expect(summary).toMatchObject({
+      samples: 10,
+      samplesStored: 10,
+      samplesLost: 0,
+      errors: { SERVICE_UNAVAILABLE: 2 },
+    });
+    // The first upload (rounds 0-4), refused twice, went up again beside the second, under its own key.
+    const uploads = gateway.ingested.map((op) => [
+      op.variables.idempotencyKey.replace(/^.*-r/, 'r'),
+      (op.variables.rounds as unknown[]).length,
+    ]);
+    expect(uploads).toEqual([
+      ['r0-4', 5],
+      ['r5-9', 5],
+    ]);
     await gateway.close();
   });
 });

@@ -9,7 +9,7 @@ import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
 import type { SendContext } from './send.js';
 import { setUpFleet, type SimulatedVehicle } from './setup.js';
 import { formatStatus, SimulationStats, type StatsSnapshot } from './stats.js';
-import { uploadSamples, type Sample } from './uploader.js';
+import { uploadRounds, uploadSamples, type Sample } from './uploader.js';
 import { VehicleSim } from './vehicle-sim.js';
 
 export interface RunOptions extends SimulationInput {
@@ -129,8 +129,17 @@ async function setUp(
 /** Rounds a dongle keeps while it cannot upload; past it the oldest are dropped (and counted lost). */
 export const MAX_BACKLOG_ROUNDS = 100;
 
+/** Rounds per upload: `batch`, or with --upload-every the rounds taken in that time. */
+export const roundsPerUpload = (settings: Pick<SimulationSettings, 'batch' | 'hz' | 'uploadEverySeconds'>) =>
+  settings.uploadEverySeconds ? Math.max(1, Math.round(settings.uploadEverySeconds * settings.hz)) : settings.batch;
+
+/** A dongle that uploads every few seconds holds at least three uploads' worth before it drops any. */
+export const backlogRounds = (settings: Pick<SimulationSettings, 'batch' | 'hz' | 'uploadEverySeconds'>) =>
+  Math.max(MAX_BACKLOG_ROUNDS, 3 * roundsPerUpload(settings));
+
 /**
- * One dongle's life: a polling round every 1/hz s, uploaded every `batch` rounds. Vehicles are
+ * One dongle's life: a polling round every 1/hz s, uploaded every `batch` rounds (each its own
+ * ingestObdFrames), or with --upload-every every so many seconds (one ingestObdRounds). Vehicles are
  * spread over the period so that they do not all call at the same instant. While an upload is
  * slow the dongle keeps its clock: the rounds that fell due meanwhile are taken at once (stamped
  * with when they were due) and go up together in the next upload, as a backlog does. So the load
@@ -152,6 +161,12 @@ export async function drive(
   const endAt = settings.durationSeconds ? startedAt + settings.durationSeconds * 1000 : Number.POSITIVE_INFINITY;
   const dueAt = (index: number) => startedAt + offsetMs + index * periodMs;
   const buffer: Sample[] = [];
+  const perUpload = roundsPerUpload(settings);
+  const backlog = backlogRounds(settings);
+  const upload = settings.uploadEverySeconds ? uploadRounds : uploadSamples;
+  // With --upload-every the dongle uploads on its clock: rounds taken since the last upload, not
+  // what it holds (rounds refused for now go up with the next upload, not at once).
+  let sinceUpload = 0;
 
   for (let index = 0; dueAt(index) < endAt; index++) {
     await sleep(dueAt(index) - Date.now(), stop);
@@ -159,20 +174,22 @@ export async function drive(
     const snapshot = index === 0 ? car.snapshot : car.advance(periodMs / 1000);
     buffer.push({ index, recordedAt: new Date(dueAt(index)), frames: dongle.read(snapshot, index) });
     send.stats.count('samples');
-    if (buffer.length > MAX_BACKLOG_ROUNDS) {
+    sinceUpload++;
+    if (buffer.length > backlog) {
       buffer.shift();
       send.stats.count('samplesLost');
     }
     const behind = dueAt(index + 1) <= Date.now() && dueAt(index + 1) < endAt;
-    if (buffer.length >= settings.batch && !behind) {
+    if ((settings.uploadEverySeconds ? sinceUpload : buffer.length) >= perUpload && !behind) {
+      sinceUpload = 0;
       // Rounds the server refused for now go back in front, for the next upload; a full buffer
       // drops its oldest, as above.
-      buffer.unshift(...(await uploadSamples(send, vehicle.device, buffer.splice(0), { keepRefused: true })));
-      for (; buffer.length > MAX_BACKLOG_ROUNDS; buffer.shift()) send.stats.count('samplesLost');
+      buffer.unshift(...(await upload(send, vehicle.device, buffer.splice(0), { keepRefused: true })));
+      for (; buffer.length > backlog; buffer.shift()) send.stats.count('samplesLost');
     }
   }
   // What the dongle still holds goes up before it powers off.
-  if (buffer.length > 0) await uploadSamples(send, vehicle.device, buffer.splice(0));
+  if (buffer.length > 0) await upload(send, vehicle.device, buffer.splice(0));
 }
 
 function describeFaults(vehicles: readonly SimulatedVehicle[]): string {

@@ -1,5 +1,11 @@
 import { errorCode, type GraphQLResult } from './gateway-client.js';
-import { INGEST_FRAMES, type IngestResultData } from './operations.js';
+import {
+  INGEST_FRAMES,
+  INGEST_ROUNDS,
+  MAX_FRAMES_PER_OPERATION,
+  MAX_ROUNDS_PER_OPERATION,
+  type IngestResultData,
+} from './operations.js';
 import { isRetryable } from './retry.js';
 import { sendWithRetry, type SendContext } from './send.js';
 import type { SimulationStats } from './stats.js';
@@ -12,6 +18,10 @@ export interface Sample {
   index: number;
   recordedAt: Date;
   frames: string[];
+  /** The idempotency key of the ingestObdRounds upload this round went up in, once sent: the
+   *  rounds of an upload refused for now stay together under their key, so that its retry
+   *  cannot store them twice if the first try was stored after all. */
+  upload?: string;
 }
 
 export interface DeviceCredentials {
@@ -22,6 +32,40 @@ export interface DeviceCredentials {
 }
 
 export const idempotencyKey = (device: DeviceCredentials, sample: Sample) => `${device.keyPrefix}-s${sample.index}`;
+const roundsKey = (device: DeviceCredentials, rounds: readonly Sample[]) =>
+  `${device.keyPrefix}-r${rounds[0].index}-${rounds[rounds.length - 1].index}`;
+
+/**
+ * Rounds as ingestObdRounds uploads: rounds already sent together stay together under their key;
+ * the others go in order, as many to an upload as the API takes.
+ */
+export function groupRounds(
+  device: DeviceCredentials,
+  samples: readonly Sample[],
+): { key: string; rounds: Sample[] }[] {
+  const groups: { key: string; rounds: Sample[] }[] = [];
+  let fresh: Sample[] = [];
+  let frames = 0;
+  const seal = () => {
+    if (fresh.length > 0) groups.push({ key: roundsKey(device, fresh), rounds: fresh });
+    fresh = [];
+    frames = 0;
+  };
+  for (const sample of samples) {
+    if (sample.upload) {
+      seal();
+      const last = groups[groups.length - 1];
+      if (last?.key === sample.upload) last.rounds.push(sample);
+      else groups.push({ key: sample.upload, rounds: [sample] });
+      continue;
+    }
+    if (fresh.length >= MAX_ROUNDS_PER_OPERATION || frames + sample.frames.length > MAX_FRAMES_PER_OPERATION) seal();
+    fresh.push(sample);
+    frames += sample.frames.length;
+  }
+  seal();
+  return groups;
+}
 
 /** Transport failures that retrying cannot mend: the dongle gave up, or the answer made no sense. */
 const FINAL_TRANSPORT_CODES: ReadonlySet<string> = new Set(['ABANDONED', 'BAD_RESPONSE']);
@@ -33,6 +77,50 @@ function refusedForNow(result: GraphQLResult): boolean {
     errors.length > 0 &&
     errors.every((e) => (e.extensions?.transport ? !FINAL_TRANSPORT_CODES.has(errorCode(e)) : isRetryable(e)))
   );
+}
+
+/**
+ * Uploads buffered rounds as ingestObdRounds operations (several rounds, each with its own time,
+ * under one idempotency key), up to ten in one HTTP request. With `keepRefused`, the rounds of an
+ * upload still refused for now once the retries are spent are handed back marked with its key.
+ */
+export async function uploadRounds(
+  ctx: SendContext & { stats: SimulationStats },
+  device: DeviceCredentials,
+  samples: readonly Sample[],
+  options: { keepRefused?: boolean } = {},
+): Promise<Sample[]> {
+  const kept: Sample[] = [];
+  const groups = groupRounds(device, samples);
+  for (let start = 0; start < groups.length; start += MAX_OPERATIONS_PER_REQUEST) {
+    const chunk = groups.slice(start, start + MAX_OPERATIONS_PER_REQUEST);
+    const operations = chunk.map((group) => ({
+      query: INGEST_ROUNDS,
+      variables: {
+        vehicleId: device.vehicleId,
+        rounds: group.rounds.map((r) => ({ recordedAt: r.recordedAt.toISOString(), frames: r.frames })),
+        idempotencyKey: group.key,
+      },
+    }));
+    const results = await sendWithRetry(ctx, operations, device.deviceToken);
+    results.forEach((result, i) => {
+      const { key, rounds } = chunk[i];
+      const frames = rounds.reduce((n, r) => n + r.frames.length, 0);
+      if (!result.errors?.some((e) => e.extensions?.transport)) ctx.stats.count('framesSent', frames);
+      const ingested = (result.data as { ingestObdRounds?: IngestResultData } | null | undefined)?.ingestObdRounds;
+      if (!ingested) {
+        if (options.keepRefused && refusedForNow(result)) kept.push(...rounds.map((r) => ({ ...r, upload: key })));
+        else ctx.stats.count('samplesLost', rounds.length);
+        return;
+      }
+      ctx.stats.count('samplesStored', rounds.length);
+      if (ingested.duplicate) return ctx.stats.count('duplicates');
+      ctx.stats.count('readingsStored', ingested.readingsStored);
+      ctx.stats.count('dtcsReported', ingested.dtcsStored);
+      for (const frameError of ingested.errors) ctx.stats.rejectedFrame(frameError.code);
+    });
+  }
+  return kept;
 }
 
 /**

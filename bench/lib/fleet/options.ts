@@ -5,6 +5,8 @@ import { wholeNumber } from '../options.js';
 export interface FleetOptions {
   vehicles: number;
   hz: number;
+  /** Each dongle uploads its buffered rounds every so many seconds as one ingestObdRounds; null: every round as it is taken (one ingestObdFrames). */
+  uploadEverySeconds: number | null;
   durationSeconds: number;
   /** Length of one row of figures; a minute by default. */
   windowSeconds: number;
@@ -23,6 +25,8 @@ export const USAGE = `npm run bench:fleet -- [flags]
 
   --vehicles N      simulated dongles, one owner and a paired device each (default 1000)
   --hz F            polling rounds per dongle per second (default 1)
+  --upload-every S  each dongle uploads the rounds it took every S seconds as one ingestObdRounds
+                    (0.1 to 120; default: every round as it is taken, as one ingestObdFrames)
   --duration S      seconds of streaming (default 600)
   --window S        seconds per row of figures (default 60)
   --url URL         an existing stack's gateway instead of one started here; provisions with
@@ -45,6 +49,7 @@ export function parseFleetOptions(argv: string[]): FleetOptions {
     options: {
       vehicles: { type: 'string' },
       hz: { type: 'string' },
+      'upload-every': { type: 'string' },
       duration: { type: 'string' },
       window: { type: 'string' },
       url: { type: 'string' },
@@ -61,11 +66,15 @@ export function parseFleetOptions(argv: string[]): FleetOptions {
   }
   const hz = values.hz === undefined ? 1 : Number(values.hz);
   if (!(hz >= 0.1 && hz <= 20)) throw new Error(`--hz must be a number from 0.1 to 20, got "${values.hz}"`);
+  const uploadEvery = values['upload-every'] === undefined ? null : Number(values['upload-every']);
+  if (uploadEvery !== null && !(uploadEvery >= 0.1 && uploadEvery <= 120))
+    throw new Error(`--upload-every must be a number of seconds from 0.1 to 120, got "${values['upload-every']}"`);
   if (values.url !== undefined && (values['cpu-prof'] !== undefined || values['db-commands']))
     throw new Error('--cpu-prof and --db-commands look into the system this bench starts: not with --url');
   return {
     vehicles: wholeNumber('vehicles', values.vehicles, 1000, 1),
     hz,
+    uploadEverySeconds: uploadEvery,
     durationSeconds: wholeNumber('duration', values.duration, 600, 1),
     windowSeconds: wholeNumber('window', values.window, 60, 1),
     url: values.url ?? null,

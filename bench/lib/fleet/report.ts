@@ -148,7 +148,9 @@ export function formatErrors(windows: readonly FleetWindow[]): string {
 export function formatReport(r: FleetReport): string {
   const t = r.totals;
   const lines = [
-    `bench:fleet, ${r.settings.vehicles} vehicles at ${r.settings.hz} Hz for ${r.settings.durationSeconds} s ` +
+    `bench:fleet, ${r.settings.vehicles} vehicles at ${r.settings.hz} Hz, ` +
+      `${r.settings.uploadEverySeconds ? `uploading every ${r.settings.uploadEverySeconds} s` : 'uploading every round'}, ` +
+      `for ${r.settings.durationSeconds} s ` +
       `(seed ${r.settings.seed}), ${r.environment.database}, node ${r.environment.node}, ${r.environment.cpus} CPUs, ` +
       `load average ${r.environment.loadAverage1m} before the run; set-up ${fixed(r.setupSeconds, 1)} s`,
     '',
