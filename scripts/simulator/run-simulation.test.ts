@@ -210,4 +210,20 @@ describe('runSimulation pacing', () => {
     ]);
     await gateway.close();
   });
+
+  it("with --upload-every, spreads a fleet's uploads over the interval instead of sending them together", async () => {
+    const gateway = await fakeGateway(0);
+    await runSimulation({
+      ...quietly,
+      url: gateway.url,
+      vehicles: 2,
+      hz: 10,
+      durationSeconds: 1,
+      uploadEverySeconds: 0.5,
+    });
+    const firstUpload = (vehicleId: string) =>
+      (gateway.ingested.find((op) => op.variables.vehicleId === vehicleId)!.variables.rounds as unknown[]).length;
+    expect([firstUpload('v0'), firstUpload('v1')]).toEqual([5, 3]);
+    await gateway.close();
+  });
 });

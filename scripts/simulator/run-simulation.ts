@@ -165,8 +165,10 @@ export async function drive(
   const backlog = backlogRounds(settings);
   const upload = settings.uploadEverySeconds ? uploadRounds : uploadSamples;
   // With --upload-every the dongle uploads on its clock: rounds taken since the last upload, not
-  // what it holds (rounds refused for now go up with the next upload, not at once).
-  let sinceUpload = 0;
+  // what it holds (rounds refused for now go up with the next upload, not at once). Dongles are
+  // spread over the upload interval as over the polling period: a fleet switched on together
+  // would otherwise upload together, every one of them in the same second.
+  let sinceUpload = settings.uploadEverySeconds ? Math.floor((vehicle.index / settings.vehicles) * perUpload) : 0;
 
   for (let index = 0; dueAt(index) < endAt; index++) {
     await sleep(dueAt(index) - Date.now(), stop);
