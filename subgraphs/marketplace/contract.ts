@@ -76,3 +76,20 @@ export const bookingCompletedSchema = z.object({
   completedAt: z.coerce.date(),
 });
 export type BookingCompleted = z.infer<typeof bookingCompletedSchema>;
+
+/**
+ * Vehicles, health, telemetry -> marketplace (internal secret): which of these vehicles have a
+ * booking at a centre the user is a member of. A centre's members may then read, of those
+ * vehicles only, what the work needs (make, model, VIN, health score, trouble codes); never
+ * the owner's email, other vehicles or telemetry history (each of those fields stays with the
+ * owner and staff). Vehicles it does not list are not the partner's.
+ */
+export const PARTNER_VEHICLES_ROUTE = '/internal/marketplace/partner-vehicles';
+export const MAX_PARTNER_VEHICLE_IDS = 100;
+export const partnerVehiclesRequestSchema = z.object({
+  userId: z.string().min(1).max(64),
+  vehicleIds: z.array(z.string().min(1).max(64)).min(1).max(MAX_PARTNER_VEHICLE_IDS),
+});
+export type PartnerVehiclesRequest = z.infer<typeof partnerVehiclesRequestSchema>;
+export const partnerVehiclesResponseSchema = z.object({ vehicleIds: z.array(z.string()) });
+export type PartnerVehiclesResponse = z.infer<typeof partnerVehiclesResponseSchema>;

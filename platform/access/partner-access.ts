@@ -1,0 +1,86 @@
+import { LRUCache } from 'lru-cache';
+import {
+  PARTNER_VEHICLES_ROUTE,
+  partnerVehiclesResponseSchema,
+  type PartnerVehiclesRequest,
+} from '../../subgraphs/marketplace/contract.js';
+import { INTERNAL_SECRET_HEADER } from '../auth/viewer.js';
+import { ForbiddenError, ServiceUnavailableError } from '../errors.js';
+import type { SubgraphContext } from '../subgraph/context.js';
+import type { VehicleAccess } from './vehicle-access.js';
+import { authorizeRead } from './vehicle-read.js';
+
+/** Whether a user works on a vehicle: a centre they are a member of has a booking for it (the marketplace). */
+export interface PartnerAccess {
+  seesVehicle(userId: string, vehicleId: string): Promise<boolean>;
+}
+
+/** For services built without the marketplace (unit tests): nobody is anybody's partner. */
+export const NO_PARTNER_ACCESS: PartnerAccess = { seesVehicle: async () => false };
+
+export interface HttpPartnerAccessOptions {
+  /**
+   * The marketplace subgraph's URL (only its origin is used), or how to find it when asked: the
+   * marketplace starts after the services that ask it, so its address may be known only later.
+   */
+  marketplaceUrl: string | (() => string);
+  internalSecret: string;
+  /** Answers are reused this long (default 10 s). */
+  cacheSeconds?: number;
+}
+
+/** Asks the marketplace's PARTNER_VEHICLES_ROUTE (contract in subgraphs/marketplace/contract.ts). */
+export class HttpPartnerAccess implements PartnerAccess {
+  private readonly cache: LRUCache<string, boolean>;
+
+  constructor(private readonly options: HttpPartnerAccessOptions) {
+    this.cache = new LRUCache({ max: 20_000, ttl: (options.cacheSeconds ?? 10) * 1000 });
+  }
+
+  async seesVehicle(userId: string, vehicleId: string): Promise<boolean> {
+    const key = `${userId}\n${vehicleId}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const request: PartnerVehiclesRequest = { userId: String(userId), vehicleIds: [String(vehicleId)] };
+    let response: Response;
+    try {
+      const base = this.options.marketplaceUrl;
+      const url = `${new URL(typeof base === 'function' ? base() : base).origin}${PARTNER_VEHICLES_ROUTE}`;
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: this.options.internalSecret },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch {
+      throw new ServiceUnavailableError('Partner access cannot be checked right now');
+    }
+    if (!response.ok) throw new ServiceUnavailableError('Partner access cannot be checked right now');
+    const parsed = partnerVehiclesResponseSchema.safeParse(await response.json().catch(() => null));
+    if (!parsed.success) throw new ServiceUnavailableError('Partner access cannot be checked right now');
+    const sees = parsed.data.vehicleIds.includes(String(vehicleId));
+    this.cache.set(key, sees);
+    return sees;
+  }
+}
+
+/**
+ * The read rule for the fields a centre's members may see of a vehicle they have a booking for
+ * (its health score, its trouble codes): the owner and staff as always, and besides them a
+ * member of a centre the vehicle is booked at. Everything else about a vehicle keeps
+ * `authorizeRead` alone.
+ */
+export async function authorizePartnerRead(
+  access: VehicleAccess,
+  partners: PartnerAccess,
+  context: SubgraphContext,
+  vehicleId: string,
+): Promise<void> {
+  try {
+    await authorizeRead(access, context, vehicleId);
+  } catch (error) {
+    const viewer = context.viewer;
+    if (!(error instanceof ForbiddenError) || viewer?.kind !== 'user') throw error;
+    if (!(await partners.seesVehicle(viewer.userId, vehicleId))) throw error;
+  }
+}
