@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { RateLimitOverrideListener } from '../../platform/ops/rate-limit-overrides.js';
 import type { GatewayContext } from '../context.js';
 import { authFailureGuard, UNGUARDED, type AuthFailureGuard } from './auth-failures.js';
+import { blockOn, blockRetryAfterSeconds } from './client-blocks.js';
 import { rootFields } from './keys.js';
 import { createRateLimitMetrics } from './metrics.js';
 import { OperationRateLimiter, type RuleFactors } from './operation-rate-limiter.js';
@@ -46,9 +47,24 @@ export async function startRateLimits(
   refusalLog?: RefusalLogOptions,
 ): Promise<RateLimits> {
   const options = rateLimitOptionsFromConfig(config);
+  // A client block is an operator's targeted refusal, not a limit: it holds with the limits off too.
+  const blocked = (context: GatewayContext): RateLimitedError | undefined => {
+    const block = blockOn(overrides, context.viewer, context.clientIp);
+    if (!block) return undefined;
+    const retryAfterSeconds = blockRetryAfterSeconds(block, Date.now());
+    // Debug only: a blocked client's every retry would flood the log; the block itself was logged at warn.
+    context.logger.debug(
+      { client: block.client.kind, decisionId: block.decisionId, retryAfterSeconds },
+      'operation refused: client blocked',
+    );
+    return new RateLimitedError(
+      `This client is blocked for now; try again in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    );
+  };
   if (!options.enabled) {
     logger.info('rate limits: disabled (RATE_LIMITS_ENABLED=false)');
-    return UNLIMITED;
+    return { ...UNLIMITED, charge: async (_schema, _document, _operation, context) => blocked(context) };
   }
   const store = await createLimiterStore({ redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB_PREFIX, logger });
   const factors: RuleFactors = (rule) => overrides?.factor(RULE_SCOPES[rule]) ?? 1;
@@ -57,6 +73,11 @@ export async function startRateLimits(
   const refusals = new RefusalLog(logger, refusalLog);
   return {
     async charge(schema, document, operation, context) {
+      const block = blocked(context);
+      if (block) {
+        metrics.refused.inc({ rule: 'block' });
+        return block;
+      }
       const refusal = await limiter.charge(rootFields(schema, document, operation), context.viewer, context.clientIp);
       if (!refusal) return undefined;
       metrics.refused.inc({ rule: refusal.rule });

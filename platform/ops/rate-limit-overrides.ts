@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import type { EventBus, Unsubscribe } from '../events/bus.js';
 import type { Logger } from '../logger.js';
@@ -7,7 +8,8 @@ import type { Logger } from '../logger.js';
  * rate limits for a while through this live topic. Every gateway applies a command to its own
  * limits and goes back on its own timer, so an override never outlives its duration even when
  * the sender dies. The topic is at-most-once: senders repeat the overrides still in force, so a
- * gateway that started after a command (or missed it) catches up.
+ * gateway that started after a command (or missed it) catches up. The same topic carries
+ * client blocks (the agents' block_client): one IP or one caller refused for a while.
  */
 export const RATE_LIMIT_TOPIC = 'ops.rate-limits';
 
@@ -20,6 +22,41 @@ export const MIN_FACTOR = 0.1;
 export const MAX_FACTOR = 4;
 /** The longest an override holds without a fresh command, whatever its `until` says. */
 export const MAX_OVERRIDE_MS = 24 * 3_600_000;
+
+/**
+ * Whom a client block names, as the gateway's rate limits key a caller (gateway/rate-limits/keys.ts):
+ * an IP (IPv4, or an IPv6 /64 as "2001:db8:0:1::/64"), or a user, API key or device id.
+ */
+export const CLIENT_KEY_KINDS = ['ip', 'user', 'apiKey', 'device'] as const;
+export type ClientKeyKind = (typeof CLIENT_KEY_KINDS)[number];
+export interface ClientKey {
+  kind: ClientKeyKind;
+  id: string;
+}
+/** One address, never a range wider than the /64 one IPv6 subscriber holds, nor the "unknown" bucket. */
+export const isClientIpKey = (id: string): boolean =>
+  isIPv4(id) || /^[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){3}::\/64$/i.test(id);
+/** Blocks a gateway holds at once; past it the one ending soonest gives way (a flood of commands cannot grow memory). */
+export const MAX_CLIENT_BLOCKS = 10_000;
+
+/**
+ * Refuses every operation of one client (RATE_LIMITED) until `until`, or lifts the block
+ * (`blocked: false`). Callers signed in as ADMIN are never blocked: an operator cannot lock
+ * the admins out, and an admin can always end a block.
+ */
+export interface ClientBlockCommand {
+  client: ClientKey;
+  blocked: boolean;
+  /** Epoch ms when the block ends by itself; null holds it for MAX_OVERRIDE_MS at most. */
+  until: number | null;
+  decisionId?: string;
+}
+
+export interface ClientBlock {
+  client: ClientKey;
+  until: number;
+  decisionId?: string;
+}
 
 export interface RateLimitCommand {
   scope: OverridableScope;
@@ -38,6 +75,16 @@ const commandSchema = z.object({
   decisionId: z.string().max(64).optional(),
 });
 
+const clientKeySchema = z
+  .object({ kind: z.enum(CLIENT_KEY_KINDS), id: z.string().min(1).max(64) })
+  .refine((k) => (k.kind === 'ip' ? isClientIpKey(k.id) : /^[A-Za-z0-9_-]{1,64}$/.test(k.id)), 'not a client key');
+const blockCommandSchema = z.object({
+  client: clientKeySchema,
+  blocked: z.boolean(),
+  until: z.number().int().nullable(),
+  decisionId: z.string().max(64).optional(),
+});
+
 export interface RateLimitOverride {
   factor: number;
   until: number | null;
@@ -48,9 +95,13 @@ export interface RateLimitOverrideListener {
   /** The factor in force on a scope: 1 when nothing overrides it. */
   factor(scope: OverridableScope): number;
   current(): Partial<Record<OverridableScope, RateLimitOverride>>;
+  /** The block in force on any of `keys` (an operation's IP and caller), if one is. */
+  blocked(keys: readonly ClientKey[]): ClientBlock | undefined;
+  /** Every block in force. */
+  blocks(): ClientBlock[];
   /** Validates and applies a command as if it came over the topic; an invalid one is ignored. */
   apply(command: unknown): void;
-  /** Stops listening and restores every scope. */
+  /** Stops listening, and restores every scope and lifts every block. */
   stop(): void;
 }
 
@@ -73,7 +124,37 @@ export function listenForRateLimitOverrides(
     );
   };
 
+  const blocks = new Map<string, ClientBlock>();
+  const keyOf = (k: ClientKey) => `${k.kind}:${k.id}`;
+  const live = (block: ClientBlock | undefined) => (block && block.until > now() ? block : undefined);
+  const applyBlock = ({ client, blocked, until, decisionId }: z.infer<typeof blockCommandSchema>) => {
+    const key = keyOf(client);
+    const held = blocks.get(key);
+    const end = Math.min(until ?? Infinity, now() + MAX_OVERRIDE_MS);
+    if (!blocked || end <= now()) {
+      if (!blocks.delete(key)) return;
+      return void logger.warn({ client, decisionId: decisionId ?? held?.decisionId }, 'client block lifted');
+    }
+    // Senders repeat what is in force (the cap moves `end` on by the clock alone).
+    if (held && held.decisionId === decisionId && (held.until === end || until === null)) return;
+    blocks.set(key, { client, until: end, decisionId });
+    if (blocks.size > MAX_CLIENT_BLOCKS) {
+      for (const [k, b] of blocks) if (!live(b)) blocks.delete(k);
+      while (blocks.size > MAX_CLIENT_BLOCKS) {
+        const soonest = [...blocks].reduce((a, b) => (b[1].until < a[1].until ? b : a));
+        blocks.delete(soonest[0]);
+      }
+    }
+    logger.warn({ client, until: end, decisionId }, 'client blocked');
+  };
+
   const apply = (raw: unknown) => {
+    if (raw && typeof raw === 'object' && 'client' in raw) {
+      const block = blockCommandSchema.safeParse(raw);
+      if (block.success) return applyBlock(block.data);
+      const issues = block.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`);
+      return void logger.warn({ issues }, 'client block command ignored: invalid');
+    }
     const parsed = commandSchema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'command'}: ${i.message}`);
@@ -100,10 +181,19 @@ export function listenForRateLimitOverrides(
       Object.fromEntries(
         [...inForce].map(([scope, { factor, until, decisionId }]) => [scope, { factor, until, decisionId }]),
       ),
+    blocked: (keys) => {
+      for (const key of keys) {
+        const block = live(blocks.get(keyOf(key)));
+        if (block) return block;
+      }
+      return undefined;
+    },
+    blocks: () => [...blocks.values()].filter((b) => live(b)),
     apply,
     stop() {
       unsubscribe?.();
       for (const scope of [...inForce.keys()]) restore(scope, 'restored');
+      blocks.clear();
     },
   };
 }
