@@ -151,7 +151,7 @@ export class IngestService {
     const summary = summarise(batch, recordedAt);
     const outcome = await this.deps.readings.appendOnce(
       vehicleId,
-      { id: uploadId(key), fingerprint: print, result: summary, receipts: Boolean(key) },
+      { id: uploadId(key), fingerprint: print.slice(0, 16), result: receiptOf(summary), receipts: Boolean(key) },
       batch.readings,
       recordedAt,
     );
@@ -164,7 +164,11 @@ export class IngestService {
     for (const report of batch.dtcs)
       await this.deps.events.dtcsReported(vehicleId, report.mode, report.codes, report.at ?? recordedAt);
     return outcome.earlier
-      ? { ...(outcome.earlier as IngestSummary), duplicate: true }
+      ? {
+          ...(outcome.earlier as Omit<IngestSummary, 'errors'>),
+          errors: (outcome.earlier.errors as IngestSummary['errors']) ?? [],
+          duplicate: true,
+        }
       : { ...summary, duplicate: false };
   }
 
@@ -177,6 +181,15 @@ export class IngestService {
     };
     await Promise.all([this.deps.latest.record(vehicleId, batch.readings), reportDtcs()]);
   }
+}
+
+/**
+ * The result as a receipt keeps it: every upload's receipt is rewritten with its bucket document
+ * on the embedded database, so an empty error list is left out (and put back when read).
+ */
+function receiptOf(summary: IngestSummary): Partial<IngestSummary> {
+  const { errors, ...rest } = summary;
+  return errors.length > 0 ? summary : rest;
 }
 
 function summarise(batch: DecodedBatch, recordedAt: Date): IngestSummary {

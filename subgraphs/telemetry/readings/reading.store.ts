@@ -50,7 +50,7 @@ export interface BucketDocument {
 
 /** What a document keeps of an upload whose readings it holds: enough to answer its retry. */
 export interface UploadReceipt {
-  /** The request's fingerprint, so that a key reused for another upload is caught. */
+  /** The request's fingerprint (a prefix is enough), so that a key reused for another upload is caught. */
   f: string;
   /** The upload's result, in the document of its first chunk only. */
   r?: Document;
