@@ -5,37 +5,25 @@ import { StreamConsumerMetrics } from '../../platform/events/consumer-metrics.js
 import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
-import type { ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
-import { AcknowledgeAlertResolver } from './alerts/acknowledge-alert.resolver.js';
 import { AlertEvents } from './alerts/alert-events.js';
 import { AlertOutboxStore } from './alerts/alert-outbox.store.js';
 import { AlertRelay, type AlertRelayOptions } from './alerts/alert-relay.js';
 import { AlertService } from './alerts/alert.service.js';
 import { AlertStore } from './alerts/alert.store.js';
-import { FleetAlertsResolver } from './alerts/fleet-alerts.resolver.js';
-import { HealthAlertsResolver } from './alerts/health-alerts.resolver.js';
-import { VehicleAlertsResolver } from './alerts/vehicle-alerts.resolver.js';
 import { HealthProcessor, type AfterCommit } from './consumer/health-processor.js';
 import { TelemetryConsumer, type ConsumerSettings } from './consumer/telemetry-consumer.js';
 import { VehicleStateStore } from './consumer/vehicle-state.store.js';
 import type { LiveAlerts } from './context.js';
 import { EstimatesService } from './estimates/estimates.service.js';
-import { HealthEstimatesResolver } from './estimates/health-estimates.resolver.js';
-import { VehicleEstimatesResolver } from './estimates/vehicle-estimates.resolver.js';
 import { MaintenanceService } from './maintenance/maintenance.service.js';
-import { RecordServiceResolver } from './maintenance/record-service.resolver.js';
 import { ServiceRecordStore } from './maintenance/service-record.store.js';
-import { VehicleMaintenanceResolver } from './maintenance/vehicle-maintenance.resolver.js';
 import { DAY_MS } from './parts/part.js';
-import { HealthReportResolver } from './reports/health-report.resolver.js';
 import { HealthReportService } from './reports/health-report.service.js';
 import { HealthMetrics } from './health-metrics.js';
 import { buildHealthSchema } from './schema.js';
-import { HealthHistoryResolver } from './scoring/health-history.resolver.js';
 import { HealthReader } from './scoring/health-reader.js';
 import { SnapshotStore } from './scoring/snapshot.store.js';
-import { VehicleHealthResolver } from './scoring/vehicle-health.resolver.js';
 import type { VehicleDirectory } from './vehicles/vehicle-directory.js';
 import { VehicleProfileStore } from './vehicles/vehicle-profile.store.js';
 import { VehicleProfiles } from './vehicles/vehicle-profiles.js';
@@ -105,20 +93,16 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
   const estimates = new EstimatesService(reader, alerts, records, profiles);
   const reports = new HealthReportService(reader, alerts, snapshots);
 
-  const instances: ResolverInstances = new Map<unknown, object>([
-    [VehicleHealthResolver, new VehicleHealthResolver(access, reader)],
-    [HealthHistoryResolver, new HealthHistoryResolver(access, snapshots)],
-    [VehicleAlertsResolver, new VehicleAlertsResolver(access, alerts)],
-    [FleetAlertsResolver, new FleetAlertsResolver(alerts)],
-    [AcknowledgeAlertResolver, new AcknowledgeAlertResolver(new AlertService(alerts, processor, access, clock))],
-    [HealthAlertsResolver, new HealthAlertsResolver()],
-    [RecordServiceResolver, new RecordServiceResolver(maintenance)],
-    [VehicleMaintenanceResolver, new VehicleMaintenanceResolver(access, reader, maintenance)],
-    [VehicleEstimatesResolver, new VehicleEstimatesResolver(access)],
-    [HealthEstimatesResolver, new HealthEstimatesResolver(estimates)],
-    [HealthReportResolver, new HealthReportResolver(access, reports)],
-  ]);
-  const schema = await buildHealthSchema(instances);
+  const schema = await buildHealthSchema({
+    access,
+    reader,
+    snapshots,
+    alerts,
+    alertService: new AlertService(alerts, processor, access, clock),
+    maintenance,
+    estimates,
+    reports,
+  });
 
   const consumerMetrics = new StreamConsumerMetrics();
   const consumer = new TelemetryConsumer(

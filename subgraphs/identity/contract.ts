@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/viewer.js';
+import { InternalClient, internalRoute, type InternalClientOptions } from '../../platform/http/internal-route.js';
 
 /**
  * Credential revocations identity announces, and the internal route that lists recent ones.
@@ -100,3 +101,75 @@ export type ProvisionAccountsResponse = z.infer<typeof provisionAccountsResponse
 export const FLEET_PROVISIONED_ROUTE = '/internal/audit/fleet-provisioned';
 export const fleetProvisionedAuditSchema = z.object({ actorId, ...origin, detail: z.string().min(1).max(500) });
 export type FleetProvisionedAudit = z.infer<typeof fleetProvisionedAuditSchema>;
+
+/**
+ * Gateway -> identity (internal secret): is an `x-api-key` live, and what may it do? A key that
+ * is not (unknown, revoked, expired or malformed) is answered 401 `{ valid: false }`.
+ */
+export const API_KEY_VERIFICATION_ROUTE = '/internal/api-keys/verify';
+const credentialVerdict = <T extends z.ZodRawShape>(valid: T) =>
+  z.discriminatedUnion('valid', [
+    z.object({ valid: z.literal(true), ...valid }),
+    z.object({ valid: z.literal(false) }),
+  ]);
+export const apiKeyVerdictSchema = credentialVerdict({
+  keyId: objectId,
+  ownerId: z.string().min(1),
+  scopes: z.array(z.string()),
+  /** The gateway ends a socket opened with the key at this moment. */
+  expiresAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type ApiKeyVerdict = z.infer<typeof apiKeyVerdictSchema>;
+
+/** Agents -> identity (internal secret): account counts, for the customers goal. */
+export const IDENTITY_STATS_ROUTE = '/internal/stats';
+export const identityStatsSchema = z.object({ customers: z.number().int().nonnegative() });
+export type IdentityStats = z.infer<typeof identityStatsSchema>;
+
+/** Identity's internal routes, typed on both sides (platform/http/internal-route.ts). */
+export const identityRoutes = {
+  revokedSessions: internalRoute({
+    method: 'GET',
+    path: REVOKED_SESSIONS_ROUTE,
+    request: z.object({}),
+    response: revokedSessionsSchema,
+  }),
+  verifyApiKey: internalRoute({
+    method: 'POST',
+    path: API_KEY_VERIFICATION_ROUTE,
+    request: z.object({ credential: z.string() }),
+    response: apiKeyVerdictSchema,
+    answers: [401],
+  }),
+  stats: internalRoute({
+    method: 'POST',
+    path: IDENTITY_STATS_ROUTE,
+    request: z.object({}),
+    response: identityStatsSchema,
+  }),
+  provisionAccounts: internalRoute({
+    method: 'POST',
+    path: PROVISION_ACCOUNTS_ROUTE,
+    request: provisionAccountsRequestSchema,
+    response: provisionAccountsResponseSchema,
+  }),
+  fleetProvisioned: internalRoute({
+    method: 'POST',
+    path: FLEET_PROVISIONED_ROUTE,
+    request: fleetProvisionedAuditSchema,
+    response: z.object({ recorded: z.literal(true) }),
+  }),
+};
+
+/** A typed client of identity's internal routes; every failure is an InternalCallError. */
+export function identityClient(options: InternalClientOptions) {
+  const client = new InternalClient(options);
+  return {
+    revokedSessions: (timeoutMs?: number) => client.call(identityRoutes.revokedSessions, {}, { timeoutMs }),
+    verifyApiKey: (credential: string) => client.call(identityRoutes.verifyApiKey, { credential }),
+    stats: (timeoutMs?: number) => client.call(identityRoutes.stats, {}, { timeoutMs }),
+    provisionAccounts: (request: ProvisionAccountsRequest) => client.call(identityRoutes.provisionAccounts, request),
+    fleetProvisioned: (entry: FleetProvisionedAudit) => client.call(identityRoutes.fleetProvisioned, entry),
+  };
+}
+export type IdentityClient = ReturnType<typeof identityClient>;

@@ -3,31 +3,23 @@ import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
-import { ApiKeyResolver } from './api-keys/api-key.resolver.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
 import { ApiKeyStore } from './api-keys/api-key.store.js';
 import { mountApiKeyVerification } from './api-keys/verify.route.js';
-import { AuditLogResolver } from './audit/audit-log.resolver.js';
 import { AuditStore } from './audit/audit.store.js';
 import { AuthService } from './auth/auth.service.js';
 import { createLoginProtection, type LoginSettings } from './auth/login-protection.js';
-import { LoginResolver } from './auth/login.resolver.js';
-import { LogoutResolver } from './auth/logout.resolver.js';
-import { RefreshTokenResolver } from './auth/refresh-token.resolver.js';
 import { RefreshTokenStore } from './auth/refresh-token.store.js';
-import { RegisterResolver } from './auth/register.resolver.js';
 import { mountRevokedSessionsRoute } from './auth/revoked-sessions.route.js';
 import { SessionRevocations } from './auth/session-revocations.js';
 import { TokenService } from './auth/token.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { AccountProvisioning } from './users/account-provisioning.js';
 import { ensureAdmin } from './users/admin-bootstrap.js';
-import { MeResolver } from './users/me.resolver.js';
 import { mountProvisionRoutes } from './users/provision.route.js';
 import { mountStatsRoute } from './users/stats.route.js';
 import { createUserLoader } from './users/user.loader.js';
 import { UserStore } from './users/user.store.js';
-import { UsersResolver } from './users/users.resolver.js';
 
 export interface IdentitySettings extends LoginSettings {
   jwtSecret: string;
@@ -67,20 +59,9 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
     logger,
   );
 
-  const instances = new Map<unknown, object>([
-    [RegisterResolver, new RegisterResolver(auth)],
-    [LoginResolver, new LoginResolver(auth)],
-    [RefreshTokenResolver, new RefreshTokenResolver(auth)],
-    [LogoutResolver, new LogoutResolver(auth)],
-    [MeResolver, new MeResolver()],
-    [UsersResolver, new UsersResolver(users)],
-    [AuditLogResolver, new AuditLogResolver(audit)],
-    [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
-  ]);
-
   return {
     name: 'identity',
-    schema: await buildIdentitySchema(instances),
+    schema: await buildIdentitySchema({ auth, users, audit, apiKeys }),
     context: () => ({ userLoader: createUserLoader(users) }),
     internalRoutes: (router) => {
       mountApiKeyVerification(router, apiKeys);

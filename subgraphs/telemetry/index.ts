@@ -6,27 +6,18 @@ import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import type { LiveTelemetry } from './context.js';
-import { ClearDtcsResolver } from './dtcs/clear-dtcs.resolver.js';
 import { DtcService } from './dtcs/dtc.service.js';
 import { DtcStore } from './dtcs/dtc.store.js';
-import { DtcsResolver } from './dtcs/dtcs.resolver.js';
-import { FuelEconomyResolver } from './fuel/fuel-economy.resolver.js';
 import { FuelEconomyService } from './fuel/fuel-economy.service.js';
 import { Idempotency, IDEMPOTENCY_WINDOW_MS } from './ingest/idempotency.js';
 import { IdempotencyStore } from './ingest/idempotency.store.js';
-import { IngestObdFramesResolver } from './ingest/ingest-obd-frames.resolver.js';
-import { IngestReadingsResolver } from './ingest/ingest-readings.resolver.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { TelemetryEvents } from './live/telemetry-events.js';
-import { VehicleTelemetryResolver } from './live/vehicle-telemetry.resolver.js';
 import { LatestReadingStore } from './readings/latest-reading.store.js';
-import { LatestReadingsResolver } from './readings/latest-readings.resolver.js';
 import { ReadingHistoryService } from './readings/reading-history.service.js';
 import { ReadingStore } from './readings/reading.store.js';
-import { ReadingsResolver } from './readings/readings.resolver.js';
 import { RetentionJob } from '../../platform/jobs/retention-job.js';
-import { buildTelemetrySchema, type ResolverClass } from './schema.js';
-import { TripsResolver } from './trips/trips.resolver.js';
+import { buildTelemetrySchema } from './schema.js';
 import { TripsService } from './trips/trips.service.js';
 
 export interface TelemetrySettings {
@@ -72,18 +63,6 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
   const dtcs = new DtcService(dtcStore, events);
   const history = new ReadingHistoryService(readings, latest);
 
-  const instances = new Map<ResolverClass, object>([
-    [IngestObdFramesResolver, new IngestObdFramesResolver(ingest)],
-    [IngestReadingsResolver, new IngestReadingsResolver(ingest)],
-    [ClearDtcsResolver, new ClearDtcsResolver(access, dtcs)],
-    [LatestReadingsResolver, new LatestReadingsResolver(access, history)],
-    [ReadingsResolver, new ReadingsResolver(access, history)],
-    [DtcsResolver, new DtcsResolver(access, dtcs)],
-    [FuelEconomyResolver, new FuelEconomyResolver(access, new FuelEconomyService(readings))],
-    [TripsResolver, new TripsResolver(access, new TripsService(readings))],
-    [VehicleTelemetryResolver, new VehicleTelemetryResolver()],
-  ]);
-
   const retention = new RetentionJob(
     [
       { name: 'reading buckets', maxAgeMs: retentionMs, deleteOlderThan: (cutoff) => readings.deleteOlderThan(cutoff) },
@@ -96,7 +75,14 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
     settings.retentionIntervalMinutes * 60_000,
     logger,
   );
-  const schema = await buildTelemetrySchema(instances);
+  const schema = await buildTelemetrySchema({
+    access,
+    ingest,
+    dtcs,
+    history,
+    fuelEconomy: new FuelEconomyService(readings),
+    trips: new TripsService(readings),
+  });
   retention.start();
   outbox.start();
 

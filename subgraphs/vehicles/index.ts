@@ -3,21 +3,15 @@ import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
-import { DeviceMutationResolver } from './devices/device-mutation.resolver.js';
 import { DeviceService, type DeviceLimits } from './devices/device.service.js';
 import { DeviceStore } from './devices/device.store.js';
-import { VehicleDevicesResolver } from './devices/vehicle-devices.resolver.js';
 import { mountDeviceVerification } from './devices/verify.route.js';
-import { UserVehiclesResolver } from './owners/user-vehicles.resolver.js';
 import type { AccountDirectory } from './provisioning/accounts.js';
 import { FleetProvisioningService } from './provisioning/fleet-provisioning.service.js';
-import { FleetResolver } from './provisioning/fleet.resolver.js';
 import { ProvisioningRequests } from './provisioning/provisioning-requests.store.js';
 import { buildVehiclesSchema } from './schema.js';
 import { mountOwnershipRoute } from './vehicles/ownership.route.js';
 import { mountProfileRoute } from './vehicles/profile.route.js';
-import { VehicleMutationResolver } from './vehicles/vehicle-mutation.resolver.js';
-import { VehicleQueryResolver } from './vehicles/vehicle-query.resolver.js';
 import { createVehicleLoaders } from './vehicles/vehicle.loader.js';
 import { VehicleService, type VehicleLimits } from './vehicles/vehicle.service.js';
 import { VehicleStore } from './vehicles/vehicle.store.js';
@@ -54,18 +48,9 @@ export async function createVehiclesSubgraph({ db, bus, logger, accounts, settin
     limits,
   });
 
-  const instances = new Map<unknown, object>([
-    [VehicleQueryResolver, new VehicleQueryResolver(vehicles)],
-    [VehicleMutationResolver, new VehicleMutationResolver(vehicles)],
-    [UserVehiclesResolver, new UserVehiclesResolver()],
-    [VehicleDevicesResolver, new VehicleDevicesResolver(devices)],
-    [DeviceMutationResolver, new DeviceMutationResolver(devices)],
-    [FleetResolver, new FleetResolver(fleet)],
-  ]);
-
   return {
     name: 'vehicles',
-    schema: await buildVehiclesSchema(instances),
+    schema: await buildVehiclesSchema({ vehicles, devices, fleet }),
     context: () => ({ loaders: createVehicleLoaders(vehicleStore) }),
     internalRoutes: (router) => {
       mountDeviceVerification(router, devices);
