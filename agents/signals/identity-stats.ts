@@ -1,9 +1,6 @@
-import { INTERNAL_SECRET_HEADER } from '../../platform/auth/viewer.js';
+import { identityClient, type IdentityStats } from '../../subgraphs/identity/contract.js';
 
-/** What identity's `POST /internal/stats` answers. */
-export interface IdentityStats {
-  customers: number;
-}
+export type { IdentityStats };
 
 export interface IdentityStatsSource {
   fetch(): Promise<IdentityStats | null>;
@@ -11,28 +8,15 @@ export interface IdentityStatsSource {
 
 /** Asks identity (the owner of accounts) for its counts; null when it cannot be reached. */
 export class HttpIdentityStats implements IdentityStatsSource {
-  private readonly url: string;
+  private readonly identity: ReturnType<typeof identityClient>;
 
-  constructor(
-    identityGraphqlUrl: string,
-    private readonly internalSecret: string,
-  ) {
-    this.url = `${new URL(identityGraphqlUrl).origin}/internal/stats`;
+  constructor(identityGraphqlUrl: string, internalSecret: string) {
+    this.identity = identityClient({ url: identityGraphqlUrl, internalSecret, timeoutMs: 3000 });
   }
 
   async fetch(): Promise<IdentityStats | null> {
     try {
-      const response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: this.internalSecret },
-        body: '{}',
-        signal: AbortSignal.timeout(3000),
-      });
-      if (!response.ok) return null;
-      const body = (await response.json()) as Partial<IdentityStats>;
-      return typeof body.customers === 'number' && Number.isFinite(body.customers)
-        ? { customers: body.customers }
-        : null;
+      return await this.identity.stats();
     } catch {
       return null;
     }

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { verifyAccessToken } from '../../platform/auth/jwt.js';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { UnauthenticatedError } from '../../platform/errors.js';
+import { identityClient } from '../../subgraphs/identity/contract.js';
+import { vehiclesClient } from '../../subgraphs/vehicles/contract.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { revokes, type GatewayRevocations } from './revocations.js';
 
@@ -45,44 +47,33 @@ export interface AuthenticatorOptions {
   revocations?: GatewayRevocations;
 }
 
-const internalUrl = (graphqlUrl: string | undefined, path: string) =>
-  graphqlUrl ? `${new URL(graphqlUrl).origin}${path}` : undefined;
-
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  const verifier = (
-    subgraph: string,
-    path: string,
-    toViewer: (b: Record<string, unknown>) => Authentication | null,
-  ) => {
-    const url = internalUrl(options.subgraphUrls[subgraph], path);
-    return url
-      ? new CredentialVerifier<Authentication>({
-          url,
-          internalSecret: options.internalSecret,
-          cacheSeconds: options.cacheSeconds,
-          toViewer,
-          expiresAt: (verdict) => verdict.expiresAt,
-        })
-      : undefined;
-  };
-  const apiKeys = verifier('identity', '/internal/api-keys/verify', (b) =>
-    typeof b.keyId === 'string' && typeof b.ownerId === 'string'
-      ? {
-          viewer: {
-            kind: 'apiKey',
-            keyId: b.keyId,
-            ownerId: b.ownerId,
-            scopes: Array.isArray(b.scopes) ? b.scopes.map(String) : [],
-          },
-          expiresAt: typeof b.expiresAt === 'string' ? Date.parse(b.expiresAt) || undefined : undefined,
-        }
-      : null,
-  );
-  const devices = verifier('vehicles', '/internal/devices/verify', (b) =>
-    typeof b.deviceId === 'string' && typeof b.vehicleId === 'string'
-      ? { viewer: { kind: 'device', deviceId: b.deviceId, vehicleId: b.vehicleId } }
-      : null,
-  );
+  const { internalSecret, subgraphUrls } = options;
+  const verifier = (ask: (credential: string) => Promise<Authentication | null>) =>
+    new CredentialVerifier<Authentication>({
+      ask,
+      cacheSeconds: options.cacheSeconds,
+      expiresAt: (verdict) => verdict.expiresAt,
+    });
+  // API keys are identity's, device tokens the vehicles subgraph's: each asked through its contract.
+  const identity = subgraphUrls.identity ? identityClient({ url: subgraphUrls.identity, internalSecret }) : undefined;
+  const apiKeys =
+    identity &&
+    verifier(async (credential) => {
+      const key = await identity.verifyApiKey(credential);
+      if (!key.valid) return null;
+      const viewer: Viewer = { kind: 'apiKey', keyId: key.keyId, ownerId: key.ownerId, scopes: key.scopes };
+      return { viewer, expiresAt: key.expiresAt === null ? undefined : Date.parse(key.expiresAt) || undefined };
+    });
+  const vehicles = subgraphUrls.vehicles ? vehiclesClient({ url: subgraphUrls.vehicles, internalSecret }) : undefined;
+  const devices =
+    vehicles &&
+    verifier(async (credential) => {
+      const device = await vehicles.verifyDevice(credential);
+      return device.valid
+        ? { viewer: { kind: 'device', deviceId: device.deviceId, vehicleId: device.vehicleId } }
+        : null;
+    });
   const { revocations } = options;
   const stopFollowing = revocations?.onRevoke((revocation) => {
     // Sessions are JWTs, checked against the list on every use; nothing of theirs is cached.

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { INTERNAL_SECRET_HEADER } from '../../platform/auth/viewer.js';
+import { InternalClient, internalRoute } from '../../platform/http/internal-route.js';
 import { waitFor } from '../../test/wait-for.js';
 import { CredentialVerifier } from './credential-verifier.js';
 
@@ -38,12 +40,24 @@ async function owner(live: Set<string>) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The owner's route, as a contract declares one (the stand-in's verdicts name only the device). */
+const verifyRoute = internalRoute({
+  method: 'POST',
+  path: '/internal/devices/verify',
+  request: z.object({ credential: z.string() }),
+  response: z.discriminatedUnion('valid', [
+    z.object({ valid: z.literal(true), deviceId: z.string() }),
+    z.object({ valid: z.literal(false) }),
+  ]),
+  answers: [401],
+});
 const verifierFor = (url: string, cacheSeconds: number) =>
   new CredentialVerifier<{ deviceId: string }>({
-    url,
-    internalSecret: 'secret',
+    ask: async (credential) => {
+      const verdict = await new InternalClient({ url, internalSecret: 'secret' }).call(verifyRoute, { credential });
+      return verdict.valid ? { deviceId: verdict.deviceId } : null;
+    },
     cacheSeconds,
-    toViewer: (body) => ({ deviceId: String(body.deviceId) }),
     // Every verdict is refreshed from half its life on.
     random: () => 0,
   });

@@ -1,13 +1,13 @@
 import { LRUCache } from 'lru-cache';
-import { INTERNAL_SECRET_HEADER } from '../../platform/auth/viewer.js';
 import { ServiceUnavailableError } from '../../platform/errors.js';
+import { InternalCallError } from '../../platform/http/internal-route.js';
 
 export interface CredentialVerifierOptions<T> {
-  /** The owning subgraph's internal route, e.g. `http://127.0.0.1:4001/internal/api-keys/verify`. */
-  url: string;
-  internalSecret: string;
-  /** Turns the owner's `{ valid: true, ... }` answer into a viewer. */
-  toViewer: (body: Record<string, unknown>) => T | null;
+  /**
+   * Asks the owning subgraph through its contract's client: the verdict, or null for a
+   * credential that is not live. Throws the client's InternalCallError when the call fails.
+   */
+  ask: (credential: string) => Promise<T | null>;
   /**
    * How long a verdict is reused (default 30 s). A revocation announced on the event bus drops
    * the verdict at once (`invalidate`); this bounds how late one that was missed takes effect.
@@ -15,7 +15,6 @@ export interface CredentialVerifierOptions<T> {
   cacheSeconds?: number;
   /** When a valid credential expires by itself (epoch ms): its verdict is not reused past that. */
   expiresAt?: (verdict: T) => number | undefined;
-  timeoutMs?: number;
   /** Where in 0..1 each verdict's refresh falls between half and nine tenths of its life (tests fix it). */
   random?: () => number;
 }
@@ -70,20 +69,16 @@ export class CredentialVerifier<T> {
   }
 
   private async ask(credential: string): Promise<T | null> {
-    let response: Response;
+    let verdict: T | null;
     try {
-      response = await fetch(this.options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: this.options.internalSecret },
-        body: JSON.stringify({ credential }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-      });
-    } catch {
-      throw new ServiceUnavailableError('Cannot verify credentials right now');
+      verdict = await this.options.ask(credential);
+    } catch (error) {
+      // An owner that refuses the call, or answers outside its contract, vouches for nothing.
+      const refused =
+        error instanceof InternalCallError && (error.failure === 'refused' || error.failure === 'malformed');
+      if (!refused) throw new ServiceUnavailableError('Cannot verify credentials right now');
+      verdict = null;
     }
-    if (response.status >= 500) throw new ServiceUnavailableError('Cannot verify credentials right now');
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    const verdict = response.ok && body.valid === true ? this.options.toViewer(body) : null;
     const expiresAt = verdict ? this.options.expiresAt?.(verdict) : undefined;
     const ttl = expiresAt === undefined ? this.cacheTtlMs : Math.min(this.cacheTtlMs, expiresAt - Date.now());
     if (ttl > 0) {

@@ -1,12 +1,10 @@
 import type { z } from 'zod';
-import { INTERNAL_SECRET_HEADER } from '../../platform/auth/viewer.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import {
   API_KEY_REVOKED,
   apiKeyRevokedSchema,
-  REVOKED_SESSIONS_ROUTE,
-  revokedSessionsSchema,
+  identityClient,
   SESSION_REVOKED,
   sessionRevokedSchema,
 } from '../../subgraphs/identity/contract.js';
@@ -86,16 +84,11 @@ export function loadRevokedSessions(options: {
   let stopped = false;
   const giveUpAt = Date.now() + options.accessTtlSeconds * 1000;
   if (!identityUrl) return { firstAttempt: Promise.resolve(), stop: () => undefined };
-  const url = `${new URL(identityUrl).origin}${REVOKED_SESSIONS_ROUTE}`;
+  const identity = identityClient({ url: identityUrl, internalSecret: options.internalSecret });
 
   const attempt = async (): Promise<void> => {
     try {
-      const response = await fetch(url, {
-        headers: { [INTERNAL_SECRET_HEADER]: options.internalSecret },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
-      });
-      if (!response.ok) throw new Error(`identity answered ${response.status}`);
-      const { sessions } = revokedSessionsSchema.parse(await response.json());
+      const { sessions } = await identity.revokedSessions(options.timeoutMs ?? 3000);
       for (const s of sessions)
         options.revocations.revoke({ kind: 'session', sessionId: s.sessionId }, s.until.getTime());
       logger.info({ sessions: sessions.length }, 'revoked sessions loaded');

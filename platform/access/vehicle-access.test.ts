@@ -56,6 +56,7 @@ describe('HttpVehicleAccess', () => {
   async function vehiclesService(owners: Record<string, VehicleOwnership>) {
     const calls: string[][] = [];
     let failing = false;
+    let answer: unknown = null;
     const server: Server = createServer((req, res) => {
       let text = '';
       req.on('data', (chunk) => (text += chunk));
@@ -65,7 +66,7 @@ describe('HttpVehicleAccess', () => {
         calls.push(vehicleIds);
         if (failing) return void res.writeHead(500).end();
         const vehicles = vehicleIds.filter((id) => owners[id]).map((id) => owners[id]);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ vehicles }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? { vehicles }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,6 +74,8 @@ describe('HttpVehicleAccess', () => {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
       calls,
       fail: (on: boolean) => void (failing = on),
+      /** Answers this instead, whatever is asked. */
+      answerWith: (body: unknown) => void (answer = body),
       close: () => {
         server.closeAllConnections();
         return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -127,6 +130,18 @@ describe('HttpVehicleAccess', () => {
     service.fail(false);
     expect(await access.ownership('v1')).toEqual(owned('v1'));
     expect(service.calls).toEqual([['v1'], ['v1']]);
+    await service.close();
+  });
+
+  it('refuses with SERVICE_UNAVAILABLE an answer outside the vehicles contract instead of trusting it', async () => {
+    const service = await vehiclesService({ v1: owned('v1') });
+    const access = new HttpVehicleAccess({ vehiclesUrl: service.url, internalSecret: 'secret' });
+    // No owner: cast, this was a vehicle whose owner is nobody, readable by staff.
+    service.answerWith({ vehicles: [{ vehicleId: 'v1', active: true }] });
+    const refused = await access.ownership('v1').catch((error: { extensions: { code: string } }) => error);
+    expect((refused as { extensions: { code: string } }).extensions.code).toBe('SERVICE_UNAVAILABLE');
+    service.answerWith(null);
+    expect(await access.ownership('v1')).toEqual(owned('v1'));
     await service.close();
   });
 });

@@ -1,13 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import { INTERNAL_SECRET_HEADER, isStaff, type Viewer } from '../auth/viewer.js';
+import { MAX_OWNERSHIP_IDS, vehiclesClient, type VehicleOwnership } from '../../subgraphs/vehicles/contract.js';
+import { isStaff, type Viewer } from '../auth/viewer.js';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthenticatedError } from '../errors.js';
 
-export interface VehicleOwnership {
-  vehicleId: string;
-  ownerId: string;
-  /** False once the vehicle is removed (soft delete). */
-  active: boolean;
-}
+/** Who owns a vehicle (`active` false once it is removed), as the vehicles subgraph's contract says. */
+export type { VehicleOwnership };
 
 /** Who owns a vehicle, as the vehicles subgraph (its owner) says. */
 export interface VehicleAccess {
@@ -27,8 +24,8 @@ export interface HttpVehicleAccessOptions {
   batchWindowMs?: number;
 }
 
-/** What the ownership route takes in one call (subgraphs/vehicles/vehicles/ownership.route.ts). */
-const MAX_IDS_PER_CALL = 500;
+/** What the ownership route takes in one call. */
+const MAX_IDS_PER_CALL = MAX_OWNERSHIP_IDS;
 
 interface Cached {
   value: VehicleOwnership | null;
@@ -36,9 +33,8 @@ interface Cached {
 }
 
 /**
- * Contract with the vehicles subgraph: `POST /internal/vehicles/ownership` with
- * `{ "vehicleIds": ["..."] }` answers `{ "vehicles": [{ vehicleId, ownerId, active }] }`,
- * leaving out ids it does not know.
+ * Asks the vehicles subgraph's ownership route (subgraphs/vehicles/contract.ts), which leaves
+ * out ids it does not know.
  *
  * Every vehicle of a fleet that uploads once a second asks again every `cacheSeconds`: so ids
  * asked for within a few milliseconds go in one call (one `$in` on the vehicles' side instead of
@@ -47,7 +43,7 @@ interface Cached {
  */
 export class HttpVehicleAccess implements VehicleAccess {
   private readonly cache: LRUCache<string, Cached>;
-  private readonly url: string;
+  private readonly vehicles: ReturnType<typeof vehiclesClient>;
   private readonly ttlMs: number;
   private readonly batchWindowMs: number;
   /** Ids waiting for the next call, with whoever waits for their answer. */
@@ -57,7 +53,7 @@ export class HttpVehicleAccess implements VehicleAccess {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: HttpVehicleAccessOptions) {
-    this.url = `${new URL(options.vehiclesUrl).origin}/internal/vehicles/ownership`;
+    this.vehicles = vehiclesClient({ url: options.vehiclesUrl, internalSecret: options.internalSecret });
     this.ttlMs = (options.cacheSeconds ?? 10) * 1000;
     this.batchWindowMs = options.batchWindowMs ?? 5;
     this.cache = new LRUCache({ max: 50_000, ttl: this.ttlMs });
@@ -125,20 +121,13 @@ export class HttpVehicleAccess implements VehicleAccess {
   }
 
   private async fetchOwnership(vehicleIds: string[]): Promise<Map<string, VehicleOwnership>> {
-    let response: Response;
+    let vehicles: VehicleOwnership[];
     try {
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: this.options.internalSecret },
-        body: JSON.stringify({ vehicleIds }),
-        signal: AbortSignal.timeout(5000),
-      });
+      vehicles = await this.vehicles.ownership(vehicleIds);
     } catch {
       throw new ServiceUnavailableError('Vehicle ownership cannot be checked right now');
     }
-    if (!response.ok) throw new ServiceUnavailableError('Vehicle ownership cannot be checked right now');
-    const body = (await response.json()) as { vehicles?: VehicleOwnership[] };
-    return new Map((body.vehicles ?? []).map((v) => [v.vehicleId, v]));
+    return new Map(vehicles.map((v) => [v.vehicleId, v]));
   }
 }
 

@@ -1,13 +1,9 @@
 import type { Router } from 'express';
+import { serveInternalRoute } from '../../../platform/http/internal-route.js';
+import { identityRoutes } from '../contract.js';
 import type { UserStore } from './user.store.js';
 
-/** Service-to-service: account counts for the agents' customers goal. Answers `{ customers }`. */
+/** Service-to-service: account counts for the agents' customers goal (see contract.ts). */
 export function mountStatsRoute(router: Router, users: UserStore): void {
-  router.post('/internal/stats', async (_req, res, next) => {
-    try {
-      res.json({ customers: await users.countWithRole('CUSTOMER') });
-    } catch (error) {
-      next(error);
-    }
-  });
+  serveInternalRoute(router, identityRoutes.stats, async () => ({ customers: await users.countWithRole('CUSTOMER') }));
 }

@@ -1,9 +1,7 @@
-import { INTERNAL_SECRET_HEADER } from '../../../platform/auth/viewer.js';
 import { ServiceUnavailableError } from '../../../platform/errors.js';
+import { InternalCallError } from '../../../platform/http/internal-route.js';
 import {
-  FLEET_PROVISIONED_ROUTE,
-  PROVISION_ACCOUNTS_ROUTE,
-  provisionAccountsResponseSchema,
+  identityClient,
   type FleetProvisionedAudit,
   type ProvisionAccountsRequest,
   type ProvisionAccountsResponse,
@@ -19,40 +17,41 @@ export interface AccountDirectory {
 
 /** Identity's internal routes (see subgraphs/identity/contract.ts), behind the internal secret. */
 export class HttpAccountDirectory implements AccountDirectory {
-  private readonly origin: string;
+  private readonly identity: ReturnType<typeof identityClient>;
 
-  constructor(private readonly options: { identityUrl: string; internalSecret: string; timeoutMs?: number }) {
-    this.origin = new URL(options.identityUrl).origin;
+  constructor(options: { identityUrl: string; internalSecret: string; timeoutMs?: number }) {
+    this.identity = identityClient({
+      url: options.identityUrl,
+      internalSecret: options.internalSecret,
+      timeoutMs: options.timeoutMs ?? 8000,
+    });
   }
 
   async provision(request: ProvisionAccountsRequest): Promise<ProvisionedAccount[]> {
-    const body = provisionAccountsResponseSchema.safeParse(await this.post(PROVISION_ACCOUNTS_ROUTE, request));
-    if (!body.success || body.data.accounts.length !== request.accounts.length) {
+    const { accounts } = await this.ask(() => this.identity.provisionAccounts(request));
+    if (accounts.length !== request.accounts.length) {
       throw new Error('identity answered the accounts request with an unexpected body');
     }
-    return body.data.accounts;
+    return accounts;
   }
 
   async recordFleet(entry: FleetProvisionedAudit): Promise<void> {
-    await this.post(FLEET_PROVISIONED_ROUTE, entry);
+    await this.ask(() => this.identity.fleetProvisioned(entry));
   }
 
-  private async post(path: string, payload: unknown): Promise<unknown> {
-    let response: Response;
+  /**
+   * Identity down or failing is the caller's to retry. Input is validated here before it is
+   * sent, so a refusal (400) or an answer outside the contract is a contract break, not the
+   * caller's fault: it stays an error.
+   */
+  private async ask<T>(call: () => Promise<T>): Promise<T> {
     try {
-      response = await fetch(`${this.origin}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: this.options.internalSecret },
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 8000),
-      });
-    } catch {
-      throw new ServiceUnavailableError('The accounts service is unavailable; try again shortly');
+      return await call();
+    } catch (error) {
+      if (error instanceof InternalCallError && (error.failure === 'unreachable' || error.failure === 'failed')) {
+        throw new ServiceUnavailableError('The accounts service is unavailable; try again shortly');
+      }
+      throw error;
     }
-    if (response.status >= 500)
-      throw new ServiceUnavailableError('The accounts service is unavailable; try again shortly');
-    // Input is validated here before it is sent, so a 400 is a contract break, not the caller's fault.
-    if (!response.ok) throw new Error(`identity ${path}: HTTP ${response.status} ${await response.text()}`);
-    return response.json();
   }
 }

@@ -1,33 +1,25 @@
 import type { Router } from 'express';
-import { z } from 'zod';
-import type { VehicleOwnership } from '../../../platform/access/vehicle-access.js';
+import { InternalReply, serveInternalRoute } from '../../../platform/http/internal-route.js';
+import { MAX_OWNERSHIP_IDS, vehiclesRoutes } from '../contract.js';
 import type { VehicleStore } from './vehicle.store.js';
 
-/** Bounds the lookup a single call can cause. */
-export const MAX_OWNERSHIP_IDS = 500;
+/** Both vehicle-id routes refuse the same way. */
+export const invalidVehicleIds = () =>
+  new InternalReply(400, { error: `vehicleIds must be a list of at most ${MAX_OWNERSHIP_IDS} ids` });
 
-const bodySchema = z.object({
-  vehicleIds: z.array(z.string().max(64)).max(MAX_OWNERSHIP_IDS),
-});
-
-/**
- * Service-to-service: other subgraphs ask who owns vehicles (contract in
- * platform/access/vehicle-access.ts). Unknown ids are left out of the answer.
- */
+/** Service-to-service: other subgraphs ask who owns vehicles (see contract.ts). */
 export function mountOwnershipRoute(router: Router, vehicles: VehicleStore): void {
-  router.post('/internal/vehicles/ownership', async (req, res, next) => {
-    try {
-      const parsed = bodySchema.safeParse(req.body);
-      if (!parsed.success) {
-        return void res.status(400).json({ error: `vehicleIds must be a list of at most ${MAX_OWNERSHIP_IDS} ids` });
-      }
-      const docs = await vehicles.findByIds([...new Set(parsed.data.vehicleIds)]);
-      const answer: VehicleOwnership[] = docs
-        .filter((d) => d !== null)
-        .map((d) => ({ vehicleId: d._id.toHexString(), ownerId: d.ownerId, active: d.removedAt === null }));
-      res.json({ vehicles: answer });
-    } catch (error) {
-      next(error);
-    }
-  });
+  serveInternalRoute(
+    router,
+    vehiclesRoutes.ownership,
+    async ({ vehicleIds }) => {
+      const docs = await vehicles.findByIds([...new Set(vehicleIds)]);
+      return {
+        vehicles: docs
+          .filter((d) => d !== null)
+          .map((d) => ({ vehicleId: d._id.toHexString(), ownerId: d.ownerId, active: d.removedAt === null })),
+      };
+    },
+    { invalid: invalidVehicleIds },
+  );
 }
