@@ -22,6 +22,10 @@ export interface AgentsSettings {
   maxActionsPerHour: number;
   /** Actions that wait for an admin whatever their catalogue risk (HIGH ones always do). */
   approvalActions: ActionId[];
+  /** Share of low-risk firings left alone on purpose, as no-op controls (0 in tests unless set). */
+  controlShare?: number;
+  /** The service objectives the burn-rate triggers protect, in percent. */
+  objectives?: { availabilityPct: number; errorRatePct: number };
   routines: DailyRoutine[];
   /** Client error reports accepted per caller per minute, before any tightening. */
   clientErrorsPerMinute: number;
@@ -81,6 +85,8 @@ export function agentsSettingsFromConfig(config: Config, identityUrl: string): A
     outcomeDelayMs: config.AGENTS_OUTCOME_DELAY_SECONDS * 1000,
     maxActionsPerHour: config.AGENTS_MAX_ACTIONS_PER_HOUR,
     approvalActions: parseActionList(config.AGENTS_APPROVAL_ACTIONS, 'AGENTS_APPROVAL_ACTIONS'),
+    controlShare: config.AGENTS_CONTROL_SHARE,
+    objectives: { availabilityPct: config.SLO_AVAILABILITY_PCT, errorRatePct: config.SLO_ERROR_RATE_PCT },
     routines: validateRoutines([
       { kind: 'morning_routine', at: config.AGENTS_MORNING_ROUTINE_AT },
       { kind: 'evening_routine', at: config.AGENTS_EVENING_ROUTINE_AT },

@@ -11,6 +11,7 @@ import {
   type DecisionsQuery,
   type DecisionsQueryVariables,
 } from '../test/generated/graphql.js';
+import { runLearningBenchmark } from './lib/agents/learning-bench.js';
 import { storeDecisions } from './lib/agents/stored-decisions.js';
 import { startBenchSystem, type BenchSystem } from './lib/bench-system.js';
 import { bearerHeaders, dataOf, JSON_HEADERS, postGraphQL, type RawResponse } from './lib/graphql-http.js';
@@ -23,7 +24,8 @@ import { login } from './lib/seed.js';
  * The autonomous loop at scale: with 10,000 stored decisions and 1,000 vehicles, what one tick
  * of the loop costs (measured by the loop itself, and as an admin's runAutonomousTick round
  * trip through the gateway), and the latency of paginated, filtered `decisions` queries
- * through the gateway. `npm run bench:agents -- --quick` for a smoke run.
+ * through the gateway. `npm run bench:agents -- --quick` for a smoke run; `-- --learning` for the
+ * loop's learning in a simulated environment (bench/lib/agents/learning-bench.ts).
  */
 
 interface Options {
@@ -231,6 +233,7 @@ function format(report: AgentsReport): string {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--learning')) return runLearningBenchmark(process.argv.slice(2));
   const options = parseOptions(process.argv.slice(2));
   // Ticks come only from this benchmark: no background interval, and no provider keys.
   process.env.AGENTS_LOOP_INTERVAL_SECONDS = '86400';

@@ -4,12 +4,15 @@ import { actionsForCategory, getAction, type ActionId } from '../actions/catalog
 import type { EffectRegistry, DecisionTargets } from '../effects/effect.js';
 import type { FiringDocument } from '../firings/firing.store.js';
 import type { ArmStore } from '../learning/arm.store.js';
-import { selectAction } from '../learning/learning-state.js';
+import { isControlDraw } from '../learning/control-arm.js';
+import { expectedRecovery } from '../learning/counterfactual.js';
+import { armReports } from '../learning/learning-state.js';
+import { chooseAction, type Selection } from '../learning/selection.js';
 import { createRng } from '../learning/prng.js';
 import { defaultTaskClass } from '../providers/config.js';
 import { policyDecide } from '../providers/policy.js';
 import type { ProviderRouter } from '../providers/router.js';
-import type { DecisionRequest } from '../providers/types.js';
+import type { DecisionRequest, RouterResult } from '../providers/types.js';
 import type { AutonomousModeValue } from '../settings.js';
 import { ownerOf } from '../team/team-definitions.js';
 import type { DecisionDocument, DecisionOptionRecord } from './decision.document.js';
@@ -40,6 +43,8 @@ export class DecisionMaker {
       arms: ArmStore;
       effects: EffectRegistry;
       seed: number;
+      /** The share of low-risk firings left alone on purpose, as controls (AGENTS_CONTROL_SHARE). */
+      controlShare?: number;
       logger: Logger;
     },
   ) {}
@@ -64,14 +69,19 @@ export class DecisionMaker {
     const seed = `${this.deps.seed}:${firing.dedupKey}`;
     let options: DecisionOptionRecord[] = [];
     let chosen: Candidate | null = null;
+    let selection: Selection | null = null;
+    let learned: Record<string, string> = {};
     if (candidates.length > 0) {
       const state = await this.deps.arms.state();
-      const choice = selectAction(
+      learned = learnedRates(state, firing.kind, candidates);
+      const choice = chooseAction(
         state,
         firing.kind,
         candidates.map((c) => c.action),
         createRng(seed),
+        expectedRecovery(await this.deps.arms.expectedCourse(firing.kind)),
       );
+      selection = choice;
       chosen = candidates.find((c) => c.action === choice.action)!;
       options = choice.samples.map((s) => ({
         action: s.action as ActionId,
@@ -83,16 +93,34 @@ export class DecisionMaker {
       }));
     }
 
-    const routed = await this.deps.router.decide({
-      ...base,
-      eligibleActions: chosen ? [chosen.action, 'no_op'] : ['no_op'],
-      targets: chosen?.targets ?? {},
-    });
-    const { decision } = routed;
+    const control =
+      chosen !== null &&
+      isControlDraw({
+        share: this.deps.controlShare ?? 0,
+        risk: getAction(chosen.action).risk,
+        rng: createRng(`${seed}:control`),
+      });
+    // A model (when one answers) chooses among every eligible action, given what was learnt
+    // about each; without one, the bandit's pick stands. The guardrails judge either.
+    const routed = control
+      ? controlDecision(chosen!.action)
+      : await this.deps.router.decide({
+          ...base,
+          eligibleActions: [...candidates.map((c) => c.action), 'no_op'],
+          targets: mergeTargets(candidates),
+          context: { ...base.context, ...learned },
+        });
+    const byModel = !control && routed.provider !== 'policy';
+    const decision =
+      byModel || control || !chosen
+        ? routed.decision
+        : policyDecide({ ...base, eligibleActions: [chosen.action, 'no_op'], targets: chosen.targets });
     const definition = getAction(decision.action);
-    const why = chosen
-      ? `Thompson sampling chose ${chosen.action} among ${options.length} eligible action(s): ${describeOptions(options)}.`
-      : 'No action with an effect here applies to these targets, so nothing is done.';
+    const why = control
+      ? `Thompson sampling chose ${chosen!.action}, but this firing was drawn as a no-op control: nothing is done, to measure what the metric does on its own.`
+      : chosen
+        ? `${selection!.exploited ? `${chosen.action} is probably the best (${Math.round(selection!.leader!.probabilityBest * 100)} % of draws) and recovers clearly more often than doing nothing, so it was taken` : `Thompson sampling chose ${chosen.action}`} among ${options.length} eligible action(s): ${describeOptions(options)}.${byModel ? ` The model chose ${decision.action}.` : ''}`
+        : 'No action with an effect here applies to these targets, so nothing is done.';
     this.deps.logger.info(
       { firing: firing.dedupKey, member: member.id, action: decision.action, provider: routed.provider },
       'agents: decided',
@@ -112,6 +140,11 @@ export class DecisionMaker {
       category: firing.category,
       metrics: Object.entries(observed).map(([name, value]) => ({ name, value })),
       options,
+      choice: {
+        bandit: chosen?.action ?? null,
+        model: byModel ? decision.action : null,
+        control,
+      },
       action: decision.action,
       parameters: decision.parameters,
       risk: definition.risk,
@@ -160,4 +193,45 @@ export class DecisionMaker {
     }
     return candidates;
   }
+}
+
+/** Every candidate's targets together: the model may aim any eligible action at its own. */
+function mergeTargets(candidates: readonly Candidate[]): DecisionTargets {
+  const vehicleIds = [...new Set(candidates.flatMap((c) => c.targets.vehicleIds ?? []))];
+  const services = [...new Set(candidates.flatMap((c) => c.targets.services ?? []))];
+  return { ...(vehicleIds.length ? { vehicleIds } : {}), ...(services.length ? { services } : {}) };
+}
+
+/** What was learnt about each candidate, as prompt facts (numbers we computed, nothing a client typed). */
+function learnedRates(
+  state: Awaited<ReturnType<ArmStore['state']>>,
+  kind: string,
+  candidates: readonly Candidate[],
+): Record<string, string> {
+  const reports = armReports(state, 'no_op').filter((r) => r.triggerKind === kind);
+  const facts: Record<string, string> = {};
+  for (const { action } of candidates) {
+    const r = reports.find((x) => x.action === action);
+    const pct = (n: number | null) => (n === null ? 'unknown' : `${Math.round(n * 100)} %`);
+    facts[`learned_${action}`] = r
+      ? `success ${pct(r.successRate)}, uplift over doing nothing ${pct(r.upliftOverControl)}, ${r.samples} outcomes`
+      : 'never tried';
+  }
+  return facts;
+}
+
+function controlDecision(wouldHaveChosen: ActionId): RouterResult {
+  return {
+    decision: {
+      action: 'no_op',
+      parameters: {},
+      reasoning: `No-op control: ${wouldHaveChosen} would have been chosen.`,
+      confidence: 1,
+    },
+    provider: 'policy',
+    model: 'control',
+    costUsd: 0,
+    latencyMs: 0,
+    attempts: [],
+  };
 }

@@ -51,9 +51,9 @@ export class DecisionRunner {
     try {
       const result = await effect.apply(parameters.value as never, { decisionId: id, now });
       logger.info({ decisionId: id, action: decision.action, summary: result.summary }, 'agents: action executed');
-      // Doing nothing leaves nothing to evaluate.
-      const outcomeDueAt = decision.action === 'no_op' ? null : new Date(now.getTime() + this.deps.outcomeDelayMs);
-      if (outcomeDueAt) await this.deps.outcomes.add(id, outcomeDueAt);
+      // Doing nothing is checked too: its outcomes are the expected course actions are judged against.
+      const outcomeDueAt = new Date(now.getTime() + this.deps.outcomeDelayMs);
+      await this.deps.outcomes.add(id, outcomeDueAt);
       if (decision.action !== 'no_op') await this.deps.recentActions.record(id, now);
       return await this.finish(decision, from, {
         ...extra,

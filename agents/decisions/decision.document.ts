@@ -35,12 +35,25 @@ export interface DecisionOptionRecord {
   chosen: boolean;
 }
 
+/** Who picked what: the bandit's and the model's choices side by side, and whether this was a control. */
+export interface DecisionChoiceRecord {
+  bandit: ActionId | null;
+  /** Null when no model answered (the bandit's pick then stands). */
+  model: ActionId | null;
+  /** A no-op control: nothing was done on purpose. */
+  control: boolean;
+}
+
 export interface DecisionOutcomeRecord {
   metric: string;
   before: number;
   /** null when the metric is no longer reported (no traffic, say). */
   after: number | null;
   success: boolean;
+  /** How the outcome was judged against the counterfactual (absent on older outcomes). */
+  verdict?: string;
+  credit?: number | null;
+  expectedRecovery?: number;
   note: string;
   evaluatedAt: Date;
 }
@@ -51,6 +64,8 @@ export interface DecisionDocument {
   category: TriggerCategory;
   metrics: Array<{ name: string; value: number }>;
   options: DecisionOptionRecord[];
+  /** Absent on decisions made before choices were recorded. */
+  choice?: DecisionChoiceRecord;
   action: ActionId;
   parameters: Record<string, unknown>;
   risk: RiskLevel;

@@ -9,6 +9,11 @@ export interface BetaArm {
   beta: number;
   /** Outcomes observed, i.e. completed pulls; proposals that never ran do not count. */
   pulls: number;
+  /** Outcomes judged and, of those, the ones where the metric recovered (what α and β count). */
+  outcomes?: number;
+  recovered?: number;
+  /** Credit earned: recoveries the expected course does not explain (see counterfactual.ts). */
+  credit?: number;
   /** Epoch ms of the last update, when the caller gave one. */
   updatedAt?: number;
 }

@@ -1,8 +1,8 @@
 import { Authorized, Query, Resolver } from 'type-graphql';
 import { READERS } from '../access.js';
-import type { ArmStore } from './arm.store.js';
+import { CONTROL_ACTION, type ArmStore } from './arm.store.js';
 import { expectedSuccess } from './beta-arm.js';
-import { bestActionsByTrigger } from './learning-state.js';
+import { armReports, bestActionsByTrigger } from './learning-state.js';
 import { LearningState } from './learning.type.js';
 
 @Resolver()
@@ -27,7 +27,18 @@ export class LearningStateResolver {
         expectedSuccess: expectedSuccess(a),
         updatedAt: a.updatedAt === undefined ? null : new Date(a.updatedAt),
       })),
-      bestActions: bestActionsByTrigger(state).map(({ ranking: _ranking, ...summary }) => summary),
+      // The control arm is never a candidate, so it is never "best".
+      bestActions: bestActionsByTrigger({ ...state, arms: state.arms.filter((a) => a.action !== CONTROL_ACTION) }).map(
+        ({ ranking: _ranking, ...summary }) => summary,
+      ),
+      actions: armReports(state, CONTROL_ACTION),
+      choosers: (await this.arms.choosers()).map((c) => ({
+        triggerKind: c.triggerKind,
+        chooser: c.chooser,
+        outcomes: c.outcomes,
+        successRate: c.outcomes > 0 ? c.credit / c.outcomes : null,
+        disagreements: c.disagreements,
+      })),
     };
   }
 }

@@ -79,3 +79,45 @@ export function bestActionsByTrigger(state: LearningState, minPulls = 1): Trigge
   }
   return summaries.sort((a, b) => a.triggerKind.localeCompare(b.triggerKind));
 }
+
+export interface ArmReport {
+  triggerKind: string;
+  action: string;
+  /** Credit earned per outcome: recoveries the expected course does not explain. */
+  successRate: number | null;
+  /** Outcomes where the metric recovered, whatever caused it. */
+  recoveryRate: number | null;
+  /** recoveryRate minus the control arm's: what acting adds to doing nothing. Null without controls. */
+  upliftOverControl: number | null;
+  samples: number;
+  controlSamples: number;
+}
+
+/**
+ * Pure: per trigger kind and action, the success rate, the uplift of its recovery rate over the
+ * control arm's (the firings where nothing was done) and the number of samples.
+ */
+export function armReports(state: LearningState, controlAction: string): ArmReport[] {
+  const rate = (n: number, of: number) => (of > 0 ? n / of : null);
+  const controls = new Map(
+    state.arms.filter((a) => a.action === controlAction).map((a) => [a.triggerKind, a] as const),
+  );
+  return state.arms.map((arm) => {
+    const outcomes = arm.outcomes ?? arm.pulls;
+    const recovered = arm.recovered ?? arm.alpha - state.prior.alpha;
+    const recoveryRate = rate(recovered, outcomes);
+    const control = controls.get(arm.triggerKind);
+    const controlSamples = control?.outcomes ?? 0;
+    const controlRate = control ? rate(control.recovered ?? 0, controlSamples) : null;
+    const isControl = arm.action === controlAction;
+    return {
+      triggerKind: arm.triggerKind,
+      action: arm.action,
+      successRate: isControl ? null : rate(arm.credit ?? recovered, outcomes),
+      recoveryRate,
+      upliftOverControl: isControl || recoveryRate === null || controlRate === null ? null : recoveryRate - controlRate,
+      samples: outcomes,
+      controlSamples,
+    };
+  });
+}

@@ -4,6 +4,7 @@ import { ManualClock } from '../clock.js';
 import { ActiveEffectStore } from '../effects/active-effect.store.js';
 import { rateLimitEffect } from '../effects/rate-limits.effect.js';
 import { AGENTS_INDEXES } from '../declared-indexes.js';
+import type { DecisionDocument } from '../decisions/decision.document.js';
 import { ArmStore } from '../learning/arm.store.js';
 import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
 import { healthAlert } from '../testing/health-alert.js';
@@ -67,7 +68,7 @@ describe('the client error burst', () => {
     ).toBe(2);
   });
 
-  it('is judged a success when the errors stop, raising alpha and keeping the action', async () => {
+  it('is judged against the expected course when the errors stop: half a success before any control', async () => {
     await start({ outcomeDelayMs: MINUTE });
     await a.reportErrors(30);
     const [decision] = (await tick()).decisions;
@@ -79,9 +80,17 @@ describe('the client error burst', () => {
     expect(judged).toMatchObject({
       id: decision._id.toHexString(),
       status: 'EXECUTED',
-      outcome: { success: true, after: 0 },
+      outcome: { success: true, after: 0, note: expect.stringMatching(/^FIXED: .*recovers 50 %/) },
     });
+    // The posterior counts the recovery; nothing is known yet of what the errors do when nothing
+    // is done, so the action is credited with half a success.
     expect(await arm('client_error_burst', decision.action)).toMatchObject({ alpha: 2, beta: 1, pulls: 1 });
+    const learnt = (await a.run('{ learningState { actions { action successRate upliftOverControl } } }')).data;
+    expect(learnt.learningState.actions).toContainEqual({
+      action: decision.action,
+      successRate: 0.5,
+      upliftOverControl: null,
+    });
   });
 
   it('a failed outcome raises beta and rolls a reversible action back', async () => {
@@ -110,6 +119,59 @@ describe('the client error burst', () => {
     const [again] = (await tick()).decisions;
     expect(again.action).toBe(first.action);
     expect(again.options.map((o) => o.score)).toEqual(first.options.map((o) => o.score));
+  });
+});
+
+describe('learning that measures the action', () => {
+  const learning = async () =>
+    (
+      await a.run(
+        '{ learningState { actions { triggerKind action successRate recoveryRate upliftOverControl samples controlSamples } } }',
+      )
+    ).data.learningState.actions;
+  /** A client error burst that is over by the outcome check, whatever was done. */
+  const burstThatEndsByItself = async (reporter: string) => {
+    await a.reportErrors(30, reporter);
+    const report = await tick();
+    clock.advance(11 * MINUTE); // past the reports' minute and the rule's cooldown
+    await tick(); // outcome checked: no errors left
+    return report.decisions[0];
+  };
+
+  it('a burst that ends by itself credits nothing to the action, and the uplift over the no-op control shows it', async () => {
+    // What the team believes: opening an incident is what helps with client error bursts.
+    const arms = new ArmStore(database.db);
+    for (let i = 0; i < 20; i++) await arms.record('client_error_burst', 'open_incident', true, new Date());
+    await start({ controlShare: 0.5, seed: 5 });
+    const controls: DecisionDocument[] = [];
+    for (let i = 0; controls.length < 3 && i < 20; i++) {
+      const decision = await burstThatEndsByItself(`${i}`.padStart(24, 'a'));
+      if (decision.choice?.control) controls.push(decision);
+    }
+    expect(controls.map((d) => d.action)).toEqual(['no_op', 'no_op', 'no_op']);
+    const before = (await learning()).find((r: any) => r.action === 'open_incident');
+
+    // Bursts keep ending by themselves: acting gets (almost) no credit for it.
+    await a.stop();
+    a = await startAgents(database.db, { clock, controlShare: 0, seed: 5 }); // the same time goes on
+    const acted: DecisionDocument[] = [];
+    for (let i = 0; i < 3; i++) acted.push(await burstThatEndsByItself(`${i}`.padStart(24, 'b')));
+    expect(acted.map((d) => d.action)).toEqual(['open_incident', 'open_incident', 'open_incident']);
+    const judged = (await decisions()).edges
+      .map((e: any) => e.node)
+      .filter((d: any) => acted.some((x) => x._id.toHexString() === d.id))
+      .map((d: any) => d.outcome);
+    expect(judged).toEqual(
+      Array(3).fill(expect.objectContaining({ success: false, note: expect.stringMatching(/^ENDED_ON_ITS_OWN/) })),
+    );
+    const after = (await learning()).find((r: any) => r.action === 'open_incident');
+    expect(after.samples).toBe(before.samples + 3);
+    expect(after.upliftOverControl).toBe(0); // every burst recovered, with or without the action
+    expect(after.successRate).toBeLessThan(before.successRate);
+    expect((await learning()).find((r: any) => r.action === 'no_op')).toMatchObject({
+      successRate: null,
+      recoveryRate: 1,
+    });
   });
 });
 

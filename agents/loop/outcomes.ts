@@ -7,7 +7,8 @@ import type { DecisionEvents } from '../decisions/decision-events.js';
 import type { DecisionRunner } from '../decisions/decision-runner.js';
 import type { DecisionStore } from '../decisions/decision.store.js';
 import { ruleFor } from '../firings/rule-set.js';
-import type { ArmStore } from '../learning/arm.store.js';
+import { CONTROL_ACTION, type ArmStore } from '../learning/arm.store.js';
+import { judgeAgainstCourse } from '../learning/counterfactual.js';
 import type { TeamStore } from '../team/team.store.js';
 import type { OutcomeQueue } from './outcome-queue.store.js';
 import { judgeOutcome } from './outcome-judge.js';
@@ -48,25 +49,56 @@ export class OutcomeEvaluator {
       if (!decision || decision.status !== 'EXECUTED' || decision.outcome) continue;
       const rule = decision.trigger.metric === 'schedule' ? undefined : ruleFor(decision.trigger.kind);
       const after = rule ? valueNow(decision) : null;
-      const judgement = judgeOutcome({
-        rule,
-        before: decision.trigger.value,
-        after,
-        actionSucceeded: decision.execution?.success ?? false,
-      });
+      const nothingDone = decision.action === CONTROL_ACTION;
+      // Judged against the counterfactual: what the metric does when nothing is done.
+      const credit = rule
+        ? judgeAgainstCourse({
+            rule,
+            before: decision.trigger.value,
+            after,
+            actionSucceeded: decision.execution?.success ?? false,
+            nothingDone,
+            course: await arms.expectedCourse(decision.trigger.kind),
+          })
+        : null;
+      const judgement = credit
+        ? { success: credit.verdict === 'FIXED', note: `${credit.verdict}: ${credit.note}` }
+        : judgeOutcome({
+            rule,
+            before: decision.trigger.value,
+            after,
+            actionSucceeded: decision.execution?.success ?? false,
+          });
       const outcome = {
         metric: decision.trigger.metric,
         before: decision.trigger.value,
         after,
         ...judgement,
+        ...(credit
+          ? { verdict: credit.verdict, credit: credit.credit, expectedRecovery: credit.expectedRecovery }
+          : {}),
         evaluatedAt: now,
       };
       if (!(await claims.claim(`decision:${decision._id.toHexString()}:outcome`, now))) continue;
       const updated = await decisions.transition(decision._id, ['EXECUTED'], { outcome, updatedAt: now });
       if (!updated) continue;
       report.evaluated++;
-      await arms.record(decision.trigger.kind, decision.action, judgement.success, now);
-      await team.recordOutcome(decision.memberId, judgement.success);
+      if (!credit) await arms.record(decision.trigger.kind, decision.action, judgement.success, now);
+      else if (credit.verdict !== 'INCONCLUSIVE') {
+        await arms.recordOutcome(
+          decision.trigger.kind,
+          decision.action,
+          { credit: credit.credit, recovered: credit.recovery === 'RECOVERED' },
+          now,
+        );
+        const choice = decision.choice;
+        if (choice && credit.credit !== null)
+          await arms.recordChoice(decision.trigger.kind, choice.model ? 'model' : 'bandit', {
+            credit: credit.credit,
+            disagreed: choice.model !== null && choice.model !== choice.bandit,
+          });
+      }
+      if (!nothingDone) await team.recordOutcome(decision.memberId, judgement.success);
       logger.info(
         { decisionId: decision._id.toHexString(), success: judgement.success, note: judgement.note },
         'agents: outcome evaluated',

@@ -156,6 +156,11 @@ const variables = z.object({
   AGENTS_OUTCOME_DELAY_SECONDS: z.coerce.number().int().min(0).default(300),
   AGENTS_MAX_ACTIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
   AGENTS_APPROVAL_ACTIONS: z.string().default(''),
+  /** Share of low-risk firings left alone on purpose (no-op controls), to measure what doing nothing does. */
+  AGENTS_CONTROL_SHARE: z.coerce.number().min(0).max(0.5).default(0.1),
+  /** Service objectives the burn-rate triggers protect (request-based, over 30 days). */
+  SLO_AVAILABILITY_PCT: z.coerce.number().gt(90).lt(100).default(99.95),
+  SLO_ERROR_RATE_PCT: z.coerce.number().gt(0).lt(10).default(0.05),
   AGENTS_MORNING_ROUTINE_AT: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour UTC')
