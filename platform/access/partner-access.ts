@@ -81,6 +81,7 @@ export async function authorizePartnerRead(
   } catch (error) {
     const viewer = context.viewer;
     if (!(error instanceof ForbiddenError) || viewer?.kind !== 'user') throw error;
-    if (!(await partners.seesVehicle(viewer.userId, vehicleId))) throw error;
+    // Fails closed: with the marketplace unreachable the refusal stands, as it would for anyone.
+    if (!(await partners.seesVehicle(viewer.userId, vehicleId).catch(() => false))) throw error;
   }
 }

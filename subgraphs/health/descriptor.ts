@@ -5,15 +5,21 @@ export const healthSubgraph: SubgraphDescriptor<'health'> = {
   port: 4004,
   buildSchema: async () => (await import('./schema.js')).buildHealthSchema(),
   create: async ({ config, logger, db, bus }, urls) => {
-    const [{ createHealthSubgraph, HttpVehicleDirectory }, { HttpVehicleAccess }] = await Promise.all([
-      import('./index.js'),
-      import('../../platform/access/vehicle-access.js'),
-    ]);
+    const [{ createHealthSubgraph, HttpVehicleDirectory }, { HttpVehicleAccess }, { HttpPartnerAccess }] =
+      await Promise.all([
+        import('./index.js'),
+        import('../../platform/access/vehicle-access.js'),
+        import('../../platform/access/partner-access.js'),
+      ]);
     return createHealthSubgraph({
       db,
       bus,
       logger,
       access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      partners: new HttpPartnerAccess({
+        marketplaceUrl: () => urls.marketplace,
+        internalSecret: config.INTERNAL_SECRET,
+      }),
       directory: new HttpVehicleDirectory({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
       settings: {
         subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { NO_PARTNER_ACCESS, type PartnerAccess } from '../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { StreamConsumerMetrics } from '../../platform/events/consumer-metrics.js';
@@ -16,6 +17,7 @@ import { TelemetryConsumer, type ConsumerSettings } from './consumer/telemetry-c
 import { VehicleStateStore } from './consumer/vehicle-state.store.js';
 import type { LiveAlerts } from './context.js';
 import { EstimatesService } from './estimates/estimates.service.js';
+import { BookingCompletions } from './maintenance/booking-completions.js';
 import { MaintenanceService } from './maintenance/maintenance.service.js';
 import { ServiceRecordStore } from './maintenance/service-record.store.js';
 import { DAY_MS } from './parts/part.js';
@@ -50,6 +52,8 @@ export interface HealthDeps {
   logger: Logger;
   /** Who owns which vehicle (the vehicles subgraph). */
   access: VehicleAccess;
+  /** Which vehicles centre members work on (the marketplace); nobody's when unset. */
+  partners?: PartnerAccess;
   /** What vehicles are: make, model, year (the vehicles subgraph). */
   directory: VehicleDirectory;
   settings: HealthSettings;
@@ -95,6 +99,7 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
 
   const schema = await buildHealthSchema({
     access,
+    partners: deps.partners ?? NO_PARTNER_ACCESS,
     reader,
     snapshots,
     alerts,
@@ -113,8 +118,18 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
     (vehicleId) => profiles.observe(vehicleId),
     consumerMetrics,
   );
+  // Services centres completed through the marketplace renew the models as recordService does.
+  const completions = new BookingCompletions(
+    bus,
+    records,
+    processor,
+    logger,
+    { claimIdleMs: settings.consumer.claimIdleMs, blockMs: settings.consumer.blockMs, name: settings.consumer.name },
+    consumerMetrics,
+  );
   if (settings.consumer.enabled !== false) {
     await consumer.start();
+    await completions.start();
     relay.start();
   }
 
@@ -154,6 +169,7 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
     stop: async () => {
       await retention.stop();
       await consumer.stop();
+      await completions.stop();
       await relay.stop();
       await profiles.settle();
     },

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import type { PartnerAccess } from '../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import { buildSubgraphSchema } from '../../platform/subgraph/build-subgraph-schema.js';
 import { authChecker } from '../../platform/subgraph/context.js';
@@ -27,6 +28,7 @@ import { resolveVehicleReference, Vehicle } from './vehicles/vehicle.type.js';
 export interface HealthResolverDeps {
   access: VehicleAccess;
   /** Centre members read the health of vehicles booked at their centres. */
+  partners: PartnerAccess;
   reader: HealthReader;
   snapshots: SnapshotStore;
   alerts: AlertStore;
@@ -40,7 +42,7 @@ const resolver = resolverRegistry<HealthResolverDeps>();
 
 /** Every resolver, with the dependencies its constructor takes: the schema's list and its instances. */
 export const HEALTH_RESOLVERS = [
-  resolver(VehicleHealthResolver, 'access', 'reader'),
+  resolver(VehicleHealthResolver, 'access', 'reader', 'partners'),
   resolver(HealthHistoryResolver, 'access', 'snapshots'),
   resolver(VehicleAlertsResolver, 'access', 'alerts'),
   resolver(FleetAlertsResolver, 'alerts'),

@@ -12,6 +12,7 @@ import { LogoutResolver } from './auth/logout.resolver.js';
 import { RefreshTokenResolver } from './auth/refresh-token.resolver.js';
 import { RegisterResolver } from './auth/register.resolver.js';
 import { MeResolver } from './users/me.resolver.js';
+import { UserEmailResolver } from './users/user-email.resolver.js';
 import { resolveUserReference } from './users/user.reference.js';
 import type { UserStore } from './users/user.store.js';
 import { UsersResolver } from './users/users.resolver.js';
@@ -33,6 +34,7 @@ export const IDENTITY_RESOLVERS = [
   resolver(RefreshTokenResolver, 'auth'),
   resolver(LogoutResolver, 'auth'),
   resolver(MeResolver),
+  resolver(UserEmailResolver),
   resolver(UsersResolver, 'users'),
   resolver(AuditLogResolver, 'audit'),
   resolver(ApiKeyResolver, 'apiKeys'),

@@ -5,15 +5,20 @@ export const telemetrySubgraph: SubgraphDescriptor<'telemetry'> = {
   port: 4003,
   buildSchema: async () => (await import('./schema.js')).buildTelemetrySchema(),
   create: async ({ config, logger, db, bus }, urls) => {
-    const [{ createTelemetrySubgraph }, { HttpVehicleAccess }] = await Promise.all([
+    const [{ createTelemetrySubgraph }, { HttpVehicleAccess }, { HttpPartnerAccess }] = await Promise.all([
       import('./index.js'),
       import('../../platform/access/vehicle-access.js'),
+      import('../../platform/access/partner-access.js'),
     ]);
     return createTelemetrySubgraph({
       db,
       bus,
       logger,
       access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      partners: new HttpPartnerAccess({
+        marketplaceUrl: () => urls.marketplace,
+        internalSecret: config.INTERNAL_SECRET,
+      }),
       settings: {
         retentionDays: config.TELEMETRY_RETENTION_DAYS,
         retentionIntervalMinutes: config.TELEMETRY_RETENTION_INTERVAL_MINUTES,

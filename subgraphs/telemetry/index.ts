@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { NO_PARTNER_ACCESS, type PartnerAccess } from '../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import { StreamOutbox, type StreamOutboxOptions } from '../../platform/events/stream-outbox.js';
@@ -38,10 +39,19 @@ export interface TelemetryDeps {
   logger: Logger;
   /** Who owns which vehicle (the vehicles subgraph). */
   access: VehicleAccess;
+  /** Which vehicles centre members work on (the marketplace); nobody's when unset. */
+  partners?: PartnerAccess;
   settings: TelemetrySettings;
 }
 
-export async function createTelemetrySubgraph({ db, bus, logger, access, settings }: TelemetryDeps): Promise<Subgraph> {
+export async function createTelemetrySubgraph({
+  db,
+  bus,
+  logger,
+  access,
+  partners,
+  settings,
+}: TelemetryDeps): Promise<Subgraph> {
   const readings = new ReadingStore(db, settings.bucketCapacity);
   const latest = new LatestReadingStore(db);
   const dtcStore = new DtcStore(db);
@@ -77,6 +87,7 @@ export async function createTelemetrySubgraph({ db, bus, logger, access, setting
   );
   const schema = await buildTelemetrySchema({
     access,
+    partners: partners ?? NO_PARTNER_ACCESS,
     ingest,
     dtcs,
     history,

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import type { PartnerAccess } from '../../platform/access/partner-access.js';
 import type { PubSub } from 'type-graphql';
 import { buildSubgraphSchema } from '../../platform/subgraph/build-subgraph-schema.js';
 import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
@@ -24,6 +25,7 @@ import { resolveVehicleReference, Vehicle } from './vehicles/vehicle.type.js';
 export interface TelemetryResolverDeps {
   access: VehicleAccess;
   /** Centre members read the trouble codes of vehicles booked at their centres. */
+  partners: PartnerAccess;
   ingest: IngestService;
   dtcs: DtcService;
   history: ReadingHistoryService;
@@ -40,7 +42,7 @@ export const TELEMETRY_RESOLVERS = [
   resolver(ClearDtcsResolver, 'access', 'dtcs'),
   resolver(LatestReadingsResolver, 'access', 'history'),
   resolver(ReadingsResolver, 'access', 'history'),
-  resolver(DtcsResolver, 'access', 'dtcs'),
+  resolver(DtcsResolver, 'access', 'dtcs', 'partners'),
   resolver(FuelEconomyResolver, 'access', 'fuelEconomy'),
   resolver(TripsResolver, 'access', 'trips'),
   resolver(VehicleTelemetryResolver),

@@ -5,15 +5,20 @@ export const vehiclesSubgraph: SubgraphDescriptor<'vehicles'> = {
   port: 4002,
   buildSchema: async () => (await import('./schema.js')).buildVehiclesSchema(),
   create: async ({ config, logger, db, bus }, urls) => {
-    const [{ createVehiclesSubgraph }, { HttpAccountDirectory }] = await Promise.all([
+    const [{ createVehiclesSubgraph }, { HttpAccountDirectory }, { HttpPartnerAccess }] = await Promise.all([
       import('./index.js'),
       import('./provisioning/accounts.js'),
+      import('../../platform/access/partner-access.js'),
     ]);
     return createVehiclesSubgraph({
       db,
       bus,
       logger,
       accounts: new HttpAccountDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
+      partners: new HttpPartnerAccess({
+        marketplaceUrl: () => urls.marketplace,
+        internalSecret: config.INTERNAL_SECRET,
+      }),
     });
   },
 };

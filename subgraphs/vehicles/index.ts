@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { PartnerAccess } from '../../platform/access/partner-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
@@ -12,6 +13,7 @@ import { ProvisioningRequests } from './provisioning/provisioning-requests.store
 import { buildVehiclesSchema } from './schema.js';
 import { mountOwnershipRoute } from './vehicles/ownership.route.js';
 import { mountProfileRoute } from './vehicles/profile.route.js';
+import { mountStatsRoute } from './vehicles/stats.route.js';
 import { createVehicleLoaders } from './vehicles/vehicle.loader.js';
 import { VehicleService, type VehicleLimits } from './vehicles/vehicle.service.js';
 import { VehicleStore } from './vehicles/vehicle.store.js';
@@ -26,10 +28,19 @@ export interface VehiclesDeps {
   logger: Logger;
   /** Identity's accounts, for provisionFleet. */
   accounts: AccountDirectory;
+  /** Which vehicles centre members work on (the marketplace); nobody's when unset. */
+  partners?: PartnerAccess;
   settings?: Partial<VehiclesSettings>;
 }
 
-export async function createVehiclesSubgraph({ db, bus, logger, accounts, settings }: VehiclesDeps): Promise<Subgraph> {
+export async function createVehiclesSubgraph({
+  db,
+  bus,
+  logger,
+  accounts,
+  settings,
+  partners,
+}: VehiclesDeps): Promise<Subgraph> {
   const limits = { ...DEFAULT_VEHICLES_SETTINGS, ...settings };
   const vehicleStore = new VehicleStore(db);
   const deviceStore = new DeviceStore(db);
@@ -51,11 +62,12 @@ export async function createVehiclesSubgraph({ db, bus, logger, accounts, settin
   return {
     name: 'vehicles',
     schema: await buildVehiclesSchema({ vehicles, devices, fleet }),
-    context: () => ({ loaders: createVehicleLoaders(vehicleStore) }),
+    context: () => ({ loaders: createVehicleLoaders(vehicleStore), partners }),
     internalRoutes: (router) => {
       mountDeviceVerification(router, devices);
       mountOwnershipRoute(router, vehicleStore);
       mountProfileRoute(router, vehicleStore);
+      mountStatsRoute(router, vehicleStore, deviceStore);
     },
     healthChecks: { database: databaseCheck(db) },
   };

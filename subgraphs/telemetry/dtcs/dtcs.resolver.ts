@@ -1,4 +1,9 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import {
+  authorizePartnerRead,
+  NO_PARTNER_ACCESS,
+  type PartnerAccess,
+} from '../../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import { PageArgs } from '../../../platform/graphql/pagination.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
@@ -13,6 +18,8 @@ export class DtcsResolver {
   constructor(
     private readonly access: VehicleAccess,
     private readonly service: DtcService,
+    /** Centre members read the trouble codes of vehicles booked at their centres (not the rest of the history). */
+    private readonly partners: PartnerAccess = NO_PARTNER_ACCESS,
   ) {}
 
   @FieldResolver(() => [Dtc], {
@@ -29,7 +36,7 @@ export class DtcsResolver {
     first: number | null | undefined,
     @Ctx() ctx: SubgraphContext,
   ): Promise<Dtc[]> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id);
     return this.service.list(vehicle.id, status, first);
   }
 

@@ -1,6 +1,6 @@
 import { requireUser } from '../../../platform/subgraph/context.js';
 import type { VehiclesContext } from '../context.js';
-import { assertVehicleAccess } from './vehicle-policy.js';
+import { assertVehicleAccess, canAccessVehicle } from './vehicle-policy.js';
 import { toVehicle } from './vehicle.store.js';
 import type { Vehicle } from './vehicle.type.js';
 
@@ -16,5 +16,13 @@ export async function resolveVehicleReference(
   const viewer = requireUser(context);
   const doc = await context.loaders.byId.load(String(reference.id));
   if (!doc) return null;
+  // A centre's members read the vehicles booked there (contract: marketplace's PARTNER_VEHICLES_ROUTE);
+  // what they may not see of them (owner's email, other vehicles, telemetry history) each field refuses.
+  if (
+    !canAccessVehicle(viewer, doc.ownerId) &&
+    doc.removedAt === null &&
+    (await context.partners?.seesVehicle(viewer.userId, doc._id.toHexString()).catch(() => false))
+  )
+    return toVehicle(doc);
   return toVehicle(assertVehicleAccess(viewer, doc));
 }
