@@ -31,4 +31,9 @@ export class ClaimStore {
       throw error;
     }
   }
+
+  /** Gives a claim back when its step did not happen after all (an approval the budget held back). */
+  async release(key: string): Promise<void> {
+    await this.claims.deleteOne({ _id: key });
+  }
 }

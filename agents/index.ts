@@ -30,6 +30,9 @@ import { DecisionsResolver } from './decisions/decisions.resolver.js';
 import { ClaimStore } from './claims.store.js';
 import { AGENTS_INDEXES } from './declared-indexes.js';
 import { ActiveEffectStore } from './effects/active-effect.store.js';
+import { ClientOffenders } from './effects/client-offenders.js';
+import { GoalMeasures } from './goals/goal-measures.js';
+import { vehiclesClient } from '../subgraphs/vehicles/contract.js';
 import { IncidentStore } from './effects/incident.store.js';
 import { NotificationStore } from './effects/notification.store.js';
 import { RateLimitPolicy } from './effects/rate-limit-policy.js';
@@ -53,7 +56,7 @@ import { OutcomeEvaluator } from './loop/outcomes.js';
 import { AutonomousTick } from './loop/tick.js';
 import { ProviderRouter } from './providers/router.js';
 import { buildAgentsSchema, type ResolverClass } from './schema.js';
-import type { AgentsSettings } from './settings.js';
+import { actionBudget, type AgentsSettings } from './settings.js';
 import { consumeHealthAlerts } from './signals/alert-feed.js';
 import { AlertStore } from './signals/alert.store.js';
 import { FailedLoginWindow } from './signals/failed-logins.js';
@@ -129,6 +132,10 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const arms = new ArmStore(db);
   const events = new DecisionEvents(bus, logger);
   const router = new ProviderRouter({ providers: settings.providers, clock, logger });
+  const offenders = new ClientOffenders({ bus, clientErrors, clock });
+  await offenders.start();
+  const budget = actionBudget(settings);
+  const approvalTtlMs = settings.approvalTtlMs ?? 3_600_000;
   const effects = createEffectRegistry({
     db,
     bus,
@@ -136,7 +143,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     incidents,
     notifications,
     alerts,
-    vehicles,
+    offenders,
     declaredIndexes: AGENTS_INDEXES,
   });
   const runner = new DecisionRunner({
@@ -146,6 +153,8 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     claims,
     outcomes: outcomeQueue,
     recentActions,
+    mode,
+    budget,
     clock,
     outcomeDelayMs: settings.outcomeDelayMs,
     logger,
@@ -163,6 +172,14 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     failedLogins,
     identity: settings.identityUrl ? new HttpIdentityStats(settings.identityUrl, settings.internalSecret) : null,
     vehicles,
+    measures: new GoalMeasures({
+      goals,
+      vehicles: settings.serviceUrls?.vehicles
+        ? vehiclesClient({ url: settings.serviceUrls.vehicles, internalSecret: settings.internalSecret })
+        : null,
+      alerts,
+      logger,
+    }),
     clock,
     logger,
     wake: (reason) => autonomousLoop.wake(reason),
@@ -174,6 +191,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     goals,
     states: new TriggerStateStore(db),
     firings,
+    incidents,
     maker: new DecisionMaker({
       router,
       arms,
@@ -208,7 +226,8 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     settings: {
       routines: settings.routines,
       approvalActions: settings.approvalActions,
-      maxActionsPerHour: settings.maxActionsPerHour,
+      budget,
+      approvalTtlMs,
       instanceId,
     },
   });
@@ -231,6 +250,8 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     decisions,
     recentActions,
     activeEffects,
+    bus,
+    logger,
     router,
     logLevel,
     clock,
@@ -302,6 +323,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       await alertConsumer.stop();
       await opsAlertConsumer.stop();
       feeds.stop();
+      offenders.stop();
       logLevel.stop();
     },
   };

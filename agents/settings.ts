@@ -1,5 +1,6 @@
 import type { Config } from '../platform/config/environment.js';
-import { ACTION_IDS, isActionId, type ActionId } from './actions/catalogue.js';
+import { ACTION_IDS, isActionId, type ActionId, type RiskLevel } from './actions/catalogue.js';
+import type { ActionBudget } from './decisions/guardrails.js';
 import type { Clock } from './clock.js';
 import type { ProviderSettings } from './providers/config.js';
 import type { ProviderId } from './providers/types.js';
@@ -20,6 +21,10 @@ export interface AgentsSettings {
   /** How long after acting the outcome is checked (0: at the next tick). */
   outcomeDelayMs: number;
   maxActionsPerHour: number;
+  /** Per risk level and per category, within maxActionsPerHour; absent: as many as maxActionsPerHour. */
+  budget?: { perRisk: Record<RiskLevel, number>; perCategory: number };
+  /** How long a decision waits for approval, or for the mode or budget, before it expires (default 1 h). */
+  approvalTtlMs?: number;
   /** Actions that wait for an admin whatever their catalogue risk (HIGH ones always do). */
   approvalActions: ActionId[];
   /** Share of low-risk firings left alone on purpose, as no-op controls (0 in tests unless set). */
@@ -34,6 +39,8 @@ export interface AgentsSettings {
   providers: Partial<Record<ProviderId, ProviderSettings>>;
   /** Where identity answers (its /graphql URL), for the customer count. */
   identityUrl?: string;
+  /** Where each service answers (its /graphql URL), for goals and index checks through their contracts. */
+  serviceUrls?: Partial<Record<string, string>>;
   internalSecret: string;
   subscriberQueue: number;
   /** False: no timers, ticks only through `tickNow()` (tests and benchmarks). */
@@ -76,7 +83,11 @@ export function providersFromConfig(config: Config): Partial<Record<ProviderId, 
   return providers;
 }
 
-export function agentsSettingsFromConfig(config: Config, identityUrl: string): AgentsSettings {
+export function agentsSettingsFromConfig(
+  config: Config,
+  identityUrl: string,
+  serviceUrls: Partial<Record<string, string>> = { identity: identityUrl },
+): AgentsSettings {
   return {
     defaultMode: config.AGENTS_MODE,
     loopIntervalMs: config.AGENTS_LOOP_INTERVAL_SECONDS * 1000,
@@ -84,6 +95,15 @@ export function agentsSettingsFromConfig(config: Config, identityUrl: string): A
     seed: config.AGENTS_SEED,
     outcomeDelayMs: config.AGENTS_OUTCOME_DELAY_SECONDS * 1000,
     maxActionsPerHour: config.AGENTS_MAX_ACTIONS_PER_HOUR,
+    budget: {
+      perRisk: {
+        LOW: config.AGENTS_MAX_LOW_RISK_ACTIONS_PER_HOUR,
+        MEDIUM: config.AGENTS_MAX_MEDIUM_RISK_ACTIONS_PER_HOUR,
+        HIGH: config.AGENTS_MAX_HIGH_RISK_ACTIONS_PER_HOUR,
+      },
+      perCategory: config.AGENTS_MAX_ACTIONS_PER_CATEGORY_PER_HOUR,
+    },
+    approvalTtlMs: config.AGENTS_APPROVAL_TTL_MINUTES * 60_000,
     approvalActions: parseActionList(config.AGENTS_APPROVAL_ACTIONS, 'AGENTS_APPROVAL_ACTIONS'),
     controlShare: config.AGENTS_CONTROL_SHARE,
     objectives: { availabilityPct: config.SLO_AVAILABILITY_PCT, errorRatePct: config.SLO_ERROR_RATE_PCT },
@@ -95,8 +115,19 @@ export function agentsSettingsFromConfig(config: Config, identityUrl: string): A
     gatewayMetricsIntervalMs: config.GATEWAY_METRICS_INTERVAL_SECONDS * 1000,
     providers: providersFromConfig(config),
     identityUrl,
+    serviceUrls,
     internalSecret: config.INTERNAL_SECRET,
     subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,
     autoStart: true,
+  };
+}
+
+/** The hour's budgets from the settings: a budget left out allows as many as the total. */
+export function actionBudget(settings: Pick<AgentsSettings, 'maxActionsPerHour' | 'budget'>): ActionBudget {
+  const all = settings.maxActionsPerHour;
+  return {
+    perHour: all,
+    perRisk: settings.budget?.perRisk ?? { LOW: all, MEDIUM: all, HIGH: all },
+    perCategory: settings.budget?.perCategory ?? all,
   };
 }

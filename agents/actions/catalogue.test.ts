@@ -15,10 +15,10 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `veh${i}`);
 describe('action catalogue', () => {
   it('holds the expected actions with a risk level, reversibility and categories', () => {
     expect(ACTION_IDS).toEqual([
+      'block_client',
       'tighten_rate_limits',
       'relax_rate_limits',
       'raise_log_level',
-      'resize_cache',
       'recompute_vehicle_health',
       'notify_critical_owners',
       'open_incident',
@@ -44,6 +44,7 @@ describe('action catalogue', () => {
       expect(actions.length).toBeGreaterThan(1);
     }
     expect(actionsForCategory('security')).toEqual([
+      'block_client',
       'tighten_rate_limits',
       'raise_log_level',
       'open_incident',
@@ -52,7 +53,9 @@ describe('action catalogue', () => {
   });
 
   it('knows its own ids and nothing else', () => {
-    expect(isActionId('resize_cache')).toBe(true);
+    expect(isActionId('block_client')).toBe(true);
+    // It had no effect anywhere, so it is gone.
+    expect(isActionId('resize_cache')).toBe(false);
     expect(isActionId('restart_database')).toBe(false);
     expect(isActionId('constructor')).toBe(false);
   });
@@ -95,6 +98,22 @@ describe('parameter validation', () => {
     ).toBe(false);
     expect(
       validateActionParameters('raise_log_level', { services: ['mainframe'], level: 'debug', durationMinutes: 10 }).ok,
+    ).toBe(false);
+  });
+
+  it('blocks exactly one client: one IP (an IPv6 /64 at most) or one caller id, never a range', () => {
+    const block = (kind: string, id: string) =>
+      validateActionParameters('block_client', { client: { kind, id }, durationMinutes: 15 }).ok;
+    expect(block('ip', '203.0.113.7')).toBe(true);
+    expect(block('ip', '2001:db8:0:1::/64')).toBe(true);
+    expect(block('user', '6571f0c2a1b2c3d4e5f60718')).toBe(true);
+    expect(block('apiKey', 'key_1')).toBe(true);
+    for (const range of ['10.0.0.0/8', '0.0.0.0/0', '2001:db8::/32', 'unknown', '*', ''])
+      expect(block('ip', range)).toBe(false);
+    expect(block('user', '{"$ne":null}')).toBe(false);
+    expect(block('everyone', 'x')).toBe(false);
+    expect(
+      validateActionParameters('block_client', { client: { kind: 'ip', id: '203.0.113.7' }, durationMinutes: 241 }).ok,
     ).toBe(false);
   });
 

@@ -9,7 +9,10 @@ export type RiskLevel = 'LOW' | 'MEDIUM' | 'HIGH';
 export interface ActionDefinition<A extends ActionId = ActionId> {
   id: A;
   description: string;
-  /** HIGH waits for an admin's approval; the guardrails read this. */
+  /**
+   * The risk at the action's own limits (decisions/blast-radius.ts): what it would do with
+   * the parameters chosen can only raise it, and past a limit an admin must approve.
+   */
   risk: RiskLevel;
   /** Has an inverse that can be applied automatically when the outcome check fails. */
   reversible: boolean;
@@ -24,6 +27,14 @@ function define<A extends ActionId>(id: A, rest: Omit<ActionDefinition<A>, 'id' 
 }
 
 export const ACTION_CATALOGUE: Catalogue = {
+  // Targeted first: one client before any limit that everyone shares.
+  block_client: define('block_client', {
+    description:
+      'Refuse every request of one client (one IP, or one user, API key or device) at the gateways for a short while. Admins are never blocked.',
+    risk: 'LOW',
+    reversible: true,
+    categories: ['security', 'errors'],
+  }),
   tighten_rate_limits: define('tighten_rate_limits', {
     description: 'Temporarily lower rate limits for the given scopes, multiplying them by factor.',
     risk: 'MEDIUM',
@@ -41,12 +52,6 @@ export const ACTION_CATALOGUE: Catalogue = {
     risk: 'LOW',
     reversible: true,
     categories: ['errors', 'performance', 'security'],
-  }),
-  resize_cache: define('resize_cache', {
-    description: 'Change the size and TTL of one in-process cache.',
-    risk: 'MEDIUM',
-    reversible: true,
-    categories: ['performance'],
   }),
   recompute_vehicle_health: define('recompute_vehicle_health', {
     description: 'Recompute the health score of the given vehicles from their latest data.',

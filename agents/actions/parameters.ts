@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_KEY_KINDS, isClientIpKey } from '../../platform/ops/rate-limit-overrides.js';
 
 /**
  * Parameter schemas for the catalogue. Every object is strict (unknown keys refused) and
@@ -9,7 +10,6 @@ import { z } from 'zod';
 
 export const SERVICES = ['gateway', 'identity', 'vehicles', 'telemetry', 'health', 'agents'] as const;
 export const RATE_LIMIT_SCOPES = ['api', 'login', 'client_errors', 'ingest'] as const;
-export const CACHES = ['query_plans', 'api_keys', 'vehicle_health', 'latest_readings'] as const;
 export const MAX_VEHICLE_TARGETS = 500;
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of 1-64 letters, digits, _ or -');
@@ -25,6 +25,20 @@ function boundedSet<T extends z.ZodType>(item: T, max: number) {
 export const vehicleIds = boundedSet(id, MAX_VEHICLE_TARGETS);
 export const services = boundedSet(z.enum(SERVICES), SERVICES.length);
 const minutes = (max: number) => z.number().int().min(1).max(max);
+
+/**
+ * One client as the gateway's rate limits key it: an IP (an IPv6 address by its /64, as
+ * the gateway counts it), or a signed-in user, API key or device by id. Never a whole range.
+ */
+export const clientKey = z
+  .strictObject({
+    kind: z.enum(CLIENT_KEY_KINDS),
+    id: z.string().min(1).max(64),
+  })
+  .superRefine((key, ctx) => {
+    const valid = key.kind === 'ip' ? isClientIpKey(key.id) : /^[A-Za-z0-9_-]{1,64}$/.test(key.id);
+    if (!valid) ctx.addIssue({ code: 'custom', path: ['id'], message: `not a ${key.kind} the gateway counts by` });
+  });
 
 export const parameterSchemas = {
   tighten_rate_limits: z.strictObject({
@@ -43,10 +57,10 @@ export const parameterSchemas = {
     level: z.enum(['debug', 'trace']),
     durationMinutes: minutes(120),
   }),
-  resize_cache: z.strictObject({
-    cache: z.enum(CACHES),
-    maxEntries: z.number().int().min(100).max(1_000_000),
-    ttlSeconds: z.number().int().min(1).max(86_400),
+  block_client: z.strictObject({
+    /** One client, named as the gateway counts it (see CLIENT_KEY_KINDS). */
+    client: clientKey,
+    durationMinutes: minutes(240),
   }),
   recompute_vehicle_health: z.strictObject({ vehicleIds }),
   notify_critical_owners: z.strictObject({

@@ -3,21 +3,26 @@ import { ConnectionType } from '../../platform/graphql/pagination.js';
 import { Decision } from '../decisions/decision.type.js';
 import { AutonomousMode } from './autonomous-mode.type.js';
 
-@ObjectType({ description: 'A temporary change an action made, in force until it expires or is rolled back' })
+@ObjectType({
+  description: 'A temporary change an action made, in force until it expires, is rolled back or an admin ends it',
+})
 export class ActiveEffect {
+  @Field(() => ID, { description: 'What endEffect takes' })
+  id!: string;
+
   @Field(() => ID)
   decisionId!: string;
 
   @Field(() => String)
   action!: string;
 
-  @Field(() => String, { description: 'rate_limit or log_level' })
+  @Field(() => String, { description: 'rate_limit, log_level or client_block' })
   kind!: string;
 
-  @Field(() => String, { description: 'The rate-limit scope or the service' })
+  @Field(() => String, { description: 'The rate-limit scope, the service, or the blocked client as <kind>:<id>' })
   target!: string;
 
-  @Field(() => String, { description: 'The limit factor or the log level' })
+  @Field(() => String, { description: 'The limit factor, the log level, or "blocked"' })
   value!: string;
 
   @Field(() => Date)
@@ -25,6 +30,18 @@ export class ActiveEffect {
 
   @Field(() => Date)
   expiresAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When it ended; null while in force' })
+  endedAt?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'expired, rollback, superseded, ended (by an admin) or kill_switch (the mode was set to OFF)',
+  })
+  endReason?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The admin who ended it' })
+  endedBy?: string | null;
 }
 
 @ObjectType({ description: 'One AI provider as this instance sees it' })
@@ -151,6 +168,12 @@ export class TickReport {
 
   @Field(() => Int)
   effectsExpired!: number;
+
+  @Field(() => Int, { description: 'Decisions that waited past AGENTS_APPROVAL_TTL_MINUTES' })
+  decisionsExpired!: number;
+
+  @Field(() => Boolean, { description: 'The mode was set to OFF during the tick, which stopped' })
+  interrupted!: boolean;
 }
 
 @ObjectType()

@@ -38,6 +38,20 @@ export class ClientErrorStore {
     return this.reports.countDocuments({ at: { $gt: since }, reporter: { $ne: 'anonymous' } });
   }
 
+  /** Signed-in reporters with at least `min` reports since then, most first (the clients behind a burst). */
+  async topReporters(since: Date, min: number, limit: number): Promise<string[]> {
+    const rows = await this.reports
+      .aggregate<{ _id: string; count: number }>([
+        { $match: { at: { $gt: since }, reporter: { $ne: 'anonymous' } } },
+        { $group: { _id: '$reporter', count: { $sum: 1 } } },
+        { $match: { count: { $gte: min } } },
+        { $sort: { count: -1, _id: 1 } },
+        { $limit: limit },
+      ])
+      .toArray();
+    return rows.map((r) => r._id);
+  }
+
   async deleteOlderThan(cutoff: Date): Promise<number> {
     return (await this.reports.deleteMany({ at: { $lt: cutoff } })).deletedCount;
   }

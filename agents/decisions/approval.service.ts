@@ -13,6 +13,9 @@ import type { DecisionStore } from './decision.store.js';
 import type { Decision } from './decision.type.js';
 import type { DecisionRunner } from './decision-runner.js';
 
+const APPROVABLE: readonly DecisionStatusValue[] = ['APPROVAL_REQUIRED', 'PROPOSED'];
+const settleKey = (id: ObjectId) => `decision:${id.toHexString()}:settle`;
+
 const reasonSchema = z.string().trim().max(500, 'reason is too long').optional().nullable();
 
 export class ApprovalService {
@@ -29,24 +32,24 @@ export class ApprovalService {
 
   /**
    * Settles the decision through a claim first, so of two admins approving (or one
-   * approving and one rejecting) at once exactly one wins. Approvals run only in ON: the
-   * kill switch stops them too.
+   * approving and one rejecting) at once exactly one wins. A decision waiting for approval
+   * or proposed (held back in DRY_RUN or by the budget) can be approved while it is fresh.
+   * Approvals run only in ON and count against the hour's budget: when either holds the
+   * action back, the claim is given back and the decision keeps waiting (CONFLICT).
    */
   async approve(rawId: string, adminId: string): Promise<Decision> {
     const id = parseDecisionId(rawId);
-    const { decisions, runner, mode, clock } = this.deps;
-    const existing = await this.settle(id, ['APPROVAL_REQUIRED'], 'waiting for approval', async () => {
+    const { runner, mode, clock, claims } = this.deps;
+    const existing = await this.settle(id, APPROVABLE, 'waiting for approval or proposed', async () => {
       const { mode: current } = await mode.get();
       if (current !== 'ON')
         throw new ConflictError(`The autonomous mode is ${current}; approved actions run only when it is ON`);
     });
     const now = new Date(clock.now());
-    const approved = await decisions.transition(id, ['APPROVAL_REQUIRED'], {
-      approvedBy: adminId,
-      approvedAt: now,
-      updatedAt: now,
-    });
-    return toDecision(await runner.execute(approved ?? existing, ['APPROVAL_REQUIRED']));
+    const result = await runner.execute(existing, APPROVABLE, { approvedBy: adminId, approvedAt: now });
+    if (result.status === 'EXECUTED' || result.status === 'FAILED') return toDecision(result);
+    await claims.release(settleKey(id));
+    throw new ConflictError(`Not carried out: ${result.statusReason ?? 'held back'}; it can be approved again later`);
   }
 
   async reject(rawId: string, adminId: string, rawReason: string | undefined | null): Promise<Decision> {
@@ -79,7 +82,7 @@ export class ApprovalService {
     const status = existing.status.toLowerCase().replace('_', ' ');
     if (!from.includes(existing.status)) throw new ConflictError(`This decision is ${status}, not ${expected}`);
     await precondition?.();
-    if (!(await this.deps.claims.claim(`decision:${id.toHexString()}:settle`, new Date(this.deps.clock.now())))) {
+    if (!(await this.deps.claims.claim(settleKey(id), new Date(this.deps.clock.now())))) {
       throw new ConflictError('Another admin is settling this decision');
     }
     return existing;

@@ -3,6 +3,7 @@ import type { ActionId, RiskLevel } from '../actions/catalogue.js';
 import type { Attempt } from '../providers/types.js';
 import type { AutonomousModeValue } from '../settings.js';
 import type { TriggerCategory, TriggerKind } from '../triggers/categories.js';
+import type { HeldBy } from './guardrails.js';
 
 export const DECISION_STATUSES = [
   'PROPOSED',
@@ -11,6 +12,8 @@ export const DECISION_STATUSES = [
   'REJECTED',
   'FAILED',
   'ROLLED_BACK',
+  /** Waited for approval (or was held back) past AGENTS_APPROVAL_TTL_MINUTES. */
+  'EXPIRED',
 ] as const;
 export type DecisionStatusValue = (typeof DECISION_STATUSES)[number];
 
@@ -95,4 +98,14 @@ export interface DecisionDocument {
   outcomeDueAt: Date | null;
   outcome: DecisionOutcomeRecord | null;
   rolledBackAt: Date | null;
+  /** What the action would touch, from its parameters (decisions/blast-radius.ts). */
+  blastRadius?: string | null;
+  /** The action's limits its parameters go past: any means an admin must approve. */
+  limitsExceeded?: string[];
+  /** Why a PROPOSED decision waits (DRY_RUN, the budget, the mode at execution); it may still be approved or re-evaluated. */
+  heldBy?: HeldBy | null;
+  /** A waiting decision (held or APPROVAL_REQUIRED) expires then. */
+  pendingUntil?: Date | null;
+  /** The mode in force when it executed, read right before acting. */
+  executedMode?: AutonomousModeValue | null;
 }

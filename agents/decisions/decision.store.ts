@@ -22,6 +22,8 @@ export const DECISION_INDEXES: IndexDeclaration[] = [
   // The figures: outcomes judged, and the AI spend (only decisions that cost anything).
   { key: { 'outcome.success': 1 } },
   { key: { costUsd: 1 } },
+  // Waiting decisions: those to look at again, and those past their time.
+  { key: { status: 1, pendingUntil: 1 } },
 ];
 
 /** The decision history: it only grows, so every list and count goes through an index. */
@@ -72,6 +74,24 @@ export class DecisionStore {
       { $set: set },
       { returnDocument: 'after' },
     );
+  }
+
+  /** Waiting decisions (APPROVAL_REQUIRED, or PROPOSED and held back) whose time is up. */
+  pastPending(now: Date, limit: number): Promise<DecisionDocument[]> {
+    return this.decisions
+      .find({ status: { $in: ['APPROVAL_REQUIRED', 'PROPOSED'] }, pendingUntil: { $lte: now } })
+      .sort({ pendingUntil: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** PROPOSED decisions held back (DRY_RUN, budget, mode) that may still act, oldest first. */
+  held(now: Date, limit: number): Promise<DecisionDocument[]> {
+    return this.decisions
+      .find({ status: 'PROPOSED', pendingUntil: { $gt: now }, heldBy: { $in: ['DRY_RUN', 'BUDGET', 'MODE'] } })
+      .sort({ pendingUntil: 1 })
+      .limit(limit)
+      .toArray();
   }
 
   countWithStatus(status: DecisionStatusValue): Promise<number> {

@@ -11,8 +11,13 @@ export enum DecisionStatus {
   REJECTED = 'REJECTED',
   FAILED = 'FAILED',
   ROLLED_BACK = 'ROLLED_BACK',
+  EXPIRED = 'EXPIRED',
 }
-registerEnumType(DecisionStatus, { name: 'DecisionStatus' });
+registerEnumType(DecisionStatus, {
+  name: 'DecisionStatus',
+  description:
+    'PROPOSED: decided, not carried out (DRY_RUN, or held back by the budget: it can still be approved); APPROVAL_REQUIRED: waits for an admin; EXPIRED: waited past AGENTS_APPROVAL_TTL_MINUTES',
+});
 
 export enum ActionRisk {
   LOW = 'LOW',
@@ -167,8 +172,28 @@ export class Decision {
   @Field(() => String, { description: "The action's parameters as JSON text" })
   parameters!: string;
 
-  @Field(() => ActionRisk)
+  @Field(() => ActionRisk, { description: 'Assessed from what the action would do with these parameters' })
   risk!: ActionRisk;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the action would touch: scopes, clients, vehicles, how long',
+  })
+  blastRadius?: string | null;
+
+  @Field(() => [String], {
+    description: "The action's limits these parameters go past; any means an admin must approve",
+  })
+  limitsExceeded!: string[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why a PROPOSED decision waits: DRY_RUN, BUDGET, or MODE (the mode left ON right before it acted)',
+  })
+  heldBy?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'A waiting decision expires then' })
+  pendingUntil?: Date | null;
 
   @Field(() => Boolean)
   reversible!: boolean;
@@ -212,6 +237,9 @@ export class Decision {
 
   @Field(() => AutonomousMode, { description: 'The mode it was decided in' })
   mode!: AutonomousMode;
+
+  @Field(() => AutonomousMode, { nullable: true, description: 'The mode in force when it executed, read right before' })
+  executedMode?: AutonomousMode | null;
 
   @Field(() => DecisionExecution, { nullable: true })
   execution?: DecisionExecution | null;

@@ -2,8 +2,9 @@ import { ObjectId, type Collection, type Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
 import type { ActionId } from '../actions/catalogue.js';
 
-export type EffectKind = 'rate_limit' | 'log_level';
-export type RevertReason = 'expired' | 'rollback' | 'superseded';
+export type EffectKind = 'rate_limit' | 'log_level' | 'client_block';
+/** `ended`: by an admin (endEffect); `kill_switch`: the mode was set to OFF. */
+export type RevertReason = 'expired' | 'rollback' | 'superseded' | 'ended' | 'kill_switch';
 
 /** A temporary change in force: what a reversible action did, and when it ends. */
 export interface ActiveEffectDocument {
@@ -11,14 +12,16 @@ export interface ActiveEffectDocument {
   decisionId: string;
   action: ActionId;
   kind: EffectKind;
-  /** The rate-limit scope or the service. */
+  /** The rate-limit scope, the service, or the blocked client as `<kind>:<id>`. */
   target: string;
-  /** The limit factor, or the log level. */
+  /** The limit factor, the log level, or `blocked`. */
   value: string;
   appliedAt: Date;
   expiresAt: Date;
   revertedAt: Date | null;
   revertReason: RevertReason | null;
+  /** The admin who ended it (endEffect, or the kill switch). */
+  endedBy?: string | null;
 }
 
 export const ACTIVE_EFFECT_INDEXES: IndexDeclaration[] = [
@@ -67,6 +70,10 @@ export class ActiveEffectStore {
     return this.effects.find({ revertedAt: null, expiresAt: { $lte: now } }).toArray();
   }
 
+  findById(id: ObjectId): Promise<ActiveEffectDocument | null> {
+    return this.effects.findOne({ _id: id });
+  }
+
   forDecision(decisionId: string): Promise<ActiveEffectDocument[]> {
     return this.effects.find({ decisionId: String(decisionId), revertedAt: null }).toArray();
   }
@@ -75,10 +82,10 @@ export class ActiveEffectStore {
    * True for the one caller that ends the effect (expiry or rollback), in one atomic conditional
    * update; false for the others, and for an effect already ended (superseded, say).
    */
-  async markReverted(id: ObjectId, reason: RevertReason, at: Date): Promise<boolean> {
+  async markReverted(id: ObjectId, reason: RevertReason, at: Date, by: string | null = null): Promise<boolean> {
     const { modifiedCount } = await this.effects.updateOne(
       { _id: id, revertedAt: null },
-      { $set: { revertedAt: at, revertReason: reason } },
+      { $set: { revertedAt: at, revertReason: reason, ...(by ? { endedBy: by } : {}) } },
     );
     return modifiedCount === 1;
   }

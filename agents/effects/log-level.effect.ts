@@ -2,10 +2,8 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { LOG_LEVEL_TOPIC, type LogLevelCommand } from '../../platform/ops/log-level.js';
 import type { ActionParameters } from '../actions/catalogue.js';
 import type { SERVICES } from '../actions/parameters.js';
-import type { ActiveEffectDocument, ActiveEffectStore } from './active-effect.store.js';
+import type { ActiveEffectStore } from './active-effect.store.js';
 import { outside, type Effect, type EffectContext } from './effect.js';
-import { restoreGatewayLimit } from './gateway-rate-limits.js';
-import { isGatewayScope } from './rate-limit-policy.js';
 
 /** Services that listen for log-level commands (platform/ops/log-level.ts). */
 export const LISTENING_SERVICES: Array<(typeof SERVICES)[number]> = ['agents', 'gateway'];
@@ -50,21 +48,4 @@ export function logLevelEffect(bus: EventBus, effects: ActiveEffectStore): Effec
       return undone.length ? `${undone.join(', ')} logging back to normal` : 'nothing left to undo';
     },
   };
-}
-
-/** Ends effects whose time is up, once, whichever instance gets there first. */
-export async function expireEffects(
-  effects: ActiveEffectStore,
-  bus: EventBus,
-  now: Date,
-): Promise<ActiveEffectDocument[]> {
-  const ended: ActiveEffectDocument[] = [];
-  for (const effect of await effects.dueForExpiry(now)) {
-    if (!(await effects.markReverted(effect._id, 'expired', now))) continue;
-    if (effect.kind === 'log_level') await restoreLogLevel(bus, effect.target);
-    // Gateways end it on their own timer too; saying so keeps one whose clock runs behind from holding on.
-    else if (isGatewayScope(effect.target)) await restoreGatewayLimit(bus, effect.target, effect.decisionId);
-    ended.push(effect);
-  }
-  return ended;
 }

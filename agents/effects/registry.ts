@@ -3,8 +3,9 @@ import type { EventBus } from '../../platform/events/bus.js';
 import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
 import type { ActionId } from '../actions/catalogue.js';
 import type { AlertStore } from '../signals/alert.store.js';
-import type { VehicleRegistry } from '../signals/vehicle-registry.store.js';
 import type { ActiveEffectStore } from './active-effect.store.js';
+import { clientBlockEffect } from './client-block.effect.js';
+import type { ClientOffenders } from './client-offenders.js';
 import type { Effect, EffectRegistry } from './effect.js';
 import { indexCheckEffect } from './index-check.effect.js';
 import { incidentEffect } from './incident.effect.js';
@@ -23,24 +24,25 @@ export interface EffectDeps {
   incidents: IncidentStore;
   notifications: NotificationStore;
   alerts: AlertStore;
-  vehicles: VehicleRegistry;
+  offenders: Pick<ClientOffenders, 'current'>;
   declaredIndexes: Readonly<Record<string, IndexDeclaration[]>>;
 }
 
 /**
- * Catalogue actions with a real effect here. resize_cache has none yet (the caches live in
- * other services), so it is never chosen; recompute_vehicle_health asks health through its
- * command stream.
+ * Catalogue actions with a real effect here (every one of them): recompute_vehicle_health asks
+ * health through its command stream, block_client and the rate-limit actions reach the gateways
+ * through platform/ops/rate-limit-overrides.ts.
  */
 export function createEffectRegistry(deps: EffectDeps): EffectRegistry {
   const effects: Effect[] = [
+    clientBlockEffect(deps.activeEffects, deps.bus, deps.offenders) as Effect,
     rateLimitEffect('tighten_rate_limits', deps.activeEffects, deps.bus) as Effect,
     rateLimitEffect('relax_rate_limits', deps.activeEffects, deps.bus) as Effect,
     logLevelEffect(deps.bus, deps.activeEffects) as Effect,
     incidentEffect(deps.incidents) as Effect,
     indexCheckEffect(deps.db, deps.declaredIndexes) as Effect,
     notifyOwnersEffect(deps.notifications, deps.alerts) as Effect,
-    recomputeHealthEffect(deps.bus, deps.vehicles) as Effect,
+    recomputeHealthEffect(deps.bus, deps.alerts) as Effect,
     noOpEffect as Effect,
   ];
   return new Map<ActionId, Effect>(effects.map((e) => [e.action, e]));

@@ -308,7 +308,11 @@ describe('critical health alerts', () => {
       status: 'APPROVAL_REQUIRED',
       memberId: 'lead-developer',
     });
-    expect(decision.options.map((o) => o.action).sort()).toEqual(['notify_critical_owners', 'open_incident']);
+    expect(decision.options.map((o) => o.action).sort()).toEqual([
+      'notify_critical_owners',
+      'open_incident',
+      'recompute_vehicle_health',
+    ]);
     expect(decision.parameters).toMatchObject({ vehicleIds: ['veh-1'] });
     const notifications = () =>
       database.db.collection('owner_notifications').find({ decisionId: decision._id.toHexString() }).toArray();

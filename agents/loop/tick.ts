@@ -11,13 +11,14 @@ import type { DecisionMaker } from '../decisions/decision-maker.js';
 import type { DecisionRunner } from '../decisions/decision-runner.js';
 import type { DecisionStore } from '../decisions/decision.store.js';
 import type { RecentActions } from '../decisions/recent-actions.store.js';
-import { guardrailVerdict } from '../decisions/guardrails.js';
+import { assessRisk } from '../decisions/blast-radius.js';
+import { guardrailVerdict, type ActionBudget } from '../decisions/guardrails.js';
 import type { ActiveEffectStore } from '../effects/active-effect.store.js';
+import { expireEffects } from '../effects/end-effects.js';
 import { announceGatewayLimits } from '../effects/gateway-rate-limits.js';
-import { expireEffects } from '../effects/log-level.effect.js';
 import { evaluateRules, type TrackedGoal } from '../firings/evaluate.js';
 import type { FiringStore } from '../firings/firing.store.js';
-import { GOAL_RULE, METRIC_RULES } from '../firings/rule-set.js';
+import { GOAL_RULE, METRIC_RULES, ruleFor } from '../firings/rule-set.js';
 import type { TriggerStateStore } from '../firings/trigger-state.store.js';
 import { pointsBehind } from '../goals/goal-math.js';
 import type { GoalService } from '../goals/goal.service.js';
@@ -26,6 +27,7 @@ import type { LiveFeeds } from '../signals/live-feeds.js';
 import type { ObservationCollector } from '../signals/observations.js';
 import type { TeamStore } from '../team/team.store.js';
 import type { DailyRoutine } from '../triggers/schedule.js';
+import { expirePending, reconsiderHeld, type HeldDecisionDeps } from './held-decisions.js';
 import type { LoopStatusStore } from './loop-status.store.js';
 import type { OutcomeEvaluator } from './outcomes.js';
 
@@ -42,6 +44,10 @@ export interface TickReport {
   outcomesEvaluated: number;
   rolledBack: number;
   effectsExpired: number;
+  /** Waiting decisions that ran out of time. */
+  decisionsExpired: number;
+  /** True when the mode left ON or DRY_RUN during the tick, which then stopped. */
+  interrupted: boolean;
 }
 
 export interface TickDeps {
@@ -68,7 +74,9 @@ export interface TickDeps {
   settings: {
     routines: readonly DailyRoutine[];
     approvalActions: readonly ActionId[];
-    maxActionsPerHour: number;
+    budget: ActionBudget;
+    /** How long a decision may wait for an approval, or for the mode or budget to allow it. */
+    approvalTtlMs: number;
     instanceId: string;
   };
 }
@@ -111,8 +119,11 @@ export class AutonomousTick {
       outcomesEvaluated: 0,
       rolledBack: 0,
       effectsExpired: 0,
+      decisionsExpired: 0,
+      interrupted: false,
     };
     report.effectsExpired = (await expireEffects(d.activeEffects, d.bus, startedAt)).length;
+    report.decisionsExpired = await expirePending(this.heldDeps(), startedAt);
     // Even when OFF: the kill switch stops new actions, not the ones still in force.
     const limitsAnnounced = await announceGatewayLimits(d.activeEffects, d.bus, startedAt).catch((err: unknown) => {
       log.warn({ err }, 'agents tick: gateway rate limits not announced');
@@ -121,7 +132,10 @@ export class AutonomousTick {
     await d.clientErrors.deleteOlderThan(new Date(startedAt.getTime() - CLIENT_ERROR_RETENTION_MS));
     await d.limiter.deleteExpired(startedAt);
     await d.recentActions.prune(startedAt);
-    log.info({ mode, effectsExpired: report.effectsExpired, limitsAnnounced }, 'agents tick: housekeeping done');
+    log.info(
+      { mode, effectsExpired: report.effectsExpired, decisionsExpired: report.decisionsExpired, limitsAnnounced },
+      'agents tick: housekeeping done',
+    );
 
     if (mode !== 'OFF') await this.work(mode, startedAt, report, log);
     else log.info('agents tick: mode OFF, nothing evaluated');
@@ -147,11 +161,26 @@ export class AutonomousTick {
     return report;
   }
 
+  private heldDeps(): HeldDecisionDeps {
+    const d = this.deps;
+    return {
+      decisions: d.decisions,
+      runner: d.runner,
+      events: d.events,
+      recentActions: d.recentActions,
+      mode: d.mode,
+      logger: d.logger,
+      approvalActions: d.settings.approvalActions,
+      budget: d.settings.budget,
+    };
+  }
+
   private async work(mode: AutonomousModeValue, now: Date, report: TickReport, log: Logger): Promise<void> {
     const d = this.deps;
     await d.feeds.refresh().catch((err: unknown) => log.warn({ err }, 'agents tick: feeds not refreshed'));
     const observations = await d.observations.collect();
     log.info({ metrics: observations.metrics }, 'agents tick: observed');
+    log.debug({ observations }, 'agents tick: observations in full');
 
     const goals = (await d.goals.trackable()).map(trackedGoal);
     const behind = new Map(goals.map((g) => [g.key, pointsBehind(g, now.getTime())]));
@@ -163,6 +192,18 @@ export class AutonomousTick {
     report.outcomesEvaluated = outcomes.evaluated;
     report.rolledBack = outcomes.rolledBack;
     log.info(outcomes, 'agents tick: outcomes checked');
+
+    // What fired a held decision must still hold for it to act now.
+    const stillFiring = (decision: DecisionDocument): boolean => {
+      const { trigger } = decision;
+      if (trigger.metric === 'schedule') return true;
+      if (trigger.kind === 'goal_off_track') return (behind.get(trigger.subject) ?? -Infinity) >= GOAL_RULE.threshold;
+      const rule = ruleFor(trigger.kind);
+      const value = rule ? observations.metrics[rule.metric] : undefined;
+      if (!rule || value === undefined) return false;
+      return rule.direction === 'below' ? value <= rule.threshold : value >= rule.threshold;
+    };
+    if (mode === 'ON') report.decisions.push(...(await reconsiderHeld(this.heldDeps(), stillFiring, now)));
 
     const states = await d.states.load();
     const since = (await d.status.get()).lastTickAt;
@@ -183,20 +224,41 @@ export class AutonomousTick {
     );
 
     for (const draft of evaluation.firings) {
-      const firing = await d.firings.record(draft, mode);
+      // The kill switch, read again before each firing: a model's answer can take many seconds.
+      const current = (await d.mode.get()).mode;
+      if (current === 'OFF') {
+        report.interrupted = true;
+        log.warn({ left: evaluation.firings.length - report.firings }, 'agents tick: mode set to OFF, tick stopped');
+        break;
+      }
+      const firing = await d.firings.record(draft, current);
       if (!firing) continue;
       report.firings++;
-      const decision = await d.maker.decide(firing, observations.metrics, mode, now);
+      const decision = await d.maker.decide(firing, observations.metrics, current, now);
+      const inForce = (await d.mode.get()).mode;
+      const assessment = assessRisk(decision.action, decision.parameters);
       const verdict = guardrailVerdict({
-        mode,
+        // Whichever is stricter: the mode it was decided in, or the one in force now.
+        mode: inForce === 'ON' ? current : inForce,
         action: decision.action,
-        risk: decision.risk,
+        risk: assessment.risk,
+        category: decision.category,
+        limitsExceeded: assessment.limitsExceeded,
         approvalActions: d.settings.approvalActions,
-        actionsInLastHour: await d.recentActions.countSince(new Date(now.getTime() - HOUR_MS)),
-        maxActionsPerHour: d.settings.maxActionsPerHour,
+        budget: d.settings.budget,
+        used: await d.recentActions.usage(
+          new Date(now.getTime() - HOUR_MS),
+          { risk: assessment.risk, category: decision.category },
+          '',
+        ),
       });
+      decision.risk = assessment.risk;
+      decision.blastRadius = assessment.blastRadius;
+      decision.limitsExceeded = assessment.limitsExceeded;
       decision.status = verdict.next === 'execute' ? 'PROPOSED' : verdict.next;
       decision.statusReason = verdict.reason;
+      decision.heldBy = verdict.heldBy;
+      decision.pendingUntil = decision.action === 'no_op' ? null : new Date(now.getTime() + d.settings.approvalTtlMs);
       await d.decisions.insert(decision);
       await d.firings.linkDecision(firing._id, decision._id.toHexString());
       await d.team.recordDecision(decision.memberId, now);

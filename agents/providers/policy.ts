@@ -10,12 +10,13 @@ import type { DecisionRequest } from './types.js';
  * prefers low-risk, diagnostic actions and never guesses targets it was not given.
  */
 export const POLICY_PREFERENCES: Record<TriggerKind, ActionId[]> = {
-  p95_latency: ['check_database_indexes', 'resize_cache', 'open_incident'],
+  p95_latency: ['check_database_indexes', 'open_incident'],
   throughput_drop: ['open_incident', 'raise_log_level'],
   error_rate: ['raise_log_level', 'open_incident'],
-  client_error_burst: ['raise_log_level', 'open_incident', 'tighten_rate_limits'],
+  client_error_burst: ['raise_log_level', 'open_incident', 'tighten_rate_limits', 'block_client'],
   ops_alerts: ['open_incident'],
-  failed_login_burst: ['tighten_rate_limits', 'open_incident'],
+  // The one client behind it first; a limit everyone shares only when no single client stands out.
+  failed_login_burst: ['block_client', 'tighten_rate_limits', 'open_incident'],
   rate_limit_burst: ['open_incident', 'raise_log_level'],
   forbidden_burst: ['open_incident', 'raise_log_level'],
   goal_off_track: ['open_incident'],
@@ -60,7 +61,7 @@ const BUILDERS: Record<ActionId, Builder> = {
     debugLoggingWarranted(r.triggerKind, r.metrics)
       ? { services: targetServices(r) ?? ['gateway'], level: 'debug', durationMinutes: 30 }
       : null,
-  resize_cache: () => null,
+  block_client: (r) => (r.targets?.clients?.length ? { client: r.targets.clients[0], durationMinutes: 15 } : null),
   recompute_vehicle_health: (r) => (targetVehicles(r) ? { vehicleIds: targetVehicles(r) } : null),
   notify_critical_owners: (r) =>
     targetVehicles(r)

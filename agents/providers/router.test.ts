@@ -97,6 +97,7 @@ describe('ProviderRouter against fake OpenAI and Anthropic servers', () => {
     expect(call.body.response_format.type).toBe('json_schema');
     expect(call.body.response_format.json_schema.strict).toBe(true);
     expect(call.body.response_format.json_schema.schema.properties.action.enum).toEqual([
+      'block_client',
       'tighten_rate_limits',
       'raise_log_level',
       'recompute_vehicle_health',
@@ -128,6 +129,7 @@ describe('ProviderRouter against fake OpenAI and Anthropic servers', () => {
     expect(call.body.tool_choice).toMatchObject({ type: 'tool', name: 'agent_decision' });
     expect(call.body.tools[0].name).toBe('agent_decision');
     expect(call.body.tools[0].input_schema.properties.action.enum).toEqual([
+      'block_client',
       'tighten_rate_limits',
       'raise_log_level',
       'open_incident',
@@ -369,8 +371,8 @@ describe('ProviderRouter against fake OpenAI and Anthropic servers', () => {
       'an action that is not eligible for the trigger',
       openAiCompletion({
         ...modelDecision,
-        action: 'resize_cache',
-        parameters: { cache: 'api_keys', maxEntries: 1000, ttlSeconds: 60 },
+        action: 'notify_critical_owners',
+        parameters: { vehicleIds: ['v1'], message: 'hello' },
       }),
       /not eligible/,
     ],

@@ -1,5 +1,6 @@
 import type { ActionId, AgentDecision } from '../actions/catalogue.js';
 import type { SERVICES } from '../actions/parameters.js';
+import type { ClientKey } from '../../platform/ops/rate-limit-overrides.js';
 import type { TriggerKind } from '../triggers/categories.js';
 
 export const PROVIDER_IDS = ['openai', 'anthropic', 'gemini', 'deepseek', 'grok'] as const;
@@ -15,7 +16,7 @@ export interface DecisionRequest {
   /** Observed figures only (numbers), so no client-supplied text reaches a prompt through them. */
   metrics: Record<string, number>;
   /** The bounded targets the trigger concerns; actions may only aim at these. */
-  targets?: { vehicleIds?: string[]; services?: Array<(typeof SERVICES)[number]> };
+  targets?: { vehicleIds?: string[]; services?: Array<(typeof SERVICES)[number]>; clients?: ClientKey[] };
   /** Defaults to every catalogue action for the trigger's category. */
   eligibleActions?: ActionId[];
   /** Extra facts for the prompt (goal progress, team member); shown to models as data. */

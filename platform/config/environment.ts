@@ -155,6 +155,13 @@ const variables = z.object({
   AGENTS_SEED: z.coerce.number().int().min(0).default(1),
   AGENTS_OUTCOME_DELAY_SECONDS: z.coerce.number().int().min(0).default(300),
   AGENTS_MAX_ACTIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  /** Hourly budgets per assessed risk level and per trigger category, within the total; approved actions count too. */
+  AGENTS_MAX_LOW_RISK_ACTIONS_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  AGENTS_MAX_MEDIUM_RISK_ACTIONS_PER_HOUR: z.coerce.number().int().min(0).default(6),
+  AGENTS_MAX_HIGH_RISK_ACTIONS_PER_HOUR: z.coerce.number().int().min(0).default(2),
+  AGENTS_MAX_ACTIONS_PER_CATEGORY_PER_HOUR: z.coerce.number().int().min(0).default(10),
+  /** How long a decision waits for approval (or for the mode or budget to allow it) before it expires. */
+  AGENTS_APPROVAL_TTL_MINUTES: positiveInt(60),
   AGENTS_APPROVAL_ACTIONS: z.string().default(''),
   /** Share of low-risk firings left alone on purpose (no-op controls), to measure what doing nothing does. */
   AGENTS_CONTROL_SHARE: z.coerce.number().min(0).max(0.5).default(0.1),
