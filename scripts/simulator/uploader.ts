@@ -79,6 +79,29 @@ function refusedForNow(result: GraphQLResult): boolean {
   );
 }
 
+/** Well below the gateway's default HTTP_BODY_LIMIT_BYTES (100 KiB), which refuses a larger request whole. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** Uploads in HTTP requests of at most ten operations and about MAX_REQUEST_BYTES of frames. */
+export function requestsOf<T extends { rounds: Sample[] }>(groups: readonly T[]): T[][] {
+  const requests: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const group of groups) {
+    // A frame's JSON (quotes, comma) and a round's time: an estimate, not an exact size.
+    const size = group.rounds.reduce((n, r) => n + 40 + r.frames.reduce((m, f) => m + f.length + 3, 0), 0);
+    if (current.length > 0 && (current.length >= MAX_OPERATIONS_PER_REQUEST || bytes + size > MAX_REQUEST_BYTES)) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(group);
+    bytes += size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
 /**
  * Uploads buffered rounds as ingestObdRounds operations (several rounds, each with its own time,
  * under one idempotency key), up to ten in one HTTP request. With `keepRefused`, the rounds of an
@@ -91,9 +114,7 @@ export async function uploadRounds(
   options: { keepRefused?: boolean } = {},
 ): Promise<Sample[]> {
   const kept: Sample[] = [];
-  const groups = groupRounds(device, samples);
-  for (let start = 0; start < groups.length; start += MAX_OPERATIONS_PER_REQUEST) {
-    const chunk = groups.slice(start, start + MAX_OPERATIONS_PER_REQUEST);
+  for (const chunk of requestsOf(groupRounds(device, samples))) {
     const operations = chunk.map((group) => ({
       query: INGEST_ROUNDS,
       variables: {
