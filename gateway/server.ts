@@ -18,6 +18,7 @@ import { requestContext } from '../platform/http/request-context.js';
 import type { Logger } from '../platform/logger.js';
 import { createMetrics } from '../platform/metrics.js';
 import { listenForLogLevel } from '../platform/ops/log-level.js';
+import { debugLogPlugin } from './debug-log.js';
 import { listenForRateLimitOverrides } from '../platform/ops/rate-limit-overrides.js';
 import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { keepApolloTelemetryOff } from './apollo-telemetry.js';
@@ -129,6 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       rateLimitPlugin(rateLimits),
       ingestAdmission.plugin(),
       traffic.plugin(),
+      debugLogPlugin(logger),
     ],
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));
