@@ -122,6 +122,41 @@ describe('a dongle that uploads late, in batches', () => {
   });
 });
 
+describe('a dongle that uploads every few seconds (--upload-every)', () => {
+  it('sends its rounds as ingestObdRounds, one operation per upload, each round stored once under its own time', async () => {
+    const periodic = await runSimulation({
+      url: t.url,
+      vehicles: 1,
+      hz: 10,
+      durationSeconds: 1.2,
+      uploadEverySeconds: 0.6,
+      seed: 5,
+      adminEmail: ADMIN.email,
+      adminPassword: ADMIN.password,
+      quiet: true,
+      flushGraceSeconds: 60,
+      log: () => undefined,
+    });
+    expect(periodic).toMatchObject({
+      samples: 12,
+      samplesStored: 12,
+      requests: 2,
+      samplesLost: 0,
+      duplicates: 0,
+      errors: {},
+    });
+    const vehicleId = periodic.vehicles[0].vehicleId;
+    expect(await storedReadings(vehicleId)).toBe(periodic.readingsStored);
+    const docs = await buckets().find({ vehicleId }).toArray();
+    const times = docs.flatMap((d) =>
+      Object.values(d.series).flatMap((s: any) => s.t.map((offset: number) => d.start.getTime() + offset)),
+    );
+    expect(new Set(times).size).toBe(12);
+    // One receipt per upload: the idempotency keys live with the readings.
+    expect(docs.flatMap((d) => Object.keys(d.receipts ?? {}))).toHaveLength(2);
+  });
+});
+
 describe('the simulator with bad input or credentials', () => {
   it('refuses bad options before calling the gateway', async () => {
     await expect(runSimulation({ url: t.url, vehicles: 0, log: () => undefined })).rejects.toThrow(OptionsError);
