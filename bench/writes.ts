@@ -155,7 +155,8 @@ async function main(): Promise<number> {
     `\nwrite queue / busy handler: throughput ${times(queued.uploadsPerSecond / baseline.uploadsPerSecond)}, p95 ${times(queued.latencyMs.p95 / baseline.latencyMs.p95)}`,
   );
   console.log(`load average (1 min) before the run: ${fixed(load, 2)}`);
-  const file = saveReport('writes', { startedAt, environment: environment('ferretdb', load), options, runs });
+  const report = { startedAt, environment: environment('ferretdb', load), options, runs };
+  const file = saveReport('writes', report);
   console.log(`report: ${file}`);
   return 0;
 }
