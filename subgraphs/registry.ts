@@ -1,6 +1,7 @@
 import { agentsSubgraph } from '../agents/descriptor.js';
 import { healthSubgraph } from './health/descriptor.js';
 import { identitySubgraph } from './identity/descriptor.js';
+import { marketplaceSubgraph } from './marketplace/descriptor.js';
 import { telemetrySubgraph } from './telemetry/descriptor.js';
 import { vehiclesSubgraph } from './vehicles/descriptor.js';
 
@@ -14,6 +15,7 @@ export const SUBGRAPHS = [
   telemetrySubgraph,
   healthSubgraph,
   agentsSubgraph,
+  marketplaceSubgraph,
 ] as const;
 
 /** Every subgraph's schema, for composing the supergraph. */

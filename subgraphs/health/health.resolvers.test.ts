@@ -77,7 +77,7 @@ const entity = (fields: string) =>
   `query($id: ID!) { _entities(representations: [{ __typename: "Vehicle", id: $id }]) { ... on Vehicle { ${fields} } } }`;
 const ALERTS = entity('alerts { id rule severity status message openedAt vehicle { id } }');
 const ACK = `mutation($id: ID!) { acknowledgeAlert(id: $id) { id status acknowledgedAt history { status } } }`;
-const RECORD = `mutation($v: ID!, $kind: ServiceKind!, $km: Float, $at: DateTime) {
+const RECORD = `mutation($v: ID!, $kind: MaintenanceKind!, $km: Float, $at: DateTime) {
   recordService(vehicleId: $v, kind: $kind, odometerKm: $km, at: $at) { id kind odometerKm at }
 }`;
 

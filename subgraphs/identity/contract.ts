@@ -126,6 +126,31 @@ export const IDENTITY_STATS_ROUTE = '/internal/stats';
 export const identityStatsSchema = z.object({ customers: z.number().int().nonnegative() });
 export type IdentityStats = z.infer<typeof identityStatsSchema>;
 
+/**
+ * Marketplace -> identity (internal secret): identity owns roles, so an admin's approval of a
+ * partner application (or an owner adding staff to a centre) asks here for the user's PARTNER
+ * role. Only PARTNER can be granted this way. Idempotent: a user who has the role already
+ * answers `granted: false` and nothing is written; a grant is audited ROLE_GRANTED with the
+ * actor. The role reaches the user's access tokens from their next sign-in or refresh
+ * (marketplace authorizes partners by centre membership, not by the role). An unknown user
+ * answers `found: false`.
+ */
+export const GRANT_ROLE_ROUTE = '/internal/roles/grant';
+export const GRANTABLE_ROLES = ['PARTNER'] as const;
+export const grantRoleRequestSchema = z.object({
+  userId: objectId,
+  role: z.enum(GRANTABLE_ROLES),
+  actorId,
+  ...origin,
+  detail: z.string().min(1).max(500),
+});
+export type GrantRoleRequest = z.infer<typeof grantRoleRequestSchema>;
+export const grantRoleResponseSchema = z.discriminatedUnion('found', [
+  z.object({ found: z.literal(true), userId: objectId, roles: z.array(z.enum(ROLES)), granted: z.boolean() }),
+  z.object({ found: z.literal(false) }),
+]);
+export type GrantRoleResponse = z.infer<typeof grantRoleResponseSchema>;
+
 /** Identity's internal routes, typed on both sides (platform/http/internal-route.ts). */
 export const identityRoutes = {
   revokedSessions: internalRoute({
@@ -159,6 +184,12 @@ export const identityRoutes = {
     request: fleetProvisionedAuditSchema,
     response: z.object({ recorded: z.literal(true) }),
   }),
+  grantRole: internalRoute({
+    method: 'POST',
+    path: GRANT_ROLE_ROUTE,
+    request: grantRoleRequestSchema,
+    response: grantRoleResponseSchema,
+  }),
 };
 
 /** A typed client of identity's internal routes; every failure is an InternalCallError. */
@@ -170,6 +201,7 @@ export function identityClient(options: InternalClientOptions) {
     stats: (timeoutMs?: number) => client.call(identityRoutes.stats, {}, { timeoutMs }),
     provisionAccounts: (request: ProvisionAccountsRequest) => client.call(identityRoutes.provisionAccounts, request),
     fleetProvisioned: (entry: FleetProvisionedAudit) => client.call(identityRoutes.fleetProvisioned, entry),
+    grantRole: (request: GrantRoleRequest) => client.call(identityRoutes.grantRole, request),
   };
 }
 export type IdentityClient = ReturnType<typeof identityClient>;

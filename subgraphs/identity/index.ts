@@ -17,6 +17,7 @@ import { buildIdentitySchema } from './schema.js';
 import { AccountProvisioning } from './users/account-provisioning.js';
 import { ensureAdmin } from './users/admin-bootstrap.js';
 import { mountProvisionRoutes } from './users/provision.route.js';
+import { mountRoleGrantRoute } from './users/role-grant.route.js';
 import { mountStatsRoute } from './users/stats.route.js';
 import { createUserLoader } from './users/user.loader.js';
 import { UserStore } from './users/user.store.js';
@@ -68,6 +69,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
       mountRevokedSessionsRoute(router, sessionRevocations);
       mountStatsRoute(router, users);
       mountProvisionRoutes(router, new AccountProvisioning(users, audit));
+      mountRoleGrantRoute(router, users, audit);
     },
     healthChecks: { database: databaseCheck(db) },
     registerMetrics: (registry) => login.metrics.register(registry),

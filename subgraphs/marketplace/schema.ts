@@ -1,12 +1,22 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema, type ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
 import { authChecker } from '../../platform/subgraph/context.js';
+import { AvailabilityResolver } from './availability/availability.resolver.js';
+import { CentreFieldsResolver } from './centres/centre-fields.resolver.js';
+import { CentreMutationResolver } from './centres/centre-mutation.resolver.js';
 import { CentreQueryResolver } from './centres/centre-query.resolver.js';
 import { resolveCentreReference } from './centres/centre.reference.js';
 import { resolveUserReference } from './centres/user.type.js';
+import { PartnerResolver } from './partners/partner.resolver.js';
 
 /** Bookings and reviews add their resolver classes here (and their instances in index.ts). */
-export const MARKETPLACE_RESOLVERS = [CentreQueryResolver] as const;
+export const MARKETPLACE_RESOLVERS = [
+  CentreQueryResolver,
+  CentreFieldsResolver,
+  CentreMutationResolver,
+  AvailabilityResolver,
+  PartnerResolver,
+] as const;
 
 /** `instances` maps each resolver class to its constructed instance (empty to print the SDL). */
 export function buildMarketplaceSchema(instances: ResolverInstances = new Map()): Promise<GraphQLSchema> {
@@ -14,7 +24,8 @@ export function buildMarketplaceSchema(instances: ResolverInstances = new Map())
     {
       resolvers: [...MARKETPLACE_RESOLVERS],
       authChecker,
-      container: { get: (cls) => instances.get(cls) },
+      // Printing the SDL (no instances) lets type-graphql construct nothing it is asked for.
+      container: instances.size > 0 ? { get: (cls) => instances.get(cls) } : undefined,
     },
     {
       ServiceCentre: { __resolveReference: resolveCentreReference },

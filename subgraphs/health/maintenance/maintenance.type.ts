@@ -8,8 +8,9 @@ import { SERVICE_KIND_INFO, SERVICE_KINDS, type ServiceKind as ServiceKindName }
 import type { ServiceRecordDocument } from './service-record.store.js';
 
 export const ServiceKind = Object.fromEntries(SERVICE_KINDS.map((k) => [k, k])) as { [K in ServiceKindName]: K };
+// Named MaintenanceKind in the API: `ServiceKind` is the marketplace's (what a centre offers, DESIGN.md).
 registerEnumType(ServiceKind, {
-  name: 'ServiceKind',
+  name: 'MaintenanceKind',
   description: 'A maintenance job; recording one renews the models it affects',
   valuesConfig: Object.fromEntries(
     SERVICE_KINDS.map((k) => [

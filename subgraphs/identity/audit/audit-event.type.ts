@@ -16,6 +16,8 @@ export enum AuditEventType {
   ACCOUNT_PROVISIONED = 'ACCOUNT_PROVISIONED',
   /** One provisionFleet call that stored something: what it created, by whom. */
   FLEET_PROVISIONED = 'FLEET_PROVISIONED',
+  /** A role granted by another service's flow (PARTNER on an approved partner application); actorId: the admin. */
+  ROLE_GRANTED = 'ROLE_GRANTED',
 }
 registerEnumType(AuditEventType, { name: 'AuditEventType' });
 

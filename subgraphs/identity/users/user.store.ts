@@ -96,6 +96,11 @@ export class UserStore {
     return paginate(this.users, {}, page, toUser);
   }
 
+  /** Adds `role` to the user's roles; the user as it was before, or null for an unknown user. */
+  addRole(id: ObjectId, role: Role): Promise<UserDocument | null> {
+    return this.users.findOneAndUpdate({ _id: id }, { $addToSet: { roles: role } }, { returnDocument: 'before' });
+  }
+
   countWithRole(role: Role): Promise<number> {
     return this.users.countDocuments({ roles: role });
   }

@@ -1,4 +1,5 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { ConflictError } from '../../../platform/errors.js';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
@@ -43,6 +44,8 @@ export type CentreDocument = CentreProfile &
     ratingCount: number;
     ratingSum: number;
     applicationId: ObjectId;
+    /** Bumped by every profile or member change: removing a member writes the list it read, if unchanged. */
+    version: number;
     createdAt: Date;
     updatedAt: Date;
   };
@@ -109,6 +112,7 @@ export class CentreStore {
       ratingCount: 0,
       ratingSum: 0,
       applicationId,
+      version: 0,
       createdAt: now,
       updatedAt: now,
     };
@@ -152,7 +156,7 @@ export class CentreStore {
   updateProfile(id: ObjectId, changes: Partial<CentreProfile>, now: Date): Promise<CentreDocument | null> {
     return this.centres.findOneAndUpdate(
       { _id: id },
-      { $set: { ...changes, updatedAt: now } },
+      { $set: { ...changes, updatedAt: now }, $inc: { version: 1 } },
       { returnDocument: 'after' },
     );
   }
@@ -162,7 +166,12 @@ export class CentreStore {
     const member: CentreMemberDocument = { userId: String(userId), role: CentreRole.STAFF, addedAt: now };
     const added = await this.centres.findOneAndUpdate(
       { _id: id, memberIds: { $ne: String(userId) } },
-      { $push: { members: member }, $addToSet: { memberIds: String(userId) }, $set: { updatedAt: now } },
+      {
+        $push: { members: member },
+        $addToSet: { memberIds: String(userId) },
+        $set: { updatedAt: now },
+        $inc: { version: 1 },
+      },
       { returnDocument: 'after' },
     );
     if (added) return { centre: added, added: true };
@@ -170,23 +179,37 @@ export class CentreStore {
     return centre ? { centre, added: false } : null;
   }
 
-  /** Removes a staff member (never the owner); null when the centre is gone. */
+  /**
+   * Removes a staff member (never the owner); null when the centre is gone. Writes the member
+   * list it read, on condition that the centre's version has not moved (an optimistic update:
+   * `$pull` by a member's fields is not in the subset the embedded database serves).
+   */
   async removeStaff(
     id: ObjectId,
     userId: string,
     now: Date,
   ): Promise<{ centre: CentreDocument; removed: boolean } | null> {
-    const removed = await this.centres.findOneAndUpdate(
-      { _id: id, members: { $elemMatch: { userId: String(userId), role: CentreRole.STAFF } } },
-      {
-        $pull: { members: { userId: String(userId) }, memberIds: String(userId) },
-        $set: { updatedAt: now },
-      },
-      { returnDocument: 'after' },
-    );
-    if (removed) return { centre: removed, removed: true };
-    const centre = await this.findById(id);
-    return centre ? { centre, removed: false } : null;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const centre = await this.findById(id);
+      if (!centre) return null;
+      if (!centre.members.some((m) => m.userId === userId && m.role === CentreRole.STAFF)) {
+        return { centre, removed: false };
+      }
+      const removed = await this.centres.findOneAndUpdate(
+        { _id: id, version: centre.version },
+        {
+          $set: {
+            members: centre.members.filter((m) => m.userId !== userId),
+            memberIds: centre.memberIds.filter((m) => m !== userId),
+            updatedAt: now,
+          },
+          $inc: { version: 1 },
+        },
+        { returnDocument: 'after' },
+      );
+      if (removed) return { centre: removed, removed: true };
+    }
+    throw new ConflictError('The centre changed meanwhile; try again');
   }
 
   /** One review's stars (1-5) into the centre's rating, atomically (for reviews). */

@@ -205,3 +205,30 @@ export class Slot {
   @Field(() => Date)
   end!: Date;
 }
+
+@InputType({ description: 'A partner’s edit of their centre: omitted fields stay; lists replace the old ones' })
+export class UpdateServiceCentreInput {
+  @Field(() => String, { nullable: true })
+  name?: string;
+
+  @Field(() => String, { nullable: true })
+  address?: string;
+
+  @Field(() => String, { nullable: true })
+  phone?: string;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone' })
+  timezone?: string;
+
+  @Field(() => [ServiceOfferingInput], { nullable: true, description: 'Services and prices' })
+  services?: ServiceOfferingInput[];
+
+  @Field(() => [OpeningHoursInput], { nullable: true })
+  openingHours?: OpeningHoursInput[];
+
+  @Field(() => [ClosureInput], { nullable: true, description: 'Holidays and other closures' })
+  closures?: ClosureInput[];
+
+  @Field(() => Int, { nullable: true })
+  bays?: number;
+}
