@@ -1,7 +1,7 @@
 import type { EventBus } from '../../platform/events/bus.js';
 import { RATE_LIMIT_TOPIC, type ClientBlockCommand, type ClientKey } from '../../platform/ops/rate-limit-overrides.js';
 import type { ActiveEffectDocument, ActiveEffectStore } from './active-effect.store.js';
-import type { ClientOffenders } from './client-offenders.js';
+import { isSharedAddress, type ClientOffenders } from './client-offenders.js';
 import type { Effect, EffectContext } from './effect.js';
 
 export const clientTarget = (client: ClientKey) => `${client.kind}:${client.id}`;
@@ -34,6 +34,8 @@ export function clientBlockEffect(
       return clients.length ? { clients } : {};
     },
     async refuse({ client }) {
+      if (client.kind === 'ip' && isSharedAddress(client.id))
+        return `${client.id} stands for many clients (loopback or unspecified): never blocked`;
       const current = await offenders.current();
       return current.some((c) => c.kind === client.kind && c.id === client.id)
         ? null

@@ -1,6 +1,6 @@
 import type { EventBus, Unsubscribe } from '../../platform/events/bus.js';
 import type { ClientKey } from '../../platform/ops/rate-limit-overrides.js';
-import { isClientIpKey } from '../../platform/ops/rate-limit-overrides.js';
+import { clientIpKey, isClientIpKey } from '../../platform/ops/rate-limit-overrides.js';
 import { LOGIN_FAILED, loginFailedSchema } from '../../subgraphs/identity/contract.js';
 import type { ClientErrorStore } from '../client-errors/client-error.store.js';
 import type { Clock } from '../clock.js';
@@ -14,6 +14,13 @@ export const CLIENT_ERRORS_TO_TARGET = 20;
 /** At most this many IPs are tracked: past it the quietest are forgotten (a spoofed flood stays bounded). */
 const MAX_TRACKED = 5_000;
 const MAX_TARGETS = 5;
+
+/**
+ * Addresses that stand for many clients at once: loopback (everything behind a local proxy that
+ * does not forward the client's address arrives from it), the unspecified address and the
+ * IPv6 /64 that holds ::1. Blocking one would block everyone behind it, so they are never targets.
+ */
+export const isSharedAddress = (id: string): boolean => /^127\./.test(id) || id === '0.0.0.0' || id === '0:0:0:0::/64';
 
 const reporterKey = (reporter: string): ClientKey | null => {
   const [kind, id] = reporter.split(':');
@@ -45,8 +52,9 @@ export class ClientOffenders {
   }
 
   recordFailedLogin(ip: string, at: number): void {
-    const id = ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-    if (!isClientIpKey(id)) return;
+    // Named as the gateway counts it: an IPv6 address by its /64.
+    const id = clientIpKey(ip);
+    if (!isClientIpKey(id) || isSharedAddress(id)) return;
     const times = (this.failures.get(id) ?? []).filter((t) => t > at - OFFENDER_WINDOW_MS);
     times.push(at);
     this.failures.delete(id);

@@ -1,4 +1,3 @@
-import { isIPv6 } from 'node:net';
 import {
   Kind,
   type DocumentNode,
@@ -8,6 +7,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Viewer } from '../../platform/auth/viewer.js';
+import { clientIpKey } from '../../platform/ops/rate-limit-overrides.js';
 import type { RateLimitRule } from './rules.js';
 
 export type KeyKind = 'user' | 'apiKey' | 'device' | 'ip';
@@ -18,32 +18,13 @@ export interface CallerKey {
   id: string;
 }
 
-/** The prefix that fills the first 64 bits of an IPv6 address, normalised ("2001:db8:0:1"). */
-function ipv6Prefix64(address: string): string {
-  const [head = '', tail] = address.split('::');
-  const groups = (part: string) => (part ? part.split(':') : []);
-  // An embedded IPv4 (::1.2.3.4) fills two groups.
-  const width = (part: string[]) => part.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
-  const full =
-    tail === undefined
-      ? groups(head)
-      : [...groups(head), ...Array<string>(8 - width(groups(head)) - width(groups(tail))).fill('0'), ...groups(tail)];
-  return full
-    .slice(0, 4)
-    .map((g) => parseInt(g, 16).toString(16))
-    .join(':');
-}
-
 /**
  * The counter key of a client IP. An IPv4-mapped address counts as its IPv4; an IPv6 address
- * counts by its /64, since one subscriber usually holds a whole /64 and could rotate through it.
+ * counts by its /64, since one subscriber usually holds a whole /64 and could rotate through it
+ * (clientIpKey, shared with whoever names a client in a block command).
  */
 export function ipKey(clientIp: string | undefined): CallerKey {
-  const ip = clientIp?.split('%')[0]?.trim();
-  if (!ip) return { kind: 'ip', id: 'unknown' };
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  if (mapped) return { kind: 'ip', id: mapped[1]! };
-  return { kind: 'ip', id: isIPv6(ip) ? `${ipv6Prefix64(ip)}::/64` : ip };
+  return { kind: 'ip', id: clientIpKey(clientIp) };
 }
 
 /** The signed-in user, API key or device; the client IP for anonymous callers. */

@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import type { EventBus, Unsubscribe } from '../events/bus.js';
 import type { Logger } from '../logger.js';
@@ -36,6 +36,34 @@ export interface ClientKey {
 /** One address, never a range wider than the /64 one IPv6 subscriber holds, nor the "unknown" bucket. */
 export const isClientIpKey = (id: string): boolean =>
   isIPv4(id) || /^[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){3}::\/64$/i.test(id);
+/** The prefix that fills the first 64 bits of an IPv6 address, normalised ("2001:db8:0:1"). */
+function ipv6Prefix64(address: string): string {
+  const [head = '', tail] = address.split('::');
+  const groups = (part: string) => (part ? part.split(':') : []);
+  // An embedded IPv4 (::1.2.3.4) fills two groups.
+  const width = (part: string[]) => part.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+  const full =
+    tail === undefined
+      ? groups(head)
+      : [...groups(head), ...Array<string>(8 - width(groups(head)) - width(groups(tail))).fill('0'), ...groups(tail)];
+  return full
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':');
+}
+
+/**
+ * How the gateway names a client IP: an IPv4-mapped address as its IPv4, an IPv6 address by
+ * its /64, anything unreadable as "unknown".
+ */
+export function clientIpKey(clientIp: string | undefined): string {
+  const ip = clientIp?.split('%')[0]?.trim();
+  if (!ip) return 'unknown';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  return isIPv6(ip) ? `${ipv6Prefix64(ip)}::/64` : ip;
+}
+
 /** Blocks a gateway holds at once; past it the one ending soonest gives way (a flood of commands cannot grow memory). */
 export const MAX_CLIENT_BLOCKS = 10_000;
 
