@@ -168,6 +168,34 @@ describe('blast radius (finding 1)', () => {
     gateway.stop();
   });
 
+  it('a per-caller block: the one signed-in caller behind a client error burst, from any IP', async () => {
+    await start();
+    await favour('client_error_burst', 'block_client', ['raise_log_level', 'open_incident', 'tighten_rate_limits']);
+    const gateway = listenForRateLimitOverrides(a.bus, silentLogger, () => clock.now());
+    const caller = 'c'.repeat(24);
+    await a.reportErrors(30, caller);
+    const [made] = (await tick()).decisions;
+    expect(made).toMatchObject({
+      action: 'block_client',
+      status: 'EXECUTED',
+      parameters: { client: { kind: 'user', id: caller }, durationMinutes: 15 },
+      blastRadius: `one user (${caller}) for 15 min`,
+    });
+    expect(
+      gateway.blocked([
+        { kind: 'ip', id: '10.0.0.1' },
+        { kind: 'user', id: caller },
+      ]),
+    ).toBeDefined();
+    expect(
+      gateway.blocked([
+        { kind: 'ip', id: '10.0.0.1' },
+        { kind: 'user', id: 'd'.repeat(24) },
+      ]),
+    ).toBeUndefined();
+    gateway.stop();
+  });
+
   it('a model cannot aim a block at a client that is not behind the burst', async () => {
     const elsewhere = {
       ...blockStormIp,
