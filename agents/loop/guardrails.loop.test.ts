@@ -55,7 +55,9 @@ async function start(overrides: Parameters<typeof startAgents>[1] = {}) {
 
 /** A fake Anthropic (security work asks it first) answering with `reply`, after `before` runs. */
 async function startModel(reply: object, before: () => Promise<void> = async () => undefined) {
-  const handler: FakeHandler = async () => {
+  const handler: FakeHandler = async (request) => {
+    // Only a decision waits (start-up checks of the provider list its models).
+    if (request.method !== 'POST') return { status: 200, body: { data: [], has_more: false } };
     await before();
     return anthropicToolUse({ reasoning: 'The model decided so.', confidence: 0.9, ...reply });
   };
