@@ -8,6 +8,7 @@ import { AcknowledgeAlertResolver } from './alerts/acknowledge-alert.resolver.js
 import type { AlertService } from './alerts/alert.service.js';
 import type { AlertStore } from './alerts/alert.store.js';
 import { FleetAlertsResolver } from './alerts/fleet-alerts.resolver.js';
+import { alertReferenceResolver } from './alerts/alert.reference.js';
 import { HealthAlertsResolver } from './alerts/health-alerts.resolver.js';
 import { VehicleAlertsResolver } from './alerts/vehicle-alerts.resolver.js';
 import type { EstimatesService } from './estimates/estimates.service.js';
@@ -63,6 +64,9 @@ export async function buildHealthSchema(deps?: HealthResolverDeps): Promise<Grap
       orphanedTypes: [Vehicle],
       authChecker,
     },
-    { Vehicle: { __resolveReference: resolveVehicleReference } },
+    {
+      Vehicle: { __resolveReference: resolveVehicleReference },
+      ...(deps ? { HealthAlert: { __resolveReference: alertReferenceResolver(deps.access, deps.alerts) } } : {}),
+    },
   );
 }

@@ -1,11 +1,19 @@
 import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
 import { AUDIT_INDEXES, AuditStore } from './audit/audit.store.js';
+import { BOOKING_INDEXES, BookingStore } from './bookings/booking.store.js';
+import { REQUEST_KEY_INDEXES, RequestKeyStore } from './bookings/request-key.store.js';
+import { SLOT_CLAIM_INDEXES, SlotClaimStore } from './bookings/slot-claim.store.js';
 import { CENTRE_INDEXES, CentreStore } from './centres/centre.store.js';
 import { APPLICATION_INDEXES, ApplicationStore } from './partners/application.store.js';
+import { REVIEW_INDEXES, ReviewStore } from './reviews/review.store.js';
 
 /** Every index the marketplace stores declare, by collection (bookings and reviews add theirs). */
 export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
   [CentreStore.collection]: CENTRE_INDEXES,
   [ApplicationStore.collection]: APPLICATION_INDEXES,
   [AuditStore.collection]: AUDIT_INDEXES,
+  [BookingStore.collection]: BOOKING_INDEXES,
+  [SlotClaimStore.collection]: SLOT_CLAIM_INDEXES,
+  [RequestKeyStore.collection]: REQUEST_KEY_INDEXES,
+  [ReviewStore.collection]: REVIEW_INDEXES,
 };

@@ -5,15 +5,18 @@ export const marketplaceSubgraph: SubgraphDescriptor<'marketplace'> = {
   port: 4006,
   buildSchema: async () => (await import('./schema.js')).buildMarketplaceSchema(),
   create: async ({ config, logger, db, bus }, urls) => {
-    const [{ createMarketplaceSubgraph }, { HttpIdentityDirectory }] = await Promise.all([
+    const [{ createMarketplaceSubgraph }, { HttpIdentityDirectory }, { HttpVehicleAccess }] = await Promise.all([
       import('./index.js'),
       import('./partners/identity-directory.js'),
+      import('../../platform/access/vehicle-access.js'),
     ]);
     return createMarketplaceSubgraph({
       db,
       bus,
       logger,
       identity: new HttpIdentityDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
+      access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      bookings: { settings: { subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE } },
     });
   },
 };

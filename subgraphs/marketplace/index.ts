@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
@@ -6,6 +7,7 @@ import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { AuditStore } from './audit/audit.store.js';
 import { AvailabilityResolver } from './availability/availability.resolver.js';
 import { AvailabilityService } from './availability/availability.service.js';
+import { createBookingsModule, type BookingsDeps } from './bookings/bookings-module.js';
 import { CentreFieldsResolver } from './centres/centre-fields.resolver.js';
 import { CentreMutationResolver } from './centres/centre-mutation.resolver.js';
 import { CentreQueryResolver } from './centres/centre-query.resolver.js';
@@ -25,9 +27,19 @@ export interface MarketplaceDeps {
   logger: Logger;
   /** Identity's accounts and roles (partner approval, staff by email). */
   identity: IdentityDirectory;
+  /** Who owns which vehicle (the vehicles subgraph), for bookings. */
+  access: VehicleAccess;
+  bookings?: Pick<BookingsDeps, 'settings' | 'clock'>;
 }
 
-export async function createMarketplaceSubgraph({ db, bus, identity }: MarketplaceDeps): Promise<Subgraph> {
+export async function createMarketplaceSubgraph({
+  db,
+  bus,
+  logger,
+  identity,
+  access,
+  bookings,
+}: MarketplaceDeps): Promise<Subgraph> {
   const centreStore = new CentreStore(db);
   const applicationStore = new ApplicationStore(db);
   const auditStore = new AuditStore(db);
@@ -36,6 +48,7 @@ export async function createMarketplaceSubgraph({ db, bus, identity }: Marketpla
   const centres = new CentreService(centreStore, identity, auditStore, bus);
   const partners = new PartnerService(applicationStore, centreStore, identity, auditStore, bus);
   const nearby = new NearbyService(centreStore);
+  const booking = await createBookingsModule({ db, bus, logger, centres: centreStore, nearby, access, ...bookings });
   const availability = new AvailabilityService(centreStore, db);
 
   const instances = new Map<unknown, object>([
@@ -44,12 +57,14 @@ export async function createMarketplaceSubgraph({ db, bus, identity }: Marketpla
     [CentreMutationResolver, new CentreMutationResolver(centres)],
     [AvailabilityResolver, new AvailabilityResolver(availability)],
     [PartnerResolver, new PartnerResolver(partners)],
+    ...booking.instances,
   ]);
 
   return {
     name: 'marketplace',
     schema: await buildMarketplaceSchema(instances),
-    context: () => ({ loaders: createCentreLoaders(centreStore) }),
+    context: () => ({ loaders: createCentreLoaders(centreStore), bookingsLive: booking.live }),
+    internalRoutes: (router) => booking.internalRoutes(router),
     healthChecks: { database: databaseCheck(db) },
   };
 }

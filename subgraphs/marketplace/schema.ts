@@ -2,6 +2,9 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema, type ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
 import { authChecker } from '../../platform/subgraph/context.js';
 import { AvailabilityResolver } from './availability/availability.resolver.js';
+import { HealthAlert, resolveAlertReference } from './bookings/alert-suggestions.resolver.js';
+import { resolveVehicleReference } from './bookings/booking.type.js';
+import { BOOKING_RESOLVERS } from './bookings/bookings-module.js';
 import { CentreFieldsResolver } from './centres/centre-fields.resolver.js';
 import { CentreMutationResolver } from './centres/centre-mutation.resolver.js';
 import { CentreQueryResolver } from './centres/centre-query.resolver.js';
@@ -16,6 +19,7 @@ export const MARKETPLACE_RESOLVERS = [
   CentreMutationResolver,
   AvailabilityResolver,
   PartnerResolver,
+  ...BOOKING_RESOLVERS,
 ] as const;
 
 /** `instances` maps each resolver class to its constructed instance (empty to print the SDL). */
@@ -23,6 +27,8 @@ export function buildMarketplaceSchema(instances: ResolverInstances = new Map())
   return buildSubgraphSchema(
     {
       resolvers: [...MARKETPLACE_RESOLVERS],
+      // Nothing here returns an alert: its fields are reached from health's.
+      orphanedTypes: [HealthAlert],
       authChecker,
       // Printing the SDL (no instances) lets type-graphql construct nothing it is asked for.
       container: instances.size > 0 ? { get: (cls) => instances.get(cls) } : undefined,
@@ -30,6 +36,8 @@ export function buildMarketplaceSchema(instances: ResolverInstances = new Map())
     {
       ServiceCentre: { __resolveReference: resolveCentreReference },
       User: { __resolveReference: resolveUserReference },
+      Vehicle: { __resolveReference: resolveVehicleReference },
+      HealthAlert: { __resolveReference: resolveAlertReference },
     },
   );
 }

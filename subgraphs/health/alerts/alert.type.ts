@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { Severity as SeverityName } from '../../../platform/vocabulary/severity.js';
 import { ConnectionType } from '../../../platform/graphql/pagination.js';
 import { HealthPart } from '../parts/part-health.type.js';
@@ -28,6 +28,7 @@ export class AlertStatusChange {
   at!: Date;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType({ description: 'A health alert: one per vehicle and rule while its condition lasts' })
 export class HealthAlert {
   @Field(() => ID)

@@ -1,0 +1,159 @@
+import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { paginate, type Connection, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
+import { toObjectId } from '../../../platform/mongo/object-id.js';
+import type { ServiceKind } from '../centres/centre.type.js';
+import { HELD_SLOT_INDEX } from '../slots/held-slots.js';
+import { isHolding, type BookingStatusName } from './booking-state.js';
+import type { ClaimDocument } from './slot-claim.store.js';
+
+export interface BookingHistoryEntry {
+  status: BookingStatusName;
+  at: Date;
+  /** The user who made the change. */
+  by: string;
+  reason: string | null;
+}
+
+export interface BookingCompletion {
+  workDone: string;
+  odometerKm: number | null;
+  partsReplaced: string[];
+  totalMinor: number;
+  currency: string;
+  completedAt: Date;
+}
+
+/**
+ * One booking, holding its slot claim: the bay and the claim ids (slot_claims) it keeps while
+ * its status holds the slot. Everything a transition changes is in this one document, moved
+ * with a condition on the status it was decided from.
+ */
+export interface BookingDocument {
+  _id: ObjectId;
+  centreId: string;
+  vehicleId: string;
+  customerId: string;
+  service: ServiceKind;
+  slotStart: Date;
+  slotEnd: Date;
+  bay: number;
+  claims: string[];
+  status: BookingStatusName;
+  notes: string | null;
+  alertId: string | null;
+  /** `<customerId>:<client key>`, or `auto:<_id>` when the client gave none: unique either way. */
+  idempotencyKey: string;
+  priceMinor: number;
+  currency: string;
+  /** Why it was declined or cancelled. */
+  reason: string | null;
+  completion: BookingCompletion | null;
+  history: BookingHistoryEntry[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Retries find their first result by key; lists page newest first per customer, vehicle and
+ * centre; availability reads a centre's bookings by slot start (slots/held-slots.ts).
+ */
+export const BOOKING_INDEXES: IndexDeclaration[] = [
+  { key: { idempotencyKey: 1 }, options: { unique: true } },
+  { key: { customerId: 1, _id: -1 } },
+  { key: { vehicleId: 1, _id: -1 } },
+  { key: { centreId: 1, _id: -1 } },
+  HELD_SLOT_INDEX,
+];
+
+/** How long a claim may wait for its booking document before another writer may take it. */
+export const CLAIM_GRACE_MS = 60_000;
+
+export class BookingStore {
+  static readonly collection = 'bookings';
+  private readonly bookings: Collection<BookingDocument>;
+
+  constructor(db: Db) {
+    this.bookings = db.collection<BookingDocument>(BookingStore.collection);
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.bookings, BOOKING_INDEXES);
+  }
+
+  /** Inserts the booking; false when its idempotency key is taken (a concurrent retry won). */
+  async insert(doc: BookingDocument): Promise<boolean> {
+    try {
+      await this.bookings.insertOne(doc);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  findById(id: string): Promise<BookingDocument | null> {
+    const _id = toObjectId(id);
+    return _id ? this.bookings.findOne({ _id }) : Promise.resolve(null);
+  }
+
+  findByIdempotencyKey(key: string): Promise<BookingDocument | null> {
+    return this.bookings.findOne({ idempotencyKey: String(key) });
+  }
+
+  /**
+   * Applies a decided transition if the booking is still in the status it was decided from:
+   * the updated booking, or null when another change got there first.
+   */
+  transition(
+    id: ObjectId,
+    from: BookingStatusName,
+    set: Partial<Omit<BookingDocument, '_id' | 'history'>>,
+    entry: BookingHistoryEntry,
+  ): Promise<BookingDocument | null> {
+    return this.bookings.findOneAndUpdate(
+      { _id: id, status: from },
+      { $set: { ...set, updatedAt: entry.at }, $push: { history: entry } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Whether the booking a claim names still holds it (see SlotClaimStore). */
+  async claimOwner(claim: ClaimDocument, now: Date): Promise<'holds' | 'stale'> {
+    const booking = await this.findById(claim.bookingId);
+    if (booking && !isHolding(booking.status)) return 'stale';
+    if (booking && booking.claims.includes(claim._id)) return 'holds';
+    // No booking yet, or one that moved elsewhere: its writer may still be between two writes.
+    return now.getTime() - claim.claimedAt.getTime() > CLAIM_GRACE_MS ? 'stale' : 'holds';
+  }
+
+  forCustomer(customerId: string, args: PageArgs): Promise<Connection<BookingDocument>> {
+    return this.page({ customerId: String(customerId) }, args);
+  }
+
+  forVehicle(vehicleId: string, args: PageArgs): Promise<Connection<BookingDocument>> {
+    return this.page({ vehicleId: String(vehicleId) }, args);
+  }
+
+  forCentre(centreId: string, args: PageArgs): Promise<Connection<BookingDocument>> {
+    return this.page({ centreId: String(centreId) }, args);
+  }
+
+  /** Which of `vehicleIds` have a booking at any of `centreIds` (partners' access to what they work on). */
+  async vehiclesAtCentres(centreIds: string[], vehicleIds: string[]): Promise<string[]> {
+    if (centreIds.length === 0 || vehicleIds.length === 0) return [];
+    const docs = await this.bookings
+      .find(
+        { vehicleId: { $in: vehicleIds.map(String) }, centreId: { $in: centreIds.map(String) } },
+        { projection: { _id: 0, vehicleId: 1 } },
+      )
+      .toArray();
+    return [...new Set(docs.map((d) => d.vehicleId))];
+  }
+
+  private page(filter: Filter<BookingDocument>, args: PageArgs): Promise<Connection<BookingDocument>> {
+    return paginate(this.bookings, filter, args, (doc) => doc);
+  }
+}

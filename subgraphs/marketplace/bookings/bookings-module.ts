@@ -1,0 +1,98 @@
+import type { Router } from 'express';
+import type { Db } from 'mongodb';
+import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { CentreStore } from '../centres/centre.store.js';
+import { BookingReviewResolver, CentreReviewsResolver, ReviewMutationResolver } from '../reviews/review.resolver.js';
+import { ReviewService } from '../reviews/review.service.js';
+import { ReviewStore } from '../reviews/review.store.js';
+import type { NearbyService } from '../search/nearby.service.js';
+import { AlertSuggestionsResolver } from './alert-suggestions.resolver.js';
+import { BookingEvents } from './booking-events.js';
+import { BookingMutationResolver } from './booking-mutation.resolver.js';
+import { BookingQueryResolver } from './booking-query.resolver.js';
+import { BookingUpdatesResolver, type LiveBookings } from './booking-updates.resolver.js';
+import { BookingService, DEFAULT_BOOKING_SETTINGS, type BookingSettings } from './booking.service.js';
+import { BookingStore } from './booking.store.js';
+import { CentreBookingsResolver, UserBookingsResolver, VehicleBookingsResolver } from './entity-bookings.resolver.js';
+import { SlotClaimStore } from './slot-claim.store.js';
+import { mountPartnerVehiclesRoute } from './partner-vehicles.route.js';
+import { RequestKeyStore } from './request-key.store.js';
+import { bookableStart } from './slot-rule.js';
+
+/** The resolver classes bookings and reviews add to the marketplace schema. */
+export const BOOKING_RESOLVERS = [
+  BookingMutationResolver,
+  BookingQueryResolver,
+  BookingUpdatesResolver,
+  VehicleBookingsResolver,
+  UserBookingsResolver,
+  CentreBookingsResolver,
+  ReviewMutationResolver,
+  CentreReviewsResolver,
+  BookingReviewResolver,
+  AlertSuggestionsResolver,
+] as const;
+
+export interface BookingsDeps {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  centres: CentreStore;
+  /** Nearby search, for alerts' suggested centres. */
+  nearby: NearbyService;
+  /** Who owns which vehicle (the vehicles subgraph). */
+  access: VehicleAccess;
+  settings?: Partial<BookingSettings> & { subscriberQueue?: number };
+  clock?: () => Date;
+}
+
+export interface BookingsModule {
+  instances: [unknown, object][];
+  live: LiveBookings;
+  bookings: BookingStore;
+  /** The internal routes bookings serve (partner access for vehicles, health, telemetry). */
+  internalRoutes(router: Router): void;
+}
+
+/** Builds the bookings and reviews of one marketplace instance (stores initialised). */
+export async function createBookingsModule(deps: BookingsDeps): Promise<BookingsModule> {
+  const { db, bus, logger, centres, access } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const bookings = new BookingStore(db);
+  const claims = new SlotClaimStore(db);
+  const reviews = new ReviewStore(db);
+  const keys = new RequestKeyStore(db);
+  await Promise.all([bookings.init(), claims.init(), reviews.init(), keys.init()]);
+  const settings = { ...DEFAULT_BOOKING_SETTINGS, ...deps.settings };
+  const service = new BookingService(
+    bookings,
+    claims,
+    keys,
+    centres,
+    access,
+    bookableStart,
+    new BookingEvents(bus, logger),
+    settings,
+    clock,
+  );
+  const reviewService = new ReviewService(reviews, bookings, centres, clock);
+  return {
+    bookings,
+    internalRoutes: (router) => mountPartnerVehiclesRoute(router, centres, bookings),
+    live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100 },
+    instances: [
+      [BookingMutationResolver, new BookingMutationResolver(service)],
+      [BookingQueryResolver, new BookingQueryResolver(service, bookings)],
+      [BookingUpdatesResolver, new BookingUpdatesResolver()],
+      [VehicleBookingsResolver, new VehicleBookingsResolver(access, bookings)],
+      [UserBookingsResolver, new UserBookingsResolver(bookings)],
+      [CentreBookingsResolver, new CentreBookingsResolver(bookings)],
+      [ReviewMutationResolver, new ReviewMutationResolver(reviewService)],
+      [CentreReviewsResolver, new CentreReviewsResolver(reviews)],
+      [BookingReviewResolver, new BookingReviewResolver(reviews, service)],
+      [AlertSuggestionsResolver, new AlertSuggestionsResolver(deps.nearby)],
+    ],
+  };
+}

@@ -1,0 +1,70 @@
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import { paginate, type Connection, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
+import { toObjectId } from '../../../platform/mongo/object-id.js';
+
+/** One review per booking: its `_id` is the booking's, so a second one cannot be stored. */
+export interface ReviewDocument {
+  _id: ObjectId;
+  centreId: string;
+  customerId: string;
+  rating: number;
+  comment: string | null;
+  createdAt: Date;
+  /** Whether its stars are in the centre's rating yet (the follow-up after the insert). */
+  counted: boolean;
+  reply: string | null;
+  repliedBy: string | null;
+  repliedAt: Date | null;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** A centre's reviews, newest first. */
+export const REVIEW_INDEXES: IndexDeclaration[] = [{ key: { centreId: 1, _id: -1 } }];
+
+export class ReviewStore {
+  static readonly collection = 'reviews';
+  private readonly reviews: Collection<ReviewDocument>;
+
+  constructor(db: Db) {
+    this.reviews = db.collection<ReviewDocument>(ReviewStore.collection);
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.reviews, REVIEW_INDEXES);
+  }
+
+  /** False when the booking has a review already. */
+  async insert(doc: ReviewDocument): Promise<boolean> {
+    try {
+      await this.reviews.insertOne(doc);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  findByBooking(bookingId: string): Promise<ReviewDocument | null> {
+    const _id = toObjectId(bookingId);
+    return _id ? this.reviews.findOne({ _id }) : Promise.resolve(null);
+  }
+
+  async markCounted(id: ObjectId): Promise<void> {
+    await this.reviews.updateOne({ _id: id }, { $set: { counted: true } });
+  }
+
+  /** Sets the reply unless there is one: the updated review, or null. */
+  reply(id: ObjectId, reply: string, by: string, at: Date): Promise<ReviewDocument | null> {
+    return this.reviews.findOneAndUpdate(
+      { _id: id, reply: null },
+      { $set: { reply, repliedBy: by, repliedAt: at } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  forCentre(centreId: string, args: PageArgs): Promise<Connection<ReviewDocument>> {
+    return paginate(this.reviews, { centreId: String(centreId) }, args, (doc) => doc);
+  }
+}

@@ -1,0 +1,59 @@
+import { errorCodes } from './client.js';
+import { driverWithVehicle, partnerWithCentre, slotAt } from './bookings-setup.js';
+import { CentreBookingsDocument, RequestBookingDocument } from './generated/graphql.js';
+import { startTwoDeployments, type TwoDeployments } from './two-deployments.js';
+
+let two: TwoDeployments;
+
+beforeAll(async () => {
+  two = await startTwoDeployments();
+});
+afterAll(() => two.stop());
+
+describe('bookings on two marketplace instances sharing the database', () => {
+  it('gives 50 concurrent requests for a 2-bay slot, half through each instance, exactly 2 bookings', async () => {
+    const { a, b } = two;
+    const { partner, centreId } = await partnerWithCentre(a, 'scale-partner@example.com');
+    const { driver, vehicleId } = await driverWithVehicle(a, 'scale-driver@example.com', '1HGCM82633A004352');
+    const slotStart = slotAt(3, 10);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 === 0 ? a : b).request(
+          RequestBookingDocument,
+          { input: { centreId, vehicleId, service: 'OIL_CHANGE', slotStart } },
+          { token: driver.token },
+        ),
+      ),
+    );
+    const booked = results.filter((r) => r.data?.requestBooking);
+    expect(booked).toHaveLength(2);
+    expect(results.filter((r) => errorCodes(r)[0] === 'CONFLICT')).toHaveLength(48);
+    for (const t of [a, b]) {
+      const listed = await t.request(CentreBookingsDocument, { id: centreId }, { token: partner.token });
+      expect(listed.data!.serviceCentre!.bookings.totalCount).toBe(2);
+    }
+  });
+
+  it('returns the first booking to retries with one idempotency key, whichever instance they reach', async () => {
+    const { a, b } = two;
+    const { partner, centreId } = await partnerWithCentre(a, 'scale-partner-2@example.com');
+    const { driver, vehicleId } = await driverWithVehicle(a, 'scale-driver-2@example.com', 'WVWZZZ1JZXW000001');
+    const input = {
+      centreId,
+      vehicleId,
+      service: 'OIL_CHANGE' as const,
+      slotStart: slotAt(3, 12),
+      idempotencyKey: 'scale-retry-1',
+    };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? a : b).request(RequestBookingDocument, { input }, { token: driver.token }),
+      ),
+    );
+    const ids = new Set(results.map((r) => r.data?.requestBooking.id ?? errorCodes(r).join()));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f]{24}$/);
+    const listed = await b.request(CentreBookingsDocument, { id: centreId }, { token: partner.token });
+    expect(listed.data!.serviceCentre!.bookings.totalCount).toBe(1);
+  });
+});
