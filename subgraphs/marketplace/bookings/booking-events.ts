@@ -52,8 +52,8 @@ export class BookingEvents {
   /**
    * Health must hear of every completion (at-least-once): a durable stream, appended before
    * `completeBooking` answers, so a bus that does not take it fails the mutation; health dedupes
-   * on the booking id. (A completion stored whose append then failed is not re-sent yet: see
-   * BookingService.complete.)
+   * on the booking id. A completion stored whose append then failed is sent by the centre's retry
+   * (BookingService.complete).
    */
   async completed(doc: BookingDocument): Promise<void> {
     const completion = doc.completion;

@@ -217,8 +217,20 @@ export class BookingService {
     );
   }
 
+  /**
+   * Records the work and tells health (a durable stream). The completion is stored first; when
+   * the announcement then fails, the mutation fails, and the centre's retry announces the stored
+   * completion instead of refusing a COMPLETED booking (health dedupes on the booking id).
+   */
   async complete(viewer: Viewer | undefined, id: string, input: CompletionRequest): Promise<BookingDocument> {
     const parsed = parseInput(completionSchema, input);
+    const stored = await this.bookings.findById(id);
+    if (stored?.status === 'COMPLETED' && stored.completion && !stored.completion.announced) {
+      const user = requireUser(viewer);
+      if (this.actorFor(user, stored, await this.centreOf(stored), 'complete') !== 'partner')
+        throw new ForbiddenError('Only the partner may complete a booking');
+      return this.announce(stored);
+    }
     const done = await this.act(viewer, id, 'complete', (_actor, booking, now) => ({
       completion: {
         workDone: parsed.workDone,
@@ -227,10 +239,15 @@ export class BookingService {
         totalMinor: parsed.totalMinor,
         currency: booking.currency,
         completedAt: now,
+        announced: false,
       },
     }));
+    return this.announce(done);
+  }
+
+  private async announce(done: BookingDocument): Promise<BookingDocument> {
     await this.events.completed(done);
-    return done;
+    return (await this.bookings.markAnnounced(done._id)) ?? done;
   }
 
   /** Moves the booking to another available slot; the centre confirms it again. */

@@ -22,6 +22,8 @@ export interface BookingCompletion {
   totalMinor: number;
   currency: string;
   completedAt: Date;
+  /** Whether health was told (the durable stream took it); a completion retried until it was. */
+  announced: boolean;
 }
 
 /**
@@ -116,6 +118,15 @@ export class BookingStore {
     return this.bookings.findOneAndUpdate(
       { _id: id, status: from },
       { $set: { ...set, updatedAt: entry.at }, $push: { history: entry } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** The completion reached health's stream. */
+  markAnnounced(id: ObjectId): Promise<BookingDocument | null> {
+    return this.bookings.findOneAndUpdate(
+      { _id: id, status: 'COMPLETED' },
+      { $set: { 'completion.announced': true } },
       { returnDocument: 'after' },
     );
   }

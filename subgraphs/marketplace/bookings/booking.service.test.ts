@@ -1,0 +1,93 @@
+import { ObjectId } from 'mongodb';
+import { pino } from 'pino';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import type { EventBus } from '../../../platform/events/bus.js';
+import { useScratchDatabase } from '../../../test/scratch-database.js';
+import type { CentreDocument } from '../centres/centre.store.js';
+import { BOOKING_COMPLETED } from '../contract.js';
+import { BookingEvents } from './booking-events.js';
+import { BookingService } from './booking.service.js';
+import { BookingStore } from './booking.store.js';
+import { RequestKeyStore } from './request-key.store.js';
+import { SlotClaimStore } from './slot-claim.store.js';
+
+const customer: Viewer = { kind: 'user', userId: 'customer', roles: ['CUSTOMER'] };
+const mechanic: Viewer = { kind: 'user', userId: 'mechanic', roles: ['PARTNER'] };
+const centreId = new ObjectId();
+const centre = {
+  _id: centreId,
+  name: 'Garage',
+  bays: 1,
+  memberIds: ['mechanic'],
+  services: [{ kind: 'OIL_CHANGE', priceMinor: 8900, currency: 'EUR', durationMinutes: 60 }],
+} as unknown as CentreDocument;
+
+/** A bus whose durable appends fail while `down`; live publishes always go through. */
+function flakyBus() {
+  const appended: unknown[] = [];
+  const bus = {
+    down: false,
+    appended,
+    publish: async () => undefined,
+    append: async (stream: string, payload: unknown) => {
+      if (bus.down) throw new Error('bus down');
+      appended.push({ stream, payload });
+      return `${appended.length}-0`;
+    },
+  };
+  return bus;
+}
+
+describe('BookingService', () => {
+  const db = useScratchDatabase('booking_service');
+  const now = new Date('2026-03-02T08:00:00Z');
+  let bus: ReturnType<typeof flakyBus>;
+  let service: BookingService;
+  let bookings: BookingStore;
+
+  beforeAll(async () => {
+    bookings = new BookingStore(db());
+    const claims = new SlotClaimStore(db());
+    const keys = new RequestKeyStore(db());
+    await Promise.all([bookings.init(), claims.init(), keys.init()]);
+    bus = flakyBus();
+    service = new BookingService(
+      bookings,
+      claims,
+      keys,
+      { findById: async (id) => (id.equals(centreId) ? centre : null) },
+      { ownership: async (vehicleId) => ({ vehicleId, ownerId: 'customer', active: true }) },
+      () => null,
+      new BookingEvents(bus as unknown as EventBus, pino({ level: 'silent' })),
+      { customerCutoffMinutes: 120 },
+      () => now,
+    );
+  });
+
+  it("announces a stored completion on the centre's retry when the first announcement failed", async () => {
+    const booked = await service.request(customer, {
+      centreId: centreId.toHexString(),
+      vehicleId: 'v1',
+      service: 'OIL_CHANGE' as never,
+      slotStart: new Date('2026-03-03T10:00:00Z'),
+    });
+    const id = booked._id.toHexString();
+    await service.confirm(mechanic, id);
+    await service.start(mechanic, id);
+    bus.down = true;
+    const work = { workDone: 'Oil', odometerKm: 1000, partsReplaced: [], totalMinor: 8900 };
+    await expect(service.complete(mechanic, id, work)).rejects.toThrow('bus down');
+    expect((await bookings.findById(id))?.completion).toMatchObject({ workDone: 'Oil', announced: false });
+    expect(bus.appended).toHaveLength(0);
+
+    bus.down = false;
+    // only the centre may retry it
+    await expect(service.complete(customer, id, work)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const retried = await service.complete(mechanic, id, { ...work, workDone: 'ignored: already stored' });
+    expect(retried.completion).toMatchObject({ workDone: 'Oil', announced: true });
+    expect(bus.appended).toEqual([{ stream: BOOKING_COMPLETED, payload: expect.objectContaining({ bookingId: id }) }]);
+    // once announced, completing again is the conflict it always was
+    await expect(service.complete(mechanic, id, work)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect(bus.appended).toHaveLength(1);
+  });
+});
