@@ -49,6 +49,7 @@ import { UpdateGoalResolver } from './goals/update-goal.resolver.js';
 import { ArmStore } from './learning/arm.store.js';
 import { LearningStateResolver } from './learning/learning-state.resolver.js';
 import { AutonomousLoop } from './loop/autonomous-loop.js';
+import { DetectorMetrics, IncidentDetector } from './loop/detector.js';
 import { LeaseStore } from './loop/lease.store.js';
 import { LoopStatusStore } from './loop/loop-status.store.js';
 import { OutcomeQueue } from './loop/outcome-queue.store.js';
@@ -164,6 +165,22 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const loopStatus = new LoopStatusStore(db);
   const logLevel = listenForLogLevel(bus, 'agents', logger);
 
+  const observations = new ObservationCollector({
+    board,
+    clientErrors,
+    failedLogins,
+    alerts,
+    opsAlerts,
+    clock,
+    ...(settings.objectives ? { objectives: settings.objectives } : {}),
+  });
+  const detectorMetrics = new DetectorMetrics();
+  const detector = new IncidentDetector({
+    observations,
+    metrics: detectorMetrics,
+    logger,
+    wake: (reason) => autonomousLoop.wake(reason),
+  });
   // The feeds wake the loop, which is built further down from the tick that reads the feeds.
   const feeds = new LiveFeeds({
     bus,
@@ -183,11 +200,13 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     clock,
     logger,
     wake: (reason) => autonomousLoop.wake(reason),
+    onTraffic: () => void detector.check('gateway snapshot'),
   });
   const tick = new AutonomousTick({
     mode,
     feeds,
-    observations: new ObservationCollector({ board, clientErrors, failedLogins, alerts, opsAlerts, clock }),
+    observations,
+    detector,
     goals,
     states: new TriggerStateStore(db),
     firings,
@@ -240,6 +259,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     clock,
     logger,
     instanceId,
+    detector,
   });
 
   const status = new StatusService({
@@ -315,7 +335,10 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     name: 'agents',
     schema,
     loop: autonomousLoop,
-    registerMetrics: (registry) => consumerMetrics.register(registry),
+    registerMetrics: (registry) => {
+      consumerMetrics.register(registry);
+      detectorMetrics.register(registry);
+    },
     context: (): Pick<AgentsContext, 'live'> => ({ live }),
     healthChecks: { database: databaseCheck(db) },
     async stop() {

@@ -11,6 +11,26 @@ const count = z.number().int().nonnegative();
 const milliseconds = z.number().nonnegative().nullable();
 const percent = z.number().min(0).max(100);
 
+/**
+ * One gateway's traffic over a rolling window that ends at the snapshot (1 or 5 minutes, or
+ * less while the gateway is younger than that: `seconds` says how long). Counts add up across
+ * gateways; p95 does not (listeners take the worst).
+ */
+export const trafficWindowSummarySchema = z.object({
+  seconds: z.number().nonnegative(),
+  requests: count,
+  serverErrors: count,
+  unavailable: count,
+  rateLimited: count,
+  serviceRateLimited: count,
+  forbidden: count,
+  unauthenticated: count,
+  authenticatedRateLimited: count,
+  authenticatedForbidden: count,
+  p95Ms: milliseconds,
+});
+export type TrafficWindowSummary = z.infer<typeof trafficWindowSummarySchema>;
+
 /** What one gateway instance served during one window. Plain JSON. */
 export const gatewayMetricsSnapshotSchema = z.object({
   gatewayId: z.string().min(1),
@@ -23,6 +43,13 @@ export const gatewayMetricsSnapshotSchema = z.object({
   p95Ms: milliseconds,
   throughputRps: z.number().nonnegative(),
   serverErrors: count,
+  /**
+   * Of serverErrors, those saying the service was unavailable (SERVICE_UNAVAILABLE, 502-504).
+   * Older gateways leave it and the fields below out.
+   */
+  unavailable: count.default(0),
+  /** RATE_LIMITED a service sent for its own endpoint (not counted in rateLimited). */
+  serviceRateLimited: count.default(0),
   /** serverErrors / requests, in percent (0 without requests). */
   errorRatePct: percent,
   /** Request-based availability: the share of requests the server did not fail, in percent. */
@@ -39,5 +66,7 @@ export const gatewayMetricsSnapshotSchema = z.object({
   authenticatedForbidden: count.default(0),
   /** ISO time this gateway started. */
   startedAt: z.iso.datetime({ offset: true }),
+  /** Rolling windows ending at `at`, so a listener sees minutes, not one interval. */
+  windows: z.object({ '1m': trafficWindowSummarySchema, '5m': trafficWindowSummarySchema }).optional(),
 });
 export type GatewayMetricsSnapshot = z.infer<typeof gatewayMetricsSnapshotSchema>;

@@ -135,7 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));
       metrics.graphqlErrors.inc({ code: String(masked.extensions?.code ?? 'UNKNOWN') });
-      traffic.recordError(masked.extensions?.code);
+      traffic.recordError(masked.extensions?.code, masked.extensions?.serviceName);
       return config.isProduction ? hideSuggestions(masked) : masked;
     },
   });

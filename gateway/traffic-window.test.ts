@@ -67,6 +67,34 @@ describe('gateway traffic window', () => {
     expect(window.drain()).toMatchObject({ requests: 4, rateLimited: 2, serverErrors: 2 });
   });
 
+  it("counts a service's refusal of its own endpoint apart from the gateway's rate limits (the report limiter's burst)", async () => {
+    const window = new TrafficWindow();
+    // reportClientError refused by the agents' limiter: Apollo names the subgraph that answered.
+    for (let i = 0; i < 40; i++) window.recordError('RATE_LIMITED', 'agents');
+    window.recordError('RATE_LIMITED'); // the gateway's own operation limit
+    const respond = async (codes: Array<[string, string?]>) => {
+      const hooks = await window.plugin().requestDidStart!({ contextValue: { viewer: { kind: 'user' } } } as never);
+      await hooks?.willSendResponse?.({
+        response: {
+          body: {
+            kind: 'single',
+            singleResult: { errors: codes.map(([code, serviceName]) => ({ extensions: { code, serviceName } })) },
+          },
+        },
+      } as never);
+    };
+    await respond([['RATE_LIMITED', 'agents'], ['RATE_LIMITED']]);
+    expect(window.drain()).toMatchObject({ rateLimited: 1, serviceRateLimited: 40, authenticatedRateLimited: 1 });
+  });
+
+  it('counts the requests the service could not answer apart, for availability', () => {
+    const window = new TrafficWindow();
+    window.recordError('SERVICE_UNAVAILABLE');
+    window.recordError('INTERNAL_SERVER_ERROR');
+    window.recordRequest(5, 504);
+    expect(window.drain()).toMatchObject({ serverErrors: 3, unavailable: 2 });
+  });
+
   it('reports no percentile and full availability for an idle window', () => {
     expect(percentileOf([], 95)).toBeNull();
     expect(

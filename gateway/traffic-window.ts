@@ -6,12 +6,24 @@ import type { GatewayContext } from './context.js';
 const MAX_SAMPLES = 20_000;
 
 const SERVER_FAILURE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
+/** Statuses that say the service could not answer at all (availability), not that it answered wrongly. */
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
 export interface TrafficCounts {
   requests: number;
   /** Requests answered with 5xx, plus GraphQL errors the server caused (masked or unavailable). */
   serverErrors: number;
+  /** Of serverErrors, the ones that say the service was unavailable (SERVICE_UNAVAILABLE, 502-504). */
+  unavailable: number;
+  /**
+   * RATE_LIMITED sent by the gateway's own limits (operations per caller, failed authentications).
+   * A service refusing its own endpoint (identity's sign-in throttling, the agents' limit on
+   * client error reports) is counted in serviceRateLimited instead: those have their own signals
+   * (failed logins, client errors), and counting them here made a client error burst look like
+   * a security incident.
+   */
   rateLimited: number;
+  serviceRateLimited: number;
   forbidden: number;
   unauthenticated: number;
   /**
@@ -35,7 +47,9 @@ export class TrafficWindow {
     return {
       requests: 0,
       serverErrors: 0,
+      unavailable: 0,
       rateLimited: 0,
+      serviceRateLimited: 0,
       forbidden: 0,
       unauthenticated: 0,
       authenticatedRateLimited: 0,
@@ -68,6 +82,7 @@ export class TrafficWindow {
     const c = this.counts;
     c.requests++;
     if (status !== undefined && status >= 500) c.serverErrors++;
+    if (status !== undefined && UNAVAILABLE_STATUSES.has(status)) c.unavailable++;
     if (status === 429) c.rateLimited++;
     // Reservoir sampling keeps an unbiased sample once the window holds more than the cap.
     this.seen++;
@@ -78,18 +93,26 @@ export class TrafficWindow {
     }
   }
 
-  /** Called with the code of every error the gateway sends to a client. */
-  recordError(code: unknown): void {
+  /**
+   * Called with the code of every error the gateway sends to a client, and the subgraph that
+   * raised it (Apollo's `extensions.serviceName`), if one did.
+   */
+  recordError(code: unknown, serviceName?: unknown): void {
     const c = this.counts;
-    if (code === 'RATE_LIMITED') c.rateLimited++;
-    else if (code === 'FORBIDDEN') c.forbidden++;
+    if (code === 'RATE_LIMITED') {
+      if (serviceName) c.serviceRateLimited++;
+      else c.rateLimited++;
+    } else if (code === 'FORBIDDEN') c.forbidden++;
     else if (code === 'UNAUTHENTICATED') c.unauthenticated++;
-    else if (typeof code === 'string' && SERVER_FAILURE_CODES.has(code)) c.serverErrors++;
+    else if (typeof code === 'string' && SERVER_FAILURE_CODES.has(code)) {
+      c.serverErrors++;
+      if (code === 'SERVICE_UNAVAILABLE') c.unavailable++;
+    }
   }
 
   /** Called with the code of every error sent to a signed-in caller (on top of recordError). */
-  recordAuthenticatedError(code: unknown): void {
-    if (code === 'RATE_LIMITED') this.counts.authenticatedRateLimited++;
+  recordAuthenticatedError(code: unknown, serviceName?: unknown): void {
+    if (code === 'RATE_LIMITED' && !serviceName) this.counts.authenticatedRateLimited++;
     else if (code === 'FORBIDDEN') this.counts.authenticatedForbidden++;
   }
 
@@ -102,7 +125,7 @@ export class TrafficWindow {
           willSendResponse: async ({ response }) => {
             if (response.body.kind !== 'single') return;
             for (const error of response.body.singleResult.errors ?? []) {
-              this.recordAuthenticatedError(error.extensions?.code);
+              this.recordAuthenticatedError(error.extensions?.code, error.extensions?.serviceName);
             }
           },
         };

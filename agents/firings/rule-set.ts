@@ -18,7 +18,10 @@ export const METRIC_RULES: readonly ThresholdRule[] = [
     cooldownMs: 15 * MINUTE,
     direction: 'below',
   },
-  { kind: 'error_rate', metric: 'error_rate_pct', threshold: 1, hysteresis: 0.5, cooldownMs: 15 * MINUTE },
+  // Burn-rate rules against the service objectives (signals/burn-rate.ts): the figure is the
+  // largest burn over both windows of a rule divided by the rule's factor, so 1 is the line.
+  { kind: 'error_rate', metric: 'error_burn', threshold: 1, hysteresis: 0.5, cooldownMs: 15 * MINUTE },
+  { kind: 'availability', metric: 'availability_burn', threshold: 1, hysteresis: 0.5, cooldownMs: 15 * MINUTE },
   {
     kind: 'client_error_burst',
     metric: 'client_errors_per_minute',
@@ -54,6 +57,21 @@ export const GOAL_RULE: ThresholdRule = {
   hysteresis: 5,
   cooldownMs: 24 * 60 * MINUTE,
 };
+
+/**
+ * Rules on figures kept in memory (the gateways' traffic, failed logins): evaluated even while
+ * the database is down. The others read the database (client errors, alerts, goals).
+ */
+export const MEMORY_METRICS: ReadonlySet<string> = new Set([
+  'p95_ms',
+  'throughput_ratio',
+  'error_burn',
+  'availability_burn',
+  'failed_logins_per_minute',
+  'rate_limited_per_minute',
+  'forbidden_per_minute',
+]);
+export const MEMORY_RULES: readonly ThresholdRule[] = METRIC_RULES.filter((r) => MEMORY_METRICS.has(r.metric));
 
 export const ruleFor = (kind: string): ThresholdRule | undefined =>
   kind === GOAL_RULE.kind ? GOAL_RULE : METRIC_RULES.find((r) => r.kind === kind);

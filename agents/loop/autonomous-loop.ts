@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../clock.js';
+import type { IncidentDetector } from './detector.js';
 import type { LeaseStore } from './lease.store.js';
 import type { LoopStatusStore } from './loop-status.store.js';
 import type { AutonomousTick, TickReport } from './tick.js';
@@ -9,6 +10,8 @@ import type { AutonomousTick, TickReport } from './tick.js';
 const WAKE_DELAY_MS = 250;
 /** A wake never starts a tick sooner than this after the previous one started. */
 const MIN_WAKE_GAP_MS = 1000;
+/** The lease check gives up after this long (at most a third of the lease): a frozen database must not stall the loop. */
+const LEASE_CHECK_TIMEOUT_MS = 2000;
 
 export interface LoopOptions {
   lease: LeaseStore;
@@ -19,6 +22,8 @@ export interface LoopOptions {
   clock: Clock;
   logger: Logger;
   instanceId?: string;
+  /** Evaluates the in-memory triggers while the database is unreachable, and keeps what fires. */
+  detector?: Pick<IncidentDetector, 'setDatabaseReachable' | 'databaseReachable' | 'check' | 'dropPending'>;
 }
 
 /**
@@ -65,7 +70,10 @@ export class AutonomousLoop {
 
   /** Something happened (an alert, a burst): tick soon if this instance leads and runs on its own. */
   wake(reason: string): void {
-    if (!this.started || !this.isLeader() || this.wakeTimer) return;
+    if (!this.started || this.wakeTimer) return;
+    // Without the database no instance leads, but the triggers on traffic are still evaluated.
+    if (this.options.detector && !this.options.detector.databaseReachable()) return;
+    if (!this.isLeader()) return;
     const sinceLast = this.options.clock.now() - this.lastTickStart;
     const delay = Math.max(WAKE_DELAY_MS, MIN_WAKE_GAP_MS - sinceLast);
     this.wakeTimer = setTimeout(() => {
@@ -101,10 +109,27 @@ export class AutonomousLoop {
   private async claimLeadership(): Promise<boolean> {
     const { lease, clock, leaseMs, logger } = this.options;
     let leading = false;
+    let reachable = true;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      leading = await lease.acquire(this.instanceId, clock.now(), leaseMs);
+      const timeout = new Promise<never>((_, reject) => {
+        const ms = Math.min(LEASE_CHECK_TIMEOUT_MS, leaseMs / 3);
+        timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+      });
+      leading = await Promise.race([lease.acquire(this.instanceId, clock.now(), leaseMs), timeout]);
     } catch (err) {
+      reachable = false;
       logger.warn({ err }, 'agents: lease check failed; following until it works again');
+    } finally {
+      clearTimeout(timer);
+    }
+    const { detector } = this.options;
+    if (detector) {
+      detector.setDatabaseReachable(reachable);
+      // Without the database nobody leads: every instance keeps evaluating what it can.
+      if (!reachable) detector.check('lease check failed');
+      // Another instance leads: it saw the same traffic and records its own.
+      else if (!leading) detector.dropPending();
     }
     if (leading !== this.leader)
       logger.info(

@@ -28,6 +28,7 @@ import type { ObservationCollector } from '../signals/observations.js';
 import type { TeamStore } from '../team/team.store.js';
 import type { DailyRoutine } from '../triggers/schedule.js';
 import { expirePending, reconsiderHeld, type HeldDecisionDeps } from './held-decisions.js';
+import type { IncidentDetector } from './detector.js';
 import type { LoopStatusStore } from './loop-status.store.js';
 import type { OutcomeEvaluator } from './outcomes.js';
 
@@ -51,6 +52,8 @@ export interface TickReport {
 }
 
 export interface TickDeps {
+  /** Firings on in-memory signals kept while the database was down, recorded first. */
+  detector?: Pick<IncidentDetector, 'drainPending'>;
   mode: ModeStore;
   feeds: LiveFeeds;
   observations: ObservationCollector;
@@ -206,6 +209,14 @@ export class AutonomousTick {
     if (mode === 'ON') report.decisions.push(...(await reconsiderHeld(this.heldDeps(), stillFiring, now)));
 
     const states = await d.states.load();
+    // What fired while the database was down: recorded now, and its rules not fired again.
+    const pending = d.detector?.drainPending(now.getTime()) ?? { firings: [], states: new Map() };
+    for (const [key, state] of pending.states) states.set(key, state);
+    if (pending.firings.length)
+      log.info(
+        { fired: pending.firings.map((f) => f.dedupKey) },
+        'agents tick: firings kept while the database was down',
+      );
     const since = (await d.status.get()).lastTickAt;
     const evaluation = evaluateRules({
       observations,
@@ -216,7 +227,8 @@ export class AutonomousTick {
       since: since ? since.getTime() : null,
       states,
     });
-    await d.states.save(evaluation.states);
+    await d.states.save(new Map([...pending.states, ...evaluation.states]));
+    evaluation.firings.unshift(...pending.firings);
     report.suppressed = evaluation.suppressed.length;
     log.info(
       { fired: evaluation.firings.map((f) => f.dedupKey), suppressed: evaluation.suppressed },

@@ -30,9 +30,9 @@ describe('debug logging needs a signed-in or a server-error signal', () => {
     expect(debugLoggingWarranted(kind, { [figure]: threshold })).toBe(true);
   });
 
-  it('is warranted on any trigger while the server error rate is at its objective (1 %)', () => {
-    expect(debugLoggingWarranted('throughput_drop', { throughput_ratio: 0.1, error_rate_pct: 0.9 })).toBe(false);
-    expect(debugLoggingWarranted('throughput_drop', { throughput_ratio: 0.1, error_rate_pct: 1 })).toBe(true);
-    expect(debugLoggingWarranted('rate_limit_burst', { rate_limited_per_minute: 50, error_rate_pct: 4 })).toBe(true);
+  it('is warranted on any trigger while server errors burn the error budget at an alerting rate', () => {
+    expect(debugLoggingWarranted('throughput_drop', { throughput_ratio: 0.1, error_burn: 0.9 })).toBe(false);
+    expect(debugLoggingWarranted('throughput_drop', { throughput_ratio: 0.1, error_burn: 1 })).toBe(true);
+    expect(debugLoggingWarranted('rate_limit_burst', { rate_limited_per_minute: 50, error_burn: 4 })).toBe(true);
   });
 });

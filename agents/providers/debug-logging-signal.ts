@@ -18,13 +18,14 @@ const thresholdOf = (kind: TriggerKind) => METRIC_RULES.find((rule) => rule.kind
  * warranted. Anonymous traffic alone never is: a flood of anonymous requests, refusals or
  * client-error reports, or the throughput drop when such a flood stops, would otherwise let
  * anyone turn it on at will. It takes an error the server caused (the error-rate trigger, or
- * a server error rate at its objective) or the trigger's own figure reached by signed-in
+ * server errors burning the error budget at an alerting rate) or the trigger's own figure reached by signed-in
  * callers alone.
  */
 export function debugLoggingWarranted(kind: TriggerKind, metrics: Readonly<Record<string, number>>): boolean {
   if (kind === 'error_rate') return true;
-  const errorRateObjective = thresholdOf('error_rate');
-  if (errorRateObjective !== undefined && (metrics.error_rate_pct ?? 0) >= errorRateObjective) return true;
+  // The error-rate trigger's figure (its burn rate over the alerting line) at the line.
+  const errorRateLine = thresholdOf('error_rate');
+  if (errorRateLine !== undefined && (metrics.error_burn ?? 0) >= errorRateLine) return true;
   const figure = SIGNED_IN_FIGURES[kind];
   const threshold = thresholdOf(kind);
   return figure !== undefined && threshold !== undefined && (metrics[figure] ?? 0) >= threshold;

@@ -42,7 +42,7 @@ describe('deterministic policy', () => {
       action: 'raise_log_level',
       parameters: debug,
     });
-    const failing = { ...anonymousBurst, error_rate_pct: 2.5 };
+    const failing = { ...anonymousBurst, error_burn: 2.5 };
     expect(policyDecide(request('client_error_burst', { metrics: failing })).action).toBe('raise_log_level');
     // Only raise_log_level eligible: without the signal the policy takes no action rather than guess.
     const onlyDebug = { eligibleActions: ['raise_log_level' as const, 'no_op' as const] };

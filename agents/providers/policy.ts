@@ -13,6 +13,8 @@ export const POLICY_PREFERENCES: Record<TriggerKind, ActionId[]> = {
   p95_latency: ['check_database_indexes', 'open_incident'],
   throughput_drop: ['open_incident', 'raise_log_level'],
   error_rate: ['raise_log_level', 'open_incident'],
+  // The service cannot answer: humans look first; more logs of a down dependency add little.
+  availability: ['open_incident'],
   client_error_burst: ['raise_log_level', 'open_incident', 'tighten_rate_limits', 'block_client'],
   ops_alerts: ['open_incident'],
   // The one client behind it first; a limit everyone shares only when no single client stands out.

@@ -1,4 +1,20 @@
-import type { GatewayMetricsSnapshot } from '../../gateway/contract.js';
+import type { GatewayMetricsSnapshot, TrafficWindowSummary } from '../../gateway/contract.js';
+import { BURN_WINDOWS, type BurnWindow } from './burn-rate.js';
+
+/** What the gateways served over one window, summed across instances. */
+export interface MergedWindow {
+  /** How long the window covers (shorter while the gateways are younger than it). */
+  seconds: number;
+  requests: number;
+  serverErrors: number;
+  unavailable: number;
+  rateLimited: number;
+  forbidden: number;
+  authenticatedRateLimited: number;
+  authenticatedForbidden: number;
+  /** The worst gateway's p95 (1m and 5m only: minutes of history keep no durations). */
+  p95Ms: number | null;
+}
 
 /** The gateways' traffic combined over their latest fresh windows. */
 export interface GatewayTraffic {
@@ -10,56 +26,131 @@ export interface GatewayTraffic {
   throughputRps: number;
   errorRatePct: number;
   availabilityPct: number;
-  /** Counted over the windows received in the last minute, not extrapolated from one short window. */
+  /** Counted over the last minute (the gateways' rolling windows), not extrapolated from one short window. */
   rateLimitedPerMinute: number;
   forbiddenPerMinute: number;
   /** The part of the two above sent to signed-in callers. */
   authenticatedRateLimitedPerMinute: number;
   authenticatedForbiddenPerMinute: number;
+  /** Rolling windows, merged across gateways; the longer ones from this instance's history. */
+  windows: Partial<Record<BurnWindow, MergedWindow>>;
   at: number;
 }
 
-/** Keeps each gateway instance's latest snapshot; snapshots older than `staleMs` are ignored. */
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const WINDOW_MS: Record<BurnWindow, number> = {
+  '1m': MINUTE_MS,
+  '5m': 5 * MINUTE_MS,
+  '30m': 30 * MINUTE_MS,
+  '1h': 60 * MINUTE_MS,
+  '6h': 360 * MINUTE_MS,
+};
+const HOUR_MS = 60 * MINUTE_MS;
+const HISTORY_MS = WINDOW_MS['6h'] + MINUTE_MS;
 
+/**
+ * A throughput baseline needs this much history, and leaves out the latest minutes (the drop
+ * itself must not lower its own baseline).
+ */
+export const BASELINE_MIN_MINUTES = 30;
+const BASELINE_RECENT_MINUTES = 5;
+
+type Minute = Omit<MergedWindow, 'p95Ms' | 'seconds'> & { start: number };
+
+const emptyMinute = (start: number): Minute => ({
+  start,
+  requests: 0,
+  serverErrors: 0,
+  unavailable: 0,
+  rateLimited: 0,
+  forbidden: 0,
+  authenticatedRateLimited: 0,
+  authenticatedForbidden: 0,
+});
+
+const fromSummary = (w: TrafficWindowSummary): MergedWindow => ({
+  seconds: w.seconds,
+  requests: w.requests,
+  serverErrors: Math.min(w.serverErrors, w.requests),
+  unavailable: Math.min(w.unavailable, w.requests),
+  rateLimited: w.rateLimited,
+  forbidden: w.forbidden,
+  authenticatedRateLimited: w.authenticatedRateLimited,
+  authenticatedForbidden: w.authenticatedForbidden,
+  p95Ms: w.p95Ms,
+});
+
+function add(a: MergedWindow, b: MergedWindow): MergedWindow {
+  return {
+    seconds: Math.max(a.seconds, b.seconds),
+    requests: a.requests + b.requests,
+    serverErrors: a.serverErrors + b.serverErrors,
+    unavailable: a.unavailable + b.unavailable,
+    rateLimited: a.rateLimited + b.rateLimited,
+    forbidden: a.forbidden + b.forbidden,
+    authenticatedRateLimited: a.authenticatedRateLimited + b.authenticatedRateLimited,
+    authenticatedForbidden: a.authenticatedForbidden + b.authenticatedForbidden,
+    p95Ms: a.p95Ms === null ? b.p95Ms : b.p95Ms === null ? a.p95Ms : Math.max(a.p95Ms, b.p95Ms),
+  };
+}
+
+/**
+ * Keeps each gateway instance's latest snapshot (older than `staleMs`: ignored) and six hours
+ * of per-minute totals. Memory only, so reading it never needs the database. Pure apart from
+ * its state; time is passed in.
+ */
 export class GatewayMetricsBoard {
   private readonly latest = new Map<string, { snapshot: GatewayMetricsSnapshot; receivedAt: number }>();
-  /** Every window of the last hour, for service levels measured over an hour rather than seconds. */
-  private history: Array<{
-    receivedAt: number;
-    requests: number;
-    failed: number;
-    rateLimited: number;
-    forbidden: number;
-    authenticatedRateLimited: number;
-    authenticatedForbidden: number;
-  }> = [];
+  private minutes: Minute[] = [];
 
   constructor(private readonly staleMs: number) {}
 
   record(snapshot: GatewayMetricsSnapshot, receivedAt: number): void {
     if (!snapshot || typeof snapshot.gatewayId !== 'string' || !(snapshot.windowSeconds > 0)) return;
     this.latest.set(snapshot.gatewayId, { snapshot, receivedAt });
-    this.history = this.history.filter((h) => receivedAt - h.receivedAt < HOUR_MS);
-    this.history.push({
-      receivedAt,
-      requests: snapshot.requests,
-      failed: Math.min(snapshot.serverErrors, snapshot.requests),
-      rateLimited: snapshot.rateLimited,
-      forbidden: snapshot.forbidden,
-      // A gateway of an older release does not tell: nothing of its traffic counts as signed in.
-      authenticatedRateLimited: snapshot.authenticatedRateLimited ?? 0,
-      authenticatedForbidden: snapshot.authenticatedForbidden ?? 0,
-    });
+    const start = Math.floor(receivedAt / MINUTE_MS) * MINUTE_MS;
+    let minute = this.minutes.find((m) => m.start === start);
+    if (!minute) {
+      minute = emptyMinute(start);
+      this.minutes = [...this.minutes.filter((m) => receivedAt - m.start < HISTORY_MS), minute];
+      this.minutes.sort((a, b) => a.start - b.start);
+    }
+    minute.requests += snapshot.requests;
+    minute.serverErrors += Math.min(snapshot.serverErrors, snapshot.requests);
+    minute.unavailable += Math.min(snapshot.unavailable ?? 0, snapshot.requests);
+    minute.rateLimited += snapshot.rateLimited;
+    minute.forbidden += snapshot.forbidden;
+    // A gateway of an older release does not tell: nothing of its traffic counts as signed in.
+    minute.authenticatedRateLimited += snapshot.authenticatedRateLimited ?? 0;
+    minute.authenticatedForbidden += snapshot.authenticatedForbidden ?? 0;
   }
 
   /** Availability and error rate over the last hour; null before any request. */
   lastHour(now: number): { requests: number; availabilityPct: number; errorRatePct: number } | null {
-    const recent = this.history.filter((h) => now - h.receivedAt < HOUR_MS);
-    const requests = recent.reduce((n, h) => n + h.requests, 0);
-    if (requests === 0) return null;
-    const failed = recent.reduce((n, h) => n + h.failed, 0);
-    return { requests, availabilityPct: 100 - (100 * failed) / requests, errorRatePct: (100 * failed) / requests };
+    const hour = this.fromHistory(now, HOUR_MS);
+    if (hour.requests === 0) return null;
+    const failed = hour.serverErrors;
+    return {
+      requests: hour.requests,
+      availabilityPct: 100 - (100 * failed) / hour.requests,
+      errorRatePct: (100 * failed) / hour.requests,
+    };
+  }
+
+  /**
+   * The median requests per second of the minutes of the last hour, leaving out the latest five;
+   * null with less than half an hour of history. A burst or a load test of minutes moves a median
+   * little, so traffic going back to normal after one is not a "drop".
+   */
+  throughputBaseline(now: number): number | null {
+    const current = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+    const past = this.minutes.filter(
+      (m) => m.start < current - (BASELINE_RECENT_MINUTES - 1) * MINUTE_MS && now - m.start < HOUR_MS,
+    );
+    if (past.length < BASELINE_MIN_MINUTES) return null;
+    const rates = past.map((m) => m.requests / 60).sort((a, b) => a - b);
+    const mid = Math.floor(rates.length / 2);
+    return rates.length % 2 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2;
   }
 
   traffic(now: number): GatewayTraffic | null {
@@ -74,7 +165,9 @@ export class GatewayMetricsBoard {
     const failed = sum((s) => Math.min(s.serverErrors, s.requests));
     const windowSeconds = Math.max(...fresh.map((s) => s.windowSeconds));
     const p95s = fresh.map((s) => s.p95Ms).filter((p): p is number => p !== null);
-    const lastMinute = this.history.filter((h) => now - h.receivedAt < 60_000);
+    const windows: Partial<Record<BurnWindow, MergedWindow>> = {};
+    for (const name of BURN_WINDOWS) windows[name] = this.window(name, fresh, now);
+    const minute = windows['1m']!;
     return {
       gateways: fresh.length,
       requests,
@@ -83,11 +176,31 @@ export class GatewayMetricsBoard {
       throughputRps: sum((s) => s.throughputRps),
       errorRatePct: requests ? (100 * failed) / requests : 0,
       availabilityPct: requests ? 100 - (100 * failed) / requests : 100,
-      rateLimitedPerMinute: lastMinute.reduce((n, h) => n + h.rateLimited, 0),
-      forbiddenPerMinute: lastMinute.reduce((n, h) => n + h.forbidden, 0),
-      authenticatedRateLimitedPerMinute: lastMinute.reduce((n, h) => n + h.authenticatedRateLimited, 0),
-      authenticatedForbiddenPerMinute: lastMinute.reduce((n, h) => n + h.authenticatedForbidden, 0),
+      rateLimitedPerMinute: minute.rateLimited,
+      forbiddenPerMinute: minute.forbidden,
+      authenticatedRateLimitedPerMinute: minute.authenticatedRateLimited,
+      authenticatedForbiddenPerMinute: minute.authenticatedForbidden,
+      windows,
       at: now,
     };
+  }
+
+  /** 1m and 5m: the gateways' own rolling windows, summed; longer ones (or an older gateway's) from history. */
+  private window(name: BurnWindow, fresh: GatewayMetricsSnapshot[], now: number): MergedWindow {
+    const rolling = name === '1m' || name === '5m' ? fresh.map((s) => s.windows?.[name]) : [];
+    if (rolling.length > 0 && rolling.every((w) => w !== undefined))
+      return rolling.map((w) => fromSummary(w!)).reduce(add);
+    return this.fromHistory(now, WINDOW_MS[name]);
+  }
+
+  private fromHistory(now: number, lengthMs: number): MergedWindow {
+    const inside = this.minutes.filter((m) => now - m.start < lengthMs);
+    const { start: _start, ...zero } = emptyMinute(0);
+    const seconds = inside.length ? Math.min(lengthMs, now - inside[0].start) / 1000 : 0;
+    return inside.reduce<MergedWindow>((total, { start: _s, ...m }) => add(total, { ...m, seconds, p95Ms: null }), {
+      ...zero,
+      seconds,
+      p95Ms: null,
+    });
   }
 }

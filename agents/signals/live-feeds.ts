@@ -37,6 +37,8 @@ export interface LiveFeedDeps {
   logger: Logger;
   /** Called when something may need the team now; the loop decides whether to tick. */
   wake: (reason: WakeEvent['reason']) => void;
+  /** After each gateway snapshot reaches the board: the triggers on traffic are evaluated at once. */
+  onTraffic?: () => void;
 }
 
 /**
@@ -100,6 +102,8 @@ export class LiveFeeds {
     const { board, goals, clock } = this.deps;
     const now = clock.now();
     board.record(snapshot, now);
+    // Before anything that needs the database: a breach is seen even while it is down.
+    this.deps.onTraffic?.();
     const traffic = board.traffic(now);
     if (traffic?.p95Ms != null) await goals.setLive('p95_latency', 'GATEWAY', traffic.p95Ms);
     const hour = board.lastHour(now);

@@ -9,7 +9,14 @@ export type TriggerCategory = (typeof TRIGGER_CATEGORIES)[number];
 export const TRIGGER_KINDS = {
   p95_latency: { category: 'performance', description: 'p95 response time above its objective' },
   throughput_drop: { category: 'performance', description: 'request throughput fell below its floor' },
-  error_rate: { category: 'errors', description: 'server error rate above its objective' },
+  error_rate: {
+    category: 'errors',
+    description: 'server errors burning the error budget (0.05 % of requests) at an alerting rate',
+  },
+  availability: {
+    category: 'errors',
+    description: 'requests the service could not answer burning the availability budget (99.95 %) at an alerting rate',
+  },
   client_error_burst: { category: 'errors', description: 'a burst of errors reported by frontends' },
   ops_alerts: {
     category: 'errors',

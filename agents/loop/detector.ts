@@ -1,0 +1,125 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../../platform/logger.js';
+import { evaluateRules, stateKey, type FiringDraft } from '../firings/evaluate.js';
+import { GOAL_RULE, MEMORY_RULES } from '../firings/rule-set.js';
+import type { ObservationCollector } from '../signals/observations.js';
+import type { ThresholdState } from '../triggers/threshold.js';
+
+/** Firings kept while the database is down; beyond this the oldest are dropped (they were logged). */
+const MAX_PENDING = 100;
+/** A firing still waiting this long after it fired is dropped: the moment to act on it has passed. */
+const PENDING_TTL_MS = 3_600_000;
+
+export class DetectorMetrics {
+  readonly breaches = new Counter({
+    name: 'agents_trigger_breaches_total',
+    help: 'Triggers on in-memory signals (gateway traffic, failed logins) that fired, by kind and whether the database was reachable',
+    labelNames: ['kind', 'database'],
+    registers: [],
+  });
+  readonly databaseReachable = new Gauge({
+    name: 'agents_database_reachable',
+    help: "1 when this agents instance's last database check answered in time, else 0",
+    registers: [],
+  });
+  readonly pending = new Gauge({
+    name: 'agents_firings_pending',
+    help: 'Firings detected while the database was down, waiting to be recorded (and decided) once it is back',
+    registers: [],
+  });
+
+  register(registry: Registry): void {
+    for (const metric of [this.breaches, this.databaseReachable, this.pending]) registry.registerMetric(metric);
+  }
+}
+
+/**
+ * Evaluates the triggers on in-memory signals on every instance, as each gateway snapshot
+ * arrives, without the database: a breach wakes the loop at once. While the database is
+ * unreachable (the loop's lease check failed or timed out) a firing is logged, counted on
+ * /metrics and kept; the leader records the kept firings, and decides on them, in its first
+ * tick once the database is back. Nothing that needs the database is done meanwhile.
+ */
+export class IncidentDetector {
+  private states = new Map<string, ThresholdState>();
+  private pending: FiringDraft[] = [];
+  private reachable = true;
+
+  constructor(
+    private readonly deps: {
+      observations: Pick<ObservationCollector, 'collectMemory'>;
+      metrics: DetectorMetrics;
+      logger: Logger;
+      wake: (reason: string) => void;
+    },
+  ) {
+    deps.metrics.databaseReachable.set(1);
+  }
+
+  /** Told by the loop after each database check. */
+  setDatabaseReachable(reachable: boolean): void {
+    if (reachable !== this.reachable)
+      this.deps.logger[reachable ? 'info' : 'error'](
+        { pending: this.pending.length },
+        reachable ? 'agents: database reachable again' : 'agents: database unreachable; triggers still evaluated',
+      );
+    this.reachable = reachable;
+    this.deps.metrics.databaseReachable.set(reachable ? 1 : 0);
+  }
+
+  databaseReachable(): boolean {
+    return this.reachable;
+  }
+
+  /** Evaluates the in-memory triggers now; returns what fired. */
+  check(reason: string): FiringDraft[] {
+    const observations = this.deps.observations.collectMemory();
+    const evaluation = evaluateRules({
+      observations,
+      metricRules: MEMORY_RULES,
+      goalRule: GOAL_RULE,
+      goals: [],
+      routines: [],
+      since: null,
+      states: this.states,
+    });
+    for (const [key, state] of evaluation.states) this.states.set(key, state);
+    if (evaluation.firings.length === 0) return [];
+    const database = this.reachable ? 'reachable' : 'unreachable';
+    for (const firing of evaluation.firings) this.deps.metrics.breaches.inc({ kind: firing.kind, database });
+    if (this.reachable) {
+      this.deps.wake(`breach:${evaluation.firings[0].kind}`);
+    } else {
+      this.pending = [...this.pending, ...evaluation.firings].slice(-MAX_PENDING);
+      this.deps.metrics.pending.set(this.pending.length);
+      this.deps.logger.error(
+        {
+          reason,
+          fired: evaluation.firings.map((f) => ({ kind: f.kind, value: f.value, threshold: f.threshold })),
+        },
+        'agents: trigger fired while the database is unreachable; recorded and decided on once it is back',
+      );
+    }
+    return evaluation.firings;
+  }
+
+  /**
+   * The firings kept while the database was down, for the leader's tick to record; their rules'
+   * states, so the tick does not fire them a second time.
+   */
+  drainPending(now: number): { firings: FiringDraft[]; states: Map<string, ThresholdState> } {
+    const firings = this.pending.filter((f) => now - f.firedAt < PENDING_TTL_MS);
+    this.pending = [];
+    this.deps.metrics.pending.set(0);
+    const states = new Map(
+      firings.map((f) => [stateKey(f.kind, f.subject), this.states.get(stateKey(f.kind, f.subject))!]),
+    );
+    return { firings, states };
+  }
+
+  /** Another instance leads: it detected the same and records its own. */
+  dropPending(): void {
+    this.pending = [];
+    this.deps.metrics.pending.set(0);
+  }
+}
