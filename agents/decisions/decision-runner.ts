@@ -65,6 +65,12 @@ export class DecisionRunner {
     try {
       const result = await effect.apply(parameters.value as never, { decisionId: id, now });
       logger.info({ decisionId: id, action: decision.action, summary: result.summary }, 'agents: action executed');
+      // OFF set while it acted ended the effects in force before this one was recorded: end it too.
+      const after = (await this.deps.mode.get()).mode;
+      if (after === 'OFF' && effect.revert) {
+        const undone = await effect.revert({ decisionId: id, now });
+        result.summary = `${result.summary}; the mode was set to OFF meanwhile: ${undone}`.slice(0, 500);
+      }
       // Doing nothing is checked too: its outcomes are the expected course actions are judged against.
       const outcomeDueAt = new Date(now.getTime() + this.deps.outcomeDelayMs);
       await this.deps.outcomes.add(id, outcomeDueAt);
