@@ -226,4 +226,21 @@ describe('runSimulation pacing', () => {
     expect([firstUpload('v0'), firstUpload('v1')]).toEqual([5, 3]);
     await gateway.close();
   });
+
+  it('keeps trying the last flush that a busy gateway refuses for now, until the grace period ends', async () => {
+    const gateway = await fakeGateway(0, 3);
+    const summary = await runSimulation({
+      ...quietly,
+      url: gateway.url,
+      vehicles: 1,
+      hz: 10,
+      durationSeconds: 0.5,
+      uploadEverySeconds: 1,
+      retryPolicy: { attempts: 2, baseMs: 1, maxMs: 2 },
+    });
+    // All five rounds are in the flush at the end: refused three times, then stored.
+    expect(summary).toMatchObject({ samples: 5, samplesStored: 5, samplesLost: 0, errors: { SERVICE_UNAVAILABLE: 3 } });
+    expect(gateway.ingested).toHaveLength(1);
+    await gateway.close();
+  });
 });

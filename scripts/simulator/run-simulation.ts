@@ -190,8 +190,14 @@ export async function drive(
       for (; buffer.length > backlog; buffer.shift()) send.stats.count('samplesLost');
     }
   }
-  // What the dongle still holds goes up before it powers off.
-  if (buffer.length > 0) await upload(send, vehicle.device, buffer.splice(0));
+  // What the dongle still holds goes up before it powers off: it keeps trying what a busy server
+  // refuses for now until the run gives up on it (`send.signal`, the grace period after the end),
+  // as a parked car's dongle does. A fleet that stops together flushes together.
+  while (buffer.length > 0) {
+    const keepRefused = send.signal !== undefined && !send.signal.aborted;
+    buffer.push(...(await upload(send, vehicle.device, buffer.splice(0), { keepRefused })));
+    if (buffer.length > 0) await sleep(500 + Math.random() * 1000, send.signal);
+  }
 }
 
 function describeFaults(vehicles: readonly SimulatedVehicle[]): string {
