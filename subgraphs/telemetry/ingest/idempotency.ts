@@ -16,6 +16,10 @@ export const reusedKey = () => new ConflictError('This idempotencyKey was alread
  * upload that leaves its time to the server gets it here, once per key: the first try's time
  * is kept (one insert), and a retry is given it back. An upload that names its times needs
  * nothing here.
+ *
+ * A key reused for a different upload is refused (CONFLICT) where the two meet: here, or in a
+ * bucket document both would write (a receipt with another fingerprint). Two different uploads
+ * under one key that name times far apart meet nowhere and are both stored: keys are per upload.
  */
 export class Idempotency {
   constructor(private readonly store: IdempotencyStore) {}
