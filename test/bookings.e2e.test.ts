@@ -5,6 +5,7 @@ import {
   CentreBookingsDocument,
   CentreRatingDocument,
   CompleteBookingDocument,
+  CustomerBookingsThroughBookingDocument,
   ConfirmBookingDocument,
   DeclineBookingDocument,
   GetBookingDocument,
@@ -192,6 +193,47 @@ describe('bookings through the gateway', () => {
     expect(cancelled.data!.cancelBooking.status).toBe('CANCELLED');
   });
 
+  it('refuses completing and no-shows to everyone but the centre, and stores nothing', async () => {
+    const made = await book(driver.token, { slotStart: slotAt(5, 15) });
+    const id = made.data!.requestBooking.id;
+    await t.request(ConfirmBookingDocument, { id }, { token: partner.token });
+    await t.request(StartBookingDocument, { id }, { token: partner.token });
+    const work = { workDone: 'Oil', totalMinor: 8900 };
+    for (const token of [driver.token, stranger.token, admin]) {
+      expect(errorCodes(await t.request(CompleteBookingDocument, { id, input: work }, { token }))).toEqual([
+        'FORBIDDEN',
+      ]);
+      expect(errorCodes(await t.request(MarkNoShowDocument, { id }, { token }))).toEqual(['FORBIDDEN']);
+    }
+    for (const input of [
+      { workDone: '', totalMinor: 1 },
+      { workDone: 'Oil', totalMinor: -1 },
+      { workDone: 'Oil', totalMinor: 1, odometerKm: -5 },
+    ]) {
+      expect(errorCodes(await t.request(CompleteBookingDocument, { id, input }, { token: partner.token }))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
+    }
+    const still = await t.request(GetBookingDocument, { id }, { token: driver.token });
+    expect(still.data!.booking.status).toBe('IN_PROGRESS');
+    expect(still.data!.booking.details.history.map((h) => h.status)).toEqual(['REQUESTED', 'CONFIRMED', 'IN_PROGRESS']);
+    expect(errorCodes(await t.request(GetBookingDocument, { id: 'not-an-id' }, { token: driver.token }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(
+      errorCodes(await t.request(GetBookingDocument, { id: '0123456789abcdef01234567' }, { token: driver.token })),
+    ).toEqual(['NOT_FOUND']);
+  });
+
+  it("shows a centre's members a customer's name but not the customer's other bookings", async () => {
+    const made = await book(driver.token, { slotStart: slotAt(5, 17) });
+    const id = made.data!.requestBooking.id;
+    const asPartner = await t.request(CustomerBookingsThroughBookingDocument, { id }, { token: partner.token });
+    expect(errorCodes(asPartner)).toContain('FORBIDDEN');
+    const asDriver = await t.request(CustomerBookingsThroughBookingDocument, { id }, { token: driver.token });
+    expect(asDriver.data!.booking.customer.bookings.totalCount).toBeGreaterThan(0);
+  });
+
   it('lists bookings for their customer, vehicle and centre, and refuses everyone else', async () => {
     const mine = await t.request(MyBookingsDocument, { first: 2 }, { token: driver.token });
     expect(mine.data!.myBookings.edges).toHaveLength(2);
@@ -266,6 +308,9 @@ describe('bookings through the gateway', () => {
 
     expect(
       errorCodes(await t.request(ReplyToReviewDocument, { id, reply: 'Thanks' }, { token: driver.token })),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(await t.request(ReplyToReviewDocument, { id, reply: 'Thanks' }, { token: stranger.token })),
     ).toEqual(['FORBIDDEN']);
     expect((await t.request(ReplyToReviewDocument, { id, reply: 'Thanks' }, { token: partner.token })).data).toEqual({
       replyToReview: { id, reply: 'Thanks' },
