@@ -88,7 +88,7 @@ const recomputeDecisions = async () =>
 describe('recomputing vehicle health', () => {
   let decision: DecisionFieldsFragment;
 
-  it('the team proposes it for the registered vehicles when a critical alert opens', async () => {
+  it('the team proposes it for the vehicle with the critical alert, not the whole fleet', async () => {
     await waitFor(
       async () =>
         (await t.request(VehicleAlertsDocument, { id: parked }, { token: owner.token })).data!.vehicle!.alerts.some(
@@ -109,7 +109,7 @@ describe('recomputing vehicle health', () => {
       'open_incident',
       'recompute_vehicle_health',
     ]);
-    expect(JSON.parse(decision.parameters).vehicleIds.sort()).toEqual([parked, silent].sort());
+    expect(JSON.parse(decision.parameters).vehicleIds).toEqual([parked]);
     // Deciding alone changed nothing: the snapshot is still the one the telemetry made.
     expect(await history(parked)).toEqual([expect.objectContaining({ takenAt: secondsIn(0) })]);
   });
@@ -121,12 +121,12 @@ describe('recomputing vehicle health', () => {
     expect(await newest(parked)).toBe(secondsIn(0));
   });
 
-  it("an admin's approval gives the parked vehicle a fresh snapshot, and none to the one health never saw", async () => {
+  it("an admin's approval gives the alerting vehicle a fresh snapshot, and none to the other", async () => {
     const approved = (await t.request(ApproveDecisionDocument, { id: decision.id }, { token: admin })).data!
       .approveDecision;
     expect(approved).toMatchObject({
       status: 'EXECUTED',
-      execution: { summary: 'recompute requested for 2 vehicles', success: true },
+      execution: { summary: 'recompute requested for 1 vehicle', success: true },
     });
     const requestedAt = approved.execution!.at;
     await waitFor(async () => (await newest(parked)) === requestedAt, 'the fresh snapshot');
