@@ -222,6 +222,9 @@ export class ReadingStore {
    * and the same update leaves the receipt. A retry's chunk finds its receipt and stores nothing;
    * a chunk a failed try did not store is stored by the retry. The first chunk's receipt keeps
    * the upload's result, which a retry gets back (`earlier`). Chunks go one after another.
+   * The filter is `_id` plus conditions checked on that one document: the embedded FerretDB
+   * build holds that `_id`'s write lock across its read-check-write (scripts/install-ferretdb.sh),
+   * so, as on MongoDB, of two tries racing for a document exactly one leaves its receipt.
    */
   async appendOnce(
     vehicleId: string,
