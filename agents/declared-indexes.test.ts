@@ -15,11 +15,13 @@ describe('lists of what admins browse', () => {
     await Promise.all([incidents.init(), changes.init()]);
     for (const n of [1, 2, 3]) {
       await incidents.open({
+        triggerKind: 'error_rate',
+        subject: `s${n}`,
         title: `incident ${n}`,
         severity: 'LOW',
         summary: 's',
         decisionId: `d${n}`,
-        openedAt: new Date(n * 1000),
+        at: new Date(n * 1000),
       });
       await changes.record([
         { goalId: 'g', field: 'target', from: `${n - 1}`, to: `${n}`, actorId: 'admin', reason: null, at: new Date() },

@@ -9,6 +9,6 @@ export const agentsSubgraph: SubgraphDescriptor<'agents'> = {
       import('./index.js'),
       import('./settings.js'),
     ]);
-    return createAgentsSubgraph({ db, bus, logger, settings: agentsSettingsFromConfig(config, urls.identity) });
+    return createAgentsSubgraph({ db, bus, logger, settings: agentsSettingsFromConfig(config, urls.identity, urls) });
   },
 };

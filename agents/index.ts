@@ -33,6 +33,7 @@ import { ActiveEffectStore } from './effects/active-effect.store.js';
 import { ClientOffenders } from './effects/client-offenders.js';
 import { GoalMeasures } from './goals/goal-measures.js';
 import { vehiclesClient } from '../subgraphs/vehicles/contract.js';
+import { IncidentResolver } from './effects/incident.resolver.js';
 import { IncidentStore } from './effects/incident.store.js';
 import { NotificationStore } from './effects/notification.store.js';
 import { RateLimitPolicy } from './effects/rate-limit-policy.js';
@@ -55,6 +56,7 @@ import { LoopStatusStore } from './loop/loop-status.store.js';
 import { OutcomeQueue } from './loop/outcome-queue.store.js';
 import { OutcomeEvaluator } from './loop/outcomes.js';
 import { AutonomousTick } from './loop/tick.js';
+import { startProviderChecks } from './providers/provider-checks.js';
 import { ProviderRouter } from './providers/router.js';
 import { buildAgentsSchema, type ResolverClass } from './schema.js';
 import { actionBudget, type AgentsSettings } from './settings.js';
@@ -248,6 +250,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       budget,
       approvalTtlMs,
       instanceId,
+      goalRepeatMs: settings.goalRepeatMs,
     },
   });
   const autonomousLoop = new AutonomousLoop({
@@ -301,7 +304,8 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     [LearningStateResolver, new LearningStateResolver(arms, settings.seed)],
     [AutonomousStatusResolver, new AutonomousStatusResolver(status)],
     [RunTickResolver, new RunTickResolver(autonomousLoop)],
-    [AgentMetricsResolver, new AgentMetricsResolver(decisions, firings, incidents, router)],
+    [IncidentResolver, new IncidentResolver(incidents, decisions, clock)],
+    [AgentMetricsResolver, new AgentMetricsResolver(decisions, firings, router)],
   ]);
   const schema = await buildAgentsSchema(instances);
 
@@ -327,6 +331,10 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     wake: () => autonomousLoop.wake('ops_alert'),
   });
   await feeds.refresh().catch((err: unknown) => logger.warn({ err }, 'agents: first goal refresh failed'));
+  // Without autoStart (tests, benchmarks) nothing runs in the background: deployTeam checks on demand.
+  const providerChecks = settings.autoStart
+    ? startProviderChecks(router, { intervalMs: settings.providerCheckMs ?? 300_000, logger })
+    : { stop: () => undefined };
   if (settings.autoStart) autonomousLoop.start();
   logger.info({ instance: autonomousLoop.instanceId, autoStart: settings.autoStart }, 'agents: ready');
 
@@ -348,6 +356,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       feeds.stop();
       offenders.stop();
       logLevel.stop();
+      providerChecks.stop();
     },
   };
 }

@@ -9,6 +9,7 @@ import { AgentDecisionsResolver } from './decisions/agent-decisions.resolver.js'
 import { ApprovalResolver } from './decisions/approval.resolver.js';
 import { DecisionFieldsResolver } from './decisions/decision-fields.resolver.js';
 import { DecisionsResolver } from './decisions/decisions.resolver.js';
+import { IncidentResolver } from './effects/incident.resolver.js';
 import { FiringsResolver } from './firings/firings.resolver.js';
 import { GoalsResolver } from './goals/goals.resolver.js';
 import { UpdateGoalResolver } from './goals/update-goal.resolver.js';
@@ -32,6 +33,7 @@ export const AGENTS_RESOLVERS = [
   AutonomousStatusResolver,
   RunTickResolver,
   AgentMetricsResolver,
+  IncidentResolver,
 ] as const;
 
 /** `instances` maps each resolver class to its constructed instance (empty to print the SDL). */

@@ -37,6 +37,10 @@ export interface AgentsSettings {
   /** How often gateways publish metrics; a snapshot older than three intervals is stale. */
   gatewayMetricsIntervalMs: number;
   providers: Partial<Record<ProviderId, ProviderSettings>>;
+  /** Providers are checked at start-up, then this often (0: at start-up only). */
+  providerCheckMs?: number;
+  /** How often an off-track goal fires again while it stays behind (default 6 h). */
+  goalRepeatMs?: number;
   /** Where identity answers (its /graphql URL), for the customer count. */
   identityUrl?: string;
   /** Where each service answers (its /graphql URL), for goals and index checks through their contracts. */
@@ -114,6 +118,8 @@ export function agentsSettingsFromConfig(
     clientErrorsPerMinute: config.CLIENT_ERROR_REPORTS_PER_MINUTE,
     gatewayMetricsIntervalMs: config.GATEWAY_METRICS_INTERVAL_SECONDS * 1000,
     providers: providersFromConfig(config),
+    providerCheckMs: config.AGENTS_PROVIDER_CHECK_SECONDS * 1000,
+    goalRepeatMs: config.AGENTS_GOAL_REPEAT_MINUTES * 60_000,
     identityUrl,
     serviceUrls,
     internalSecret: config.INTERNAL_SECRET,

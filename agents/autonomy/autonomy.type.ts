@@ -1,5 +1,4 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { ConnectionType } from '../../platform/graphql/pagination.js';
 import { Decision } from '../decisions/decision.type.js';
 import { AutonomousMode } from './autonomous-mode.type.js';
 
@@ -75,6 +74,29 @@ export class ProviderStatus {
 
   @Field(() => Float, { nullable: true })
   p95LatencyMs?: number | null;
+
+  @Field(() => Int, { description: 'Answers rejected as invalid (the next provider was asked)' })
+  invalidOutputs!: number;
+
+  @Field(() => Boolean, {
+    description: 'Asked ahead of unhealthy providers: a key, a closed circuit and no failed check',
+  })
+  healthy!: boolean;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'The last check (at start-up, then every AGENTS_PROVIDER_CHECK_SECONDS)',
+  })
+  lastCheckedAt?: Date | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the last check passed; null before the first' })
+  lastCheckOk?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the last check failed' })
+  lastCheckError?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the configured model was among those listed' })
+  modelListed?: boolean | null;
 }
 
 @ObjectType()
@@ -214,29 +236,3 @@ export class AgentMetrics {
   @Field(() => [ProviderStatus])
   providers!: ProviderStatus[];
 }
-
-@ObjectType({ description: 'An incident the team opened for people to follow up' })
-export class Incident {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  title!: string;
-
-  @Field(() => String)
-  severity!: string;
-
-  @Field(() => String)
-  summary!: string;
-
-  @Field(() => ID)
-  decisionId!: string;
-
-  @Field(() => String)
-  status!: string;
-
-  @Field(() => Date)
-  openedAt!: Date;
-}
-
-export const IncidentConnection = ConnectionType(Incident);

@@ -1,11 +1,9 @@
-import { Args, Authorized, Query, Resolver } from 'type-graphql';
-import { PageArgs } from '../../platform/graphql/pagination.js';
+import { Authorized, Query, Resolver } from 'type-graphql';
 import { READERS } from '../access.js';
 import type { DecisionStore } from '../decisions/decision.store.js';
-import type { IncidentStore } from '../effects/incident.store.js';
 import type { FiringStore } from '../firings/firing.store.js';
 import type { ProviderRouter } from '../providers/router.js';
-import { AgentMetrics, IncidentConnection } from './autonomy.type.js';
+import { AgentMetrics } from './autonomy.type.js';
 import { providerStatuses } from './provider-status.js';
 
 @Resolver()
@@ -13,7 +11,6 @@ export class AgentMetricsResolver {
   constructor(
     private readonly decisions: DecisionStore,
     private readonly firings: FiringStore,
-    private readonly incidents: IncidentStore,
     private readonly router: ProviderRouter,
   ) {}
 
@@ -37,11 +34,5 @@ export class AgentMetricsResolver {
       aiCostUsd: totals.costUsd,
       providers: providerStatuses(this.router),
     };
-  }
-
-  @Authorized(...READERS)
-  @Query(() => IncidentConnection, { description: 'Incidents the team opened, newest first (staff)' })
-  agentIncidents(@Args(() => PageArgs) page: PageArgs) {
-    return this.incidents.list(page);
   }
 }

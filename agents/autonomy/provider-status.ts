@@ -13,5 +13,11 @@ export function providerStatuses(router: ProviderRouter): ProviderStatus[] {
     failures: s.failures,
     totalCostUsd: s.totalCostUsd,
     p95LatencyMs: s.latencyMs.p95,
+    invalidOutputs: s.invalidOutputs,
+    healthy: s.healthy,
+    lastCheckedAt: s.check ? new Date(s.check.at) : null,
+    lastCheckOk: s.check?.ok ?? null,
+    lastCheckError: s.check?.error ?? (s.check && !s.check.ok ? 'check failed' : null),
+    modelListed: s.check?.modelListed ?? null,
   }));
 }

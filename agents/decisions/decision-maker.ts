@@ -9,7 +9,7 @@ import { expectedRecovery } from '../learning/counterfactual.js';
 import { armReports } from '../learning/learning-state.js';
 import { chooseAction, type Selection } from '../learning/selection.js';
 import { createRng } from '../learning/prng.js';
-import { defaultTaskClass } from '../providers/config.js';
+import { defaultTaskClass, taskClassFor } from '../providers/config.js';
 import { policyDecide } from '../providers/policy.js';
 import type { ProviderRouter } from '../providers/router.js';
 import type { DecisionRequest, RouterResult } from '../providers/types.js';
@@ -106,6 +106,9 @@ export class DecisionMaker {
       ? controlDecision(chosen!.action)
       : await this.deps.router.decide({
           ...base,
+          // Reports and owner messages go to the creative route; a trigger still being explored
+          // (few outcomes learned) to the experimental one (providers/config.ts).
+          taskClass: taskClassFor(firing.kind, { learnedOutcomes: options.reduce((n, o) => n + o.pulls, 0) }),
           eligibleActions: [...candidates.map((c) => c.action), 'no_op'],
           targets: mergeTargets(candidates),
           context: { ...base.context, ...learned },
@@ -199,7 +202,12 @@ export class DecisionMaker {
 function mergeTargets(candidates: readonly Candidate[]): DecisionTargets {
   const vehicleIds = [...new Set(candidates.flatMap((c) => c.targets.vehicleIds ?? []))];
   const services = [...new Set(candidates.flatMap((c) => c.targets.services ?? []))];
-  return { ...(vehicleIds.length ? { vehicleIds } : {}), ...(services.length ? { services } : {}) };
+  const clients = candidates.find((c) => c.targets.clients?.length)?.targets.clients ?? [];
+  return {
+    ...(vehicleIds.length ? { vehicleIds } : {}),
+    ...(services.length ? { services } : {}),
+    ...(clients.length ? { clients } : {}),
+  };
 }
 
 /** What was learnt about each candidate, as prompt facts (numbers we computed, nothing a client typed). */

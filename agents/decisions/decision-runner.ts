@@ -63,7 +63,7 @@ export class DecisionRunner {
     const held = await this.gate(decision, now);
     if (held) return this.hold(decision, from, held, now);
     try {
-      const result = await effect.apply(parameters.value as never, { decisionId: id, now });
+      const result = await effect.apply(parameters.value as never, { decisionId: id, now, trigger: decision.trigger });
       logger.info({ decisionId: id, action: decision.action, summary: result.summary }, 'agents: action executed');
       // OFF set while it acted ended the effects in force before this one was recorded: end it too.
       const after = (await this.deps.mode.get()).mode;

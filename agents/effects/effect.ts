@@ -1,11 +1,14 @@
 import type { ActionId, ActionParameters } from '../actions/catalogue.js';
 import type { DecisionRequest } from '../providers/types.js';
+import type { TriggerKind } from '../triggers/categories.js';
 
 export type DecisionTargets = NonNullable<DecisionRequest['targets']>;
 
 export interface EffectContext {
   decisionId: string;
   now: Date;
+  /** What fired the decision (absent where no trigger is at hand, e.g. a revert). */
+  trigger?: { kind: TriggerKind; subject: string; value: number; threshold: number };
 }
 
 export interface EffectResult {

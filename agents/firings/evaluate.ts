@@ -1,5 +1,6 @@
 import type { GoalFigures } from '../goals/goal-math.js';
 import { pointsBehind } from '../goals/goal-math.js';
+import { evaluateGoalRule, type GoalRule } from '../goals/goal-escalation.js';
 import { categoryOf, type TriggerCategory, type TriggerKind } from '../triggers/categories.js';
 import { dueRoutines, type DailyRoutine } from '../triggers/schedule.js';
 import {
@@ -36,7 +37,7 @@ export interface TrackedGoal extends GoalFigures {
 export interface EvaluationInput {
   observations: Observations;
   metricRules: readonly ThresholdRule[];
-  goalRule: ThresholdRule;
+  goalRule: GoalRule;
   goals: readonly TrackedGoal[];
   routines: readonly DailyRoutine[];
   /** The previous tick; routines due since then run now. Null on the very first tick. */
@@ -57,18 +58,26 @@ export const stateKey = (kind: string, subject: string) => `${kind}:${subject}`;
 export function evaluateRules(input: EvaluationInput): EvaluationResult {
   const now = input.observations.at;
   const result: EvaluationResult = { firings: [], suppressed: [], states: new Map() };
-  const check = (rule: ThresholdRule, subject: string, value: number | undefined) => {
+  const check = (
+    rule: ThresholdRule,
+    subject: string,
+    value: number | undefined,
+    evaluate: typeof evaluateThreshold = evaluateThreshold,
+  ) => {
     if (value === undefined || !Number.isFinite(value)) return;
     const key = stateKey(rule.kind, subject);
     const before = input.states.get(key) ?? initialThresholdState();
-    const evaluation = evaluateThreshold(rule, before, value, now, subject);
+    const evaluation = evaluate(rule, before, value, now, subject);
     if (evaluation.state !== before) result.states.set(key, evaluation.state);
     if (evaluation.firing) result.firings.push({ ...evaluation.firing, category: categoryOf(rule.kind) });
     else if (evaluation.suppressedBy)
       result.suppressed.push({ kind: rule.kind, subject, value, by: evaluation.suppressedBy });
   };
   for (const rule of input.metricRules) check(rule, 'global', input.observations.metrics[rule.metric]);
-  for (const goal of input.goals) check(input.goalRule, goal.key, pointsBehind(goal, now));
+  // Goals repeat while they stay behind (goal-escalation.ts); metric triggers wait to recover.
+  const goalEvaluation: typeof evaluateThreshold = (_rule, state, value, at, subject = 'global') =>
+    evaluateGoalRule(input.goalRule, state, value, at, subject);
+  for (const goal of input.goals) check(input.goalRule, goal.key, pointsBehind(goal, now), goalEvaluation);
   if (input.since !== null) {
     for (const run of dueRoutines(input.routines, input.since, now)) {
       result.firings.push({

@@ -1,5 +1,6 @@
 import { OFF_TRACK_POINTS } from '../goals/goal-math.js';
 import type { ThresholdRule } from '../triggers/threshold.js';
+import type { GoalRule } from '../goals/goal-escalation.js';
 
 const MINUTE = 60_000;
 
@@ -49,13 +50,18 @@ export const METRIC_RULES: readonly ThresholdRule[] = [
   { kind: 'critical_alerts', metric: 'critical_alerts_open', threshold: 1, hysteresis: 0.5, cooldownMs: 30 * MINUTE },
 ];
 
-/** Evaluated per goal with a deadline (the goal is the subject). */
-export const GOAL_RULE: ThresholdRule = {
+/**
+ * Evaluated per goal with a deadline (the goal is the subject). It repeats every `repeatMs`
+ * while the goal stays behind (AGENTS_GOAL_REPEAT_MINUTES), each time with the gap of the
+ * moment, which sets the incident's severity (goal-escalation.ts).
+ */
+export const GOAL_RULE: GoalRule = {
   kind: 'goal_off_track',
   metric: 'goal_points_behind',
   threshold: OFF_TRACK_POINTS,
   hysteresis: 5,
-  cooldownMs: 24 * 60 * MINUTE,
+  cooldownMs: 6 * 60 * MINUTE,
+  repeatMs: 6 * 60 * MINUTE,
 };
 
 /**

@@ -3,8 +3,13 @@ import type { GoalDirection } from './goal-math.js';
 export const GOAL_CATEGORIES = ['business', 'innovation', 'strategic', 'service_level', 'operations'] as const;
 export type GoalCategory = (typeof GOAL_CATEGORIES)[number];
 
-/** Where a goal's current value comes from. */
-export const GOAL_SOURCES = ['ADMIN', 'IDENTITY', 'GATEWAY', 'VEHICLES', 'HEALTH'] as const;
+/**
+ * Where a goal's current value comes from: a service that has the data (asked through its
+ * contract, or told through its events), or MANUAL, an admin's figure, for what no service
+ * measures yet (revenue follows with payments; market share, satisfaction and the like stay
+ * manual).
+ */
+export const GOAL_SOURCES = ['MANUAL', 'IDENTITY', 'GATEWAY', 'VEHICLES', 'HEALTH'] as const;
 export type GoalSourceValue = (typeof GOAL_SOURCES)[number];
 
 export interface GoalDefinition {
@@ -30,7 +35,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'business',
     unit: 'USD/year',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 2_500_000,
     target: 5_000_000,
     yearly: true,
@@ -53,7 +58,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'business',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 15,
     target: 25,
     yearly: true,
@@ -64,7 +69,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'business',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 80,
     target: 95,
     yearly: true,
@@ -75,7 +80,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'business',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 10,
     target: 25,
     yearly: true,
@@ -86,7 +91,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'business',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 95,
     target: 99,
     yearly: true,
@@ -97,7 +102,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'innovation',
     unit: 'features',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 0,
     target: 24,
     yearly: true,
@@ -108,7 +113,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'innovation',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 0,
     target: 95,
     yearly: true,
@@ -119,7 +124,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'innovation',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 0,
     target: 90,
     yearly: true,
@@ -130,7 +135,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'strategic',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 0,
     target: 98,
     yearly: true,
@@ -141,7 +146,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'strategic',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 0,
     target: 95,
     yearly: true,
@@ -152,7 +157,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'strategic',
     unit: '%',
     direction: 'AT_LEAST',
-    source: 'ADMIN',
+    source: 'MANUAL',
     startValue: 0,
     target: 95,
     yearly: true,
@@ -203,7 +208,7 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
   },
   {
     key: 'vehicles_connected',
-    name: 'Vehicles connected',
+    name: 'Vehicles registered',
     category: 'operations',
     unit: 'vehicles',
     direction: 'AT_LEAST',
@@ -212,4 +217,29 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     target: 25_000,
     yearly: true,
   },
+  {
+    key: 'active_devices',
+    name: 'Active OBD devices',
+    category: 'operations',
+    unit: 'devices',
+    direction: 'AT_LEAST',
+    source: 'VEHICLES',
+    startValue: 0,
+    target: 25_000,
+    yearly: true,
+  },
+  {
+    key: 'alerts_handled',
+    name: 'Vehicle alerts handled',
+    category: 'operations',
+    unit: '%',
+    direction: 'AT_LEAST',
+    source: 'HEALTH',
+    startValue: 100,
+    target: 95,
+    yearly: false,
+  },
 ];
+
+/** Units whose figures count things: whole and never negative. */
+export const COUNT_UNITS: readonly string[] = ['customers', 'vehicles', 'devices', 'alerts', 'features'];

@@ -3,7 +3,7 @@ import { BadUserInputError, NotFoundError } from '../../platform/errors.js';
 import { parseInput } from '../../platform/graphql/parse-input.js';
 import type { Clock } from '../clock.js';
 import type { GoalChangeStore } from './goal-change.store.js';
-import type { GoalSourceValue } from './goal-definitions.js';
+import { COUNT_UNITS, type GoalSourceValue } from './goal-definitions.js';
 import { expectedValue, isOnTrack, progressOf, trendOf } from './goal-math.js';
 import type { GoalDocument, GoalPatch, GoalStore } from './goal.store.js';
 import type { Goal, GoalDirection, GoalSource, GoalTrend } from './goal.type.js';
@@ -39,6 +39,18 @@ export function toGoal(doc: GoalDocument, now: number): Goal {
   };
 }
 
+/**
+ * What a goal's figures can be: every goal here measures a quantity that is never negative, a
+ * share is at most 100 %, and a count is whole. Refused before anything is stored.
+ */
+function checkFigure(goal: GoalDocument, field: 'current' | 'target', value: number | null | undefined): void {
+  if (value === undefined || value === null) return;
+  if (value < 0) throw new BadUserInputError(`${field}: ${goal.name} cannot be negative`, field);
+  if (goal.unit === '%' && value > 100) throw new BadUserInputError(`${field}: a share is at most 100 %`, field);
+  if (COUNT_UNITS.includes(goal.unit) && !Number.isInteger(value))
+    throw new BadUserInputError(`${field}: ${goal.unit} are counted in whole numbers`, field);
+}
+
 const show = (v: number | Date | null | undefined) =>
   v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v);
 
@@ -65,8 +77,10 @@ export class GoalService {
     const goal = await this.goals.findById(id);
     if (!goal) throw new NotFoundError('Goal');
     const patch: GoalPatch = {};
+    checkFigure(goal, 'current', current);
+    checkFigure(goal, 'target', target);
     if (current !== undefined && current !== null) {
-      if (goal.source !== 'ADMIN') {
+      if (goal.source !== 'MANUAL') {
         throw new BadUserInputError(
           `${goal.name} is fed by ${goal.source.toLowerCase()}; only its target can be set`,
           'current',

@@ -67,6 +67,12 @@ export class GoalStore {
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
+      // Where a goal's figure comes from follows the definitions (a goal once typed in by hand is
+      // measured once a service has the data); its figures, target and deadline stay as they are.
+      await this.goals.updateOne(
+        { _id: d.key, source: { $ne: d.source } },
+        { $set: { source: d.source, name: d.name } },
+      );
     }
   }
 

@@ -8,7 +8,7 @@ export enum GoalTrend {
 registerEnumType(GoalTrend, { name: 'GoalTrend', description: 'Direction of the value since the oldest kept sample' });
 
 export enum GoalSource {
-  ADMIN = 'ADMIN',
+  MANUAL = 'MANUAL',
   IDENTITY = 'IDENTITY',
   GATEWAY = 'GATEWAY',
   VEHICLES = 'VEHICLES',
@@ -16,7 +16,8 @@ export enum GoalSource {
 }
 registerEnumType(GoalSource, {
   name: 'GoalSource',
-  description: 'Where the current value comes from: an admin, or a live metric',
+  description:
+    'Where the current value comes from: the service that has the data, or MANUAL (an admin sets it; nothing in the system measures it yet)',
 });
 
 export enum GoalDirection {

@@ -15,6 +15,7 @@ import { assessRisk } from '../decisions/blast-radius.js';
 import { guardrailVerdict, type ActionBudget } from '../decisions/guardrails.js';
 import type { ActiveEffectStore } from '../effects/active-effect.store.js';
 import { expireEffects } from '../effects/end-effects.js';
+import type { IncidentStore } from '../effects/incident.store.js';
 import { announceGatewayLimits } from '../effects/gateway-rate-limits.js';
 import { evaluateRules, type TrackedGoal } from '../firings/evaluate.js';
 import type { FiringStore } from '../firings/firing.store.js';
@@ -60,6 +61,8 @@ export interface TickDeps {
   goals: GoalService;
   states: TriggerStateStore;
   firings: FiringStore;
+  /** Incidents whose condition cleared are resolved here (absent in tests that do not need it). */
+  incidents?: Pick<IncidentStore, 'resolveCleared'>;
   maker: DecisionMaker;
   decisions: DecisionStore;
   recentActions: RecentActions;
@@ -81,6 +84,8 @@ export interface TickDeps {
     /** How long a decision may wait for an approval, or for the mode or budget to allow it. */
     approvalTtlMs: number;
     instanceId: string;
+    /** How often an off-track goal fires again while it stays behind (GOAL_RULE's when absent). */
+    goalRepeatMs?: number;
   };
 }
 
@@ -221,14 +226,26 @@ export class AutonomousTick {
     const evaluation = evaluateRules({
       observations,
       metricRules: METRIC_RULES,
-      goalRule: GOAL_RULE,
+      goalRule: d.settings.goalRepeatMs
+        ? { ...GOAL_RULE, repeatMs: d.settings.goalRepeatMs, cooldownMs: d.settings.goalRepeatMs }
+        : GOAL_RULE,
       goals,
       routines: d.settings.routines,
       since: since ? since.getTime() : null,
       states,
     });
-    await d.states.save(new Map([...pending.states, ...evaluation.states]));
+    const changed = new Map([...pending.states, ...evaluation.states]);
+    await d.states.save(changed);
     evaluation.firings.unshift(...pending.firings);
+    // An incident resolves itself once its trigger has recovered past its hysteresis (re-armed).
+    const cleared = [...evaluation.states]
+      .filter(([key, state]) => state.armed && states.get(key)?.armed === false)
+      .map(([key]) => key);
+    if (cleared.length && d.incidents) {
+      const resolved = await d.incidents.resolveCleared(cleared, now);
+      if (resolved.length)
+        log.info({ resolved: resolved.map((i) => i.key) }, 'agents tick: incidents resolved, condition cleared');
+    }
     report.suppressed = evaluation.suppressed.length;
     log.info(
       { fired: evaluation.firings.map((f) => f.dedupKey), suppressed: evaluation.suppressed },

@@ -25,6 +25,11 @@ export interface ProviderAdapter {
   readonly model: string;
   readonly structuredOutput: StructuredOutputMode;
   complete(request: CompletionRequest): Promise<CompletionResult>;
+  /**
+   * A health check that costs nothing: lists the provider's models (the key is checked, the
+   * endpoint answers). Throws `ProviderError` like `complete`.
+   */
+  probe(): Promise<{ models: string[] }>;
 }
 
 export const DECISION_SCHEMA_NAME = 'agent_decision';

@@ -29,6 +29,14 @@ export function createAnthropicAdapter(options: AnthropicOptions): ProviderAdapt
     id: 'anthropic',
     model: options.model,
     structuredOutput: 'tool',
+    async probe() {
+      try {
+        const page = await client.models.list();
+        return { models: page.data.map((m) => m.id).slice(0, 200) };
+      } catch (error) {
+        throw normaliseSdkError(error, options.clock.now(), options.apiKey);
+      }
+    },
     async complete(request: CompletionRequest): Promise<CompletionResult> {
       try {
         const response = await client.messages.create({

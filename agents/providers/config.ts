@@ -1,4 +1,4 @@
-import type { TriggerCategory } from '../triggers/categories.js';
+import { categoryOf, type TriggerCategory, type TriggerKind } from '../triggers/categories.js';
 import type { ProviderId, TaskClass } from './types.js';
 
 export type StructuredOutputMode = 'json_schema' | 'json_object' | 'tool';
@@ -86,6 +86,27 @@ export function providerSettingsFromKeys(keys: ProviderKeys): Partial<Record<Pro
   }
   return settings;
 }
+
+/** Outcomes learned for a trigger below which the team is still exploring it: experimental work. */
+export const EXPLORATION_SAMPLES = 5;
+
+/**
+ * Who is asked first, by the work a trigger calls for, after the brief's roles: security
+ * decisions to the safety-critical providers (never experimental); reports (the daily routines)
+ * and messages to owners (critical vehicle alerts, answered by notifying them) to the creative
+ * route, Gemini first; a trigger the team has fewer than EXPLORATION_SAMPLES outcomes for to
+ * the experimental route, Grok first; the rest by category.
+ */
+export function taskClassFor(kind: TriggerKind, { learnedOutcomes }: { learnedOutcomes?: number } = {}): TaskClass {
+  const category = categoryOf(kind);
+  if (category === 'security') return 'security';
+  if (CREATIVE_KINDS.includes(kind)) return 'creative';
+  if (learnedOutcomes !== undefined && learnedOutcomes < EXPLORATION_SAMPLES) return 'experimental';
+  return defaultTaskClass(category);
+}
+
+/** Reports and owner messages: text people read. */
+export const CREATIVE_KINDS: readonly TriggerKind[] = ['morning_routine', 'evening_routine', 'critical_alerts'];
 
 /** A sensible task class for a trigger category, for callers with no better idea. */
 export function defaultTaskClass(category: TriggerCategory): TaskClass {

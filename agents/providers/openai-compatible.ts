@@ -39,6 +39,14 @@ export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions):
     id: options.id,
     model: options.model,
     structuredOutput: options.structuredOutput,
+    async probe() {
+      try {
+        const page = await client.models.list();
+        return { models: page.data.map((m) => m.id).slice(0, 200) };
+      } catch (error) {
+        throw normaliseSdkError(error, options.clock.now(), options.apiKey);
+      }
+    },
     async complete(request: CompletionRequest): Promise<CompletionResult> {
       try {
         const response = await client.chat.completions.create({

@@ -1,4 +1,5 @@
 import { actionsForCategory, parseDecision, type ActionId, type AgentDecision } from '../actions/catalogue.js';
+import { goalSeverity } from '../goals/goal-escalation.js';
 import { SERVICES } from '../actions/parameters.js';
 import { categoryOf, TRIGGER_KINDS, type TriggerKind } from '../triggers/categories.js';
 import { debugLoggingWarranted } from './debug-logging-signal.js';
@@ -74,7 +75,8 @@ const BUILDERS: Record<ActionId, Builder> = {
       : null,
   open_incident: (r) => ({
     title: `${TRIGGER_KINDS[r.triggerKind].description}`.slice(0, 200),
-    severity: severityFor(r.triggerKind),
+    severity:
+      r.triggerKind === 'goal_off_track' ? goalSeverity(r.metrics.goal_points_behind ?? 0) : severityFor(r.triggerKind),
     summary: `Trigger ${r.triggerKind} fired (${summary(r)}).`.slice(0, 2000),
   }),
   check_database_indexes: (r) => ({ services: targetServices(r) ?? [...SERVICES] }),

@@ -12,8 +12,11 @@ export const DEFAULT_RETRY: RetryOptions = { maxRetries: 2, baseDelayMs: 250, ma
 /**
  * - `retryable`: 429 and 5xx; the provider is busy or broken, worth another try, then the next provider.
  * - `failover`: no HTTP answer (connection refused, timeout); straight to the next provider.
- * - `fatal`: any other 4xx. Our request or our credentials are wrong, and another provider
- *   would only hide that, so the router records it and goes to the policy.
+ * - `failover`: also 401/403: this provider refuses its key (revoked, out of credit, wrong
+ *   project); the next provider has its own key. The circuit counts it, so a dead key stops
+ *   being tried until the cooldown, and the provider check shows it.
+ * - `fatal`: any other 4xx. Our request is wrong, and another provider would only hide that,
+ *   so the router records it and goes to the policy.
  */
 export type FailureKind = 'retryable' | 'failover' | 'fatal';
 
@@ -21,6 +24,7 @@ export function classifyFailure(error: ProviderError): FailureKind {
   const { status } = error;
   if (status === undefined) return 'failover';
   if (status === 429 || status >= 500) return 'retryable';
+  if (status === 401 || status === 403) return 'failover';
   return 'fatal';
 }
 

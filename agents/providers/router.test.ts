@@ -173,21 +173,33 @@ describe('ProviderRouter against fake OpenAI and Anthropic servers', () => {
     ]);
   });
 
-  it('a 401 → no failover and no retry; the error is recorded and the policy decides', async () => {
+  it('a 401 → no retry, straight to the next provider, which decides', async () => {
     openai.setHandler(() => openAiError(401, 'Incorrect API key provided: sk-openai-test'));
+    anthropic.setHandler(() => anthropicToolUse(modelDecision));
 
     const result = await router().decide(errorBurst);
 
-    expect(result.provider).toBe('policy');
-    expect(result.model).toBe('policy');
-    expect(result.fallbackReason).toBe('fatal_error');
+    expect(result.provider).toBe('anthropic');
+    expect(result.fallbackReason).toBeUndefined();
     expect(openai.requests).toHaveLength(1);
-    expect(anthropic.requests).toHaveLength(0);
-    expect(result.attempts).toHaveLength(1);
-    expect(result.attempts[0]).toMatchObject({ provider: 'openai', outcome: 'error', status: 401 });
+    expect(anthropic.requests).toHaveLength(1);
+    expect(result.attempts.map((a) => [a.provider, a.outcome, a.status])).toEqual([
+      ['openai', 'error', 401],
+      ['anthropic', 'success', undefined],
+    ]);
     expect(result.attempts[0].error).toContain('Incorrect API key provided');
     expect(result.attempts[0].error).not.toContain('sk-openai-test');
-    expect(result.decision.action).toBe('raise_log_level');
+    expect(result.decision).toMatchObject({ action: 'raise_log_level', reasoning: modelDecision.reasoning });
+  });
+
+  it('a 403 from every provider → the policy decides, each asked once', async () => {
+    openai.setHandler(() => openAiError(403, 'Project does not have access'));
+    anthropic.setHandler(() => anthropicError(403, 'permission_error'));
+
+    const result = await router().decide(errorBurst);
+
+    expect(result).toMatchObject({ provider: 'policy', fallbackReason: 'all_providers_failed' });
+    expect([openai.requests.length, anthropic.requests.length]).toEqual([1, 1]);
     expect(result.decision.reasoning).toMatch(/^Policy:/);
   });
 
@@ -335,23 +347,27 @@ describe('ProviderRouter against fake OpenAI and Anthropic servers', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
-  it('output naming an action outside the catalogue is rejected and the policy used', async () => {
+  it('output naming an action outside the catalogue is rejected, the next provider asked, then the policy used', async () => {
     openai.setHandler(() => openAiCompletion({ ...modelDecision, action: 'restart_kubernetes', parameters: {} }));
+    anthropic.setHandler(() => anthropicText('Restart everything.'));
 
     const result = await router().decide(errorBurst);
 
     expect(result.provider).toBe('policy');
     expect(result.fallbackReason).toBe('invalid_output');
-    expect(anthropic.requests).toHaveLength(0);
+    expect(anthropic.requests).toHaveLength(1);
     expect(result.attempts).toEqual([
       expect.objectContaining({
         provider: 'openai',
         outcome: 'invalid_output',
         error: 'action: "restart_kubernetes" is not in the catalogue',
       }),
+      expect.objectContaining({ provider: 'anthropic', outcome: 'invalid_output' }),
     ]);
-    // The rejected answer still cost tokens, and that is counted.
-    expect(result.costUsd).toBeCloseTo(0.006, 10);
+    // The rejected answers still cost tokens, and that is counted.
+    expect(result.attempts[0].costUsd).toBeCloseTo(0.006, 10);
+    expect(result.costUsd).toBeCloseTo(0.006 + result.attempts[1].costUsd, 10);
+    expect(result.attempts[1].costUsd).toBeGreaterThan(0);
     expect(result.decision.action).toBe('raise_log_level');
   });
 
@@ -376,20 +392,22 @@ describe('ProviderRouter against fake OpenAI and Anthropic servers', () => {
       }),
       /not eligible/,
     ],
-  ])('output that is %s is rejected and the policy used', async (_name, reply, message) => {
+  ])('output that is %s is rejected and the next provider asked', async (_name, reply, message) => {
     openai.setHandler(() => reply);
+    anthropic.setHandler(() => anthropicToolUse(modelDecision));
     const result = await router().decide(errorBurst);
-    expect(result.provider).toBe('policy');
-    expect(result.fallbackReason).toBe('invalid_output');
+    expect(result.provider).toBe('anthropic');
+    expect(result.attempts.map((a) => a.outcome)).toEqual(['invalid_output', 'success']);
     expect(result.attempts[0].error).toMatch(message);
   });
 
-  it('an Anthropic answer without the decision tool call is rejected', async () => {
+  it('an Anthropic answer without the decision tool call is rejected, and OpenAI asked next', async () => {
     anthropic.setHandler(() => anthropicText('Tighten the login limit.'));
+    openai.setHandler(() => openAiCompletion(securityDecision));
     const result = await router().decide(loginBurst);
-    expect(result).toMatchObject({ provider: 'policy', fallbackReason: 'invalid_output' });
+    expect(result).toMatchObject({ provider: 'openai', decision: { action: 'tighten_rate_limits' } });
+    expect(result.attempts[0]).toMatchObject({ provider: 'anthropic', outcome: 'invalid_output' });
     expect(result.attempts[0].error).toMatch(/no decision tool call/);
-    expect(result.decision.action).toBe('tighten_rate_limits');
   });
 
   it('Anthropic overloaded (529) is retried, then fails over to OpenAI', async () => {

@@ -25,6 +25,7 @@ import { createOpenAiCompatibleAdapter } from './openai-compatible.js';
 import { policyDecide } from './policy.js';
 import { costUsd, DEFAULT_PRICES, estimateTokens, priceFor, type PriceTable } from './prices.js';
 import { buildPrompt } from './prompt.js';
+import { DEFAULT_RANKING, rankProviders, type RankingOptions } from './ranking.js';
 import { normaliseSdkError, type ProviderError } from './provider-error.js';
 import { ProviderMetrics, type ProviderMetricsSnapshot } from './provider-metrics.js';
 import { backoffDelayMs, classifyFailure, countsAgainstCircuit, DEFAULT_RETRY, type RetryOptions } from './retry.js';
@@ -50,9 +51,22 @@ export interface RouterOptions {
    * moving the spend to the next provider. True skips to the next provider instead.
    */
   failoverOnBudgetExhausted?: boolean;
+  /** How a route is reordered by health, latency and budget (ranking.ts). */
+  ranking?: Partial<RankingOptions>;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
+}
+
+/** The last health check of one provider: its models listed, which costs no tokens. */
+export interface ProviderCheck {
+  at: number;
+  ok: boolean;
+  latencyMs: number;
+  status?: number;
+  error?: string;
+  /** Whether the configured model is among those listed; null when the check failed. */
+  modelListed: boolean | null;
 }
 
 export interface ProviderStatus extends ProviderMetricsSnapshot {
@@ -62,6 +76,9 @@ export interface ProviderStatus extends ProviderMetricsSnapshot {
   available: boolean;
   circuit: CircuitSnapshot | null;
   budget: BudgetSnapshot | null;
+  check: ProviderCheck | null;
+  /** Whether the router would ask it ahead of unhealthy ones: a key, a closed circuit, no failed check. */
+  healthy: boolean;
 }
 
 interface ProviderSlot {
@@ -71,12 +88,13 @@ interface ProviderSlot {
   breaker: CircuitBreaker;
   budget: DailyBudget;
   metrics: ProviderMetrics;
+  check: ProviderCheck | null;
 }
 
 /** How one provider's turn ended, which decides whether the next one gets a turn. */
 type Turn =
   | { kind: 'decided'; decision: AgentDecision; model: string }
-  | { kind: 'next' }
+  | { kind: 'next'; reason?: FallbackReason }
   | { kind: 'stop'; reason: FallbackReason };
 
 /** An explicit empty set means the guardrails allow nothing but doing nothing. */
@@ -97,6 +115,7 @@ export class ProviderRouter {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly logger: Logger;
   private readonly failoverOnBudget: boolean;
+  private readonly ranking: RankingOptions;
 
   constructor(options: RouterOptions = {}) {
     this.settings = options.providers ?? {};
@@ -107,6 +126,7 @@ export class ProviderRouter {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.logger = options.logger ?? createLogger({ service: 'agents' });
     this.failoverOnBudget = options.failoverOnBudgetExhausted ?? false;
+    this.ranking = { ...DEFAULT_RANKING, ...options.ranking };
     const breaker = { ...DEFAULT_BREAKER, ...options.breaker };
 
     for (const id of PROVIDER_IDS) {
@@ -138,6 +158,7 @@ export class ProviderRouter {
         breaker: new CircuitBreaker(breaker, this.clock),
         budget: new DailyBudget(s?.dailyBudgetUsd ?? DEFAULT_DAILY_BUDGET_USD, this.clock),
         metrics: new ProviderMetrics(),
+        check: null,
       });
     }
   }
@@ -147,9 +168,65 @@ export class ProviderRouter {
     return [...this.slots.keys()];
   }
 
-  /** The order in which providers would be asked for a task class. */
+  /**
+   * The order in which providers would be asked for a task class now: the route's order (each
+   * provider's role), with unhealthy providers moved behind healthy ones and slow or nearly
+   * spent ones behind the next (ranking.ts).
+   */
   routeFor(taskClass: TaskClass): ProviderId[] {
-    return [...new Set(this.routes[taskClass] ?? [])].filter((id) => this.slots.has(id));
+    const ids = [...new Set(this.routes[taskClass] ?? [])].filter((id) => this.slots.has(id));
+    return rankProviders(
+      ids.map((id, position) => {
+        const slot = this.slots.get(id)!;
+        const budget = slot.budget.snapshot();
+        return {
+          id,
+          position,
+          circuit: slot.breaker.state,
+          checkOk: slot.check?.ok ?? null,
+          p95Ms: slot.metrics.snapshot().latencyMs.p95,
+          budgetLeftShare: budget.dailyBudgetUsd > 0 ? budget.remainingUsd / budget.dailyBudgetUsd : 0,
+        };
+      }),
+      this.ranking,
+    );
+  }
+
+  /**
+   * Checks every provider with a key (at start-up and periodically): lists its models, which
+   * checks the endpoint and the key and costs no tokens. A failed check moves the provider
+   * behind the healthy ones until a check passes; it does not touch the circuit, which
+   * judges real calls.
+   */
+  async checkProviders(): Promise<Array<{ provider: ProviderId } & ProviderCheck>> {
+    return Promise.all(
+      [...this.slots].map(async ([provider, slot]) => {
+        const t0 = this.clock.now();
+        let check: ProviderCheck;
+        try {
+          const { models } = await slot.adapter.probe();
+          check = {
+            at: t0,
+            ok: true,
+            latencyMs: this.clock.now() - t0,
+            modelListed: models.some((m) => m === slot.adapter.model || m.endsWith(`/${slot.adapter.model}`)),
+          };
+        } catch (caught) {
+          const error = normaliseSdkError(caught, this.clock.now(), '');
+          check = {
+            at: t0,
+            ok: false,
+            latencyMs: this.clock.now() - t0,
+            status: error.status,
+            error: error.message,
+            modelListed: null,
+          };
+          this.logger.warn({ provider, status: error.status, err: error.message }, 'agents: provider check failed');
+        }
+        slot.check = check;
+        return { provider, ...check };
+      }),
+    );
   }
 
   async decide(request: DecisionRequest): Promise<RouterResult> {
@@ -183,6 +260,8 @@ export class ProviderRouter {
         reason = turn.reason;
         break;
       }
+      // The next provider gets its turn; should none answer, the last reason given is why.
+      if (turn.reason) reason = turn.reason;
     }
     const decision = policyDecide({ ...request, eligibleActions: eligible });
     this.logger.info({ triggerKind: request.triggerKind, reason, action: decision.action }, 'agents: policy decided');
@@ -247,7 +326,8 @@ export class ProviderRouter {
           metrics.recordCall('invalid_output', latencyMs, cost, retry);
           attempts.push({ ...attempt, outcome: 'invalid_output', error: parsed.errors.join('; ').slice(0, 500) });
           this.logger.warn({ provider: id, errors: parsed.errors }, 'agents: provider answer rejected');
-          return { kind: 'stop', reason: 'invalid_output' };
+          // One model's bad answer says nothing about the next model's: ask it.
+          return { kind: 'next', reason: 'invalid_output' };
         }
         metrics.recordCall('success', latencyMs, cost, retry);
         attempts.push({ ...attempt, outcome: 'success' });
@@ -294,13 +374,16 @@ export class ProviderRouter {
       const slot = this.slots.get(provider);
       const s = this.settings[provider];
       const empty = new ProviderMetrics().snapshot();
+      const circuit = slot ? slot.breaker.snapshot() : null;
       return {
         provider,
         model: slot?.adapter.model ?? s?.model ?? PROVIDER_DEFAULTS[provider].model,
         baseURL: slot?.baseURL ?? s?.baseURL ?? PROVIDER_DEFAULTS[provider].baseURL,
         available: !!slot,
-        circuit: slot ? slot.breaker.snapshot() : null,
+        circuit,
         budget: slot ? slot.budget.snapshot() : null,
+        check: slot?.check ?? null,
+        healthy: !!slot && circuit?.state === 'closed' && slot.check?.ok !== false,
         ...(slot ? slot.metrics.snapshot() : empty),
       };
     });

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../platform/mongo/indexes.js';
 import type { HealthAlertEvent } from '../../subgraphs/health/contract.js';
 import { isDuplicateKey } from '../../platform/mongo/duplicate-key.js';
+import { SEVERITIES } from '../../platform/vocabulary/severity.js';
 
 interface AlertEntry {
   _id: string;
@@ -64,6 +65,19 @@ export class AlertStore {
 
   countOpenCritical(): Promise<number> {
     return this.alerts.countDocuments(OPEN_CRITICAL);
+  }
+
+  /**
+   * Alerts seen and those still OPEN (neither acknowledged nor resolved), for the alerts-handled
+   * goal. Filtered on every severity so both counts are served by the (severity, status) index.
+   */
+  async handling(): Promise<{ seen: number; open: number }> {
+    const everySeverity = { $in: [...SEVERITIES] };
+    const [seen, open] = await Promise.all([
+      this.alerts.countDocuments({ severity: everySeverity }),
+      this.alerts.countDocuments({ severity: everySeverity, status: 'OPEN' }),
+    ]);
+    return { seen, open };
   }
 
   /** Up to `limit` vehicles with an open critical alert (in id order): the only targets owner notifications may have. */

@@ -33,6 +33,8 @@ export interface LiveFeedDeps {
   failedLogins: FailedLoginWindow;
   identity: IdentityStatsSource | null;
   vehicles: VehicleRegistry;
+  /** The goals measured by asking their owners (goals/goal-measures.ts), refreshed with the rest. */
+  measures?: { refresh(): Promise<void> };
   clock: Clock;
   logger: Logger;
   /** Called when something may need the team now; the loop decides whether to tick. */
@@ -95,7 +97,7 @@ export class LiveFeeds {
 
   /** Brings the counted goals up to date, whatever events were missed. */
   async refresh(): Promise<void> {
-    await Promise.all([this.refreshCustomers(), this.refreshVehicles()]);
+    await Promise.all([this.refreshCustomers(), this.refreshVehicles(), this.deps.measures?.refresh()]);
   }
 
   private async gatewayMetrics(snapshot: GatewayMetricsSnapshot): Promise<void> {

@@ -178,6 +178,10 @@ const variables = z.object({
     .default('19:00'),
   CLIENT_ERROR_REPORTS_PER_MINUTE: positiveInt(60),
   GATEWAY_METRICS_INTERVAL_SECONDS: positiveInt(10),
+  /** AI providers are checked (their models listed, no tokens spent) at start-up and then this often; 0: at start-up only. */
+  AGENTS_PROVIDER_CHECK_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** An off-track goal fires again this often while it stays behind, with a severity that follows its gap. */
+  AGENTS_GOAL_REPEAT_MINUTES: positiveInt(360),
 });
 
 export const CONFIG_VARIABLES = Object.keys(variables.shape);

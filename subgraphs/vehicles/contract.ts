@@ -65,6 +65,13 @@ export const deviceVerdictSchema = z.discriminatedUnion('valid', [
 ]);
 export type DeviceVerdict = z.infer<typeof deviceVerdictSchema>;
 
+export const VEHICLES_STATS_ROUTE = '/internal/vehicles/stats';
+export const vehiclesStatsSchema = z.object({
+  vehicles: z.number().int().nonnegative(),
+  activeDevices: z.number().int().nonnegative(),
+});
+export type VehiclesStats = z.infer<typeof vehiclesStatsSchema>;
+
 export const vehiclesRoutes = {
   /** Every subgraph (platform/access/vehicle-access.ts): object-level authorization. */
   ownership: internalRoute({
@@ -79,6 +86,13 @@ export const vehiclesRoutes = {
     path: '/internal/vehicles/profiles',
     request: vehicleIdsRequest,
     response: z.object({ vehicles: z.array(vehicleProfileSchema) }),
+  }),
+  /** The agents' goals: vehicles registered (not removed) and OBD devices paired (not revoked). */
+  stats: internalRoute({
+    method: 'GET',
+    path: VEHICLES_STATS_ROUTE,
+    request: z.object({}),
+    response: vehiclesStatsSchema,
   }),
   /** The gateway: device tokens. */
   verifyDevice: internalRoute({
@@ -97,6 +111,7 @@ export function vehiclesClient(options: InternalClientOptions) {
     ownership: async (vehicleIds: string[]) => (await client.call(vehiclesRoutes.ownership, { vehicleIds })).vehicles,
     profiles: async (vehicleIds: string[]) => (await client.call(vehiclesRoutes.profiles, { vehicleIds })).vehicles,
     verifyDevice: (credential: string) => client.call(vehiclesRoutes.verifyDevice, { credential }),
+    stats: (timeoutMs?: number) => client.call(vehiclesRoutes.stats, {}, { timeoutMs }),
   };
 }
 export type VehiclesClient = ReturnType<typeof vehiclesClient>;

@@ -164,12 +164,12 @@ export type GoalDirection =
   | 'AT_LEAST'
   | 'AT_MOST';
 
-/** Where the current value comes from: an admin, or a live metric */
+/** Where the current value comes from: the service that has the data, or MANUAL (an admin sets it; nothing in the system measures it yet) */
 export type GoalSource =
-  | 'ADMIN'
   | 'GATEWAY'
   | 'HEALTH'
   | 'IDENTITY'
+  | 'MANUAL'
   | 'VEHICLES';
 
 /** Direction of the value since the oldest kept sample */
@@ -188,6 +188,12 @@ export type HealthPart =
   | 'FUEL_SYSTEM'
   | 'IGNITION'
   | 'TYRES';
+
+/** OPEN until an admin acknowledges it; RESOLVED by an admin, or by the loop when the condition clears */
+export type IncidentStatus =
+  | 'ACKNOWLEDGED'
+  | 'OPEN'
+  | 'RESOLVED';
 
 /** Why one frame or reading of a batch was rejected */
 export type IngestErrorCode =
@@ -562,7 +568,7 @@ export type AgentIncidentsQueryVariables = Exact<{
 }>;
 
 
-export type AgentIncidentsQuery = { agentIncidents: { totalCount: number, edges: Array<{ node: { id: string, title: string, severity: string, decisionId: string, status: string } }> } };
+export type AgentIncidentsQuery = { agentIncidents: { totalCount: number, edges: Array<{ node: { id: string, title: string, severity: string, decisionId: string, status: IncidentStatus } }> } };
 
 export type BenchAutonomousTickMutationVariables = Exact<{ [key: string]: never; }>;
 

@@ -160,3 +160,23 @@ export function anthropicError(status: number, message: string): FakeReply {
   const type = status === 401 ? 'authentication_error' : status === 529 ? 'overloaded_error' : 'api_error';
   return { status, body: { type: 'error', error: { type, message } } };
 }
+
+/** The models list both APIs answer on GET .../models (what the router's provider check asks). */
+export function modelList(ids: string[]): FakeReply {
+  return {
+    status: 200,
+    body: {
+      object: 'list',
+      data: ids.map((id) => ({ id, object: 'model', type: 'model', created: 1_700_000_000, owned_by: 'fake' })),
+      has_more: false,
+      first_id: ids[0] ?? null,
+      last_id: ids.at(-1) ?? null,
+    },
+  };
+}
+
+/** A handler that answers model listings with `models` and everything else with `otherwise`. */
+export const withModels =
+  (models: string[], otherwise: FakeHandler): FakeHandler =>
+  (request) =>
+    request.method === 'GET' && /\/models(\?|$)/.test(request.path) ? modelList(models) : otherwise(request);

@@ -33,6 +33,8 @@ export const DEVICE_LIST_LIMIT = 100;
 export const DEVICE_INDEXES: IndexDeclaration[] = [
   { key: { vehicleId: 1, revokedAt: 1, _id: -1 } },
   { key: { vehicleId: 1, _id: -1 } },
+  // Live devices counted over all vehicles (the stats route: the agents' active-devices goal).
+  { key: { revokedAt: 1 } },
 ];
 
 export class DeviceStore {
@@ -125,6 +127,11 @@ export class DeviceStore {
   listByVehicle(vehicleId: ObjectId, includeRevoked: boolean): Promise<DeviceDocument[]> {
     const filter = includeRevoked ? { vehicleId } : { vehicleId, revokedAt: null };
     return this.devices.find(filter).sort({ _id: -1 }).limit(DEVICE_LIST_LIMIT).toArray();
+  }
+
+  /** Every live (paired, not revoked) device. */
+  countAllActive(): Promise<number> {
+    return this.devices.countDocuments({ revokedAt: null });
   }
 
   countActive(vehicleId: ObjectId): Promise<number> {

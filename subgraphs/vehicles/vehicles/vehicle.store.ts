@@ -117,6 +117,11 @@ export class VehicleStore {
     return ownerIds.map((owner) => byOwner.get(String(owner)) ?? []);
   }
 
+  /** Every vehicle not removed. */
+  countAllActive(): Promise<number> {
+    return this.vehicles.countDocuments({ removedAt: null });
+  }
+
   countActiveByOwner(ownerId: string): Promise<number> {
     return this.vehicles.countDocuments({ ownerId: String(ownerId), removedAt: null });
   }
