@@ -193,6 +193,22 @@ describe('bookings through the gateway', () => {
     expect(cancelled.data!.cancelBooking.status).toBe('CANCELLED');
   });
 
+  it('lets the customer cancel only up to BOOKING_CUSTOMER_CUTOFF_MINUTES (120) before the slot; the centre later', async () => {
+    const soon = new Date(Date.now() + 35 * 60_000);
+    soon.setUTCMinutes(soon.getUTCMinutes() < 30 ? 30 : 60, 0, 0); // the next half hour at least 35 min ahead
+    const made = await book(driver.token, { slotStart: soon.toISOString() });
+    const id = made.data!.requestBooking.id;
+    expect(errorCodes(await t.request(CancelBookingDocument, { id }, { token: driver.token }))).toEqual(['CONFLICT']);
+    expect(
+      errorCodes(await t.request(RescheduleBookingDocument, { id, slotStart: slotAt(6, 12) }, { token: driver.token })),
+    ).toEqual(['CONFLICT']);
+    expect((await t.request(GetBookingDocument, { id }, { token: driver.token })).data!.booking.status).toBe(
+      'REQUESTED',
+    );
+    const byCentre = await t.request(CancelBookingDocument, { id, reason: 'Flooded' }, { token: partner.token });
+    expect(byCentre.data!.cancelBooking.status).toBe('CANCELLED');
+  });
+
   it('refuses completing and no-shows to everyone but the centre, and stores nothing', async () => {
     const made = await book(driver.token, { slotStart: slotAt(5, 15) });
     const id = made.data!.requestBooking.id;

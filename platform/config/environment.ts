@@ -91,6 +91,8 @@ const variables = z.object({
   HEALTH_CONSUMER_BATCH_SIZE: positiveInt(1024),
   HEALTH_CONSUMER_CLAIM_IDLE_MS: positiveInt(30_000),
   HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
+  /** Customers cancel or move a booking themselves up to this long before its slot (the centre at any time). */
+  BOOKING_CUSTOMER_CUTOFF_MINUTES: positiveInt(120),
 
   GRAPHQL_MAX_DEPTH: positiveInt(12),
   GRAPHQL_MAX_ALIASES: positiveInt(15),

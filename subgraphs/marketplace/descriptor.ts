@@ -16,7 +16,12 @@ export const marketplaceSubgraph: SubgraphDescriptor<'marketplace'> = {
       logger,
       identity: new HttpIdentityDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
-      bookings: { settings: { subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE } },
+      bookings: {
+        settings: {
+          subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,
+          customerCutoffMinutes: config.BOOKING_CUSTOMER_CUTOFF_MINUTES,
+        },
+      },
     });
   },
 };
