@@ -173,15 +173,15 @@ describe("the agents' tighten_rate_limits on a failed-login burst", () => {
     ]);
   });
 
-  it('a gateway that lost the override gets it back at the next tick, even with the loop OFF', async () => {
+  it('OFF ends the override at every gateway, and a tick while OFF does not bring it back', async () => {
+    // Switching the team off undoes what it is doing (issue #13): the halved limit ends at once.
     await t.request(SetAutonomousModeDocument, { mode: 'OFF' }, { token: admin() });
-    // As a gateway started after the decision: nothing in force.
-    await command({ scope: 'login', factor: null, until: null });
     await factorBecomes('auth', 1);
+    expect((await activeEffects()).filter((e) => e.decisionId === decisionId)).toEqual([]);
     const tick = await t.request(RunAutonomousTickDocument, {}, { token: admin() });
     expect(tick.data!.runAutonomousTick).toMatchObject({ mode: 'OFF', skipped: true });
-    await factorBecomes('auth', 0.5);
-    expect(await signInAllowance()).toBe(2);
+    expect(await factorOnMetrics('auth')).toBe(1);
+    expect(await signInAllowance()).toBe(4);
   });
 
   it('rolled back when the burst goes on, the limit is restored', async () => {
