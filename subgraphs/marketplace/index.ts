@@ -65,6 +65,7 @@ export async function createMarketplaceSubgraph({
     schema: await buildMarketplaceSchema(instances),
     context: () => ({ loaders: createCentreLoaders(centreStore), bookingsLive: booking.live }),
     internalRoutes: (router) => booking.internalRoutes(router),
+    stop: () => booking.stop(),
     healthChecks: { database: databaseCheck(db) },
   };
 }

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { Db } from 'mongodb';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../../platform/events/bus.js';
+import { RetentionJob } from '../../../platform/jobs/retention-job.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { CentreStore } from '../centres/centre.store.js';
 import { BookingReviewResolver, CentreReviewsResolver, ReviewMutationResolver } from '../reviews/review.resolver.js';
@@ -54,7 +55,14 @@ export interface BookingsModule {
   bookings: BookingStore;
   /** The internal routes bookings serve (partner access for vehicles, health, telemetry). */
   internalRoutes(router: Router): void;
+  /** Ends the retention job. */
+  stop(): Promise<void>;
 }
+
+/** Claims of cells this far past protect nothing; request keys this old are no retry's. */
+const CLAIMS_KEPT_MS = 86_400_000;
+const REQUEST_KEYS_KEPT_MS = 7 * 86_400_000;
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 /** Builds the bookings and reviews of one marketplace instance (stores initialised). */
 export async function createBookingsModule(deps: BookingsDeps): Promise<BookingsModule> {
@@ -78,9 +86,29 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
     clock,
   );
   const reviewService = new ReviewService(reviews, bookings, centres, clock);
+  // Bookings and reviews are history and stay; the claims and keys that guarded them do not.
+  const retention = new RetentionJob(
+    [
+      {
+        name: 'past slot claims',
+        maxAgeMs: CLAIMS_KEPT_MS,
+        deleteOlderThan: (cutoff) => claims.deleteOlderThan(cutoff),
+      },
+      {
+        name: 'booking request keys',
+        maxAgeMs: REQUEST_KEYS_KEPT_MS,
+        deleteOlderThan: (cutoff) => keys.deleteOlderThan(cutoff),
+      },
+    ],
+    RETENTION_INTERVAL_MS,
+    logger,
+    clock,
+  );
+  retention.start();
   return {
     bookings,
     internalRoutes: (router) => mountPartnerVehiclesRoute(router, centres, bookings),
+    stop: () => retention.stop(),
     live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100 },
     instances: [
       [BookingMutationResolver, new BookingMutationResolver(service)],

@@ -90,4 +90,13 @@ describe('SlotClaimStore', () => {
     const left = await db().collection<ClaimDocument>('slot_claims').find({ centreId: centre }).toArray();
     expect(left.map((c) => c._id).sort()).toEqual([...moved!.claims].sort());
   });
+
+  it('retention deletes the claims of cells before the cutoff and keeps the rest', async () => {
+    const centre = new ObjectId().toHexString();
+    await store.claim({ ...request(centre, '2026-02-01T10:00:00Z', '2026-02-01T10:30:00Z'), bays: 1 });
+    await store.claim({ ...request(centre, '2026-04-01T10:00:00Z', '2026-04-01T10:30:00Z'), bays: 1 });
+    expect(await store.deleteOlderThan(at('2026-03-01T00:00:00Z'))).toBeGreaterThanOrEqual(6);
+    const left = await db().collection<ClaimDocument>('slot_claims').find({ centreId: centre }).toArray();
+    expect(left.map((c) => c.cell.toISOString().slice(0, 10))).toEqual(Array(6).fill('2026-04-01'));
+  });
 });
