@@ -1,6 +1,6 @@
 import { ArmStore } from '../agents/learning/arm.store.js';
 import { HEALTH_COMMANDS } from '../subgraphs/health/alerts/alert-events.js';
-import type { HealthCommand } from '../subgraphs/health/consumer/health-commands.js';
+import type { HealthCommand } from '../subgraphs/health/state-machine/health-commands.js';
 import { adminToken, agentsDb } from './agents.js';
 import { errorCodes } from './client.js';
 import {

@@ -1,5 +1,5 @@
-import { reduce } from '../../subgraphs/health/consumer/reduce.js';
-import { initialVehicleState } from '../../subgraphs/health/consumer/vehicle-state.js';
+import { reduce } from '../../subgraphs/health/state-machine/reduce.js';
+import { initialVehicleState } from '../../subgraphs/health/state-machine/vehicle-state.js';
 import { SCALES, type SeedScale } from './scales.js';
 import { alertsOf, READINGS_PER_UPLOAD, vehicleTimeline } from './timeline.js';
 

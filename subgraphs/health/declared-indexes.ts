@@ -2,7 +2,7 @@ import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
 import { ALERT_OUTBOX_INDEXES, AlertOutboxStore } from './alerts/alert-outbox.store.js';
 import { ALERT_TRANSITION_INDEXES, AlertTransitionStore } from './alerts/alert-transitions.js';
 import { ALERT_INDEXES, AlertStore } from './alerts/alert.store.js';
-import { VEHICLE_STATE_VERSION_INDEXES, VehicleStateStore } from './consumer/vehicle-state.store.js';
+import { VEHICLE_STATE_VERSION_INDEXES, VehicleStateStore } from './state-machine/vehicle-state.store.js';
 import { SERVICE_RECORD_INDEXES, ServiceRecordStore } from './maintenance/service-record.store.js';
 import { SNAPSHOT_INDEXES, SnapshotStore } from './scoring/snapshot.store.js';
 import { VEHICLE_PROFILE_INDEXES, VehicleProfileStore } from './vehicles/vehicle-profile.store.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ALERT_RULES } from '../../../subgraphs/health/alerts/rules.js';
-import { reduce } from '../../../subgraphs/health/consumer/reduce.js';
-import { initialVehicleState } from '../../../subgraphs/health/consumer/vehicle-state.js';
+import { reduce } from '../../../subgraphs/health/state-machine/reduce.js';
+import { initialVehicleState } from '../../../subgraphs/health/state-machine/vehicle-state.js';
 import { SimulatedFleet } from './fleet.js';
 
 export interface EngineResult {

@@ -3,7 +3,7 @@ import { authorizeVehicle, type VehicleAccess } from '../../../platform/access/v
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../../platform/errors.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
-import type { HealthProcessor } from '../consumer/health-processor.js';
+import type { HealthProcessor } from '../state-machine/health-processor.js';
 import type { AlertDocument, AlertStore } from './alert.store.js';
 
 /** `<vehicleId>:<rule>:<number>`, as the reducer makes them (see alertIdOf). */

@@ -4,7 +4,7 @@ import { BadUserInputError } from '../../../platform/errors.js';
 import { pageSize } from '../../../platform/graphql/pagination.js';
 import { countMatching } from '../../../platform/mongo/count.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
-import type { OpenedAlert } from '../consumer/effects.js';
+import type { OpenedAlert } from '../state-machine/effects.js';
 import type { PartName } from '../parts/part.js';
 import type { AlertStatus } from '../contract.js';
 import { AlertTransitionStore, derive, type LaterStatus } from './alert-transitions.js';

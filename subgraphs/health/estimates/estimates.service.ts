@@ -1,6 +1,6 @@
 import { UNRESOLVED, type AlertStore } from '../alerts/alert.store.js';
 import { toOpenIssue } from '../alerts/open-issues.js';
-import { estimatedOdometer } from '../consumer/vehicle-state.js';
+import { estimatedOdometer } from '../state-machine/vehicle-state.js';
 import type { ServiceRecordStore } from '../maintenance/service-record.store.js';
 import { drivingRate } from '../observations/usage.js';
 import { DAY_MS } from '../parts/part.js';

@@ -6,8 +6,8 @@ import { BOOKING_COMPLETED, type BookingCompleted } from '../../marketplace/cont
 import { AlertEvents } from '../alerts/alert-events.js';
 import { AlertOutboxStore } from '../alerts/alert-outbox.store.js';
 import { AlertStore } from '../alerts/alert.store.js';
-import { HealthProcessor } from '../consumer/health-processor.js';
-import { VehicleStateStore } from '../consumer/vehicle-state.store.js';
+import { HealthProcessor } from '../state-machine/health-processor.js';
+import { VehicleStateStore } from '../state-machine/vehicle-state.store.js';
 import { SnapshotStore } from '../scoring/snapshot.store.js';
 import { silentLogger } from '../testing/fakes.js';
 import { BookingCompletions } from './booking-completions.js';

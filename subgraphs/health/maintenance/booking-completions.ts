@@ -9,7 +9,7 @@ import {
   bookingCompletedSchema,
   type BookingCompleted,
 } from '../../marketplace/contract.js';
-import type { HealthProcessor } from '../consumer/health-processor.js';
+import type { HealthProcessor } from '../state-machine/health-processor.js';
 import type { ServiceKind } from './service-kind.js';
 import type { ServiceRecordStore } from './service-record.store.js';
 

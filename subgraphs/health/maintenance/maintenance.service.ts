@@ -6,8 +6,8 @@ import { ForbiddenError, UnauthenticatedError } from '../../../platform/errors.j
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import { UNRESOLVED, type AlertStore } from '../alerts/alert.store.js';
 import { toOpenIssue } from '../alerts/open-issues.js';
-import type { HealthProcessor } from '../consumer/health-processor.js';
-import { estimatedOdometer } from '../consumer/vehicle-state.js';
+import type { HealthProcessor } from '../state-machine/health-processor.js';
+import { estimatedOdometer } from '../state-machine/vehicle-state.js';
 import { round } from '../parts/part.js';
 import type { AssessedVehicle } from '../scoring/health-reader.js';
 import { recommend, type Recommendation } from './recommendations.js';

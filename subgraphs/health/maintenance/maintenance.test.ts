@@ -1,5 +1,5 @@
-import { reduce } from '../consumer/reduce.js';
-import { initialVehicleState } from '../consumer/vehicle-state.js';
+import { reduce } from '../state-machine/reduce.js';
+import { initialVehicleState } from '../state-machine/vehicle-state.js';
 import { DAY_MS, type PartAssessment } from '../parts/part.js';
 import { assessVehicle } from '../scoring/vehicle-score.js';
 import { at } from '../testing/readings.js';

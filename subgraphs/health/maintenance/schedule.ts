@@ -1,5 +1,5 @@
-import type { VehicleState } from '../consumer/vehicle-state.js';
-import { estimatedOdometer } from '../consumer/vehicle-state.js';
+import type { VehicleState } from '../state-machine/vehicle-state.js';
+import { estimatedOdometer } from '../state-machine/vehicle-state.js';
 import { drivingRate } from '../observations/usage.js';
 import { DAY_MS, round, type PartAssessment, type PartName } from '../parts/part.js';
 import { SERVICE_KIND_INFO, SERVICE_KINDS, type ServiceKind } from './service-kind.js';

@@ -1,6 +1,6 @@
 import { UNRESOLVED, type AlertStore } from '../alerts/alert.store.js';
 import { toOpenIssue } from '../alerts/open-issues.js';
-import { utcDay } from '../consumer/reduce.js';
+import { utcDay } from '../state-machine/reduce.js';
 import { assessRoadSafety } from '../estimates/road-safety.js';
 import { safetyIssuesOf } from '../estimates/safety-issues.js';
 import { recommend } from '../maintenance/recommendations.js';

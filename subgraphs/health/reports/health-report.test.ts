@@ -1,4 +1,4 @@
-import { initialVehicleState } from '../consumer/vehicle-state.js';
+import { initialVehicleState } from '../state-machine/vehicle-state.js';
 import { applyDtcReport } from '../observations/dtc-state.js';
 import { assessVehicle } from '../scoring/vehicle-score.js';
 import { at } from '../testing/readings.js';

@@ -4,7 +4,7 @@ import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
 import { DAY_MS } from '../parts/part.js';
-import { utcDay } from '../consumer/reduce.js';
+import { utcDay } from '../state-machine/reduce.js';
 import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import type { SnapshotStore } from './snapshot.store.js';

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { VehicleState } from '../consumer/vehicle-state.js';
-import { initialVehicleState } from '../consumer/vehicle-state.js';
-import type { VehicleStateStore } from '../consumer/vehicle-state.store.js';
+import type { VehicleState } from '../state-machine/vehicle-state.js';
+import { initialVehicleState } from '../state-machine/vehicle-state.js';
+import type { VehicleStateStore } from '../state-machine/vehicle-state.store.js';
 import { IN_BATCH_SIZE } from '../../../platform/mongo/find-many-by-id.js';
 import { assessVehicle, type VehicleAssessment } from './vehicle-score.js';
 

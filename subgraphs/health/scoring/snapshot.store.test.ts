@@ -1,6 +1,6 @@
 import { itServesEveryQueryFromAnIndex, recordQueries } from '../../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
-import { utcDay } from '../consumer/reduce.js';
+import { utcDay } from '../state-machine/reduce.js';
 import { DAY_MS } from '../parts/part.js';
 import { snapshotAt } from '../testing/records.js';
 import { SNAPSHOT_INDEXES, SnapshotStore } from './snapshot.store.js';

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
-import type { SnapshotRecord } from '../consumer/effects.js';
+import type { SnapshotRecord } from '../state-machine/effects.js';
 import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /** One document per vehicle and UTC day, `_id: <vehicleId>:<day>`: rewriting a day is an idempotent upsert. */

@@ -1,4 +1,4 @@
-import { initialVehicleState } from '../consumer/vehicle-state.js';
+import { initialVehicleState } from '../state-machine/vehicle-state.js';
 import type { DescribedCode } from '../observations/dtc-state.js';
 import { PART_NAMES, statusOf } from '../parts/part.js';
 import { assessVehicle, gradeOf, vehicleScore } from './vehicle-score.js';

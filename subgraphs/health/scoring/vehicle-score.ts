@@ -1,5 +1,5 @@
 import type { Severity } from '../../../platform/vocabulary/severity.js';
-import type { VehicleState } from '../consumer/vehicle-state.js';
+import type { VehicleState } from '../state-machine/vehicle-state.js';
 import { describeCodes, type DescribedCode } from '../observations/dtc-state.js';
 import { drivingRate } from '../observations/usage.js';
 import { clamp, round, type PartAssessment, type PartName } from '../parts/part.js';

@@ -1,5 +1,5 @@
-import type { OpenedAlert, SnapshotRecord } from '../consumer/effects.js';
-import { utcDay } from '../consumer/reduce.js';
+import type { OpenedAlert, SnapshotRecord } from '../state-machine/effects.js';
+import { utcDay } from '../state-machine/reduce.js';
 
 /** An alert as the reducer would open it at `openedAt` (epoch ms). */
 export const openedAlert = (id: string, vehicleId: string, openedAt: number): OpenedAlert => ({
