@@ -4,11 +4,7 @@ import { ObjectId } from 'mongodb';
 import type { StreamConsumerMetrics } from '../../../platform/events/consumer-metrics.js';
 import type { EventBus, StreamConsumer, StreamEvent } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
-import {
-  BOOKING_COMPLETED,
-  bookingCompletedSchema,
-  type BookingCompleted,
-} from '../../marketplace/contract.js';
+import { BOOKING_COMPLETED, bookingCompletedSchema, type BookingCompleted } from '../../marketplace/contract.js';
 import type { HealthProcessor } from '../state-machine/health-processor.js';
 import type { ServiceKind } from './service-kind.js';
 import type { ServiceRecordStore } from './service-record.store.js';
