@@ -6,49 +6,36 @@ import type { Logger } from '../platform/logger.js';
 import { databaseCheck } from '../platform/mongo/database-check.js';
 import { listenForLogLevel } from '../platform/ops/log-level.js';
 import type { Subgraph } from '../platform/subgraph/serve-subgraph.js';
-import { AgentMetricsResolver } from './autonomy/metrics.resolver.js';
 import { ModeStore } from './autonomy/mode.store.js';
-import { RunTickResolver } from './autonomy/run-tick.resolver.js';
 import { StatusService } from './autonomy/status.service.js';
-import { AutonomousStatusResolver } from './autonomy/status.resolver.js';
 import { ClientErrorService } from './client-errors/client-error.service.js';
 import { ClientErrorStore } from './client-errors/client-error.store.js';
 import { WindowRateLimiter } from './client-errors/rate-limiter.js';
-import { ReportClientErrorResolver } from './client-errors/report-client-error.resolver.js';
 import { systemClock } from './clock.js';
 import type { AgentsContext } from './context.js';
-import { AgentDecisionsResolver } from './decisions/agent-decisions.resolver.js';
-import { ApprovalResolver } from './decisions/approval.resolver.js';
 import { ApprovalService } from './decisions/approval.service.js';
 import { DecisionEvents } from './decisions/decision-events.js';
-import { DecisionFieldsResolver } from './decisions/decision-fields.resolver.js';
 import { DecisionMaker } from './decisions/decision-maker.js';
 import { DecisionRunner } from './decisions/decision-runner.js';
 import { DecisionStore } from './decisions/decision.store.js';
 import { RecentActions } from './decisions/recent-actions.store.js';
-import { DecisionsResolver } from './decisions/decisions.resolver.js';
 import { ClaimStore } from './claims.store.js';
 import { AGENTS_INDEXES } from './declared-indexes.js';
 import { ActiveEffectStore } from './effects/active-effect.store.js';
 import { ClientOffenders } from './effects/client-offenders.js';
 import { GoalMeasures } from './goals/goal-measures.js';
 import { vehiclesClient } from '../subgraphs/vehicles/contract.js';
-import { IncidentResolver } from './effects/incident.resolver.js';
 import { IncidentStore } from './effects/incident.store.js';
 import { NotificationStore } from './effects/notification.store.js';
 import { RateLimitPolicy } from './effects/rate-limit-policy.js';
 import { createEffectRegistry } from './effects/registry.js';
 import { FiringStore } from './firings/firing.store.js';
-import { FiringsResolver } from './firings/firings.resolver.js';
 import { TriggerStateStore } from './firings/trigger-state.store.js';
 import { GoalChangeStore } from './goals/goal-change.store.js';
 import { GOAL_DEFINITIONS } from './goals/goal-definitions.js';
 import { GoalService } from './goals/goal.service.js';
 import { GoalStore } from './goals/goal.store.js';
-import { GoalsResolver } from './goals/goals.resolver.js';
-import { UpdateGoalResolver } from './goals/update-goal.resolver.js';
 import { ArmStore } from './learning/arm.store.js';
-import { LearningStateResolver } from './learning/learning-state.resolver.js';
 import { AutonomousLoop } from './loop/autonomous-loop.js';
 import { DetectorMetrics, IncidentDetector } from './loop/detector.js';
 import { LeaseStore } from './loop/lease.store.js';
@@ -58,7 +45,7 @@ import { OutcomeEvaluator } from './loop/outcomes.js';
 import { AutonomousTick } from './loop/tick.js';
 import { startProviderChecks } from './providers/provider-checks.js';
 import { ProviderRouter } from './providers/router.js';
-import { buildAgentsSchema, type ResolverClass } from './schema.js';
+import { buildAgentsSchema } from './schema.js';
 import { actionBudget, type AgentsSettings } from './settings.js';
 import { consumeHealthAlerts } from './signals/alert-feed.js';
 import { AlertStore } from './signals/alert.store.js';
@@ -71,7 +58,6 @@ import { consumeOpsAlerts } from './signals/ops-alert-feed.js';
 import { OpsAlertStore } from './signals/ops-alert.store.js';
 import { VehicleRegistry } from './signals/vehicle-registry.store.js';
 import { TEAM } from './team/team-definitions.js';
-import { TeamResolver } from './team/team.resolver.js';
 import { TeamStore } from './team/team.store.js';
 
 export interface AgentsDeps {
@@ -291,23 +277,23 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     logger,
   });
 
-  const instances = new Map<ResolverClass, object>([
-    [GoalsResolver, new GoalsResolver(goals, goalChanges)],
-    [UpdateGoalResolver, new UpdateGoalResolver(goals)],
-    [TeamResolver, new TeamResolver(team, mode, clock)],
-    [ReportClientErrorResolver, new ReportClientErrorResolver(clientErrorService)],
-    [FiringsResolver, new FiringsResolver(firings)],
-    [DecisionsResolver, new DecisionsResolver(decisions)],
-    [DecisionFieldsResolver, new DecisionFieldsResolver(team, mode, clock)],
-    [ApprovalResolver, new ApprovalResolver(new ApprovalService({ decisions, runner, mode, events, claims, clock }))],
-    [AgentDecisionsResolver, new AgentDecisionsResolver()],
-    [LearningStateResolver, new LearningStateResolver(arms, settings.seed)],
-    [AutonomousStatusResolver, new AutonomousStatusResolver(status)],
-    [RunTickResolver, new RunTickResolver(autonomousLoop)],
-    [IncidentResolver, new IncidentResolver(incidents, decisions, clock)],
-    [AgentMetricsResolver, new AgentMetricsResolver(decisions, firings, router)],
-  ]);
-  const schema = await buildAgentsSchema(instances);
+  const schema = await buildAgentsSchema({
+    goals,
+    goalChanges,
+    team,
+    mode,
+    clock,
+    clientErrors: clientErrorService,
+    firings,
+    decisions,
+    approvals: new ApprovalService({ decisions, runner, mode, events, claims, clock }),
+    arms,
+    seed: settings.seed,
+    status,
+    loop: autonomousLoop,
+    incidents,
+    router,
+  });
 
   await feeds.start();
   const consumerMetrics = new StreamConsumerMetrics();

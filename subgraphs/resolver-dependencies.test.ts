@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { AGENTS_RESOLVERS, buildAgentsSchema } from '../agents/schema.js';
 import type { ResolverRegistration } from '../platform/subgraph/resolvers.js';
 import { buildHealthSchema, HEALTH_RESOLVERS } from './health/schema.js';
 import { buildIdentitySchema, IDENTITY_RESOLVERS } from './identity/schema.js';
@@ -11,6 +12,7 @@ const SUBGRAPHS: [string, readonly ResolverRegistration<any>[], (deps: any) => P
   ['vehicles', VEHICLES_RESOLVERS, buildVehiclesSchema],
   ['telemetry', TELEMETRY_RESOLVERS, buildTelemetrySchema],
   ['health', HEALTH_RESOLVERS, buildHealthSchema],
+  ['agents', AGENTS_RESOLVERS, buildAgentsSchema],
 ];
 
 describe.each(SUBGRAPHS)("the %s subgraph's resolvers", (_name, registrations, build) => {

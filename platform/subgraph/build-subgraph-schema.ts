@@ -35,6 +35,7 @@ export async function buildSubgraphSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
+  await checkContainerServes(options);
   const schema = await buildSchema({
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
@@ -48,4 +49,18 @@ export async function buildSubgraphSchema(
     resolvers[typeName] = { ...resolvers[typeName], ...reference };
   }
   return buildApolloSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+}
+
+/**
+ * Every resolver class in the schema must have an instance in the container, or the first
+ * call to one of its fields fails; building the schema (at start-up) fails instead, naming it.
+ */
+async function checkContainerServes({ resolvers, container }: Pick<BuildSchemaOptions, 'resolvers' | 'container'>) {
+  if (!container || typeof container !== 'object') return;
+  for (const resolver of resolvers) {
+    if (typeof resolver !== 'function') continue;
+    if ((await container.get(resolver, undefined as never)) == null) {
+      throw new Error(`${resolver.name} is in the schema but has no instance: register it with its dependencies`);
+    }
+  }
 }

@@ -56,6 +56,17 @@ describe('resolvers registered once', () => {
     );
   });
 
+  it('fails at start-up when a resolver class in the schema has no instance, naming it', async () => {
+    // The hand-written way: the schema lists a class the container was never given.
+    const instances = new Map<unknown, object>([[GreetingResolver, new GreetingResolver(DEPS.greeter, '.')]]);
+    await expect(
+      buildSubgraphSchema({
+        resolvers: [GreetingResolver, PingResolver],
+        container: { get: (cls) => instances.get(cls) },
+      }),
+    ).rejects.toThrow('PingResolver is in the schema but has no instance');
+  });
+
   it('checks the names against the constructor, in order (typecheck)', () => {
     // @ts-expect-error: "punctuation" is a string where a Greeter is expected
     resolver(GreetingResolver, 'punctuation', 'greeter');
