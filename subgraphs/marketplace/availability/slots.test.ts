@@ -1,5 +1,5 @@
 import { Weekday, type OpeningHours } from '../centres/centre.type.js';
-import { isOpenAt, openIntervals, type Schedule } from '../centres/opening-hours.js';
+import { isOpenAt, openAtChecker, openIntervals, type Schedule } from '../centres/opening-hours.js';
 import { bookableSlots, type HeldSlot } from './slots.js';
 
 const ALL_DAYS = Object.values(Weekday);
@@ -184,5 +184,72 @@ describe('isOpenAt', () => {
   it('is closed on a closure day', () => {
     expect(isOpenAt(ny, at('2026-12-25T15:00:00Z'))).toBe(false); // Friday, Christmas
     expect(isOpenAt(ny, at('2027-01-01T15:00:00Z'))).toBe(true); // the next Friday
+  });
+});
+
+describe('openAtChecker', () => {
+  it('agrees with isOpenAt at every quarter hour around both DST changes, in two zones', () => {
+    const schedules: Schedule[] = [
+      {
+        timezone: 'Europe/London',
+        openingHours: [
+          ...daily('00:00', '01:30'),
+          ...daily('02:30', '04:00'),
+          { day: Weekday.SUNDAY, opens: '09:00', closes: '24:00' },
+        ],
+        closures: [{ from: '2026-10-24', to: '2026-10-24', reason: null }],
+      },
+      { timezone: 'America/New_York', openingHours: daily('01:00', '03:15'), closures: [] },
+    ];
+    for (const start of [
+      '2026-03-06T00:00:00Z',
+      '2026-03-27T00:00:00Z',
+      '2026-10-23T00:00:00Z',
+      '2026-10-31T00:00:00Z',
+    ]) {
+      for (let q = 0; q < 4 * 24 * 4; q++) {
+        const instant = new Date(at(start).getTime() + q * 15 * 60_000);
+        const check = openAtChecker(instant);
+        for (const schedule of schedules) {
+          expect({ at: instant.toISOString(), zone: schedule.timezone, open: check(schedule) }).toEqual({
+            at: instant.toISOString(),
+            zone: schedule.timezone,
+            open: isOpenAt(schedule, instant),
+          });
+        }
+      }
+    }
+  });
+});
+
+describe('times the clocks skip or repeat', () => {
+  const london = (opens: string, closes: string): Schedule => ({
+    timezone: 'Europe/London',
+    openingHours: [{ day: Weekday.SUNDAY, opens, closes }],
+    closures: [],
+  });
+
+  it('closes at the jump when the closing time is skipped (01:30 on 29 March 2026)', () => {
+    const s = london('00:00', '01:30');
+    expect(isOpenAt(s, at('2026-03-29T00:59:00Z'))).toBe(true);
+    expect(isOpenAt(s, at('2026-03-29T01:00:00Z'))).toBe(false); // 02:00 BST: past 01:30
+    expect(openIntervals(s, at('2026-03-28T12:00:00Z'), at('2026-03-29T12:00:00Z'))).toEqual([
+      { start: at('2026-03-29T00:00:00Z'), end: at('2026-03-29T01:00:00Z') },
+    ]);
+  });
+
+  it('opens at the jump when the opening time is skipped', () => {
+    const s = london('01:30', '03:00');
+    expect(openIntervals(s, at('2026-03-28T12:00:00Z'), at('2026-03-29T12:00:00Z'))).toEqual([
+      { start: at('2026-03-29T01:00:00Z'), end: at('2026-03-29T02:00:00Z') },
+    ]);
+  });
+
+  it('takes the first showing of a repeated time (01:30 on 25 October 2026)', () => {
+    const s = london('00:00', '01:30');
+    expect(openIntervals(s, at('2026-10-24T12:00:00Z'), at('2026-10-25T12:00:00Z'))).toEqual([
+      { start: at('2026-10-24T23:00:00Z'), end: at('2026-10-25T00:30:00Z') },
+    ]);
+    expect(isOpenAt(s, at('2026-10-25T01:15:00Z'))).toBe(false); // 01:15 GMT, the second showing
   });
 });

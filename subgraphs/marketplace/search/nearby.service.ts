@@ -3,9 +3,9 @@ import { BadUserInputError } from '../../../platform/errors.js';
 import { connectionOf, type Connection } from '../../../platform/graphql/pagination.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import { geoPointSchema } from '../centres/centre-input.js';
-import { toCentre, type CentreStore } from '../centres/centre.store.js';
+import { toCentre, type CentreDocument, type CentreStore } from '../centres/centre.store.js';
 import type { ServiceCentre, ServiceKind } from '../centres/centre.type.js';
-import { isOpenAt } from '../centres/opening-hours.js';
+import { openAtChecker } from '../centres/opening-hours.js';
 import { coverCircle } from '../geo/geohash.js';
 import { haversineKm, type LatLng } from '../geo/haversine.js';
 import { compareNearby, decodeNearbyCursor, encodeNearbyCursor } from './nearby-cursor.js';
@@ -38,12 +38,25 @@ const argsSchema = z.object({
     .nullish(),
 });
 
+/** The first circle read; it doubles until a page is full or it reaches the radius asked for. */
+export const FIRST_RING_KM = 2;
+
+interface Match {
+  doc: CentreDocument;
+  distanceKm: number;
+  id: string;
+}
+
 /**
- * Centres within `radiusKm` of a point, nearest first. The circle is covered with geohash cells
- * of one precision (geo/geohash.ts), the centres in those cells are read through the index on
- * that precision's field, and each is measured exactly (Haversine): the cells only narrow the
- * read, the distance decides. Pages are keyed by (distance, id), so the cursor stays valid while
- * centres are added elsewhere.
+ * Centres within `radiusKm` of a point, nearest first. A circle is covered with geohash cells of
+ * one precision (geo/geohash.ts), the centres in those cells are read through the index on that
+ * precision's field, and each is measured exactly (Haversine): the cells only narrow the read,
+ * the distance decides. The read starts with a small circle (past the cursor's distance) and
+ * doubles it until it holds a full page or reaches `radiusKm`: every centre within the circle
+ * read is found, so a full page from it is the nearest one, and a page near a dense city reads
+ * the centres around the point, not all those in the radius. Pages are keyed by (distance, id),
+ * so the cursor stays valid while centres are added elsewhere. `totalCount` reads the whole
+ * radius, only when a client selects it.
  */
 export class NearbyService {
   constructor(private readonly centres: CentreStore) {}
@@ -58,27 +71,38 @@ export class NearbyService {
       throw new BadUserInputError('openAt is not a date', 'openAt');
     const after = args.after ? decodeNearbyCursor(args.after) : null;
     const limit = first ?? DEFAULT_NEARBY_PAGE;
+    const service = args.service ?? null;
+    const isOpen = args.openAt ? openAtChecker(args.openAt) : null;
 
-    const { precision, cells } = coverCircle(near, radiusKm);
-    const candidates = await this.centres.inCells(precision, cells, args.service ?? undefined);
-    const openAt = args.openAt ?? null;
-    const matches = candidates
-      .map((doc) => ({ doc, distanceKm: haversineKm(near, doc.location), id: doc._id.toHexString() }))
-      .filter((m) => m.distanceKm <= radiusKm)
-      .filter((m) => !args.service || m.doc.services.some((s) => s.kind === args.service))
-      .filter((m) => !openAt || isOpenAt(m.doc, openAt))
-      .sort(compareNearby);
-    const start = after ? matches.findIndex((m) => compareNearby(m, after) > 0) : 0;
-    const rest = start < 0 ? [] : matches.slice(start);
+    const within = async (ringKm: number): Promise<Match[]> => {
+      const { precision, cells } = coverCircle(near, ringKm);
+      const candidates = await this.centres.inCells(precision, cells, service ?? undefined);
+      return candidates
+        .map((doc) => ({ doc, distanceKm: haversineKm(near, doc.location), id: doc._id.toHexString() }))
+        .filter((m) => m.distanceKm <= ringKm)
+        .filter((m) => !service || m.doc.services.some((s) => s.kind === service))
+        .filter((m) => !isOpen || isOpen(m.doc))
+        .sort(compareNearby);
+    };
+
+    let ringKm = Math.min(radiusKm, Math.max(FIRST_RING_KM, (after?.distanceKm ?? 0) * 1.25));
+    let rest: Match[];
+    for (;;) {
+      const matches = await within(ringKm);
+      rest = after ? matches.filter((m) => compareNearby(m, after) > 0) : matches;
+      if (rest.length > limit || ringKm >= radiusKm) break;
+      ringKm = Math.min(radiusKm, ringKm * 2);
+    }
     const page = rest.slice(0, limit);
     const edges = page.map((m) => ({
       cursor: encodeNearbyCursor(m),
       node: toCentre(m.doc, Math.round(m.distanceKm * 1000) / 1000),
     }));
+    const whole = ringKm >= radiusKm && !after ? rest.length : null;
     return connectionOf(
       edges,
       { hasNextPage: rest.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-      async () => matches.length,
+      async () => whole ?? (await within(radiusKm)).length,
     );
   }
 }
