@@ -1,7 +1,11 @@
 import { errorCodes } from './client.js';
 import { driverWithVehicle, partnerWithCentre, slotAt } from './bookings-setup.js';
 import { CentreBookingsDocument, RequestBookingDocument } from './generated/graphql.js';
+import { collect, liveClient } from './live.js';
 import { startTwoDeployments, type TwoDeployments } from './two-deployments.js';
+import { waitFor } from './wait-for.js';
+
+const UPDATES = `subscription ($centreId: ID) { bookingUpdates(centreId: $centreId) { id status vehicle { vin } } }`;
 
 let two: TwoDeployments;
 
@@ -55,5 +59,32 @@ describe('bookings on two marketplace instances sharing the database', () => {
     expect([...ids][0]).toMatch(/^[0-9a-f]{24}$/);
     const listed = await b.request(CentreBookingsDocument, { id: centreId }, { token: partner.token });
     expect(listed.data!.serviceCentre!.bookings.totalCount).toBe(1);
+  });
+
+  it("streams a booking made through one gateway to the centre's member subscribed on the other", async () => {
+    const { a, b } = two;
+    const { partner, centreId } = await partnerWithCentre(a, 'scale-partner-3@example.com');
+    const { driver, vehicleId } = await driverWithVehicle(a, 'scale-driver-3@example.com', '1HGCM82673A004399');
+    const client = liveClient(b.url, partner.token);
+    try {
+      const feed = collect(client, UPDATES, { centreId });
+      // graphql-ws does not say when the subscription is live: book slots until one arrives
+      let hour = 6;
+      await waitFor(async () => {
+        await a.request(
+          RequestBookingDocument,
+          { input: { centreId, vehicleId, service: 'DIAGNOSTICS', slotStart: slotAt(4, hour++) } },
+          { token: driver.token },
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        return feed.results.length > 0;
+      }, 'a booking update on the other gateway');
+      expect(feed.results[0].data.bookingUpdates).toMatchObject({
+        status: 'REQUESTED',
+        vehicle: { vin: '1HGCM82673A004399' },
+      });
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -90,4 +90,29 @@ describe('BookingService', () => {
     await expect(service.complete(mechanic, id, work)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect(bus.appended).toHaveLength(1);
   });
+
+  it('judges a claim in the way: young ones hold, old ones only while a holding booking names them', async () => {
+    const claim = (bookingId: string, ageMs: number) => ({
+      _id: `${centreId.toHexString()}:0:123`,
+      centreId: centreId.toHexString(),
+      bay: 0,
+      cell: new Date(0),
+      bookingId,
+      claimedAt: new Date(now.getTime() - ageMs),
+    });
+    const nobody = new ObjectId().toHexString();
+    expect(await bookings.claimOwner(claim(nobody, 1_000), now)).toBe('holds');
+    expect(await bookings.claimOwner(claim(nobody, 120_000), now)).toBe('stale');
+    const held = await service.request(customer, {
+      centreId: centreId.toHexString(),
+      vehicleId: 'v2',
+      service: 'OIL_CHANGE' as never,
+      slotStart: new Date('2026-03-04T10:00:00Z'),
+    });
+    const named = { ...claim(held._id.toHexString(), 120_000), _id: held.claims[0]! };
+    expect(await bookings.claimOwner(named, now)).toBe('holds');
+    expect(await bookings.claimOwner({ ...named, _id: 'not-one-of-its-claims' }, now)).toBe('stale');
+    await service.cancel(customer, held._id.toHexString(), null);
+    expect(await bookings.claimOwner(named, now)).toBe('stale');
+  });
 });
