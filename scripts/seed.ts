@@ -36,7 +36,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'seed' });
-  const scale = SCALES[options.scale];
+  const scale =
+    options.centres === undefined ? SCALES[options.scale] : { ...SCALES[options.scale], centres: options.centres };
   const stop = new AbortController();
   process.on('SIGINT', () => {
     if (stop.signal.aborted) process.exit(130);
@@ -68,6 +69,7 @@ async function main(): Promise<number> {
         scale,
         credentials: { apiKey: stack.apiKey },
         agentsDb: stack.agentsDb,
+        centres: stack.centres,
         countAlerts: stack.countAlerts,
       };
     }
@@ -109,6 +111,7 @@ function report(s: SeedSummary): string {
     `seeded scale ${s.scale} in ${(s.seconds / 60).toFixed(1)} min${s.resumed ? ' (resumed)' : ''}:`,
     `  fleet     ${n(s.fleet.ownersCreated)} customers, ${n(s.fleet.vehiclesCreated)} vehicles, ${n(s.fleet.devicesPaired)} dongles created by ${n(s.fleet.sent)} of ${n(s.fleet.requests)} requests (${s.fleet.seconds.toFixed(0)} s)`,
     `  readings  ${n(s.readings.stored)} stored by ${n(s.readings.sent)} of ${n(s.readings.uploads)} uploads for ${n(s.readings.vehicles)} vehicles (${s.readings.seconds.toFixed(0)} s)`,
+    `  centres   ${s.centres.skipped ? 'skipped (listed only in the stack the seed starts)' : `${n(s.centres.created)} listed by ${n(s.centres.partners)} partners, ${n(s.centres.found)} already (${s.centres.seconds.toFixed(0)} s)`}`,
     `  decisions ${s.decisions.skipped ? 'skipped (no database access)' : `${n(s.decisions.written)} written of ${n(s.decisions.count)} (${s.decisions.seconds.toFixed(0)} s)`}`,
     `  alerts    ${s.alerts.counted === null ? 'not counted (fleetAlerts shows them)' : `${n(s.alerts.counted)} raised by health`} (planned ${n(s.alerts.planned)}, ${n(s.alerts.plannedOpen)} left open)`,
   ].join('\n');

@@ -23,6 +23,7 @@ const TINY: SeedScale = {
   readingDays: 2,
   decisions: 40,
   alerts: 8,
+  centres: 0,
 };
 
 let t: TestSystem;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { SCALES, type ScaleName } from './scales.js';
+import { MAX_CENTRES, SCALES, type ScaleName } from './scales.js';
 
 export const USAGE = `npm run seed -- --scale <small|seed> [flags]
 
@@ -14,6 +14,10 @@ export const USAGE = `npm run seed -- --scale <small|seed> [flags]
   --admin-email EMAIL
   --mongodb-uri URI    with --url: the stack's database (default MONGODB_URI, with MONGODB_DB_PREFIX),
                        for the decisions, which go through the agents' store; without it they are skipped
+  --centres N          service centres to list around seven cities instead of the scale's (small 35,
+                       seed 500; up to 100,000: 10000 for bench:marketplace's size). Listed through the
+                       marketplace's own services as partners apply and an admin approves, in the
+                       stack the seed starts (not with --url)
   --concurrency N      vehicles uploading readings at once (default 8, 1 to 64)
   --restart            forget what an earlier run did (its progress file) and start over
   --quiet              no status lines
@@ -33,6 +37,12 @@ const optionsSchema = z.object({
     .min(1, '--concurrency must be at least 1')
     .max(64, '--concurrency must be at most 64')
     .default(8),
+  centres: z.coerce
+    .number('--centres must be a number')
+    .int('--centres must be a whole number')
+    .min(0, '--centres must be at least 0')
+    .max(MAX_CENTRES, `--centres must be at most ${MAX_CENTRES}`)
+    .optional(),
   restart: z.boolean().default(false),
   quiet: z.boolean().default(false),
 });
@@ -54,6 +64,7 @@ export function parseSeedArgs(argv: readonly string[]): { help: true } | { help:
         'admin-email': { type: 'string' },
         'mongodb-uri': { type: 'string' },
         concurrency: { type: 'string' },
+        centres: { type: 'string' },
         restart: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -70,6 +81,7 @@ export function parseSeedArgs(argv: readonly string[]): { help: true } | { help:
     adminEmail: values['admin-email'],
     mongodbUri: values['mongodb-uri'],
     concurrency: values.concurrency,
+    centres: values.centres,
     restart: values.restart,
     quiet: values.quiet,
   });

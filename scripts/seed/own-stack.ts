@@ -10,12 +10,15 @@ import { ApiScope } from '../../subgraphs/identity/api-keys/api-key.type.js';
 import { AuditStore } from '../../subgraphs/identity/audit/audit.store.js';
 import { startSystem } from '../../app/system.js';
 import type { SeedScale } from './scales.js';
+import { marketplaceCentreWriter, type CentreWriter } from './centres/marketplace-writer.js';
 
 export interface SeedStack {
   url: string;
   /** A fleet:provision key minted for this seed (revoked by stop). */
   apiKey: string;
   agentsDb: Db;
+  /** Lists service centres through the marketplace's services; null when there is no admin to approve them. */
+  centres: CentreWriter | null;
   countAlerts(vehicleIds: readonly string[]): Promise<number>;
   stop(): Promise<void>;
 }
@@ -54,7 +57,22 @@ export async function startSeedStack(base: Config, scale: SeedScale, logger: Log
       {},
     );
     const health = system.deps.mongo.db('health');
+    // The admin who approves the seed's partner applications: the platform's first (read, never written here).
+    const admin = await identityDb.collection('users').findOne({ roles: 'ADMIN' }, { sort: { _id: 1 } });
+    const identity = system.subgraphs.find((s) => s.name === 'identity');
+    const centres =
+      admin && identity
+        ? marketplaceCentreWriter({
+            db: system.deps.mongo.db('marketplace'),
+            bus: system.deps.bus,
+            identityUrl: identity.url,
+            internalSecret: config.INTERNAL_SECRET,
+            actorId: `apikey:${created.apiKey.id}`,
+            adminId: admin._id.toHexString(),
+          })
+        : null;
     return {
+      centres,
       url: system.url,
       apiKey: created.key,
       agentsDb: system.deps.mongo.db('agents'),

@@ -26,6 +26,8 @@ const progressSchema = z.object({
   }),
   readings: z.object({ uploadsDone: z.record(z.string(), z.number().int().nonnegative()) }),
   decisions: z.object({ done: z.number().int().nonnegative() }),
+  /** Partner chains whose centres are listed, by owner key, with how many centres they held then. */
+  centres: z.object({ ownersDone: z.record(z.string(), z.number().int().nonnegative()) }).default({ ownersDone: {} }),
 });
 export type Progress = z.infer<typeof progressSchema>;
 
@@ -66,6 +68,7 @@ export class ProgressFile {
       fleet: { requestsDone: [], devices: {} },
       readings: { uploadsDone: {} },
       decisions: { done: 0 },
+      centres: { ownersDone: {} },
     };
     const progress = new ProgressFile(file, fresh, false);
     progress.save();

@@ -10,6 +10,8 @@ import { fleetRequests, ownersOfRequest, readingVehicleIndices } from './fleet-p
 import type { ProgressFile } from './progress.js';
 import type { SeedScale } from './scales.js';
 import { alertsOf, vehicleTimeline } from './timeline.js';
+import type { CentreWriter } from './centres/marketplace-writer.js';
+import { seedCentres, type CentresSummary } from './centres/seed-centres.js';
 
 export interface SeedRun {
   /** The gateway's GraphQL endpoint. */
@@ -19,6 +21,10 @@ export interface SeedRun {
   progress: ProgressFile;
   /** The agents' database, for the decisions (written through their store); null skips them. */
   agentsDb: Db | null;
+  /** How service centres are listed (scripts/seed/centres/); null or left out skips them. */
+  centres?: CentreWriter | null;
+  /** Partner chains listing their centres at once. Default 4. */
+  centreConcurrency?: number;
   /** Health's alerts of these vehicles as they stand, to wait for health to assess the readings; null does not wait. */
   countAlerts?: ((vehicleIds: readonly string[]) => Promise<number>) | null;
   /** Vehicles whose readings go up at once (each vehicle's in order). Default 8. */
@@ -28,7 +34,7 @@ export interface SeedRun {
   log?: (line: string) => void;
   statusEverySeconds?: number;
   /** After each request that stored something: its phase and how many of the phase's are done. */
-  onStep?: (phase: 'fleet' | 'readings' | 'decisions', done: number) => void;
+  onStep?: (phase: 'fleet' | 'readings' | 'decisions' | 'centres', done: number) => void;
   /** How long to wait for health to raise the planned alerts, once everything is sent. Default 900. */
   alertWaitSeconds?: number;
   signal?: AbortSignal;
@@ -47,6 +53,7 @@ export interface SeedSummary {
   };
   readings: { vehicles: number; uploads: number; sent: number; stored: number; duplicates: number; seconds: number };
   decisions: { count: number; written: number; skipped: boolean; seconds: number };
+  centres: CentresSummary & { skipped: boolean };
   alerts: { planned: number; plannedOpen: number; counted: number | null; seconds: number };
   seconds: number;
 }
@@ -116,7 +123,7 @@ export async function runSeed(run: SeedRun): Promise<SeedSummary> {
     log(
       `seeding scale ${scale.name}${progress.resumed ? ' (resuming)' : ''} at ${run.url}: ${fmt(scale.customers)} customers, ` +
         `${fmt(scale.vehicles)} vehicles with dongles, ${scale.readingDays} days of readings for ${fmt(scale.readingVehicles)}, ` +
-        `${fmt(scale.decisions)} decisions, ${fmt(scale.alerts)} alerts`,
+        `${fmt(scale.decisions)} decisions, ${fmt(scale.alerts)} alerts, ${fmt(scale.centres)} service centres`,
     );
 
     // 1. Owners, vehicles, dongles.
@@ -255,7 +262,48 @@ export async function runSeed(run: SeedRun): Promise<SeedSummary> {
     decisions.seconds = since(t0);
     if (!decisions.skipped) log(`decisions: ${fmt(decisions.written)} written in ${decisions.seconds.toFixed(1)} s`);
 
-    // 4. Health assesses what was sent: wait for its alerts.
+    // 4. Service centres, as their partners apply and an admin approves.
+    let centres: SeedSummary['centres'] = {
+      count: scale.centres,
+      created: 0,
+      found: 0,
+      partners: 0,
+      seconds: 0,
+      skipped: !run.centres,
+    };
+    if (run.centres && scale.centres > 0) {
+      let listed = 0;
+      status = () => `centres: ${fmt(listed)}/${fmt(scale.centres)} listed`;
+      centres = {
+        ...(await seedCentres({
+          count: scale.centres,
+          writer: run.centres,
+          concurrency: run.centreConcurrency ?? 4,
+          ownersDone: state.centres.ownersDone,
+          ownerDone: (key, count) => {
+            state.centres.ownersDone[key] = count;
+            progress.save();
+          },
+          onCentre: (done) => {
+            listed = done;
+            run.onStep?.('centres', done);
+          },
+          signal,
+        })),
+        skipped: false,
+      };
+      stopped();
+      log(
+        `centres: ${fmt(centres.created)} listed in ${centres.seconds.toFixed(1)} s by ${fmt(centres.partners)} partners` +
+          `${centres.found ? ` (${fmt(centres.found)} were already)` : ''}`,
+      );
+    } else if (!run.centres && scale.centres > 0) {
+      log(
+        "centres: skipped (listed through the marketplace's own services in the stack the seed starts, approved as its admin: run it without --url, with an admin account, ADMIN_EMAIL and ADMIN_PASSWORD)",
+      );
+    }
+
+    // 5. Health assesses what was sent: wait for its alerts.
     status = () => '';
     const alerts = { planned: alertsPlanned, plannedOpen: alertsOpen, counted: null as number | null, seconds: 0 };
     t0 = performance.now();
@@ -280,6 +328,7 @@ export async function runSeed(run: SeedRun): Promise<SeedSummary> {
       fleet,
       readings,
       decisions,
+      centres,
       alerts,
       seconds: since(started),
     };

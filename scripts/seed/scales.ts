@@ -14,6 +14,8 @@ export interface SeedScale {
   decisions: number;
   /** Health alerts, raised by health's own rules from episodes in the readings (overheating, a failing alternator). */
   alerts: number;
+  /** Service centres around seven real cities (scripts/seed/centres/), listed as partners apply and an admin approves. */
+  centres: number;
 }
 
 export const SCALES = {
@@ -25,6 +27,7 @@ export const SCALES = {
     readingDays: 2,
     decisions: 100,
     alerts: 50,
+    centres: 35,
   },
   seed: {
     name: 'seed',
@@ -34,8 +37,12 @@ export const SCALES = {
     readingDays: 90,
     decisions: 10_000,
     alerts: 5_000,
+    centres: 500,
   },
 } as const satisfies Record<string, SeedScale>;
+
+/** The most `--centres` asks for: 400 partner chains of 25. */
+export const MAX_CENTRES = 100_000;
 
 export type ScaleName = keyof typeof SCALES;
 
@@ -50,6 +57,8 @@ export function scaleProblems(scale: SeedScale): string[] {
   if (scale.vehicles < scale.customers || scale.vehicles > 2 * scale.customers) {
     problems.push('vehicles must be between customers and twice customers');
   }
+  if (!Number.isInteger(scale.centres) || scale.centres < 0 || scale.centres > MAX_CENTRES)
+    problems.push(`centres must be 0 to ${MAX_CENTRES}`);
   if (scale.vehicles > 900_000) problems.push('at most 900,000 vehicles (the VIN serials)');
   if (scale.readingVehicles > scale.vehicles) problems.push('readingVehicles cannot exceed vehicles');
   if (scale.readingDays < 1 && scale.readingVehicles > 0) problems.push('readingDays must be at least 1');

@@ -25,6 +25,7 @@ export function growthScale(factor: number): SeedScale {
     readingDays: BASE.readingDays,
     decisions: BASE.decisions * k,
     alerts: BASE.alerts * k,
+    centres: 0,
   };
   const problems = scaleProblems(scale);
   if (problems.length > 0) throw new Error(`--factor ${factor}: ${problems.join('; ')}`);
