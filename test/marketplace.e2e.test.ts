@@ -505,3 +505,86 @@ describe('availability', () => {
     expect((await ask({ to: from.plus({ days: 14 }).toISO() })).errors).toBeUndefined();
   });
 });
+
+describe('who may do what', () => {
+  let owner: Account;
+  let staff: Account;
+  let centreId: string;
+  let pendingId: string;
+
+  beforeAll(async () => {
+    owner = await register('owner@who.test');
+    centreId = (await approvedCentre(owner, application('Who Garage', { lat: 45.46, lng: 9.19 }))).id;
+    const applicant = await register('applicant@who.test');
+    pendingId = (
+      await t.request(MarketApplyDocument, { input: application('Pending', BERLIN) }, { token: applicant.token })
+    ).data!.applyAsPartner.id;
+    // Platform staff: the role is identity's; set here as an admin would.
+    staff = await register('staff@who.test');
+    await t.system.deps.mongo
+      .db('identity')
+      .collection('users')
+      .updateOne({ email: staff.email }, { $set: { roles: ['CUSTOMER', 'STAFF'] } });
+    staff = await signIn(staff);
+  });
+
+  it('asks anonymous callers to sign in for everything but the public listing and availability', async () => {
+    expect(errorCodes(await t.request(MarketMyCentresDocument, {}))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await t.request(MarketMyApplicationsDocument, {}))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await t.request(MarketCentreAuditDocument, { centreId }))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await t.request(MarketCentreMembersDocument, { id: centreId }))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await t.request(MarketUpdateCentreDocument, { id: centreId, input: { bays: 9 } }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    expect(errorCodes(await t.request(MarketAddStaffDocument, { centreId, email: owner.email }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    expect(errorCodes(await t.request(MarketApproveDocument, { id: pendingId }))).toEqual(['UNAUTHENTICATED']);
+    expect((await t.request(MarketCentreDocument, { id: centreId })).data!.serviceCentre!.name).toBe('Who Garage');
+    expect(
+      (await t.request(MarketNearbyDocument, { near: { lat: 45.46, lng: 9.19 }, radiusKm: 1 })).errors,
+    ).toBeUndefined();
+  });
+
+  it('lets platform staff read applications, members and logs, but not decide or edit', async () => {
+    const queue = await t.request(MarketApplicationsDocument, { status: 'PENDING' }, { token: staff.token });
+    expect(queue.data!.partnerApplications.edges.map((e) => e.node.id)).toContain(pendingId);
+    expect(
+      (await t.request(MarketCentreMembersDocument, { id: centreId }, { token: staff.token })).data!.serviceCentre!
+        .members,
+    ).toEqual([{ user: { id: owner.id }, role: 'OWNER' }]);
+    expect((await t.request(MarketCentreAuditDocument, { centreId }, { token: staff.token })).errors).toBeUndefined();
+
+    expect(errorCodes(await t.request(MarketApproveDocument, { id: pendingId }, { token: staff.token }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(
+      errorCodes(await t.request(MarketRejectDocument, { id: pendingId, reason: 'no' }, { token: staff.token })),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(
+        await t.request(MarketUpdateCentreDocument, { id: centreId, input: { bays: 9 } }, { token: staff.token }),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    // Nothing was decided or changed by the refusals.
+    const app = await db().collection('partner_applications').findOne({ 'details.name': 'Pending' });
+    expect(app).toMatchObject({ status: 'PENDING', decidedBy: null });
+    expect((await t.request(MarketCentreDocument, { id: centreId })).data!.serviceCentre!.bays).toBe(2);
+  });
+
+  it('keeps customers out of partner-only reads', async () => {
+    const customer = await register('customer@who.test');
+    expect(errorCodes(await t.request(MarketApplicationsDocument, {}, { token: customer.token }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(errorCodes(await t.request(MarketCentreAuditDocument, { centreId }, { token: customer.token }))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(
+      errorCodes(await t.request(MarketCentreMembersDocument, { id: centreId }, { token: customer.token })),
+    ).toEqual(['FORBIDDEN']);
+    expect((await t.request(MarketMyCentresDocument, {}, { token: customer.token })).data!.myServiceCentres).toEqual(
+      [],
+    );
+  });
+});
