@@ -19,6 +19,9 @@ export interface ClaimDocument {
   claimedAt: Date;
 }
 
+/** Past this many cells (bays × cells of the slot) the read before the inserts is skipped. */
+const MAX_PRECHECKED_CLAIMS = 1000;
+
 /** Retention deletes claims of cells long past. */
 export const SLOT_CLAIM_INDEXES: IndexDeclaration[] = [{ key: { cell: 1 } }];
 
@@ -61,11 +64,33 @@ export class SlotClaimStore {
    */
   async claim(request: ClaimRequest): Promise<Claimed | null> {
     const cells = cellsCovering(request.start, request.end);
+    const busy = await this.busyBays(request, cells);
     for (let bay = 0; bay < request.bays; bay++) {
+      if (busy.has(bay)) continue;
       const claims = await this.claimBay(request, bay, cells);
       if (claims) return { bay, claims };
     }
     return null;
+  }
+
+  /**
+   * Bays a cell of the slot is held on by another booking, read in one query before any write:
+   * when a slot is full, the requests that lose it are refused on that read alone instead of
+   * each failing an insert per bay. Only a hint: the inserts decide, so a bay freed since is
+   * merely skipped (a CONFLICT a retry resolves), and a bay taken since is still refused.
+   */
+  private async busyBays(request: ClaimRequest, cells: number[]): Promise<Set<number>> {
+    const busy = new Set<number>();
+    if (cells.length * request.bays > MAX_PRECHECKED_CLAIMS) return busy;
+    const ids: string[] = [];
+    for (let bay = 0; bay < request.bays; bay++)
+      for (const cell of cells) ids.push(claimId(request.centreId, bay, cell));
+    const held = await this.claims.find({ _id: { $in: ids } }).toArray();
+    for (const claim of held) {
+      if (claim.bookingId === request.bookingId || busy.has(claim.bay)) continue;
+      if ((await request.owner(claim)) === 'holds') busy.add(claim.bay);
+    }
+    return busy;
   }
 
   /** Gives cells back; only those still naming `bookingId`, so a claim taken over since is never touched. */
