@@ -121,11 +121,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** A service we call (a subgraph, say) refused the connection or did not answer in time. */
 export function isUpstreamUnavailable(error: unknown): boolean {
   const cause = rootCause(error);
-  if (!(cause instanceof Error)) return false;
+  // By shape, not `instanceof Error`: the timeout is a DOMException, which comes from another
+  // realm when the code runs in a VM context (jest), and would then be masked as a server error.
+  if (typeof cause !== 'object' || cause === null || typeof (cause as Error).name !== 'string') return false;
   return (
-    cause.name === 'TimeoutError' ||
-    cause.name === 'AbortError' ||
-    (cause.name === 'TypeError' && cause.message.startsWith('fetch failed'))
+    (cause as Error).name === 'TimeoutError' ||
+    (cause as Error).name === 'AbortError' ||
+    ((cause as Error).name === 'TypeError' && String((cause as Error).message).startsWith('fetch failed'))
   );
 }
 

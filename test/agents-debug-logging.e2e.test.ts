@@ -1,11 +1,6 @@
 import type { GatewayMetricsSnapshot } from '../gateway/metrics-publisher.js';
 import { GATEWAY_METRICS_TOPIC } from '../gateway/metrics-publisher.js';
-import {
-  AgentGoalsDocument,
-  AutonomousStatusDocument,
-  MeDocument,
-  RunAutonomousTickDocument,
-} from './generated/graphql.js';
+import { AgentGoalsDocument, AutonomousStatusDocument, DecisionsDocument, MeDocument } from './generated/graphql.js';
 import { adminToken } from './agents.js';
 import { errorCodes } from './client.js';
 import { startTestSystem, type TestSystem } from './harness.js';
@@ -51,8 +46,13 @@ describe('an anonymous flood', () => {
   });
 
   it('fires the rate-limit trigger but does not switch anything to debug logging', async () => {
-    const tick = (await t.request(RunAutonomousTickDocument, {}, { token: admin })).data!.runAutonomousTick;
-    const decision = tick.decisions.find((d) => d.trigger.kind === 'rate_limit_burst');
+    // The breach woke the loop as the snapshot arrived: no tick needs to be asked for.
+    const burstDecision = async () =>
+      (await t.request(DecisionsDocument, { filter: { category: 'security' } }, { token: admin }))
+        .data!.decisions.edges.map((e) => e.node)
+        .find((d) => d.trigger.kind === 'rate_limit_burst');
+    await waitFor(async () => (await burstDecision()) !== undefined, 'a decision on the rate-limit burst');
+    const decision = await burstDecision();
     expect(decision).toBeDefined();
     expect(decision!.trigger.value).toBeGreaterThanOrEqual(30);
     // Debug logging was not even a candidate: only the incident was.

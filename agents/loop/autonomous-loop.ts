@@ -23,7 +23,10 @@ export interface LoopOptions {
   logger: Logger;
   instanceId?: string;
   /** Evaluates the in-memory triggers while the database is unreachable, and keeps what fires. */
-  detector?: Pick<IncidentDetector, 'setDatabaseReachable' | 'databaseReachable' | 'check' | 'dropPending'>;
+  detector?: Pick<
+    IncidentDetector,
+    'setDatabaseReachable' | 'databaseReachable' | 'check' | 'dropPending' | 'hasPending'
+  >;
 }
 
 /**
@@ -65,6 +68,8 @@ export class AutonomousLoop {
     if (this.stopped) return false;
     const leading = await this.claimLeadership();
     if (leading && !this.ticking && this.options.clock.now() >= this.nextTickAt) void this.runTick('interval');
+    // Firings kept while the database was down (or a tick failed on it): recorded at once.
+    else if (leading && !this.ticking && this.options.detector?.hasPending()) void this.runTick('pending firings');
     return leading;
   }
 

@@ -9,6 +9,7 @@ import type { ThresholdState } from '../triggers/threshold.js';
 const MAX_PENDING = 100;
 /** A firing still waiting this long after it fired is dropped: the moment to act on it has passed. */
 const PENDING_TTL_MS = 3_600_000;
+const MEMORY_KEYS: ReadonlySet<string> = new Set(MEMORY_RULES.map((r) => r.kind));
 
 export class DetectorMetrics {
   readonly breaches = new Counter({
@@ -35,10 +36,12 @@ export class DetectorMetrics {
 
 /**
  * Evaluates the triggers on in-memory signals on every instance, as each gateway snapshot
- * arrives, without the database: a breach wakes the loop at once. While the database is
- * unreachable (the loop's lease check failed or timed out) a firing is logged, counted on
- * /metrics and kept; the leader records the kept firings, and decides on them, in its first
- * tick once the database is back. Nothing that needs the database is done meanwhile.
+ * arrives, without the database: a firing is counted on /metrics and kept, and wakes the loop
+ * at once; the leader's tick records the kept firings and decides on them. While the database
+ * is unreachable (the loop's lease check failed or timed out) a firing is also logged as an
+ * error, and kept until the first tick once the database is back: nothing that needs the
+ * database is done meanwhile. The tick tells the detector what it fired itself (`adopt`), so
+ * the two never fire the same condition twice.
  */
 export class IncidentDetector {
   private states = new Map<string, ThresholdState>();
@@ -87,16 +90,15 @@ export class IncidentDetector {
     if (evaluation.firings.length === 0) return [];
     const database = this.reachable ? 'reachable' : 'unreachable';
     for (const firing of evaluation.firings) this.deps.metrics.breaches.inc({ kind: firing.kind, database });
+    this.pending = [...this.pending, ...evaluation.firings].slice(-MAX_PENDING);
+    this.deps.metrics.pending.set(this.pending.length);
+    const fired = evaluation.firings.map((f) => ({ kind: f.kind, value: f.value, threshold: f.threshold }));
     if (this.reachable) {
+      this.deps.logger.warn({ reason, fired }, 'agents: trigger fired; waking the loop');
       this.deps.wake(`breach:${evaluation.firings[0].kind}`);
     } else {
-      this.pending = [...this.pending, ...evaluation.firings].slice(-MAX_PENDING);
-      this.deps.metrics.pending.set(this.pending.length);
       this.deps.logger.error(
-        {
-          reason,
-          fired: evaluation.firings.map((f) => ({ kind: f.kind, value: f.value, threshold: f.threshold })),
-        },
+        { reason, fired },
         'agents: trigger fired while the database is unreachable; recorded and decided on once it is back',
       );
     }
@@ -115,6 +117,15 @@ export class IncidentDetector {
       firings.map((f) => [stateKey(f.kind, f.subject), this.states.get(stateKey(f.kind, f.subject))!]),
     );
     return { firings, states };
+  }
+
+  /** The rule states the tick evaluated (its own firings included), for the rules evaluated here. */
+  adopt(states: ReadonlyMap<string, ThresholdState>): void {
+    for (const [key, state] of states) if (MEMORY_KEYS.has(key.split(':')[0])) this.states.set(key, state);
+  }
+
+  hasPending(): boolean {
+    return this.pending.length > 0;
   }
 
   /** Another instance leads: it detected the same and records its own. */

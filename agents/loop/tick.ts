@@ -54,7 +54,7 @@ export interface TickReport {
 
 export interface TickDeps {
   /** Firings on in-memory signals kept while the database was down, recorded first. */
-  detector?: Pick<IncidentDetector, 'drainPending'>;
+  detector?: Pick<IncidentDetector, 'drainPending' | 'adopt'>;
   mode: ModeStore;
   feeds: LiveFeeds;
   observations: ObservationCollector;
@@ -236,6 +236,7 @@ export class AutonomousTick {
     });
     const changed = new Map([...pending.states, ...evaluation.states]);
     await d.states.save(changed);
+    d.detector?.adopt(evaluation.states);
     evaluation.firings.unshift(...pending.firings);
     // An incident resolves itself once its trigger has recovered past its hysteresis (re-armed).
     const cleared = [...evaluation.states]
