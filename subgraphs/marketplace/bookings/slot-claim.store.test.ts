@@ -1,4 +1,5 @@
 import { ObjectId } from 'mongodb';
+import type { CommandStartedEvent } from 'mongodb';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { cellsCovering } from './slot-cells.js';
 import { SlotClaimStore, type ClaimDocument } from './slot-claim.store.js';
@@ -20,7 +21,7 @@ describe('cellsCovering', () => {
 });
 
 describe('SlotClaimStore', () => {
-  const db = useScratchDatabase('slot_claims');
+  const db = useScratchDatabase('slot_claims', { monitorCommands: true });
   let store: SlotClaimStore;
   beforeAll(async () => {
     store = new SlotClaimStore(db());
@@ -98,5 +99,21 @@ describe('SlotClaimStore', () => {
     expect(await store.deleteOlderThan(at('2026-03-01T00:00:00Z'))).toBeGreaterThanOrEqual(6);
     const left = await db().collection<ClaimDocument>('slot_claims').find({ centreId: centre }).toArray();
     expect(left.map((c) => c.cell.toISOString().slice(0, 10))).toEqual(Array(6).fill('2026-04-01'));
+  });
+
+  it('refuses a request for a full slot on one read, without writing', async () => {
+    const centre = new ObjectId().toHexString();
+    for (let i = 0; i < 2; i++) await store.claim(request(centre, '2026-03-05T10:00:00Z', '2026-03-05T11:00:00Z'));
+    const commands: string[] = [];
+    const listener = (event: CommandStartedEvent) => {
+      if (event.databaseName === db().databaseName) commands.push(Object.keys(event.command)[0]!);
+    };
+    db().client.on('commandStarted', listener);
+    try {
+      expect(await store.claim(request(centre, '2026-03-05T10:30:00Z', '2026-03-05T11:00:00Z'))).toBeNull();
+    } finally {
+      db().client.off('commandStarted', listener);
+    }
+    expect(commands).toEqual(['find']);
   });
 });
