@@ -1,4 +1,5 @@
 import { ObjectId } from 'mongodb';
+import { Registry } from 'prom-client';
 import { itServesEveryQueryFromAnIndex, recordQueries } from '../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
 import { AuditStore } from './audit/audit.store.js';
@@ -9,6 +10,7 @@ import { CentreRole, ServiceKind, Weekday } from './centres/centre.type.js';
 import { MARKETPLACE_INDEXES } from './declared-indexes.js';
 import { ApplicationStore } from './partners/application.store.js';
 import { PartnerApplicationStatus } from './partners/application.type.js';
+import { NearbyMetrics } from './search/nearby-metrics.js';
 import { NearbyService } from './search/nearby.service.js';
 import { BOOKINGS_COLLECTION, HELD_SLOT_INDEX, heldSlotsBetween } from './slots/held-slots.js';
 
@@ -88,6 +90,32 @@ describe('nearby search on the database', () => {
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor! : null;
     } while (after);
     expect(seen).toEqual([...ids].sort());
+  });
+});
+
+describe('nearby search reads around the point', () => {
+  it('fills a page from a small circle in a dense area, and reads the radius only for totalCount', async () => {
+    // 30 centres within about 1 km of a point, 60 more about 100 km away.
+    const point = { lat: -33.87, lng: 151.21 };
+    for (let i = 0; i < 30; i++)
+      await centreAt(`Dense ${i}`, point.lat + (i % 6) * 0.001, point.lng + Math.floor(i / 6) * 0.001);
+    for (let i = 0; i < 60; i++)
+      await centreAt(`Far ${i}`, point.lat + 0.9 + (i % 6) * 0.001, point.lng + Math.floor(i / 6) * 0.001);
+    const metrics = new NearbyMetrics();
+    const registry = new Registry();
+    metrics.register(registry);
+    const nearby = new NearbyService(centres, metrics);
+    const page = await nearby.search({ near: point, radiusKm: 200, first: 5 });
+    expect(page.edges.map((e) => e.node.name.startsWith('Dense'))).toEqual([true, true, true, true, true]);
+    const sums = async () => {
+      const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'marketplace_nearby_centres_read');
+      return (metric as unknown as { values: { metricName: string; value: number }[] }).values.find((v) =>
+        v.metricName.endsWith('_sum'),
+      )!.value;
+    };
+    expect(await sums()).toBe(30);
+    expect(await page.totalCount).toBe(90);
+    expect(await sums()).toBe(30 + 90);
   });
 });
 

@@ -19,6 +19,7 @@ import type { IdentityDirectory } from './partners/identity-directory.js';
 import { PartnerResolver } from './partners/partner.resolver.js';
 import { PartnerService } from './partners/partner.service.js';
 import { buildMarketplaceSchema } from './schema.js';
+import { NearbyMetrics } from './search/nearby-metrics.js';
 import { NearbyService } from './search/nearby.service.js';
 
 export interface MarketplaceDeps {
@@ -47,7 +48,8 @@ export async function createMarketplaceSubgraph({
 
   const centres = new CentreService(centreStore, identity, auditStore, bus);
   const partners = new PartnerService(applicationStore, centreStore, identity, auditStore, bus);
-  const nearby = new NearbyService(centreStore);
+  const nearbyMetrics = new NearbyMetrics();
+  const nearby = new NearbyService(centreStore, nearbyMetrics);
   const booking = await createBookingsModule({ db, bus, logger, centres: centreStore, nearby, access, ...bookings });
   const availability = new AvailabilityService(centreStore, db);
 
@@ -67,5 +69,6 @@ export async function createMarketplaceSubgraph({
     internalRoutes: (router) => booking.internalRoutes(router),
     stop: () => booking.stop(),
     healthChecks: { database: databaseCheck(db) },
+    registerMetrics: (registry) => nearbyMetrics.register(registry),
   };
 }

@@ -9,6 +9,7 @@ import { openAtChecker } from '../centres/opening-hours.js';
 import { coverCircle } from '../geo/geohash.js';
 import { haversineKm, type LatLng } from '../geo/haversine.js';
 import { compareNearby, decodeNearbyCursor, encodeNearbyCursor } from './nearby-cursor.js';
+import type { NearbyMetrics } from './nearby-metrics.js';
 
 export const MAX_RADIUS_KM = 200;
 export const MAX_NEARBY_PAGE = 50;
@@ -59,7 +60,10 @@ interface Match {
  * radius, only when a client selects it.
  */
 export class NearbyService {
-  constructor(private readonly centres: CentreStore) {}
+  constructor(
+    private readonly centres: CentreStore,
+    private readonly metrics?: NearbyMetrics,
+  ) {}
 
   async search(args: NearbyArgs): Promise<Connection<ServiceCentre>> {
     const { near, radiusKm, first } = parseInput(argsSchema, {
@@ -74,9 +78,11 @@ export class NearbyService {
     const service = args.service ?? null;
     const isOpen = args.openAt ? openAtChecker(args.openAt) : null;
 
+    let read = 0;
     const within = async (ringKm: number): Promise<Match[]> => {
       const { precision, cells } = coverCircle(near, ringKm);
       const candidates = await this.centres.inCells(precision, cells, service ?? undefined);
+      read += candidates.length;
       return candidates
         .map((doc) => ({ doc, distanceKm: haversineKm(near, doc.location), id: doc._id.toHexString() }))
         .filter((m) => m.distanceKm <= ringKm)
@@ -87,7 +93,9 @@ export class NearbyService {
 
     let ringKm = Math.min(radiusKm, Math.max(FIRST_RING_KM, (after?.distanceKm ?? 0) * 1.25));
     let rest: Match[];
+    let circles = 0;
     for (;;) {
+      circles++;
       const matches = await within(ringKm);
       rest = after ? matches.filter((m) => compareNearby(m, after) > 0) : matches;
       if (rest.length > limit || ringKm >= radiusKm) break;
@@ -99,10 +107,18 @@ export class NearbyService {
       node: toCentre(m.doc, Math.round(m.distanceKm * 1000) / 1000),
     }));
     const whole = ringKm >= radiusKm && !after ? rest.length : null;
+    this.metrics?.circles.observe(circles);
+    this.metrics?.centresRead.observe(read);
     return connectionOf(
       edges,
       { hasNextPage: rest.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-      async () => whole ?? (await within(radiusKm)).length,
+      async () => {
+        if (whole !== null) return whole;
+        read = 0;
+        const count = (await within(radiusKm)).length;
+        this.metrics?.centresRead.observe(read);
+        return count;
+      },
     );
   }
 }
