@@ -6,6 +6,7 @@ import { rateLimitEffect } from '../effects/rate-limits.effect.js';
 import { AGENTS_INDEXES } from '../declared-indexes.js';
 import type { DecisionDocument } from '../decisions/decision.document.js';
 import { ArmStore } from '../learning/arm.store.js';
+import { openAiCompletion, startFakeAiServer } from '../providers/testing/fake-ai-servers.js';
 import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
 import { healthAlert } from '../testing/health-alert.js';
 import { HEALTH_ALERTS } from '../../subgraphs/health/contract.js';
@@ -172,6 +173,46 @@ describe('learning that measures the action', () => {
       successRate: null,
       recoveryRate: 1,
     });
+  });
+});
+
+describe('the model chooses among the eligible actions', () => {
+  it("picks one given the learned rates; the bandit's and the model's choices are recorded side by side", async () => {
+    const model = await startFakeAiServer(() =>
+      openAiCompletion({
+        action: 'open_incident',
+        parameters: { title: 'Client error burst', severity: 'MEDIUM', summary: 'Thirty reports a minute.' },
+        reasoning: 'The limits have not helped before; a human should look.',
+        confidence: 0.7,
+      }),
+    );
+    try {
+      // What the team has learnt: tightening the limits recovers; the bandit will pick it.
+      const arms = new ArmStore(database.db);
+      for (let i = 0; i < 20; i++) await arms.record('client_error_burst', 'tighten_rate_limits', true, new Date());
+      await start({ providers: { openai: { apiKey: 'sk-test', baseURL: model.openAiBaseURL } } });
+      await a.reportErrors(30);
+      const [decision] = (await tick()).decisions;
+      expect(decision).toMatchObject({
+        action: 'open_incident',
+        provider: 'openai',
+        choice: { bandit: 'tighten_rate_limits', model: 'open_incident', control: false },
+      });
+      // The model was offered every eligible action, with what was learnt about each.
+      const prompt = JSON.stringify(model.requests[0].body);
+      expect(prompt).toContain('tighten_rate_limits');
+      expect(prompt).toMatch(/learned_tighten_rate_limits.*success 100 %.*20 outcomes/);
+
+      await a.reportErrors(30, 'e'.repeat(24)); // still bursting at the check: not fixed
+      await tick();
+      const learnt = (await a.run('{ learningState { choosers { triggerKind chooser outcomes disagreements } } }'))
+        .data;
+      expect(learnt.learningState.choosers).toEqual([
+        { triggerKind: 'client_error_burst', chooser: 'model', outcomes: 1, disagreements: 1 },
+      ]);
+    } finally {
+      await model.close();
+    }
   });
 });
 

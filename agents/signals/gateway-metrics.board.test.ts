@@ -44,6 +44,39 @@ describe('gateway metrics board', () => {
     expect(board.traffic(5000)).toMatchObject({ forbiddenPerMinute: 50, authenticatedForbiddenPerMinute: 3 });
   });
 
+  it("sums the gateways' rolling windows (worst p95) and takes longer windows from its per-minute history", () => {
+    const window = (requests: number, unavailable: number, p95Ms: number) => ({
+      seconds: 60,
+      requests,
+      serverErrors: unavailable,
+      unavailable,
+      rateLimited: 1,
+      serviceRateLimited: 0,
+      forbidden: 0,
+      unauthenticated: 0,
+      authenticatedRateLimited: 0,
+      authenticatedForbidden: 0,
+      p95Ms,
+    });
+    const board = new GatewayMetricsBoard(30_000);
+    const withWindows = (id: string, requests: number, unavailable: number, p95: number) =>
+      gatewayMetricsSnapshotSchema.parse({
+        ...snapshot(id, 10, 5),
+        windows: { '1m': window(requests, unavailable, p95), '5m': window(5 * requests, unavailable, p95) },
+      });
+    board.record(withWindows('g1', 600, 3, 40), 1000);
+    board.record(withWindows('g2', 400, 1, 90), 2000);
+    const { windows, rateLimitedPerMinute } = board.traffic(5000)!;
+    expect(windows['1m']).toMatchObject({ requests: 1000, unavailable: 4, p95Ms: 90 });
+    expect(windows['5m']).toMatchObject({ requests: 5000, unavailable: 4 });
+    expect(rateLimitedPerMinute).toBe(2);
+    // The hour is what this board has seen: two 10-request intervals.
+    expect(windows['1h']).toMatchObject({ requests: 20, p95Ms: null });
+    // A gateway of an older release sends no windows: the 1-minute window comes from history too.
+    board.record(snapshot('g3', 7, 5), 3000);
+    expect(board.traffic(5000)!.windows['1m']).toMatchObject({ requests: 27 });
+  });
+
   it('forgets gateways that stopped reporting', () => {
     const board = new GatewayMetricsBoard(30_000);
     board.record(snapshot('g1', 1, 5), 0);
