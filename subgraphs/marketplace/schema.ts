@@ -4,6 +4,7 @@ import { authChecker } from '../../platform/subgraph/context.js';
 import { AvailabilityResolver } from './availability/availability.resolver.js';
 import { HealthAlert, resolveAlertReference } from './bookings/alert-suggestions.resolver.js';
 import { resolveVehicleReference } from './bookings/booking.type.js';
+import { resolveBookingReference } from './bookings/booking-updates.resolver.js';
 import { BOOKING_RESOLVERS } from './bookings/bookings-module.js';
 import { CentreFieldsResolver } from './centres/centre-fields.resolver.js';
 import { CentreMutationResolver } from './centres/centre-mutation.resolver.js';
@@ -38,6 +39,7 @@ export function buildMarketplaceSchema(instances: ResolverInstances = new Map())
       User: { __resolveReference: resolveUserReference },
       Vehicle: { __resolveReference: resolveVehicleReference },
       HealthAlert: { __resolveReference: resolveAlertReference },
+      Booking: { __resolveReference: resolveBookingReference },
     },
   );
 }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { isStaff } from '../../../platform/auth/viewer.js';
+import { isStaff, type Viewer } from '../../../platform/auth/viewer.js';
 import { ForbiddenError, NotFoundError } from '../../../platform/errors.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { busIterator } from '../../../platform/events/bus-iterator.js';
@@ -7,13 +7,28 @@ import { requireUser } from '../../../platform/subgraph/context.js';
 import type { MarketplaceContext } from '../context.js';
 import { BOOKING_UPDATES, centreBookingsTopic, customerBookingsTopic, type BookingUpdate } from '../contract.js';
 import { parseId } from '../ids.js';
-import { Booking, bookingFromUpdate } from './booking.type.js';
+import type { BookingDocument } from './booking.store.js';
+import { Booking, bookingFromUpdate, toBooking } from './booking.type.js';
 
-/** What bookingUpdates needs: type-graphql's `subscribe` gets the context, not the resolver instance. */
+/**
+ * What bookingUpdates (and a Booking reference) needs from the context: type-graphql's
+ * `subscribe` and federation's `__resolveReference` get the context, not a resolver instance.
+ */
 export interface LiveBookings {
   bus: EventBus;
   /** Events held per subscriber that is not reading; the oldest are dropped past it. */
   maxQueue: number;
+  /** A booking as `booking(id)` reads it: its customer, its centre's members, staff. */
+  read(viewer: Viewer | undefined, id: string): Promise<BookingDocument>;
+}
+
+/** Another subgraph's Booking reference resolves under the same rule as booking(id). */
+export async function resolveBookingReference(
+  reference: { id: string },
+  context: MarketplaceContext,
+): Promise<Booking> {
+  if (!context.bookingsLive) throw new Error('Booking references need the live bookings context');
+  return toBooking(await context.bookingsLive.read(context.viewer, String(reference.id)));
 }
 
 /** Checked before the bus subscription exists, so a refused caller never receives an event. */

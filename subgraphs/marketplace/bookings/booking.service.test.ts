@@ -6,6 +6,7 @@ import { useScratchDatabase } from '../../../test/scratch-database.js';
 import type { CentreDocument } from '../centres/centre.store.js';
 import { BOOKING_COMPLETED } from '../contract.js';
 import { BookingEvents } from './booking-events.js';
+import { resolveBookingReference } from './booking-updates.resolver.js';
 import { BookingService } from './booking.service.js';
 import { BookingStore } from './booking.store.js';
 import { RequestKeyStore } from './request-key.store.js';
@@ -114,5 +115,23 @@ describe('BookingService', () => {
     expect(await bookings.claimOwner({ ...named, _id: 'not-one-of-its-claims' }, now)).toBe('stale');
     await service.cancel(customer, held._id.toHexString(), null);
     expect(await bookings.claimOwner(named, now)).toBe('stale');
+  });
+
+  it("resolves another subgraph's Booking reference under booking(id)'s rule", async () => {
+    const made = await service.request(customer, {
+      centreId: centreId.toHexString(),
+      vehicleId: 'v3',
+      service: 'OIL_CHANGE' as never,
+      slotStart: new Date('2026-03-05T10:00:00Z'),
+    });
+    const id = made._id.toHexString();
+    const context = (viewer: Viewer) =>
+      ({ viewer, bookingsLive: { read: (v: Viewer | undefined, b: string) => service.read(v, b) } }) as never;
+    expect(await resolveBookingReference({ id }, context(customer))).toMatchObject({ id, status: 'REQUESTED' });
+    expect(await resolveBookingReference({ id }, context(mechanic))).toMatchObject({ id });
+    const stranger: Viewer = { kind: 'user', userId: 'stranger', roles: ['CUSTOMER'] };
+    await expect(resolveBookingReference({ id }, context(stranger))).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 });

@@ -109,7 +109,7 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
     bookings,
     internalRoutes: (router) => mountPartnerVehiclesRoute(router, centres, bookings),
     stop: () => retention.stop(),
-    live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100 },
+    live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100, read: (viewer, id) => service.read(viewer, id) },
     instances: [
       [BookingMutationResolver, new BookingMutationResolver(service)],
       [BookingQueryResolver, new BookingQueryResolver(service, bookings)],
