@@ -181,6 +181,27 @@ describe('partner applications', () => {
     ]);
   });
 
+  it('takes one of several applications sent at once (CONFLICT for the others), and a new one after a decision', async () => {
+    const erin = await register('erin@garage.test');
+    const sent = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        t.request(MarketApplyDocument, { input: application(`Erin ${n}`, BERLIN) }, { token: erin.token }),
+      ),
+    );
+    const taken = sent.filter((r) => !r.errors);
+    expect(taken).toHaveLength(1);
+    expect(sent.flatMap((r) => errorCodes(r))).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
+    expect(await db().collection('partner_applications').countDocuments({ applicantId: erin.id })).toBe(1);
+    const id = taken[0]!.data!.applyAsPartner.id;
+    await t.request(MarketRejectDocument, { id, reason: 'Address not found' }, { token: admin });
+    const again = await t.request(
+      MarketApplyDocument,
+      { input: application('Erin again', BERLIN) },
+      { token: erin.token },
+    );
+    expect(again.errors).toBeUndefined();
+  });
+
   it('refuses bad applications with BAD_USER_INPUT and stores nothing', async () => {
     const carol = await register('carol@garage.test');
     const before = await count('partner_applications');

@@ -11,6 +11,7 @@ import { REVIEW_INDEXES, ReviewStore } from './reviews/review.store.js';
 export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
   [CentreStore.collection]: CENTRE_INDEXES,
   [ApplicationStore.collection]: APPLICATION_INDEXES,
+  [ApplicationStore.openClaimsCollection]: [],
   [AuditStore.collection]: AUDIT_INDEXES,
   [BookingStore.collection]: BOOKING_INDEXES,
   [SlotClaimStore.collection]: SLOT_CLAIM_INDEXES,

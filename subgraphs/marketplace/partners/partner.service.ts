@@ -35,10 +35,8 @@ export class PartnerService {
   /** One open application per user at a time: another while one waits is CONFLICT. */
   async apply(user: User, input: PartnerApplicationInput, origin: Origin) {
     const details = parseInput(applicationSchema, input);
-    if ((await this.applications.countOpenOf(user.userId)) > 0) {
-      throw new ConflictError('You already have an application waiting for a decision');
-    }
-    const doc = await this.applications.insert(user.userId, details, new Date());
+    const doc = await this.applications.insertOpen(user.userId, details, new Date());
+    if (!doc) throw new ConflictError('You already have an application waiting for a decision');
     await this.audit.record({
       action: MarketplaceAuditAction.PARTNER_APPLIED,
       actorId: actor(user),
@@ -84,6 +82,7 @@ export class PartnerService {
     );
     const centreId = centre._id.toHexString();
     await this.applications.finishApproval(applicationId, centreId);
+    await this.applications.releaseOpen(application.applicantId, applicationId);
     await this.audit.record({
       action: MarketplaceAuditAction.PARTNER_APPROVED,
       actorId: actor(admin),
@@ -103,6 +102,7 @@ export class PartnerService {
     if (!existing) throw new NotFoundError('Partner application');
     const rejected = await this.applications.reject(applicationId, admin.userId, why, new Date());
     if (!rejected) throw new ConflictError('Only a pending application can be rejected');
+    await this.applications.releaseOpen(rejected.applicantId, applicationId);
     await this.audit.record({
       action: MarketplaceAuditAction.PARTNER_REJECTED,
       actorId: actor(admin),
