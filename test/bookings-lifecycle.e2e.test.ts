@@ -3,6 +3,7 @@ import { errorCodes } from './client.js';
 import { partnerWithCentre, slotAt } from './bookings-setup.js';
 import {
   AlertSuggestionsDocument,
+  BookingAlertDocument,
   BookingNearbyCentresDocument,
   CancelBookingDocument,
   CentreRatingDocument,
@@ -150,6 +151,9 @@ describe('the booking lifecycle end to end', () => {
     );
     expect(booked.errors).toBeUndefined();
     const id = booked.data!.requestBooking.id;
+    // the booking cites the alert that prompted it, which health resolves for its owner
+    const cited = await t.request(BookingAlertDocument, { id }, { token: driver.token });
+    expect(cited.data!.booking.alert).toEqual({ id: alertId, rule: 'coolant-overheat', severity: 'CRITICAL' });
     await waitFor(async () => partnerFeed.results.length > 0, 'the partner to hear of the booking');
     expect(partnerFeed.results[0]).toEqual({
       data: {

@@ -6,6 +6,7 @@ import { requireUser } from '../../../platform/subgraph/context.js';
 import type { MarketplaceContext } from '../context.js';
 import { toCentre } from '../centres/centre.store.js';
 import { ServiceCentre } from '../centres/centre.type.js';
+import { HealthAlert } from './alert-suggestions.resolver.js';
 import type { BookingService } from './booking.service.js';
 import type { BookingStore } from './booking.store.js';
 import { Booking, BookingConnection, BookingDetails, toBooking, toDetails } from './booking.type.js';
@@ -35,6 +36,15 @@ export class BookingQueryResolver {
     const doc = await ctx.loaders.byId.load(booking.centreId);
     if (!doc) throw new ForbiddenError('The service centre is gone');
     return toCentre(doc);
+  }
+
+  @FieldResolver(() => HealthAlert, {
+    nullable: true,
+    description: 'The health alert that prompted the booking, if it cites one (health decides who may read it)',
+  })
+  async alert(@Root() booking: Booking, @Ctx() ctx: MarketplaceContext): Promise<HealthAlert | null> {
+    const doc = booking.doc ?? (await this.bookings.read(ctx.viewer, booking.id));
+    return doc.alertId ? ({ id: doc.alertId } as HealthAlert) : null;
   }
 
   @FieldResolver(() => BookingDetails, {
