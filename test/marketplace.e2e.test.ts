@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { errorCodes } from './client.js';
 import {
+  AuditLogDocument,
   LoginDocument,
   MarketAddStaffDocument,
   MarketApplicationsDocument,
@@ -140,6 +141,16 @@ describe('partner applications', () => {
       status: 'APPROVED',
       centre: { id: centreId },
     });
+
+    // Identity audited the grant, naming the admin who approved.
+    const adminId = (await t.request(MeDocument, {}, { token: admin })).data!.me!.id;
+    const grants = await t.request(AuditLogDocument, { type: 'ROLE_GRANTED', userId: alice.id }, { token: admin });
+    expect(grants.data!.auditLog.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({
+        actorId: `user:${adminId}`,
+        detail: `PARTNER: partner application ${app.id} approved`,
+      }),
+    ]);
 
     // Approving again answers the same centre; rejecting it now is CONFLICT.
     const again = await t.request(MarketApproveDocument, { id: app.id }, { token: admin });
