@@ -152,6 +152,21 @@ describe('bookings through the gateway', () => {
     expect(listed.data!.serviceCentre!.bookings.totalCount).toBe(1);
   });
 
+  it("takes opening hours in the centre's own zone, across a daylight-saving change", async () => {
+    // Berlin moves from CET (UTC+1) to CEST (UTC+2) on Sunday 2027-03-28: 09:00 local is 08:00 UTC
+    // on the Monday before and 07:00 UTC on the Monday after.
+    const { centreId: berlin } = await partnerWithCentre(t, 'booking-berlin@example.com', {
+      timezone: 'Europe/Berlin',
+      openingHours: [{ day: 'MONDAY', opens: '09:00', closes: '17:00' }],
+    });
+    const at = (slotStart: string) =>
+      request({ centreId: berlin, vehicleId, service: 'OIL_CHANGE', slotStart }, driver.token);
+    expect(errorCodes(await at('2027-03-22T07:00:00Z'))).toEqual(['BAD_USER_INPUT']); // 08:00 CET: closed
+    expect((await at('2027-03-22T08:00:00Z')).data?.requestBooking.status).toBe('REQUESTED'); // 09:00 CET
+    expect((await at('2027-03-29T07:00:00Z')).data?.requestBooking.status).toBe('REQUESTED'); // 09:00 CEST
+    expect(errorCodes(await at('2027-03-29T15:30:00Z'))).toEqual(['BAD_USER_INPUT']); // 17:30 CEST: closed
+  });
+
   it('lets only the centre move a booking through its states, and only the customer move its slot', async () => {
     const made = await book(driver.token, { slotStart: slotAt(5, 9) });
     const id = made.data!.requestBooking.id;
