@@ -25,6 +25,8 @@ import { ActiveEffectStore } from './effects/active-effect.store.js';
 import { ClientOffenders } from './effects/client-offenders.js';
 import { GoalMeasures } from './goals/goal-measures.js';
 import { vehiclesClient } from '../subgraphs/vehicles/contract.js';
+import { TeamDeployer } from './autonomy/team-deploy.js';
+import { remoteIndexCheckers } from './effects/index-checkers.js';
 import { IncidentStore } from './effects/incident.store.js';
 import { NotificationStore } from './effects/notification.store.js';
 import { RateLimitPolicy } from './effects/rate-limit-policy.js';
@@ -134,6 +136,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     alerts,
     offenders,
     declaredIndexes: AGENTS_INDEXES,
+    indexCheckers: remoteIndexCheckers(settings.serviceUrls ?? {}, settings.internalSecret),
   });
   const runner = new DecisionRunner({
     decisions,
@@ -293,6 +296,16 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     loop: autonomousLoop,
     incidents,
     router,
+    deployer: new TeamDeployer({
+      status,
+      mode,
+      router,
+      observations,
+      wake: (reason) => autonomousLoop.wake(reason),
+      routines: settings.routines,
+      clock,
+      logger,
+    }),
   });
 
   await feeds.start();

@@ -3,6 +3,8 @@ import { buildSubgraphSchema } from '../platform/subgraph/build-subgraph-schema.
 import { authChecker } from '../platform/subgraph/context.js';
 import { resolverOptions, resolverRegistry } from '../platform/subgraph/resolvers.js';
 import { AgentMetricsResolver } from './autonomy/metrics.resolver.js';
+import type { TeamDeployer } from './autonomy/team-deploy.js';
+import { TeamDeployResolver } from './autonomy/team-deploy.resolver.js';
 import { RunTickResolver } from './autonomy/run-tick.resolver.js';
 import { AutonomousStatusResolver } from './autonomy/status.resolver.js';
 import { ReportClientErrorResolver } from './client-errors/report-client-error.resolver.js';
@@ -48,6 +50,7 @@ export interface AgentsResolverDeps {
   loop: AutonomousLoop;
   incidents: IncidentStore;
   router: ProviderRouter;
+  deployer: TeamDeployer;
 }
 
 const resolver = resolverRegistry<AgentsResolverDeps>();
@@ -68,6 +71,7 @@ export const AGENTS_RESOLVERS = [
   resolver(RunTickResolver, 'loop'),
   resolver(IncidentResolver, 'incidents', 'decisions', 'clock'),
   resolver(AgentMetricsResolver, 'decisions', 'firings', 'router'),
+  resolver(TeamDeployResolver, 'deployer'),
 ];
 
 /** Constructs every resolver from `deps` (a missing one stops here); without them, the schema to print. */

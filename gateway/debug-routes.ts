@@ -32,6 +32,22 @@ export const DEBUG_QUERIES: Record<string, string> = {
   }`,
 };
 
+/**
+ * The brief's one debug route that acts: deploying the team (mode ON, providers and triggers
+ * checked, a report of what was found). POST, so no crawler or prefetch runs it. The brief's
+ * `backend/create` is not served: the team does not write or ship code (see the README).
+ */
+export const DEBUG_MUTATIONS: Record<string, string> = {
+  '/api/v1/autonomous-system/team/deploy': `mutation DeployTeam {
+    deployTeam { previousMode deployedAt deployedBy healthy findings
+      providers { provider model configured ok status error latencyMs modelListed }
+      triggers { kind category metric threshold value signal }
+      routines { kind at }
+      status { mode running lastTickAt
+        providers { provider available healthy circuit lastCheckedAt lastCheckOk lastCheckError } } }
+  }`,
+};
+
 const STATUS_BY_CODE: Record<string, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.FORBIDDEN]: 403,
@@ -50,8 +66,12 @@ export function mountDebugRoutes(
   router: Router,
   { apollo, authenticator }: { apollo: ApolloServer<GatewayContext>; authenticator: Authenticator },
 ): void {
-  for (const [path, query] of Object.entries(DEBUG_QUERIES)) {
-    router.get(path, async (req: Request, res: Response) => {
+  const routes = [
+    ...Object.entries(DEBUG_QUERIES).map(([path, query]) => ({ method: 'get' as const, path, query })),
+    ...Object.entries(DEBUG_MUTATIONS).map(([path, query]) => ({ method: 'post' as const, path, query })),
+  ];
+  for (const { method, path, query } of routes) {
+    router[method](path, async (req: Request, res: Response) => {
       let viewer;
       try {
         viewer = await authenticator.authenticate(credentialsFromHeaders(req.headers));

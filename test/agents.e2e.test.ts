@@ -74,7 +74,7 @@ describe('first start', () => {
         'error_rate',
       ]),
     );
-    expect(byId.revenue).toMatchObject({ current: 2_500_000, target: 5_000_000, source: 'ADMIN', trend: 'FLAT' });
+    expect(byId.revenue).toMatchObject({ current: 2_500_000, target: 5_000_000, source: 'MANUAL', trend: 'FLAT' });
     expect(byId.customers).toMatchObject({ target: 25_000, source: 'IDENTITY', unit: 'customers' });
     expect(byId.p95_latency).toMatchObject({ target: 150, unit: 'ms', direction: 'AT_MOST', source: 'GATEWAY' });
     expect(byId.error_rate).toMatchObject({ target: 0.05, direction: 'AT_MOST' });

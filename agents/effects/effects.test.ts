@@ -7,7 +7,6 @@ import {
 import type { EventBus } from '../../platform/events/bus.js';
 import { RATE_LIMIT_SCOPES } from '../actions/parameters.js';
 import { createLogger } from '../../platform/logger.js';
-import { AGENTS_INDEXES } from '../declared-indexes.js';
 import {
   codes,
   newBus,
@@ -20,7 +19,6 @@ import {
 import { AlertStore } from '../signals/alert.store.js';
 import { healthAlert } from '../testing/health-alert.js';
 import { ActiveEffectStore } from './active-effect.store.js';
-import { checkIndexes, indexCheckEffect } from './index-check.effect.js';
 import { announceGatewayLimits } from './gateway-rate-limits.js';
 import { expireEffects } from './end-effects.js';
 import { logLevelEffect } from './log-level.effect.js';
@@ -214,24 +212,6 @@ describe('ending an effect', () => {
     expect(await effects.markReverted(older._id, 'expired', at('2030-01-01T00:01:00Z'))).toBe(false);
     const stored = await database.db.collection('active_effects').findOne({ _id: older._id });
     expect(stored).toMatchObject({ revertReason: 'superseded', revertedAt: at('2030-01-01T00:00:10Z') });
-  });
-});
-
-describe('index check', () => {
-  it("compares the stores' declared indexes with the database's and reports what is missing", async () => {
-    const a = await startAgents(database.db);
-    await a.stop();
-    expect(await checkIndexes(database.db, AGENTS_INDEXES)).toMatchObject({ missing: [] });
-    await database.db.collection('decisions').dropIndex('status_1__id_-1');
-    const result = await indexCheckEffect(database.db, AGENTS_INDEXES).apply(
-      { services: ['agents'] },
-      { decisionId: 'd3', now: new Date() },
-    );
-    expect(result.success).toBe(false);
-    expect(result.summary).toMatch(/1 of \d+ indexes missing: decisions \{"status":1,"_id":-1\}/);
-    expect(await indexCheckEffect(database.db, AGENTS_INDEXES).refuse({ services: ['agents', 'identity'] })).toMatch(
-      /identity/,
-    );
   });
 });
 

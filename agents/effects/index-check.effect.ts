@@ -1,55 +1,61 @@
 import type { Db } from 'mongodb';
 import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
+import { checkIndexes, type IndexReport } from '../../platform/ops/index-check.js';
 import { outside, type Effect } from './effect.js';
 
-/** Services whose database this subgraph may inspect: its own only (each subgraph owns its data). */
-export const INSPECTABLE_SERVICES = ['agents'] as const;
+export { checkIndexes, type IndexReport };
 
-export interface IndexReport {
-  checked: number;
-  missing: Array<{ collection: string; key: string }>;
-}
+/** Asks one service for its index check (through its contract's internal route). */
+export type IndexChecker = () => Promise<IndexReport>;
 
-const keyOf = (key: unknown) => JSON.stringify(key);
-
-/** Compares what the stores declare with what the database has. Read-only. */
-export async function checkIndexes(
-  db: Db,
-  declared: Readonly<Record<string, IndexDeclaration[]>>,
-): Promise<IndexReport> {
-  const report: IndexReport = { checked: 0, missing: [] };
-  for (const [collection, indexes] of Object.entries(declared)) {
-    const existing = await db
-      .collection(collection)
-      .listIndexes()
-      .toArray()
-      .catch(() => [] as Array<{ key: unknown }>);
-    const present = new Set(existing.map((i) => keyOf(i.key)));
-    for (const index of indexes) {
-      report.checked++;
-      if (!present.has(keyOf(index.key))) report.missing.push({ collection, key: keyOf(index.key) });
-    }
-  }
-  return report;
-}
-
-export function indexCheckEffect(
-  db: Db,
-  declared: Readonly<Record<string, IndexDeclaration[]>>,
-): Effect<'check_database_indexes'> {
+/**
+ * Compares each service's declared indexes with its database: the agents' own here, every other
+ * service's through the index-check route its contract declares (platform/ops/index-check.ts),
+ * since no service reads another's database. Read-only; a service that does not answer is
+ * reported as such and makes the check fail.
+ */
+export function indexCheckEffect(deps: {
+  own: { service: string; db: Db; declared: Readonly<Record<string, IndexDeclaration[]>> };
+  others: Readonly<Record<string, IndexChecker>>;
+}): Effect<'check_database_indexes'> {
+  const checkers: Record<string, IndexChecker> = {
+    ...deps.others,
+    [deps.own.service]: () => checkIndexes(deps.own.service, deps.own.db, deps.own.declared),
+  };
+  const inspectable = Object.keys(checkers);
   return {
     action: 'check_database_indexes',
-    targets: async () => ({ services: [...INSPECTABLE_SERVICES] }),
+    targets: async () => ({ services: inspectable as never }),
     async refuse({ services }) {
-      const foreign = outside(services, INSPECTABLE_SERVICES);
-      return foreign.length ? `databases this subgraph does not own: ${foreign.join(', ')}` : null;
+      const unknown = outside(services, inspectable);
+      return unknown.length ? `no index check for: ${unknown.join(', ')}` : null;
     },
-    async apply() {
-      const report = await checkIndexes(db, declared);
-      const summary = report.missing.length
-        ? `${report.missing.length} of ${report.checked} indexes missing: ${report.missing.map((m) => `${m.collection} ${m.key}`).join('; ')}`
-        : `all ${report.checked} declared indexes present`;
-      return { summary, success: report.missing.length === 0 };
+    async apply({ services }) {
+      const results = await Promise.all(
+        [...new Set(services)].map(async (service) => {
+          try {
+            return { service, report: await checkers[service]() };
+          } catch (err) {
+            return { service, error: (err as Error).message.slice(0, 200) };
+          }
+        }),
+      );
+      const lines: string[] = [];
+      let success = true;
+      for (const r of results) {
+        if (!r.report) {
+          success = false;
+          lines.push(`${r.service}: not checked (${r.error})`);
+        } else if (r.report.missing.length) {
+          success = false;
+          lines.push(
+            `${r.service}: ${r.report.missing.length} of ${r.report.checked} indexes missing: ${r.report.missing
+              .map((m) => `${m.collection} ${m.key}`)
+              .join('; ')}`,
+          );
+        } else lines.push(`${r.service}: all ${r.report.checked} declared indexes present`);
+      }
+      return { summary: lines.join(' | ').slice(0, 2000), success };
     },
   };
 }

@@ -7,7 +7,7 @@ import type { ActiveEffectStore } from './active-effect.store.js';
 import { clientBlockEffect } from './client-block.effect.js';
 import type { ClientOffenders } from './client-offenders.js';
 import type { Effect, EffectRegistry } from './effect.js';
-import { indexCheckEffect } from './index-check.effect.js';
+import { indexCheckEffect, type IndexChecker } from './index-check.effect.js';
 import { incidentEffect } from './incident.effect.js';
 import type { IncidentStore } from './incident.store.js';
 import { logLevelEffect } from './log-level.effect.js';
@@ -26,6 +26,8 @@ export interface EffectDeps {
   alerts: AlertStore;
   offenders: Pick<ClientOffenders, 'current'>;
   declaredIndexes: Readonly<Record<string, IndexDeclaration[]>>;
+  /** The other services' index checks, through their contracts (index-checkers.ts). */
+  indexCheckers?: Readonly<Record<string, IndexChecker>>;
 }
 
 /**
@@ -40,7 +42,10 @@ export function createEffectRegistry(deps: EffectDeps): EffectRegistry {
     rateLimitEffect('relax_rate_limits', deps.activeEffects, deps.bus) as Effect,
     logLevelEffect(deps.bus, deps.activeEffects) as Effect,
     incidentEffect(deps.incidents) as Effect,
-    indexCheckEffect(deps.db, deps.declaredIndexes) as Effect,
+    indexCheckEffect({
+      own: { service: 'agents', db: deps.db, declared: deps.declaredIndexes },
+      others: deps.indexCheckers ?? {},
+    }) as Effect,
     notifyOwnersEffect(deps.notifications, deps.alerts) as Effect,
     recomputeHealthEffect(deps.bus, deps.alerts) as Effect,
     noOpEffect as Effect,

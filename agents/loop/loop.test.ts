@@ -268,7 +268,7 @@ describe('other triggers', () => {
       action: 'check_database_indexes',
       status: 'EXECUTED',
     });
-    expect(decision.execution?.summary).toMatch(/^all \d+ declared indexes present$/);
+    expect(decision.execution?.summary).toMatch(/^agents: all \d+ declared indexes present$/);
     // Once a day: the next tick neither runs it again nor misses its outcome (due at once here).
     expect(await tick()).toMatchObject({ firings: 0, outcomesEvaluated: 1 });
     expect(await arm('morning_routine', 'check_database_indexes')).toMatchObject({ alpha: 2, pulls: 1 });

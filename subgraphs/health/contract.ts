@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indexCheckRoute } from '../../platform/ops/index-check.js';
 import { severitySchema } from '../../platform/vocabulary/severity.js';
 
 /**
@@ -63,3 +64,9 @@ const recompute = z.object({
 /** The contract of the `health.commands` stream. */
 export const healthCommandSchema = z.discriminatedUnion('kind', [recompute]);
 export type HealthCommand = z.infer<typeof healthCommandSchema>;
+
+/** Health's internal routes (behind the internal secret), typed on both sides (platform/http/internal-route.ts). */
+export const healthRoutes = {
+  /** The agents' index check: health's declared indexes against its database. */
+  indexes: indexCheckRoute('health'),
+};

@@ -29,6 +29,9 @@ import { SnapshotStore } from './scoring/snapshot.store.js';
 import type { VehicleDirectory } from './vehicles/vehicle-directory.js';
 import { VehicleProfileStore } from './vehicles/vehicle-profile.store.js';
 import { VehicleProfiles } from './vehicles/vehicle-profiles.js';
+import { serveIndexCheck } from '../../platform/ops/index-check.js';
+import { healthRoutes } from './contract.js';
+import { HEALTH_INDEXES } from './declared-indexes.js';
 
 export { HttpVehicleDirectory, type VehicleDirectory } from './vehicles/vehicle-directory.js';
 
@@ -165,6 +168,7 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
     },
     schema,
     context: () => ({ live }),
+    internalRoutes: (router) => serveIndexCheck(router, healthRoutes.indexes, 'health', db, HEALTH_INDEXES),
     healthChecks: { database: databaseCheck(db) },
     stop: async () => {
       await retention.stop();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/viewer.js';
 import { InternalClient, internalRoute, type InternalClientOptions } from '../../platform/http/internal-route.js';
+import { indexCheckRoute } from '../../platform/ops/index-check.js';
 
 /**
  * Credential revocations identity announces, and the internal route that lists recent ones.
@@ -166,6 +167,8 @@ export const identityRoutes = {
     response: apiKeyVerdictSchema,
     answers: [401],
   }),
+  /** The agents' index check: identity's declared indexes against its database. */
+  indexes: indexCheckRoute('identity'),
   stats: internalRoute({
     method: 'POST',
     path: IDENTITY_STATS_ROUTE,

@@ -21,6 +21,9 @@ import { mountRoleGrantRoute } from './users/role-grant.route.js';
 import { mountStatsRoute } from './users/stats.route.js';
 import { createUserLoader } from './users/user.loader.js';
 import { UserStore } from './users/user.store.js';
+import { serveIndexCheck } from '../../platform/ops/index-check.js';
+import { identityRoutes } from './contract.js';
+import { IDENTITY_INDEXES } from './declared-indexes.js';
 
 export interface IdentitySettings extends LoginSettings {
   jwtSecret: string;
@@ -65,6 +68,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
     schema: await buildIdentitySchema({ auth, users, audit, apiKeys }),
     context: () => ({ userLoader: createUserLoader(users) }),
     internalRoutes: (router) => {
+      serveIndexCheck(router, identityRoutes.indexes, 'identity', db, IDENTITY_INDEXES);
       mountApiKeyVerification(router, apiKeys);
       mountRevokedSessionsRoute(router, sessionRevocations);
       mountStatsRoute(router, users);

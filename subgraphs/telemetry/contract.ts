@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indexCheckRoute } from '../../platform/ops/index-check.js';
 import { DTC_CODE_PATTERN } from './obd/dtc.js';
 
 export type { Severity } from '../../platform/vocabulary/severity.js';
@@ -100,3 +101,9 @@ export const TELEMETRY_STREAM_SCHEMAS = {
   [TELEMETRY_READINGS]: telemetryReadingsEventSchema,
   [TELEMETRY_DTCS]: telemetryDtcsEventSchema,
 } as const;
+
+/** Telemetry's internal routes (behind the internal secret), typed on both sides (platform/http/internal-route.ts). */
+export const telemetryRoutes = {
+  /** The agents' index check: telemetry's declared indexes against its database. */
+  indexes: indexCheckRoute('telemetry'),
+};

@@ -20,6 +20,9 @@ import { ReadingStore } from './readings/reading.store.js';
 import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import { buildTelemetrySchema } from './schema.js';
 import { TripsService } from './trips/trips.service.js';
+import { serveIndexCheck } from '../../platform/ops/index-check.js';
+import { telemetryRoutes } from './contract.js';
+import { TELEMETRY_INDEXES } from './declared-indexes.js';
 
 export interface TelemetrySettings {
   /** Readings older than this are deleted, and uploads measured before it refused. */
@@ -103,6 +106,7 @@ export async function createTelemetrySubgraph({
     registerMetrics: (registry) => outbox.registerMetrics(registry),
     schema,
     context: () => ({ live }),
+    internalRoutes: (router) => serveIndexCheck(router, telemetryRoutes.indexes, 'telemetry', db, TELEMETRY_INDEXES),
     healthChecks: { database: databaseCheck(db) },
     stop: async () => {
       await retention.stop();

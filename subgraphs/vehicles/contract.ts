@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InternalClient, internalRoute, type InternalClientOptions } from '../../platform/http/internal-route.js';
+import { indexCheckRoute } from '../../platform/ops/index-check.js';
 
 /**
  * What the vehicles subgraph publishes on the event bus: topic names and payload schemas.
@@ -94,6 +95,8 @@ export const vehiclesRoutes = {
     request: z.object({}),
     response: vehiclesStatsSchema,
   }),
+  /** The agents' index check: vehicles' declared indexes against its database. */
+  indexes: indexCheckRoute('vehicles'),
   /** The gateway: device tokens. */
   verifyDevice: internalRoute({
     method: 'POST',

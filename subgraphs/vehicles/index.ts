@@ -17,6 +17,9 @@ import { mountStatsRoute } from './vehicles/stats.route.js';
 import { createVehicleLoaders } from './vehicles/vehicle.loader.js';
 import { VehicleService, type VehicleLimits } from './vehicles/vehicle.service.js';
 import { VehicleStore } from './vehicles/vehicle.store.js';
+import { serveIndexCheck } from '../../platform/ops/index-check.js';
+import { vehiclesRoutes } from './contract.js';
+import { VEHICLES_INDEXES } from './declared-indexes.js';
 
 export type VehiclesSettings = VehicleLimits & DeviceLimits;
 
@@ -64,6 +67,7 @@ export async function createVehiclesSubgraph({
     schema: await buildVehiclesSchema({ vehicles, devices, fleet }),
     context: () => ({ loaders: createVehicleLoaders(vehicleStore), partners }),
     internalRoutes: (router) => {
+      serveIndexCheck(router, vehiclesRoutes.indexes, 'vehicles', db, VEHICLES_INDEXES);
       mountDeviceVerification(router, devices);
       mountOwnershipRoute(router, vehicleStore);
       mountProfileRoute(router, vehicleStore);

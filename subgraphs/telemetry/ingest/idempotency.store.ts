@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureIndexes } from '../../../platform/mongo/indexes.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 /**
@@ -23,16 +23,21 @@ export interface IdempotencyDocument {
 /** Vehicle ids hold no ':' (checked at ingestion), so the pair maps to one id and back. */
 const keyId = (vehicleId: string, key: string) => `${String(vehicleId)}:${String(key)}`;
 
+/** Old keys are swept by their creation time. */
+export const IDEMPOTENCY_INDEXES: IndexDeclaration[] = [{ key: { createdAt: 1 } }];
+
 export class IdempotencyStore {
+  static readonly collection = 'ingest_idempotency';
+
   private readonly keys: Collection<IdempotencyDocument>;
 
   constructor(db: Db) {
-    this.keys = db.collection<IdempotencyDocument>('ingest_idempotency');
+    this.keys = db.collection<IdempotencyDocument>(IdempotencyStore.collection);
   }
 
   init(): Promise<void> {
     // Keys are found by _id; the retention job deletes by age.
-    return ensureIndexes(this.keys, [{ key: { createdAt: 1 } }]);
+    return ensureIndexes(this.keys, IDEMPOTENCY_INDEXES);
   }
 
   /** Keeps `at` for (vehicle, key) unless a try kept one before: returns the document that holds. */
