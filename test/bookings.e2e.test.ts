@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { errorCodes } from './client.js';
 import { adminToken, driverWithVehicle, partnerWithCentre, slotAt } from './bookings-setup.js';
 import {
@@ -153,18 +154,25 @@ describe('bookings through the gateway', () => {
   });
 
   it("takes opening hours in the centre's own zone, across a daylight-saving change", async () => {
-    // Berlin moves from CET (UTC+1) to CEST (UTC+2) on Sunday 2027-03-28: 09:00 local is 08:00 UTC
-    // on the Monday before and 07:00 UTC on the Monday after.
+    const zone = 'Europe/Berlin';
     const { centreId: berlin } = await partnerWithCentre(t, 'booking-berlin@example.com', {
-      timezone: 'Europe/Berlin',
+      timezone: zone,
       openingHours: [{ day: 'MONDAY', opens: '09:00', closes: '17:00' }],
     });
+    // The Mondays either side of Berlin's next clock change (within a year: bookings go that far ahead).
+    let day = DateTime.now().setZone(zone).startOf('day').plus({ days: 8 });
+    while (day.offset === day.plus({ days: 1 }).offset) day = day.plus({ days: 1 });
+    const before = day.minus({ days: (day.weekday + 6) % 7 }); // the Monday on or before the last day of the old offset
+    const after = before.plus({ weeks: 1 });
+    const local = (monday: DateTime, hour: number) => monday.set({ hour }).toUTC().toISO()!;
+    expect(local(before, 9).slice(11, 13)).not.toBe(local(after, 9).slice(11, 13)); // 09:00 local moved in UTC
     const at = (slotStart: string) =>
       request({ centreId: berlin, vehicleId, service: 'OIL_CHANGE', slotStart }, driver.token);
-    expect(errorCodes(await at('2027-03-22T07:00:00Z'))).toEqual(['BAD_USER_INPUT']); // 08:00 CET: closed
-    expect((await at('2027-03-22T08:00:00Z')).data?.requestBooking.status).toBe('REQUESTED'); // 09:00 CET
-    expect((await at('2027-03-29T07:00:00Z')).data?.requestBooking.status).toBe('REQUESTED'); // 09:00 CEST
-    expect(errorCodes(await at('2027-03-29T15:30:00Z'))).toEqual(['BAD_USER_INPUT']); // 17:30 CEST: closed
+    for (const monday of [before, after]) {
+      expect(errorCodes(await at(local(monday, 8)))).toEqual(['BAD_USER_INPUT']); // 08:00 local: closed
+      expect((await at(local(monday, 9))).data?.requestBooking.status).toBe('REQUESTED');
+      expect(errorCodes(await at(local(monday, 17)))).toEqual(['BAD_USER_INPUT']); // 17:00 local: closed
+    }
   });
 
   it('lets only the centre move a booking through its states, and only the customer move its slot', async () => {

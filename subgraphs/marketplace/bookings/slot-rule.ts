@@ -2,8 +2,8 @@ import { bookableSlots } from '../availability/slots.js';
 import { openIntervals } from '../centres/opening-hours.js';
 import type { SlotRule } from './booking.service.js';
 
-/** How far ahead a booking may be made. */
-export const MAX_BOOKING_AHEAD_DAYS = 180;
+/** How far ahead a booking may be made: a year, so a yearly service can be booked at the last one. */
+export const MAX_BOOKING_AHEAD_DAYS = 366;
 
 /**
  * A start is bookable when availability would offer it with every bay free: inside one opening
