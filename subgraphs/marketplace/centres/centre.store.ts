@@ -216,4 +216,16 @@ export class CentreStore {
   async addRating(id: ObjectId, stars: number): Promise<void> {
     await this.centres.updateOne({ _id: id }, { $inc: { ratingCount: 1, ratingSum: stars } });
   }
+
+  /**
+   * The rating as counted from every review (for reviews): kept only if it counts more reviews
+   * than the stored one. Reviews are never deleted, so the fullest count is the right one, and
+   * concurrent or repeated recounts cannot count a review twice or undo a newer count.
+   */
+  async setRatingIfFuller(id: ObjectId, count: number, sum: number): Promise<void> {
+    await this.centres.updateOne(
+      { _id: id, ratingCount: { $lt: count } },
+      { $set: { ratingCount: count, ratingSum: sum } },
+    );
+  }
 }

@@ -13,9 +13,9 @@ import type { BookingStore } from '../bookings/booking.store.js';
 import type { CentreSource } from '../bookings/booking.service.js';
 import type { ReviewDocument, ReviewStore } from './review.store.js';
 
-/** The centre store's rating counter (reviews keep it). */
+/** The centre store's rating (reviews keep it). */
 export interface RatingSink {
-  addRating(centreId: ObjectId, stars: number): Promise<void>;
+  setRatingIfFuller(centreId: ObjectId, count: number, sum: number): Promise<void>;
 }
 
 const reviewSchema = z.object({
@@ -77,9 +77,11 @@ export class ReviewService {
       repliedAt: null,
     };
     if (!(await this.reviews.insert(doc))) throw new ConflictError('This booking has been reviewed already');
-    // Two writes, no transaction: a crash between them leaves `counted: false` to show which
-    // review the rating misses (never one counted twice: the insert above happens once).
-    await this.centres.addRating(new ObjectId(booking.centreId), parsed.rating);
+    // The rating is recounted from the reviews rather than incremented: a recount is idempotent,
+    // so no transaction is needed. A crash before it leaves the review out only until the
+    // centre's next review recounts.
+    const { count, sum } = await this.reviews.tally(booking.centreId);
+    await this.centres.setRatingIfFuller(new ObjectId(booking.centreId), count, sum);
     await this.reviews.markCounted(doc._id);
     return { ...doc, counted: true };
   }
