@@ -14,6 +14,7 @@ import {
 import {
   openAiCompletion,
   startFakeAiServer,
+  withModels,
   type FakeAiServer,
   type RecordedRequest,
 } from '../agents/providers/testing/fake-ai-servers.js';
@@ -50,7 +51,8 @@ let admin: string;
 let customer: string;
 
 beforeAll(async () => {
-  fake = await startFakeAiServer(modelAnswer);
+  // It answers the providers' model listings too (the check at start-up and at deploy).
+  fake = await startFakeAiServer(withModels(['gpt-4.1'], modelAnswer));
   t = await startTestSystem({
     AGENTS_MODE: 'OFF',
     AGENTS_LOOP_INTERVAL_SECONDS: '3600',
@@ -77,7 +79,8 @@ describe('the kill switch', () => {
     expect(tick).toMatchObject({ mode: 'OFF', skipped: true, firings: 0, decisions: [] });
     expect((await t.request(TriggerFiringsDocument, {}, { token: admin })).data!.triggerFirings.totalCount).toBe(0);
     expect((await decisionsIn('errors')).totalCount).toBe(0);
-    expect(fake.requests).toHaveLength(0);
+    // Only the start-up provider check (a models listing, no tokens) reached the model.
+    expect(fake.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
     expect(await status()).toMatchObject({ mode: 'OFF', running: false, activeEffects: [] });
     const team = (await t.request(AgentTeamDocument, {}, { token: admin })).data!.agentTeam;
     expect(new Set(team.map((m) => m.status))).toEqual(new Set(['PAUSED']));
@@ -120,7 +123,9 @@ describe('DRY_RUN', () => {
     expect(proposed.reasoning).toMatch(/The model picks/);
     expect(proposed.costUsd).toBeGreaterThan(0);
 
-    const call = fake.requests.find((r) => JSON.stringify(r.body).includes('client_error_burst'))!;
+    const call = fake.requests.find(
+      (r) => r.method === 'POST' && JSON.stringify(r.body).includes('client_error_burst'),
+    )!;
     expect(call.path).toBe('/v1/chat/completions');
     expect(call.headers.authorization).toBe('Bearer sk-test-fake');
     expect(call.body.response_format.json_schema.schema.properties.action.enum).toEqual([proposed.action, 'no_op']);
