@@ -68,6 +68,7 @@ describe('simulator flags', () => {
         'ck_fleet',
         '--admin-email',
         'ops@example.com',
+        '--book',
         '--quiet',
       ]),
     ).toEqual({
@@ -84,8 +85,13 @@ describe('simulator flags', () => {
       concurrency: 4,
       apiKey: 'ck_fleet',
       adminEmail: 'ops@example.com',
+      book: true,
       quiet: true,
     });
+  });
+
+  it('leaves booking off unless --book is given', () => {
+    expect(settings([])).toMatchObject({ book: false });
   });
 
   it('says --help instead of running', () => {

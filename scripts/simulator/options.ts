@@ -23,6 +23,11 @@ export const USAGE = `npm run simulate -- [flags]
   --api-key KEY        set the fleet up with this API key (scope fleet:provision; default: CLUTCH_API_KEY),
                        else as the admin ADMIN_EMAIL / ADMIN_PASSWORD (--admin-email overrides the email)
   --admin-email EMAIL
+  --book               drivers book a service when their car raises a health alert (the nearest centre
+                       that offers what fixes it, an idempotency key and the alert's id), and a simulated
+                       garage confirms, starts and completes the bookings; needs the admin (ADMIN_EMAIL,
+                       ADMIN_PASSWORD) to approve the garage, and registers the drivers of faulty cars
+                       (at most 25: the gateway meters registrations per IP). Default: off
   --quiet              no status lines, only the summary
   --help`;
 
@@ -90,6 +95,8 @@ export const simulationOptionsSchema = z.object({
     .max(120, '--upload-every must be at most 120')
     .optional(),
   concurrency: whole('concurrency', 1, 256).default(8),
+  /** --book: drivers book services for their cars' alerts, a simulated garage does the work. */
+  book: z.boolean().default(false),
   quiet: z.boolean().default(false),
   /** Who provisions the fleet (see scripts/fleet/credentials.ts); the environment when left out. */
   apiKey: z.string().min(1, '--api-key must not be empty').optional(),
@@ -144,6 +151,7 @@ export function parseSimulatorArgs(argv: readonly string[]): ParsedArgs {
         concurrency: { type: 'string' },
         'api-key': { type: 'string' },
         'admin-email': { type: 'string' },
+        book: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },

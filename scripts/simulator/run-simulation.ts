@@ -1,5 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { Authorizer, credentialsFrom, type FleetCredentials } from '../fleet/credentials.js';
+import { CITIES } from '../seed/centres/cities.js';
+import { Authorizer, credentialsFrom, CredentialsError, type FleetCredentials } from '../fleet/credentials.js';
+import { BookingSimulation, MAX_BOOKING_DRIVERS, type BookingStats } from './bookings/booking-sim.js';
 import { assignFaults, type Fault } from './faults.js';
 import { Limiter } from './limiter.js';
 import { ObdDevice, randomAdapterProfile } from './obd-device.js';
@@ -7,7 +9,7 @@ import { validateOptions, type SimulationInput, type SimulationSettings } from '
 import { createRandom, type Random } from './random.js';
 import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js';
 import type { SendContext } from './send.js';
-import { setUpFleet, type SimulatedVehicle } from './setup.js';
+import { driverEmail, driverName, setUpFleet, type SimulatedVehicle } from './setup.js';
 import { formatStatus, SimulationStats, type StatsSnapshot } from './stats.js';
 import { uploadRounds, uploadSamples, type Sample } from './uploader.js';
 import { VehicleSim } from './vehicle-sim.js';
@@ -23,6 +25,8 @@ export interface RunOptions extends SimulationInput {
   flushGraceSeconds?: number;
   /** How uploads are retried (DEFAULT_RETRY_POLICY; tests shorten it). */
   retryPolicy?: RetryPolicy;
+  /** With `book`: how often drivers look at their alerts and the garage at its bookings (default 5 s). */
+  bookingPollMs?: number;
 }
 
 export const DEFAULT_FLUSH_GRACE_SECONDS = 20;
@@ -43,6 +47,23 @@ export interface SimulationSummary extends StatsSnapshot {
   settings: SimulationSettings;
   vehicles: VehicleSummary[];
   stoppedBy: 'duration' | 'signal';
+  /** With `book`: the garage, its city, the drivers who book, and what became of their bookings. */
+  bookings?: BookingStats & { centreId: string; city: string; drivers: number };
+}
+
+/** `--book` approves its garage as the admin, whatever provisions the fleet (an API key cannot approve partners). */
+export function bookingAdmin(
+  given: { adminEmail?: string; adminPassword?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): { email: string; password: string } {
+  const email = given.adminEmail ?? env.ADMIN_EMAIL;
+  const password = given.adminPassword ?? env.ADMIN_PASSWORD;
+  if (!email || !password) {
+    throw new CredentialsError(
+      '--book approves the simulated garage as an admin: set ADMIN_EMAIL and ADMIN_PASSWORD (the admin `npm start` creates)',
+    );
+  }
+  return { email, password };
 }
 
 /**
@@ -65,7 +86,23 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
   const limiter = new Limiter(settings.concurrency);
 
   const credentials = credentialsFrom(settings);
+  const admin = settings.book ? bookingAdmin(settings) : null;
   log(`setting up ${settings.vehicles} vehicle(s) at ${settings.url} (run ${runId}, seed ${settings.seed})...`);
+  // Before the fleet: provisioning adds each car to the account its driver registered.
+  const booking = admin
+    ? await setUpBookings(
+        { url: settings.url, limiter: new Limiter(4), policy: DEFAULT_RETRY_POLICY, signal },
+        settings,
+        {
+          runId,
+          root,
+          admin,
+          log,
+        },
+      ).catch((error: unknown) => {
+        throw signal?.aborted ? new Error('stopped during set-up') : error;
+      })
+    : null;
   // Stopping during set-up abandons it at once: there is nothing worth finishing.
   const vehicles = await setUp(
     { url: settings.url, limiter, policy: DEFAULT_RETRY_POLICY, signal },
@@ -77,6 +114,7 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
     throw signal?.aborted ? new Error('stopped during set-up') : error;
   });
   if (signal?.aborted) throw new Error('stopped during set-up');
+  booking?.attach(vehicles);
   log(
     `ready: ${describeFaults(vehicles)}; streaming at ${settings.hz} Hz${settings.durationSeconds ? ` for ${settings.durationSeconds} s` : ' until Ctrl-C'}`,
   );
@@ -96,9 +134,13 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
         statusEverySeconds * 1000,
       );
   const send = { url: settings.url, limiter, policy: retryPolicy, stats, signal: giveUp.signal };
+  const bookingsEnd = new AbortController();
+  const booked = booking?.run(bookingsEnd.signal, options.bookingPollMs);
   try {
     await Promise.all(vehicles.map((vehicle) => drive(vehicle, root, settings, send, startedAt, stop)));
   } finally {
+    bookingsEnd.abort();
+    await booked;
     clearInterval(status);
     clearTimeout(durationTimer);
     clearTimeout(giveUpTimer);
@@ -110,7 +152,44 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
     settings,
     vehicles: vehicles.map(({ device: _credentials, ...vehicle }) => vehicle),
     stoppedBy: signal?.aborted ? 'signal' : 'duration',
+    ...(booking
+      ? {
+          bookings: {
+            ...booking.stats,
+            centreId: booking.centreId,
+            city: booking.city.name,
+            drivers: booking.driverCount,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * The garage, in a city drawn from the seed (the seed's cities: its centres are there too), and
+ * the accounts of the drivers of faulty cars (the ones whose alerts will open), at most
+ * MAX_BOOKING_DRIVERS of them.
+ */
+async function setUpBookings(
+  ctx: SendContext,
+  settings: SimulationSettings,
+  run: { runId: string; root: Random; admin: { email: string; password: string }; log: (line: string) => void },
+): Promise<BookingSimulation> {
+  const faults = assignFaults(settings.faults, settings.vehicles, run.root.fork('faults'));
+  const faulty = faults.flatMap((f, index) => (f.length > 0 ? [index] : [])).slice(0, MAX_BOOKING_DRIVERS);
+  const city = run.root.fork('city').pick(CITIES);
+  run.log(
+    `--book: a garage in ${city.name} and ${faulty.length} driver account(s) (the gateway meters registrations: ` +
+      'a few a second at most)...',
+  );
+  return BookingSimulation.setUp({
+    ctx,
+    runId: run.runId,
+    city,
+    admin: run.admin,
+    drivers: faulty.map((index) => ({ index, email: driverEmail(index, run.runId), name: driverName(index) })),
+    random: run.root.fork('bookings'),
+  });
 }
 
 async function setUp(

@@ -57,8 +57,8 @@ export async function setUpFleet(
       index,
       identity,
       owner: {
-        email: `driver${number}.${plan.runId}@simulator.clutch.test`,
-        name: `Simulated driver ${number}`,
+        email: driverEmail(index, plan.runId),
+        name: driverName(index),
         vehicles: [vehiclePlan(identity, number, plan.runId)],
       },
     };
@@ -95,6 +95,10 @@ export async function setUpFleet(
   }
   return vehicles;
 }
+
+/** The owner of vehicle `index` (0-based) of a run: `--book` registers some of them before the fleet is provisioned. */
+export const driverEmail = (index: number, runId: string) => `driver${index + 1}.${runId}@simulator.clutch.test`;
+export const driverName = (index: number) => `Simulated driver ${index + 1}`;
 
 const vehiclePlan = (identity: SimulatedVehicleIdentity, number: number, runId: string) => ({
   ...identity,

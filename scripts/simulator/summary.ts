@@ -20,6 +20,14 @@ export function formatSummary(s: SimulationSummary): string {
     `  retries            ${s.retries} (${s.duplicates} already stored)`,
     `  ingest latency     p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms`,
   ];
+  if (s.bookings) {
+    const b = s.bookings;
+    lines.push(
+      `  bookings           ${b.requested} requested by ${b.drivers} driver(s) for their alerts at the garage in ${b.city} ` +
+        `(centre ${b.centreId}) or near it; ${b.confirmed} confirmed, ${b.started} started, ${b.completed} completed by the garage; ` +
+        `${b.slotsTaken} slot(s) taken meanwhile; errors ${formatCodes(b.errors)}`,
+    );
+  }
   if (faulty.length > 0) lines.push('  faulty vehicles');
   for (const v of faulty.slice(0, LISTED_FAULTY)) {
     lines.push(

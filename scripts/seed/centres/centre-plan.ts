@@ -64,7 +64,7 @@ const SEED = 0x5eedc0de;
  * Typical prices before the city's price level, in major units of each currency, and how long
  * each job takes (minutes). A garage's price is one of these give or take a fifth.
  */
-const BASE_PRICES: Record<City['currency'], Record<ServiceKindName, number>> = {
+export const BASE_PRICES: Record<City['currency'], Record<ServiceKindName, number>> = {
   GBP: {
     OIL_CHANGE: 75,
     BRAKES: 180,
