@@ -6,6 +6,7 @@ import {
   type CompletionResult,
   type ProviderAdapter,
 } from './adapter.js';
+import { PROBE_TIMEOUT_MS } from './config.js';
 import { normaliseSdkError } from './provider-error.js';
 
 export interface AnthropicOptions {
@@ -31,7 +32,7 @@ export function createAnthropicAdapter(options: AnthropicOptions): ProviderAdapt
     structuredOutput: 'tool',
     async probe() {
       try {
-        const page = await client.models.list();
+        const page = await client.models.list({}, { timeout: Math.min(options.timeoutMs, PROBE_TIMEOUT_MS) });
         return { models: page.data.map((m) => m.id).slice(0, 200) };
       } catch (error) {
         throw normaliseSdkError(error, options.clock.now(), options.apiKey);

@@ -49,6 +49,8 @@ export const PROVIDER_DEFAULTS: Record<ProviderId, ProviderDefaults> = {
 export const DEFAULT_DAILY_BUDGET_USD = 5;
 export const DEFAULT_TIMEOUT_MS = 20_000;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 800;
+/** A provider check (its models listed) gives up sooner than a decision: a deploy waits for it. */
+export const PROBE_TIMEOUT_MS = 5_000;
 
 /** First choice per task class, then the fallbacks in order; overridable per deployment. */
 export const DEFAULT_ROUTES: Record<TaskClass, ProviderId[]> = {

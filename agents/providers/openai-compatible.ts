@@ -7,7 +7,7 @@ import {
   type CompletionResult,
   type ProviderAdapter,
 } from './adapter.js';
-import type { StructuredOutputMode } from './config.js';
+import { PROBE_TIMEOUT_MS, type StructuredOutputMode } from './config.js';
 import { normaliseSdkError } from './provider-error.js';
 import type { ProviderId } from './types.js';
 
@@ -41,7 +41,7 @@ export function createOpenAiCompatibleAdapter(options: OpenAiCompatibleOptions):
     structuredOutput: options.structuredOutput,
     async probe() {
       try {
-        const page = await client.models.list();
+        const page = await client.models.list({ timeout: Math.min(options.timeoutMs, PROBE_TIMEOUT_MS) });
         return { models: page.data.map((m) => m.id).slice(0, 200) };
       } catch (error) {
         throw normaliseSdkError(error, options.clock.now(), options.apiKey);

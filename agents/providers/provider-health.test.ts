@@ -119,6 +119,25 @@ describe('provider checks', () => {
   });
 });
 
+describe('a provider check', () => {
+  it('that gets no answer in time fails, without holding anything up for long', async () => {
+    const silentServer = await startFakeAiServer(() => new Promise(() => undefined));
+    try {
+      const router = new ProviderRouter({
+        providers: { deepseek: { apiKey: 'd', baseURL: silentServer.openAiBaseURL, timeoutMs: 300 } },
+        logger: silent,
+      });
+      const started = Date.now();
+      const [check] = await router.checkProviders();
+      expect(check).toMatchObject({ provider: 'deepseek', ok: false, modelListed: null });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(router.status().find((p) => p.provider === 'deepseek')).toMatchObject({ healthy: false });
+    } finally {
+      await silentServer.close();
+    }
+  });
+});
+
 describe("the seed's creative and experimental routes", () => {
   it('send reports and owner messages to the creative route, triggers still being explored to the experimental one', () => {
     expect(taskClassFor('morning_routine')).toBe('creative');
