@@ -45,6 +45,8 @@ export class AutonomousLoop {
   private ticking = false;
   private lastTickStart = 0;
   private nextTickAt = 0;
+  /** Since when the database answers but another instance holds the lease. */
+  private followingSince: number | null = null;
 
   constructor(private readonly options: LoopOptions) {
     this.instanceId = options.instanceId ?? `agents-${randomUUID().slice(0, 8)}`;
@@ -132,9 +134,17 @@ export class AutonomousLoop {
     if (detector) {
       detector.setDatabaseReachable(reachable);
       // Without the database nobody leads: every instance keeps evaluating what it can.
-      if (!reachable) detector.check('lease check failed');
-      // Another instance leads: it saw the same traffic and records its own.
-      else if (!leading) detector.dropPending();
+      if (!reachable) {
+        this.followingSince = null;
+        detector.check('lease check failed');
+      }
+      // Another instance has led for a whole lease since the database came back: it saw the
+      // same traffic and records its own. (Right after an outage the lease may still look taken.)
+      else if (leading) this.followingSince = null;
+      else {
+        this.followingSince ??= clock.now();
+        if (clock.now() - this.followingSince > leaseMs) detector.dropPending();
+      }
     }
     if (leading !== this.leader)
       logger.info(
