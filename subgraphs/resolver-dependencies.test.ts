@@ -3,6 +3,7 @@ import { AGENTS_RESOLVERS, buildAgentsSchema } from '../agents/schema.js';
 import type { ResolverRegistration } from '../platform/subgraph/resolvers.js';
 import { buildHealthSchema, HEALTH_RESOLVERS } from './health/schema.js';
 import { buildIdentitySchema, IDENTITY_RESOLVERS } from './identity/schema.js';
+import { buildMarketplaceSchema, MARKETPLACE_RESOLVERS } from './marketplace/schema.js';
 import { buildTelemetrySchema, TELEMETRY_RESOLVERS } from './telemetry/schema.js';
 import { buildVehiclesSchema, VEHICLES_RESOLVERS } from './vehicles/schema.js';
 
@@ -13,6 +14,7 @@ const SUBGRAPHS: [string, readonly ResolverRegistration<any>[], (deps: any) => P
   ['telemetry', TELEMETRY_RESOLVERS, buildTelemetrySchema],
   ['health', HEALTH_RESOLVERS, buildHealthSchema],
   ['agents', AGENTS_RESOLVERS, buildAgentsSchema],
+  ['marketplace', MARKETPLACE_RESOLVERS, buildMarketplaceSchema],
 ];
 
 describe.each(SUBGRAPHS)("the %s subgraph's resolvers", (_name, registrations, build) => {

@@ -5,18 +5,13 @@ import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { AuditStore } from './audit/audit.store.js';
-import { AvailabilityResolver } from './availability/availability.resolver.js';
 import { AvailabilityService } from './availability/availability.service.js';
 import { createBookingsModule, type BookingsDeps } from './bookings/bookings-module.js';
-import { CentreFieldsResolver } from './centres/centre-fields.resolver.js';
-import { CentreMutationResolver } from './centres/centre-mutation.resolver.js';
-import { CentreQueryResolver } from './centres/centre-query.resolver.js';
 import { createCentreLoaders } from './centres/centre.loader.js';
 import { CentreService } from './centres/centre.service.js';
 import { CentreStore } from './centres/centre.store.js';
 import { ApplicationStore } from './partners/application.store.js';
 import type { IdentityDirectory } from './partners/identity-directory.js';
-import { PartnerResolver } from './partners/partner.resolver.js';
 import { PartnerService } from './partners/partner.service.js';
 import { buildMarketplaceSchema } from './schema.js';
 import { NearbyMetrics } from './search/nearby-metrics.js';
@@ -53,18 +48,19 @@ export async function createMarketplaceSubgraph({
   const booking = await createBookingsModule({ db, bus, logger, centres: centreStore, nearby, access, ...bookings });
   const availability = new AvailabilityService(centreStore, db);
 
-  const instances = new Map<unknown, object>([
-    [CentreQueryResolver, new CentreQueryResolver(nearby, centres)],
-    [CentreFieldsResolver, new CentreFieldsResolver()],
-    [CentreMutationResolver, new CentreMutationResolver(centres)],
-    [AvailabilityResolver, new AvailabilityResolver(availability)],
-    [PartnerResolver, new PartnerResolver(partners)],
-    ...booking.instances,
-  ]);
-
   return {
     name: 'marketplace',
-    schema: await buildMarketplaceSchema(instances),
+    schema: await buildMarketplaceSchema({
+      nearby,
+      centres,
+      availability,
+      partners,
+      bookingService: booking.service,
+      bookings: booking.bookings,
+      reviewService: booking.reviewService,
+      reviews: booking.reviews,
+      access,
+    }),
     context: () => ({ loaders: createCentreLoaders(centreStore), bookingsLive: booking.live }),
     internalRoutes: (router) => booking.internalRoutes(router),
     stop: () => booking.stop(),

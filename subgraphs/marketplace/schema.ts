@@ -1,38 +1,77 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildSubgraphSchema, type ResolverInstances } from '../../platform/subgraph/build-subgraph-schema.js';
+import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
+import { buildSubgraphSchema } from '../../platform/subgraph/build-subgraph-schema.js';
 import { authChecker } from '../../platform/subgraph/context.js';
+import { resolverOptions, resolverRegistry } from '../../platform/subgraph/resolvers.js';
 import { AvailabilityResolver } from './availability/availability.resolver.js';
-import { HealthAlert, resolveAlertReference } from './bookings/alert-suggestions.resolver.js';
+import type { AvailabilityService } from './availability/availability.service.js';
+import { AlertSuggestionsResolver, HealthAlert, resolveAlertReference } from './bookings/alert-suggestions.resolver.js';
+import { BookingMutationResolver } from './bookings/booking-mutation.resolver.js';
+import { BookingQueryResolver } from './bookings/booking-query.resolver.js';
 import { resolveVehicleReference } from './bookings/booking.type.js';
-import { resolveBookingReference } from './bookings/booking-updates.resolver.js';
-import { BOOKING_RESOLVERS } from './bookings/bookings-module.js';
+import type { BookingService } from './bookings/booking.service.js';
+import type { BookingStore } from './bookings/booking.store.js';
+import { BookingUpdatesResolver, resolveBookingReference } from './bookings/booking-updates.resolver.js';
+import {
+  CentreBookingsResolver,
+  UserBookingsResolver,
+  VehicleBookingsResolver,
+} from './bookings/entity-bookings.resolver.js';
 import { CentreFieldsResolver } from './centres/centre-fields.resolver.js';
 import { CentreMutationResolver } from './centres/centre-mutation.resolver.js';
 import { CentreQueryResolver } from './centres/centre-query.resolver.js';
 import { resolveCentreReference } from './centres/centre.reference.js';
+import type { CentreService } from './centres/centre.service.js';
 import { resolveUserReference } from './centres/user.type.js';
 import { PartnerResolver } from './partners/partner.resolver.js';
+import type { PartnerService } from './partners/partner.service.js';
+import { BookingReviewResolver, CentreReviewsResolver, ReviewMutationResolver } from './reviews/review.resolver.js';
+import type { ReviewService } from './reviews/review.service.js';
+import type { ReviewStore } from './reviews/review.store.js';
+import type { NearbyService } from './search/nearby.service.js';
 
-/** Bookings and reviews add their resolver classes here (and their instances in index.ts). */
+/** What the marketplace's resolvers are constructed from, by name. */
+export interface MarketplaceResolverDeps {
+  nearby: NearbyService;
+  centres: CentreService;
+  availability: AvailabilityService;
+  partners: PartnerService;
+  bookingService: BookingService;
+  bookings: BookingStore;
+  reviewService: ReviewService;
+  reviews: ReviewStore;
+  access: VehicleAccess;
+}
+
+const resolver = resolverRegistry<MarketplaceResolverDeps>();
+
+/** Every resolver, with the dependencies its constructor takes: the schema's list and its instances. */
 export const MARKETPLACE_RESOLVERS = [
-  CentreQueryResolver,
-  CentreFieldsResolver,
-  CentreMutationResolver,
-  AvailabilityResolver,
-  PartnerResolver,
-  ...BOOKING_RESOLVERS,
-] as const;
+  resolver(CentreQueryResolver, 'nearby', 'centres'),
+  resolver(CentreFieldsResolver),
+  resolver(CentreMutationResolver, 'centres'),
+  resolver(AvailabilityResolver, 'availability'),
+  resolver(PartnerResolver, 'partners'),
+  resolver(BookingMutationResolver, 'bookingService'),
+  resolver(BookingQueryResolver, 'bookingService', 'bookings'),
+  resolver(BookingUpdatesResolver),
+  resolver(VehicleBookingsResolver, 'access', 'bookings'),
+  resolver(UserBookingsResolver, 'bookings'),
+  resolver(CentreBookingsResolver, 'bookings'),
+  resolver(ReviewMutationResolver, 'reviewService'),
+  resolver(CentreReviewsResolver, 'reviews'),
+  resolver(BookingReviewResolver, 'reviews', 'bookingService'),
+  resolver(AlertSuggestionsResolver, 'nearby'),
+];
 
-/** `instances` maps each resolver class to its constructed instance (empty to print the SDL). */
-export function buildMarketplaceSchema(instances: ResolverInstances = new Map()): Promise<GraphQLSchema> {
+/** Constructs every resolver from `deps` (a missing one stops here); without them, the schema to print. */
+export async function buildMarketplaceSchema(deps?: MarketplaceResolverDeps): Promise<GraphQLSchema> {
   return buildSubgraphSchema(
     {
-      resolvers: [...MARKETPLACE_RESOLVERS],
+      ...resolverOptions(MARKETPLACE_RESOLVERS, deps),
       // Nothing here returns an alert: its fields are reached from health's.
       orphanedTypes: [HealthAlert],
       authChecker,
-      // Printing the SDL (no instances) lets type-graphql construct nothing it is asked for.
-      container: instances.size > 0 ? { get: (cls) => instances.get(cls) } : undefined,
     },
     {
       ServiceCentre: { __resolveReference: resolveCentreReference },

@@ -5,36 +5,17 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import { RetentionJob } from '../../../platform/jobs/retention-job.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { CentreStore } from '../centres/centre.store.js';
-import { BookingReviewResolver, CentreReviewsResolver, ReviewMutationResolver } from '../reviews/review.resolver.js';
 import { ReviewService } from '../reviews/review.service.js';
 import { ReviewStore } from '../reviews/review.store.js';
 import type { NearbyService } from '../search/nearby.service.js';
-import { AlertSuggestionsResolver } from './alert-suggestions.resolver.js';
 import { BookingEvents } from './booking-events.js';
-import { BookingMutationResolver } from './booking-mutation.resolver.js';
-import { BookingQueryResolver } from './booking-query.resolver.js';
-import { BookingUpdatesResolver, type LiveBookings } from './booking-updates.resolver.js';
+import type { LiveBookings } from './booking-updates.resolver.js';
 import { BookingService, DEFAULT_BOOKING_SETTINGS, type BookingSettings } from './booking.service.js';
 import { BookingStore } from './booking.store.js';
-import { CentreBookingsResolver, UserBookingsResolver, VehicleBookingsResolver } from './entity-bookings.resolver.js';
 import { SlotClaimStore } from './slot-claim.store.js';
 import { mountPartnerVehiclesRoute } from './partner-vehicles.route.js';
 import { RequestKeyStore } from './request-key.store.js';
 import { bookableStart } from './slot-rule.js';
-
-/** The resolver classes bookings and reviews add to the marketplace schema. */
-export const BOOKING_RESOLVERS = [
-  BookingMutationResolver,
-  BookingQueryResolver,
-  BookingUpdatesResolver,
-  VehicleBookingsResolver,
-  UserBookingsResolver,
-  CentreBookingsResolver,
-  ReviewMutationResolver,
-  CentreReviewsResolver,
-  BookingReviewResolver,
-  AlertSuggestionsResolver,
-] as const;
 
 export interface BookingsDeps {
   db: Db;
@@ -50,7 +31,10 @@ export interface BookingsDeps {
 }
 
 export interface BookingsModule {
-  instances: [unknown, object][];
+  /** What the bookings and reviews resolvers are constructed from (see schema.ts). */
+  service: BookingService;
+  reviewService: ReviewService;
+  reviews: ReviewStore;
   live: LiveBookings;
   bookings: BookingStore;
   /** The internal routes bookings serve (partner access for vehicles, health, telemetry). */
@@ -110,17 +94,8 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
     internalRoutes: (router) => mountPartnerVehiclesRoute(router, centres, bookings),
     stop: () => retention.stop(),
     live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100, read: (viewer, id) => service.read(viewer, id) },
-    instances: [
-      [BookingMutationResolver, new BookingMutationResolver(service)],
-      [BookingQueryResolver, new BookingQueryResolver(service, bookings)],
-      [BookingUpdatesResolver, new BookingUpdatesResolver()],
-      [VehicleBookingsResolver, new VehicleBookingsResolver(access, bookings)],
-      [UserBookingsResolver, new UserBookingsResolver(bookings)],
-      [CentreBookingsResolver, new CentreBookingsResolver(bookings)],
-      [ReviewMutationResolver, new ReviewMutationResolver(reviewService)],
-      [CentreReviewsResolver, new CentreReviewsResolver(reviews)],
-      [BookingReviewResolver, new BookingReviewResolver(reviews, service)],
-      [AlertSuggestionsResolver, new AlertSuggestionsResolver(deps.nearby)],
-    ],
+    service,
+    reviewService,
+    reviews,
   };
 }
