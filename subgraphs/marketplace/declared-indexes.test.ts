@@ -2,7 +2,7 @@ import { ObjectId } from 'mongodb';
 import { Registry } from 'prom-client';
 import { itServesEveryQueryFromAnIndex, recordQueries } from '../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
-import { AuditStore } from './audit/audit.store.js';
+import { CentreAuditStore } from './audit/centre-audit.store.js';
 import { MarketplaceAuditAction } from './audit/audit.type.js';
 import type { ApplicationDetails } from './centres/centre-input.js';
 import { CentreStore, type CentreProfile } from './centres/centre.store.js';
@@ -19,12 +19,12 @@ const db = useScratchDatabase('marketplace_indexes', { monitorCommands: true });
 const recorder = recordQueries(db);
 let centres: CentreStore;
 let applications: ApplicationStore;
-let audit: AuditStore;
+let audit: CentreAuditStore;
 
 beforeAll(async () => {
   centres = new CentreStore(db());
   applications = new ApplicationStore(db());
-  audit = new AuditStore(db());
+  audit = new CentreAuditStore(db());
   await Promise.all([centres.init(), applications.init(), audit.init()]);
 });
 
@@ -238,7 +238,7 @@ const MINE = [
   CentreStore.collection,
   ApplicationStore.collection,
   ApplicationStore.openClaimsCollection,
-  AuditStore.collection,
+  CentreAuditStore.collection,
 ];
 itServesEveryQueryFromAnIndex(recorder, () => ({
   ...Object.fromEntries(MINE.map((c) => [c, MARKETPLACE_INDEXES[c]!])),

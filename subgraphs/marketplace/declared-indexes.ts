@@ -1,5 +1,5 @@
 import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
-import { AUDIT_INDEXES, AuditStore } from './audit/audit.store.js';
+import { AUDIT_INDEXES, CentreAuditStore } from './audit/centre-audit.store.js';
 import { BOOKING_INDEXES, BookingStore } from './bookings/booking.store.js';
 import { REQUEST_KEY_INDEXES, RequestKeyStore } from './bookings/request-key.store.js';
 import { SLOT_CLAIM_INDEXES, SlotClaimStore } from './bookings/slot-claim.store.js';
@@ -12,7 +12,7 @@ export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> =
   [CentreStore.collection]: CENTRE_INDEXES,
   [ApplicationStore.collection]: APPLICATION_INDEXES,
   [ApplicationStore.openClaimsCollection]: [],
-  [AuditStore.collection]: AUDIT_INDEXES,
+  [CentreAuditStore.collection]: AUDIT_INDEXES,
   [BookingStore.collection]: BOOKING_INDEXES,
   [SlotClaimStore.collection]: SLOT_CLAIM_INDEXES,
   [RequestKeyStore.collection]: REQUEST_KEY_INDEXES,

@@ -4,7 +4,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
-import { AuditStore } from './audit/audit.store.js';
+import { CentreAuditStore } from './audit/centre-audit.store.js';
 import { AvailabilityService } from './availability/availability.service.js';
 import { createBookingsModule, type BookingsDeps } from './bookings/bookings-module.js';
 import { createCentreLoaders } from './centres/centre.loader.js';
@@ -38,7 +38,7 @@ export async function createMarketplaceSubgraph({
 }: MarketplaceDeps): Promise<Subgraph> {
   const centreStore = new CentreStore(db);
   const applicationStore = new ApplicationStore(db);
-  const auditStore = new AuditStore(db);
+  const auditStore = new CentreAuditStore(db);
   await Promise.all([centreStore.init(), applicationStore.init(), auditStore.init()]);
 
   const centres = new CentreService(centreStore, identity, auditStore, bus);

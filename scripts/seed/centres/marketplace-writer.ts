@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { identityClient } from '../../../subgraphs/identity/contract.js';
-import { AuditStore } from '../../../subgraphs/marketplace/audit/audit.store.js';
+import { CentreAuditStore } from '../../../subgraphs/marketplace/audit/centre-audit.store.js';
 import { CentreStore } from '../../../subgraphs/marketplace/centres/centre.store.js';
 import { ApplicationStore } from '../../../subgraphs/marketplace/partners/application.store.js';
 import type { PartnerApplicationInput } from '../../../subgraphs/marketplace/partners/application.type.js';
@@ -59,7 +59,7 @@ export function marketplaceCentreWriter(options: MarketplaceWriterOptions): Cent
     new ApplicationStore(db),
     new CentreStore(db),
     new HttpIdentityDirectory({ identityUrl, internalSecret }),
-    new AuditStore(db),
+    new CentreAuditStore(db),
     bus,
   );
   const identity = identityClient({ url: identityUrl, internalSecret, timeoutMs: 15_000 });

@@ -3,7 +3,7 @@ import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../platf
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { PageArgs } from '../../../platform/graphql/pagination.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
-import type { AuditStore } from '../audit/audit.store.js';
+import type { CentreAuditStore } from '../audit/centre-audit.store.js';
 import { MarketplaceAuditAction } from '../audit/audit.type.js';
 import { CENTRE_UPDATED, centreEventSchema } from '../contract.js';
 import { parseId } from '../ids.js';
@@ -26,7 +26,7 @@ export class CentreService {
   constructor(
     private readonly centres: CentreStore,
     private readonly identity: IdentityDirectory,
-    private readonly audit: AuditStore,
+    private readonly audit: CentreAuditStore,
     private readonly bus: EventBus,
   ) {}
 

@@ -4,7 +4,7 @@ import type { EventBus } from '../../../platform/events/bus.js';
 import type { PageArgs } from '../../../platform/graphql/pagination.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import { MarketplaceAuditAction } from '../audit/audit.type.js';
-import type { AuditStore } from '../audit/audit.store.js';
+import type { CentreAuditStore } from '../audit/centre-audit.store.js';
 import { applicationSchema, reasonSchema } from '../centres/centre-input.js';
 import type { CentreStore } from '../centres/centre.store.js';
 import { CENTRE_CREATED, centreEventSchema } from '../contract.js';
@@ -28,7 +28,7 @@ export class PartnerService {
     private readonly applications: ApplicationStore,
     private readonly centres: CentreStore,
     private readonly identity: IdentityDirectory,
-    private readonly audit: AuditStore,
+    private readonly audit: CentreAuditStore,
     private readonly bus: EventBus,
   ) {}
 

@@ -25,12 +25,12 @@ export const AUDIT_INDEXES: IndexDeclaration[] = [
 ];
 
 /** Every partner-side change: applications, decisions, edits of a centre, its members. */
-export class AuditStore {
+export class CentreAuditStore {
   static readonly collection = 'audit_events';
   private readonly events: Collection<AuditDocument>;
 
   constructor(db: Db) {
-    this.events = db.collection<AuditDocument>(AuditStore.collection);
+    this.events = db.collection<AuditDocument>(CentreAuditStore.collection);
   }
 
   init(): Promise<void> {
