@@ -104,3 +104,16 @@ describe("the seed's service centres", () => {
     expect(ordinals).toEqual(ordinals.map((_, i) => i));
   });
 });
+
+describe('how densely the centres sit', () => {
+  it('is about what a real city has: a few per km² near the middle at 10,000 centres, never hundreds', () => {
+    const london = CITIES.find((c) => c.name === 'London')!;
+    const all = Array.from({ length: 10_000 }, (_, i) => planCentre(i)).filter((p) => p.city === 'London');
+    const within = (km: number) => all.filter((p) => haversineKm(london, p.application.location) <= km).length;
+    const perKm2 = (km: number) => within(km) / (Math.PI * km * km);
+    expect(perKm2(2)).toBeGreaterThan(1);
+    expect(perKm2(2)).toBeLessThan(10);
+    // Denser near the middle than over the whole area.
+    expect(perKm2(2)).toBeGreaterThan(perKm2(london.radiusKm));
+  });
+});
