@@ -176,6 +176,27 @@ describe('learning that measures the action', () => {
   });
 });
 
+describe('rolling back', () => {
+  it('keeps a reversible action that may have worked, though the expected course leaves it little credit', async () => {
+    const arms = new ArmStore(database.db);
+    // Bursts have mostly ended by themselves when nothing was done; tightening is what the bandit picks.
+    for (let i = 0; i < 10; i++)
+      await arms.recordOutcome('client_error_burst', 'no_op', { credit: null, recovered: true }, new Date());
+    for (let i = 0; i < 20; i++) await arms.record('client_error_burst', 'tighten_rate_limits', true, new Date());
+    await start();
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    expect(decision).toMatchObject({ action: 'tighten_rate_limits', status: 'EXECUTED', reversible: true });
+    clock.advance(2 * MINUTE);
+    expect((await tick()).rolledBack).toBe(0);
+    const [judged] = (await decisions()).edges.map((e: any) => e.node);
+    expect(judged).toMatchObject({
+      status: 'EXECUTED',
+      outcome: { success: false, note: expect.stringMatching(/^ENDED_ON_ITS_OWN/) },
+    });
+  });
+});
+
 describe('the model chooses among the eligible actions', () => {
   it("picks one given the learned rates; the bandit's and the model's choices are recorded side by side", async () => {
     const model = await startFakeAiServer(() =>

@@ -103,7 +103,10 @@ export class OutcomeEvaluator {
         { decisionId: decision._id.toHexString(), success: judgement.success, note: judgement.note },
         'agents: outcome evaluated',
       );
-      if (!judgement.success && decision.reversible) {
+      // Undone only when the metric did not recover: an action that may have worked stays in
+      // force (until its own end) even when the expected course leaves it little of the credit.
+      const failed = credit ? credit.verdict === 'NOT_FIXED' : !judgement.success;
+      if (failed && decision.reversible) {
         const rolled = await runner.rollBack(updated, `outcome check failed: ${judgement.note}`);
         if (rolled) report.rolledBack++;
       } else {
