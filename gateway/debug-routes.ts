@@ -14,7 +14,8 @@ export const DEBUG_QUERIES: Record<string, string> = {
   '/api/v1/autonomous-system/status': `query AutonomousSystemStatus {
     autonomousStatus { mode running leaderId leaseExpiresAt instanceId isLeader lastTickAt lastTickDurationMs lastTickReason nextTickAt
       intervalSeconds modeChangedAt modeChangedBy actionsInLastHour maxActionsPerHour pendingApprovals logLevel
-      activeEffects { decisionId action kind target value appliedAt expiresAt } }
+      activeEffects { decisionId action kind target value appliedAt expiresAt }
+      providers { provider model available healthy circuit lastCheckedAt lastCheckOk lastCheckError modelListed } }
     agentTeam { id name role responsibilities triggerCategories status decisionsMade outcomesEvaluated successRate lastDecisionAt }
   }`,
   '/api/v1/learning-system/status': `query LearningSystemStatus {
