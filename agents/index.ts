@@ -223,6 +223,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       claims,
       clock,
       logger,
+      delayMs: settings.outcomeDelayMs,
     }),
     activeEffects,
     clientErrors,

@@ -8,7 +8,7 @@ import type { DecisionRunner } from '../decisions/decision-runner.js';
 import type { DecisionStore } from '../decisions/decision.store.js';
 import { ruleFor } from '../firings/rule-set.js';
 import { CONTROL_ACTION, type ArmStore } from '../learning/arm.store.js';
-import { judgeAgainstCourse } from '../learning/counterfactual.js';
+import { judgeAgainstCourse, recoveryOf } from '../learning/counterfactual.js';
 import type { TeamStore } from '../team/team.store.js';
 import type { OutcomeQueue } from './outcome-queue.store.js';
 import { judgeOutcome } from './outcome-judge.js';
@@ -35,8 +35,39 @@ export class OutcomeEvaluator {
       claims: ClaimStore;
       clock: Clock;
       logger: Logger;
+      /** How long after a decision its outcome is checked (AGENTS_OUTCOME_DELAY_SECONDS). */
+      delayMs?: number;
     },
   ) {}
+
+  /**
+   * A decision that was not acted on (held by DRY_RUN, a budget or the mode, or waiting for
+   * approval): what its metric does meanwhile is part of the expected course too, checked after
+   * the same delay as an action's outcome.
+   */
+  async watchNothingDone(decision: DecisionDocument, now: Date): Promise<void> {
+    if (decision.trigger.metric === 'schedule' || decision.status === 'EXECUTED') return;
+    await this.deps.queue.add(decision._id.toHexString(), new Date(now.getTime() + (this.deps.delayMs ?? 0)));
+  }
+
+  /** Counted once per decision, as a firing where nothing was done, unless it was acted on since. */
+  private async recordNothingDone(decision: DecisionDocument, after: number | null, now: Date): Promise<void> {
+    const rule = ruleFor(decision.trigger.kind);
+    if (!rule || decision.executedAt) return;
+    const recovery = recoveryOf(rule, after);
+    if (recovery === 'INCONCLUSIVE') return;
+    if (!(await this.deps.claims.claim(`decision:${decision._id.toHexString()}:course`, now))) return;
+    await this.deps.arms.recordOutcome(
+      decision.trigger.kind,
+      CONTROL_ACTION,
+      { credit: null, recovered: recovery === 'RECOVERED' },
+      now,
+    );
+    this.deps.logger.info(
+      { decisionId: decision._id.toHexString(), status: decision.status, recovery },
+      'agents: nothing was done; counted in the expected course',
+    );
+  }
 
   /** `valueNow` gives the current value of a decision's trigger metric, or null when unreported. */
   async evaluateDue(valueNow: (decision: DecisionDocument) => number | null): Promise<OutcomeReport> {
@@ -46,7 +77,11 @@ export class OutcomeEvaluator {
     for (const id of await queue.due(now)) {
       const decision = ObjectId.isValid(id) ? await decisions.findById(new ObjectId(id)) : null;
       await queue.remove(id);
-      if (!decision || decision.status !== 'EXECUTED' || decision.outcome) continue;
+      if (!decision || decision.outcome) continue;
+      if (decision.status !== 'EXECUTED') {
+        if (decision.trigger.metric !== 'schedule') await this.recordNothingDone(decision, valueNow(decision), now);
+        continue;
+      }
       const rule = decision.trigger.metric === 'schedule' ? undefined : ruleFor(decision.trigger.kind);
       const after = rule ? valueNow(decision) : null;
       const nothingDone = decision.action === CONTROL_ACTION;

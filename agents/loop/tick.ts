@@ -294,6 +294,8 @@ export class AutonomousTick {
       await d.team.recordDecision(decision.memberId, now);
       await d.events.changed(decision);
       const final = verdict.next === 'execute' ? await d.runner.execute(decision, ['PROPOSED']) : decision;
+      // Not acted on (held, waiting): what its metric does meanwhile feeds the expected course.
+      if (final.status !== 'EXECUTED') await d.outcomes.watchNothingDone(final, now);
       log.info(
         { decisionId: final._id.toHexString(), action: final.action, status: final.status },
         'agents tick: decision recorded',
