@@ -41,7 +41,7 @@ beforeAll(async () => {
   const driven = await vehicleWithDevice(t, owner, '1HGCM82633A004352');
   parked = driven.vehicleId;
   silent = (await vehicleWithDevice(t, owner, 'JHMCM56557C404453')).vehicleId;
-  // What the team has learnt (as in agents/loop/loop.test.ts): with critical alerts, only recomputing helped.
+  // What the team has learnt (as in agents/loop/loop.integration.test.ts): with critical alerts, only recomputing helped.
   const arms = new ArmStore(agentsDb(t));
   for (let i = 0; i < 30; i++) {
     await arms.record('critical_alerts', 'recompute_vehicle_health', true, new Date());

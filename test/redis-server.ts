@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../platform/local-db/local-database.js';
+import { isUnitRun, NO_SERVERS_IN_UNIT_TESTS } from './test-database.js';
 
 export interface TestRedis {
   url: string;
@@ -40,6 +41,7 @@ function answersPing(port: number): Promise<boolean> {
  * bring "the same" Redis back (empty: nothing persists), as after an outage.
  */
 export async function startRedisServer(options: { password?: string; port?: number } = {}): Promise<TestRedis> {
+  if (isUnitRun()) throw new Error(NO_SERVERS_IN_UNIT_TESTS);
   if (!installed()) {
     throw new Error(
       `redis-server is not installed (tried "${BINARY}"): \`.ci/run\` installs it from Debian's packages (apt-get install redis-server)`,

@@ -1,4 +1,5 @@
 import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { isUnitRun, NO_SERVERS_IN_UNIT_TESTS } from './test-database.js';
 
 export interface ScratchDatabaseOptions {
   /**
@@ -23,6 +24,7 @@ export function useScratchDatabase(
   let db: Db | undefined;
   beforeAll(async () => {
     const uri = process.env.MONGODB_URI;
+    if (isUnitRun()) throw new Error(NO_SERVERS_IN_UNIT_TESTS);
     if (!uri) throw new Error('MONGODB_URI is unset: the jest global setup starts the test database');
     client = await MongoClient.connect(uri, { monitorCommands });
     db = client.db(`${prefix}_${new ObjectId().toHexString()}`);

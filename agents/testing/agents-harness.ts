@@ -6,6 +6,7 @@ import type { EventBus } from '../../platform/events/bus.js';
 import { InMemoryBroker } from '../../platform/events/in-memory-broker.js';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import { createLogger } from '../../platform/logger.js';
+import { isUnitRun, NO_SERVERS_IN_UNIT_TESTS } from '../../test/test-database.js';
 import { ManualClock, type Clock } from '../clock.js';
 import { createAgentsSubgraph, type AgentsSubgraph } from '../index.js';
 import type { AgentsSettings } from '../settings.js';
@@ -27,6 +28,7 @@ export interface TestDatabase {
 /** A database of its own on the server the jest global setup started. */
 /** `monitorCommands` emits the driver's command events, for tests that check the queries sent (test/indexed-queries.ts). */
 export async function testDatabase({ monitorCommands = false } = {}): Promise<TestDatabase> {
+  if (isUnitRun()) throw new Error(NO_SERVERS_IN_UNIT_TESTS);
   const client = new MongoClient(process.env.MONGODB_URI!, { maxPoolSize: 20, monitorCommands });
   await client.connect();
   const db = client.db(`t${randomBytes(5).toString('hex')}_agents`);

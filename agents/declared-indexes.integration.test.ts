@@ -4,7 +4,7 @@ import { AGENTS_INDEXES } from './declared-indexes.js';
 import { IncidentStore } from './effects/incident.store.js';
 import { GoalChangeStore } from './goals/goal-change.store.js';
 
-/** The lists no loop tick sends (agents/loop/loop.test.ts checks the rest of AGENTS_INDEXES). */
+/** The lists no loop tick sends (agents/loop/loop.integration.test.ts checks the rest of AGENTS_INDEXES). */
 const db = useScratchDatabase('agents_indexes', { monitorCommands: true });
 const recorder = recordQueries(db);
 

@@ -6,7 +6,7 @@ import { startRedisServer, type TestRedis } from '../../test/redis-server.js';
 import { waitFor } from '../../test/wait-for.js';
 import { RedisEventBus, describeRedisUrl } from './redis.js';
 
-// The contract both buses keep is in event-bus.test.ts; this is what only Redis can show.
+// The contract both buses keep is in event-bus.integration.test.ts; this is what only Redis can show.
 
 const PASSWORD = 'pw-that-must-never-be-logged';
 let redis: TestRedis;
