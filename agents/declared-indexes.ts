@@ -10,7 +10,7 @@ import { FIRING_INDEXES, FiringStore } from './firings/firing.store.js';
 import { GOAL_CHANGE_INDEXES, GoalChangeStore } from './goals/goal-change.store.js';
 import { LEASE_INDEXES, LeaseStore } from './loop/lease.store.js';
 import { OUTCOME_QUEUE_INDEXES, OutcomeQueue } from './loop/outcome-queue.store.js';
-import { ALERT_INDEXES, AlertStore } from './signals/alert.store.js';
+import { ALERT_INDEXES, SeenAlertStore } from './signals/seen-alert.store.js';
 import { OPS_ALERT_INDEXES, OpsAlertStore } from './signals/ops-alert.store.js';
 import { KNOWN_VEHICLE_INDEXES, VehicleRegistry } from './signals/vehicle-registry.store.js';
 
@@ -28,6 +28,6 @@ export const AGENTS_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
   [VehicleRegistry.collection]: KNOWN_VEHICLE_INDEXES,
   [LeaseStore.collection]: LEASE_INDEXES,
   [OutcomeQueue.collection]: OUTCOME_QUEUE_INDEXES,
-  [AlertStore.collection]: ALERT_INDEXES,
+  [SeenAlertStore.collection]: ALERT_INDEXES,
   [OpsAlertStore.collection]: OPS_ALERT_INDEXES,
 };

@@ -50,7 +50,7 @@ import { ProviderRouter } from './providers/router.js';
 import { buildAgentsSchema } from './schema.js';
 import { actionBudget, type AgentsSettings } from './settings.js';
 import { consumeHealthAlerts } from './signals/alert-feed.js';
-import { AlertStore } from './signals/alert.store.js';
+import { SeenAlertStore } from './signals/seen-alert.store.js';
 import { FailedLoginWindow } from './signals/failed-logins.js';
 import { GatewayMetricsBoard } from './signals/gateway-metrics.board.js';
 import { HttpIdentityStats } from './signals/identity-stats.js';
@@ -93,7 +93,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const notifications = new NotificationStore(db);
   const vehicles = new VehicleRegistry(db);
   const lease = new LeaseStore(db);
-  const alerts = new AlertStore(db);
+  const alerts = new SeenAlertStore(db);
   const opsAlerts = new OpsAlertStore(db);
   const outcomeQueue = new OutcomeQueue(db);
   const recentActions = new RecentActions(db);

@@ -16,7 +16,7 @@ import {
   type TestAgents,
   type TestDatabase,
 } from '../testing/agents-harness.js';
-import { AlertStore } from '../signals/alert.store.js';
+import { SeenAlertStore } from '../signals/seen-alert.store.js';
 import { healthAlert } from '../testing/health-alert.js';
 import { ActiveEffectStore } from './active-effect.store.js';
 import { announceGatewayLimits } from './gateway-rate-limits.js';
@@ -217,7 +217,7 @@ describe('ending an effect', () => {
 
 describe('owner notifications', () => {
   it('only aims at vehicles with an open critical alert', async () => {
-    const alerts = new AlertStore(database.db);
+    const alerts = new SeenAlertStore(database.db);
     await alerts.record(healthAlert('a1', 'v1', 'CRITICAL'), new Date());
     await alerts.record(healthAlert('a2', 'v2', 'CRITICAL'), new Date());
     await alerts.record(healthAlert('a2', 'v2', 'CRITICAL', ['OPEN', 'RESOLVED']), new Date());

@@ -1,5 +1,5 @@
 import { MAX_VEHICLE_TARGETS } from '../actions/parameters.js';
-import type { AlertStore } from '../signals/alert.store.js';
+import type { SeenAlertStore } from '../signals/seen-alert.store.js';
 import type { Effect } from './effect.js';
 import type { NotificationStore } from './notification.store.js';
 
@@ -9,7 +9,7 @@ import type { NotificationStore } from './notification.store.js';
  */
 export function notifyOwnersEffect(
   notifications: NotificationStore,
-  alerts: AlertStore,
+  alerts: SeenAlertStore,
 ): Effect<'notify_critical_owners'> {
   return {
     action: 'notify_critical_owners',

@@ -4,7 +4,7 @@ import { waitFor } from '../../test/wait-for.js';
 import { getAction } from '../actions/catalogue.js';
 import { ManualClock } from '../clock.js';
 import { ArmStore } from '../learning/arm.store.js';
-import { AlertStore } from '../signals/alert.store.js';
+import { SeenAlertStore } from '../signals/seen-alert.store.js';
 import { VehicleRegistry } from '../signals/vehicle-registry.store.js';
 import { healthAlert } from '../testing/health-alert.js';
 import { newBus, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
@@ -12,12 +12,12 @@ import { recomputeHealthEffect } from './recompute-health.effect.js';
 
 let database: TestDatabase;
 let vehicles: VehicleRegistry;
-let alerts: AlertStore;
+let alerts: SeenAlertStore;
 beforeEach(async () => {
   database = await testDatabase();
   vehicles = new VehicleRegistry(database.db);
   await vehicles.init();
-  alerts = new AlertStore(database.db);
+  alerts = new SeenAlertStore(database.db);
   await alerts.init();
 });
 afterEach(async () => database.drop());

@@ -1,7 +1,7 @@
 import type { EventBus } from '../../platform/events/bus.js';
 import { HEALTH_COMMANDS, healthCommandSchema, MAX_COMMAND_VEHICLES } from '../../subgraphs/health/contract.js';
 import { MAX_VEHICLE_TARGETS } from '../actions/parameters.js';
-import type { AlertStore } from '../signals/alert.store.js';
+import type { SeenAlertStore } from '../signals/seen-alert.store.js';
 import type { Effect } from './effect.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Effect } from './effect.js';
  * decision and vehicle, and skips vehicles it has never seen; there is nothing to revert (a
  * fresher snapshot is simply right).
  */
-export function recomputeHealthEffect(bus: EventBus, alerts: AlertStore): Effect<'recompute_vehicle_health'> {
+export function recomputeHealthEffect(bus: EventBus, alerts: SeenAlertStore): Effect<'recompute_vehicle_health'> {
   return {
     action: 'recompute_vehicle_health',
     targets: async () => {

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { IndexDeclaration } from '../../platform/mongo/indexes.js';
 import type { ActionId } from '../actions/catalogue.js';
-import type { AlertStore } from '../signals/alert.store.js';
+import type { SeenAlertStore } from '../signals/seen-alert.store.js';
 import type { ActiveEffectStore } from './active-effect.store.js';
 import { clientBlockEffect } from './client-block.effect.js';
 import type { ClientOffenders } from './client-offenders.js';
@@ -23,7 +23,7 @@ export interface EffectDeps {
   activeEffects: ActiveEffectStore;
   incidents: IncidentStore;
   notifications: NotificationStore;
-  alerts: AlertStore;
+  alerts: SeenAlertStore;
   offenders: Pick<ClientOffenders, 'current'>;
   declaredIndexes: Readonly<Record<string, IndexDeclaration[]>>;
   /** The other services' index checks, through their contracts (index-checkers.ts). */

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/logger.js';
 import type { VehiclesStats } from '../../subgraphs/vehicles/contract.js';
-import type { AlertStore } from '../signals/alert.store.js';
+import type { SeenAlertStore } from '../signals/seen-alert.store.js';
 import type { GoalService } from './goal.service.js';
 
 export interface VehiclesStatsSource {
@@ -23,7 +23,7 @@ export class GoalMeasures {
     private readonly deps: {
       goals: Pick<GoalService, 'setLive'>;
       vehicles: VehiclesStatsSource | null;
-      alerts: Pick<AlertStore, 'handling'>;
+      alerts: Pick<SeenAlertStore, 'handling'>;
       logger: Logger;
     },
   ) {}

@@ -4,7 +4,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../clock.js';
 import type { GoalService } from '../goals/goal.service.js';
 import { HEALTH_ALERTS, healthAlertEventSchema } from '../../subgraphs/health/contract.js';
-import type { AlertStore } from './alert.store.js';
+import type { SeenAlertStore } from './seen-alert.store.js';
 
 /**
  * Reads the health alert stream in the `agents` consumer group: each event reaches one agents
@@ -12,7 +12,7 @@ import type { AlertStore } from './alert.store.js';
  */
 export function consumeHealthAlerts(deps: {
   bus: EventBus;
-  alerts: AlertStore;
+  alerts: SeenAlertStore;
   goals: GoalService;
   consumer: string;
   clock: Clock;

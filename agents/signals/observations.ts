@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { ClientErrorStore } from '../client-errors/client-error.store.js';
-import type { AlertStore } from './alert.store.js';
+import type { SeenAlertStore } from './seen-alert.store.js';
 import { evaluateBurn, type BurnWindow, type WindowCounts } from './burn-rate.js';
 import type { FailedLoginWindow } from './failed-logins.js';
 import type { GatewayMetricsBoard, MergedWindow } from './gateway-metrics.board.js';
@@ -52,7 +52,7 @@ export class ObservationCollector {
       board: GatewayMetricsBoard;
       clientErrors: ClientErrorStore;
       failedLogins: FailedLoginWindow;
-      alerts: AlertStore;
+      alerts: SeenAlertStore;
       opsAlerts: OpsAlertStore;
       clock: Clock;
       objectives?: ServiceObjectives;

@@ -23,12 +23,12 @@ const OPEN_CRITICAL = { severity: 'CRITICAL', status: 'OPEN' } as const;
  * What this subgraph knows of health alerts, from the `health.alerts` stream (health's contract):
  * upserts keyed by the alert id, so redelivery is harmless.
  */
-export class AlertStore {
+export class SeenAlertStore {
   static readonly collection = 'health_alerts_seen';
   private readonly alerts: Collection<AlertEntry>;
 
   constructor(db: Db) {
-    this.alerts = db.collection<AlertEntry>(AlertStore.collection);
+    this.alerts = db.collection<AlertEntry>(SeenAlertStore.collection);
   }
 
   init(): Promise<void> {
