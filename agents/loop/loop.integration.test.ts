@@ -176,6 +176,33 @@ describe('learning that measures the action', () => {
   });
 });
 
+describe('the expected course from firings where nothing was done', () => {
+  it('counts a DRY_RUN proposal whose burst ended by itself, and leaves the proposal to be approved', async () => {
+    await start({ defaultMode: 'DRY_RUN' });
+    await a.reportErrors(30);
+    const [decision] = (await tick()).decisions;
+    expect(decision).toMatchObject({ status: 'PROPOSED', executedAt: null });
+    clock.advance(2 * MINUTE);
+    await tick();
+    const actions = (await a.run('{ learningState { actions { triggerKind action recoveryRate samples } } }')).data
+      .learningState.actions;
+    expect(actions).toContainEqual({
+      triggerKind: 'client_error_burst',
+      action: 'no_op',
+      recoveryRate: 1,
+      samples: 1,
+    });
+    const [still] = (await decisions()).edges.map((e: any) => e.node);
+    expect(still).toMatchObject({ id: decision._id.toHexString(), status: 'PROPOSED', outcome: null });
+    await tick(); // counted once
+    expect(
+      (await a.run('{ learningState { actions { action samples } } }')).data.learningState.actions.find(
+        (x: any) => x.action === 'no_op',
+      ).samples,
+    ).toBe(1);
+  });
+});
+
 describe('rolling back', () => {
   it('keeps a reversible action that may have worked, though the expected course leaves it little credit', async () => {
     const arms = new ArmStore(database.db);
