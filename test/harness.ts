@@ -52,6 +52,9 @@ export async function startTestSystem(
     RATE_LIMIT_INGEST_PER_MINUTE: '100000',
     // Tests of refused credentials send many from 127.0.0.1; rate-limits.e2e sets a low limit.
     RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
+    // No-op controls are drawn per firing: a test that expects the loop to act would fail one
+    // run in ten. Tests of the controls set their own share.
+    AGENTS_CONTROL_SHARE: '0',
     ...env,
   });
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, service: 'test' });
