@@ -49,24 +49,6 @@ async function agentsMetrics(): Promise<string> {
 }
 const metricValue = (text: string, line: RegExp) => Number(text.match(line)?.[1] ?? 0);
 
-describe('the report limiter', () => {
-  it('refusing client error reports is not a security rate-limit burst: counted apart, and rate_limit_burst does not fire', async () => {
-    const since = snapshots.length;
-    const answers: Array<boolean | string> = [];
-    for (let i = 0; i < 7; i++) answers.push(...(await reportErrors(t, 10)));
-    expect(answers.filter((a) => a === 'RATE_LIMITED').length).toBe(40);
-    await waitFor(
-      () => snapshots.slice(since).reduce((n, s) => n + s.serviceRateLimited, 0) >= 40,
-      'the refusals in a gateway snapshot',
-    );
-    expect(snapshots.slice(since).reduce((n, s) => n + s.rateLimited, 0)).toBe(0);
-    expect(snapshots.at(-1)!.windows!['1m']).toMatchObject({ rateLimited: 0, serviceRateLimited: 40 });
-    await t.request(RunAutonomousTickDocument, {}, { token: admin });
-    expect((await firings('rate_limit_burst')).totalCount).toBe(0);
-    expect((await firings('client_error_burst')).totalCount).toBe(1);
-  });
-});
-
 describe('a database freeze', () => {
   it('is detected while the database is down (logged, on /metrics), and recorded and decided on once it is back', async () => {
     // Some ordinary traffic first, so the 5-minute window has enough requests to judge.
@@ -121,5 +103,23 @@ describe('a database freeze', () => {
     );
     expect(metricValue(await agentsMetrics(), /^agents_database_reachable\{[^}]*\} (\d+)/m)).toBe(1);
     expect(metricValue(await agentsMetrics(), /^agents_firings_pending\{[^}]*\} (\d+)/m)).toBe(0);
+  });
+});
+
+describe('the report limiter', () => {
+  it('refusing client error reports is not a security rate-limit burst: counted apart, and rate_limit_burst does not fire', async () => {
+    const since = snapshots.length;
+    const answers: Array<boolean | string> = [];
+    for (let i = 0; i < 7; i++) answers.push(...(await reportErrors(t, 10)));
+    expect(answers.filter((a) => a === 'RATE_LIMITED').length).toBe(40);
+    await waitFor(
+      () => snapshots.slice(since).reduce((n, s) => n + s.serviceRateLimited, 0) >= 40,
+      'the refusals in a gateway snapshot',
+    );
+    expect(snapshots.slice(since).reduce((n, s) => n + s.rateLimited, 0)).toBe(0);
+    expect(snapshots.at(-1)!.windows!['1m']).toMatchObject({ rateLimited: 0, serviceRateLimited: 40 });
+    await t.request(RunAutonomousTickDocument, {}, { token: admin });
+    expect((await firings('rate_limit_burst')).totalCount).toBe(0);
+    expect((await firings('client_error_burst')).totalCount).toBe(1);
   });
 });
