@@ -90,6 +90,23 @@ export function runLearningBenchmark(argv: string[]): number {
       table(rows),
       '',
       'resolved = share of incidents over at the check (fixed, or ended by themselves), in the same incidents for all three',
+      '',
+      table([
+        [
+          'credited success of the actions the loop took',
+          'working action',
+          'the others',
+          'judge before #13: working',
+          'the others',
+        ],
+        ...results.map((r) => [
+          r.kind,
+          pct(r.credited.working),
+          pct(r.credited.others),
+          pct(r.oldJudge.working),
+          pct(r.oldJudge.others),
+        ]),
+      ]),
       missed.length
         ? `goal (80 % within ${GOAL_EPISODES} episodes) missed for: ${missed.map((r) => r.kind).join(', ')}`
         : `goal met: every type converges within ${GOAL_EPISODES} episodes`,

@@ -6,6 +6,7 @@ import { createLearningState, type LearningState } from '../../../agents/learnin
 import { chooseAction } from '../../../agents/learning/selection.js';
 import { createRng, type Rng } from '../../../agents/learning/prng.js';
 import { ruleFor } from '../../../agents/firings/rule-set.js';
+import { judgeOutcome } from '../../../agents/loop/outcome-judge.js';
 import type { ThresholdRule } from '../../../agents/triggers/threshold.js';
 
 /*
@@ -73,6 +74,13 @@ export interface TypeResult {
   /** Incidents resolved (fixed or ended by themselves), per policy. */
   resolved: Record<Policy, number>;
   controls: number;
+  /**
+   * The success the loop's actions were credited with, for the working action and for the
+   * others, as judged now (credit against the expected course) and as the judge before
+   * issue #13 did (any fall of a fifth, or the metric back under its threshold, was a success).
+   */
+  credited: { working: number; others: number };
+  oldJudge: { working: number; others: number };
 }
 
 function incidentFor(rule: ThresholdRule, type: IncidentType, rng: Rng): Incident {
@@ -111,12 +119,16 @@ function learn(state: LearningState, kind: string, action: string, recovered: bo
   return { ...state, arms: [...state.arms.filter((a) => !same(a)), next] };
 }
 
+const rate = ([sum, n]: number[]) => (n ? sum / n : 0);
+
 export function simulateLearning(options: SimulationOptions): TypeResult[] {
   return options.types.map((type, typeIndex) => {
     const rule = ruleFor(type.kind as never)!;
     const picks = new Array<number>(options.episodes).fill(0);
     const resolved: Record<Policy, number> = { loop: 0, random: 0, control: 0 };
     let controls = 0;
+    const credit = { working: [0, 0], others: [0, 0] };
+    const old = { working: [0, 0], others: [0, 0] };
     for (let run = 0; run < options.runs; run++) {
       const world = createRng(`${options.seed}:${typeIndex}:${run}:world`);
       const working = type.actions[Math.floor(world.next() * type.actions.length)];
@@ -147,6 +159,19 @@ export function simulateLearning(options: SimulationOptions): TypeResult[] {
           course,
         });
         const recovered = judged.recovery === 'RECOVERED';
+        if (!control) {
+          const which = acted === working ? 'working' : 'others';
+          credit[which][0] += judged.credit ?? 0;
+          credit[which][1]++;
+          const before = judgeOutcome({
+            rule,
+            before: incident.before,
+            after: reading(rule, incident, loopResolved),
+            actionSucceeded: true,
+          });
+          old[which][0] += before.success ? 1 : 0;
+          old[which][1]++;
+        }
         if (control) {
           controls++;
           course.samples++;
@@ -171,6 +196,8 @@ export function simulateLearning(options: SimulationOptions): TypeResult[] {
       pickRate,
       resolved: { loop: resolved.loop / per, random: resolved.random / per, control: resolved.control / per },
       controls: controls / options.runs,
+      credited: { working: rate(credit.working), others: rate(credit.others) },
+      oldJudge: { working: rate(old.working), others: rate(old.others) },
     };
   });
 }
