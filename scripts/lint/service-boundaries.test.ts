@@ -77,7 +77,10 @@ describe('clutch/service-boundaries (eslint.config.js)', () => {
     const results = lint([
       importing('subgraphs/marketplace/bookings/booking.service.ts', '../centres/centre.store.js'),
       importing('subgraphs/marketplace/bookings/booking.service.ts', '../../../platform/errors.js'),
-      importing('subgraphs/marketplace/bookings/booking.service.integration.test.ts', '../../../test/scratch-database.js'),
+      importing(
+        'subgraphs/marketplace/bookings/booking.service.integration.test.ts',
+        '../../../test/scratch-database.js',
+      ),
       importing('agents/signals/alert-feed.ts', '../../subgraphs/health/contract.js'),
       importing('app/system.ts', '../subgraphs/telemetry/ingest/batch.js'),
       importing('subgraphs/registry.ts', './health/descriptor.js'),
