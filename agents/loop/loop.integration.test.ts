@@ -423,7 +423,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000):
   }
 }
 
-// Incidents and goal changes are listed in agents/declared-indexes.test.ts: no tick here lists them.
+// Incidents and goal changes are listed in agents/declared-indexes.integration.test.ts: no tick here lists them.
 itServesEveryQueryFromAnIndex({ queries: () => queries }, () => {
   const { incidents: _incidents, goal_changes: _changes, ...queried } = AGENTS_INDEXES;
   return queried;
