@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb';
 import {
   AgentIncidentsDocument,
   AgentTeamDocument,
@@ -70,6 +71,12 @@ afterAll(async () => {
 
 const decisionsIn = async (category: string) =>
   (await t.request(DecisionsDocument, { filter: { category } }, { token: admin })).data!.decisions;
+const errorBurstDecisions = async () =>
+  (await decisionsIn('errors')).edges.map((e) => e.node).filter((d) => d.trigger.kind === 'client_error_burst');
+const storedDecision = (id: string) =>
+  agentsDb(t)
+    .collection('decisions')
+    .findOne({ _id: new ObjectId(id) });
 const status = async () => (await t.request(AutonomousStatusDocument, {}, { token: admin })).data!.autonomousStatus;
 
 describe('the kill switch', () => {
@@ -109,9 +116,15 @@ describe('the kill switch', () => {
 describe('DRY_RUN', () => {
   let proposed: DecisionFieldsFragment;
 
-  it('decides through the configured OpenAI endpoint, and only proposes', async () => {
+  it('decides through the configured OpenAI endpoint, the model choosing among every eligible action, and only proposes', async () => {
     const tick = (await t.request(RunAutonomousTickDocument, {}, { token: admin })).data!.runAutonomousTick;
-    proposed = tick.decisions.find((d) => d.trigger.kind === 'client_error_burst')!;
+    expect(tick).toMatchObject({ mode: 'DRY_RUN', skipped: false });
+    // This tick takes the burst up, or one it woke a moment before (a breach wakes the loop at
+    // once, and the mode switch's own traffic is checked): either way it is decided exactly once.
+    await waitFor(async () => (await errorBurstDecisions()).length > 0, 'the proposal');
+    const decided = await errorBurstDecisions();
+    expect(decided).toHaveLength(1);
+    proposed = decided[0];
     expect(proposed).toMatchObject({
       status: 'PROPOSED',
       mode: 'DRY_RUN',
@@ -128,22 +141,68 @@ describe('DRY_RUN', () => {
     )!;
     expect(call.path).toBe('/v1/chat/completions');
     expect(call.headers.authorization).toBe('Bearer sk-test-fake');
-    expect(call.body.response_format.json_schema.schema.properties.action.enum).toEqual([proposed.action, 'no_op']);
+    // Issue #13: the model is offered every eligible action (anonymous reports leave no client to
+    // block and no case for debug logs), not only the bandit's pick, with what was learnt of each.
+    expect(proposed.options.map((o) => o.action)).toEqual(['tighten_rate_limits', 'open_incident']);
+    expect(call.body.response_format.json_schema.schema.properties.action.enum).toEqual([
+      'tighten_rate_limits',
+      'open_incident',
+      'no_op',
+    ]);
+    expect(JSON.stringify(call.body)).toContain('never tried');
+    // The fake answers with the first action it may: the model's choice stands, whatever the bandit drew.
+    expect(proposed.action).toBe('tighten_rate_limits');
+    expect(proposed.reasoning).toMatch(/The model chose tighten_rate_limits\./);
+    const stored = await storedDecision(proposed.id);
+    expect(stored?.choice).toEqual({
+      bandit: expect.stringMatching(/^(tighten_rate_limits|open_incident)$/),
+      model: 'tighten_rate_limits',
+      control: false,
+    });
 
     expect(await effectVisible(t, admin, proposed)).toBe(false);
     expect((await status()).activeEffects).toEqual([]);
     expect((await t.request(AgentIncidentsDocument, {}, { token: admin })).data!.agentIncidents.totalCount).toBe(0);
   });
 
-  it('a proposal cannot be approved, but it can be rejected', async () => {
+  it('a proposal cannot be approved while DRY_RUN; after switching to ON an admin approves it, and it runs once', async () => {
     expect(errorCodes(await t.request(ApproveDecisionDocument, { id: proposed.id }, { token: admin }))).toEqual([
       'CONFLICT',
     ]);
-    const rejected = await t.request(RejectDecisionDocument, { id: proposed.id, reason: 'not now' }, { token: admin });
-    expect(rejected.data!.rejectDecision).toMatchObject({ status: 'REJECTED', rejectionReason: 'not now' });
-    expect(errorCodes(await t.request(RejectDecisionDocument, { id: proposed.id }, { token: admin }))).toEqual([
+    // Refused in DRY_RUN: still held, not carried out, still approvable (issue #13: nothing lost to guardrails).
+    expect(await storedDecision(proposed.id)).toMatchObject({
+      status: 'PROPOSED',
+      heldBy: 'DRY_RUN',
+      approvedBy: null,
+      executedAt: null,
+      execution: null,
+    });
+    expect(await effectVisible(t, admin, proposed)).toBe(false);
+
+    await t.request(SetAutonomousModeDocument, { mode: 'ON' }, { token: admin });
+    const approved = await t.request(ApproveDecisionDocument, { id: proposed.id }, { token: admin });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approveDecision).toMatchObject({
+      id: proposed.id,
+      action: 'tighten_rate_limits',
+      status: 'EXECUTED',
+      mode: 'DRY_RUN',
+      approvedBy: expect.stringMatching(/^[0-9a-f]{24}$/),
+    });
+    expect(approved.data!.approveDecision.execution!.success).toBe(true);
+    // Decided in DRY_RUN, carried out in ON: the mode read right before executing is recorded.
+    expect(await storedDecision(proposed.id)).toMatchObject({ status: 'EXECUTED', executedMode: 'ON' });
+    expect(await effectVisible(t, admin, proposed)).toBe(true);
+
+    // Once carried out, it is settled: neither approved again nor rejected.
+    expect(errorCodes(await t.request(ApproveDecisionDocument, { id: proposed.id }, { token: admin }))).toEqual([
       'CONFLICT',
     ]);
+    expect(
+      errorCodes(await t.request(RejectDecisionDocument, { id: proposed.id, reason: 'not now' }, { token: admin })),
+    ).toEqual(['CONFLICT']);
+    expect(await storedDecision(proposed.id)).toMatchObject({ status: 'EXECUTED', rejectedBy: null });
+    expect((await errorBurstDecisions()).map((d) => d.status)).toEqual(['EXECUTED']);
   });
 });
 
