@@ -1,7 +1,14 @@
-import type { Viewer } from '../auth/viewer.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ObjectId } from 'mongodb';
+import { mountPartnerVehiclesRoute } from '../../subgraphs/marketplace/bookings/partner-vehicles.route.js';
+import type { BookingStore } from '../../subgraphs/marketplace/bookings/booking.store.js';
+import type { CentreStore } from '../../subgraphs/marketplace/centres/centre.store.js';
+import { INTERNAL_SECRET_HEADER, type Viewer } from '../auth/viewer.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { SubgraphContext } from '../subgraph/context.js';
-import { authorizePartnerRead, NO_PARTNER_ACCESS, type PartnerAccess } from './partner-access.js';
+import { authorizePartnerRead, HttpPartnerAccess, NO_PARTNER_ACCESS, type PartnerAccess } from './partner-access.js';
 import type { VehicleAccess } from './vehicle-access.js';
 
 const access: VehicleAccess = {
@@ -52,5 +59,90 @@ describe('authorizePartnerRead', () => {
     expect(await code(p, { kind: 'device', deviceId: 'd', vehicleId: 'v1' })).toBe('FORBIDDEN');
     expect(await code(p, { kind: 'apiKey', keyId: 'k', ownerId: 'alice', scopes: [] })).toBe('FORBIDDEN');
     expect(p.asked).toEqual([]);
+  });
+});
+
+/** The marketplace's route over stores that know one centre (member `garage`) with `v1` booked. */
+async function marketplace(options: { answer?: unknown } = {}) {
+  const centre = new ObjectId();
+  const asked: unknown[] = [];
+  const centres = { ofMember: async (userId: string) => (userId === 'garage' ? [{ _id: centre }] : []) };
+  const bookings = {
+    vehiclesAtCentres: async (centreIds: string[], vehicleIds: string[]) => {
+      asked.push({ centreIds, vehicleIds });
+      return centreIds.includes(centre.toHexString()) ? vehicleIds.filter((id) => id === 'v1') : [];
+    },
+  };
+  const app = express();
+  app.use(express.json());
+  const secrets: (string | undefined)[] = [];
+  app.use((req, res, next) => {
+    secrets.push(req.header(INTERNAL_SECRET_HEADER));
+    if (options.answer !== undefined) return void res.json(options.answer);
+    next();
+  });
+  const router = express.Router();
+  mountPartnerVehiclesRoute(router, centres as unknown as CentreStore, bookings as unknown as BookingStore);
+  app.use(router);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return { url, asked, secrets, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const failureCode = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => value,
+    (error: { extensions?: { code: string } }) => error.extensions?.code ?? error,
+  );
+
+describe('HttpPartnerAccess', () => {
+  it("asks the marketplace's partner-vehicles route with the secret, and reuses the answer", async () => {
+    const m = await marketplace();
+    try {
+      const partners = new HttpPartnerAccess({ marketplaceUrl: () => m.url, internalSecret: 's3cret' });
+      expect(await partners.seesVehicle('garage', 'v1')).toBe(true);
+      expect(await partners.seesVehicle('garage', 'v2')).toBe(false);
+      expect(await partners.seesVehicle('bob', 'v1')).toBe(false);
+      expect(await partners.seesVehicle('garage', 'v1')).toBe(true);
+      expect(m.asked).toHaveLength(3);
+      expect(m.secrets).toEqual(['s3cret', 's3cret', 's3cret']);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('is unavailable (SERVICE_UNAVAILABLE) when the marketplace answers outside the contract, refuses or is down', async () => {
+    const bad = await marketplace({ answer: { vehicles: ['v1'] } });
+    const refusing = await marketplace();
+    try {
+      const ask = (url: string, userId = 'garage') =>
+        failureCode(new HttpPartnerAccess({ marketplaceUrl: url, internalSecret: 's' }).seesVehicle(userId, 'v1'));
+      expect(await ask(bad.url)).toBe('SERVICE_UNAVAILABLE');
+      // A user id past the contract's 64 characters is refused before it is sent.
+      expect(await ask(refusing.url, 'x'.repeat(65))).toBe('SERVICE_UNAVAILABLE');
+      expect(refusing.secrets).toEqual([]);
+      expect(await ask('http://127.0.0.1:9/graphql')).toBe('SERVICE_UNAVAILABLE');
+      expect(await ask('not a url')).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await Promise.all([bad.close(), refusing.close()]);
+    }
+  });
+
+  it("refuses a request that breaks the route's contract with 400 and what is required", async () => {
+    const m = await marketplace();
+    try {
+      const response = await fetch(`${new URL(m.url).origin}/internal/marketplace/partner-vehicles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'garage', vehicleIds: [] }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'userId and 1 to 100 vehicleIds are required' });
+      expect(m.asked).toEqual([]);
+    } finally {
+      await m.close();
+    }
   });
 });

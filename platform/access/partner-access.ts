@@ -1,10 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import {
-  PARTNER_VEHICLES_ROUTE,
-  partnerVehiclesResponseSchema,
-  type PartnerVehiclesRequest,
-} from '../../subgraphs/marketplace/contract.js';
-import { INTERNAL_SECRET_HEADER } from '../auth/viewer.js';
+import { marketplaceClient, type PartnerVehiclesResponse } from '../../subgraphs/marketplace/contract.js';
 import { ForbiddenError, ServiceUnavailableError } from '../errors.js';
 import type { SubgraphContext } from '../subgraph/context.js';
 import type { VehicleAccess } from './vehicle-access.js';
@@ -29,7 +24,7 @@ export interface HttpPartnerAccessOptions {
   cacheSeconds?: number;
 }
 
-/** Asks the marketplace's PARTNER_VEHICLES_ROUTE (contract in subgraphs/marketplace/contract.ts). */
+/** Asks the marketplace's partner-vehicles route through its typed client (subgraphs/marketplace/contract.ts). */
 export class HttpPartnerAccess implements PartnerAccess {
   private readonly cache: LRUCache<string, boolean>;
 
@@ -41,24 +36,19 @@ export class HttpPartnerAccess implements PartnerAccess {
     const key = `${userId}\n${vehicleId}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const request: PartnerVehiclesRequest = { userId: String(userId), vehicleIds: [String(vehicleId)] };
-    let response: Response;
+    let answer: PartnerVehiclesResponse;
     try {
       const base = this.options.marketplaceUrl;
-      const url = `${new URL(typeof base === 'function' ? base() : base).origin}${PARTNER_VEHICLES_ROUTE}`;
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: this.options.internalSecret },
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(5000),
+      const marketplace = marketplaceClient({
+        url: typeof base === 'function' ? base() : base,
+        internalSecret: this.options.internalSecret,
       });
+      answer = await marketplace.partnerVehicles({ userId: String(userId), vehicleIds: [String(vehicleId)] });
     } catch {
+      // Unreachable, refused or answered outside the contract: all the same to the caller, which fails closed.
       throw new ServiceUnavailableError('Partner access cannot be checked right now');
     }
-    if (!response.ok) throw new ServiceUnavailableError('Partner access cannot be checked right now');
-    const parsed = partnerVehiclesResponseSchema.safeParse(await response.json().catch(() => null));
-    if (!parsed.success) throw new ServiceUnavailableError('Partner access cannot be checked right now');
-    const sees = parsed.data.vehicleIds.includes(String(vehicleId));
+    const sees = answer.vehicleIds.includes(String(vehicleId));
     this.cache.set(key, sees);
     return sees;
   }

@@ -9,6 +9,7 @@ import {
   InternalReply,
   internalRoute,
   serveInternalRoute,
+  withOutage,
 } from './internal-route.js';
 
 const lookUp = internalRoute({
@@ -108,6 +109,22 @@ describe('internal routes', () => {
   it('report an owner that cannot be reached', async () => {
     await service.close();
     expect(await failureOf(client.call(listAll, {}))).toEqual(['unreachable', null]);
+    service = await owner();
+  });
+
+  it('withOutage turns only an outage (unreachable, 5xx) into the given error', async () => {
+    class Down extends Error {}
+    const calls = withOutage({ look: (ids: string[]) => client.call(lookUp, { ids }) }, () => new Down());
+    expect(await calls.look(['a'])).toEqual({ things: [{ id: 'a', size: 1 }] });
+    service.state.status = 503;
+    expect(await calls.look(['a']).catch((e: unknown) => e)).toBeInstanceOf(Down);
+    service.state.status = 409;
+    expect(await failureOf(calls.look(['a']))).toEqual(['refused', 409]);
+    service.state.status = undefined;
+    service.state.answer = { things: [{ id: 'a' }] };
+    expect(await failureOf(calls.look(['a']))).toEqual(['malformed', 200]);
+    await service.close();
+    expect(await calls.look(['a']).catch((e: unknown) => e)).toBeInstanceOf(Down);
     service = await owner();
   });
 });

@@ -139,6 +139,31 @@ export class InternalClient {
   }
 }
 
+/** The owner could not be reached or failed (5xx): an outage, for the caller's caller to retry. */
+export const isOutage = (error: unknown): error is InternalCallError =>
+  error instanceof InternalCallError && (error.failure === 'unreachable' || error.failure === 'failed');
+
+type Calls = Record<string, (...args: never[]) => Promise<unknown>>;
+
+/**
+ * `client` with every call's outage (`isOutage`) thrown as `outage()` instead, such as a
+ * SERVICE_UNAVAILABLE for the caller's own callers; a refusal or an answer outside the contract
+ * is a contract break and stays an InternalCallError.
+ */
+export function withOutage<C extends Calls>(client: C, outage: () => Error): C {
+  const wrapped = Object.entries(client).map(([name, call]) => [
+    name,
+    async (...args: never[]) => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw isOutage(error) ? outage() : error;
+      }
+    },
+  ]);
+  return Object.fromEntries(wrapped) as C;
+}
+
 const textOf = (response: Response) =>
   response.text().then(
     (t) => t.slice(0, 200),

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/viewer.js';
-import { InternalClient, internalRoute, type InternalClientOptions } from '../../platform/http/internal-route.js';
+import { ServiceUnavailableError } from '../../platform/errors.js';
+import {
+  InternalClient,
+  internalRoute,
+  withOutage,
+  type InternalClientOptions,
+} from '../../platform/http/internal-route.js';
 import { indexCheckRoute } from '../../platform/ops/index-check.js';
 
 /**
@@ -208,3 +214,20 @@ export function identityClient(options: InternalClientOptions) {
   };
 }
 export type IdentityClient = ReturnType<typeof identityClient>;
+
+/**
+ * identityClient for the services that act on accounts (vehicles' provisioning, the
+ * marketplace's partners): identity unreachable or failing is SERVICE_UNAVAILABLE, the caller's
+ * to retry; a refusal or an answer outside the contract stays an InternalCallError.
+ */
+export function accountsClient(options: { identityUrl: string; internalSecret: string; timeoutMs?: number }) {
+  const identity = identityClient({
+    url: options.identityUrl,
+    internalSecret: options.internalSecret,
+    timeoutMs: options.timeoutMs ?? 8000,
+  });
+  return withOutage(
+    identity,
+    () => new ServiceUnavailableError('The accounts service is unavailable; try again shortly'),
+  );
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InternalClient, internalRoute, type InternalClientOptions } from '../../platform/http/internal-route.js';
 
 /**
  * What the marketplace subgraph publishes on the event bus: topic names and payload schemas.
@@ -93,3 +94,21 @@ export const partnerVehiclesRequestSchema = z.object({
 export type PartnerVehiclesRequest = z.infer<typeof partnerVehiclesRequestSchema>;
 export const partnerVehiclesResponseSchema = z.object({ vehicleIds: z.array(z.string()) });
 export type PartnerVehiclesResponse = z.infer<typeof partnerVehiclesResponseSchema>;
+
+/** The marketplace's internal routes, typed on both sides (platform/http/internal-route.ts). */
+export const marketplaceRoutes = {
+  partnerVehicles: internalRoute({
+    method: 'POST',
+    path: PARTNER_VEHICLES_ROUTE,
+    request: partnerVehiclesRequestSchema,
+    response: partnerVehiclesResponseSchema,
+  }),
+};
+
+/** A typed client of the marketplace's internal routes; every failure is an InternalCallError. */
+export function marketplaceClient(options: InternalClientOptions) {
+  const client = new InternalClient(options);
+  return {
+    partnerVehicles: (request: PartnerVehiclesRequest) => client.call(marketplaceRoutes.partnerVehicles, request),
+  };
+}

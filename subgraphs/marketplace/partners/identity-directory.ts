@@ -1,6 +1,5 @@
-import { ServiceUnavailableError } from '../../../platform/errors.js';
 import { InternalCallError } from '../../../platform/http/internal-route.js';
-import { identityClient, type GrantRoleRequest, type IdentityClient } from '../../identity/contract.js';
+import { accountsClient, type GrantRoleRequest, type IdentityClient } from '../../identity/contract.js';
 
 /** What the marketplace asks identity, which owns accounts and roles (never read here). */
 export interface IdentityDirectory {
@@ -12,20 +11,19 @@ export interface IdentityDirectory {
 
 export class UnknownUserError extends Error {}
 
-/** Identity's internal routes (subgraphs/identity/contract.ts), behind the internal secret. */
+/**
+ * Identity's internal routes (subgraphs/identity/contract.ts), behind the internal secret.
+ * Identity down or failing is the caller's to retry; any other failure is a contract break.
+ */
 export class HttpIdentityDirectory implements IdentityDirectory {
   private readonly identity: IdentityClient;
 
   constructor(options: { identityUrl: string; internalSecret: string; timeoutMs?: number }) {
-    this.identity = identityClient({
-      url: options.identityUrl,
-      internalSecret: options.internalSecret,
-      timeoutMs: options.timeoutMs ?? 8000,
-    });
+    this.identity = accountsClient(options);
   }
 
   async grantRole(request: GrantRoleRequest): Promise<boolean> {
-    const answer = await this.ask(() => this.identity.grantRole(request));
+    const answer = await this.identity.grantRole(request);
     if (!answer.found) throw new UnknownUserError(request.userId);
     return answer.granted;
   }
@@ -33,25 +31,15 @@ export class HttpIdentityDirectory implements IdentityDirectory {
   /** Through the provisioning route's `lookup` mode, which only reads (its `name` is required there, unused). */
   async userIdByEmail(email: string, actorId: string): Promise<string | null> {
     try {
-      const { accounts } = await this.ask(() =>
-        this.identity.provisionAccounts({ mode: 'lookup', actorId, accounts: [{ email, name: 'lookup' }] }),
-      );
+      const { accounts } = await this.identity.provisionAccounts({
+        mode: 'lookup',
+        actorId,
+        accounts: [{ email, name: 'lookup' }],
+      });
       return accounts[0]?.userId ?? null;
     } catch (error) {
       // identity refuses an email it cannot read as one (400): no account has it.
       if (error instanceof InternalCallError && error.failure === 'refused' && error.status === 400) return null;
-      throw error;
-    }
-  }
-
-  /** Identity down or failing is the caller's to retry; any other failure is a contract break. */
-  private async ask<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof InternalCallError && (error.failure === 'unreachable' || error.failure === 'failed')) {
-        throw new ServiceUnavailableError('The accounts service is unavailable; try again shortly');
-      }
       throw error;
     }
   }

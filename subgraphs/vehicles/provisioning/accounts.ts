@@ -1,7 +1,5 @@
-import { ServiceUnavailableError } from '../../../platform/errors.js';
-import { InternalCallError } from '../../../platform/http/internal-route.js';
 import {
-  identityClient,
+  accountsClient,
   type FleetProvisionedAudit,
   type ProvisionAccountsRequest,
   type ProvisionAccountsResponse,
@@ -15,20 +13,21 @@ export interface AccountDirectory {
   recordFleet(entry: FleetProvisionedAudit): Promise<void>;
 }
 
-/** Identity's internal routes (see subgraphs/identity/contract.ts), behind the internal secret. */
+/**
+ * Identity's internal routes (see subgraphs/identity/contract.ts), behind the internal secret.
+ * Identity down or failing is the caller's to retry. Input is validated here before it is
+ * sent, so a refusal (400) or an answer outside the contract is a contract break, not the
+ * caller's fault: it stays an error.
+ */
 export class HttpAccountDirectory implements AccountDirectory {
-  private readonly identity: ReturnType<typeof identityClient>;
+  private readonly identity: ReturnType<typeof accountsClient>;
 
   constructor(options: { identityUrl: string; internalSecret: string; timeoutMs?: number }) {
-    this.identity = identityClient({
-      url: options.identityUrl,
-      internalSecret: options.internalSecret,
-      timeoutMs: options.timeoutMs ?? 8000,
-    });
+    this.identity = accountsClient(options);
   }
 
   async provision(request: ProvisionAccountsRequest): Promise<ProvisionedAccount[]> {
-    const { accounts } = await this.ask(() => this.identity.provisionAccounts(request));
+    const { accounts } = await this.identity.provisionAccounts(request);
     if (accounts.length !== request.accounts.length) {
       throw new Error('identity answered the accounts request with an unexpected body');
     }
@@ -36,22 +35,6 @@ export class HttpAccountDirectory implements AccountDirectory {
   }
 
   async recordFleet(entry: FleetProvisionedAudit): Promise<void> {
-    await this.ask(() => this.identity.fleetProvisioned(entry));
-  }
-
-  /**
-   * Identity down or failing is the caller's to retry. Input is validated here before it is
-   * sent, so a refusal (400) or an answer outside the contract is a contract break, not the
-   * caller's fault: it stays an error.
-   */
-  private async ask<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof InternalCallError && (error.failure === 'unreachable' || error.failure === 'failed')) {
-        throw new ServiceUnavailableError('The accounts service is unavailable; try again shortly');
-      }
-      throw error;
-    }
+    await this.identity.fleetProvisioned(entry);
   }
 }
