@@ -1,4 +1,4 @@
-import { BUCKET_SPAN_MS, bucketStart, planBucketWrites, summarise } from './bucketing.js';
+import { BUCKET_SPAN_MS, bucketStart, planBucketWrites, readingsByHour, summarise } from './bucketing.js';
 import type { TimedReading } from './series.js';
 
 const rpm = (iso: string, value: number): TimedReading => ({
@@ -21,6 +21,17 @@ describe('bucketing', () => {
     expect(BUCKET_SPAN_MS).toBe(3_600_000);
     expect(bucketStart(new Date('2025-03-01T10:59:59.999Z'))).toEqual(new Date('2025-03-01T10:00:00Z'));
     expect(bucketStart(new Date('2025-03-01T11:00:00.000Z'))).toEqual(new Date('2025-03-01T11:00:00Z'));
+  });
+
+  it('groups readings by hour, hours oldest first, each hour in the order given (both planners use it)', () => {
+    const late = rpm('2025-03-01T10:50:00Z', 1);
+    const early = speed('2025-03-01T10:10:00Z', 2);
+    const next = rpm('2025-03-01T11:00:00Z', 3);
+    expect(readingsByHour([next, late, early])).toEqual([
+      [Date.parse('2025-03-01T10:00:00Z'), [late, early]],
+      [Date.parse('2025-03-01T11:00:00Z'), [next]],
+    ]);
+    expect(readingsByHour([])).toEqual([]);
   });
 
   it('plans one write per hour, oldest first', () => {

@@ -21,9 +21,8 @@ export interface BucketWrite {
   readonly readings: readonly TimedReading[];
 }
 
-/** Groups readings by hour, then cuts each hour into chunks of at most `capacity`. */
-export function planBucketWrites(readings: readonly TimedReading[], capacity = DEFAULT_BUCKET_CAPACITY): BucketWrite[] {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+/** The readings of each UTC hour (a new array each, in the order given), hours in time order, by `bucketStart` in ms. */
+export function readingsByHour(readings: readonly TimedReading[]): [number, TimedReading[]][] {
   const byHour = new Map<number, TimedReading[]>();
   for (const reading of readings) {
     const start = bucketStart(reading.recordedAt).getTime();
@@ -31,8 +30,14 @@ export function planBucketWrites(readings: readonly TimedReading[], capacity = D
     if (!hour) byHour.set(start, (hour = []));
     hour.push(reading);
   }
+  return [...byHour].sort(([a], [b]) => a - b);
+}
+
+/** Groups readings by hour, then cuts each hour into chunks of at most `capacity`. */
+export function planBucketWrites(readings: readonly TimedReading[], capacity = DEFAULT_BUCKET_CAPACITY): BucketWrite[] {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
   const writes: BucketWrite[] = [];
-  for (const [start, hour] of [...byHour].sort(([a], [b]) => a - b)) {
+  for (const [start, hour] of readingsByHour(readings)) {
     for (let i = 0; i < hour.length; i += capacity) {
       writes.push({ start: new Date(start), readings: hour.slice(i, i + capacity) });
     }

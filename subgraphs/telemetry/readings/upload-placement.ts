@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { bucketStart } from './bucketing.js';
+import { bucketStart, readingsByHour } from './bucketing.js';
 import type { TimedReading } from './series.js';
 
 /**
@@ -43,15 +43,8 @@ export interface ChunkDocuments {
 export function planUploadChunks(readings: readonly TimedReading[], at: Date, capacity: number): UploadChunk[] {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
   if (readings.length === 0) return [{ start: bucketStart(at), first: at, last: at, readings: [] }];
-  const byHour = new Map<number, TimedReading[]>();
-  for (const reading of readings) {
-    const start = bucketStart(reading.recordedAt).getTime();
-    let hour = byHour.get(start);
-    if (!hour) byHour.set(start, (hour = []));
-    hour.push(reading);
-  }
   const chunks: UploadChunk[] = [];
-  for (const [start, hour] of [...byHour].sort(([a], [b]) => a - b)) {
+  for (const [start, hour] of readingsByHour(readings)) {
     // Stable: readings of one time keep the upload's order.
     hour.sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
     for (let i = 0; i < hour.length; i += capacity) {
