@@ -32,7 +32,9 @@ export enum CentreRole {
 }
 registerEnumType(CentreRole, { name: 'CentreRole', description: "A member's part in a service centre" });
 
+/** Also the input GeoPointInput: the same fields both ways, so one class declares both types. */
 @ObjectType({ description: 'WGS 84 degrees' })
+@InputType('GeoPointInput', { description: 'WGS 84 degrees: lat -90 to 90, lng -180 to 180' })
 export class GeoPoint {
   @Field(() => Float)
   lat!: number;
@@ -40,15 +42,7 @@ export class GeoPoint {
   @Field(() => Float)
   lng!: number;
 }
-
-@InputType({ description: 'WGS 84 degrees: lat -90 to 90, lng -180 to 180' })
-export class GeoPointInput {
-  @Field(() => Float)
-  lat!: number;
-
-  @Field(() => Float)
-  lng!: number;
-}
+export { GeoPoint as GeoPointInput };
 
 @ObjectType({ description: 'A service a centre offers, at a price (minor units of an ISO 4217 currency)' })
 export class ServiceOffering {
@@ -80,7 +74,9 @@ export class ServiceOfferingInput {
   durationMinutes!: number;
 }
 
+/** Also the input OpeningHoursInput (as GeoPoint is GeoPointInput). */
 @ObjectType({ description: "One opening interval on a weekday, in the centre's local time" })
+@InputType('OpeningHoursInput')
 export class OpeningHours {
   @Field(() => Weekday)
   day!: Weekday;
@@ -91,18 +87,7 @@ export class OpeningHours {
   @Field(() => String, { description: 'HH:MM, local time, after opens; 24:00 for midnight' })
   closes!: string;
 }
-
-@InputType()
-export class OpeningHoursInput {
-  @Field(() => Weekday)
-  day!: Weekday;
-
-  @Field(() => String, { description: 'HH:MM, local time' })
-  opens!: string;
-
-  @Field(() => String, { description: 'HH:MM, local time, after opens; 24:00 for midnight' })
-  closes!: string;
-}
+export { OpeningHours as OpeningHoursInput };
 
 @ObjectType({ description: 'Days the centre is closed (a holiday), local dates, both included' })
 export class Closure {
@@ -223,8 +208,8 @@ export class UpdateServiceCentreInput {
   @Field(() => [ServiceOfferingInput], { nullable: true, description: 'Services and prices' })
   services?: ServiceOfferingInput[];
 
-  @Field(() => [OpeningHoursInput], { nullable: true })
-  openingHours?: OpeningHoursInput[];
+  @Field(() => [OpeningHours], { nullable: true })
+  openingHours?: OpeningHours[];
 
   @Field(() => [ClosureInput], { nullable: true, description: 'Holidays and other closures' })
   closures?: ClosureInput[];
