@@ -15,7 +15,7 @@ import type { ProviderRouter } from '../providers/router.js';
 import type { DecisionRequest, RouterResult } from '../providers/types.js';
 import type { AutonomousModeValue } from '../settings.js';
 import { ownerOf } from '../team/team-definitions.js';
-import type { DecisionDocument, DecisionOptionRecord } from './decision.document.js';
+import { proposedState, type DecisionDocument, type DecisionOptionRecord } from './decision.document.js';
 
 interface Candidate {
   action: ActionId;
@@ -163,19 +163,7 @@ export class DecisionMaker {
       fallbackReason: routed.fallbackReason ?? null,
       seed,
       mode,
-      status: 'PROPOSED',
-      statusReason: null,
-      createdAt: now,
-      updatedAt: now,
-      executedAt: null,
-      execution: null,
-      approvedBy: null,
-      approvedAt: null,
-      rejectedBy: null,
-      rejectionReason: null,
-      outcomeDueAt: null,
-      outcome: null,
-      rolledBackAt: null,
+      ...proposedState(now),
     };
   }
 

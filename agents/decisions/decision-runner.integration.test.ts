@@ -5,7 +5,7 @@ import type { Effect, EffectRegistry } from '../effects/effect.js';
 import { OutcomeQueue } from '../loop/outcome-queue.store.js';
 import { newBus, silentLogger, testDatabase, type TestDatabase } from '../testing/agents-harness.js';
 import type { AutonomousModeValue } from '../settings.js';
-import type { DecisionDocument } from './decision.document.js';
+import { proposedState, type DecisionDocument } from './decision.document.js';
 import { DecisionEvents } from './decision-events.js';
 import { DecisionRunner } from './decision-runner.js';
 import { DecisionStore } from './decision.store.js';
@@ -53,19 +53,7 @@ function proposed(action: DecisionDocument['action'], parameters: Record<string,
     fallbackReason: null,
     seed: 's',
     mode: 'ON',
-    status: 'PROPOSED',
-    statusReason: null,
-    createdAt: at,
-    updatedAt: at,
-    executedAt: null,
-    execution: null,
-    approvedBy: null,
-    approvedAt: null,
-    rejectedBy: null,
-    rejectionReason: null,
-    outcomeDueAt: null,
-    outcome: null,
-    rolledBackAt: null,
+    ...proposedState(at),
   };
 }
 

@@ -109,3 +109,22 @@ export interface DecisionDocument {
   /** The mode in force when it executed, read right before acting. */
   executedMode?: AutonomousModeValue | null;
 }
+
+/** What every decision holds when it is made: PROPOSED, nobody's verdict yet, not executed, no outcome. */
+export function proposedState(at: Date) {
+  return {
+    status: 'PROPOSED',
+    statusReason: null,
+    createdAt: at,
+    updatedAt: at,
+    executedAt: null,
+    execution: null,
+    approvedBy: null,
+    approvedAt: null,
+    rejectedBy: null,
+    rejectionReason: null,
+    outcomeDueAt: null,
+    outcome: null,
+    rolledBackAt: null,
+  } satisfies Partial<DecisionDocument>;
+}

@@ -2,7 +2,7 @@ import { ObjectId } from 'mongodb';
 import { itServesEveryQueryFromAnIndex, recordQueries } from '../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
 import type { TriggerCategory } from '../triggers/categories.js';
-import type { DecisionDocument, DecisionStatusValue } from './decision.document.js';
+import { proposedState, type DecisionDocument, type DecisionStatusValue } from './decision.document.js';
 import { DECISION_INDEXES, DecisionStore } from './decision.store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -42,19 +42,8 @@ function decision(i: number, status: DecisionStatusValue, category: TriggerCateg
     fallbackReason: null,
     seed: `s${i}`,
     mode: 'ON',
+    ...proposedState(at),
     status,
-    statusReason: null,
-    createdAt: at,
-    updatedAt: at,
-    executedAt: null,
-    execution: null,
-    approvedBy: null,
-    approvedAt: null,
-    rejectedBy: null,
-    rejectionReason: null,
-    outcomeDueAt: null,
-    outcome: null,
-    rolledBackAt: null,
   } as unknown as DecisionDocument;
 }
 
