@@ -1,10 +1,11 @@
-import { execute, parse, subscribe, type ExecutionResult } from 'graphql';
+import { parse, subscribe, type ExecutionResult } from 'graphql';
 import { ObjectId } from 'mongodb';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { itServesEveryQueryFromAnIndex, recordQueries } from '../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
+import { codes, subgraphExecution, viewersOf } from '../../test/subgraph-execution.js';
 import { waitFor } from '../../test/wait-for.js';
 import { TELEMETRY_DTCS, TELEMETRY_READINGS } from '../telemetry/contract.js';
 import { HEALTH_INDEXES } from './declared-indexes.js';
@@ -15,11 +16,7 @@ import { at, rounds } from './testing/readings.js';
 const V1 = new ObjectId().toHexString();
 const V2 = new ObjectId().toHexString();
 const PEERS = Array.from({ length: 4 }, () => new ObjectId().toHexString());
-const OWNER: Viewer = { kind: 'user', userId: 'owner', roles: ['CUSTOMER'] };
-const STRANGER: Viewer = { kind: 'user', userId: 'stranger', roles: ['CUSTOMER'] };
-const STAFF: Viewer = { kind: 'user', userId: 'staff', roles: ['STAFF'] };
-const DEVICE: Viewer = { kind: 'device', deviceId: 'd1', vehicleId: V1 };
-const API_KEY: Viewer = { kind: 'apiKey', keyId: 'k', ownerId: 'owner', scopes: ['users:read'] };
+const { OWNER, STRANGER, STAFF, DEVICE, API_KEY } = viewersOf(V1);
 const NOW = new Date(at(7200));
 
 let subgraph: Subgraph;
@@ -55,22 +52,7 @@ beforeAll(async () => {
   });
 });
 
-const contextFor = (viewer?: Viewer) => {
-  const base = { viewer, requestId: 'test', logger: silentLogger };
-  return { ...base, ...subgraph.context?.(base) };
-};
-const run = async (viewer: Viewer | undefined, source: string, variables: Record<string, unknown> = {}) =>
-  JSON.parse(
-    JSON.stringify(
-      await execute({
-        schema: subgraph.schema,
-        document: parse(source),
-        variableValues: variables,
-        contextValue: contextFor(viewer),
-      }),
-    ),
-  ) as ExecutionResult<any>;
-const codes = (result: ExecutionResult) => (result.errors ?? []).map((e) => e.extensions?.code);
+const { contextFor, run } = subgraphExecution(() => subgraph, silentLogger);
 
 /** Vehicle fields as the gateway asks for them: through `_entities`. */
 const entity = (fields: string) =>

@@ -1,4 +1,4 @@
-import { execute, parse, subscribe, type ExecutionResult } from 'graphql';
+import { parse, subscribe, type ExecutionResult } from 'graphql';
 import { ObjectId } from 'mongodb';
 import { pino } from 'pino';
 import type { VehicleAccess, VehicleOwnership } from '../../platform/access/vehicle-access.js';
@@ -6,6 +6,7 @@ import type { Viewer } from '../../platform/auth/viewer.js';
 import { InProcessEventBus } from '../../platform/events/in-process.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { useScratchDatabase } from '../../test/scratch-database.js';
+import { codes, subgraphExecution, viewersOf } from '../../test/subgraph-execution.js';
 import { createTelemetrySubgraph } from './index.js';
 import { MAX_BATCH_SIZE } from './ingest/batch.js';
 import { waitFor } from '../../test/wait-for.js';
@@ -13,11 +14,7 @@ import { TELEMETRY_DTCS, TELEMETRY_READINGS, vehicleTopic } from './live/telemet
 
 const V1 = new ObjectId().toHexString();
 const V2 = new ObjectId().toHexString();
-const OWNER: Viewer = { kind: 'user', userId: 'owner', roles: ['CUSTOMER'] };
-const STRANGER: Viewer = { kind: 'user', userId: 'stranger', roles: ['CUSTOMER'] };
-const STAFF: Viewer = { kind: 'user', userId: 'staff', roles: ['STAFF'] };
-const DEVICE: Viewer = { kind: 'device', deviceId: 'd1', vehicleId: V1 };
-const API_KEY: Viewer = { kind: 'apiKey', keyId: 'k', ownerId: 'owner', scopes: ['users:read'] };
+const { OWNER, STRANGER, STAFF, DEVICE, API_KEY } = viewersOf(V1);
 
 class FakeAccess implements VehicleAccess {
   private readonly vehicles = new Map<string, VehicleOwnership>([
@@ -49,23 +46,7 @@ beforeAll(async () => {
   });
 });
 
-const contextFor = (viewer?: Viewer) => {
-  const base = { viewer, requestId: 'test', logger };
-  return { ...base, ...subgraph.context?.(base) };
-};
-/** As a client would see it: JSON (dates as ISO strings, errors as { message, extensions }). */
-const run = async (viewer: Viewer | undefined, source: string, variables: Record<string, unknown> = {}) =>
-  JSON.parse(
-    JSON.stringify(
-      await execute({
-        schema: subgraph.schema,
-        document: parse(source),
-        variableValues: variables,
-        contextValue: contextFor(viewer),
-      }),
-    ),
-  ) as ExecutionResult<any>;
-const codes = (result: ExecutionResult) => (result.errors ?? []).map((e) => e.extensions?.code);
+const { contextFor, run } = subgraphExecution(() => subgraph, logger);
 
 const INGEST = `mutation($vehicleId: ID!, $frames: [String!]!, $recordedAt: DateTime, $key: String) {
   ingestObdFrames(vehicleId: $vehicleId, frames: $frames, recordedAt: $recordedAt, idempotencyKey: $key) {
