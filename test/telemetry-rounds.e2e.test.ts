@@ -1,48 +1,26 @@
 import { errorCodes } from './client.js';
 import {
-  AddVehicleDocument,
   IngestObdRoundsDocument,
-  PairObdDeviceDocument,
-  RegisterDocument,
   VehicleLatestReadingsDocument,
   VehicleReadingsDocument,
 } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
+import { driverWithDevice, storedReadings, type DeviceDriver } from './telemetry-drivers.js';
 
 /**
  * ingestObdRounds through the gateway: a dongle that samples every second and uploads every few
  * seconds sends its buffered rounds, each with its own time, in one operation.
  */
 
-interface Driver {
-  token: string;
-  vehicleId: string;
-  deviceToken: string;
-}
-
 let t: TestSystem;
-let alice: Driver;
-let bob: Driver;
-const storedReadings = async (vehicleId: string) =>
-  (await t.system.deps.mongo.db('telemetry').collection('reading_buckets').find({ vehicleId }).toArray()).reduce(
-    (n, d) => n + (d.count as number),
-    0,
-  );
+let alice: DeviceDriver;
+let bob: DeviceDriver;
 
 beforeAll(async () => {
   t = await startTestSystem();
-  const driver = async (email: string, vin: string): Promise<Driver> => {
-    const token = (await t.request(RegisterDocument, { input: { email, password: 'a-long-password', name: 'Driver' } }))
-      .data!.register.accessToken;
-    const vehicleId = (await t.request(AddVehicleDocument, { input: { vin } }, { token })).data!.addVehicle.id;
-    const deviceToken = (
-      await t.request(PairObdDeviceDocument, { vehicleId, serial: `${email.split('@')[0]}-elm327` }, { token })
-    ).data!.pairObdDevice.deviceToken;
-    return { token, vehicleId, deviceToken };
-  };
   [alice, bob] = await Promise.all([
-    driver('alice@example.com', 'WVWZZZ1JZXW000011'),
-    driver('bob@example.com', 'WVWZZZ1JZXW000012'),
+    driverWithDevice(t, 'alice@example.com', 'WVWZZZ1JZXW000011'),
+    driverWithDevice(t, 'bob@example.com', 'WVWZZZ1JZXW000012'),
   ]);
 });
 afterAll(() => t.stop());
@@ -75,7 +53,7 @@ describe('ingestObdRounds through the gateway', () => {
     });
     const retry = await upload(alice.deviceToken, variables);
     expect(retry.data!.ingestObdRounds).toEqual({ ...first.data!.ingestObdRounds, duplicate: true });
-    expect(await storedReadings(alice.vehicleId)).toBe(20);
+    expect(await storedReadings(t, alice.vehicleId)).toBe(20);
 
     const chart = await t.request(
       VehicleReadingsDocument,
@@ -93,7 +71,7 @@ describe('ingestObdRounds through the gateway', () => {
   });
 
   it('refuses bad input whole with BAD_USER_INPUT naming the field, and stores nothing', async () => {
-    const before = await storedReadings(bob.vehicleId);
+    const before = await storedReadings(t, bob.vehicleId);
     const refused = async (rounds: unknown[]) => {
       const result = await upload(bob.deviceToken, { vehicleId: bob.vehicleId, rounds });
       expect(result.data ?? null).toBeNull();
@@ -113,17 +91,17 @@ describe('ingestObdRounds through the gateway', () => {
     // A round without its time is not a valid ObdRoundInput: refused before it reaches telemetry.
     const untimed = await upload(bob.deviceToken, { vehicleId: bob.vehicleId, rounds: [{ frames: ['41 0D 32'] }] });
     expect(errorCodes(untimed)).toEqual(['BAD_USER_INPUT']);
-    expect(await storedReadings(bob.vehicleId)).toBe(before);
+    expect(await storedReadings(t, bob.vehicleId)).toBe(before);
   });
 
   it('lets only the vehicle’s device and its owner upload: UNAUTHENTICATED / FORBIDDEN, nothing stored', async () => {
-    const before = await storedReadings(alice.vehicleId);
+    const before = await storedReadings(t, alice.vehicleId);
     const variables = { vehicleId: alice.vehicleId, rounds: tenRounds(100) };
     expect(errorCodes(await upload('', variables))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await upload('dt_not-a-device-token', variables))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await upload(bob.deviceToken, variables))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await upload(bob.token, variables))).toEqual(['FORBIDDEN']);
-    expect(await storedReadings(alice.vehicleId)).toBe(before);
+    expect(await storedReadings(t, alice.vehicleId)).toBe(before);
     const owner = await upload(alice.token, variables);
     expect(owner.data!.ingestObdRounds.readingsStored).toBe(20);
   });

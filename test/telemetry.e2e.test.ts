@@ -1,12 +1,9 @@
 import { errorCodes } from './client.js';
 import {
-  AddVehicleDocument,
   ClearDtcsDocument,
   IngestObdFramesDocument,
   IngestReadingsDocument,
   MyVehiclesDocument,
-  PairObdDeviceDocument,
-  RegisterDocument,
   VehicleDocument,
   VehicleDrivingDocument,
   VehicleDtcsDocument,
@@ -14,35 +11,17 @@ import {
   VehicleReadingsDocument,
 } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
-
-interface Driver {
-  token: string;
-  vehicleId: string;
-  deviceToken: string;
-}
+import { driverWithDevice, storedReadings, type DeviceDriver } from './telemetry-drivers.js';
 
 let t: TestSystem;
-let alice: Driver;
-let bob: Driver;
-const buckets = () => t.system.deps.mongo.db('telemetry').collection('reading_buckets');
-/** Readings stored for a vehicle, across its bucket documents. */
-const storedReadings = async (vehicleId: string) =>
-  (await buckets().find({ vehicleId }).toArray()).reduce((n, d) => n + (d.count as number), 0);
+let alice: DeviceDriver;
+let bob: DeviceDriver;
 
 beforeAll(async () => {
   t = await startTestSystem();
-  const driver = async (email: string, vin: string): Promise<Driver> => {
-    const token = (await t.request(RegisterDocument, { input: { email, password: 'a-long-password', name: 'Driver' } }))
-      .data!.register.accessToken;
-    const vehicleId = (await t.request(AddVehicleDocument, { input: { vin } }, { token })).data!.addVehicle.id;
-    const deviceToken = (
-      await t.request(PairObdDeviceDocument, { vehicleId, serial: `${email.split('@')[0]}-elm327` }, { token })
-    ).data!.pairObdDevice.deviceToken;
-    return { token, vehicleId, deviceToken };
-  };
   [alice, bob] = await Promise.all([
-    driver('alice@example.com', 'WVWZZZ1JZXW000001'),
-    driver('bob@example.com', 'WVWZZZ1JZXW000002'),
+    driverWithDevice(t, 'alice@example.com', 'WVWZZZ1JZXW000001'),
+    driverWithDevice(t, 'bob@example.com', 'WVWZZZ1JZXW000002'),
   ]);
 });
 afterAll(() => t.stop());
@@ -79,17 +58,17 @@ describe('telemetry through the gateway', () => {
   });
 
   it('stores an upload retried with the same idempotency key once', async () => {
-    const before = await storedReadings(alice.vehicleId);
+    const before = await storedReadings(t, alice.vehicleId);
     const upload = { vehicleId: alice.vehicleId, frames: ['41 0D 32', '41 05 7B'], idempotencyKey: 'alice-batch-1' };
     const first = await ingest(alice.deviceToken, upload);
     const retry = await ingest(alice.deviceToken, upload);
     expect(first.data!.ingestObdFrames).toMatchObject({ readingsStored: 2, duplicate: false });
     expect(retry.data!.ingestObdFrames).toEqual({ ...first.data!.ingestObdFrames, duplicate: true });
-    expect(await storedReadings(alice.vehicleId)).toBe(before + 2);
+    expect(await storedReadings(t, alice.vehicleId)).toBe(before + 2);
   });
 
   it('reports bad frames one by one and stores the good ones of the same batch', async () => {
-    const before = await storedReadings(alice.vehicleId);
+    const before = await storedReadings(t, alice.vehicleId);
     const result = await ingest(alice.deviceToken, {
       vehicleId: alice.vehicleId,
       frames: ['41 0C', 'ZZ', 'A'.repeat(10 * 1024), '41 11 80', 'NO DATA'],
@@ -102,11 +81,11 @@ describe('telemetry through the gateway', () => {
       [2, 'TOO_LONG'],
     ]);
     expect(result.data!.ingestObdFrames.errors[2]!.reason).toBe('frame is longer than 512 characters');
-    expect(await storedReadings(alice.vehicleId)).toBe(before + 1);
+    expect(await storedReadings(t, alice.vehicleId)).toBe(before + 1);
   });
 
   it('refuses oversized batches whole with a limit error, storing nothing', async () => {
-    const before = await storedReadings(alice.vehicleId);
+    const before = await storedReadings(t, alice.vehicleId);
     // 501 short frames fit in the request body: the subgraph's batch limit refuses them.
     const tooMany = await ingest(alice.deviceToken, {
       vehicleId: alice.vehicleId,
@@ -127,7 +106,7 @@ describe('telemetry through the gateway', () => {
       recordedAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     expect(errorCodes(future)).toEqual(['BAD_USER_INPUT']);
-    expect(await storedReadings(alice.vehicleId)).toBe(before);
+    expect(await storedReadings(t, alice.vehicleId)).toBe(before);
     // The system is still up and serving.
     expect(
       (await ingest(alice.deviceToken, { vehicleId: alice.vehicleId, frames: ['41 0D 00'] })).data!.ingestObdFrames
@@ -136,7 +115,7 @@ describe('telemetry through the gateway', () => {
   });
 
   it('keeps device tokens to ingesting for their own vehicle', async () => {
-    const before = await storedReadings(bob.vehicleId);
+    const before = await storedReadings(t, bob.vehicleId);
     for (const response of [
       await t.request(VehicleLatestReadingsDocument, { id: alice.vehicleId }, { token: alice.deviceToken }),
       await t.request(VehicleDtcsDocument, { id: alice.vehicleId }, { token: alice.deviceToken }),
@@ -148,11 +127,11 @@ describe('telemetry through the gateway', () => {
       expect(errorCodes(response)).toContain('FORBIDDEN');
       expect(JSON.stringify(response.data ?? null)).not.toContain('1726');
     }
-    expect(await storedReadings(bob.vehicleId)).toBe(before);
+    expect(await storedReadings(t, bob.vehicleId)).toBe(before);
   });
 
   it("keeps other customers out of a vehicle's telemetry", async () => {
-    const before = await storedReadings(alice.vehicleId);
+    const before = await storedReadings(t, alice.vehicleId);
     const intruding = await ingest(bob.token, { vehicleId: alice.vehicleId, frames: ['41 0C 1A F8'] });
     expect(errorCodes(intruding)).toEqual(['FORBIDDEN']);
     const peeking = await t.request(VehicleLatestReadingsDocument, { id: alice.vehicleId }, { token: bob.token });
@@ -161,7 +140,7 @@ describe('telemetry through the gateway', () => {
     expect(
       errorCodes(await t.request(ClearDtcsDocument, { vehicleId: alice.vehicleId }, { token: bob.token })),
     ).toEqual(['FORBIDDEN']);
-    expect(await storedReadings(alice.vehicleId)).toBe(before);
+    expect(await storedReadings(t, alice.vehicleId)).toBe(before);
     // The owner's own JWT may ingest too.
     expect(
       (await ingest(bob.token, { vehicleId: bob.vehicleId, frames: ['41 0C 0F A0'] })).data!.ingestObdFrames
