@@ -1,69 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { startRedisServer, type TestRedis } from '../../test/redis-server.js';
+import { busWorlds, type BusWorld } from '../../test/bus-worlds.js';
 import { waitFor } from '../../test/wait-for.js';
 import { deadLetterStream, type DeadLetter, type EventBus } from './bus.js';
 import { StreamConsumerMetrics } from './consumer-metrics.js';
-import { InMemoryBroker } from './in-memory-broker.js';
-import { InProcessEventBus } from './in-process.js';
 import { OPS_ALERTS_STREAM, opsAlertSchema, type OpsAlert } from './ops-alerts.js';
-import { RedisEventBus } from './redis.js';
-import { PAYLOAD_FIELD } from './redis-group-reader.js';
 
-/** A bus, and a way to put raw bytes on one of its streams (as a foreign or broken producer would). */
-interface World {
-  bus: EventBus;
-  appendRaw(stream: string, data: string): Promise<string>;
-  close(): Promise<void>;
-}
-
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-const implementations: [string, () => World][] = [
-  [
-    'in-process',
-    () => {
-      const broker = new InMemoryBroker();
-      const bus = new InProcessEventBus(undefined, { broker });
-      return { bus, appendRaw: async (stream, data) => broker.append(stream, data), close: () => bus.close() };
-    },
-  ],
-  [
-    'redis',
-    () => {
-      const namespace = `t${randomBytes(4).toString('hex')}`;
-      const bus = new RedisEventBus({ url: redis.url, namespace });
-      const raw = new Redis(redis.url);
-      return {
-        bus,
-        appendRaw: async (stream, data) =>
-          (await raw.xadd(`${namespace}:stream:${stream}`, '*', PAYLOAD_FIELD, data)) as string,
-        close: async () => {
-          await bus.close();
-          raw.disconnect();
-        },
-      };
-    },
-  ],
-];
+const implementations = busWorlds();
 
 const FAST = { blockMs: 50, claimIdleMs: 200, stopTimeoutMs: 200 };
 const order = z.object({ orderId: z.string().min(1), quantity: z.number().int().max(10) });
 
 describe.each(implementations)('%s bus: what a consumer cannot read', (_name, makeWorld) => {
-  let world: World;
+  let world: BusWorld;
+  let bus: EventBus;
   let metrics: StreamConsumerMetrics;
   let registry: Registry;
   beforeEach(() => {
     world = makeWorld();
+    bus = world.newBus();
     metrics = new StreamConsumerMetrics();
     registry = new Registry();
     metrics.register(registry);
@@ -73,13 +29,7 @@ describe.each(implementations)('%s bus: what a consumer cannot read', (_name, ma
   /** Everything on `stream` from its start, as a fresh group sees it. */
   function collect<T>(stream: string): T[] {
     const seen: T[] = [];
-    world.bus.consume<T>(
-      stream,
-      `reader-${randomBytes(3).toString('hex')}`,
-      'c',
-      (e) => void seen.push(e.payload),
-      FAST,
-    );
+    bus.consume<T>(stream, `reader-${randomBytes(3).toString('hex')}`, 'c', (e) => void seen.push(e.payload), FAST);
     return seen;
   }
   const counted = async (reason: string) =>
@@ -88,7 +38,6 @@ describe.each(implementations)('%s bus: what a consumer cannot read', (_name, ma
     )?.value ?? 0;
 
   it('dead-letters an event that breaks the schema (invalid), counts it, raises an ops alert, and hands the handler only valid payloads', async () => {
-    const { bus } = world;
     await bus.append('orders', { orderId: 'o1', quantity: 1 });
     const bad = await bus.append('orders', { orderId: 'o2', quantity: 500, secret: 'not echoed' });
     await bus.append('orders', { orderId: 'o3', quantity: 2, extra: 'stripped' });
@@ -127,7 +76,6 @@ describe.each(implementations)('%s bus: what a consumer cannot read', (_name, ma
   });
 
   it('does the same for an event that is not JSON (undecodable) and one whose handler keeps failing (max-deliveries)', async () => {
-    const { bus } = world;
     const garbage = await world.appendRaw('orders', '{not json');
     const poison = await bus.append('orders', { orderId: 'poison', quantity: 1 });
     bus.consume(
@@ -149,7 +97,6 @@ describe.each(implementations)('%s bus: what a consumer cannot read', (_name, ma
   });
 
   it('raises no ops alert about the ops alert stream itself (an alert that cannot be taken would chain)', async () => {
-    const { bus } = world;
     const bad = await bus.append(OPS_ALERTS_STREAM, { kind: 'no such alert' });
     bus.consume(OPS_ALERTS_STREAM, 'agents', 'c', () => undefined, { ...FAST, schema: opsAlertSchema, metrics });
     const dead = collect<DeadLetter>(deadLetterStream(OPS_ALERTS_STREAM));

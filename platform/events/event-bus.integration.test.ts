@@ -1,61 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { startRedisServer, type TestRedis } from '../../test/redis-server.js';
+import { busWorlds, type BusWorld } from '../../test/bus-worlds.js';
 import { waitFor } from '../../test/wait-for.js';
-import { deadLetterStream, type DeadLetter, type EventBus, type StreamEvent } from './bus.js';
-import { InMemoryBroker } from './in-memory-broker.js';
-import { InProcessEventBus } from './in-process.js';
-import { RedisEventBus } from './redis.js';
+import { deadLetterStream, type DeadLetter, type StreamEvent } from './bus.js';
 
 /** The contract both implementations keep. A world is one broker; each bus stands for one process. */
-interface World {
-  newBus(): EventBus;
-}
-
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-const implementations: [string, () => World][] = [
-  [
-    'in-process',
-    () => {
-      const broker = new InMemoryBroker();
-      return { newBus: () => new InProcessEventBus(undefined, { broker }) };
-    },
-  ],
-  [
-    'redis',
-    () => {
-      // A namespace per test keeps the tests of this file apart on one server.
-      const namespace = `t${randomBytes(4).toString('hex')}`;
-      return { newBus: () => new RedisEventBus({ url: redis.url, namespace }) };
-    },
-  ],
-];
+const implementations = busWorlds();
 
 /** Small timeouts keep the tests fast; claims come back within a fraction of a second. */
 const FAST = { blockMs: 50, claimIdleMs: 200, stopTimeoutMs: 200 };
 
 describe.each(implementations)('%s event bus', (_name, makeWorld) => {
-  let world: World;
-  let buses: EventBus[] = [];
-  const openBus = () => {
-    const bus = world.newBus();
-    buses.push(bus);
-    return bus;
-  };
+  let world: BusWorld;
+  const openBus = () => world.newBus();
 
   beforeEach(() => {
     world = makeWorld();
   });
-  afterEach(async () => {
-    await Promise.all(buses.map((bus) => bus.close()));
-    buses = [];
-  });
+  afterEach(() => world.close());
 
   describe('live topics', () => {
     it('fans out to every subscriber of a topic, on every bus instance, and to no other topic', async () => {
