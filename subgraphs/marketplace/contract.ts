@@ -29,7 +29,8 @@ export const centreBookingsTopic = (centreId: string) => `${BOOKING_UPDATES}.cen
 export const customerBookingsTopic = (customerId: string) => `${BOOKING_UPDATES}.customer.${customerId}`;
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/);
-const BOOKING_STATUS_NAMES = [
+/** A booking's statuses (bookings/booking-state.ts moves a booking between them). */
+export const BOOKING_STATUSES = [
   'REQUESTED',
   'CONFIRMED',
   'DECLINED',
@@ -55,7 +56,7 @@ export const bookingUpdateSchema = z.object({
   customerId: z.string().min(1),
   vehicleId: z.string().min(1),
   service: z.enum(SERVICE_KIND_NAMES),
-  status: z.enum(BOOKING_STATUS_NAMES),
+  status: z.enum(BOOKING_STATUSES),
   slotStart: z.coerce.date(),
   slotEnd: z.coerce.date(),
   at: z.coerce.date(),

@@ -11,15 +11,9 @@
  * have filled); a partner cancels at any time before work starts, with a reason.
  */
 
-export const BOOKING_STATUSES = [
-  'REQUESTED',
-  'CONFIRMED',
-  'DECLINED',
-  'IN_PROGRESS',
-  'COMPLETED',
-  'CANCELLED',
-  'NO_SHOW',
-] as const;
+import { BOOKING_STATUSES } from '../contract.js';
+
+export { BOOKING_STATUSES };
 export type BookingStatusName = (typeof BOOKING_STATUSES)[number];
 
 /** Statuses in which a booking keeps its bay: the slot is not available to anyone else. */
