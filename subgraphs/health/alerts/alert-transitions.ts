@@ -2,7 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { AlertDocument, AlertStatus, AlertStatusChange } from './alert.store.js';
-import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
+import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
 
 /** What happens to an alert after it opens, in the only order it can happen. */
 export const LATER_STATUSES = ['ACKNOWLEDGED', 'RESOLVED'] as const satisfies readonly AlertStatus[];
@@ -68,14 +68,8 @@ export class AlertTransitionStore {
   }
 
   /** True when this call recorded the change, false when it was recorded before. */
-  async record(alertId: string, status: LaterStatus, at: Date, by: string | null): Promise<boolean> {
-    try {
-      await this.transitions.insertOne({ _id: transitionId(alertId, status), alertId, status, at, by });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+  record(alertId: string, status: LaterStatus, at: Date, by: string | null): Promise<boolean> {
+    return insertUnlessTaken(this.transitions, { _id: transitionId(alertId, status), alertId, status, at, by });
   }
 
   /** Everything recorded for the alert: one `$in` of its possible `_id`s. */

@@ -4,6 +4,7 @@ import { ObjectId } from 'mongodb';
 import type { StreamConsumerMetrics } from '../../../platform/events/consumer-metrics.js';
 import type { EventBus, StreamConsumer, StreamEvent } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 import { BOOKING_COMPLETED, bookingCompletedSchema, type BookingCompleted } from '../../marketplace/contract.js';
 import type { HealthProcessor } from '../state-machine/health-processor.js';
 import type { ServiceKind } from './service-kind.js';
@@ -93,7 +94,7 @@ export class BookingCompletions {
       });
     } catch (error) {
       // A redelivery: the record is there; the processor below is idempotent on its own key.
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     await this.processor.apply(completed.vehicleId, `booking:${completed.bookingId}`, {
       kind: 'service',

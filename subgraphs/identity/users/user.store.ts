@@ -1,6 +1,7 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Role } from '../../../platform/auth/viewer.js';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { DUPLICATE_KEY, isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
@@ -22,8 +23,6 @@ export const toUser = (doc: UserDocument): User => ({
   roles: doc.roles,
   createdAt: doc.createdAt,
 });
-
-const DUPLICATE_KEY = 11000;
 
 export class EmailTakenError extends Error {}
 
@@ -50,7 +49,7 @@ export class UserStore {
     try {
       await this.users.insertOne(doc);
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) throw new EmailTakenError();
+      if (isDuplicateKey(error)) throw new EmailTakenError();
       throw error;
     }
     return doc;

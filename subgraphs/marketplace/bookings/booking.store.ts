@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import { paginate, type Connection, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 import type { ServiceKind } from '../centres/centre.type.js';
@@ -56,8 +57,6 @@ export interface BookingDocument {
   updatedAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
-
 /**
  * Retries find their first result by key; lists page newest first per customer, vehicle and
  * centre; availability reads a centre's bookings by slot start (slots/held-slots.ts).
@@ -86,14 +85,8 @@ export class BookingStore {
   }
 
   /** Inserts the booking; false when its idempotency key is taken (a concurrent retry won). */
-  async insert(doc: BookingDocument): Promise<boolean> {
-    try {
-      await this.bookings.insertOne(doc);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
-    }
+  insert(doc: BookingDocument): Promise<boolean> {
+    return insertUnlessTaken(this.bookings, doc);
   }
 
   findById(id: string): Promise<BookingDocument | null> {

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 import type { IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { ensureIndexes } from '../../../platform/mongo/indexes.js';
 
@@ -13,8 +14,6 @@ export interface RequestKeyDocument {
   bookingId: string;
   claimedAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** Retention deletes old keys (the booking keeps its key for good). */
 export const REQUEST_KEY_INDEXES: IndexDeclaration[] = [{ key: { claimedAt: 1 } }];
@@ -37,7 +36,7 @@ export class RequestKeyStore {
       await this.keys.insertOne({ _id: String(key), bookingId, claimedAt: now });
       return null;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     return this.keys.findOne({ _id: String(key) });
   }

@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import { paginate, type Connection, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 
@@ -18,8 +19,6 @@ export interface ReviewDocument {
   repliedAt: Date | null;
 }
 
-const DUPLICATE_KEY = 11000;
-
 /** A centre's reviews, newest first. */
 export const REVIEW_INDEXES: IndexDeclaration[] = [{ key: { centreId: 1, _id: -1 } }];
 
@@ -36,14 +35,8 @@ export class ReviewStore {
   }
 
   /** False when the booking has a review already. */
-  async insert(doc: ReviewDocument): Promise<boolean> {
-    try {
-      await this.reviews.insertOne(doc);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
-    }
+  insert(doc: ReviewDocument): Promise<boolean> {
+    return insertUnlessTaken(this.reviews, doc);
   }
 
   findByBooking(bookingId: string): Promise<ReviewDocument | null> {

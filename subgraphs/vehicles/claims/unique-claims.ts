@@ -1,6 +1,6 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
-import { DUPLICATE_KEY, isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
+import { DUPLICATE_KEY, insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
 
 export interface Claim {
   /** The unique key: a VIN, a device serial. */
@@ -84,14 +84,8 @@ export class UniqueClaims {
     return this.claims.findOne({ _id: key });
   }
 
-  private async tryInsert(claim: Claim): Promise<boolean> {
-    try {
-      await this.claims.insertOne(claim);
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+  private tryInsert(claim: Claim): Promise<boolean> {
+    return insertUnlessTaken(this.claims, claim);
   }
 }
 

@@ -3,7 +3,7 @@ import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/in
 import type { ObdDevice } from '../devices/device.type.js';
 import type { Vehicle } from '../vehicles/vehicle.type.js';
 import type { Sealed } from './replay-seal.js';
-import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
+import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
 
 /** A request's answer without its device tokens (those are sealed apart). */
 export interface StoredFleetResult {
@@ -125,13 +125,7 @@ export class ProvisioningRequests {
     await this.requests.deleteMany({ createdAt: { $lt: new Date(now.getTime() - REQUEST_TTL_MS) } });
   }
 
-  private async tryInsert(doc: RequestDocument): Promise<boolean> {
-    try {
-      await this.requests.insertOne(doc);
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+  private tryInsert(doc: RequestDocument): Promise<boolean> {
+    return insertUnlessTaken(this.requests, doc);
   }
 }
