@@ -13,7 +13,7 @@ import {
   type LoginPolicy,
   type Refusal,
 } from './login-policy.js';
-import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
+import { insertUnlessTaken, isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 
 export { lockSeconds, type LoginPolicy } from './login-policy.js';
 
@@ -88,15 +88,7 @@ export class LoginThrottle {
     now: Date,
   ): Promise<boolean> {
     const fields = { failures: next.failures, lockedUntil: next.lockedUntil, updatedAt: now };
-    if (!current) {
-      try {
-        await this.clients.insertOne({ _id: id, ...fields, lastSuccessAt: null });
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
-    }
+    if (!current) return insertUnlessTaken(this.clients, { _id: id, ...fields, lastSuccessAt: null });
     const { matchedCount } = await this.clients.updateOne({ _id: id, failures: current.failures }, { $set: fields });
     return matchedCount === 1;
   }
