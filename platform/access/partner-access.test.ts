@@ -1,10 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ObjectId } from 'mongodb';
 import { mountPartnerVehiclesRoute } from '../../subgraphs/marketplace/bookings/partner-vehicles.route.js';
 import type { BookingStore } from '../../subgraphs/marketplace/bookings/booking.store.js';
 import type { CentreStore } from '../../subgraphs/marketplace/centres/centre.store.js';
+import { listenLocally } from '../../test/local-server.js';
 import { INTERNAL_SECRET_HEADER, type Viewer } from '../auth/viewer.js';
 import { ServiceUnavailableError } from '../errors.js';
 import type { SubgraphContext } from '../subgraph/context.js';
@@ -84,11 +83,7 @@ async function marketplace(options: { answer?: unknown } = {}) {
   const router = express.Router();
   mountPartnerVehiclesRoute(router, centres as unknown as CentreStore, bookings as unknown as BookingStore);
   app.use(router);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return { url, asked, secrets, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { ...(await listenLocally(app)), asked, secrets };
 }
 
 const failureCode = (promise: Promise<unknown>) =>

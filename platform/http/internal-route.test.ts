@@ -1,7 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { z } from 'zod';
+import { listenLocally } from '../../test/local-server.js';
 import { INTERNAL_SECRET_HEADER } from '../auth/viewer.js';
 import {
   InternalCallError,
@@ -43,11 +42,7 @@ async function owner() {
     state.secret = req.header(INTERNAL_SECRET_HEADER);
     next();
   }, router);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return { url, seen, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { ...(await listenLocally(app)), seen, state };
 }
 
 const failureOf = (promise: Promise<unknown>) =>
