@@ -5,6 +5,7 @@ import { useScratchDatabase } from '../../test/scratch-database.js';
 import { CentreAuditStore } from './audit/centre-audit.store.js';
 import { MarketplaceAuditAction } from './audit/audit.type.js';
 import type { ApplicationDetails } from './centres/centre-input.js';
+import { CentreLocationStore } from './centres/centre-location.store.js';
 import { CentreStore, type CentreProfile } from './centres/centre.store.js';
 import { CentreRole, ServiceKind, Weekday } from './centres/centre.type.js';
 import { MARKETPLACE_INDEXES } from './declared-indexes.js';
@@ -236,6 +237,7 @@ describe('held slots (the bookings collection, as availability reads it)', () =>
 
 const MINE = [
   CentreStore.collection,
+  CentreLocationStore.collection,
   ApplicationStore.collection,
   ApplicationStore.openClaimsCollection,
   CentreAuditStore.collection,

@@ -14,6 +14,7 @@ import {
   type ServiceOffering,
 } from './centre.type.js';
 import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
+import { CentreLocationStore, type CentreLocationDocument } from './centre-location.store.js';
 
 export interface CentreMemberDocument {
   userId: string;
@@ -82,13 +83,41 @@ export const CENTRE_INDEXES: IndexDeclaration[] = [
 export class CentreStore {
   static readonly collection = 'service_centres';
   private readonly centres: Collection<CentreDocument>;
+  /** The search's compact copy of each centre, written after the centre (centre-location.store.ts). */
+  private readonly locations: CentreLocationStore;
 
   constructor(db: Db) {
     this.centres = db.collection<CentreDocument>(CentreStore.collection);
+    this.locations = new CentreLocationStore(db);
   }
 
-  init(): Promise<void> {
-    return ensureIndexes(this.centres, CENTRE_INDEXES);
+  async init(): Promise<void> {
+    await Promise.all([ensureIndexes(this.centres, CENTRE_INDEXES), this.locations.init()]);
+    await this.reconcileLocations();
+  }
+
+  /**
+   * Completes the location follow-ups a crash left undone: every centre whose location is missing
+   * or older than the centre is followed again. Reads the centres in `_id` order, a batch at a
+   * time, with only the fields a location copies.
+   */
+  async reconcileLocations(batchSize = 500): Promise<number> {
+    const projection = { members: 0, memberIds: 0, address: 0, phone: 0, name: 0 };
+    let repaired = 0;
+    let last: ObjectId | null = null;
+    for (;;) {
+      const filter: Filter<CentreDocument> = last ? { _id: { $gt: last } } : {};
+      const batch = await this.centres.find(filter, { projection }).sort({ _id: 1 }).limit(batchSize).toArray();
+      if (batch.length === 0) return repaired;
+      const held = await this.locations.versions(batch.map((c) => c._id));
+      for (const centre of batch) {
+        const version = held.get(centre._id.toHexString());
+        if (version !== undefined && version >= centre.version) continue;
+        await this.locations.follow(centre);
+        repaired++;
+      }
+      last = batch.at(-1)!._id;
+    }
   }
 
   /**
@@ -116,15 +145,18 @@ export class CentreStore {
       createdAt: now,
       updatedAt: now,
     };
+    let centre = doc;
     try {
       await this.centres.insertOne(doc);
-      return doc;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       const existing = await this.centres.findOne({ applicationId });
       if (!existing) throw error;
-      return existing;
+      centre = existing;
     }
+    // Also on a retried approval: the first one may have stopped before its follow-up.
+    await this.locations.follow(centre);
+    return centre;
   }
 
   findById(id: ObjectId): Promise<CentreDocument | null> {
@@ -136,11 +168,16 @@ export class CentreStore {
     return findManyById(this.centres, ids.map(toObjectId));
   }
 
-  /** The centres in any of `cells` (of one precision), optionally offering `service`. */
-  inCells(precision: CellPrecision, cells: readonly string[], service?: ServiceKind): Promise<CentreDocument[]> {
-    const filter: Filter<CentreDocument> = { [cellField(precision)]: { $in: cells.map(String) } };
-    if (service) filter['services.kind'] = String(service);
-    return this.centres.find(filter).toArray();
+  /**
+   * The locations (compact copies) of the centres in any of `cells` (of one precision), optionally
+   * offering `service`: a search measures these, then loads only its page's centres by id.
+   */
+  inCells(
+    precision: CellPrecision,
+    cells: readonly string[],
+    service?: ServiceKind,
+  ): Promise<CentreLocationDocument[]> {
+    return this.locations.inCells(precision, cells, service);
   }
 
   /** The centres a user is a member of, oldest first. */
@@ -153,12 +190,14 @@ export class CentreStore {
   }
 
   /** Applies a partner's edit; null when the centre is gone. */
-  updateProfile(id: ObjectId, changes: Partial<CentreProfile>, now: Date): Promise<CentreDocument | null> {
-    return this.centres.findOneAndUpdate(
+  async updateProfile(id: ObjectId, changes: Partial<CentreProfile>, now: Date): Promise<CentreDocument | null> {
+    const updated = await this.centres.findOneAndUpdate(
       { _id: id },
       { $set: { ...changes, updatedAt: now }, $inc: { version: 1 } },
       { returnDocument: 'after' },
     );
+    if (updated) await this.locations.follow(updated);
+    return updated;
   }
 
   /** Adds a staff member unless they already are a member; null when the centre is gone. */

@@ -15,7 +15,7 @@ export type CellField = `cell${CellPrecision}`;
 export const cellField = (precision: CellPrecision): CellField => `cell${precision}`;
 
 /** A search reads at most this many cells: the finest precision whose cover stays within it. */
-export const MAX_COVER_CELLS = 32;
+export const MAX_COVER_CELLS = 128;
 
 const bitsOf = (precision: number) => ({ lng: Math.ceil((5 * precision) / 2), lat: Math.floor((5 * precision) / 2) });
 

@@ -3,7 +3,8 @@ import { BadUserInputError } from '../../../platform/errors.js';
 import { connectionOf, type Connection } from '../../../platform/graphql/pagination.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import { geoPointSchema } from '../centres/centre-input.js';
-import { toCentre, type CentreDocument, type CentreStore } from '../centres/centre.store.js';
+import type { CentreLocationDocument } from '../centres/centre-location.store.js';
+import { toCentre, type CentreStore } from '../centres/centre.store.js';
 import type { ServiceCentre, ServiceKind } from '../centres/centre.type.js';
 import { openAtChecker } from '../centres/opening-hours.js';
 import { coverCircle } from '../geo/geohash.js';
@@ -43,15 +44,16 @@ const argsSchema = z.object({
 export const FIRST_RING_KM = 2;
 
 interface Match {
-  doc: CentreDocument;
+  doc: CentreLocationDocument;
   distanceKm: number;
   id: string;
 }
 
 /**
  * Centres within `radiusKm` of a point, nearest first. A circle is covered with geohash cells of
- * one precision (geo/geohash.ts), the centres in those cells are read through the index on that
- * precision's field, and each is measured exactly (Haversine): the cells only narrow the read,
+ * one precision (geo/geohash.ts), the centres' compact locations in those cells are read through
+ * the index on that precision's field (centre-location.store.ts), and each is measured exactly
+ * (Haversine), then only the page's centres are loaded by id: the cells only narrow the read,
  * the distance decides. The read starts with a small circle (past the cursor's distance) and
  * doubles it until it holds a full page or reaches `radiusKm`: every centre within the circle
  * read is found, so a full page from it is the nearest one, and a page near a dense city reads
@@ -86,7 +88,7 @@ export class NearbyService {
       return candidates
         .map((doc) => ({ doc, distanceKm: haversineKm(near, doc.location), id: doc._id.toHexString() }))
         .filter((m) => m.distanceKm <= ringKm)
-        .filter((m) => !service || m.doc.services.some((s) => s.kind === service))
+        .filter((m) => !service || m.doc.serviceKinds.includes(service))
         .filter((m) => !isOpen || isOpen(m.doc))
         .sort(compareNearby);
     };
@@ -102,10 +104,13 @@ export class NearbyService {
       ringKm = Math.min(radiusKm, ringKm * 2);
     }
     const page = rest.slice(0, limit);
-    const edges = page.map((m) => ({
-      cursor: encodeNearbyCursor(m),
-      node: toCentre(m.doc, Math.round(m.distanceKm * 1000) / 1000),
-    }));
+    // Centres are never deleted, so every location's centre is there.
+    const docs = await this.centres.findByIds(page.map((m) => m.id));
+    const edges = page.flatMap((m, i) =>
+      docs[i]
+        ? [{ cursor: encodeNearbyCursor(m), node: toCentre(docs[i], Math.round(m.distanceKm * 1000) / 1000) }]
+        : [],
+    );
     const whole = ringKm >= radiusKm && !after ? rest.length : null;
     this.metrics?.circles.observe(circles);
     this.metrics?.centresRead.observe(read);
