@@ -60,7 +60,8 @@ describe('centre locations', () => {
     expect(location).toMatchObject({
       serviceKinds: [ServiceKind.BRAKES, ServiceKind.TYRES],
       timezone: 'Europe/London',
-      closures: [{ from: '2027-01-01', to: '2027-01-02', reason: 'Holiday' }],
+      hours: '5 10:00 12:00',
+      closed: '2027-01-01 2027-01-02',
       version: 1,
     });
     // Only what a search needs: no members, address, prices or name.

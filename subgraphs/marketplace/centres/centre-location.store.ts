@@ -3,25 +3,30 @@ import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { CELL_PRECISIONS, cellField, type CellField, type CellPrecision } from '../geo/geohash.js';
 import type { LatLng } from '../geo/haversine.js';
-import type { Schedule } from './opening-hours.js';
-import type { ServiceKind } from './centre.type.js';
+import { WEEKDAYS, type Schedule } from './opening-hours.js';
+import type { Closure, OpeningHours, ServiceKind } from './centre.type.js';
 
 /**
  * What a nearby search needs of a centre, and nothing else: a whole centre document (services
  * with prices, members, address...) costs several times as much to read and decode, and a search
  * reads every centre in the cells around a point to keep the page's few. Same `_id` as the centre.
  */
-export type CentreLocationDocument = Schedule &
-  Record<CellField, string> & {
-    _id: ObjectId;
-    location: LatLng;
-    serviceKinds: ServiceKind[];
-    /** The centre's `version` this copy was taken at: an older copy never replaces a newer one. */
-    version: number;
-  };
+export type CentreLocationDocument = Record<CellField, string> & {
+  _id: ObjectId;
+  location: LatLng;
+  serviceKinds: ServiceKind[];
+  timezone: string;
+  /** The opening hours, compact: `<ISO weekday> <opens> <closes>` for each, comma-separated. */
+  hours: string;
+  /** The closures' dates, compact: `<from> <to>` for each, comma-separated (the reason is not searched). */
+  closed: string;
+  /** The centre's `version` this copy was taken at: an older copy never replaces a newer one. */
+  version: number;
+};
 
 /** The fields of a centre a location copies (a CentreDocument has them all). */
-export type LocatedCentre = Omit<CentreLocationDocument, 'serviceKinds'> & { services: { kind: ServiceKind }[] };
+export type LocatedCentre = Omit<CentreLocationDocument, 'serviceKinds' | 'hours' | 'closed'> &
+  Schedule & { services: { kind: ServiceKind }[] };
 
 /** A search reads the locations of a set of geohash cells of one precision (`$in` on that field). */
 export const CENTRE_LOCATION_INDEXES: IndexDeclaration[] = CELL_PRECISIONS.map((p) => ({ key: { [cellField(p)]: 1 } }));
@@ -35,10 +40,24 @@ export const locationOf = (centre: LocatedCentre): CentreLocationDocument => ({
   >),
   serviceKinds: [...new Set(centre.services.map((s) => s.kind))],
   timezone: centre.timezone,
-  openingHours: centre.openingHours,
-  closures: centre.closures,
+  hours: centre.openingHours.map((h) => `${WEEKDAYS.indexOf(h.day) + 1} ${h.opens} ${h.closes}`).join(','),
+  closed: centre.closures.map((c) => `${c.from} ${c.to}`).join(','),
   version: centre.version,
 });
+
+/** The schedule a location holds, for openAtChecker. */
+export function scheduleOf(location: CentreLocationDocument): Schedule {
+  const parts = (list: string) => (list ? list.split(',').map((item) => item.split(' ')) : []);
+  return {
+    timezone: location.timezone,
+    openingHours: parts(location.hours).map(([day, opens, closes]): OpeningHours => ({
+      day: WEEKDAYS[Number(day) - 1]!,
+      opens: opens!,
+      closes: closes!,
+    })),
+    closures: parts(location.closed).map(([from, to]) => ({ from, to }) as Closure),
+  };
+}
 
 /**
  * The search collection `centre_locations`, kept in step by the centre store: every centre write

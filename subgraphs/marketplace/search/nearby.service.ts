@@ -3,7 +3,7 @@ import { BadUserInputError } from '../../../platform/errors.js';
 import { connectionOf, type Connection } from '../../../platform/graphql/pagination.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import { geoPointSchema } from '../centres/centre-input.js';
-import type { CentreLocationDocument } from '../centres/centre-location.store.js';
+import { scheduleOf, type CentreLocationDocument } from '../centres/centre-location.store.js';
 import { toCentre, type CentreStore } from '../centres/centre.store.js';
 import type { ServiceCentre, ServiceKind } from '../centres/centre.type.js';
 import { openAtChecker } from '../centres/opening-hours.js';
@@ -40,8 +40,16 @@ const argsSchema = z.object({
     .nullish(),
 });
 
-/** The first circle read; it doubles until a page is full or it reaches the radius asked for. */
+/** The first circle read; it widens until a page is full or it reaches the radius asked for. */
 export const FIRST_RING_KM = 2;
+
+/**
+ * How much wider the next circle is: wide enough, if centres lie as densely beyond the circle as
+ * within it, to hold the `needed` ones (area grows with the square of the radius), with a margin;
+ * at least half as wide again, at most four times (an empty circle says little about beyond it).
+ */
+export const nextRingFactor = (found: number, needed: number) =>
+  Math.min(4, Math.max(1.5, Math.sqrt(needed / Math.max(found, 1)) * 1.2));
 
 interface Match {
   doc: CentreLocationDocument;
@@ -55,7 +63,7 @@ interface Match {
  * the index on that precision's field (centre-location.store.ts), and each is measured exactly
  * (Haversine), then only the page's centres are loaded by id: the cells only narrow the read,
  * the distance decides. The read starts with a small circle (past the cursor's distance) and
- * doubles it until it holds a full page or reaches `radiusKm`: every centre within the circle
+ * widens it (same-precision cells already read are not read again) until it holds a full page or reaches `radiusKm`: every centre within the circle
  * read is found, so a full page from it is the nearest one, and a page near a dense city reads
  * the centres around the point, not all those in the radius. Pages are keyed by (distance, id),
  * so the cursor stays valid while centres are added elsewhere. `totalCount` reads the whole
@@ -81,15 +89,21 @@ export class NearbyService {
     const isOpen = args.openAt ? openAtChecker(args.openAt) : null;
 
     let read = 0;
+    // What the circles read so far: a wider circle of the same precision reads only its new cells.
+    let held: { precision: number; cells: Set<string>; docs: CentreLocationDocument[] } | null = null;
     const within = async (ringKm: number): Promise<Match[]> => {
       const { precision, cells } = coverCircle(near, ringKm);
-      const candidates = await this.centres.inCells(precision, cells, service ?? undefined);
+      if (held?.precision !== precision) held = { precision, cells: new Set(), docs: [] };
+      const unread = cells.filter((cell) => !held!.cells.has(cell));
+      const candidates = unread.length ? await this.centres.inCells(precision, unread, service ?? undefined) : [];
       read += candidates.length;
-      return candidates
+      for (const cell of unread) held.cells.add(cell);
+      held.docs.push(...candidates);
+      return held.docs
         .map((doc) => ({ doc, distanceKm: haversineKm(near, doc.location), id: doc._id.toHexString() }))
         .filter((m) => m.distanceKm <= ringKm)
         .filter((m) => !service || m.doc.serviceKinds.includes(service))
-        .filter((m) => !isOpen || isOpen(m.doc))
+        .filter((m) => !isOpen || isOpen(scheduleOf(m.doc)))
         .sort(compareNearby);
     };
 
@@ -101,7 +115,7 @@ export class NearbyService {
       const matches = await within(ringKm);
       rest = after ? matches.filter((m) => compareNearby(m, after) > 0) : matches;
       if (rest.length > limit || ringKm >= radiusKm) break;
-      ringKm = Math.min(radiusKm, ringKm * 2);
+      ringKm = Math.min(radiusKm, ringKm * nextRingFactor(rest.length, limit + 1));
     }
     const page = rest.slice(0, limit);
     // Centres are never deleted, so every location's centre is there.
