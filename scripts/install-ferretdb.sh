@@ -38,8 +38,9 @@
 # A one-hunk fix: $setOnInsert stores null and empty arrays, as MongoDB does (upstream
 # dropped them).
 #
-# Last, a write queue: writers to one SQLite file wait for each other in Go instead of polling
-# SQLite's lock (explained where it is applied).
+# A write queue: writers to one SQLite file wait for each other in Go instead of polling
+# SQLite's lock; and deletes of more than 32,766 documents, which SQLite refused in one
+# statement, go in batches (each explained where it is applied).
 #
 # --stock builds upstream FerretDB with none of these patches into .tools/ferretdb-stock, the
 # baseline of `npm run bench:storage`.
@@ -53,7 +54,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.7"
+  VERSION="$UPSTREAM-clutch.8"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -2196,6 +2197,64 @@ apply_patch "write queue" <<'PATCH'
  	if sqlTx, err = db.sqlDB.BeginTx(ctx, nil); err != nil {
 PATCH
 must_contain internal/util/fsql/db.go 'CLUTCH_SQLITE_WRITE_QUEUE'
+
+# Deletes in batches. A delete of many documents hands every matched id to one SQL statement,
+# and SQLite refuses a statement with more than 32,766 variables: deleteMany over more
+# documents failed with "too many SQL variables" (telemetry's retention, a benchmark's clean-up).
+# The ids go in statements of at most 10,000.
+apply_patch "delete batches" <<'PATCH'
+--- a/internal/backends/sqlite/collection.go
++++ b/internal/backends/sqlite/collection.go
+@@ -194,6 +194,9 @@
+ 	return &res, nil
+ }
+ 
++// clutch: ids deleted by one statement.
++const deleteBatchSize = 10000
++
+ // DeleteAll implements backends.Collection interface.
+ func (c *collection) DeleteAll(ctx context.Context, params *backends.DeleteAllParams) (*backends.DeleteAllResult, error) {
+ 	db := c.r.DatabaseGetExisting(ctx, c.dbName)
+@@ -234,20 +237,28 @@
+ 		column = metadata.RecordIDColumn
+ 	}
+ 
+-	q := fmt.Sprintf(`DELETE FROM %q WHERE %s IN (%s)`, meta.TableName, column, strings.Join(placeholders, ", "))
++	// clutch: at most deleteBatchSize ids a statement; SQLite refuses more than 32,766 variables.
++	var deleted int64
+ 
+-	res, err := db.ExecContext(ctx, q, args...)
+-	if err != nil {
+-		return nil, lazyerrors.Error(err)
+-	}
++	for start := 0; start < len(args); start += deleteBatchSize {
++		end := min(start+deleteBatchSize, len(args))
++		q := fmt.Sprintf(`DELETE FROM %q WHERE %s IN (%s)`, meta.TableName, column, strings.Join(placeholders[start:end], ", "))
++
++		res, err := db.ExecContext(ctx, q, args[start:end]...)
++		if err != nil {
++			return nil, lazyerrors.Error(err)
++		}
++
++		ra, err := res.RowsAffected()
++		if err != nil {
++			return nil, lazyerrors.Error(err)
++		}
+ 
+-	ra, err := res.RowsAffected()
+-	if err != nil {
+-		return nil, lazyerrors.Error(err)
++		deleted += ra
+ 	}
+ 
+ 	return &backends.DeleteAllResult{
+-		Deleted: int32(ra),
++		Deleted: int32(deleted),
+ 	}, nil
+ }
+ 
+PATCH
+must_contain internal/backends/sqlite/collection.go 'deleteBatchSize = 10000'
 fi
 mkdir -p "$(dirname "$bin")"
 # Built beside it and renamed into place, so that a database starting meanwhile never runs a
