@@ -8,7 +8,7 @@ import { CLIENT_KEY_KINDS, isClientIpKey } from '../../platform/ops/rate-limit-o
  * at "everything" by leaving a field out.
  */
 
-export const SERVICES = ['gateway', 'identity', 'vehicles', 'telemetry', 'health', 'agents'] as const;
+export const SERVICES = ['gateway', 'identity', 'vehicles', 'telemetry', 'health', 'marketplace', 'agents'] as const;
 export const RATE_LIMIT_SCOPES = ['api', 'login', 'client_errors', 'ingest'] as const;
 export const MAX_VEHICLE_TARGETS = 500;
 

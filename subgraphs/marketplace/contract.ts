@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indexCheckRoute } from '../../platform/ops/index-check.js';
 import { InternalClient, internalRoute, type InternalClientOptions } from '../../platform/http/internal-route.js';
 
 /**
@@ -104,6 +105,8 @@ export const marketplaceRoutes = {
     request: partnerVehiclesRequestSchema,
     response: partnerVehiclesResponseSchema,
   }),
+  /** The agents' index check: the marketplace's declared indexes against its database. */
+  indexes: indexCheckRoute('marketplace'),
 };
 
 /** A typed client of the marketplace's internal routes; every failure is an InternalCallError. */

@@ -3,6 +3,7 @@ import type { VehicleAccess } from '../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
 import { databaseCheck } from '../../platform/mongo/database-check.js';
+import { serveIndexCheck } from '../../platform/ops/index-check.js';
 import type { Subgraph } from '../../platform/subgraph/serve-subgraph.js';
 import { CentreAuditStore } from './audit/centre-audit.store.js';
 import { AvailabilityService } from './availability/availability.service.js';
@@ -13,6 +14,8 @@ import { CentreStore } from './centres/centre.store.js';
 import { ApplicationStore } from './partners/application.store.js';
 import type { IdentityDirectory } from './partners/identity-directory.js';
 import { PartnerService } from './partners/partner.service.js';
+import { marketplaceRoutes } from './contract.js';
+import { MARKETPLACE_INDEXES } from './declared-indexes.js';
 import { buildMarketplaceSchema } from './schema.js';
 import { NearbyMetrics } from './search/nearby-metrics.js';
 import { NearbyService } from './search/nearby.service.js';
@@ -62,7 +65,10 @@ export async function createMarketplaceSubgraph({
       access,
     }),
     context: () => ({ loaders: createCentreLoaders(centreStore), bookingsLive: booking.live }),
-    internalRoutes: (router) => booking.internalRoutes(router),
+    internalRoutes: (router) => {
+      serveIndexCheck(router, marketplaceRoutes.indexes, 'marketplace', db, MARKETPLACE_INDEXES);
+      booking.internalRoutes(router);
+    },
     stop: () => booking.stop(),
     healthChecks: { database: databaseCheck(db) },
     registerMetrics: (registry) => nearbyMetrics.register(registry),
