@@ -1,7 +1,9 @@
 import { ObjectId } from 'mongodb';
+import { Registry } from 'prom-client';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { haversineKm } from '../geo/haversine.js';
 import { compareNearby } from '../search/nearby-cursor.js';
+import { NearbyMetrics } from '../search/nearby-metrics.js';
 import { NearbyService } from '../search/nearby.service.js';
 import { CentreLocationStore, locationOf, type CentreLocationDocument } from './centre-location.store.js';
 import { CentreStore, type CentreDocument, type CentreProfile } from './centre.store.js';
@@ -109,6 +111,34 @@ describe('centre locations', () => {
     expect(await locations().findOne({ _id: lost._id })).toEqual(locationOf((await raw().findOne({ _id: lost._id }))!));
     // Nothing left to repair.
     expect(await restarted.reconcileLocations()).toBe(0);
+  });
+
+  it('are read once per search: a wider circle of the same precision reads only the cells it adds', async () => {
+    // 12 centres within about 1 km of a point, 20 more about 2.5 km away: the 2 km circle finds
+    // 12 of the 21 needed, the next (about 3.3 km, the same precision) finds the rest.
+    const point = { lat: 1.35, lng: 103.82 };
+    for (let i = 0; i < 12; i++)
+      await create(`Near ${i}`, point.lat + (i % 4) * 0.002, point.lng + Math.floor(i / 4) * 0.002);
+    for (let i = 0; i < 20; i++) {
+      const angle = (i / 20) * 2 * Math.PI;
+      await create(`Ring ${i}`, point.lat + 0.0225 * Math.sin(angle), point.lng + 0.0225 * Math.cos(angle));
+    }
+    const metrics = new NearbyMetrics();
+    const registry = new Registry();
+    metrics.register(registry);
+    const page = await new NearbyService(centres, metrics).search({ near: point, radiusKm: 10, first: 20 });
+    expect(page.edges).toHaveLength(20);
+    expect(page.edges.slice(0, 12).every((e) => e.node.name.startsWith('Near'))).toBe(true);
+    const values = async (name: string) =>
+      (
+        (await registry.getMetricsAsJSON()).find((m) => m.name === name) as unknown as {
+          values: { metricName: string; value: number }[];
+        }
+      ).values;
+    const sum = async (name: string) => (await values(name)).find((v) => v.metricName.endsWith('_sum'))!.value;
+    expect(await sum('marketplace_nearby_circles')).toBe(2);
+    // Each centre read at most once (doubling to 4 km read the first circle's 12 again: 44).
+    expect(await sum('marketplace_nearby_centres_read')).toBeLessThanOrEqual(32);
   });
 
   it('answer searches exactly as reading every centre did, on a randomized set', async () => {
