@@ -1,4 +1,4 @@
-import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
 import { ConflictError } from '../../../platform/errors.js';
 import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
@@ -98,17 +98,15 @@ export class CentreStore {
 
   /**
    * Completes the location follow-ups a crash left undone: every centre whose location is missing
-   * or older than the centre is followed again. Reads the centres in `_id` order, a batch at a
-   * time, with only the fields a location copies.
+   * or older than the centre is followed again. One pass over the centres (with only the fields a
+   * location copies) in `_id` order (the index serves it), their locations' versions checked a
+   * batch at a time: a sorted, limited read per batch had the embedded database scan and sort the
+   * collection for each.
    */
   async reconcileLocations(batchSize = 500): Promise<number> {
     const projection = { members: 0, memberIds: 0, address: 0, phone: 0, name: 0 };
     let repaired = 0;
-    let last: ObjectId | null = null;
-    for (;;) {
-      const filter: Filter<CentreDocument> = last ? { _id: { $gt: last } } : {};
-      const batch = await this.centres.find(filter, { projection }).sort({ _id: 1 }).limit(batchSize).toArray();
-      if (batch.length === 0) return repaired;
+    const settle = async (batch: CentreDocument[]) => {
       const held = await this.locations.versions(batch.map((c) => c._id));
       for (const centre of batch) {
         const version = held.get(centre._id.toHexString());
@@ -116,8 +114,17 @@ export class CentreStore {
         await this.locations.follow(centre);
         repaired++;
       }
-      last = batch.at(-1)!._id;
+    };
+    let batch: CentreDocument[] = [];
+    for await (const centre of this.centres.find({}, { projection, batchSize }).sort({ _id: 1 })) {
+      batch.push(centre);
+      if (batch.length >= batchSize) {
+        await settle(batch);
+        batch = [];
+      }
     }
+    if (batch.length > 0) await settle(batch);
+    return repaired;
   }
 
   /**
