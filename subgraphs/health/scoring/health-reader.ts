@@ -42,12 +42,6 @@ export class HealthReader {
     });
   }
 
-  async load(vehicleId: string): Promise<AssessedVehicle> {
-    const state = (await this.states.latest(vehicleId))?.state ?? initialVehicleState(vehicleId);
-    const now = this.clock().getTime();
-    return { state, assessment: assessVehicle(state, now), now };
-  }
-
   /** Assessments of many vehicles (those with no data are left out). */
   async loadMany(vehicleIds: readonly string[]): Promise<VehicleAssessment[]> {
     const now = this.clock().getTime();
