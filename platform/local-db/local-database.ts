@@ -37,16 +37,35 @@ const WATCHDOG = [
   'kill -TERM $db 2>/dev/null; wait $db',
 ].join('\n');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out below Linux's ephemeral range (32768-60999): a port found free there is
+ * only bound later (a database or a service starting), and in between an outgoing connection
+ * of this machine, which the kernel numbers from the ephemeral range, could take it.
+ */
+const PORTS_FROM = 20_000;
+const PORTS_TO = 32_767;
+
+function bindable(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/** A loopback port free now, for a server that starts later (see PORTS_FROM). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await bindable(PORTS_FROM + Math.floor(Math.random() * (PORTS_TO - PORTS_FROM + 1)));
+    if (port !== null) return port;
+  }
+  const any = await bindable(0);
+  if (any === null) throw new Error('no free loopback port');
+  return any;
 }
 
 function onPath(bin: string): boolean {
