@@ -97,6 +97,78 @@ export type PartnerVehiclesRequest = z.infer<typeof partnerVehiclesRequestSchema
 export const partnerVehiclesResponseSchema = z.object({ vehicleIds: z.array(z.string()) });
 export type PartnerVehiclesResponse = z.infer<typeof partnerVehiclesResponseSchema>;
 
+/** An order's statuses (orders/order-state.ts moves an order between them). */
+export const ORDER_STATUSES = [
+  'PENDING_PAYMENT',
+  'PAID',
+  'READY',
+  'SHIPPED',
+  'COMPLETED',
+  'CANCELLED',
+  'REFUNDED',
+] as const;
+export type OrderStatusName = (typeof ORDER_STATUSES)[number];
+
+/**
+ * A parts order changed (placed, paid, ready, shipped, completed, cancelled, refunded): a durable
+ * stream (at-least-once; dedupe on `orderId` + `status`), for notifications and payments.
+ */
+export const ORDER_UPDATED = 'marketplace.order.updated';
+export const orderUpdatedSchema = z.object({
+  orderId: objectId,
+  customerId: z.string().min(1),
+  centreId: objectId,
+  status: z.enum(ORDER_STATUSES),
+  totalMinor: z.number().int().min(0),
+  currency: z.string().length(3),
+  at: z.coerce.date(),
+});
+export type OrderUpdated = z.infer<typeof orderUpdatedSchema>;
+
+/**
+ * A centre's stock of a part fell to its low-stock threshold or below: a durable stream for the
+ * partner's notification, appended once per crossing (not again until the stock rises above it).
+ */
+export const STOCK_LOW = 'marketplace.stock.low';
+export const stockLowSchema = z.object({
+  centreId: objectId,
+  partId: objectId,
+  sku: z.string().min(1),
+  name: z.string().min(1),
+  quantity: z.number().int().min(0),
+  threshold: z.number().int().min(0),
+  at: z.coerce.date(),
+});
+export type StockLow = z.infer<typeof stockLowSchema>;
+
+/**
+ * Payments -> marketplace (internal secret): what a customer would pay for an order, a booking or
+ * a roadside request, and who may act for the centre paid. Each kind registers its own resolver
+ * (orders/payables.ts); an unknown kind or id is 404 `{ code: 'NOT_FOUND' }`.
+ */
+export const PAYABLE_KINDS = ['ORDER', 'BOOKING', 'ROADSIDE'] as const;
+export type PayableKind = (typeof PAYABLE_KINDS)[number];
+export const PAYABLES_ROUTE = '/internal/marketplace/payables';
+export const payableRequestSchema = z.object({ kind: z.enum(PAYABLE_KINDS), id: z.string().min(1).max(64) });
+export type PayableRequest = z.infer<typeof payableRequestSchema>;
+export const payableSchema = z.object({
+  kind: z.enum(PAYABLE_KINDS),
+  id: z.string(),
+  customerId: z.string(),
+  centreId: z.string(),
+  centreMemberIds: z.array(z.string()),
+  status: z.string(),
+  /** Whether a payment may be taken now (an unpaid order, a booking whose deposit or total is due). */
+  payable: z.boolean(),
+  amountMinor: z.number().int().min(0),
+  currency: z.string().length(3),
+  description: z.string(),
+  lines: z.array(
+    z.object({ description: z.string(), quantity: z.number().int().min(1), unitAmountMinor: z.number().int().min(0) }),
+  ),
+});
+export type Payable = z.infer<typeof payableSchema>;
+
 /** The marketplace's internal routes, typed on both sides (platform/http/internal-route.ts). */
 export const marketplaceRoutes = {
   partnerVehicles: internalRoute({
@@ -107,6 +179,13 @@ export const marketplaceRoutes = {
   }),
   /** The agents' index check: the marketplace's declared indexes against its database. */
   indexes: indexCheckRoute('marketplace'),
+  /** Payments: what a payment for an order, a booking or a roadside request is for (404 when unknown). */
+  payables: internalRoute({
+    method: 'POST',
+    path: PAYABLES_ROUTE,
+    request: payableRequestSchema,
+    response: payableSchema,
+  }),
 };
 
 /** A typed client of the marketplace's internal routes; every failure is an InternalCallError. */
@@ -114,5 +193,7 @@ export function marketplaceClient(options: InternalClientOptions) {
   const client = new InternalClient(options);
   return {
     partnerVehicles: (request: PartnerVehiclesRequest) => client.call(marketplaceRoutes.partnerVehicles, request),
+    /** NOT_FOUND arrives as an InternalCallError 'refused' with status 404. */
+    payable: (request: PayableRequest) => client.call(marketplaceRoutes.payables, request),
   };
 }
