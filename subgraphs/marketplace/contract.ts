@@ -81,21 +81,68 @@ export const bookingCompletedSchema = z.object({
 export type BookingCompleted = z.infer<typeof bookingCompletedSchema>;
 
 /**
+ * A booking changed: the durable twin of BOOKING_UPDATES (same payload, same moments), for
+ * pipelines that must hear of every change (notifications tells the customer and the centre's
+ * members). At-least-once; dedupe on bookingId + status + at.
+ */
+export const BOOKING_CHANGED = 'marketplace.booking.changed';
+export const bookingChangedSchema = bookingUpdateSchema;
+export type BookingChanged = BookingUpdate;
+
+/**
  * Vehicles, health, telemetry -> marketplace (internal secret): which of these vehicles have a
  * booking at a centre the user is a member of. A centre's members may then read, of those
  * vehicles only, what the work needs (make, model, VIN, health score, trouble codes); never
  * the owner's email, other vehicles or telemetry history (each of those fields stays with the
  * owner and staff). Vehicles it does not list are not the partner's.
+ *
+ * Scope `work` (the default) lists those vehicles and the ones a centre of the user is helping at
+ * the roadside right now (accepted, en route, arrived). Scope `roadside` lists only the latter:
+ * their responders read the vehicle's latest readings and alerts too, while they help, and
+ * nobody else does (not the centres offered the request that did not take it).
  */
 export const PARTNER_VEHICLES_ROUTE = '/internal/marketplace/partner-vehicles';
 export const MAX_PARTNER_VEHICLE_IDS = 100;
+export const PARTNER_SCOPES = ['work', 'roadside'] as const;
+export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 export const partnerVehiclesRequestSchema = z.object({
   userId: z.string().min(1).max(64),
   vehicleIds: z.array(z.string().min(1).max(64)).min(1).max(MAX_PARTNER_VEHICLE_IDS),
+  scope: z.enum(PARTNER_SCOPES).optional(),
 });
 export type PartnerVehiclesRequest = z.infer<typeof partnerVehiclesRequestSchema>;
 export const partnerVehiclesResponseSchema = z.object({ vehicleIds: z.array(z.string()) });
 export type PartnerVehiclesResponse = z.infer<typeof partnerVehiclesResponseSchema>;
+
+/** A roadside request's statuses and kinds (roadside/roadside-state.ts moves a request between them). */
+export const ROADSIDE_STATUSES = [
+  'REQUESTED',
+  'OFFERED',
+  'ACCEPTED',
+  'EN_ROUTE',
+  'ARRIVED',
+  'COMPLETED',
+  'CANCELLED',
+  'UNANSWERED',
+] as const;
+export const ROADSIDE_KINDS = ['BREAKDOWN', 'FLAT_TYRE', 'BATTERY', 'TOWING', 'ACCIDENT', 'OUT_OF_FUEL'] as const;
+
+/**
+ * A roadside request changed (requested, offered to a wave, accepted, en route, arrived,
+ * completed, cancelled, paid, or UNANSWERED after the last wave: staff must step in). A durable
+ * stream, at-least-once: dedupe on `requestId` + `status` (a paid request repeats COMPLETED).
+ */
+export const ROADSIDE_UPDATED = 'marketplace.roadside.updated';
+export const roadsideUpdatedSchema = z.object({
+  requestId: objectId,
+  customerId: z.string().min(1),
+  vehicleId: z.string().min(1),
+  status: z.enum(ROADSIDE_STATUSES),
+  /** The responding centre, once one accepted. */
+  centreId: objectId.nullable(),
+  at: z.coerce.date(),
+});
+export type RoadsideUpdated = z.infer<typeof roadsideUpdatedSchema>;
 
 /** An order's statuses (orders/order-state.ts moves an order between them). */
 export const ORDER_STATUSES = [
@@ -169,8 +216,38 @@ export const payableSchema = z.object({
 });
 export type Payable = z.infer<typeof payableSchema>;
 
+/**
+ * Payments -> marketplace (internal secret): centre membership and the centre as an invoice's
+ * issuer. `memberCentres` lists the centres a user acts for (a partner's invoices, balance and
+ * statement); `centreProfiles` answers each known centre's name, address and member ids (unknown
+ * ids are left out).
+ */
+export const MEMBER_CENTRES_ROUTE = '/internal/marketplace/member-centres';
+export const CENTRE_PROFILES_ROUTE = '/internal/marketplace/centre-profiles';
+export const memberCentresRequestSchema = z.object({ userId: z.string().min(1).max(64) });
+export const memberCentresResponseSchema = z.object({ centreIds: z.array(objectId) });
+export const centreProfilesRequestSchema = z.object({ centreIds: z.array(z.string().min(1).max(64)).min(1).max(100) });
+export const centreProfilesResponseSchema = z.object({
+  centres: z.array(
+    z.object({ id: objectId, name: z.string(), address: z.string().nullable(), memberIds: z.array(z.string()) }),
+  ),
+});
+export type CentreProfiles = z.infer<typeof centreProfilesResponseSchema>;
+
 /** The marketplace's internal routes, typed on both sides (platform/http/internal-route.ts). */
 export const marketplaceRoutes = {
+  memberCentres: internalRoute({
+    method: 'POST',
+    path: MEMBER_CENTRES_ROUTE,
+    request: memberCentresRequestSchema,
+    response: memberCentresResponseSchema,
+  }),
+  centreProfiles: internalRoute({
+    method: 'POST',
+    path: CENTRE_PROFILES_ROUTE,
+    request: centreProfilesRequestSchema,
+    response: centreProfilesResponseSchema,
+  }),
   partnerVehicles: internalRoute({
     method: 'POST',
     path: PARTNER_VEHICLES_ROUTE,
@@ -193,6 +270,8 @@ export function marketplaceClient(options: InternalClientOptions) {
   const client = new InternalClient(options);
   return {
     partnerVehicles: (request: PartnerVehiclesRequest) => client.call(marketplaceRoutes.partnerVehicles, request),
+    memberCentres: (userId: string) => client.call(marketplaceRoutes.memberCentres, { userId }),
+    centreProfiles: (centreIds: string[]) => client.call(marketplaceRoutes.centreProfiles, { centreIds }),
     /** NOT_FOUND arrives as an InternalCallError 'refused' with status 404. */
     payable: (request: PayableRequest) => client.call(marketplaceRoutes.payables, request),
   };

@@ -11,9 +11,12 @@ import { createBookingsModule, type BookingsDeps } from './bookings/bookings-mod
 import { createCentreLoaders } from './centres/centre.loader.js';
 import { CentreService } from './centres/centre.service.js';
 import { CentreStore } from './centres/centre.store.js';
+import { mountCentreDirectoryRoutes } from './centres/centre-directory.route.js';
 import { ApplicationStore } from './partners/application.store.js';
 import type { IdentityDirectory } from './partners/identity-directory.js';
 import { PartnerService } from './partners/partner.service.js';
+import { createRoadsideModule } from './roadside/roadside-module.js';
+import type { RoadsideSettings } from './roadside/roadside.service.js';
 import { marketplaceRoutes } from './contract.js';
 import { MARKETPLACE_INDEXES } from './declared-indexes.js';
 import { buildMarketplaceSchema } from './schema.js';
@@ -29,6 +32,8 @@ export interface MarketplaceDeps {
   /** Who owns which vehicle (the vehicles subgraph), for bookings. */
   access: VehicleAccess;
   bookings?: Pick<BookingsDeps, 'settings' | 'clock'>;
+  /** Roadside waves, radius and ETA speed (defaults in roadside/roadside.service.ts). */
+  roadside?: Partial<RoadsideSettings>;
 }
 
 export async function createMarketplaceSubgraph({
@@ -38,6 +43,7 @@ export async function createMarketplaceSubgraph({
   identity,
   access,
   bookings,
+  roadside: roadsideSettings,
 }: MarketplaceDeps): Promise<Subgraph> {
   const centreStore = new CentreStore(db);
   const applicationStore = new ApplicationStore(db);
@@ -50,6 +56,16 @@ export async function createMarketplaceSubgraph({
   const nearby = new NearbyService(centreStore, nearbyMetrics);
   const booking = await createBookingsModule({ db, bus, logger, centres: centreStore, nearby, access, ...bookings });
   const availability = new AvailabilityService(centreStore, db);
+  const roadside = await createRoadsideModule({
+    db,
+    bus,
+    logger,
+    centres: centreStore,
+    nearby,
+    access,
+    settings: roadsideSettings,
+    subscriberQueue: bookings?.settings?.subscriberQueue,
+  });
 
   return {
     name: 'marketplace',
@@ -63,14 +79,23 @@ export async function createMarketplaceSubgraph({
       reviewService: booking.reviewService,
       reviews: booking.reviews,
       access,
+      roadside: roadside.service,
+      roadsideStore: roadside.store,
     }),
-    context: () => ({ loaders: createCentreLoaders(centreStore), bookingsLive: booking.live }),
+    context: () => ({ loaders: createCentreLoaders(centreStore), bookingsLive: booking.live, roadsideLive: roadside.live }),
     internalRoutes: (router) => {
       serveIndexCheck(router, marketplaceRoutes.indexes, 'marketplace', db, MARKETPLACE_INDEXES);
-      booking.internalRoutes(router);
+      booking.internalRoutes(router, roadside.helping);
+      mountCentreDirectoryRoutes(router, centreStore);
     },
-    stop: () => booking.stop(),
+    stop: async () => {
+      await roadside.stop();
+      await booking.stop();
+    },
     healthChecks: { database: databaseCheck(db) },
-    registerMetrics: (registry) => nearbyMetrics.register(registry),
+    registerMetrics: (registry) => {
+      nearbyMetrics.register(registry);
+      roadside.registerMetrics(registry);
+    },
   };
 }
