@@ -297,6 +297,49 @@ describe('ReadingStore.appendOnce (real database)', () => {
     expect(await countOf('partial')).toBe(2);
   });
 
+  it("inserts an upload's own documents whole (no update operators), holding what the readings say", async () => {
+    const store = new ReadingStore(db(), 20);
+    const sent: string[] = [];
+    const listener = (event: CommandSucceededEvent) => {
+      if (['insert', 'update'].includes(event.commandName)) sent.push(event.commandName);
+    };
+    db().client.on('commandSucceeded', listener);
+    // 25 readings of one hour: chunks of 20 and 5, each large enough for a document of its own.
+    const readings = Array.from({ length: 25 }, (_, i) =>
+      (i % 2 ? speed : rpm)(i, new Date(Date.parse('2025-03-02T10:00:00Z') + i * 1000).toISOString()),
+    );
+    try {
+      await store.appendOnce('whole', upload('u1', 'f1', { readingsStored: 25 }), readings, at('2025-03-02T10:00:24Z'));
+    } finally {
+      db().client.off('commandSucceeded', listener);
+    }
+    expect(sent).toEqual(['insert', 'insert']);
+    const [first, second] = await bucketsOf('whole');
+    expect(first).toEqual({
+      _id: `whole:${Date.parse('2025-03-02T10:00:00Z')}:uu1.0`,
+      vehicleId: 'whole',
+      start: at('2025-03-02T10:00:00Z'),
+      count: 20,
+      first: at('2025-03-02T10:00:00Z'),
+      last: at('2025-03-02T10:00:19Z'),
+      series: {
+        p0C: expect.objectContaining({ pid: '0C', name: 'Engine speed', unit: '', count: 10, sum: 90, min: 0, max: 18 }),
+        p0D: expect.objectContaining({ pid: '0D', name: 'Vehicle speed', unit: '', count: 10, sum: 100, min: 1, max: 19 }),
+      },
+      receipts: { u1: { f: 'f1', r: { readingsStored: 25 } } },
+    });
+    expect(first.series.p0C.t).toEqual([0, 2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 18000]);
+    expect(first.series.p0D.v).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+    expect(second).toMatchObject({ count: 5, receipts: { u1: { f: 'f1' } } });
+    expect(second.receipts?.u1.r).toBeUndefined();
+    // Read back as any other readings, and a retry finds its receipts.
+    const points = await collect(store.points('whole', 'p0C', at('2025-03-02T10:00:00Z'), at('2025-03-02T11:00:00Z')));
+    expect(points.map((p) => p.v).sort((a, b) => a - b)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
+    const retry = await store.appendOnce('whole', upload('u1'), readings, at('2025-03-02T10:00:24Z'));
+    expect(retry).toEqual({ stored: [], earlier: { readingsStored: 25 }, conflict: false });
+    expect(await countOf('whole')).toBe(25);
+  });
+
   it('stores an upload without a key every time it is sent (there is nothing to tell a retry by)', async () => {
     const store = new ReadingStore(db(), 20);
     const readings = [rpm(1, '2025-03-02T10:00:01Z')];
