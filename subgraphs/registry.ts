@@ -2,6 +2,7 @@ import { agentsSubgraph } from '../agents/descriptor.js';
 import { healthSubgraph } from './health/descriptor.js';
 import { identitySubgraph } from './identity/descriptor.js';
 import { marketplaceSubgraph } from './marketplace/descriptor.js';
+import { notificationsSubgraph } from './notifications/descriptor.js';
 import { telemetrySubgraph } from './telemetry/descriptor.js';
 import { vehiclesSubgraph } from './vehicles/descriptor.js';
 
@@ -16,6 +17,7 @@ export const SUBGRAPHS = [
   healthSubgraph,
   agentsSubgraph,
   marketplaceSubgraph,
+  notificationsSubgraph,
 ] as const;
 
 /** Every subgraph's schema, for composing the supergraph. */

@@ -93,6 +93,25 @@ const variables = z.object({
   HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
   /** Customers cancel or move a booking themselves up to this long before its slot (the centre at any time). */
   BOOKING_CUSTOMER_CUTOFF_MINUTES: positiveInt(120),
+  /** Notifications: one interrupting delivery per vehicle and alert rule per window; later changes fold into the inbox entry. */
+  NOTIFY_DEDUPE_MINUTES: positiveInt(30),
+  /** Interrupting notifications (push, email, SMS) per user per hour; CRITICAL safety alerts are not counted. */
+  NOTIFY_USER_HOURLY_CAP: positiveInt(20),
+  /** Delivery attempts before a delivery is DEAD, and the exponential backoff between them (with jitter). */
+  NOTIFY_MAX_ATTEMPTS: positiveInt(10),
+  NOTIFY_RETRY_BASE_MS: positiveInt(5_000),
+  NOTIFY_RETRY_MAX_MS: positiveInt(3_600_000),
+  /** How often due deliveries (retries, quiet-hour holds) are looked for, and how long one claim lasts. */
+  NOTIFY_POLL_MS: positiveInt(1_000),
+  NOTIFY_LEASE_MS: positiveInt(30_000),
+  /** A confirmed booking's reminder goes this long before its slot. */
+  NOTIFY_BOOKING_REMINDER_MINUTES: positiveInt(24 * 60),
+  /** The page a marketing message's unsubscribe link opens (it calls unsubscribeMarketing(token)). */
+  NOTIFY_UNSUBSCRIBE_URL: z.url().default('http://localhost:4000/unsubscribe'),
+  /** SMS provider (HttpSmsProvider protocol); unset: a local fake on SMS_FAKE_PORT outside production, none in production. */
+  SMS_PROVIDER_URL: optionalString.pipe(z.url().optional()),
+  SMS_PROVIDER_TOKEN: optionalString,
+  SMS_FAKE_PORT: port(4090),
 
   GRAPHQL_MAX_DEPTH: positiveInt(12),
   GRAPHQL_MAX_ALIASES: positiveInt(15),

@@ -1,6 +1,7 @@
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
 import {
+  BOOKING_CHANGED,
   BOOKING_COMPLETED,
   BOOKING_UPDATES,
   bookingCompletedSchema,
@@ -24,7 +25,7 @@ export const toBookingUpdate = (doc: BookingDocument): BookingUpdate =>
     at: doc.updatedAt,
   });
 
-/** What bookings announce: live changes for bookingUpdates, and completions for health. */
+/** What bookings announce: live changes for bookingUpdates, their durable twin, and completions for health. */
 export class BookingEvents {
   constructor(
     private readonly bus: EventBus,
@@ -47,6 +48,10 @@ export class BookingEvents {
           ),
       ),
     );
+    // The durable twin (notifications): logged, not thrown, like the live ones, as the change is stored.
+    await this.bus
+      .append(BOOKING_CHANGED, update)
+      .catch((err) => this.logger.error({ err, bookingId: update.bookingId }, 'booking change not appended'));
   }
 
   /**

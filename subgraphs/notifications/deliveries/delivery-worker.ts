@@ -1,0 +1,153 @@
+import type { ObjectId } from 'mongodb';
+import type { Logger } from '../../../platform/logger.js';
+import type { OutboundDelivery, SendResult } from '../channels/channel.js';
+import type { ChannelSet } from '../channels/channel-set.js';
+import type { NotificationMetrics } from '../metrics.js';
+import { quietUntil } from '../preferences/policy.js';
+import type { PreferenceStore } from '../preferences/preference.store.js';
+import { nextRetryDelay, type BackoffPolicy } from './backoff.js';
+import type { DeliveryDocument, DeliveryStore } from './delivery.store.js';
+
+export interface DeliveryWorkerSettings extends BackoffPolicy {
+  /** How often due deliveries are looked for (retries, held ones, ones another instance queued). */
+  pollMs: number;
+  /** How long a claim lasts; a send must finish well within it. */
+  leaseMs: number;
+  /** Deliveries sent at once by this instance. */
+  concurrency: number;
+}
+
+/**
+ * Sends due deliveries through their channels. Safe with any number of instances: each
+ * delivery is claimed by one conditional update (DeliveryStore.claim) and settled only by the
+ * holder of that claim. New deliveries are kicked at once (`kick`) for latency; the poll picks
+ * up retries, deliveries held by quiet hours, and whatever a kick missed.
+ */
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly channels: ChannelSet,
+    private readonly preferences: PreferenceStore,
+    private readonly settings: DeliveryWorkerSettings,
+    private readonly logger: Logger,
+    private readonly metrics: NotificationMetrics,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.stopped = false;
+    this.timer = setInterval(() => void this.poll(), this.settings.pollMs);
+    this.timer.unref();
+    void this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
+    await Promise.all(this.inFlight);
+  }
+
+  /** Tries these new deliveries now (each only if still due and unclaimed). */
+  kick(ids: ObjectId[]): void {
+    for (const id of ids) this.track(this.claimAndSend(id));
+  }
+
+  /** Claims and sends due deliveries until none is left; one pass at a time per instance. */
+  poll(): Promise<void> {
+    if (this.polling || this.stopped) return this.polling ?? Promise.resolve();
+    this.polling = (async () => {
+      try {
+        const workers = Array.from({ length: this.settings.concurrency }, async () => {
+          while (!this.stopped && (await this.claimAndSend())) {
+            /* next */
+          }
+        });
+        await Promise.all(workers);
+      } catch (err) {
+        this.logger.error({ err }, 'delivery poll failed');
+      }
+    })().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const done = work.then(
+      () => undefined,
+      (err) => this.logger.error({ err }, 'delivery attempt failed'),
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+
+  /** One claim and send; false when nothing was due. */
+  private async claimAndSend(id?: ObjectId): Promise<boolean> {
+    const now = this.clock();
+    const claimed = await this.store.claim(this.channels.names(), now, this.settings.leaseMs, id);
+    if (!claimed) return false;
+    await this.attempt(claimed);
+    return true;
+  }
+
+  private async attempt(claimed: DeliveryDocument): Promise<void> {
+    const channel = this.channels.get(claimed.channel);
+    if (!channel) return;
+    // Quiet hours are checked again when it is due: a reminder queued by day may fall due at night,
+    // and the user may have changed their hours since.
+    const prefs = await this.preferences.get(claimed.userId);
+    const held = quietUntil(prefs, this.clock(), claimed.channel, claimed.category, claimed.severity);
+    if (held) {
+      await this.store.settle(
+        claimed,
+        { status: 'QUEUED', reason: 'quiet hours', nextAttemptAt: held, uncount: true },
+        this.clock(),
+      );
+      return;
+    }
+    const delivery: OutboundDelivery = {
+      id: claimed._id.toHexString(),
+      notificationId: claimed.notificationId,
+      userId: claimed.userId,
+      channel: claimed.channel,
+      category: claimed.category,
+      kind: claimed.kind,
+      severity: claimed.severity,
+      attempt: claimed.attempts,
+      message: claimed.message,
+    };
+    let result: SendResult;
+    try {
+      result = await channel.send(delivery);
+    } catch (error) {
+      result = { status: 'retry', reason: (error as Error).message || 'channel error' };
+    }
+    const at = this.clock();
+    if (result.status === 'sent') {
+      await this.store.settle(claimed, { status: 'SENT', providerId: result.providerId ?? null }, at);
+      this.metrics.deliveries.inc({ channel: claimed.channel, status: 'SENT' });
+      this.metrics.deliveryLatency.observe(
+        { channel: claimed.channel },
+        (at.getTime() - claimed.createdAt.getTime()) / 1000,
+      );
+      return;
+    }
+    const wait =
+      result.status === 'retry' ? (result.retryAfterMs ?? nextRetryDelay(this.settings, claimed.attempts)) : null;
+    const reason = result.reason.slice(0, 500);
+    if (wait === null || claimed.attempts >= this.settings.maxAttempts) {
+      await this.store.settle(claimed, { status: 'DEAD', reason }, at);
+      this.metrics.deliveries.inc({ channel: claimed.channel, status: 'DEAD' });
+      this.logger.warn({ deliveryId: delivery.id, channel: claimed.channel, reason }, 'delivery dead');
+      return;
+    }
+    await this.store.settle(claimed, { status: 'FAILED', reason, nextAttemptAt: new Date(at.getTime() + wait) }, at);
+    this.metrics.deliveries.inc({ channel: claimed.channel, status: 'FAILED' });
+  }
+}

@@ -1,0 +1,157 @@
+import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { paginate, type Connection, type PageArgs } from '../../../platform/graphql/pagination.js';
+import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
+import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
+import type { RenderedMessage } from '../channels/channel.js';
+import type { Category, ChannelName, DeliveryStatus, NotificationKind, NotificationSeverity } from '../vocabulary.js';
+
+export interface DeliveryEvent {
+  status: DeliveryStatus;
+  at: Date;
+  reason: string | null;
+}
+
+/** One notification on one channel, from queued to sent or dead (see channels/channel.ts). */
+export interface DeliveryDocument {
+  _id: ObjectId;
+  /** `<notificationId>:<channel>`: unique, so a redelivered source queues nothing twice. */
+  key: string;
+  notificationId: string;
+  userId: string;
+  channel: ChannelName;
+  category: Category;
+  kind: NotificationKind;
+  severity: NotificationSeverity;
+  message: RenderedMessage;
+  status: DeliveryStatus;
+  /** Attempts started so far. */
+  attempts: number;
+  /** When it may be claimed next (later than creation: quiet hours, a backoff). */
+  nextAttemptAt: Date;
+  /** A claimed delivery whose worker died is claimable again after this. */
+  leaseUntil: Date | null;
+  lastError: string | null;
+  providerId: string | null;
+  history: DeliveryEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt: Date | null;
+}
+
+export const DELIVERY_INDEXES: IndexDeclaration[] = [
+  { key: { key: 1 }, options: { unique: true } },
+  // The worker's claim: due deliveries of the channels it has.
+  { key: { status: 1, channel: 1, nextAttemptAt: 1 } },
+  // Staff's view of a user's deliveries, and a notification's.
+  { key: { userId: 1, _id: -1 } },
+  { key: { notificationId: 1 } },
+];
+
+export type NewDelivery = Pick<
+  DeliveryDocument,
+  'notificationId' | 'userId' | 'channel' | 'category' | 'kind' | 'severity' | 'message'
+> & { status: 'QUEUED' | 'SUPPRESSED'; nextAttemptAt: Date; reason: string | null };
+
+export const deliveryKey = (notificationId: string, channel: ChannelName) => `${notificationId}:${channel}`;
+
+export class DeliveryStore {
+  static readonly collection = 'notification_deliveries';
+  private readonly deliveries: Collection<DeliveryDocument>;
+
+  constructor(db: Db) {
+    this.deliveries = db.collection<DeliveryDocument>(DeliveryStore.collection);
+  }
+
+  init(): Promise<void> {
+    return ensureIndexes(this.deliveries, DELIVERY_INDEXES);
+  }
+
+  /** Queues it unless the notification already has one on this channel; the stored one either way. */
+  async enqueue(delivery: NewDelivery, now: Date): Promise<DeliveryDocument> {
+    const { reason, ...fields } = delivery;
+    const doc: DeliveryDocument = {
+      _id: new ObjectId(),
+      key: deliveryKey(delivery.notificationId, delivery.channel),
+      ...fields,
+      attempts: 0,
+      leaseUntil: null,
+      lastError: reason,
+      providerId: null,
+      history: [{ status: delivery.status, at: now, reason }],
+      createdAt: now,
+      updatedAt: now,
+      sentAt: null,
+    };
+    if (await insertUnlessTaken(this.deliveries, doc)) return doc;
+    const existing = await this.deliveries.findOne({ key: doc.key });
+    if (!existing) throw new Error('delivery insert collided with nothing');
+    return existing;
+  }
+
+  private claimable(channels: ChannelName[], now: Date): Filter<DeliveryDocument> {
+    return {
+      channel: { $in: channels },
+      $or: [
+        { status: { $in: ['QUEUED', 'FAILED'] }, nextAttemptAt: { $lte: now } },
+        // A worker died mid-send: its lease ran out.
+        { status: 'SENDING', leaseUntil: { $lte: now } },
+      ],
+    };
+  }
+
+  /**
+   * Claims one due delivery (the earliest) for `leaseMs`, or the one with `id` if it is due:
+   * one conditional update, so two instances never claim the same delivery at once.
+   */
+  claim(channels: ChannelName[], now: Date, leaseMs: number, id?: ObjectId): Promise<DeliveryDocument | null> {
+    if (channels.length === 0) return Promise.resolve(null);
+    const filter = this.claimable(channels, now);
+    return this.deliveries.findOneAndUpdate(
+      id ? { $and: [{ _id: id }, filter] } : filter,
+      {
+        $set: { status: 'SENDING', leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now },
+        $inc: { attempts: 1 },
+      },
+      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+    );
+  }
+
+  /** Records how the attempt ended; only the holder of the claim (status SENDING, this attempt) may. */
+  async settle(
+    claimed: DeliveryDocument,
+    outcome:
+      | { status: 'SENT'; providerId: string | null }
+      | { status: 'FAILED'; reason: string; nextAttemptAt: Date }
+      | { status: 'DEAD'; reason: string }
+      | { status: 'QUEUED'; reason: string; nextAttemptAt: Date; uncount: true },
+    now: Date,
+  ): Promise<boolean> {
+    const reason = outcome.status === 'SENT' ? null : outcome.reason;
+    const set: Partial<DeliveryDocument> = { status: outcome.status, leaseUntil: null, updatedAt: now };
+    if (outcome.status === 'SENT') Object.assign(set, { sentAt: now, providerId: outcome.providerId, lastError: null });
+    else set.lastError = reason;
+    if (outcome.status === 'FAILED' || outcome.status === 'QUEUED') set.nextAttemptAt = outcome.nextAttemptAt;
+    const result = await this.deliveries.updateOne(
+      { _id: claimed._id, status: 'SENDING', attempts: claimed.attempts },
+      {
+        $set: set,
+        $push: { history: { status: outcome.status, at: now, reason } },
+        ...(outcome.status === 'QUEUED' ? { $inc: { attempts: -1 } } : {}),
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  forUser(userId: string, args: PageArgs): Promise<Connection<DeliveryDocument>> {
+    return paginate(this.deliveries, { userId }, args, (doc) => doc);
+  }
+
+  forNotification(notificationId: string): Promise<DeliveryDocument[]> {
+    return this.deliveries.find({ notificationId }).toArray();
+  }
+
+  /** For tests and the bench: a user's deliveries on a channel. */
+  byUserAndChannel(userId: string, channel: ChannelName): Promise<DeliveryDocument[]> {
+    return this.deliveries.find({ userId, channel }).toArray();
+  }
+}
