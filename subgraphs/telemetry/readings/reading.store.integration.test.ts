@@ -297,22 +297,43 @@ describe('ReadingStore.appendOnce (real database)', () => {
     expect(await countOf('partial')).toBe(2);
   });
 
-  it("inserts an upload's own documents whole (no update operators), holding what the readings say", async () => {
-    const store = new ReadingStore(db(), 20);
+  /** The insert and update commands sent while `run` runs. */
+  async function writesDuring(run: () => Promise<unknown>): Promise<string[]> {
     const sent: string[] = [];
     const listener = (event: CommandSucceededEvent) => {
       if (['insert', 'update'].includes(event.commandName)) sent.push(event.commandName);
     };
     db().client.on('commandSucceeded', listener);
+    try {
+      await run();
+    } finally {
+      db().client.off('commandSucceeded', listener);
+    }
+    return sent;
+  }
+
+  it("stores a dongle's upload of 30 rounds (300 readings) as one insert of one document", async () => {
+    const store = new ReadingStore(db());
+    const readings = Array.from({ length: 300 }, (_, i) =>
+      rpm(i, new Date(Date.parse('2025-03-02T10:00:00Z') + 100 * i).toISOString()),
+    );
+    const sent = await writesDuring(() =>
+      store.appendOnce('rounds30', upload('u1'), readings, at('2025-03-02T10:00:30Z')),
+    );
+    expect(sent).toEqual(['insert']);
+    expect((await bucketsOf('rounds30')).map((d) => d.count)).toEqual([300]);
+  });
+
+  it("inserts an upload's own documents whole (no update operators), holding what the readings say", async () => {
+    // Own documents of at most 20 readings here, as shared ones.
+    const store = new ReadingStore(db(), 20, undefined, 20);
     // 25 readings of one hour: chunks of 20 and 5, each large enough for a document of its own.
     const readings = Array.from({ length: 25 }, (_, i) =>
       (i % 2 ? speed : rpm)(i, new Date(Date.parse('2025-03-02T10:00:00Z') + i * 1000).toISOString()),
     );
-    try {
-      await store.appendOnce('whole', upload('u1', 'f1', { readingsStored: 25 }), readings, at('2025-03-02T10:00:24Z'));
-    } finally {
-      db().client.off('commandSucceeded', listener);
-    }
+    const sent = await writesDuring(() =>
+      store.appendOnce('whole', upload('u1', 'f1', { readingsStored: 25 }), readings, at('2025-03-02T10:00:24Z')),
+    );
     expect(sent).toEqual(['insert', 'insert']);
     const [first, second] = await bucketsOf('whole');
     expect(first).toEqual({

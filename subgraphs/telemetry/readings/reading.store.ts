@@ -7,6 +7,7 @@ import type { TimedReading } from './series.js';
 import { toSnapshots, type Snapshot } from './snapshot.js';
 import {
   chunkDocuments,
+  DEFAULT_OWN_CAPACITY,
   DEFAULT_SLOT_MS,
   type ChunkDocuments,
   planUploadChunks,
@@ -209,6 +210,8 @@ export class ReadingStore {
     db: Db,
     private readonly capacity = DEFAULT_BUCKET_CAPACITY,
     private readonly slotMs = DEFAULT_SLOT_MS,
+    /** Readings an upload's own document holds at most (upload-placement.ts). */
+    private readonly ownCapacity = DEFAULT_OWN_CAPACITY,
   ) {
     this.buckets = db.collection<BucketDocument>(ReadingStore.collection);
   }
@@ -274,7 +277,7 @@ export class ReadingStore {
     at: Date,
   ): Promise<AppendOnceOutcome> {
     const outcome: AppendOnceOutcome = { stored: [], earlier: null, conflict: false };
-    const chunks = planUploadChunks(readings, at, this.capacity);
+    const chunks = planUploadChunks(readings, at, this.capacity, this.ownCapacity);
     for (const [index, chunk] of chunks.entries()) {
       const receipt: UploadReceipt =
         index === 0 ? { f: upload.fingerprint, r: upload.result } : { f: upload.fingerprint };

@@ -1,5 +1,5 @@
 import type { TimedReading } from './series.js';
-import { chunkDocuments, ownDocumentFrom, planUploadChunks, uploadId } from './upload-placement.js';
+import { chunkDocuments, DEFAULT_OWN_CAPACITY, ownDocumentFrom, planUploadChunks, uploadId } from './upload-placement.js';
 
 const rpm = (value: number, iso: string): TimedReading => ({
   pid: '0C',
@@ -45,6 +45,23 @@ describe('planUploadChunks', () => {
 
   it('refuses a capacity below one', () => {
     expect(() => planUploadChunks([], new Date(), 0)).toThrow(RangeError);
+    expect(() => planUploadChunks([], new Date(), 4, 0)).toThrow(RangeError);
+  });
+
+  it('cuts an hour with enough readings for documents of their own into chunks of the own capacity', () => {
+    const tenAt = (hour: number) =>
+      Array.from({ length: 10 }, (_, i) => rpm(i, new Date(hour + 1000 * (i + 1)).toISOString()));
+    // 10 readings in hour 10 (own documents from 2 at capacity 4): chunks of up to 6; 1 in hour 11: shared.
+    const readings = [...tenAt(HOUR_10), rpm(99, '2025-03-01T11:00:01Z')];
+    const chunks = planUploadChunks(readings, new Date(HOUR_11), 4, 6);
+    expect(chunks.map((c) => [c.start.getTime(), c.readings.length])).toEqual([
+      [HOUR_10, 6],
+      [HOUR_10, 4],
+      [HOUR_11, 1],
+    ]);
+    // A dongle's 30 rounds (about 300 readings) are one chunk at the defaults.
+    const upload = Array.from({ length: 300 }, (_, i) => rpm(i, new Date(HOUR_10 + 100 * i).toISOString()));
+    expect(planUploadChunks(upload, new Date(HOUR_10), 200, DEFAULT_OWN_CAPACITY)).toHaveLength(1);
   });
 });
 

@@ -8,12 +8,16 @@ import type { TimedReading } from './series.js';
  * That is what lets the idempotency key be a condition on the bucket update itself (a receipt
  * per upload in each document it wrote) instead of a claim written before and after.
  *
- * - Readings are cut by UTC hour (a document's `start`), then into chunks of at most `capacity`.
+ * - Readings are cut by UTC hour (a document's `start`). An hour with few readings is one chunk;
+ *   one with many (from `ownFrom`) is cut into chunks of at most `ownCapacity`, each a document of
+ *   its own.
  * - A small chunk (a round or a few) goes to the document shared by its vehicle's uploads whose
  *   first reading falls in the same slot of `slotMs`, so that a dongle uploading every round
  *   still fills documents of about `capacity` readings (at 1 Hz, 10 to 13 readings a round).
  * - A large chunk (from `ownFrom` readings: uploads of several rounds) gets a document of its
- *   own, named by the upload's key: one insert, never rewritten as it grows.
+ *   own, named by the upload's key: one insert, never rewritten. So its size does not make later
+ *   writes dearer, and it may hold far more than a shared document: a dongle's upload of 30 rounds
+ *   (about 300 readings) is one insert, not two.
  * - A shared document that has no room for a chunk never gets room later (counts only grow),
  *   so a chunk refused by it goes to a document of its own, and so does its retry.
  * - An upload with no readings (only trouble codes or adapter replies) is one empty chunk at
@@ -39,16 +43,33 @@ export interface ChunkDocuments {
   shared: boolean;
 }
 
-/** Groups readings by hour, in time order within each, and cuts each hour into chunks of at most `capacity`. */
-export function planUploadChunks(readings: readonly TimedReading[], at: Date, capacity: number): UploadChunk[] {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+/** Readings an upload's own document holds at most: an operation's whole upload (2,000 frames). */
+export const DEFAULT_OWN_CAPACITY = 2_000;
+
+/**
+ * Groups readings by hour, in time order within each, and cuts each hour into chunks: of at most
+ * `ownCapacity` when the hour has enough readings for documents of their own, else of at most
+ * `capacity` (a shared document's room).
+ */
+export function planUploadChunks(
+  readings: readonly TimedReading[],
+  at: Date,
+  capacity: number,
+  ownCapacity = capacity,
+): UploadChunk[] {
+  for (const [name, value] of [
+    ['capacity', capacity],
+    ['ownCapacity', ownCapacity],
+  ] as const)
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
   if (readings.length === 0) return [{ start: bucketStart(at), first: at, last: at, readings: [] }];
   const chunks: UploadChunk[] = [];
   for (const [start, hour] of readingsByHour(readings)) {
     // Stable: readings of one time keep the upload's order.
     hour.sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
-    for (let i = 0; i < hour.length; i += capacity) {
-      const part = hour.slice(i, i + capacity);
+    const size = hour.length >= ownDocumentFrom(capacity) ? Math.max(capacity, ownCapacity) : capacity;
+    for (let i = 0; i < hour.length; i += size) {
+      const part = hour.slice(i, i + size);
       chunks.push({
         start: new Date(start),
         first: part[0].recordedAt,
