@@ -2,6 +2,7 @@ import { agentsSubgraph } from '../agents/descriptor.js';
 import { healthSubgraph } from './health/descriptor.js';
 import { identitySubgraph } from './identity/descriptor.js';
 import { marketplaceSubgraph } from './marketplace/descriptor.js';
+import { paymentsSubgraph } from './payments/descriptor.js';
 import { notificationsSubgraph } from './notifications/descriptor.js';
 import { telemetrySubgraph } from './telemetry/descriptor.js';
 import { vehiclesSubgraph } from './vehicles/descriptor.js';
@@ -17,6 +18,7 @@ export const SUBGRAPHS = [
   healthSubgraph,
   agentsSubgraph,
   marketplaceSubgraph,
+  paymentsSubgraph,
   notificationsSubgraph,
 ] as const;
 

@@ -93,6 +93,29 @@ const variables = z.object({
   HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
   /** Customers cancel or move a booking themselves up to this long before its slot (the centre at any time). */
   BOOKING_CUSTOMER_CUTOFF_MINUTES: positiveInt(120),
+  /**
+   * Payments (subgraphs/payments): Stripe through the official SDK. Without STRIPE_SECRET_KEY the
+   * SDK talks to STRIPE_API_URL, or outside production to a local fake Stripe started with the
+   * subgraph on STRIPE_FAKE_PORT (subgraphs/payments/stripe-fake).
+   */
+  STRIPE_SECRET_KEY: optionalString,
+  /** The webhook endpoint's signing secret (whsec_...); with the local fake, derived from INTERNAL_SECRET when unset. */
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Where the SDK sends its requests instead of api.stripe.com (the fake, stripe-mock, a proxy). */
+  STRIPE_API_URL: optionalString.pipe(z.url().optional()),
+  STRIPE_FAKE_PORT: port(12111),
+  /** The platform's fee, percent of each payment, at most two decimals (rounding: subgraphs/payments/ledger/accounts.ts). */
+  PLATFORM_FEE_PERCENT: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals')
+    .default(10),
+  /** Reconciliation of the provider's records with the ledger: how often, over how far back. */
+  PAYMENTS_RECONCILE_INTERVAL_MINUTES: positiveInt(15),
+  PAYMENTS_RECONCILE_WINDOW_HOURS: positiveInt(72),
+  /** A payment the provider has no record of this long after it was asked for never reached it: FAILED. */
+  PAYMENTS_ABANDON_AFTER_MINUTES: positiveInt(30),
   /** Notifications: one interrupting delivery per vehicle and alert rule per window; later changes fold into the inbox entry. */
   NOTIFY_DEDUPE_MINUTES: positiveInt(30),
   /** Interrupting notifications (push, email, SMS) per user per hour; CRITICAL safety alerts are not counted. */

@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Router } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { CLIENT_IP_HEADER, INTERNAL_SECRET_HEADER, VIEWER_HEADER, decodeViewer, secretsEqual } from '../auth/viewer.js';
 import { ErrorCode, maskError } from '../errors.js';
@@ -26,6 +26,11 @@ export interface Subgraph {
   schema: GraphQLSchema;
   /** Extra routes, mounted behind the internal-secret check (service-to-service calls). */
   internalRoutes?: (router: Router) => void;
+  /**
+   * Routes open to callers without the internal secret, which check their callers themselves
+   * (a provider's signed webhooks); the gateway forwards them (gateway/forwarded-routes.ts).
+   */
+  publicRoutes?: (app: Express) => void;
   healthChecks?: Record<string, HealthCheck>;
   /** Per-request additions to the context, such as DataLoaders. */
   context?: (base: SubgraphContext) => object;
@@ -95,6 +100,7 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
     access: options.opsAccess,
   });
   app.use(health);
+  subgraph.publicRoutes?.(app);
 
   const withSubgraphContext = (base: SubgraphContext): SubgraphContext =>
     subgraph.context ? { ...base, ...subgraph.context(base) } : base;
