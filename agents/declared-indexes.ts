@@ -5,7 +5,6 @@ import { DECISION_INDEXES, DecisionStore } from './decisions/decision.store.js';
 import { RECENT_ACTION_INDEXES, RecentActions } from './decisions/recent-actions.store.js';
 import { ACTIVE_EFFECT_INDEXES, ActiveEffectStore } from './effects/active-effect.store.js';
 import { INCIDENT_INDEXES, IncidentStore } from './effects/incident.store.js';
-import { NOTIFICATION_INDEXES, NotificationStore } from './effects/notification.store.js';
 import { FIRING_INDEXES, FiringStore } from './firings/firing.store.js';
 import { GOAL_CHANGE_INDEXES, GoalChangeStore } from './goals/goal-change.store.js';
 import { LEASE_INDEXES, LeaseStore } from './loop/lease.store.js';
@@ -24,7 +23,6 @@ export const AGENTS_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
   [WindowRateLimiter.collection]: RATE_HIT_INDEXES,
   [GoalChangeStore.collection]: GOAL_CHANGE_INDEXES,
   [IncidentStore.collection]: INCIDENT_INDEXES,
-  [NotificationStore.collection]: NOTIFICATION_INDEXES,
   [VehicleRegistry.collection]: KNOWN_VEHICLE_INDEXES,
   [LeaseStore.collection]: LEASE_INDEXES,
   [OutcomeQueue.collection]: OUTCOME_QUEUE_INDEXES,

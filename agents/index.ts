@@ -28,7 +28,7 @@ import { vehiclesClient } from '../subgraphs/vehicles/contract.js';
 import { TeamDeployer } from './autonomy/team-deploy.js';
 import { remoteIndexCheckers } from './effects/index-checkers.js';
 import { IncidentStore } from './effects/incident.store.js';
-import { NotificationStore } from './effects/notification.store.js';
+import { RemoteOwnerNotifier } from './effects/owner-notifier.js';
 import { RateLimitPolicy } from './effects/rate-limit-policy.js';
 import { createEffectRegistry } from './effects/registry.js';
 import { FiringStore } from './firings/firing.store.js';
@@ -90,7 +90,8 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const clientErrors = new ClientErrorStore(db);
   const limiter = new WindowRateLimiter(db, 'client_errors');
   const incidents = new IncidentStore(db);
-  const notifications = new NotificationStore(db);
+  const notifications =
+    settings.ownerNotifier ?? new RemoteOwnerNotifier(settings.serviceUrls ?? {}, settings.internalSecret);
   const vehicles = new VehicleRegistry(db);
   const lease = new LeaseStore(db);
   const alerts = new SeenAlertStore(db);
@@ -105,7 +106,6 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       clientErrors,
       limiter,
       incidents,
-      notifications,
       vehicles,
       goalChanges,
       lease,

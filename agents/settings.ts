@@ -1,4 +1,5 @@
 import type { Config } from '../platform/config/environment.js';
+import type { OwnerNotifier } from './effects/owner-notifier.js';
 import { ACTION_IDS, isActionId, type ActionId, type RiskLevel } from './actions/catalogue.js';
 import type { ActionBudget } from './decisions/guardrails.js';
 import type { Clock } from './clock.js';
@@ -45,6 +46,8 @@ export interface AgentsSettings {
   identityUrl?: string;
   /** Where each service answers (its /graphql URL), for goals and index checks through their contracts. */
   serviceUrls?: Partial<Record<string, string>>;
+  /** Who tells vehicle owners (notify_critical_owners); by default the notifications subgraph's route. */
+  ownerNotifier?: OwnerNotifier;
   internalSecret: string;
   subscriberQueue: number;
   /** False: no timers, ticks only through `tickNow()` (tests and benchmarks). */

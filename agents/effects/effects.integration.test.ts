@@ -22,7 +22,7 @@ import { ActiveEffectStore } from './active-effect.store.js';
 import { announceGatewayLimits } from './gateway-rate-limits.js';
 import { expireEffects } from './end-effects.js';
 import { logLevelEffect } from './log-level.effect.js';
-import { NotificationStore } from './notification.store.js';
+import { RecordingOwnerNotifier } from '../testing/owner-notifier.fake.js';
 import { notifyOwnersEffect } from './notify-owners.effect.js';
 import { CONTROLLED_SCOPES } from './rate-limit-policy.js';
 import { rateLimitEffect } from './rate-limits.effect.js';
@@ -223,12 +223,35 @@ describe('owner notifications', () => {
     await alerts.record(healthAlert('a2', 'v2', 'CRITICAL', ['OPEN', 'RESOLVED']), new Date());
     await alerts.record(healthAlert('a2', 'v2', 'CRITICAL'), new Date()); // late, ignored
     await alerts.record(healthAlert('a3', 'v3', 'HIGH'), new Date());
-    const notify = notifyOwnersEffect(new NotificationStore(database.db), alerts);
+    const notifier = new RecordingOwnerNotifier();
+    const notify = notifyOwnersEffect(notifier, alerts);
     expect(await notify.targets()).toEqual({ vehicleIds: ['v1'] });
     expect(await notify.refuse({ vehicleIds: ['v1'], message: 'hi' })).toBeNull();
     expect(await notify.refuse({ vehicleIds: ['v1', 'v2', 'v3'], message: 'hi' })).toMatch(/2 vehicle/);
-    await notify.apply({ vehicleIds: ['v1'], message: 'Check your car' }, { decisionId: 'd4', now: new Date() });
-    expect(await database.db.collection('owner_notifications').countDocuments({ decisionId: 'd4' })).toBe(1);
+    const result = await notify.apply(
+      { vehicleIds: ['v1'], message: 'Check your car' },
+      { decisionId: 'd4', now: new Date() },
+    );
+    expect(notifier.requests).toEqual([{ decisionId: 'd4', vehicleIds: ['v1'], message: 'Check your car' }]);
+    // The report says what the notifications subgraph sent, not what was asked.
+    expect(result).toEqual({
+      success: true,
+      summary: '1 notification(s) sent to 1 owner(s) of 1 vehicle(s) (IN_APP); inbox entries: d4-0',
+    });
+  });
+
+  it('reports a failure when nobody could be notified, and throws when the service is down', async () => {
+    const alerts = new SeenAlertStore(database.db);
+    const nobody = notifyOwnersEffect({ notifyOwners: async () => ({ notified: [], withoutOwner: ['v9'] }) }, alerts);
+    expect(await nobody.apply({ vehicleIds: ['v9'], message: 'hi' }, { decisionId: 'd5', now: new Date() })).toEqual({
+      success: false,
+      summary:
+        '0 notification(s) sent to 0 owner(s) of 1 vehicle(s) (none); 1 vehicle(s) without an owner; inbox entries: none',
+    });
+    const down = notifyOwnersEffect({ notifyOwners: () => Promise.reject(new Error('unreachable')) }, alerts);
+    await expect(
+      down.apply({ vehicleIds: ['v1'], message: 'hi' }, { decisionId: 'd6', now: new Date() }),
+    ).rejects.toThrow('unreachable');
   });
 });
 

@@ -1,16 +1,15 @@
 import { MAX_VEHICLE_TARGETS } from '../actions/parameters.js';
 import type { SeenAlertStore } from '../signals/seen-alert.store.js';
 import type { Effect } from './effect.js';
-import type { NotificationStore } from './notification.store.js';
+import type { OwnerNotifier } from './owner-notifier.js';
 
 /**
- * Records a notification for the owners of the given vehicles. The targets are the vehicles
- * with an open critical alert, and nothing else: without one the action is never eligible.
+ * Notifies the owners of the given vehicles through the notifications subgraph (inbox, and the
+ * channels each owner chose; CRITICAL, so through quiet hours), and reports what was sent. The
+ * targets are the vehicles with an open critical alert, and nothing else: without one the
+ * action is never eligible.
  */
-export function notifyOwnersEffect(
-  notifications: NotificationStore,
-  alerts: SeenAlertStore,
-): Effect<'notify_critical_owners'> {
+export function notifyOwnersEffect(notifier: OwnerNotifier, alerts: SeenAlertStore): Effect<'notify_critical_owners'> {
   return {
     action: 'notify_critical_owners',
     targets: async () => {
@@ -22,9 +21,15 @@ export function notifyOwnersEffect(
       const others = vehicleIds.filter((id) => !critical.has(id));
       return others.length ? `${others.length} vehicle(s) without an open critical alert` : null;
     },
-    async apply({ vehicleIds, message }, { decisionId, now }) {
-      await notifications.record({ decisionId, vehicleIds, message, at: now });
-      return { summary: `owners of ${vehicleIds.length} vehicle(s) notified`, success: true };
+    async apply({ vehicleIds, message }, { decisionId }) {
+      const sent = await notifier.notifyOwners({ decisionId, vehicleIds, message });
+      const owners = new Set(sent.notified.map((n) => n.userId)).size;
+      const channels = [...new Set(sent.notified.flatMap((n) => n.channels))].sort().join(', ') || 'none';
+      const missing = sent.withoutOwner.length ? `; ${sent.withoutOwner.length} vehicle(s) without an owner` : '';
+      return {
+        summary: `${sent.notified.length} notification(s) sent to ${owners} owner(s) of ${vehicleIds.length} vehicle(s) (${channels})${missing}; inbox entries: ${sent.notified.map((n) => n.notificationId).join(', ') || 'none'}`,
+        success: sent.notified.length > 0,
+      };
     },
   };
 }

@@ -13,7 +13,7 @@ import type { IncidentStore } from './incident.store.js';
 import { logLevelEffect } from './log-level.effect.js';
 import { noOpEffect } from './no-op.effect.js';
 import { notifyOwnersEffect } from './notify-owners.effect.js';
-import type { NotificationStore } from './notification.store.js';
+import type { OwnerNotifier } from './owner-notifier.js';
 import { rateLimitEffect } from './rate-limits.effect.js';
 import { recomputeHealthEffect } from './recompute-health.effect.js';
 
@@ -22,7 +22,8 @@ export interface EffectDeps {
   bus: EventBus;
   activeEffects: ActiveEffectStore;
   incidents: IncidentStore;
-  notifications: NotificationStore;
+  /** The notifications subgraph, for notify_critical_owners. */
+  notifications: OwnerNotifier;
   alerts: SeenAlertStore;
   offenders: Pick<ClientOffenders, 'current'>;
   declaredIndexes: Readonly<Record<string, IndexDeclaration[]>>;

@@ -19,6 +19,7 @@ import {
   type TestAgents,
   type TestDatabase,
 } from '../testing/agents-harness.js';
+import { RecordingOwnerNotifier } from '../testing/owner-notifier.fake.js';
 import { healthAlert } from '../testing/health-alert.js';
 
 /*
@@ -299,7 +300,8 @@ describe('the kill switch (finding 2)', () => {
 
 describe('budgets and approvals (finding 2)', () => {
   it('a decision over the budget waits and runs when the budget allows; approvals count against it', async () => {
-    await start({ maxActionsPerHour: 1, approvalTtlMs: 3 * 3_600_000 });
+    const notifier = new RecordingOwnerNotifier();
+    await start({ maxActionsPerHour: 1, approvalTtlMs: 3 * 3_600_000, ownerNotifier: notifier });
     await favour('failed_login_burst', 'block_client', ['tighten_rate_limits', 'open_incident']);
     await favour('critical_alerts', 'notify_critical_owners', ['open_incident', 'recompute_vehicle_health']);
     await a.bus.append(HEALTH_ALERTS, healthAlert('al1', 'veh-1', 'CRITICAL'));
@@ -316,7 +318,7 @@ describe('budgets and approvals (finding 2)', () => {
     const refused = await approve(notify._id.toHexString());
     expect(codes(refused)).toEqual(['CONFLICT']);
     expect(refused.errors![0].message).toMatch(/budget: already 1 actions in the last hour \(at most 1\)/);
-    expect(await database.db.collection('owner_notifications').countDocuments()).toBe(0);
+    expect(notifier.requests).toHaveLength(0);
     expect(await decision(notify._id.toHexString())).toMatchObject({ status: 'APPROVAL_REQUIRED', approvedBy: null });
 
     // A second burst meanwhile is held back by the budget, not lost.
@@ -337,11 +339,12 @@ describe('budgets and approvals (finding 2)', () => {
     clock.advance(61 * MINUTE);
     const approved = await approve(notify._id.toHexString());
     expect(approved.data.approveDecision).toMatchObject({ status: 'EXECUTED', executedMode: 'ON' });
-    expect(await database.db.collection('owner_notifications').countDocuments()).toBe(1);
+    expect(notifier.requests).toHaveLength(1);
   });
 
   it('pending approvals expire after the configured time, with a notification', async () => {
-    await start({ approvalTtlMs: 10 * MINUTE });
+    const notifier = new RecordingOwnerNotifier();
+    await start({ approvalTtlMs: 10 * MINUTE, ownerNotifier: notifier });
     await favour('critical_alerts', 'notify_critical_owners', ['open_incident', 'recompute_vehicle_health']);
     const events: DecisionEvent[] = [];
     a.bus.subscribe<DecisionEvent>(DECISIONS_TOPIC, (e) => void events.push(e));
@@ -361,7 +364,7 @@ describe('budgets and approvals (finding 2)', () => {
     });
     expect(events.filter((e) => e.id === id).map((e) => e.status)).toEqual(['APPROVAL_REQUIRED', 'EXPIRED']);
     expect(codes(await approve(id))).toEqual(['CONFLICT']);
-    expect(await database.db.collection('owner_notifications').countDocuments()).toBe(0);
+    expect(notifier.requests).toHaveLength(0);
   });
 });
 

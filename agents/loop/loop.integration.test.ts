@@ -9,6 +9,7 @@ import { ArmStore } from '../learning/arm.store.js';
 import { openAiCompletion, startFakeAiServer } from '../providers/testing/fake-ai-servers.js';
 import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
 import { healthAlert } from '../testing/health-alert.js';
+import { RecordingOwnerNotifier } from '../testing/owner-notifier.fake.js';
 import { HEALTH_ALERTS } from '../../subgraphs/health/contract.js';
 
 let database: TestDatabase;
@@ -380,7 +381,8 @@ describe('gateway rate limits', () => {
 
 describe('critical health alerts', () => {
   it('a high-risk owner notification waits for approval, and approval sends it', async () => {
-    await start();
+    const notifier = new RecordingOwnerNotifier();
+    await start({ ownerNotifier: notifier });
     // What the team has learnt: incidents never helped with critical alerts, so notifying wins the draw.
     const arms = new ArmStore(database.db);
     for (let i = 0; i < 30; i++) await arms.record('critical_alerts', 'open_incident', false, new Date());
@@ -403,15 +405,14 @@ describe('critical health alerts', () => {
       'recompute_vehicle_health',
     ]);
     expect(decision.parameters).toMatchObject({ vehicleIds: ['veh-1'] });
-    const notifications = () =>
-      database.db.collection('owner_notifications').find({ decisionId: decision._id.toHexString() }).toArray();
-    expect(await notifications()).toEqual([]);
+    const notifications = () => notifier.requests.filter((r) => r.decisionId === decision._id.toHexString());
+    expect(notifications()).toEqual([]);
 
     const approved = await a.run(`mutation($id: ID!) { approveDecision(id: $id) { ${DECISION} } }`, {
       id: decision._id.toHexString(),
     });
     expect(approved.data.approveDecision).toMatchObject({ status: 'EXECUTED', execution: { success: true } });
-    expect(await notifications()).toMatchObject([{ vehicleIds: ['veh-1'] }]);
+    expect(notifications()).toMatchObject([{ vehicleIds: ['veh-1'] }]);
   });
 });
 

@@ -10,6 +10,7 @@ import { isUnitRun, NO_SERVERS_IN_UNIT_TESTS } from '../../test/test-database.js
 import { ManualClock, type Clock } from '../clock.js';
 import { createAgentsSubgraph, type AgentsSubgraph } from '../index.js';
 import type { AgentsSettings } from '../settings.js';
+import { RecordingOwnerNotifier } from './owner-notifier.fake.js';
 
 /* Agents instances on the real test database, without HTTP: for tests of the loop and its parts. */
 
@@ -63,6 +64,8 @@ export function testSettings(overrides: Partial<AgentsSettings> = {}): AgentsSet
     internalSecret: 'secret',
     subscriberQueue: 100,
     autoStart: false,
+    // No notifications subgraph here: owner notifications are recorded (pass your own to read them).
+    ownerNotifier: new RecordingOwnerNotifier(),
     ...overrides,
   };
 }
