@@ -93,6 +93,13 @@ const variables = z.object({
   HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
   /** Customers cancel or move a booking themselves up to this long before its slot (the centre at any time). */
   BOOKING_CUSTOMER_CUTOFF_MINUTES: positiveInt(120),
+  /** Roadside help: centres offered a request at once, how long a wave waits, waves before staff are alerted. */
+  ROADSIDE_WAVE_SIZE: positiveInt(3),
+  ROADSIDE_WAVE_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  ROADSIDE_WAVES: positiveInt(3),
+  /** How far from the driver a centre may be offered a request, and the speed the ETA assumes. */
+  ROADSIDE_RADIUS_KM: z.coerce.number().positive().max(200).default(50),
+  ROADSIDE_SPEED_KMH: z.coerce.number().positive().max(300).default(40),
   /**
    * Payments (subgraphs/payments): Stripe through the official SDK. Without STRIPE_SECRET_KEY the
    * SDK talks to STRIPE_API_URL, or outside production to a local fake Stripe started with the

@@ -45,7 +45,7 @@ const resolver = resolverRegistry<HealthResolverDeps>();
 export const HEALTH_RESOLVERS = [
   resolver(VehicleHealthResolver, 'access', 'reader', 'partners'),
   resolver(HealthHistoryResolver, 'access', 'snapshots'),
-  resolver(VehicleAlertsResolver, 'access', 'alerts'),
+  resolver(VehicleAlertsResolver, 'access', 'alerts', 'partners'),
   resolver(FleetAlertsResolver, 'alerts'),
   resolver(AcknowledgeAlertResolver, 'alertService'),
   resolver(HealthAlertsResolver),

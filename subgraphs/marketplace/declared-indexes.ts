@@ -7,6 +7,7 @@ import { CENTRE_LOCATION_INDEXES, CentreLocationStore } from './centres/centre-l
 import { CENTRE_INDEXES, CentreStore } from './centres/centre.store.js';
 import { APPLICATION_INDEXES, ApplicationStore } from './partners/application.store.js';
 import { REVIEW_INDEXES, ReviewStore } from './reviews/review.store.js';
+import { ROADSIDE_INDEXES, RoadsideStore } from './roadside/roadside.store.js';
 
 /** Every index the marketplace stores declare, by collection (bookings and reviews add theirs). */
 export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
@@ -19,4 +20,5 @@ export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> =
   [SlotClaimStore.collection]: SLOT_CLAIM_INDEXES,
   [RequestKeyStore.collection]: REQUEST_KEY_INDEXES,
   [ReviewStore.collection]: REVIEW_INDEXES,
+  [RoadsideStore.collection]: ROADSIDE_INDEXES,
 };

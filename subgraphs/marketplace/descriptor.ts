@@ -22,6 +22,13 @@ export const marketplaceSubgraph: SubgraphDescriptor<'marketplace'> = {
           customerCutoffMinutes: config.BOOKING_CUSTOMER_CUTOFF_MINUTES,
         },
       },
+      roadside: {
+        waveSize: config.ROADSIDE_WAVE_SIZE,
+        waveSeconds: config.ROADSIDE_WAVE_SECONDS,
+        waves: config.ROADSIDE_WAVES,
+        radiusKm: config.ROADSIDE_RADIUS_KM,
+        speedKmh: config.ROADSIDE_SPEED_KMH,
+      },
     });
   },
 };

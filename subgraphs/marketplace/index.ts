@@ -82,7 +82,11 @@ export async function createMarketplaceSubgraph({
       roadside: roadside.service,
       roadsideStore: roadside.store,
     }),
-    context: () => ({ loaders: createCentreLoaders(centreStore), bookingsLive: booking.live, roadsideLive: roadside.live }),
+    context: () => ({
+      loaders: createCentreLoaders(centreStore),
+      bookingsLive: booking.live,
+      roadsideLive: roadside.live,
+    }),
     internalRoutes: (router) => {
       serveIndexCheck(router, marketplaceRoutes.indexes, 'marketplace', db, MARKETPLACE_INDEXES);
       booking.internalRoutes(router, roadside.helping);

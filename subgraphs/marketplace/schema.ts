@@ -28,6 +28,9 @@ import type { PartnerService } from './partners/partner.service.js';
 import { BookingReviewResolver, CentreReviewsResolver, ReviewMutationResolver } from './reviews/review.resolver.js';
 import type { ReviewService } from './reviews/review.service.js';
 import type { ReviewStore } from './reviews/review.store.js';
+import { RoadsideOfferResolver, RoadsideResolver, RoadsideResponderResolver } from './roadside/roadside.resolver.js';
+import type { RoadsideService } from './roadside/roadside.service.js';
+import type { RoadsideStore } from './roadside/roadside.store.js';
 import type { NearbyService } from './search/nearby.service.js';
 
 /** What the marketplace's resolvers are constructed from, by name. */
@@ -41,6 +44,8 @@ export interface MarketplaceResolverDeps {
   reviewService: ReviewService;
   reviews: ReviewStore;
   access: VehicleAccess;
+  roadside: RoadsideService;
+  roadsideStore: RoadsideStore;
 }
 
 const resolver = resolverRegistry<MarketplaceResolverDeps>();
@@ -62,6 +67,9 @@ export const MARKETPLACE_RESOLVERS = [
   resolver(CentreReviewsResolver, 'reviews'),
   resolver(BookingReviewResolver, 'reviews', 'bookingService'),
   resolver(AlertSuggestionsResolver, 'nearby'),
+  resolver(RoadsideResolver, 'roadside', 'roadsideStore'),
+  resolver(RoadsideResponderResolver),
+  resolver(RoadsideOfferResolver),
 ];
 
 /** Constructs every resolver from `deps` (a missing one stops here); without them, the schema to print. */

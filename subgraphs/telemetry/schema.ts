@@ -40,7 +40,7 @@ export const TELEMETRY_RESOLVERS = [
   resolver(IngestObdFramesResolver, 'ingest'),
   resolver(IngestReadingsResolver, 'ingest'),
   resolver(ClearDtcsResolver, 'access', 'dtcs'),
-  resolver(LatestReadingsResolver, 'access', 'history'),
+  resolver(LatestReadingsResolver, 'access', 'history', 'partners'),
   resolver(ReadingsResolver, 'access', 'history'),
   resolver(DtcsResolver, 'access', 'dtcs', 'partners'),
   resolver(FuelEconomyResolver, 'access', 'fuelEconomy'),

@@ -1,4 +1,9 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import {
+  authorizePartnerRead,
+  NO_PARTNER_ACCESS,
+  type PartnerAccess,
+} from '../../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
 import { authorizeRead } from '../../../platform/access/vehicle-read.js';
@@ -11,6 +16,8 @@ export class VehicleAlertsResolver {
   constructor(
     private readonly access: VehicleAccess,
     private readonly store: AlertStore,
+    /** The centre helping the vehicle at the roadside reads its alerts while it helps. */
+    private readonly partners: PartnerAccess = NO_PARTNER_ACCESS,
   ) {}
 
   @FieldResolver(() => [HealthAlert], {
@@ -21,7 +28,7 @@ export class VehicleAlertsResolver {
     @Arg('status', () => AlertStatus, { nullable: true }) status: AlertStatusName | null | undefined,
     @Ctx() ctx: SubgraphContext,
   ): Promise<HealthAlert[]> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'roadside');
     const docs = await this.store.forVehicle(vehicle.id, status ? [status] : undefined);
     return docs.map(alertFromDocument);
   }

@@ -13,7 +13,7 @@ import type { LiveBookings } from './booking-updates.resolver.js';
 import { BookingService, DEFAULT_BOOKING_SETTINGS, type BookingSettings } from './booking.service.js';
 import { BookingStore } from './booking.store.js';
 import { SlotClaimStore } from './slot-claim.store.js';
-import { mountPartnerVehiclesRoute } from './partner-vehicles.route.js';
+import { mountPartnerVehiclesRoute, type RoadsideHelp } from './partner-vehicles.route.js';
 import { RequestKeyStore } from './request-key.store.js';
 import { bookableStart } from './slot-rule.js';
 
@@ -37,8 +37,11 @@ export interface BookingsModule {
   reviews: ReviewStore;
   live: LiveBookings;
   bookings: BookingStore;
-  /** The internal routes bookings serve (partner access for vehicles, health, telemetry). */
-  internalRoutes(router: Router): void;
+  /**
+   * The internal routes bookings serve (partner access for vehicles, health, telemetry), which
+   * also counts the vehicles a member's centre helps at the roadside when `roadside` is given.
+   */
+  internalRoutes(router: Router, roadside?: RoadsideHelp): void;
   /** Ends the retention job. */
   stop(): Promise<void>;
 }
@@ -91,7 +94,7 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
   retention.start();
   return {
     bookings,
-    internalRoutes: (router) => mountPartnerVehiclesRoute(router, centres, bookings),
+    internalRoutes: (router, roadside) => mountPartnerVehiclesRoute(router, centres, bookings, roadside),
     stop: () => retention.stop(),
     live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100, read: (viewer, id) => service.read(viewer, id) },
     service,

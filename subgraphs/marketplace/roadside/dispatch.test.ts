@@ -13,10 +13,7 @@ describe('roadside dispatch', () => {
   });
 
   it('never lets a rating bring a far centre before a much nearer one', () => {
-    expect(rankCandidates([c('top', 50, 5, 100), c('bad', 20, 1, 100)]).map((x) => x.centreId)).toEqual([
-      'bad',
-      'top',
-    ]);
+    expect(rankCandidates([c('top', 50, 5, 100), c('bad', 20, 1, 100)]).map((x) => x.centreId)).toEqual(['bad', 'top']);
   });
 
   it('treats an unrated centre as an average one and breaks ties by id', () => {

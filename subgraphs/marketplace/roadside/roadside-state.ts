@@ -14,19 +14,10 @@
  * to one of their centres (the service checks that, in the same conditional update).
  */
 
-export const ROADSIDE_STATUSES = [
-  'REQUESTED',
-  'OFFERED',
-  'ACCEPTED',
-  'EN_ROUTE',
-  'ARRIVED',
-  'COMPLETED',
-  'CANCELLED',
-  'UNANSWERED',
-] as const;
-export type RoadsideStatusName = (typeof ROADSIDE_STATUSES)[number];
+import { ROADSIDE_KINDS, ROADSIDE_STATUSES } from '../contract.js';
 
-export const ROADSIDE_KINDS = ['BREAKDOWN', 'FLAT_TYRE', 'BATTERY', 'TOWING', 'ACCIDENT', 'OUT_OF_FUEL'] as const;
+export { ROADSIDE_KINDS, ROADSIDE_STATUSES };
+export type RoadsideStatusName = (typeof ROADSIDE_STATUSES)[number];
 export type RoadsideKindName = (typeof ROADSIDE_KINDS)[number];
 
 /** A responder is on the case: their centre's members read the vehicle's readings, codes and alerts. */

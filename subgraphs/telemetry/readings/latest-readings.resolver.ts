@@ -1,4 +1,9 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import {
+  authorizePartnerRead,
+  NO_PARTNER_ACCESS,
+  type PartnerAccess,
+} from '../../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
 import { authorizeRead } from '../../../platform/access/vehicle-read.js';
@@ -11,11 +16,13 @@ export class LatestReadingsResolver {
   constructor(
     private readonly access: VehicleAccess,
     private readonly history: ReadingHistoryService,
+    /** The centre helping the vehicle at the roadside reads its latest readings while it helps. */
+    private readonly partners: PartnerAccess = NO_PARTNER_ACCESS,
   ) {}
 
   @FieldResolver(() => [Reading], { description: 'The latest value of each PID, with when it was measured' })
   async latestReadings(@Root() vehicle: Vehicle, @Ctx() ctx: SubgraphContext): Promise<Reading[]> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'roadside');
     return this.history.latest(vehicle.id);
   }
 }
