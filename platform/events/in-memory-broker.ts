@@ -4,6 +4,8 @@ import type { GroupReader, StoredEvent } from './stream-consumer.js';
 interface Entry {
   id: string;
   data: string;
+  /** Absolute position in the stream. */
+  pos: number;
 }
 
 interface Pending {
@@ -27,8 +29,13 @@ class MemoryStream {
   private seq = 0;
   readonly groups = new Map<string, Group>();
   readonly waiters = new Set<() => void>();
+  /** Characters of data held (about its bytes: events are JSON). */
+  private chars = 0;
 
-  constructor(private readonly maxLen: number) {}
+  constructor(
+    private readonly maxLen: number,
+    private readonly consumedBudget: number,
+  ) {}
 
   append(data: string): string {
     // Redis's id scheme, so ids look and sort the same whichever bus made them.
@@ -39,17 +46,49 @@ class MemoryStream {
     } else {
       this.seq += 1;
     }
-    const entry = { id: `${this.lastMs}-${this.seq}`, data };
+    const entry = { id: `${this.lastMs}-${this.seq}`, data, pos: this.end };
     this.entries.push(entry);
     this.byId.set(entry.id, entry);
+    this.chars += data.length;
     // Trimmed in chunks, like Redis's approximate MAXLEN, so appends stay cheap.
     if (this.entries.length > this.maxLen + Math.ceil(this.maxLen / 10)) {
-      const trimmed = this.entries.splice(0, this.entries.length - this.maxLen);
-      for (const old of trimmed) this.byId.delete(old.id);
-      this.first += trimmed.length;
+      this.trim(this.entries.length - this.maxLen);
     }
+    if (this.chars > this.consumedBudget + Math.ceil(this.consumedBudget / 10)) this.trimConsumed();
     for (const wake of [...this.waiters]) wake();
     return entry.id;
+  }
+
+  /**
+   * Drops the oldest events that every group has read and acknowledged, down to the budget.
+   * Unlike Redis, this broker lives in the process's heap: 10,000 events of a fleet's uploads
+   * (30 KB each) held 300 MB that nothing would read again. Events some group has yet to read
+   * or acknowledge stay (up to maxLen); so does everything while no group reads the stream.
+   */
+  private trimConsumed(): void {
+    if (this.groups.size === 0) return;
+    let floor = this.end;
+    for (const group of this.groups.values()) {
+      const oldestPending = group.pending.keys().next();
+      const pendingAt = oldestPending.done ? undefined : this.byId.get(oldestPending.value)?.pos;
+      floor = Math.min(floor, group.next, pendingAt ?? group.next);
+    }
+    let count = 0;
+    let chars = this.chars;
+    while (count < this.entries.length && this.entries[count].pos < floor && chars > this.consumedBudget) {
+      chars -= this.entries[count].data.length;
+      count++;
+    }
+    if (count > 0) this.trim(count);
+  }
+
+  private trim(count: number): void {
+    const trimmed = this.entries.splice(0, count);
+    for (const old of trimmed) {
+      this.byId.delete(old.id);
+      this.chars -= old.data.length;
+    }
+    this.first += trimmed.length;
   }
 
   get start(): number {
@@ -73,6 +112,11 @@ class MemoryStream {
 export interface InMemoryBrokerOptions {
   /** Events kept per stream (roughly: trimmed in chunks); older ones are dropped unread. */
   maxLen?: number;
+  /**
+   * Characters of events per stream kept once every group has acknowledged them (roughly:
+   * trimmed in chunks); older consumed events are dropped. 16 Mi by default.
+   */
+  consumedBudget?: number;
 }
 
 /**
@@ -84,9 +128,11 @@ export class InMemoryBroker {
   readonly live = new EventEmitter({ captureRejections: false });
   private readonly streams = new Map<string, MemoryStream>();
   private readonly maxLen: number;
+  private readonly consumedBudget: number;
 
   constructor(options: InMemoryBrokerOptions = {}) {
     this.maxLen = options.maxLen ?? 10_000;
+    this.consumedBudget = options.consumedBudget ?? 16 * 2 ** 20;
     this.live.setMaxListeners(0);
   }
 
@@ -165,7 +211,7 @@ export class InMemoryBroker {
   private stream(name: string): MemoryStream {
     let stream = this.streams.get(name);
     if (!stream) {
-      stream = new MemoryStream(this.maxLen);
+      stream = new MemoryStream(this.maxLen, this.consumedBudget);
       this.streams.set(name, stream);
     }
     return stream;

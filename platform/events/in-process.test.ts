@@ -65,3 +65,43 @@ describe('InMemoryBroker streams', () => {
     await Promise.all([a, b, elsewhere].map((bus) => bus.close()));
   });
 });
+
+describe('InMemoryBroker memory', () => {
+  const event = (i: number) => `${String(i).padStart(4, '0')}${'x'.repeat(96)}`; // 100 characters
+
+  it('drops events every group has acknowledged past consumedBudget, never one still unread or pending', async () => {
+    const broker = new InMemoryBroker({ consumedBudget: 1_000 });
+    const reader = broker.reader('s', 'g');
+    await reader.ensureGroup('start');
+    for (let i = 0; i < 50; i += 1) broker.append('s', event(i));
+    // 5,000 characters, none of them read: all kept.
+    const read = await reader.readNew(100, 0);
+    expect(read).toHaveLength(50);
+    await reader.ack(read.slice(0, 40).map((e) => e.id));
+    broker.append('s', event(50));
+    // The 40 acknowledged went; the 10 pending and the new one stayed.
+    const late = broker.reader('s', 'late');
+    await late.ensureGroup('start');
+    expect((await late.readNew(100, 0)).map((e) => e.data.slice(0, 4))).toEqual(
+      Array.from({ length: 11 }, (_, i) => String(40 + i).padStart(4, '0')),
+    );
+    // The pending ones can still be claimed again.
+    expect(await reader.claimIdle(0, 100)).toHaveLength(10);
+  });
+
+  it('keeps consumed events within the budget', async () => {
+    const broker = new InMemoryBroker({ consumedBudget: 1_000 });
+    const reader = broker.reader('s', 'g');
+    await reader.ensureGroup('start');
+    for (let i = 0; i < 200; i += 1) {
+      broker.append('s', event(i));
+      await reader.ack((await reader.readNew(10, 0)).map((e) => e.id));
+    }
+    const late = broker.reader('s', 'late');
+    await late.ensureGroup('start');
+    const kept = await late.readNew(1_000, 0);
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept.at(-1)?.data).toBe(event(199));
+  });
+});
