@@ -62,7 +62,7 @@ describe('authorizePartnerRead', () => {
 });
 
 /** The marketplace's route over stores that know one centre (member `garage`) with `v1` booked. */
-async function marketplace(options: { answer?: unknown } = {}) {
+async function marketplace(options: { answer?: unknown; helping?: string[] } = {}) {
   const centre = new ObjectId();
   const asked: unknown[] = [];
   const centres = { ofMember: async (userId: string) => (userId === 'garage' ? [{ _id: centre }] : []) };
@@ -81,7 +81,12 @@ async function marketplace(options: { answer?: unknown } = {}) {
     next();
   });
   const router = express.Router();
-  mountPartnerVehiclesRoute(router, centres as unknown as CentreStore, bookings as unknown as BookingStore);
+  // The centre helps `options.helping` at the roadside right now.
+  const roadside = {
+    vehiclesHelpedBy: async (centreIds: string[], vehicleIds: string[]) =>
+      centreIds.includes(centre.toHexString()) ? vehicleIds.filter((id) => options.helping?.includes(id)) : [],
+  };
+  mountPartnerVehiclesRoute(router, centres as unknown as CentreStore, bookings as unknown as BookingStore, roadside);
   app.use(router);
   return { ...(await listenLocally(app)), asked, secrets };
 }
@@ -139,5 +144,42 @@ describe('HttpPartnerAccess', () => {
     } finally {
       await m.close();
     }
+  });
+
+  it('answers the roadside scope with the vehicles the centre helps only, and never keeps a roadside refusal', async () => {
+    const m = await marketplace({ helping: ['v9'] });
+    try {
+      const partners = new HttpPartnerAccess({ marketplaceUrl: () => m.url, internalSecret: 's' });
+      // Booked (v1) is work, not roadside; helped (v9) is both.
+      expect(await partners.seesVehicle('garage', 'v1', 'roadside')).toBe(false);
+      expect(await partners.seesVehicle('garage', 'v9', 'roadside')).toBe(true);
+      expect(await partners.seesVehicle('garage', 'v9')).toBe(true);
+      expect(await partners.seesVehicle('garage', 'v1')).toBe(true);
+      expect(await partners.seesVehicle('bob', 'v9', 'roadside')).toBe(false);
+      const calls = m.secrets.length;
+      // A refusal is asked again (the partner may accept the request in between); an admission is kept.
+      expect(await partners.seesVehicle('garage', 'v1', 'roadside')).toBe(false);
+      expect(await partners.seesVehicle('garage', 'v9', 'roadside')).toBe(true);
+      expect(m.secrets.length).toBe(calls + 1);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('lets a roadside read through only what the roadside scope admits', async () => {
+    const scoped: PartnerAccess & { scopes: unknown[] } = {
+      scopes: [],
+      seesVehicle: async (_userId, _vehicleId, scope) => {
+        scoped.scopes.push(scope);
+        return scope === 'roadside';
+      },
+    };
+    await expect(
+      authorizePartnerRead(access, scoped, context(user('garage')), 'v1', 'roadside'),
+    ).resolves.toBeUndefined();
+    await expect(authorizePartnerRead(access, scoped, context(user('garage2')), 'v1')).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(scoped.scopes).toEqual(['roadside', 'work']);
   });
 });
