@@ -29,6 +29,7 @@ import { corsOptions } from './cors.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { mountDebugRoutes } from './debug-routes.js';
+import { mountForwardedRoutes } from './forwarded-routes.js';
 import { gatewayHealthChecks } from './health.js';
 import { introspectionGuard } from './introspection.js';
 import { startMetricsPublisher } from './metrics-publisher.js';
@@ -155,6 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (config.PLAYGROUND_ENABLED) mountPlayground(routes, { path: '/graphql', logger });
   mountDebugRoutes(routes, { apollo, authenticator });
   app.use(routes);
+  mountForwardedRoutes(app, subgraphUrls, logger);
 
   app.use(
     '/graphql',
