@@ -25,6 +25,7 @@ import { ActiveEffectStore } from './effects/active-effect.store.js';
 import { ClientOffenders } from './effects/client-offenders.js';
 import { GoalMeasures } from './goals/goal-measures.js';
 import { vehiclesClient } from '../subgraphs/vehicles/contract.js';
+import { paymentsClient } from '../subgraphs/payments/contract.js';
 import { TeamDeployer } from './autonomy/team-deploy.js';
 import { remoteIndexCheckers } from './effects/index-checkers.js';
 import { IncidentStore } from './effects/incident.store.js';
@@ -186,6 +187,10 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
         ? vehiclesClient({ url: settings.serviceUrls.vehicles, internalSecret: settings.internalSecret })
         : null,
       alerts,
+      payments: settings.serviceUrls?.payments
+        ? paymentsClient({ url: settings.serviceUrls.payments, internalSecret: settings.internalSecret })
+        : null,
+      now: () => clock.now(),
       logger,
     }),
     clock,

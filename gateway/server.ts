@@ -29,6 +29,7 @@ import { corsOptions } from './cors.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { mountDebugRoutes } from './debug-routes.js';
+import { mountInvoicePdf } from './invoice-pdf.js';
 import { mountForwardedRoutes } from './forwarded-routes.js';
 import { gatewayHealthChecks } from './health.js';
 import { introspectionGuard } from './introspection.js';
@@ -155,6 +156,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   if (config.PLAYGROUND_ENABLED) mountPlayground(routes, { path: '/graphql', logger });
   mountDebugRoutes(routes, { apollo, authenticator });
+  mountInvoicePdf(routes, {
+    authenticator,
+    rateLimits,
+    paymentsUrl: subgraphUrls.payments,
+    internalSecret: config.INTERNAL_SECRET,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+  });
   app.use(routes);
   mountForwardedRoutes(app, subgraphUrls, logger);
 

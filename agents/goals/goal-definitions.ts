@@ -6,10 +6,10 @@ export type GoalCategory = (typeof GOAL_CATEGORIES)[number];
 /**
  * Where a goal's current value comes from: a service that has the data (asked through its
  * contract, or told through its events), or MANUAL, an admin's figure, for what no service
- * measures yet (revenue follows with payments; market share, satisfaction and the like stay
- * manual).
+ * measures (market share, satisfaction and the like). A measured goal's current value is never
+ * typed in: updateGoal refuses it (only its target and deadline can be set).
  */
-export const GOAL_SOURCES = ['MANUAL', 'IDENTITY', 'GATEWAY', 'VEHICLES', 'HEALTH'] as const;
+export const GOAL_SOURCES = ['MANUAL', 'IDENTITY', 'GATEWAY', 'VEHICLES', 'HEALTH', 'PAYMENTS'] as const;
 export type GoalSourceValue = (typeof GOAL_SOURCES)[number];
 
 export interface GoalDefinition {
@@ -35,9 +35,12 @@ export const GOAL_DEFINITIONS: readonly GoalDefinition[] = [
     category: 'business',
     unit: 'USD/year',
     direction: 'AT_LEAST',
-    source: 'MANUAL',
+    // The platform's own revenue in the ledger (fees less fees refunded) over the last 365 days,
+    // in USD, plus the existing business's revenue outside this system (the offset).
+    source: 'PAYMENTS',
     startValue: 2_500_000,
     target: 5_000_000,
+    offset: 2_500_000,
     yearly: true,
   },
   {

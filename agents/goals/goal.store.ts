@@ -68,10 +68,11 @@ export class GoalStore {
         if (!isDuplicateKey(error)) throw error;
       }
       // Where a goal's figure comes from follows the definitions (a goal once typed in by hand is
-      // measured once a service has the data); its figures, target and deadline stay as they are.
+      // measured once a service has the data), with the offset its measure adds; its target and
+      // deadline stay as they are.
       await this.goals.updateOne(
         { _id: d.key, source: { $ne: d.source } },
-        { $set: { source: d.source, name: d.name } },
+        { $set: { source: d.source, name: d.name, offset: d.offset ?? 0 } },
       );
     }
   }

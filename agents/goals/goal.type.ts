@@ -13,6 +13,7 @@ export enum GoalSource {
   GATEWAY = 'GATEWAY',
   VEHICLES = 'VEHICLES',
   HEALTH = 'HEALTH',
+  PAYMENTS = 'PAYMENTS',
 }
 registerEnumType(GoalSource, {
   name: 'GoalSource',

@@ -142,6 +142,15 @@ const variables = z.object({
   SMS_PROVIDER_URL: optionalString.pipe(z.url().optional()),
   SMS_PROVIDER_TOKEN: optionalString,
   SMS_FAKE_PORT: port(4090),
+  /** VAT on invoices (payments), a percent with at most two decimals; prices include it (invoices/invoice-math.ts). */
+  VAT_RATE_PERCENT: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals')
+    .default(20),
+  /** How often partners' balances are paid out (payments' payout job; runPayouts does it at once). */
+  PAYOUT_INTERVAL_MINUTES: positiveInt(1440),
 
   GRAPHQL_MAX_DEPTH: positiveInt(12),
   GRAPHQL_MAX_ALIASES: positiveInt(15),

@@ -55,6 +55,14 @@ export const revenueResponseSchema = z.object({
 });
 export type RevenueTotals = z.infer<typeof revenueResponseSchema>;
 
+/**
+ * Gateway -> payments (internal secret, the caller's viewer forwarded): one invoice's PDF, for
+ * the gateway's public `GET /invoices/<id>.pdf`. A GET with a binary answer (application/pdf),
+ * or a GraphQL-shaped error with 401, 404 (NOT_FOUND: unknown or not the caller's) or 503.
+ */
+export const INVOICE_PDF_ROUTE = '/internal/payments/invoices/:id/pdf';
+export const invoicePdfPath = (id: string) => `/internal/payments/invoices/${encodeURIComponent(id)}/pdf`;
+
 /** The payments subgraph's internal routes. */
 export const paymentsRoutes = {
   /** The agents' index check: payments' declared indexes against its database. */
