@@ -26,7 +26,8 @@ import type { Category, ChannelName, Locale, NotificationKind, NotificationSever
  * ## Adding a channel (Web Push, email, ...)
  *
  * Put it in a folder of its own under channels/ (channels/push, channels/email), implement
- * `Channel`, and return it from `ChannelFactory` in channels/channel-set.ts (`createChannels`).
+ * `Channel`, and add its factory, `(kit: ChannelKit) => Channel`, to the `channels` list in
+ * descriptor.ts (ChannelKit, pipeline.ts: the database, the logger, the preference store).
  * Until a channel is registered, deliveries for it are still created, queued and shown to
  * staff; the worker claims only registered channels, so they go out once it lands (an outage
  * and a channel not yet deployed look the same: queued, nothing lost). Recipient details a

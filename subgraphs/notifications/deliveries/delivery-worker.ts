@@ -55,6 +55,14 @@ export class DeliveryWorker {
     await Promise.all(this.inFlight);
   }
 
+  /** Resolves once the attempts under way (kicks and a poll) are done: for tests and benchmarks. */
+  async idle(): Promise<void> {
+    while (this.polling || this.inFlight.size > 0) {
+      await this.polling;
+      await Promise.all(this.inFlight);
+    }
+  }
+
   /** Tries these new deliveries now (each only if still due and unclaimed). */
   kick(ids: ObjectId[]): void {
     for (const id of ids) this.track(this.claimAndSend(id));
