@@ -93,6 +93,10 @@ const variables = z.object({
   HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
   /** Customers cancel or move a booking themselves up to this long before its slot (the centre at any time). */
   BOOKING_CUSTOMER_CUTOFF_MINUTES: positiveInt(120),
+  /** An unpaid parts order lets go of its units after this long (fractions allowed: tests use seconds). */
+  ORDER_PAYMENT_HOLD_MINUTES: z.coerce.number().positive().max(10_080).default(15),
+  /** How often each marketplace instance looks for lapsed order holds and unannounced order changes. */
+  ORDER_HOLD_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** Roadside help: centres offered a request at once, how long a wave waits, waves before staff are alerted. */
   ROADSIDE_WAVE_SIZE: positiveInt(3),
   ROADSIDE_WAVE_SECONDS: z.coerce.number().positive().max(3600).default(60),

@@ -7,6 +7,10 @@ import { CENTRE_LOCATION_INDEXES, CentreLocationStore } from './centres/centre-l
 import { CENTRE_INDEXES, CentreStore } from './centres/centre.store.js';
 import { APPLICATION_INDEXES, ApplicationStore } from './partners/application.store.js';
 import { REVIEW_INDEXES, ReviewStore } from './reviews/review.store.js';
+import { STOCK_INDEXES, StockStore } from './inventory/stock.store.js';
+import { ORDER_INDEXES, OrderStore } from './orders/order.store.js';
+import { PART_INDEXES, PartStore } from './parts/part.store.js';
+import { PaymentPolicyStore } from './payables/payment-policy.store.js';
 import { ROADSIDE_INDEXES, RoadsideStore } from './roadside/roadside.store.js';
 
 /** Every index the marketplace stores declare, by collection (bookings and reviews add theirs). */
@@ -20,5 +24,11 @@ export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> =
   [SlotClaimStore.collection]: SLOT_CLAIM_INDEXES,
   [RequestKeyStore.collection]: REQUEST_KEY_INDEXES,
   [ReviewStore.collection]: REVIEW_INDEXES,
+  [PartStore.collection]: PART_INDEXES,
+  [StockStore.collection]: STOCK_INDEXES,
+  [OrderStore.collection]: ORDER_INDEXES,
+  // Read and written by _id only (the centre's, the booking's).
+  [PaymentPolicyStore.collection]: [],
+  [PaymentPolicyStore.bookingsCollection]: [],
   [RoadsideStore.collection]: ROADSIDE_INDEXES,
 };

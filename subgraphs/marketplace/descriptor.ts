@@ -10,12 +10,18 @@ export const marketplaceSubgraph: SubgraphDescriptor<'marketplace'> = {
       import('./partners/identity-directory.js'),
       import('../../platform/access/vehicle-access.js'),
     ]);
+    const { HttpVehicleProfiles } = await import('./parts/vehicle-profiles.js');
     return createMarketplaceSubgraph({
       db,
       bus,
       logger,
       identity: new HttpIdentityDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      profiles: new HttpVehicleProfiles({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      commerce: {
+        paymentHoldMinutes: config.ORDER_PAYMENT_HOLD_MINUTES,
+        holdSweepSeconds: config.ORDER_HOLD_SWEEP_SECONDS,
+      },
       bookings: {
         settings: {
           subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,

@@ -16,6 +16,8 @@ import { ApplicationStore } from './partners/application.store.js';
 import type { IdentityDirectory } from './partners/identity-directory.js';
 import { PartnerService } from './partners/partner.service.js';
 import { createRoadsideModule } from './roadside/roadside-module.js';
+import { createCommerceModule, type CommerceSettings } from './orders/commerce-module.js';
+import type { VehicleProfiles } from './parts/vehicle-profiles.js';
 import type { RoadsideSettings } from './roadside/roadside.service.js';
 import { marketplaceRoutes } from './contract.js';
 import { MARKETPLACE_INDEXES } from './declared-indexes.js';
@@ -34,6 +36,10 @@ export interface MarketplaceDeps {
   bookings?: Pick<BookingsDeps, 'settings' | 'clock'>;
   /** Roadside waves, radius and ETA speed (defaults in roadside/roadside.service.ts). */
   roadside?: Partial<RoadsideSettings>;
+  /** Make, model and year of vehicles (the vehicles subgraph's profile route), for parts that fit. */
+  profiles: VehicleProfiles;
+  /** Order payment holds and their sweep (orders/commerce-module.ts). */
+  commerce?: Partial<CommerceSettings>;
 }
 
 export async function createMarketplaceSubgraph({
@@ -44,6 +50,8 @@ export async function createMarketplaceSubgraph({
   access,
   bookings,
   roadside: roadsideSettings,
+  profiles,
+  commerce: commerceSettings,
 }: MarketplaceDeps): Promise<Subgraph> {
   const centreStore = new CentreStore(db);
   const applicationStore = new ApplicationStore(db);
@@ -66,6 +74,18 @@ export async function createMarketplaceSubgraph({
     settings: roadsideSettings,
     subscriberQueue: bookings?.settings?.subscriberQueue,
   });
+  // Parts, stock, orders and payables; other kinds register theirs on commerce.payables.
+  const commerce = await createCommerceModule({
+    db,
+    bus,
+    logger,
+    centres: centreStore,
+    access,
+    profiles,
+    bookings: booking.bookings,
+    bookingService: booking.service,
+    settings: commerceSettings,
+  });
 
   return {
     name: 'marketplace',
@@ -81,6 +101,8 @@ export async function createMarketplaceSubgraph({
       access,
       roadside: roadside.service,
       roadsideStore: roadside.store,
+      ...commerce.resolverDeps,
+      centreSource: centreStore,
     }),
     context: () => ({
       loaders: createCentreLoaders(centreStore),
@@ -91,9 +113,11 @@ export async function createMarketplaceSubgraph({
       serveIndexCheck(router, marketplaceRoutes.indexes, 'marketplace', db, MARKETPLACE_INDEXES);
       booking.internalRoutes(router, roadside.helping);
       mountCentreDirectoryRoutes(router, centreStore);
+      commerce.internalRoutes(router);
     },
     stop: async () => {
       await roadside.stop();
+      await commerce.stop();
       await booking.stop();
     },
     healthChecks: { database: databaseCheck(db) },

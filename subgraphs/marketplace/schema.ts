@@ -32,6 +32,17 @@ import { RoadsideOfferResolver, RoadsideResolver, RoadsideResponderResolver } fr
 import type { RoadsideService } from './roadside/roadside.service.js';
 import type { RoadsideStore } from './roadside/roadside.store.js';
 import type { NearbyService } from './search/nearby.service.js';
+import type { CentreSource } from './inventory/centre-membership.js';
+import type { InventoryService } from './inventory/inventory.service.js';
+import type { StockStore } from './inventory/stock.store.js';
+import { OrderResolver } from './orders/order.resolver.js';
+import type { OrderService } from './orders/order.service.js';
+import { PartResolver } from './parts/part.resolver.js';
+import type { PartService } from './parts/part.service.js';
+import type { PartStore } from './parts/part.store.js';
+import type { BookingPayable } from './payables/booking-payable.js';
+import { BookingPaymentResolver, CentrePaymentPolicyResolver } from './payables/payment-policy.resolver.js';
+import type { PaymentPolicyStore } from './payables/payment-policy.store.js';
 
 /** What the marketplace's resolvers are constructed from, by name. */
 export interface MarketplaceResolverDeps {
@@ -44,6 +55,15 @@ export interface MarketplaceResolverDeps {
   reviewService: ReviewService;
   reviews: ReviewStore;
   access: VehicleAccess;
+  /** Parts, stock, orders and booking payment policies (orders/commerce-module.ts). */
+  partService: PartService;
+  partStore: PartStore;
+  inventory: InventoryService;
+  stockStore: StockStore;
+  orderService: OrderService;
+  paymentPolicies: PaymentPolicyStore;
+  bookingPayable: BookingPayable;
+  centreSource: CentreSource;
   roadside: RoadsideService;
   roadsideStore: RoadsideStore;
 }
@@ -67,6 +87,10 @@ export const MARKETPLACE_RESOLVERS = [
   resolver(CentreReviewsResolver, 'reviews'),
   resolver(BookingReviewResolver, 'reviews', 'bookingService'),
   resolver(AlertSuggestionsResolver, 'nearby'),
+  resolver(PartResolver, 'partService', 'partStore', 'inventory', 'stockStore'),
+  resolver(OrderResolver, 'orderService'),
+  resolver(CentrePaymentPolicyResolver, 'paymentPolicies', 'centreSource'),
+  resolver(BookingPaymentResolver, 'bookingService', 'bookingPayable'),
   resolver(RoadsideResolver, 'roadside', 'roadsideStore'),
   resolver(RoadsideResponderResolver),
   resolver(RoadsideOfferResolver),

@@ -1,6 +1,10 @@
 import { ORDER_STATUSES, orderTransition, type OrderAction, type OrderActor } from './order-state.js';
 
-const at = (status: (typeof ORDER_STATUSES)[number], actor: OrderActor, fulfilment: 'PICKUP' | 'SHIPPING' = 'PICKUP') => ({
+const at = (
+  status: (typeof ORDER_STATUSES)[number],
+  actor: OrderActor,
+  fulfilment: 'PICKUP' | 'SHIPPING' = 'PICKUP',
+) => ({
   status,
   actor,
   fulfilment,
@@ -33,6 +37,15 @@ describe('order state machine', () => {
     }
   });
 
+  it('takes a payment that lands after the order was cancelled only from CANCELLED, by payments', () => {
+    expect(orderTransition('payLate', at('CANCELLED', 'system'))).toEqual({ ok: true, to: 'PAID' });
+    expect(orderTransition('payLate', at('PENDING_PAYMENT', 'system'))).toMatchObject({
+      ok: false,
+      reason: 'CONFLICT',
+    });
+    expect(orderTransition('payLate', at('CANCELLED', 'customer'))).toMatchObject({ ok: false, reason: 'FORBIDDEN' });
+  });
+
   it('keeps each move to its actor (FORBIDDEN otherwise)', () => {
     const cases: [OrderAction, OrderActor][] = [
       ['pay', 'customer'],
@@ -45,14 +58,18 @@ describe('order state machine', () => {
       ['refund', 'customer'],
     ];
     for (const [action, actor] of cases) {
-      const status = action === 'complete' ? 'READY' : action === 'pay' || action === 'cancel' ? 'PENDING_PAYMENT' : 'PAID';
+      const status =
+        action === 'complete' ? 'READY' : action === 'pay' || action === 'cancel' ? 'PENDING_PAYMENT' : 'PAID';
       expect(orderTransition(action, at(status, actor))).toMatchObject({ ok: false, reason: 'FORBIDDEN' });
     }
   });
 
   it('readies only pickup orders and ships only shipping orders; nothing moves from a final status', () => {
     expect(orderTransition('ship', at('PAID', 'partner', 'PICKUP'))).toMatchObject({ ok: false, reason: 'CONFLICT' });
-    expect(orderTransition('ready', at('PAID', 'partner', 'SHIPPING'))).toMatchObject({ ok: false, reason: 'CONFLICT' });
+    expect(orderTransition('ready', at('PAID', 'partner', 'SHIPPING'))).toMatchObject({
+      ok: false,
+      reason: 'CONFLICT',
+    });
     expect(orderTransition('ready', at('PENDING_PAYMENT', 'partner'))).toMatchObject({ ok: false, reason: 'CONFLICT' });
     for (const status of ['COMPLETED', 'CANCELLED', 'REFUNDED'] as const) {
       for (const action of ['pay', 'ready', 'ship', 'complete'] as const) {

@@ -7,6 +7,7 @@
  *        │                    └──ship (shipping)──▶ SHIPPED ───┴──complete──▶ COMPLETED
  *        └──cancel (customer, or the hold lapsing)──▶ CANCELLED
  *   PAID | READY | SHIPPED | COMPLETED ──refund (in full)──▶ REFUNDED
+ *   CANCELLED ──payLate (paid after all, units held again)──▶ PAID
  *
  * Payments (`pay`, `refund`) and the hold sweep act as the system; partners move a paid order on;
  * customers cancel only while it is unpaid (after that, a refund is the way back).
@@ -15,7 +16,7 @@ import { ORDER_STATUSES, type OrderStatusName } from '../contract.js';
 
 export { ORDER_STATUSES, type OrderStatusName };
 
-export type OrderAction = 'pay' | 'ready' | 'ship' | 'complete' | 'cancel' | 'expire' | 'refund';
+export type OrderAction = 'pay' | 'payLate' | 'ready' | 'ship' | 'complete' | 'cancel' | 'expire' | 'refund';
 export type OrderActor = 'customer' | 'partner' | 'system';
 export type Fulfilment = 'PICKUP' | 'SHIPPING';
 
@@ -27,6 +28,8 @@ const MOVES: Record<
   { from: readonly OrderStatusName[]; to: OrderStatusName; by: readonly OrderActor[]; fulfilment?: Fulfilment }
 > = {
   pay: { from: ['PENDING_PAYMENT'], to: 'PAID', by: ['system'] },
+  // A payment that lands after the order was cancelled (its hold lapsed meanwhile), once its units are held again.
+  payLate: { from: ['CANCELLED'], to: 'PAID', by: ['system'] },
   ready: { from: ['PAID'], to: 'READY', by: ['partner'], fulfilment: 'PICKUP' },
   ship: { from: ['PAID'], to: 'SHIPPED', by: ['partner'], fulfilment: 'SHIPPING' },
   complete: { from: ['READY', 'SHIPPED'], to: 'COMPLETED', by: ['partner'] },
@@ -48,7 +51,11 @@ export function orderTransition(
     return { ok: false, reason: 'FORBIDDEN', message: `Only the ${move.by.join(' or ')} may ${action} an order` };
   }
   if (!move.from.includes(ctx.status)) {
-    return { ok: false, reason: 'CONFLICT', message: `A ${ctx.status} order cannot ${action === 'expire' ? 'lapse' : action}` };
+    return {
+      ok: false,
+      reason: 'CONFLICT',
+      message: `A ${ctx.status} order cannot ${action === 'expire' ? 'lapse' : action}`,
+    };
   }
   if (move.fulfilment && move.fulfilment !== ctx.fulfilment) {
     return {

@@ -37,7 +37,9 @@ const orderSchema = z.object({
     .max(MAX_ORDER_ITEMS, `at most ${MAX_ORDER_ITEMS} items`)
     .refine((items) => new Set(items.map((i) => i.partId)).size === items.length, 'each part once per order'),
   fulfilment: z.enum(['PICKUP', 'SHIPPING']),
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'idempotencyKey must be 8 to 100 letters, digits or _.:-'),
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'idempotencyKey must be 8 to 100 letters, digits or _.:-'),
 });
 export type OrderRequest = z.input<typeof orderSchema>;
 
@@ -95,10 +97,14 @@ export class OrderService {
     });
     const currencies = new Set(parsed.items.map((_, n) => found[n]!.currency));
     if (currencies.size > 1) {
-      throw new BadUserInputError(`An order is paid in one currency; these parts are in ${[...currencies].join(', ')}`, 'items');
+      throw new BadUserInputError(
+        `An order is paid in one currency; these parts are in ${[...currencies].join(', ')}`,
+        'items',
+      );
     }
     const totalMinor = items.reduce((sum, i) => sum + i.quantity * i.unitPriceMinor, 0);
-    if (totalMinor > MAX_ORDER_TOTAL_MINOR) throw new BadUserInputError('The order is too large to pay at once', 'items');
+    if (totalMinor > MAX_ORDER_TOTAL_MINOR)
+      throw new BadUserInputError('The order is too large to pay at once', 'items');
 
     const now = this.clock();
     const _id = new ObjectId();
@@ -163,7 +169,7 @@ export class OrderService {
   async releaseItems(orderId: string, items: readonly OrderItemDocument[]): Promise<void> {
     const now = this.clock();
     for (const item of items) {
-      const after = await this.stock.release(new ObjectId(item.partId), orderId, item.quantity, now);
+      const after = await this.stock.release(new ObjectId(item.partId), orderId, now);
       await this.stockEvents.afterWrite(after);
     }
   }
@@ -257,8 +263,12 @@ export class OrderService {
 
 /** What makes two requests with one key the same order: centre, fulfilment, parts and quantities. */
 function fingerprintOf(parsed: z.output<typeof orderSchema>): string {
-  const items = [...parsed.items].sort((a, b) => a.partId.localeCompare(b.partId)).map((i) => `${i.partId}x${i.quantity}`);
-  return createHash('sha256').update(`${parsed.centreId}|${parsed.fulfilment}|${items.join(',')}`).digest('base64url');
+  const items = [...parsed.items]
+    .sort((a, b) => a.partId.localeCompare(b.partId))
+    .map((i) => `${i.partId}x${i.quantity}`);
+  return createHash('sha256')
+    .update(`${parsed.centreId}|${parsed.fulfilment}|${items.join(',')}`)
+    .digest('base64url');
 }
 
 function sameRequest(first: OrderDocument, fingerprint: string): OrderDocument {

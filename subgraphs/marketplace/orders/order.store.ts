@@ -130,7 +130,10 @@ export class OrderStore {
 
   /** Orders whose last change was due to be announced by `before` and is not yet. */
   unannounced(before: Date, limit: number): Promise<OrderDocument[]> {
-    return this.orders.find({ announceDue: { $lte: before } }).limit(limit).toArray();
+    return this.orders
+      .find({ announceDue: { $lte: before } })
+      .limit(limit)
+      .toArray();
   }
 
   forCustomer(customerId: string, args: PageArgs): Promise<Connection<OrderDocument>> {

@@ -11,12 +11,14 @@ import { thresholdSchema } from '../inventory/inventory.service.js';
 import type { StockEvents } from '../inventory/stock-events.js';
 import { MAX_STOCK, type StockStore } from '../inventory/stock.store.js';
 import { isCurrencyCode } from '../money/currency.js';
-import type { PartDocument, PartQuery, PartStore } from './part.store.js';
+import { fitKeys, type PartDocument, type PartQuery, type PartStore } from './part.store.js';
 import { fitKey, queryTokens, searchTokens, words } from './search-tokens.js';
 import type { VehicleProfiles } from './vehicle-profiles.js';
 
 const text = (field: string, max: number) =>
   z.string().trim().min(1, `${field} must not be empty`).max(max, `${field} must be at most ${max} characters`);
+/** Model years over all of a part's fitments: each is an index key (part.store.ts fitKeys). */
+export const MAX_FITMENT_YEARS = 400;
 const year = z.number().int('years are whole numbers').min(1900, 'years start at 1900').max(2100);
 
 const partSchema = z.object({
@@ -24,7 +26,11 @@ const partSchema = z.object({
   sku: text('sku', 40).regex(/^[A-Za-z0-9][A-Za-z0-9 ._/-]*$/, 'sku is letters, digits and . _ / -'),
   name: text('name', 120),
   brand: text('brand', 60),
-  priceMinor: z.number().int('priceMinor must be whole minor units').min(1, 'priceMinor must be positive').max(100_000_000),
+  priceMinor: z
+    .number()
+    .int('priceMinor must be whole minor units')
+    .min(1, 'priceMinor must be positive')
+    .max(100_000_000),
   currency: z.string().refine(isCurrencyCode, 'currency must be an ISO 4217 code such as EUR'),
   fitment: z
     .array(
@@ -32,7 +38,11 @@ const partSchema = z.object({
         .object({ make: text('make', 40), model: text('model', 60), yearFrom: year, yearTo: year })
         .refine((f) => f.yearFrom <= f.yearTo, 'yearFrom must not be after yearTo'),
     )
-    .max(50, 'at most 50 fitments'),
+    .max(50, 'at most 50 fitments')
+    .refine(
+      (all) => all.reduce((years, f) => years + f.yearTo - f.yearFrom + 1, 0) <= MAX_FITMENT_YEARS,
+      `at most ${MAX_FITMENT_YEARS} model years over all fitments`,
+    ),
   initialStock: z.number().int().min(0, 'initialStock must not be negative').max(MAX_STOCK).nullish(),
   lowStockThreshold: thresholdSchema.nullish(),
 });
@@ -77,8 +87,8 @@ export class PartService {
       brand: parsed.brand,
       priceMinor: parsed.priceMinor,
       currency: parsed.currency,
-      fitment: parsed.fitment.map((f) => ({ ...f, key: fitKey(f.make, f.model) })),
-      fitKeys: [...new Set(parsed.fitment.map((f) => fitKey(f.make, f.model)))],
+      fitment: parsed.fitment,
+      fitKeys: fitKeys(parsed.fitment),
       search: searchTokens(parsed),
       createdBy: user.userId,
       createdAt: now,
@@ -92,7 +102,8 @@ export class PartService {
       quantity: parsed.initialStock ?? 0,
       lowStockThreshold: parsed.lowStockThreshold ?? 0,
       low: false,
-      holds: [],
+      holds: {},
+      version: 0,
       updatedAt: now,
     });
     if (!(await this.parts.insert(doc))) throw new ConflictError(`${doc.sku} is already listed`);
@@ -121,7 +132,8 @@ export class PartService {
       if (!profile?.make || !profile.model) {
         throw new BadUserInputError('The vehicle has no make and model recorded: parts cannot be matched', 'vehicleId');
       }
-      query.fits = { key: fitKey(profile.make, profile.model), year: profile.year };
+      const key = fitKey(profile.make, profile.model);
+      query.fits = profile.year === null ? key : `${key}|${profile.year}`;
     }
     return this.parts.search(query, args);
   }

@@ -4,12 +4,22 @@ import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
 import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
+import { fitKey } from './search-tokens.js';
+
+/** The fitKeys of a part's fitments. */
+export function fitKeys(fitment: readonly FitmentDocument[]): string[] {
+  const keys = new Set<string>();
+  for (const f of fitment) {
+    const key = fitKey(f.make, f.model);
+    keys.add(key);
+    for (let year = f.yearFrom; year <= f.yearTo; year++) keys.add(`${key}|${year}`);
+  }
+  return [...keys];
+}
 
 export interface FitmentDocument {
   make: string;
   model: string;
-  /** fitKey(make, model): what a vehicle search compares. */
-  key: string;
   yearFrom: number;
   yearTo: number;
 }
@@ -30,7 +40,11 @@ export interface PartDocument {
   priceMinor: number;
   currency: string;
   fitment: FitmentDocument[];
-  /** The fitments' keys, a plain array for the vehicle search's index. */
+  /**
+   * `make|model` and `make|model|year` for every model year each fitment covers (fitKeys()): a
+   * vehicle search is one equality on this array, which its index serves, with nothing left to
+   * check on the parts found (FerretDB's $elemMatch takes no field conditions).
+   */
   fitKeys: string[];
   /** Prefixes of the name's, brand's and SKU's words (search-tokens.ts). */
   search: string[];
@@ -55,7 +69,8 @@ export interface PartQuery {
   /** Query words, the first looked up in the index. */
   words?: string[];
   centreId?: string;
-  fits?: { key: string; year: number | null };
+  /** A fitKeys value: `make|model|year`, or `make|model` for a vehicle of unknown year. */
+  fits?: string;
 }
 
 export class PartStore {
@@ -96,13 +111,7 @@ export class PartStore {
     if (first) filter.search = first;
     if (rest.length > 0) and.push({ search: { $all: rest } });
     if (query.centreId) filter.centreId = String(query.centreId);
-    if (query.fits) {
-      filter.fitKeys = query.fits.key;
-      const { year } = query.fits;
-      if (year !== null) {
-        and.push({ fitment: { $elemMatch: { key: query.fits.key, yearFrom: { $lte: year }, yearTo: { $gte: year } } } });
-      }
-    }
+    if (query.fits) filter.fitKeys = query.fits;
     if (and.length > 0) filter.$and = and;
     return paginate(this.parts, filter, args, (doc) => doc);
   }

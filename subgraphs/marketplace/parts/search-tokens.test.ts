@@ -4,7 +4,21 @@ describe('part search tokens', () => {
   const tokens = searchTokens({ name: 'Brake pads, front', brand: 'Brembo', sku: 'BP-1234' });
 
   it('hold every prefix of the name, brand and SKU words, and of the SKU without separators', () => {
-    for (const t of ['br', 'bra', 'brake', 'pa', 'pads', 'fr', 'front', 'bre', 'brembo', 'bp', '12', '1234', 'bp1234']) {
+    for (const t of [
+      'br',
+      'bra',
+      'brake',
+      'pa',
+      'pads',
+      'fr',
+      'front',
+      'bre',
+      'brembo',
+      'bp',
+      '12',
+      '1234',
+      'bp1234',
+    ]) {
       expect(tokens).toContain(t);
     }
     expect(tokens).not.toContain('b');

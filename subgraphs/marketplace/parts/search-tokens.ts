@@ -41,7 +41,13 @@ export function searchTokens(part: { name: string; brand: string; sku: string })
  * to the index); null when it has none of at least MIN_PREFIX characters.
  */
 export function queryTokens(query: string): string[] | null {
-  const found = [...new Set(words(query).filter((w) => w.length >= MIN_PREFIX).map((w) => w.slice(0, MAX_PREFIX)))];
+  const found = [
+    ...new Set(
+      words(query)
+        .filter((w) => w.length >= MIN_PREFIX)
+        .map((w) => w.slice(0, MAX_PREFIX)),
+    ),
+  ];
   if (found.length === 0) return null;
   return found.sort((a, b) => b.length - a.length || a.localeCompare(b)).slice(0, MAX_QUERY_WORDS);
 }
