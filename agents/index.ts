@@ -25,7 +25,7 @@ import { ActiveEffectStore } from './effects/active-effect.store.js';
 import { ClientOffenders } from './effects/client-offenders.js';
 import { GoalMeasures } from './goals/goal-measures.js';
 import { vehiclesClient } from '../subgraphs/vehicles/contract.js';
-import { paymentsClient } from '../subgraphs/payments/contract.js';
+import { PaymentsRevenue } from './goals/payments-revenue.js';
 import { TeamDeployer } from './autonomy/team-deploy.js';
 import { remoteIndexCheckers } from './effects/index-checkers.js';
 import { IncidentStore } from './effects/incident.store.js';
@@ -187,9 +187,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
         ? vehiclesClient({ url: settings.serviceUrls.vehicles, internalSecret: settings.internalSecret })
         : null,
       alerts,
-      payments: settings.serviceUrls?.payments
-        ? paymentsClient({ url: settings.serviceUrls.payments, internalSecret: settings.internalSecret })
-        : null,
+      payments: new PaymentsRevenue(settings.serviceUrls ?? {}, settings.internalSecret),
       now: () => clock.now(),
       logger,
     }),
