@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import type { StreamConsumer } from '../platform/events/bus.js';
-import { ROADSIDE_UPDATED, type RoadsideUpdated } from '../subgraphs/marketplace/contract.js';
+import { marketplaceClient, ROADSIDE_UPDATED, type RoadsideUpdated } from '../subgraphs/marketplace/contract.js';
 import { adminToken, ALWAYS_OPEN } from './bookings-setup.js';
 import { errorCodes } from './client.js';
 import {
@@ -8,6 +8,7 @@ import {
   BookingApprovePartnerDocument,
   CancelRoadsideRequestDocument,
   CompleteRoadsideRequestDocument,
+  CreatePaymentDocument,
   IngestObdFramesDocument,
   MarkRoadsideArrivedDocument,
   MyRoadsideRequestsDocument,
@@ -21,13 +22,14 @@ import {
   VehicleAlertsDocument,
 } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
+import { startFakeStripe } from './payments-setup.js';
 import { collect, liveClient, operationErrors, registerDriver, vehicleWithDevice, type Driver } from './live.js';
 import { frames } from './obd-frames.js';
 import { waitFor } from './wait-for.js';
 
 const ROADSIDE_UPDATES = `subscription ($id: ID!) {
   roadsideUpdates(requestId: $id) {
-    id status version
+    id status version paid
     responder { centre { id } location { lat lng } distanceKm etaMinutes }
     charge { amountMinor currency }
   }
@@ -54,6 +56,7 @@ let noRoadside: { partner: Driver; centreId: string };
 const clients: Client[] = [];
 const announced: RoadsideUpdated[] = [];
 let consumer: StreamConsumer;
+let stripe: Awaited<ReturnType<typeof startFakeStripe>>;
 
 async function partnerAt(
   email: string,
@@ -103,7 +106,14 @@ const myRequestCount = async (token: string) =>
   (await t.request(MyRoadsideRequestsDocument, {}, { token })).data!.myRoadsideRequests.totalCount;
 
 beforeAll(async () => {
-  t = await startTestSystem({ ROADSIDE_WAVE_SIZE: '2', ROADSIDE_WAVE_SECONDS: '120', ROADSIDE_SPEED_KMH: '30' });
+  stripe = await startFakeStripe();
+  t = await startTestSystem({
+    ...stripe.env,
+    ROADSIDE_WAVE_SIZE: '2',
+    ROADSIDE_WAVE_SECONDS: '120',
+    ROADSIDE_SPEED_KMH: '30',
+  });
+  stripe.deliverTo(t);
   consumer = t.system.deps.bus.consume<RoadsideUpdated>(ROADSIDE_UPDATED, 'roadside-e2e', 'test', (event) => {
     announced.push(event.payload);
   });
@@ -145,7 +155,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
   await consumer?.stop();
-  await t.stop();
+  await t?.stop();
+  await stripe?.fake.close();
 });
 
 describe('roadside help end to end', () => {
@@ -288,6 +299,64 @@ describe('roadside help end to end', () => {
       () => updates.results.some((r) => r.data?.roadsideUpdates.status === 'COMPLETED'),
       'the completion on the driver’s subscription',
     );
+
+    // The charge is payable through the marketplace's payables route (what payments charges).
+    const marketplace = t.system.subgraphs.find((s) => s.name === 'marketplace')!;
+    const payable = await marketplaceClient({ url: marketplace.url, internalSecret: t.config.INTERNAL_SECRET }).payable(
+      {
+        kind: 'ROADSIDE',
+        id,
+      },
+    );
+    expect(payable).toMatchObject({
+      kind: 'ROADSIDE',
+      id,
+      customerId: driver.userId,
+      centreId: near.centreId,
+      centreMemberIds: [near.partner.userId],
+      status: 'COMPLETED',
+      payable: true,
+      amountMinor: 7500,
+      currency: 'EUR',
+      lines: [{ quantity: 1, unitAmountMinor: 7500 }],
+    });
+
+    // The driver pays it through payments; payments' success marks it paid (the driver sees it live).
+    const paid = await t.request(
+      CreatePaymentDocument,
+      {
+        input: {
+          subjectKind: 'ROADSIDE',
+          subjectId: id,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: `roadside-${id}`,
+        },
+      },
+      { token: driver.token },
+    );
+    expect(paid.errors).toBeUndefined();
+    expect(paid.data!.createPayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 7500, currency: 'EUR' });
+    await waitFor(
+      () => updates.results.some((r) => r.data?.roadsideUpdates.paid === true),
+      'the paid mark on the driver’s subscription',
+    );
+    const settled = await t.request(RoadsideRequestDocument, { id }, { token: driver.token });
+    expect(settled.data!.roadsideRequest).toMatchObject({ status: 'COMPLETED', paid: true });
+    expect(
+      await marketplaceClient({ url: marketplace.url, internalSecret: t.config.INTERNAL_SECRET }).payable({
+        kind: 'ROADSIDE',
+        id,
+      }),
+    ).toMatchObject({ payable: false, amountMinor: 7500 });
+    // Someone else cannot pay (or learn of) the driver's request: payments says it does not exist.
+    const foreign = await t.request(
+      CreatePaymentDocument,
+      {
+        input: { subjectKind: 'ROADSIDE', subjectId: id, paymentMethodId: 'pm_card_visa', idempotencyKey: `x-${id}` },
+      },
+      { token: stranger.token },
+    );
+    expect(errorCodes(foreign)).toEqual(['NOT_FOUND']);
 
     // Every change went out durably, in order.
     await waitFor(

@@ -86,6 +86,8 @@ export async function createMarketplaceSubgraph({
     bookingService: booking.service,
     settings: commerceSettings,
   });
+  // Roadside charges are paid through the payables route; paid marks come from roadside's own consumer.
+  commerce.payables.register('ROADSIDE', { resolve: (id) => roadside.service.payable(id) });
 
   return {
     name: 'marketplace',
