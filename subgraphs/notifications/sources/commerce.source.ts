@@ -1,79 +1,46 @@
-import { z } from 'zod';
 import type { StreamEvent } from '../../../platform/events/bus.js';
+import {
+  ORDER_UPDATED,
+  orderUpdatedSchema,
+  ROADSIDE_UPDATED,
+  roadsideUpdatedSchema,
+  STOCK_LOW,
+  stockLowSchema,
+  type OrderUpdated,
+  type RoadsideUpdated,
+  type StockLow,
+} from '../../marketplace/contract.js';
+import {
+  PAYMENT_FAILED,
+  PAYMENT_REFUNDED,
+  PAYMENT_SUCCEEDED,
+  paymentEventSchema,
+  type PaymentEvent,
+} from '../../payments/contract.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { RecipientDirectory } from '../recipients/directory.js';
 import type { NotificationKind } from '../vocabulary.js';
 import type { StreamSource } from './stream-sources.js';
 
 /**
- * Orders, payments, roadside and stock, as notes/commerce-contract.md fixes them. The
- * publishers (marketplace orders/roadside/inventory, payments) own the topic constants and zod
- * schemas in their contract.ts; these local copies hold only the fields read here, so this
- * consumer keeps working whichever lands first. Extra fields pass through.
+ * Orders, payments, roadside and stock (notes/commerce-contract.md): the publishers own the
+ * topics and payload schemas (marketplace/contract.ts, payments/contract.ts); this consumer
+ * parses with theirs, so an event that breaks the contract is dead-lettered, never guessed at.
  */
-export const ORDER_UPDATED_STREAM = 'marketplace.order.updated';
-export const STOCK_LOW_STREAM = 'marketplace.stock.low';
-export const ROADSIDE_UPDATED_STREAM = 'marketplace.roadside.updated';
-export const PAYMENT_STREAMS = {
-  'payments.payment.succeeded': 'PAYMENT_SUCCEEDED',
-  'payments.payment.failed': 'PAYMENT_FAILED',
-  'payments.payment.refunded': 'PAYMENT_REFUNDED',
+const PAYMENT_KINDS = {
+  [PAYMENT_SUCCEEDED]: 'PAYMENT_SUCCEEDED',
+  [PAYMENT_FAILED]: 'PAYMENT_FAILED',
+  [PAYMENT_REFUNDED]: 'PAYMENT_REFUNDED',
 } as const satisfies Record<string, NotificationKind>;
-
-const at = z.coerce.date();
-const id = z.string().min(1).max(64);
-
-export const orderUpdatedPayload = z
-  .object({
-    orderId: id,
-    customerId: id,
-    centreId: id,
-    status: z.string().max(32),
-    totalMinor: z.number().int(),
-    currency: z.string().length(3),
-    at,
-  })
-  .loose();
-export const stockLowPayload = z
-  .object({
-    centreId: id,
-    partId: id,
-    sku: z.string().max(100),
-    name: z.string().max(200),
-    quantity: z.number(),
-    threshold: z.number(),
-    at,
-  })
-  .loose();
-export const roadsideUpdatedPayload = z
-  .object({ requestId: id, customerId: id, vehicleId: id, status: z.string().max(32), centreId: id.nullable(), at })
-  .loose();
-export const paymentEventPayload = z
-  .object({
-    paymentId: id,
-    subjectKind: z.string().max(16),
-    subjectId: id,
-    customerId: id,
-    centreId: id.nullable().optional(),
-    amountMinor: z.number().int(),
-    refundedMinor: z.number().int().default(0),
-    currency: z.string().length(3),
-    at,
-    failureCode: z.string().max(100).nullable().optional(),
-  })
-  .loose();
 
 const iso = (d: Date) => new Date(d).toISOString();
 
 /** An order moved: its customer hears of it; the centre's members hear of a new paid order (to prepare it). */
-export function ordersSource(
-  dispatcher: Dispatcher,
-  recipients: RecipientDirectory,
-): StreamSource<z.infer<typeof orderUpdatedPayload>> {
+export function ordersSource(dispatcher: Dispatcher, recipients: RecipientDirectory): StreamSource<OrderUpdated> {
   return {
-    stream: ORDER_UPDATED_STREAM,
-    schema: orderUpdatedPayload,
-    async handle({ payload: o }: StreamEvent<z.infer<typeof orderUpdatedPayload>>) {
+    stream: ORDER_UPDATED,
+    schema: orderUpdatedSchema,
+    async handle({ payload: o }: StreamEvent<OrderUpdated>) {
       const members = o.status === 'PAID' ? await recipients.centreMembers(o.centreId) : [];
       await dispatcher.dispatch({
         sourceKey: `order:${o.orderId}:${o.status}:${iso(o.at)}`,
@@ -88,11 +55,11 @@ export function ordersSource(
 }
 
 /** Receipts: a payment succeeded, failed or was refunded, for the paying customer. */
-export function paymentSources(dispatcher: Dispatcher): StreamSource<z.infer<typeof paymentEventPayload>>[] {
-  return Object.entries(PAYMENT_STREAMS).map(([stream, kind]) => ({
+export function paymentSources(dispatcher: Dispatcher): StreamSource<PaymentEvent>[] {
+  return Object.entries(PAYMENT_KINDS).map(([stream, kind]) => ({
     stream,
-    schema: paymentEventPayload,
-    async handle({ payload: p }: StreamEvent<z.infer<typeof paymentEventPayload>>) {
+    schema: paymentEventSchema,
+    async handle({ payload: p }: StreamEvent<PaymentEvent>) {
       await dispatcher.dispatch({
         sourceKey: `payment:${p.paymentId}:${kind}:${p.refundedMinor}:${iso(p.at)}`,
         userIds: [p.customerId],
@@ -114,11 +81,13 @@ export function paymentSources(dispatcher: Dispatcher): StreamSource<z.infer<typ
 }
 
 /** A roadside request moved: its customer hears of each step (a safety matter: they are stranded). */
-export function roadsideSource(dispatcher: Dispatcher): StreamSource<z.infer<typeof roadsideUpdatedPayload>> {
+export function roadsideSource(dispatcher: Dispatcher): StreamSource<RoadsideUpdated> {
   return {
-    stream: ROADSIDE_UPDATED_STREAM,
-    schema: roadsideUpdatedPayload,
-    async handle({ payload: r }: StreamEvent<z.infer<typeof roadsideUpdatedPayload>>) {
+    stream: ROADSIDE_UPDATED,
+    schema: roadsideUpdatedSchema,
+    async handle({ payload: r }: StreamEvent<RoadsideUpdated>) {
+      // The driver asked (REQUESTED) and centres are being asked (OFFERED): nothing new for the driver yet.
+      if (r.status === 'REQUESTED' || r.status === 'OFFERED') return;
       await dispatcher.dispatch({
         sourceKey: `roadside:${r.requestId}:${r.status}:${iso(r.at)}`,
         userIds: [r.customerId],
@@ -132,14 +101,11 @@ export function roadsideSource(dispatcher: Dispatcher): StreamSource<z.infer<typ
 }
 
 /** Stock fell to its threshold: the centre's members (partners) hear of it. */
-export function stockSource(
-  dispatcher: Dispatcher,
-  recipients: RecipientDirectory,
-): StreamSource<z.infer<typeof stockLowPayload>> {
+export function stockSource(dispatcher: Dispatcher, recipients: RecipientDirectory): StreamSource<StockLow> {
   return {
-    stream: STOCK_LOW_STREAM,
-    schema: stockLowPayload,
-    async handle({ payload: s }: StreamEvent<z.infer<typeof stockLowPayload>>) {
+    stream: STOCK_LOW,
+    schema: stockLowSchema,
+    async handle({ payload: s }: StreamEvent<StockLow>) {
       const members = await recipients.centreMembers(s.centreId);
       if (members.length === 0) return;
       await dispatcher.dispatch({
