@@ -1,11 +1,12 @@
 import { MongoClient, ObjectId } from 'mongodb';
 import { createLogger } from '../../../platform/logger.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
+import { waitFor } from '../../../test/wait-for.js';
 import { partnerAccount } from '../ledger/accounts.js';
 import { paymentEntry, refundEntry, type PaymentFacts } from '../ledger/journal.js';
 import { LedgerStore } from '../ledger/ledger.store.js';
 import { LedgerReader } from '../reports/ledger-reader.js';
-import { PayoutService } from './payout.service.js';
+import { PayoutService, startPayoutJob } from './payout.service.js';
 import { PayoutStore } from './payout.store.js';
 import { TransferRefused, type TransferProvider } from './transfer-provider.js';
 
@@ -163,5 +164,22 @@ describe('payouts', () => {
     expect(lines.filter((l) => l.account === partnerAccount(CENTRE)).reduce((s, l) => s + l.amountMinor, 0)).toBe(
       4_000,
     );
+  });
+
+  it('the scheduled job pays on its interval, and stops when told', async () => {
+    await ledger.record(paymentEntry({ ...facts(CENTRE, 2_000), feeMinor: 0 }, meta()));
+    const job = startPayoutJob(service(), 20, silent);
+    try {
+      await waitFor(
+        async () => (await payouts.payouts.countDocuments({ status: 'PAID' })) === 1,
+        'the scheduled payout',
+      );
+    } finally {
+      await job.stop();
+    }
+    await ledger.record(paymentEntry({ ...facts(CENTRE, 500), feeMinor: 0 }, meta()));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await payouts.payouts.countDocuments({})).toBe(1);
+    expect(provider.paidTo(CENTRE)).toBe(2_000);
   });
 });
