@@ -6,7 +6,6 @@ import {
 } from '../../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
-import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import { VEHICLE_ALERTS_LIMIT, type AlertStatus as AlertStatusName, type AlertStore } from './alert.store.js';
 import { alertFromDocument, AlertStatus, HealthAlert } from './alert.type.js';

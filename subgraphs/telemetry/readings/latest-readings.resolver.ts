@@ -6,7 +6,6 @@ import {
 } from '../../../platform/access/partner-access.js';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { SubgraphContext } from '../../../platform/subgraph/context.js';
-import { authorizeRead } from '../../../platform/access/vehicle-read.js';
 import { Vehicle } from '../vehicles/vehicle.type.js';
 import type { ReadingHistoryService } from './reading-history.service.js';
 import { Reading } from './reading.type.js';
