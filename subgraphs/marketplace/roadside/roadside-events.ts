@@ -81,11 +81,19 @@ export class RoadsideEvents {
    * appended after the write; when the bus refuses it, the request stays unannounced and the
    * wave job's sweep (`announceMissed`) appends its state later: at-least-once, the consumer
    * dedupes on requestId + status.
+   *
+   * A new position of the responder alone (`position: true`) goes live to the request's followers
+   * only, and not to the durable stream, whose payload has no position: it would say nothing new
+   * (the status is the same) once per position. Unless the change before it is still unannounced,
+   * which is then announced with this one's state.
    */
-  async changed(doc: RoadsideDocument): Promise<void> {
+  async changed(doc: RoadsideDocument, { position = false, previousAnnounced = true } = {}): Promise<void> {
     const view = toView(doc);
-    const topics = new Set([requestTopic(view.id), ...doc.offeredCentreIds.map(centreTopic)]);
-    if (doc.responder) topics.add(centreTopic(doc.responder.centreId));
+    const topics = new Set([requestTopic(view.id)]);
+    if (!position) {
+      for (const centreId of doc.offeredCentreIds) topics.add(centreTopic(centreId));
+      if (doc.responder) topics.add(centreTopic(doc.responder.centreId));
+    }
     await Promise.all(
       [...topics].map((topic) =>
         this.bus
@@ -93,7 +101,8 @@ export class RoadsideEvents {
           .catch((err) => this.logger.warn({ err, topic, requestId: view.id }, 'roadside update not published')),
       ),
     );
-    await this.announce(doc).catch((err) =>
+    const durable = !position || !previousAnnounced;
+    await (durable ? this.announce(doc) : this.store.markAnnounced(doc._id, doc.version)).catch((err) =>
       this.logger.warn({ err, requestId: view.id }, 'roadside update not appended; the sweep retries it'),
     );
   }

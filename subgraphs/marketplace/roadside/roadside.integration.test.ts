@@ -9,7 +9,7 @@ import { CentreStore, type CentreProfile } from '../centres/centre.store.js';
 import { ServiceKind, Weekday } from '../centres/centre.type.js';
 import { ROADSIDE_UPDATED, type RoadsideUpdated } from '../contract.js';
 import { NearbyService } from '../search/nearby.service.js';
-import { RoadsideEvents } from './roadside-events.js';
+import { centreTopic, RoadsideEvents } from './roadside-events.js';
 import { RoadsideWaves } from './roadside-waves.js';
 import { RoadsideService, type RoadsideSettings } from './roadside.service.js';
 import { ROADSIDE_INDEXES, RoadsideStore } from './roadside.store.js';
@@ -172,8 +172,26 @@ describe('roadside waves across two instances', () => {
     expect(await store.vehiclesHelpedBy([b.centreId], ['v-helped', 'v-other'])).toEqual(['v-helped']);
     // Offered too, but did not take it.
     expect(await store.vehiclesHelpedBy([a.centreId], ['v-helped'])).toEqual([]);
+    // The offered centre that lost hears of the status changes, not of every position.
+    const heardByA: number[] = [];
+    const stop = bus.subscribe<{ id: string; version: number }>(centreTopic(a.centreId), (v) => {
+      if (v.id === id) heardByA.push(v.version);
+    });
     await service.locate(b.partner, id, { lat: 48.14, lng: 11.578 });
+    await service.locate(b.partner, id, { lat: 48.139, lng: 11.577 });
+    await service.locate(b.partner, id, { lat: 48.138, lng: 11.576 });
     await service.arrive(b.partner, id);
+    stop();
+    expect(heardByA).toHaveLength(2); // EN_ROUTE (the first position) and ARRIVED
+    // One durable event per status: the later positions add nothing the stream's payload carries.
+    expect(appended.filter((e) => e.requestId === id).map((e) => e.status)).toEqual([
+      'REQUESTED',
+      'OFFERED',
+      'ACCEPTED',
+      'EN_ROUTE',
+      'ARRIVED',
+    ]);
+    expect((await store.findById(id))!.announced).toBe(true);
     const done = await service.complete(b.partner, id, { amountMinor: 4500, currency: 'EUR' });
     expect(done).toMatchObject({ status: 'COMPLETED', charge: { amountMinor: 4500, currency: 'EUR' } });
     expect(await store.vehiclesHelpedBy([b.centreId], ['v-helped'])).toEqual([]);

@@ -367,7 +367,7 @@ export class RoadsideService {
       decided.to === doc.status ? null : { status: decided.to, at: now, by: user.userId },
     );
     if (!moved) throw new ConflictError('The request changed meanwhile; reload it and try again');
-    await this.events.changed(moved);
+    await this.events.changed(moved, { position: moved.status === doc.status, previousAnnounced: doc.announced });
     return moved;
   }
 
