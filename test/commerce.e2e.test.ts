@@ -11,6 +11,7 @@ import {
   CommerceOrderDocument,
   CommercePartsDocument,
   CommercePlaceOrderDocument,
+  CommerceSetBookingPaymentPolicyDocument,
 } from './generated/graphql.js';
 import { registerDriver } from './live.js';
 import type { TestSystem } from './harness.js';
@@ -160,6 +161,18 @@ describe('parts orders through the gateway, on two instances', () => {
     );
     const stock = await a.request(CommercePartsDocument, { centreId, query: 'BP-2201' }, { token: partner.token });
     expect(stock.data!.parts.edges[0].node.stock).toEqual({ quantity: 8, held: 0 });
+    // the centre's booking payment policy is its members' to set, and a deposit needs its amount
+    const policy = (token: string, input: { kind: 'NONE' | 'DEPOSIT' | 'FULL'; depositMinor?: number }) =>
+      b.request(CommerceSetBookingPaymentPolicyDocument, { centreId, input }, { token });
+    expect(errorCodes(await policy(stranger.token, { kind: 'FULL' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await policy(partner.token, { kind: 'DEPOSIT' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await policy(partner.token, { kind: 'DEPOSIT', depositMinor: -1 }))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      (await policy(partner.token, { kind: 'DEPOSIT', depositMinor: 2000 })).data!.setBookingPaymentPolicy,
+    ).toEqual({
+      kind: 'DEPOSIT',
+      depositMinor: 2000,
+    });
     const cancelled = await a.request(
       CommerceCentreOrdersDocument,
       { centreId, status: 'CANCELLED' },
