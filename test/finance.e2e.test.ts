@@ -19,6 +19,8 @@ import {
   UpdateGoalDocument,
 } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
+import { identityClient } from '../subgraphs/identity/contract.js';
+import { marketplaceClient } from '../subgraphs/marketplace/contract.js';
 import { customer, paymentsDb, placeOrder, shopWithPart, startFakeStripe, waitForOrder } from './payments-setup.js';
 import { pdfText } from './pdf-text.js';
 import { waitFor } from './wait-for.js';
@@ -98,7 +100,8 @@ describe('invoices, balances, revenue and payouts through the gateway', () => {
       kind: 'INVOICE',
       number: `INV-${YEAR}-000001`,
       issuer: { id: shop.centreId, address: '1 Main Street' },
-      customer: { id: buyer.userId },
+      // Both parties: the centre with its address, the customer by the name on their account.
+      customer: { id: buyer.userId, name: buyer.email },
       paymentId,
       currency: 'EUR',
       vatRateBps: 2_000,
@@ -148,6 +151,8 @@ describe('invoices, balances, revenue and payouts through the gateway', () => {
       expect(text).toContain('Net total: 33.32 EUR');
       expect(text).toContain('VAT (20 %): 6.66 EUR');
       expect(text).toContain('Total: 39.98 EUR');
+      expect(text).toContain(buyer.email);
+      expect(text).toContain('1 Main Street');
     }
     const refusals = [
       [await pdf(invoiceId), 401, 'UNAUTHENTICATED'],
@@ -376,5 +381,38 @@ describe('the revenue goal', () => {
     ).catch(async (e) => {
       throw new Error(`${(e as Error).message}: ${JSON.stringify(await revenue())}`);
     });
+  });
+});
+
+describe('the parties` owners', () => {
+  const urlOf = (name: string) => t.system.subgraphs.find((g) => g.name === name)!.url;
+
+  it('identity answers accounts` names only (no email, no roles), leaves unknown ids out, and refuses calls without the secret', async () => {
+    const someone = await customer(t, 'named');
+    const names = identityClient({ url: urlOf('identity'), internalSecret: t.config.INTERNAL_SECRET });
+    expect(await names.accountNames([someone.userId, 'f'.repeat(24), 'not-an-id'])).toEqual({
+      accounts: [{ userId: someone.userId, name: someone.email }],
+    });
+    const stranger = identityClient({ url: urlOf('identity'), internalSecret: 'x'.repeat(40) });
+    await expect(stranger.accountNames([someone.userId])).rejects.toMatchObject({ failure: 'refused', status: 403 });
+  });
+
+  it('the marketplace answers a user`s centres and centres` profiles, and refuses calls without the secret', async () => {
+    const { partner, centreId } = await partnerWithCentre(t, `dir-${randomBytes(4).toString('hex')}@example.com`);
+    const directory = marketplaceClient({ url: urlOf('marketplace'), internalSecret: t.config.INTERNAL_SECRET });
+    expect(await directory.memberCentres(partner.userId)).toEqual({ centreIds: [centreId] });
+    expect(await directory.memberCentres('f'.repeat(24))).toEqual({ centreIds: [] });
+    expect(await directory.centreProfiles([centreId, 'f'.repeat(24)])).toEqual({
+      centres: [
+        {
+          id: centreId,
+          name: expect.stringMatching(/^Garage dir-/),
+          address: '1 Main Street',
+          memberIds: [partner.userId],
+        },
+      ],
+    });
+    const stranger = marketplaceClient({ url: urlOf('marketplace'), internalSecret: 'x'.repeat(40) });
+    await expect(stranger.memberCentres(partner.userId)).rejects.toMatchObject({ failure: 'refused', status: 403 });
   });
 });

@@ -158,6 +158,17 @@ export const grantRoleResponseSchema = z.discriminatedUnion('found', [
 ]);
 export type GrantRoleResponse = z.infer<typeof grantRoleResponseSchema>;
 
+/**
+ * Payments -> identity (internal secret): the names of accounts, for the customer on an invoice.
+ * Only the display name: no email, no roles. Unknown or malformed ids are left out.
+ */
+export const ACCOUNT_NAMES_ROUTE = '/internal/accounts/names';
+export const accountNamesRequestSchema = z.object({ userIds: z.array(z.string().min(1).max(64)).min(1).max(100) });
+export const accountNamesResponseSchema = z.object({
+  accounts: z.array(z.object({ userId: objectId, name: z.string() })),
+});
+export type AccountNames = z.infer<typeof accountNamesResponseSchema>;
+
 /** Identity's internal routes, typed on both sides (platform/http/internal-route.ts). */
 export const identityRoutes = {
   revokedSessions: internalRoute({
@@ -199,6 +210,12 @@ export const identityRoutes = {
     request: grantRoleRequestSchema,
     response: grantRoleResponseSchema,
   }),
+  accountNames: internalRoute({
+    method: 'POST',
+    path: ACCOUNT_NAMES_ROUTE,
+    request: accountNamesRequestSchema,
+    response: accountNamesResponseSchema,
+  }),
 };
 
 /** A typed client of identity's internal routes; every failure is an InternalCallError. */
@@ -211,6 +228,7 @@ export function identityClient(options: InternalClientOptions) {
     provisionAccounts: (request: ProvisionAccountsRequest) => client.call(identityRoutes.provisionAccounts, request),
     fleetProvisioned: (entry: FleetProvisionedAudit) => client.call(identityRoutes.fleetProvisioned, entry),
     grantRole: (request: GrantRoleRequest) => client.call(identityRoutes.grantRole, request),
+    accountNames: (userIds: string[]) => client.call(identityRoutes.accountNames, { userIds }),
   };
 }
 export type IdentityClient = ReturnType<typeof identityClient>;

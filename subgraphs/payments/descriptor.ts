@@ -5,15 +5,23 @@ export const paymentsSubgraph: SubgraphDescriptor<'payments'> = {
   port: 4007,
   buildSchema: async () => (await import('./schema.js')).buildPaymentsSchema(),
   create: async ({ config, logger, db, bus }, urls) => {
-    const [{ createPaymentsSubgraph }, { HttpPayables }, { stripeFromConfig }, { faultFromEnv }, { basisPoints }, { HttpCentreDirectory }] =
-      await Promise.all([
-        import('./index.js'),
-        import('./payables/payables.js'),
-        import('./provider/stripe-from-config.js'),
-        import('./payments/fault-injection.js'),
-        import('./ledger/accounts.js'),
-        import('./invoices/centre-directory.js'),
-      ]);
+    const [
+      { createPaymentsSubgraph },
+      { HttpPayables },
+      { stripeFromConfig },
+      { faultFromEnv },
+      { basisPoints },
+      { HttpCentreDirectory },
+      { HttpCustomerNames },
+    ] = await Promise.all([
+      import('./index.js'),
+      import('./payables/payables.js'),
+      import('./provider/stripe-from-config.js'),
+      import('./payments/fault-injection.js'),
+      import('./ledger/accounts.js'),
+      import('./invoices/centre-directory.js'),
+      import('./invoices/customer-names.js'),
+    ]);
     const setup = await stripeFromConfig(config, logger);
     const created = await createPaymentsSubgraph({
       db,
@@ -22,6 +30,7 @@ export const paymentsSubgraph: SubgraphDescriptor<'payments'> = {
       stripe: setup.stripe,
       payables: new HttpPayables({ marketplaceUrl: urls.marketplace, internalSecret: config.INTERNAL_SECRET }),
       centres: new HttpCentreDirectory({ marketplaceUrl: urls.marketplace, internalSecret: config.INTERNAL_SECRET }),
+      customers: new HttpCustomerNames({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       finance: { vatRatePercent: config.VAT_RATE_PERCENT, payoutIntervalMinutes: config.PAYOUT_INTERVAL_MINUTES },
       settings: {
         feeBps: basisPoints(config.PLATFORM_FEE_PERCENT),
@@ -36,7 +45,9 @@ export const paymentsSubgraph: SubgraphDescriptor<'payments'> = {
     });
     // The in-process fake delivers its webhooks straight to the handler (signed and verified all the same).
     setup.deliverTo?.((payload, signature) =>
-      created.webhooks.handle(Buffer.from(payload), signature).then((o) => ({ bad_signature: 400, busy: 409, failed: 500 })[o as string] ?? 200),
+      created.webhooks
+        .handle(Buffer.from(payload), signature)
+        .then((o) => ({ bad_signature: 400, busy: 409, failed: 500 })[o as string] ?? 200),
     );
     const { subgraph } = created;
     return { ...subgraph, stop: async () => (await subgraph.stop?.(), await setup.stop()) };

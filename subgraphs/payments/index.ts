@@ -19,6 +19,7 @@ import { StripeProvider, type PaymentProvider } from './provider/stripe-provider
 import { Reconciler } from './reconcile/reconciler.js';
 import { buildPaymentsSchema } from './schema.js';
 import type { CentreDirectory } from './invoices/centre-directory.js';
+import type { CustomerNames } from './invoices/customer-names.js';
 import { createFinanceModule, NO_CENTRES, type FinanceSettings } from './reports/finance-module.js';
 import { StripeWebhooks } from './webhooks/stripe-webhooks.js';
 import { WebhookClaimStore } from './webhooks/webhook-claims.store.js';
@@ -44,6 +45,8 @@ export interface PaymentsDeps {
   provider?: PaymentProvider;
   /** Centre membership and profiles (the marketplace's), for invoices, balances and statements. */
   centres?: CentreDirectory;
+  /** Customers' names on invoices (identity's). */
+  customers?: CustomerNames;
   /** Invoices' VAT and the payout schedule (reports/finance-module.ts). */
   finance?: FinanceSettings;
 }
@@ -64,6 +67,7 @@ export async function createPaymentsSubgraph(deps: PaymentsDeps) {
     ledger,
     payables: deps.payables,
     centres: deps.centres ?? NO_CENTRES,
+    ...(deps.customers ? { customers: deps.customers } : {}),
     stripe: deps.stripe,
     settings: deps.finance ?? { vatRatePercent: 20 },
   });

@@ -7,3 +7,12 @@ import type { UserStore } from './user.store.js';
 export function mountStatsRoute(router: Router, users: UserStore): void {
   serveInternalRoute(router, identityRoutes.stats, async () => ({ customers: await users.countWithRole('CUSTOMER') }));
 }
+
+/** Service-to-service: accounts' display names, for invoices (see contract.ts). */
+export function mountAccountNamesRoute(router: Router, users: UserStore): void {
+  serveInternalRoute(router, identityRoutes.accountNames, async ({ userIds }) => ({
+    accounts: (await users.findByIds(userIds))
+      .filter((u) => u !== null)
+      .map((u) => ({ userId: u._id.toHexString(), name: u.name })),
+  }));
+}

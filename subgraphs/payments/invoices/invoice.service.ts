@@ -8,6 +8,7 @@ import type { PaymentEvent } from '../contract.js';
 import type { Payables } from '../payables/payables.js';
 import type { CentreDirectory } from './centre-directory.js';
 import type { CreditStore } from './credit.store.js';
+import type { CustomerNames } from './customer-names.js';
 import { creditLines, invoiceLines, totalsOf } from './invoice-math.js';
 import type { InvoiceDocument, Party } from './invoice.document.js';
 import { renderInvoicePdf } from './invoice.pdf.js';
@@ -31,6 +32,8 @@ export class InvoiceService {
       credits: CreditStore;
       payables: Payables;
       centres: CentreDirectory;
+      /** The customer's name on the invoice; without it, the customer is named by account id. */
+      customers?: CustomerNames;
       vatRateBps: number;
       logger: Logger;
       now?: () => Date;
@@ -122,18 +125,24 @@ export class InvoiceService {
   private async parties(
     event: PaymentEvent,
   ): Promise<{ issuer: Party; customer: Party; issuerId: string; customerId: string }> {
-    const [centre] = await this.deps.centres.profiles([event.centreId]).catch((err: unknown) => {
-      this.deps.logger.warn({ err, centreId: event.centreId }, 'payments: centre profile unavailable for an invoice');
-      return [];
-    });
+    // The parties are a courtesy of their owners: without them the invoice still names them by id.
+    const [[centre], customerName] = await Promise.all([
+      this.deps.centres.profiles([event.centreId]).catch((err: unknown) => {
+        this.deps.logger.warn({ err, centreId: event.centreId }, 'payments: centre profile unavailable for an invoice');
+        return [];
+      }),
+      (this.deps.customers?.nameOf(event.customerId) ?? Promise.resolve(null)).catch((err: unknown) => {
+        this.deps.logger.warn({ err }, 'payments: customer name unavailable for an invoice');
+        return null;
+      }),
+    ]);
     return {
       issuer: {
         id: event.centreId,
         name: centre?.name ?? `Centre ${event.centreId}`,
         address: centre?.address ?? null,
       },
-      // Identity has no route for a customer's name yet: the customer is named by account.
-      customer: { id: event.customerId, name: `Customer ${event.customerId}`, address: null },
+      customer: { id: event.customerId, name: customerName ?? `Customer ${event.customerId}`, address: null },
       issuerId: event.centreId,
       customerId: event.customerId,
     };

@@ -8,6 +8,7 @@ import type { LedgerStore } from '../ledger/ledger.store.js';
 import type { Payables } from '../payables/payables.js';
 import type { CentreDirectory } from '../invoices/centre-directory.js';
 import { CreditStore } from '../invoices/credit.store.js';
+import type { CustomerNames } from '../invoices/customer-names.js';
 import { InvoiceEvents } from '../invoices/invoice-events.js';
 import { mountInvoicePdfRoute } from '../invoices/invoice-pdf.route.js';
 import { InvoiceService } from '../invoices/invoice.service.js';
@@ -33,6 +34,8 @@ export interface FinanceDeps {
   ledger: LedgerStore;
   payables: Payables;
   centres: CentreDirectory;
+  /** Customers' names for invoices (identity); absent: customers are named by account id. */
+  customers?: CustomerNames;
   /** The SDK client payments uses (transfers go through it), or a provider of its own (tests). */
   stripe?: Stripe;
   transfers?: TransferProvider;
@@ -56,6 +59,7 @@ export async function createFinanceModule(deps: FinanceDeps) {
     credits: new CreditStore(deps.db),
     payables: deps.payables,
     centres: deps.centres,
+    ...(deps.customers ? { customers: deps.customers } : {}),
     vatRateBps: basisPoints(deps.settings.vatRatePercent),
     logger: deps.logger,
   });
