@@ -205,6 +205,31 @@ describe('roadside waves across two instances', () => {
     expect(await service.payable(new ObjectId().toHexString())).toBeNull();
   });
 
+  it('appends a change the bus refused on the wave job’s next pass', async () => {
+    const { service, waves } = instance({ waveSize: 3 });
+    const asked = await service.request(driver, { vehicleId: 'v-refused', location: spot, kind: 'BREAKDOWN' });
+    const id = asked._id.toHexString();
+    const working = bus.append;
+    bus.append = async () => {
+      throw new Error('the broker is down');
+    };
+    try {
+      await expect(service.accept(c.partner, id)).resolves.toMatchObject({ status: 'ACCEPTED' });
+    } finally {
+      bus.append = working;
+    }
+    expect(appended.filter((e) => e.requestId === id).map((e) => e.status)).toEqual(['REQUESTED', 'OFFERED']);
+    expect((await store.findById(id))!.announced).toBe(false);
+    now = new Date(now.getTime() + 6_000);
+    await waves.pass();
+    expect(appended.filter((e) => e.requestId === id).map((e) => e.status)).toEqual([
+      'REQUESTED',
+      'OFFERED',
+      'ACCEPTED',
+    ]);
+    expect((await store.findById(id))!.announced).toBe(true);
+  });
+
   it('lists open offers per centre and staff lists by status', async () => {
     const { service } = instance({ waveSize: 3 });
     const asked = await service.request(driver, { vehicleId: 'v-list', location: spot, kind: 'OUT_OF_FUEL' });
