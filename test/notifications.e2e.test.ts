@@ -2,15 +2,19 @@ import type { Client } from 'graphql-ws';
 import { HEALTH_ALERTS, type HealthAlertEvent } from '../subgraphs/health/contract.js';
 import { BOOKING_CHANGED } from '../subgraphs/marketplace/contract.js';
 import { FakeSmsServer } from '../subgraphs/notifications/channels/sms/fake-sms-server.js';
+import { UnsubscribeTokens } from '../subgraphs/notifications/unsubscribe/token.js';
 import { isValidVin } from '../subgraphs/vehicles/vin/vin.js';
+import { driverWithVehicle, partnerWithCentre, slotAt } from './bookings-setup.js';
 import { errorCodes } from './client.js';
 import {
+  ConfirmBookingDocument,
   InboxDocument,
   IngestObdFramesDocument,
   LoginDocument,
   MarkNotificationsReadDocument,
   NotificationDeliveriesDocument,
   NotificationPreferencesDocument,
+  RequestBookingDocument,
   UnsubscribeMarketingDocument,
   UpdateNotificationPreferencesDocument,
 } from './generated/graphql.js';
@@ -217,6 +221,55 @@ describe('notifications through the gateway', () => {
     // Both are in the inbox: quiet hours hold interruptions, not the record.
     const kinds = (await inbox(driver)).notifications.edges.map((e) => e.node.kind).sort();
     expect(kinds).toEqual(['ALERT_OPENED', 'BOOKING_CHANGED', 'BOOKING_REMINDER']);
+  });
+
+  it("a booking's changes reach its customer and the centre's members, once each", async () => {
+    const { partner, centreId } = await partnerWithCentre(t, 'notify-partner@example.com');
+    const { driver, vehicleId } = await driverWithVehicle(t, 'notify-booker@example.com', vin(4355));
+    const requested = await t.request(
+      RequestBookingDocument,
+      {
+        input: {
+          centreId,
+          vehicleId,
+          service: 'OIL_CHANGE',
+          slotStart: slotAt(5, 10),
+          idempotencyKey: 'notify-booking-1',
+        },
+      },
+      { token: driver.token },
+    );
+    if (requested.errors) throw new Error(JSON.stringify(requested.errors));
+    const bookingId = requested.data!.requestBooking.id;
+    const confirmed = await t.request(ConfirmBookingDocument, { id: bookingId }, { token: partner.token });
+    if (confirmed.errors) throw new Error(JSON.stringify(confirmed.errors));
+
+    const bookingEntries = async (who: Driver) =>
+      (await inbox(who)).notifications.edges.map((e) => e.node).filter((n) => n.kind === 'BOOKING_CHANGED');
+    await waitFor(async () => (await bookingEntries(driver)).length === 2, "the customer's entries");
+    await waitFor(async () => (await bookingEntries(partner)).length === 2, "the partner's entries");
+    const titles = (await bookingEntries(driver)).map((n) => n.title).sort();
+    expect(titles).toEqual(['Booking confirmed', 'Booking requested']);
+    expect((await bookingEntries(partner))[0]).toMatchObject({
+      category: 'BOOKINGS',
+      deepLink: `clutch://bookings/${bookingId}`,
+    });
+  });
+
+  it("marketing is opt-in, and a marketing message's signed link opts out without signing in", async () => {
+    const driver = await registerDriver(t, 'notify-marketing@example.com');
+    const before = (await t.request(NotificationPreferencesDocument, {}, { token: driver.token })).data!;
+    expect(before.notificationPreferences.categories.find((c) => c.category === 'MARKETING')!.channels).toEqual([]);
+    await setPreferences(driver, { input: { categories: [{ category: 'MARKETING', channels: ['EMAIL', 'IN_APP'] }] } });
+
+    const link = new UnsubscribeTokens(t.config.JWT_SECRET, t.config.NOTIFY_UNSUBSCRIBE_URL).link(driver.userId);
+    const token = new URL(link).searchParams.get('token')!;
+    const done = await t.request(UnsubscribeMarketingDocument, { token });
+    expect(done.data!.unsubscribeMarketing).toBe(true);
+    const after = (await t.request(NotificationPreferencesDocument, {}, { token: driver.token })).data!;
+    expect(after.notificationPreferences.categories.find((c) => c.category === 'MARKETING')!.channels).toEqual([]);
+    // The other categories are untouched.
+    expect(after.notificationPreferences.categories.find((c) => c.category === 'SAFETY')!.channels).toContain('PUSH');
   });
 
   it('marks only your own entries read, and refuses bad input and strangers with codes', async () => {

@@ -74,6 +74,36 @@ describe('the delivery pipeline', () => {
     }
   });
 
+  it('sends marketing only to users who opted in, each message with its signed unsubscribe link', async () => {
+    const p = await testPipeline(db());
+    try {
+      await p.preferences.save(
+        'u-opted-in',
+        { ...DEFAULT_PREFERENCES, locale: 'ar', channels: { ...DEFAULT_PREFERENCES.channels, MARKETING: ['EMAIL'] } },
+        new Date(),
+        'user',
+      );
+      await p.dispatcher.dispatch({
+        sourceKey: 'campaign:spring',
+        userIds: ['u-opted-in', 'u-default'],
+        category: 'MARKETING',
+        kind: 'MARKETING',
+        severity: 'INFO',
+        vars: { campaign: 'spring', headline: 'Spring offer', body: 'Brakes -20%' },
+      });
+      expect(await p.deliveries.byUserAndChannel('u-default', 'EMAIL')).toEqual([]);
+      const [email] = await p.deliveries.byUserAndChannel('u-opted-in', 'EMAIL');
+      const url = email!.message.unsubscribeUrl!;
+      expect(url).toMatch(/^https:\/\/app\.clutch\.test\/unsubscribe\?token=/);
+      expect(email!.message.html).toContain('dir="rtl"');
+      expect(email!.message.html).toContain(url.replace(/&/g, '&amp;'));
+      expect(email!.message.text).toContain(url);
+      expect(p.unsubscribe.verify(new URL(url).searchParams.get('token')!)).toBe('u-opted-in');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('suppresses interrupting deliveries past the hourly cap, but never a CRITICAL safety alert', async () => {
     const clock = manualClock();
     const push = new ScriptedChannel('PUSH');

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { Logger } from '../../../platform/logger.js';
-import { InternalClient, internalRoute, isOutage } from '../../../platform/http/internal-route.js';
+import { isOutage } from '../../../platform/http/internal-route.js';
+import { marketplaceClient } from '../../marketplace/contract.js';
 
 /**
  * Who a notification is for, asked of the services that own the answer (notifications reads
@@ -16,26 +16,15 @@ export interface RecipientDirectory {
   centreMembers(centreId: string): Promise<string[]>;
 }
 
-/**
- * The marketplace's centre-profiles route (its contract names it; declared here by path and
- * shape so this subgraph depends on the route, not on the marketplace's code).
- */
-const centreProfilesRoute = internalRoute({
-  method: 'POST',
-  path: '/internal/marketplace/centre-profiles',
-  request: z.object({ centreIds: z.array(z.string().min(1).max(64)).min(1).max(100) }),
-  response: z.object({ centres: z.array(z.object({ id: z.string(), memberIds: z.array(z.string()) }).loose()) }),
-});
-
 export class HttpRecipientDirectory implements RecipientDirectory {
-  private readonly marketplace: InternalClient;
+  private readonly marketplace: ReturnType<typeof marketplaceClient>;
 
   constructor(
     private readonly access: VehicleAccess,
     options: { marketplaceUrl: string; internalSecret: string },
     private readonly logger?: Logger,
   ) {
-    this.marketplace = new InternalClient({ url: options.marketplaceUrl, internalSecret: options.internalSecret });
+    this.marketplace = marketplaceClient({ url: options.marketplaceUrl, internalSecret: options.internalSecret });
   }
 
   async vehicleOwners(vehicleIds: readonly string[]): Promise<Map<string, string>> {
@@ -49,7 +38,7 @@ export class HttpRecipientDirectory implements RecipientDirectory {
 
   async centreMembers(centreId: string): Promise<string[]> {
     try {
-      const { centres } = await this.marketplace.call(centreProfilesRoute, { centreIds: [centreId] });
+      const { centres } = await this.marketplace.centreProfiles([centreId]);
       return centres.find((c) => c.id === centreId)?.memberIds ?? [];
     } catch (error) {
       // An outage is retried (the event comes back); a refusal would refuse again: the customer is still told.
