@@ -17,7 +17,7 @@ import {
   UserBookingsResolver,
   VehicleBookingsResolver,
 } from './bookings/entity-bookings.resolver.js';
-import { CentreFieldsResolver } from './centres/centre-fields.resolver.js';
+import { CentreDetailsResolver, CentreFieldsResolver } from './centres/centre-fields.resolver.js';
 import { CentreMutationResolver } from './centres/centre-mutation.resolver.js';
 import { CentreQueryResolver } from './centres/centre-query.resolver.js';
 import { resolveCentreReference } from './centres/centre.reference.js';
@@ -74,6 +74,7 @@ const resolver = resolverRegistry<MarketplaceResolverDeps>();
 export const MARKETPLACE_RESOLVERS = [
   resolver(CentreQueryResolver, 'nearby', 'centres'),
   resolver(CentreFieldsResolver),
+  resolver(CentreDetailsResolver),
   resolver(CentreMutationResolver, 'centres'),
   resolver(AvailabilityResolver, 'availability'),
   resolver(PartnerResolver, 'partners'),

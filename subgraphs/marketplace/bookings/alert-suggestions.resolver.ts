@@ -1,4 +1,5 @@
 import { Arg, Directive, Field, Float, ID, Int, ObjectType, Resolver, Root, FieldResolver } from 'type-graphql';
+import type { CentreRoot } from '../centres/centre-details.js';
 import { GeoPointInput, ServiceCentre, ServiceKind } from '../centres/centre.type.js';
 import type { NearbyService } from '../search/nearby.service.js';
 
@@ -43,8 +44,8 @@ export class AlertSuggestionsResolver {
     @Arg('near', () => GeoPointInput) near: GeoPointInput,
     @Arg('radiusKm', () => Float, { defaultValue: 25, description: 'Up to 200 km' }) radiusKm: number,
     @Arg('first', () => Int, { defaultValue: 5, description: '1 to 50' }) first: number,
-  ): Promise<ServiceCentre[]> {
-    const found = await this.nearby.search({ near, radiusKm, service: serviceForRule(alert.rule), first });
+  ): Promise<CentreRoot[]> {
+    const found = await this.nearby.searchCompact({ near, radiusKm, service: serviceForRule(alert.rule), first });
     return found.edges.map((e) => e.node);
   }
 

@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError } from '../../../platform/errors.js';
 import { mapNodes, PageArgs } from '../../../platform/graphql/pagination.js';
 import { requireUser } from '../../../platform/subgraph/context.js';
 import type { MarketplaceContext } from '../context.js';
+import { centreDetails, type CentreRoot } from '../centres/centre-details.js';
 import { ServiceCentre } from '../centres/centre.type.js';
 import { User } from '../centres/user.type.js';
 import { assertSelfOrStaff } from './booking-query.resolver.js';
@@ -43,9 +44,9 @@ export class CentreBookingsResolver {
   @FieldResolver(() => BookingConnection, {
     description: "The centre's bookings, newest first (its members, staff)",
   })
-  async bookings(@Root() centre: ServiceCentre, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: MarketplaceContext) {
+  async bookings(@Root() centre: CentreRoot, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: MarketplaceContext) {
     const viewer = requireUser(ctx);
-    if (!isStaff(viewer) && !(centre.memberIds ?? []).includes(viewer.userId))
+    if (!isStaff(viewer) && !((await centreDetails(centre, ctx)).memberIds ?? []).includes(viewer.userId))
       throw new ForbiddenError("Only the centre's members see its bookings");
     if (!centre.id) throw new NotFoundError('Service centre');
     return mapNodes(await this.store.forCentre(centre.id, page), toBooking);

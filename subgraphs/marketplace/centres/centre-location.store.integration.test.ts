@@ -66,9 +66,10 @@ describe('centre locations', () => {
       closed: '2027-01-01 2027-01-02',
       version: 1,
     });
-    // Only what a search needs: no members, address, prices or name.
+    // Only what a search needs (the name, for a page of names and distances): no members, address or prices.
+    expect(location).toMatchObject({ name: 'Step', layout: 2 });
     expect(location).not.toHaveProperty('members');
-    expect(location).not.toHaveProperty('name');
+    expect(location).not.toHaveProperty('address');
     expect(location).not.toHaveProperty('services');
 
     const nearby = new NearbyService(centres);

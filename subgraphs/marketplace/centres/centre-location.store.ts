@@ -9,10 +9,14 @@ import type { Closure, OpeningHours, ServiceKind } from './centre.type.js';
 /**
  * What a nearby search needs of a centre, and nothing else: a whole centre document (services
  * with prices, members, address...) costs several times as much to read and decode, and a search
- * reads every centre in the cells around a point to keep the page's few. Same `_id` as the centre.
+ * reads every centre in the cells around a point to keep the page's few. With the name, a page
+ * that shows only names, distances, locations and hours is answered from these alone
+ * (nearby.service.ts `searchCompact`). Same `_id` as the centre.
  */
 export type CentreLocationDocument = Record<CellField, string> & {
   _id: ObjectId;
+  /** Absent from copies written before CENTRE_LOCATION_LAYOUT 2 (reconcile rewrites them). */
+  name?: string;
   location: LatLng;
   serviceKinds: ServiceKind[];
   timezone: string;
@@ -22,17 +26,26 @@ export type CentreLocationDocument = Record<CellField, string> & {
   closed: string;
   /** The centre's `version` this copy was taken at: an older copy never replaces a newer one. */
   version: number;
+  /** Which fields the copy holds (CENTRE_LOCATION_LAYOUT); absent from the first layout. */
+  layout?: number;
 };
 
+/**
+ * The copies' current layout: bumped whenever a field is added, so that the start-up reconcile
+ * rewrites the copies of an older layout even when their centre has not changed (2: `name`).
+ */
+export const CENTRE_LOCATION_LAYOUT = 2;
+
 /** The fields of a centre a location copies (a CentreDocument has them all). */
-export type LocatedCentre = Omit<CentreLocationDocument, 'serviceKinds' | 'hours' | 'closed'> &
-  Schedule & { services: { kind: ServiceKind }[] };
+export type LocatedCentre = Omit<CentreLocationDocument, 'name' | 'serviceKinds' | 'hours' | 'closed' | 'layout'> &
+  Schedule & { name: string; services: { kind: ServiceKind }[] };
 
 /** A search reads the locations of a set of geohash cells of one precision (`$in` on that field). */
 export const CENTRE_LOCATION_INDEXES: IndexDeclaration[] = CELL_PRECISIONS.map((p) => ({ key: { [cellField(p)]: 1 } }));
 
 export const locationOf = (centre: LocatedCentre): CentreLocationDocument => ({
   _id: centre._id,
+  name: centre.name,
   location: { lat: centre.location.lat, lng: centre.location.lng },
   ...(Object.fromEntries(CELL_PRECISIONS.map((p) => [cellField(p), centre[cellField(p)]])) as Record<
     CellField,
@@ -43,6 +56,7 @@ export const locationOf = (centre: LocatedCentre): CentreLocationDocument => ({
   hours: centre.openingHours.map((h) => `${WEEKDAYS.indexOf(h.day) + 1} ${h.opens} ${h.closes}`).join(','),
   closed: centre.closures.map((c) => `${c.from} ${c.to}`).join(','),
   version: centre.version,
+  layout: CENTRE_LOCATION_LAYOUT,
 });
 
 /** The schedule a location holds, for openAtChecker. */
@@ -81,22 +95,26 @@ export class CentreLocationStore {
    * Writes the centre's location unless a copy of the same or a newer version is there: two
    * edits' follow-ups arriving out of order leave the newer one. The filter misses a newer copy,
    * so the upsert tries an insert of an existing `_id`, which is refused: that is the no-op.
+   * A copy of an older layout at the same version is rewritten (it lacks fields).
    */
   async follow(centre: LocatedCentre): Promise<void> {
     const { _id, ...fields } = locationOf(centre);
+    const older = {
+      $or: [{ version: { $lt: fields.version } }, { version: fields.version, layout: { $ne: CENTRE_LOCATION_LAYOUT } }],
+    };
     try {
-      await this.locations.updateOne({ _id, version: { $lt: fields.version } }, { $set: fields }, { upsert: true });
+      await this.locations.updateOne({ _id, ...older }, { $set: fields }, { upsert: true });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
   }
 
-  /** The versions held, by centre id, of the centres among `ids`. */
+  /** The versions held, by centre id, of the centres among `ids`; -1 for a copy of an older layout. */
   async versions(ids: readonly ObjectId[]): Promise<Map<string, number>> {
     const docs = await this.locations
-      .find({ _id: { $in: [...ids] } }, { projection: { _id: 1, version: 1 } })
+      .find({ _id: { $in: [...ids] } }, { projection: { _id: 1, version: 1, layout: 1 } })
       .toArray();
-    return new Map(docs.map((d) => [d._id.toHexString(), d.version]));
+    return new Map(docs.map((d) => [d._id.toHexString(), d.layout === CENTRE_LOCATION_LAYOUT ? d.version : -1]));
   }
 
   /** The locations in any of `cells` (of one precision), optionally of centres offering `service`. */

@@ -36,7 +36,7 @@ export class CentreQueryResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    return this.nearby.search({ near, radiusKm, service, openAt, first, after });
+    return this.nearby.searchCompact({ near, radiusKm, service, openAt, first, after });
   }
 
   @Authorized()

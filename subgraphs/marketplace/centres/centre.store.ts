@@ -104,7 +104,7 @@ export class CentreStore {
    * collection for each.
    */
   async reconcileLocations(batchSize = 500): Promise<number> {
-    const projection = { members: 0, memberIds: 0, address: 0, phone: 0, name: 0 };
+    const projection = { members: 0, memberIds: 0, address: 0, phone: 0 };
     let repaired = 0;
     const settle = async (batch: CentreDocument[]) => {
       const held = await this.locations.versions(batch.map((c) => c._id));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BadUserInputError } from '../../../platform/errors.js';
 import { connectionOf, type Connection } from '../../../platform/graphql/pagination.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
+import type { CompactCentre } from '../centres/centre-details.js';
 import { geoPointSchema } from '../centres/centre-input.js';
 import { scheduleOf, type CentreLocationDocument } from '../centres/centre-location.store.js';
 import { toCentre, type CentreStore } from '../centres/centre.store.js';
@@ -61,8 +62,8 @@ interface Match {
  * Centres within `radiusKm` of a point, nearest first. A circle is covered with geohash cells of
  * one precision (geo/geohash.ts), the centres' compact locations in those cells are read through
  * the index on that precision's field (centre-location.store.ts), and each is measured exactly
- * (Haversine), then only the page's centres are loaded by id: the cells only narrow the read,
- * the distance decides. The read starts with a small circle (past the cursor's distance) and
+ * (Haversine): the cells only narrow the read, the distance decides. The page is answered from
+ * those copies (`searchCompact`); `search` loads the page's whole centres by id. The read starts with a small circle (past the cursor's distance) and
  * widens it (same-precision cells already read are not read again) until it holds a full page or reaches `radiusKm`: every centre within the circle
  * read is found, so a full page from it is the nearest one, and a page near a dense city reads
  * the centres around the point, not all those in the radius. Pages are keyed by (distance, id),
@@ -75,7 +76,28 @@ export class NearbyService {
     private readonly metrics?: NearbyMetrics,
   ) {}
 
+  /** The page with whole centres: for callers that read more than a compact centre holds. */
   async search(args: NearbyArgs): Promise<Connection<ServiceCentre>> {
+    const page = await this.searchCompact(args);
+    // Centres are never deleted, so every location's centre is there.
+    const docs = await this.centres.findByIds(page.edges.map((e) => e.node.id));
+    const edges = page.edges.flatMap((e, i) =>
+      docs[i] ? [{ cursor: e.cursor, node: toCentre(docs[i], e.node.distanceKm) }] : [],
+    );
+    return {
+      edges,
+      pageInfo: page.pageInfo,
+      get totalCount() {
+        return page.totalCount;
+      },
+    };
+  }
+
+  /**
+   * The page as the centres' compact copies answer it, without reading a centre: the GraphQL
+   * search, whose resolvers load the rest only when a client selects it (centre-details.ts).
+   */
+  async searchCompact(args: NearbyArgs): Promise<Connection<CompactCentre>> {
     const { near, radiusKm, first } = parseInput(argsSchema, {
       near: args.near,
       radiusKm: args.radiusKm,
@@ -117,14 +139,7 @@ export class NearbyService {
       if (rest.length > limit || ringKm >= radiusKm) break;
       ringKm = Math.min(radiusKm, ringKm * nextRingFactor(rest.length, limit + 1));
     }
-    const page = rest.slice(0, limit);
-    // Centres are never deleted, so every location's centre is there.
-    const docs = await this.centres.findByIds(page.map((m) => m.id));
-    const edges = page.flatMap((m, i) =>
-      docs[i]
-        ? [{ cursor: encodeNearbyCursor(m), node: toCentre(docs[i], Math.round(m.distanceKm * 1000) / 1000) }]
-        : [],
-    );
+    const edges = rest.slice(0, limit).map((m) => ({ cursor: encodeNearbyCursor(m), node: compactCentre(m) }));
     const whole = ringKm >= radiusKm && !after ? rest.length : null;
     this.metrics?.circles.observe(circles);
     this.metrics?.centresRead.observe(read);
@@ -140,4 +155,18 @@ export class NearbyService {
       },
     );
   }
+}
+
+function compactCentre({ doc, id, distanceKm }: Match): CompactCentre {
+  const schedule = scheduleOf(doc);
+  return {
+    compact: true,
+    id,
+    ...(doc.name === undefined ? {} : { name: doc.name }),
+    location: { lat: doc.location.lat, lng: doc.location.lng },
+    distanceKm: Math.round(distanceKm * 1000) / 1000,
+    timezone: doc.timezone,
+    openingHours: schedule.openingHours,
+    schedule,
+  };
 }
