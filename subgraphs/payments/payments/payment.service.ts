@@ -229,13 +229,28 @@ export class PaymentService {
       });
     } catch (error) {
       this.logger.warn({ err: error, paymentId }, 'refund refused or unanswered by the provider');
-      await this.store.releaseRefund(held._id, input.amountMinor);
-      await this.refunds.settle(request._id, 'FAILED', null);
+      // No answer is not a no: the provider may have refunded. Only once it shows no refund of
+      // ours is the hold released; if it cannot even be asked, the hold stays for reconciliation.
+      const made = await this.findRefund(held.providerIntentId!, request._id.toHexString()).catch(() => undefined);
+      if (made) {
+        await this.refunds.settle(request._id, 'SUCCEEDED', made.id);
+        return made.status === 'succeeded' ? this.recorder.refunded(held, made, true, 'request') : held;
+      }
+      if (made === null) {
+        await this.store.releaseRefund(held._id, input.amountMinor);
+        await this.refunds.settle(request._id, 'FAILED', null);
+      }
       throw new ServiceUnavailableError('The payment provider did not refund: try again');
     }
     await this.refunds.settle(request._id, 'SUCCEEDED', refund.id);
     if (refund.status !== 'succeeded') return held;
     return this.recorder.refunded(held, refund, true, 'request');
+  }
+
+  /** Our refund request's refund at the provider, or null when it has none. */
+  private async findRefund(intentId: string, refundId: string) {
+    for await (const refund of this.provider.refundsOf(intentId)) if (refund.refundId === refundId) return refund;
+    return null;
   }
 
   /** Throws the refusal that applies to refunding `amount` of `payment` now, if any. */
