@@ -13,6 +13,7 @@ import { StockStore } from '../inventory/stock.store.js';
 import { PartStore } from '../parts/part.store.js';
 import type { PaymentEvent } from '../payables/payment-event.js';
 import { PaymentPolicyStore } from '../payables/payment-policy.store.js';
+import { PaymentConsumer } from '../payables/payment-consumer.js';
 import { createCommerceModule, type CommerceModule } from './commerce-module.js';
 import { HoldSweep } from './hold-sweep.js';
 import { OrderEvents } from './order-events.js';
@@ -37,9 +38,12 @@ function recordingBus() {
   const appended: { stream: string; payload: Record<string, unknown> }[] = [];
   const bus = {
     appended,
+    /** While set, appends fail (a broker that is down). */
+    down: false,
     publish: async () => undefined,
     subscribe: () => Object.assign(() => undefined, { ready: Promise.resolve() }),
     append: async (stream: string, payload: unknown) => {
+      if (bus.down) throw new Error('bus down');
       appended.push({ stream, payload: JSON.parse(JSON.stringify(payload)) });
       return `${appended.length}-0`;
     },
@@ -390,6 +394,41 @@ describe('parts, stock and orders', () => {
       now = new Date(now.getTime() + 2000);
       await commerce.sweep.runOnce();
       expect(await stockOf(part._id.toHexString())).toMatchObject({ quantity: 2, holds: {} });
+    });
+  });
+
+  describe('events whose append failed', () => {
+    it('announce an order change on a sweep after the grace, once, and low stock on the next write', async () => {
+      const part = await addPart({ initialStock: 3, lowStockThreshold: 1 });
+      const partId = part._id.toHexString();
+      const lows = () => bus.appended.filter((e) => e.stream === STOCK_LOW && e.payload.partId === partId);
+      bus.down = true;
+      const placed = await order(alice, [{ partId, quantity: 2 }]);
+      bus.down = false;
+      const id = placed._id.toHexString();
+      const updates = () => bus.appended.filter((e) => e.stream === ORDER_UPDATED && e.payload.orderId === id);
+      expect(updates()).toEqual([]);
+      expect(lows()).toEqual([]);
+      expect(await stockOf(partId)).toMatchObject({ quantity: 1, low: false });
+      now = new Date(now.getTime() + 5_000);
+      await commerce.sweep.runOnce();
+      expect(updates()).toEqual([]); // its own request may still be at it
+      now = new Date(now.getTime() + 6_000);
+      await commerce.sweep.runOnce();
+      await commerce.sweep.runOnce();
+      expect(updates().map((e) => e.payload.status)).toEqual(['PENDING_PAYMENT']);
+      await deps().inventory.adjust(mechanic, partId, -1);
+      expect(lows().map((e) => e.payload.quantity)).toEqual([0]);
+    });
+
+    it("are payments' successes applied through the kind's handler; kinds with a consumer of their own are skipped", async () => {
+      const part = await addPart({ initialStock: 1 });
+      const placed = await order(alice, [{ partId: part._id.toHexString(), quantity: 1 }]);
+      const consumer = new PaymentConsumer(bus as never, commerce.payables, pino({ level: 'silent' }));
+      const event = (payload: PaymentEvent) => ({ id: '1-0', stream: 's', payload, deliveryCount: 1 });
+      await consumer.handle(event(paymentEvent('ROADSIDE', 'r1', 500)), 'succeeded');
+      await consumer.handle(event(paymentEvent('ORDER', placed._id.toHexString(), 1200)), 'succeeded');
+      expect((await deps().orderService.read(alice, placed._id.toHexString())).status).toBe('PAID');
     });
   });
 

@@ -71,7 +71,10 @@ export class HoldSweep {
         const orderId = orderOfHold(key);
         if (hold.until.getTime() > now.getTime() || seen.has(orderId)) continue;
         seen.add(orderId);
-        await this.settle(doc._id.toHexString(), orderId, hold.quantity);
+        // One hold that cannot be settled now must not hold back the others: it is found again next pass.
+        await this.settle(doc._id.toHexString(), orderId, hold.quantity).catch((err) =>
+          this.logger.error({ err, orderId, partId: doc._id.toHexString() }, 'lapsed hold not settled'),
+        );
       }
       await this.stock.resetLapse(doc);
     }

@@ -39,7 +39,10 @@ describe('POST /internal/marketplace/payables', () => {
   });
 
   it('answers 404 NOT_FOUND for an unknown id and for a kind nobody registered', async () => {
-    await expect(client.payable({ kind: 'ORDER', id: 'o2' })).rejects.toMatchObject({ failure: 'refused', status: 404 });
+    await expect(client.payable({ kind: 'ORDER', id: 'o2' })).rejects.toMatchObject({
+      failure: 'refused',
+      status: 404,
+    });
     await expect(client.payable({ kind: 'ROADSIDE', id: 'r1' })).rejects.toMatchObject({ status: 404 });
   });
 
