@@ -203,6 +203,12 @@ describe('roadside help end to end', () => {
       { token: near.partner.token },
     );
     expect(open.data!.openRoadsideOffers.map((o) => o.requestId)).toEqual([id]);
+    // Without a centre: the offers to every centre of the caller's (none for someone with no centre).
+    const mine = await t.request(OpenRoadsideOffersDocument, {}, { token: second.partner.token });
+    expect(mine.data!.openRoadsideOffers.map((o) => [o.requestId, o.centre.id])).toEqual([[id, second.centreId]]);
+    expect(
+      (await t.request(OpenRoadsideOffersDocument, {}, { token: stranger.token })).data!.openRoadsideOffers,
+    ).toEqual([]);
 
     // An offered partner does not reach the vehicle before taking the request.
     const early = await t.request(RoadsideVehicleStateDocument, { id }, { token: second.partner.token });

@@ -234,11 +234,11 @@ describe('roadside waves across two instances', () => {
     const { service } = instance({ waveSize: 3 });
     const asked = await service.request(driver, { vehicleId: 'v-list', location: spot, kind: 'OUT_OF_FUEL' });
     const id = asked._id.toHexString();
-    expect((await store.openOffers(c.centreId, 10)).map((d) => d._id.toHexString())).toContain(id);
+    expect((await store.openOffers([c.centreId], 10)).map((d) => d._id.toHexString())).toContain(id);
     expect((await store.withStatus('OFFERED', {})).edges.map((e) => e.node._id.toHexString())).toContain(id);
     expect((await store.forCustomer(driverId, { first: 100 })).edges.length).toBeGreaterThan(0);
     await service.cancel(driver, id, 'towed by a friend');
-    expect((await store.openOffers(c.centreId, 10)).map((d) => d._id.toHexString())).not.toContain(id);
+    expect((await store.openOffers([c.centreId], 10)).map((d) => d._id.toHexString())).not.toContain(id);
     // Announcements a refused bus left behind are found by the sweep's query.
     await store.unannounced(new Date(now.getTime() + 60_000), 10);
   });

@@ -139,8 +139,18 @@ export class RoadsideResolver {
   }
 
   @Authorized()
-  @Query(() => [RoadsideOffer], { description: 'Requests offered to your centre and still open (its members, staff)' })
-  async openRoadsideOffers(@Arg('centreId', () => ID) centreId: string, @Ctx() ctx: MarketplaceContext) {
+  @Query(() => [RoadsideOffer], {
+    description:
+      "Requests offered to a centre of yours and still open, newest first: one centre's with centreId (its members, staff), else every centre you are a member of",
+  })
+  async openRoadsideOffers(
+    @Arg('centreId', () => ID, { nullable: true }) centreId: string | null,
+    @Ctx() ctx: MarketplaceContext,
+  ) {
+    if (centreId === null || centreId === undefined) {
+      const offered = await this.roadside.myOpenOffers(ctx.viewer);
+      return offered.flatMap(({ doc, centreIds }) => centreIds.flatMap((id) => toRoadsideOffer(toView(doc), id) ?? []));
+    }
     const docs = await this.roadside.openOffers(ctx.viewer, centreId);
     return docs.flatMap((doc) => toRoadsideOffer(toView(doc), centreId) ?? []);
   }

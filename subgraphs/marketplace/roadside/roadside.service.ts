@@ -62,6 +62,8 @@ export interface RoadsideSearch {
 /** Centres a wave is chosen from: the nearest open ones, then ranked by distance and rating. */
 const CANDIDATES_READ = 50;
 export const MAX_NOTES = 500;
+/** Open offers a list holds at most (newest first): more than a centre can take on at once. */
+const OPEN_OFFERS_LISTED = 100;
 
 const requestSchema = z.object({
   vehicleId: z.string().min(1).max(64, 'vehicleId is not a vehicle id'),
@@ -296,7 +298,15 @@ export class RoadsideService {
   /** The requests offered to the centre and still open (its members, staff). */
   async openOffers(viewer: Viewer | undefined, centreId: string): Promise<RoadsideDocument[]> {
     await this.requireCentreMember(viewer, centreId);
-    return this.store.openOffers(centreId, 100);
+    return this.store.openOffers([centreId], OPEN_OFFERS_LISTED);
+  }
+
+  /** The open offers to every centre the user is a member of, with the centres they are offered to. */
+  async myOpenOffers(viewer: Viewer | undefined): Promise<{ doc: RoadsideDocument; centreIds: string[] }[]> {
+    const user = requireUser(viewer);
+    const mine = (await this.centres.ofMember(user.userId)).map((c) => c._id.toHexString());
+    const docs = await this.store.openOffers(mine, OPEN_OFFERS_LISTED);
+    return docs.map((doc) => ({ doc, centreIds: doc.offeredCentreIds.filter((c) => mine.includes(c)) }));
   }
 
   /** Refuses anyone but the centre's members and staff (NOT_FOUND for staff when there is no such centre). */

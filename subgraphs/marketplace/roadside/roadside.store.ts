@@ -152,10 +152,11 @@ export class RoadsideStore {
       .toArray();
   }
 
-  /** Requests offered to the centre and still waiting for a responder, newest first. */
-  openOffers(centreId: string, limit: number): Promise<RoadsideDocument[]> {
+  /** Requests offered to any of the centres and still waiting for a responder, newest first. */
+  openOffers(centreIds: readonly string[], limit: number): Promise<RoadsideDocument[]> {
+    if (centreIds.length === 0) return Promise.resolve([]);
     return this.requests
-      .find({ offeredCentreIds: String(centreId), status: 'OFFERED' })
+      .find({ offeredCentreIds: { $in: centreIds.map(String) }, status: 'OFFERED' })
       .sort({ _id: -1 })
       .limit(limit)
       .toArray();
