@@ -143,13 +143,13 @@ export class RoadsideService {
     };
     await this.store.insert(doc);
     await this.events.changed(doc);
-    // A failure here leaves the request due: the wave job offers it on its next pass.
-    return (
-      (await this.advance(doc).catch((err) => {
-        this.logger.warn({ err, requestId: doc._id.toHexString() }, 'first roadside wave not offered yet');
-        return null;
-      })) ?? doc
-    );
+    // A failure here leaves the request due: the wave job offers it on its next pass. When the job
+    // of some instance offered it first (it is due from the start), the answer is what it stored.
+    const offered = await this.advance(doc).catch((err) => {
+      this.logger.warn({ err, requestId: doc._id.toHexString() }, 'first roadside wave not offered yet');
+      return null;
+    });
+    return offered ?? (await this.store.findById(doc._id.toHexString())) ?? doc;
   }
 
   /**
