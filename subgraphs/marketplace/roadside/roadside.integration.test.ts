@@ -39,7 +39,12 @@ const ALWAYS: CentreProfile['openingHours'] = Object.values(Weekday).map((day) =
   closes: '24:00',
 }));
 
-async function roadsideCentre(name: string, lat: number, lng: number) {
+async function roadsideCentre(
+  name: string,
+  lat: number,
+  lng: number,
+  hours: { timezone: string; opens: string; closes: string } = { timezone: 'UTC', opens: '00:00', closes: '24:00' },
+) {
   const ownerId = new ObjectId().toHexString();
   const centre = await centres.createForApplication(
     new ObjectId(),
@@ -48,9 +53,9 @@ async function roadsideCentre(name: string, lat: number, lng: number) {
       name,
       address: `${name} 1`,
       phone: '+49 30 1234567',
-      timezone: 'UTC',
+      timezone: hours.timezone,
       services: [{ kind: ServiceKind.ROADSIDE, priceMinor: 7500, currency: 'EUR', durationMinutes: 60 }],
-      openingHours: ALWAYS,
+      openingHours: ALWAYS.map((h) => ({ ...h, opens: hours.opens, closes: hours.closes })),
       closures: [],
       bays: 1,
     },
@@ -228,6 +233,25 @@ describe('roadside waves across two instances', () => {
       'ACCEPTED',
     ]);
     expect((await store.findById(id))!.announced).toBe(true);
+  });
+
+  it('offers the request only to centres open now by their own time zone', async () => {
+    // Now is 10:0xZ on a Monday: 19:0x in Tokyo, 11:0x in Berlin.
+    const here = { lat: 35.6812, lng: 139.7671 };
+    const tokyo = await roadsideCentre('Tokyo evenings', 35.69, 139.77, {
+      timezone: 'Asia/Tokyo',
+      opens: '18:00',
+      closes: '22:00',
+    });
+    await roadsideCentre('Berlin mornings', 35.682, 139.768, {
+      timezone: 'Europe/Berlin',
+      opens: '06:00',
+      closes: '10:30',
+    });
+    const { service } = instance({ waveSize: 5, waves: 1 });
+    const asked = await service.request(driver, { vehicleId: 'v-zones', location: here, kind: 'BATTERY' });
+    // The nearer Berlin-hours centre is closed there (10:30 Berlin has passed); Tokyo's is open.
+    expect(asked.offeredCentreIds).toEqual([tokyo.centreId]);
   });
 
   it('lists open offers per centre and staff lists by status', async () => {
