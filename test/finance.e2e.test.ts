@@ -122,7 +122,20 @@ describe('invoices, balances, revenue and payouts through the gateway', () => {
         vatMinor: 666,
       }),
     ]);
-    expect((await invoicesOf(shop.partner.token)).edges.map((e) => e.node.id)).toEqual([invoice.id]);
+    // The centre's members see its invoice, and the platform's invoice to the centre for its fee (10 % of 39.98).
+    await waitFor(async () => (await invoicesOf(shop.partner.token)).totalCount === 2, 'the fee invoice');
+    expect(
+      (await invoicesOf(shop.partner.token)).edges.map((e) => [
+        e.node.issuer.id,
+        e.node.customer.id,
+        e.node.amountMinor,
+        e.node.number,
+      ]),
+    ).toEqual([
+      ['platform', shop.centreId, 400, `INV-${YEAR}-000001`],
+      [shop.centreId, buyer.userId, 3_998, `INV-${YEAR}-000001`],
+    ]);
+    expect((await invoicesOf(buyer.token)).totalCount).toBe(1);
     expect((await invoicesOf(await adminToken(t))).totalCount).toBeGreaterThanOrEqual(1);
     // Someone else's: nothing listed, and NOT_FOUND as for an invoice that does not exist.
     expect(await invoicesOf(stranger.token)).toMatchObject({ totalCount: 0, edges: [] });

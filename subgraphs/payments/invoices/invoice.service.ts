@@ -22,8 +22,8 @@ const STAFF_ROLES = ['ADMIN', 'STAFF'];
 
 /**
  * Issues invoices and credit notes from payments' own events and serves them to their readers.
- * The issuer is the centre that sold the parts or the service (the platform's fee is between the
- * platform and the centre and is not invoiced to the customer); the customer is the other party.
+ * The issuer is the centre that sold the parts or the service, the customer the other party (the
+ * platform's fee is invoiced to the centre: fee-invoices.ts).
  */
 export class InvoiceService {
   constructor(

@@ -72,18 +72,24 @@ export class InvoiceStore {
     return paginate(this.invoices, filterOf(scope), args, (doc) => doc);
   }
 
-  /** Whether `scope` may read `doc`. */
+  /** Whether `scope` may read `doc`: its customer, and a centre's members what the centre issued or was issued (the platform's fee). */
   static visible(doc: InvoiceDocument, scope: InvoiceScope): boolean {
-    return 'all' in scope || doc.customerId === scope.customerId || scope.issuerIds.includes(doc.issuerId);
+    return (
+      'all' in scope ||
+      doc.customerId === scope.customerId ||
+      scope.issuerIds.includes(doc.issuerId) ||
+      scope.issuerIds.includes(doc.customerId)
+    );
   }
 }
 
 function filterOf(scope: InvoiceScope): Filter<InvoiceDocument> {
   const numbered = { number: { $ne: null } } as Filter<InvoiceDocument>;
   if ('all' in scope) return numbered;
-  const own = [
-    { customerId: String(scope.customerId) },
-    ...(scope.issuerIds.length ? [{ issuerId: { $in: scope.issuerIds.map(String) } }] : []),
-  ];
-  return { ...numbered, ...(own.length === 1 ? own[0] : { $or: own }) } as Filter<InvoiceDocument>;
+  // A centre's members: what it issued, and what it was issued (the platform's fee invoices).
+  const centres = scope.issuerIds.map(String);
+  const own = centres.length
+    ? { $or: [{ customerId: { $in: [String(scope.customerId), ...centres] } }, { issuerId: { $in: centres } }] }
+    : { customerId: String(scope.customerId) };
+  return { ...numbered, ...own } as Filter<InvoiceDocument>;
 }

@@ -8,6 +8,7 @@ import type { LedgerStore } from '../ledger/ledger.store.js';
 import type { Payables } from '../payables/payables.js';
 import type { CentreDirectory } from '../invoices/centre-directory.js';
 import { CreditStore } from '../invoices/credit.store.js';
+import { FeeInvoices } from '../invoices/fee-invoices.js';
 import type { CustomerNames } from '../invoices/customer-names.js';
 import { InvoiceEvents } from '../invoices/invoice-events.js';
 import { mountInvoicePdfRoute } from '../invoices/invoice-pdf.route.js';
@@ -54,9 +55,10 @@ export async function createFinanceModule(deps: FinanceDeps) {
   const payoutStore = new PayoutStore(deps.db);
   await Promise.all([invoiceStore.init(), payoutStore.init()]);
   const reader = new LedgerReader(deps.ledger.entries);
+  const credits = new CreditStore(deps.db);
   const invoices = new InvoiceService({
     store: invoiceStore,
-    credits: new CreditStore(deps.db),
+    credits,
     payables: deps.payables,
     centres: deps.centres,
     ...(deps.customers ? { customers: deps.customers } : {}),
@@ -72,7 +74,15 @@ export async function createFinanceModule(deps: FinanceDeps) {
     provider: transfers,
     logger: deps.logger,
   });
-  const events = new InvoiceEvents(deps.bus, invoices, deps.logger, deps.consumer);
+  const fees = new FeeInvoices({
+    store: invoiceStore,
+    credits,
+    ledger: deps.ledger,
+    centres: deps.centres,
+    vatRateBps: basisPoints(deps.settings.vatRatePercent),
+    logger: deps.logger,
+  });
+  const events = new InvoiceEvents(deps.bus, invoices, deps.logger, deps.consumer, fees);
   let job: { stop(): Promise<void> } | null = null;
   return {
     /** For the schema's resolver list (schema.ts). */
