@@ -1,8 +1,10 @@
 import { ObjectId } from 'mongodb';
 import { errorCodes } from './client.js';
-import { driverWithVehicle, partnerWithCentre } from './bookings-setup.js';
+import { driverWithVehicle, partnerWithCentre, slotAt } from './bookings-setup.js';
+import { marketplaceClient } from '../subgraphs/marketplace/contract.js';
 import {
   CommerceAddPartDocument,
+  CommerceBookingPaymentDocument,
   CommerceAdjustStockDocument,
   CommerceCentreOrdersDocument,
   CommerceCompleteOrderDocument,
@@ -12,6 +14,7 @@ import {
   CommercePartsDocument,
   CommercePlaceOrderDocument,
   CommerceSetBookingPaymentPolicyDocument,
+  RequestBookingDocument,
 } from './generated/graphql.js';
 import { registerDriver } from './live.js';
 import type { TestSystem } from './harness.js';
@@ -180,4 +183,58 @@ describe('parts orders through the gateway, on two instances', () => {
     );
     expect(cancelled.data!.centreOrders.totalCount).toBe(1);
   }, 60_000);
+
+  it("makes a booking payable by its centre's policy: a deposit when requested, paid through payments' stream", async () => {
+    const { a, b } = two;
+    const { partner, centreId } = await partnerWithCentre(a, 'deposit-partner@example.com');
+    const { driver, vehicleId } = await driverWithVehicle(a, 'deposit-driver@example.com', 'WVWZZZ1JZXW000001');
+    await b.request(
+      CommerceSetBookingPaymentPolicyDocument,
+      { centreId, input: { kind: 'DEPOSIT', depositMinor: 2000 } },
+      { token: partner.token },
+    );
+    const booked = await a.request(
+      RequestBookingDocument,
+      { input: { centreId, vehicleId, service: 'OIL_CHANGE', slotStart: slotAt(3, 10) } },
+      { token: driver.token },
+    );
+    const bookingId = booked.data!.requestBooking.id;
+    const payment = async () =>
+      (await b.request(CommerceBookingPaymentDocument, { id: bookingId }, { token: driver.token })).data!.booking
+        .payment;
+    expect(await payment()).toEqual({
+      policy: { kind: 'DEPOSIT', depositMinor: 2000 },
+      paidMinor: 0,
+      dueMinor: 2000,
+      currency: 'EUR',
+    });
+    // what payments asks the marketplace before it charges
+    const marketplace = a.system.subgraphs.find((s) => s.name === 'marketplace')!;
+    const client = marketplaceClient({ url: marketplace.url, internalSecret: a.config.INTERNAL_SECRET });
+    expect(await client.payable({ kind: 'BOOKING', id: bookingId })).toMatchObject({
+      payable: true,
+      amountMinor: 2000,
+      currency: 'EUR',
+      centreId,
+      lines: [{ quantity: 1, unitAmountMinor: 2000 }],
+    });
+    await expect(client.payable({ kind: 'ORDER', id: new ObjectId().toHexString() })).rejects.toMatchObject({
+      status: 404,
+    });
+    await b.system.deps.bus.append('payments.payment.succeeded', {
+      paymentId: new ObjectId().toHexString(),
+      subjectKind: 'BOOKING',
+      subjectId: bookingId,
+      customerId: 'x',
+      centreId,
+      amountMinor: 2000,
+      refundedMinor: 0,
+      currency: 'EUR',
+      at: new Date().toISOString(),
+      failureCode: null,
+    });
+    await waitFor(async () => (await payment()).paidMinor === 2000, 'the deposit recorded');
+    expect(await payment()).toMatchObject({ dueMinor: 0 });
+    expect((await client.payable({ kind: 'BOOKING', id: bookingId })).payable).toBe(false);
+  });
 });
