@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db, type Document } from 'mongodb';
 import { pino } from 'pino';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EventBus } from '../../../platform/events/bus.js';
@@ -174,16 +174,25 @@ describe('parts, stock and orders', () => {
       expect(await code(deps().partService.search(alice, { query: 'a' }))).toBe('BAD_USER_INPUT');
     });
 
-    it('asks FerretDB for the parts through the word index, not a scan', async () => {
-      const explained = await db()
-        .collection(PartStore.collection)
-        .find({ search: 'brake' })
-        .sort({ _id: -1 })
-        .limit(5)
-        .explain();
-      const plan = JSON.stringify(explained);
-      if (explained.serverInfo?.ferretdbVersion) expect(plan).toMatch(/USING INDEX \S*search_1__id_-1/);
-      else expect(plan).toMatch(/IXSCAN/);
+    it('asks the database for parts, lapsed holds and orders through their indexes, not a scan', async () => {
+      const plan = async (collection: string, filter: Document, sort?: Document) => {
+        const cursor = db().collection(collection).find(filter).limit(5);
+        const explained = await (sort ? cursor.sort(sort) : cursor).explain();
+        return { ferretdb: Boolean(explained.serverInfo?.ferretdbVersion), text: JSON.stringify(explained) };
+      };
+      const cases: [string, Document, Document | undefined, string][] = [
+        [PartStore.collection, { search: 'brake' }, { _id: -1 }, 'search_1__id_-1'],
+        [PartStore.collection, { fitKeys: 'honda|civic|2018' }, { _id: -1 }, 'fitKeys_1__id_-1'],
+        [PartStore.collection, { centreId: centreA.toHexString() }, { _id: -1 }, 'centreId_1__id_-1'],
+        [StockStore.collection, { nextLapse: { $lte: now } }, undefined, 'nextLapse_1'],
+        [OrderStore.collection, { customerId: 'alice' }, { _id: -1 }, 'customerId_1__id_-1'],
+        [OrderStore.collection, { announceDue: { $lte: now } }, undefined, 'announceDue_1'],
+      ];
+      for (const [collection, filter, sort, index] of cases) {
+        const { ferretdb, text } = await plan(collection, filter, sort);
+        if (ferretdb) expect(text).toMatch(new RegExp(`USING INDEX \\S*${index}`));
+        else expect(text).toMatch(/IXSCAN/);
+      }
     });
   });
 
