@@ -28,7 +28,11 @@ export const paymentsSubgraph: SubgraphDescriptor<'payments'> = {
       bus,
       logger,
       stripe: setup.stripe,
-      payables: new HttpPayables({ marketplaceUrl: urls.marketplace, internalSecret: config.INTERNAL_SECRET }),
+      payables: new HttpPayables({
+        marketplaceUrl: urls.marketplace,
+        internalSecret: config.INTERNAL_SECRET,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      }),
       centres: new HttpCentreDirectory({ marketplaceUrl: urls.marketplace, internalSecret: config.INTERNAL_SECRET }),
       customers: new HttpCustomerNames({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       finance: { vatRatePercent: config.VAT_RATE_PERCENT, payoutIntervalMinutes: config.PAYOUT_INTERVAL_MINUTES },

@@ -43,6 +43,8 @@ export class PaymentRecorder {
       this.logger.error({ paymentId: doc._id.toHexString(), intentId: intent.id }, 'provider amount differs from the payment');
       throw new Error(`payment ${doc._id.toHexString()}: provider amount or currency differs`);
     }
+    // The entry is written before the status moves, so a captured payment has its entry: nothing to do.
+    if (CAPTURED.includes(doc.status)) return doc;
     const now = this.clock();
     const wrote = await this.ledger.record(paymentEntry(factsOf(doc), { postedAt: intent.created, recordedAt: now, source }));
     const moved = await this.store.transition(doc._id, OPEN, {

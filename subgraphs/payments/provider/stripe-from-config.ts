@@ -38,7 +38,15 @@ export async function stripeFromConfig(
       stop: async () => undefined,
     };
   }
-  if (config.isProduction) throw new Error('STRIPE_SECRET_KEY (or STRIPE_API_URL) is required in production');
+  if (config.isProduction) {
+    // Start (the rest of the system works) but take no money: every provider call fails at once.
+    logger.error('STRIPE_SECRET_KEY is not set: payments are refused until it is');
+    return {
+      stripe: stripeClient({ secretKey: FAKE_SECRET_KEY, apiUrl: 'http://127.0.0.1:9', maxNetworkRetries: 0 }),
+      webhookSecret,
+      stop: async () => undefined,
+    };
+  }
   const fake = new FakeStripeServer({ webhookSecret });
   // Tests run many systems at once: a free port each.
   const url = await fake.listen(config.NODE_ENV === 'test' ? 0 : config.STRIPE_FAKE_PORT);
