@@ -344,8 +344,24 @@ describe('ReadingStore.appendOnce (real database)', () => {
       first: at('2025-03-02T10:00:00Z'),
       last: at('2025-03-02T10:00:19Z'),
       series: {
-        p0C: expect.objectContaining({ pid: '0C', name: 'Engine speed', unit: '', count: 10, sum: 90, min: 0, max: 18 }),
-        p0D: expect.objectContaining({ pid: '0D', name: 'Vehicle speed', unit: '', count: 10, sum: 100, min: 1, max: 19 }),
+        p0C: expect.objectContaining({
+          pid: '0C',
+          name: 'Engine speed',
+          unit: '',
+          count: 10,
+          sum: 90,
+          min: 0,
+          max: 18,
+        }),
+        p0D: expect.objectContaining({
+          pid: '0D',
+          name: 'Vehicle speed',
+          unit: '',
+          count: 10,
+          sum: 100,
+          min: 1,
+          max: 19,
+        }),
       },
       receipts: { u1: { f: 'f1', r: { readingsStored: 25 } } },
     });

@@ -1,5 +1,11 @@
 import type { TimedReading } from './series.js';
-import { chunkDocuments, DEFAULT_OWN_CAPACITY, ownDocumentFrom, planUploadChunks, uploadId } from './upload-placement.js';
+import {
+  chunkDocuments,
+  DEFAULT_OWN_CAPACITY,
+  ownDocumentFrom,
+  planUploadChunks,
+  uploadId,
+} from './upload-placement.js';
 
 const rpm = (value: number, iso: string): TimedReading => ({
   pid: '0C',
