@@ -118,7 +118,8 @@ describe('the delivery pipeline', () => {
         kind: 'BOOKING_CHANGED',
         lastError: 'hourly cap',
       });
-      expect(critical[0]!.deliveries.find((d) => d.channel === 'PUSH')?.status).toBe('QUEUED');
+      // Claimed at once by this instance, to be sent now.
+      expect(critical[0]!.deliveries.find((d) => d.channel === 'PUSH')?.status).toBe('SENDING');
       // The inbox keeps all four: the cap limits interruptions, not the record.
       expect(await p.notifications.forUser('u-cap')).toHaveLength(4);
       // The next hour counts afresh.

@@ -56,7 +56,7 @@ export async function createPipeline(deps: {
   const live = new InboxLive(bus, logger);
   const kit: ChannelKit = { db, logger, preferences };
   const channels = new ChannelSet([
-    new InAppChannel(notifications, live),
+    new InAppChannel(live),
     ...(await Promise.all((deps.channels ?? []).map((make) => make(kit)))),
   ]);
   const worker = new DeliveryWorker(deliveries, channels, preferences, settings.delivery, logger, metrics, clock);

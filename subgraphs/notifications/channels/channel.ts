@@ -83,5 +83,7 @@ export interface OutboundDelivery {
   severity: NotificationSeverity;
   /** 1 on the first attempt. */
   attempt: number;
+  /** When the delivery was queued (the notification's time). */
+  createdAt: Date;
   message: RenderedMessage;
 }

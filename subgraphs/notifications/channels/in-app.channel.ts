@@ -1,25 +1,35 @@
-import { ObjectId } from 'mongodb';
-import type { InboxLive } from '../inbox/live.js';
-import type { NotificationStore } from '../inbox/notification.store.js';
-import { permanent, sent, type Channel, type OutboundDelivery, type SendResult } from './channel.js';
+import type { InboxLive, NotificationEvent } from '../inbox/live.js';
+import { sent, type Channel, type OutboundDelivery, type SendResult } from './channel.js';
 
 /**
  * IN_APP: the entry is already in the inbox (the pipeline wrote it); this channel puts it on the
- * user's live `notifications` subscription, on every gateway instance through the bus. A bus
- * that refuses the publish is an outage: retried like any channel's.
+ * user's live `notifications` subscription, on every gateway instance through the bus, built
+ * from the delivery (what the entry said when it was made: no read). A bus that refuses the
+ * publish is an outage: retried like any channel's.
  */
 export class InAppChannel implements Channel {
   readonly name = 'IN_APP' as const;
 
-  constructor(
-    private readonly notifications: NotificationStore,
-    private readonly live: InboxLive,
-  ) {}
+  constructor(private readonly live: InboxLive) {}
 
   async send(delivery: OutboundDelivery): Promise<SendResult> {
-    const doc = await this.notifications.byId(new ObjectId(delivery.notificationId));
-    if (!doc) return permanent('the inbox entry is gone');
-    await this.live.publish(doc);
+    const at = delivery.createdAt.toISOString();
+    const event: NotificationEvent = {
+      id: delivery.notificationId,
+      userId: delivery.userId,
+      category: delivery.category,
+      kind: delivery.kind,
+      severity: delivery.severity,
+      title: delivery.message.title,
+      body: delivery.message.text,
+      deepLink: delivery.message.deepLink,
+      data: delivery.message.data,
+      read: false,
+      folds: 0,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await this.live.publishEvent(event);
     return sent();
   }
 }

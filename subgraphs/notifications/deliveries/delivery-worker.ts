@@ -1,9 +1,9 @@
-import type { ObjectId } from 'mongodb';
 import type { Logger } from '../../../platform/logger.js';
 import type { OutboundDelivery, SendResult } from '../channels/channel.js';
 import type { ChannelSet } from '../channels/channel-set.js';
 import type { NotificationMetrics } from '../metrics.js';
-import { quietUntil } from '../preferences/policy.js';
+import { isUrgent, quietUntil } from '../preferences/policy.js';
+import { INTERRUPTING_CHANNELS, type ChannelName } from '../vocabulary.js';
 import type { PreferenceStore } from '../preferences/preference.store.js';
 import { nextRetryDelay, type BackoffPolicy } from './backoff.js';
 import type { DeliveryDocument, DeliveryStore } from './delivery.store.js';
@@ -20,8 +20,9 @@ export interface DeliveryWorkerSettings extends BackoffPolicy {
 /**
  * Sends due deliveries through their channels. Safe with any number of instances: each
  * delivery is claimed by one conditional update (DeliveryStore.claim) and settled only by the
- * holder of that claim. New deliveries are kicked at once (`kick`) for latency; the poll picks
- * up retries, deliveries held by quiet hours, and whatever a kick missed.
+ * holder of that claim. A delivery due at once is queued already claimed by the instance that
+ * queued it and sent straight away (`sendClaimed`); the poll picks up retries, deliveries held
+ * by quiet hours, and whatever a dead instance had claimed, once its lease runs out.
  */
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -55,7 +56,7 @@ export class DeliveryWorker {
     await Promise.all(this.inFlight);
   }
 
-  /** Resolves once the attempts under way (kicks and a poll) are done: for tests and benchmarks. */
+  /** Resolves once the attempts under way (sends of fresh deliveries, a poll) are done: for tests and benchmarks. */
   async idle(): Promise<void> {
     while (this.polling || this.inFlight.size > 0) {
       await this.polling;
@@ -63,9 +64,17 @@ export class DeliveryWorker {
     }
   }
 
-  /** Tries these new deliveries now (each only if still due and unclaimed). */
-  kick(ids: ObjectId[]): void {
-    for (const id of ids) this.track(this.claimAndSend(id));
+  get leaseMs(): number {
+    return this.settings.leaseMs;
+  }
+
+  sends(channel: ChannelName): boolean {
+    return this.channels.get(channel) !== undefined && !this.stopped;
+  }
+
+  /** Sends deliveries the dispatcher queued already claimed by this instance (a fresh lease), now. */
+  sendClaimed(deliveries: DeliveryDocument[]): void {
+    for (const delivery of deliveries) this.track(this.attempt(delivery));
   }
 
   /** Claims and sends due deliveries until none is left; one pass at a time per instance. */
@@ -96,9 +105,9 @@ export class DeliveryWorker {
   }
 
   /** One claim and send; false when nothing was due. */
-  private async claimAndSend(id?: ObjectId): Promise<boolean> {
+  private async claimAndSend(): Promise<boolean> {
     const now = this.clock();
-    const claimed = await this.store.claim(this.channels.names(), now, this.settings.leaseMs, id);
+    const claimed = await this.store.claim(this.channels.names(), now, this.settings.leaseMs);
     if (!claimed) return false;
     await this.attempt(claimed);
     return true;
@@ -109,8 +118,10 @@ export class DeliveryWorker {
     if (!channel) return;
     // Quiet hours are checked again when it is due: a reminder queued by day may fall due at night,
     // and the user may have changed their hours since.
-    const prefs = await this.preferences.get(claimed.userId);
-    const held = quietUntil(prefs, this.clock(), claimed.channel, claimed.category, claimed.severity);
+    // (Only where quiet hours could apply: the in-app feed and urgent alerts never wait.)
+    const mayWait = INTERRUPTING_CHANNELS.includes(claimed.channel) && !isUrgent(claimed.category, claimed.severity);
+    const prefs = mayWait ? await this.preferences.get(claimed.userId) : null;
+    const held = prefs && quietUntil(prefs, this.clock(), claimed.channel, claimed.category, claimed.severity);
     if (held) {
       await this.store.settle(
         claimed,
@@ -128,6 +139,7 @@ export class DeliveryWorker {
       kind: claimed.kind,
       severity: claimed.severity,
       attempt: claimed.attempts,
+      createdAt: claimed.createdAt,
       message: claimed.message,
     };
     let result: SendResult;

@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import { paginate, type Connection, type PageArgs } from '../../../platform/graphql/pagination.js';
-import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
+import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import type { RenderedMessage } from '../channels/channel.js';
 import type { Category, ChannelName, DeliveryStatus, NotificationKind, NotificationSeverity } from '../vocabulary.js';
@@ -50,7 +50,16 @@ export const DELIVERY_INDEXES: IndexDeclaration[] = [
 export type NewDelivery = Pick<
   DeliveryDocument,
   'notificationId' | 'userId' | 'channel' | 'category' | 'kind' | 'severity' | 'message'
-> & { status: 'QUEUED' | 'SUPPRESSED'; nextAttemptAt: Date; reason: string | null };
+> & {
+  status: 'QUEUED' | 'SUPPRESSED';
+  nextAttemptAt: Date;
+  reason: string | null;
+  /**
+   * Claimed from birth until then by the instance that queues it and sends it at once: a due
+   * delivery costs no separate claim; if that instance dies, the lease runs out and any takes it.
+   */
+  claimedUntil?: Date;
+};
 
 export const deliveryKey = (notificationId: string, channel: ChannelName) => `${notificationId}:${channel}`;
 
@@ -66,26 +75,36 @@ export class DeliveryStore {
     return ensureIndexes(this.deliveries, DELIVERY_INDEXES);
   }
 
-  /** Queues it unless the notification already has one on this channel; the stored one either way. */
-  async enqueue(delivery: NewDelivery, now: Date): Promise<DeliveryDocument> {
-    const { reason, ...fields } = delivery;
-    const doc: DeliveryDocument = {
+  /**
+   * Queues them (one notification's channels) in one write, leaving out the channels the
+   * notification already has a delivery on (a redelivered source); the stored ones either way.
+   */
+  async enqueue(deliveries: NewDelivery[], now: Date): Promise<(DeliveryDocument & { fresh: boolean })[]> {
+    if (deliveries.length === 0) return [];
+    const docs: DeliveryDocument[] = deliveries.map(({ reason, claimedUntil, ...fields }) => ({
       _id: new ObjectId(),
-      key: deliveryKey(delivery.notificationId, delivery.channel),
+      key: deliveryKey(fields.notificationId, fields.channel),
       ...fields,
-      attempts: 0,
-      leaseUntil: null,
+      ...(claimedUntil ? { status: 'SENDING' as const } : {}),
+      attempts: claimedUntil ? 1 : 0,
+      leaseUntil: claimedUntil ?? null,
       lastError: reason,
       providerId: null,
-      history: [{ status: delivery.status, at: now, reason }],
+      history: [{ status: fields.status, at: now, reason }],
       createdAt: now,
       updatedAt: now,
       sentAt: null,
-    };
-    if (await insertUnlessTaken(this.deliveries, doc)) return doc;
-    const existing = await this.deliveries.findOne({ key: doc.key });
-    if (!existing) throw new Error('delivery insert collided with nothing');
-    return existing;
+    }));
+    try {
+      await this.deliveries.insertMany(docs, { ordered: false });
+      return docs.map((d) => ({ ...d, fresh: true }));
+    } catch (error) {
+      if (!isDuplicateKey(error) && !(error as { writeErrors?: unknown }).writeErrors) throw error;
+      // A redelivered source: what is stored stands (a claimed one is its claimant's to send).
+      const stored = await this.deliveries.find({ key: { $in: docs.map((d) => d.key) } }).toArray();
+      if (stored.length !== docs.length) throw error;
+      return stored.map((d) => ({ ...d, fresh: docs.some((n) => n._id.equals(d._id)) }));
+    }
   }
 
   private claimable(channels: ChannelName[], now: Date): Filter<DeliveryDocument> {

@@ -1,6 +1,6 @@
 import type { ObjectId } from 'mongodb';
 import type { Logger } from '../../../platform/logger.js';
-import type { DeliveryStore } from '../deliveries/delivery.store.js';
+import type { DeliveryDocument, DeliveryStore } from '../deliveries/delivery.store.js';
 import type { InboxLive } from '../inbox/live.js';
 import type { NotificationStore } from '../inbox/notification.store.js';
 import type { NotificationMetrics } from '../metrics.js';
@@ -53,15 +53,19 @@ export interface DispatchSettings {
 
 /** Whoever sends due deliveries (the DeliveryWorker). */
 export interface DeliveryKicker {
-  kick(ids: ObjectId[]): void;
+  /** Whether this instance sends on the channel (a due delivery is then queued already claimed). */
+  sends(channel: ChannelName): boolean;
+  readonly leaseMs: number;
+  /** Sends deliveries queued claimed by this instance, now. */
+  sendClaimed(deliveries: DeliveryDocument[]): void;
 }
 
 /**
  * The pipeline: for each user, one inbox entry (or a fold into the open window's entry), then a
  * delivery per channel their preferences allow, held past quiet hours or suppressed past the
- * hourly cap, then a kick so due ones go out at once. Every step is idempotent on the source key,
- * so a source consumer may be redelivered at any point and still leaves one entry and one
- * delivery per channel.
+ * hourly cap; due ones are queued claimed by this instance and sent at once. Every step is
+ * idempotent on the source key, so a source consumer may be redelivered at any point and still
+ * leaves one entry and one delivery per channel.
  */
 export class Dispatcher {
   constructor(
@@ -141,31 +145,30 @@ export class Dispatcher {
     const interrupts = channels.some((c) => INTERRUPTING_CHANNELS.includes(c));
     const withinCap = !interrupts || urgent || !created || (await this.caps.take(userId, now, this.settings.hourlyCap));
 
-    const queued = await Promise.all(
-      channels.map(async (channel) => {
+    const queued = await this.deliveries.enqueue(
+      channels.map((channel) => {
         const capped = !withinCap && INTERRUPTING_CHANNELS.includes(channel);
         const held = quietUntil(prefs, now, channel, request.category, request.severity);
-        const delivery = await this.deliveries.enqueue(
-          {
-            notificationId,
-            userId,
-            channel,
-            category: request.category,
-            kind: request.kind,
-            severity: request.severity,
-            message,
-            status: capped ? 'SUPPRESSED' : 'QUEUED',
-            nextAttemptAt: held ?? now,
-            reason: capped ? 'hourly cap' : held ? 'quiet hours' : null,
-          },
-          now,
-        );
-        this.metrics.deliveries.inc({ channel, status: delivery.status });
-        return delivery;
+        const sendNow = !capped && !held && this.worker.sends(channel);
+        return {
+          notificationId,
+          userId,
+          channel,
+          category: request.category,
+          kind: request.kind,
+          severity: request.severity,
+          message,
+          status: capped ? ('SUPPRESSED' as const) : ('QUEUED' as const),
+          nextAttemptAt: held ?? now,
+          reason: capped ? 'hourly cap' : held ? 'quiet hours' : null,
+          ...(sendNow ? { claimedUntil: new Date(now.getTime() + this.worker.leaseMs) } : {}),
+        };
       }),
+      now,
     );
-    const due = queued.filter((d) => d.status === 'QUEUED' && d.nextAttemptAt <= now).map((d) => d._id);
-    if (due.length) this.worker.kick(due);
+    for (const d of queued) this.metrics.deliveries.inc({ channel: d.channel, status: d.status });
+    const claimed = queued.filter((d) => d.fresh && d.status === 'SENDING');
+    if (claimed.length) this.worker.sendClaimed(claimed);
     this.logger.debug({ userId, notificationId, kind: request.kind, channels }, 'notification dispatched');
     return {
       userId,

@@ -44,7 +44,11 @@ export class InboxLive {
   ) {}
 
   async publish(doc: NotificationDocument): Promise<void> {
-    await this.bus.publish(userNotificationsTopic(doc.userId), toNotificationEvent(doc));
+    await this.publishEvent(toNotificationEvent(doc));
+  }
+
+  async publishEvent(event: NotificationEvent): Promise<void> {
+    await this.bus.publish(userNotificationsTopic(event.userId), event);
   }
 
   /** For folds: a failed live publish loses nothing (the inbox has it), so it is logged, not thrown. */

@@ -22,6 +22,7 @@ export function bookingsSource(
   return {
     stream: BOOKING_CHANGED,
     schema: bookingChangedSchema,
+    orderKey: (b) => b.bookingId,
     async handle(event: StreamEvent<BookingChanged>) {
       const b = event.payload;
       const at = new Date(b.at).toISOString();

@@ -39,6 +39,7 @@ const iso = (d: Date) => new Date(d).toISOString();
 export function ordersSource(dispatcher: Dispatcher, recipients: RecipientDirectory): StreamSource<OrderUpdated> {
   return {
     stream: ORDER_UPDATED,
+    orderKey: (o) => o.orderId,
     schema: orderUpdatedSchema,
     async handle({ payload: o }: StreamEvent<OrderUpdated>) {
       const members = o.status === 'PAID' ? await recipients.centreMembers(o.centreId) : [];
@@ -59,6 +60,7 @@ export function paymentSources(dispatcher: Dispatcher): StreamSource<PaymentEven
   return Object.entries(PAYMENT_KINDS).map(([stream, kind]) => ({
     stream,
     schema: paymentEventSchema,
+    orderKey: (p) => p.paymentId,
     async handle({ payload: p }: StreamEvent<PaymentEvent>) {
       await dispatcher.dispatch({
         sourceKey: `payment:${p.paymentId}:${kind}:${p.refundedMinor}:${iso(p.at)}`,
@@ -84,6 +86,7 @@ export function paymentSources(dispatcher: Dispatcher): StreamSource<PaymentEven
 export function roadsideSource(dispatcher: Dispatcher): StreamSource<RoadsideUpdated> {
   return {
     stream: ROADSIDE_UPDATED,
+    orderKey: (r) => r.requestId,
     schema: roadsideUpdatedSchema,
     async handle({ payload: r }: StreamEvent<RoadsideUpdated>) {
       // The driver asked (REQUESTED) and centres are being asked (OFFERED): nothing new for the driver yet.
@@ -104,6 +107,7 @@ export function roadsideSource(dispatcher: Dispatcher): StreamSource<RoadsideUpd
 export function stockSource(dispatcher: Dispatcher, recipients: RecipientDirectory): StreamSource<StockLow> {
   return {
     stream: STOCK_LOW,
+    orderKey: (s) => `${s.centreId}:${s.partId}`,
     schema: stockLowSchema,
     async handle({ payload: s }: StreamEvent<StockLow>) {
       const members = await recipients.centreMembers(s.centreId);

@@ -25,6 +25,7 @@ export function healthAlertsSource(
   return {
     stream: HEALTH_ALERTS,
     schema: healthAlertEventSchema,
+    orderKey: (a) => a.vehicleId,
     async handle(event: StreamEvent<HealthAlertEvent>) {
       const alert = event.payload;
       const kind = alertKind(alert);

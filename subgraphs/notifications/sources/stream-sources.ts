@@ -12,9 +12,16 @@ export interface StreamSource<T = unknown> {
   schema: PayloadSchema<T>;
   /** Idempotent: may run again for the same event (at-least-once). Throwing redelivers it later. */
   handle(event: StreamEvent<T>): Promise<void>;
+  /**
+   * Events with the same key are handled in stream order (an alert's opening before its
+   * resolution: the fold window relies on it), different keys at once (`concurrency`).
+   */
+  orderKey(payload: T): string;
 }
 
 export interface StreamSourceSettings {
+  /** Keys (vehicles, bookings, ...) handled at once per stream (8 by default). */
+  concurrency?: number;
   claimIdleMs?: number;
   blockMs?: number;
   name?: string;
@@ -37,6 +44,8 @@ export class StreamSources {
     this.consumers = this.sources.map((source) =>
       this.bus.consume(source.stream, NOTIFICATIONS_GROUP, `${name}-${source.stream}`, (e) => source.handle(e), {
         schema: source.schema,
+        orderKey: (payload) => source.orderKey(payload as never),
+        concurrency: this.settings.concurrency ?? 8,
         ...(claimIdleMs !== undefined ? { claimIdleMs } : {}),
         ...(blockMs !== undefined ? { blockMs } : {}),
         ...(this.metrics ? { metrics: this.metrics } : {}),

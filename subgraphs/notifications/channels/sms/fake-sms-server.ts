@@ -25,7 +25,9 @@ export class FakeSmsServer {
   /** Every POST seen, failed ones included. */
   attempts = 0;
 
-  constructor(private readonly options: { token?: string; keep?: number } = {}) {}
+  constructor(
+    private readonly options: { token?: string; keep?: number; onMessage?: (message: FakeSms) => void } = {},
+  ) {}
 
   failNext(count: number): void {
     this.failures = count;
@@ -91,6 +93,7 @@ export class FakeSmsServer {
     };
     this.messages.push(message);
     this.byKey.set(message.idempotencyKey, message);
+    this.options.onMessage?.(message);
     const keep = this.options.keep ?? 1000;
     if (this.messages.length > keep) this.messages.splice(0, this.messages.length - keep);
     return { status: 201, body: { id: message.id } };
