@@ -126,6 +126,7 @@ export async function createMarketplaceSubgraph({
     registerMetrics: (registry) => {
       nearbyMetrics.register(registry);
       roadside.registerMetrics(registry);
+      commerce.registerMetrics(registry);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Db } from 'mongodb';
+import type { Registry } from 'prom-client';
 import type { VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -19,6 +20,7 @@ import { PaymentConsumer, type PaymentConsumerSettings } from '../payables/payme
 import { PaymentPolicyStore } from '../payables/payment-policy.store.js';
 import { HoldSweep } from './hold-sweep.js';
 import { OrderEvents } from './order-events.js';
+import { OrderMetrics } from './order-metrics.js';
 import { OrderService } from './order.service.js';
 import { OrderStore } from './order.store.js';
 
@@ -61,6 +63,7 @@ export async function createCommerceModule(deps: CommerceDeps) {
   const policies = new PaymentPolicyStore(db);
   await Promise.all([partStore.init(), stockStore.init(), orderStore.init()]);
 
+  const metrics = new OrderMetrics();
   const stockEvents = new StockEvents(stockStore, bus, logger, clock);
   const orderEvents = new OrderEvents(orderStore, bus, logger);
   const inventory = new InventoryService(stockStore, centres, stockEvents, clock);
@@ -74,6 +77,7 @@ export async function createCommerceModule(deps: CommerceDeps) {
     stockEvents,
     { paymentHoldMs: settings.paymentHoldMinutes * 60_000 },
     clock,
+    metrics,
   );
   const bookingPayable = new BookingPayable(deps.bookings, policies, centres);
   const payables = new Payables();
@@ -107,6 +111,7 @@ export async function createCommerceModule(deps: CommerceDeps) {
     payables,
     sweep,
     internalRoutes: (router: Router) => payables.mount(router),
+    registerMetrics: (registry: Registry) => metrics.register(registry),
     stop: async () => {
       await consumer.stop();
       await sweep.stop();

@@ -1,5 +1,6 @@
 import { ObjectId, type Db, type Document } from 'mongodb';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EventBus } from '../../../platform/events/bus.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
@@ -280,11 +281,20 @@ describe('parts, stock and orders', () => {
     it('sells exactly the stock to concurrent orders: 10 units, 100 orders of one, 10 placed and 90 CONFLICT', async () => {
       const part = await addPart({ initialStock: 10 });
       const id = part._id.toHexString();
+      const registry = new Registry();
+      commerce.registerMetrics(registry);
+      const counted = async (name: string) => (await registry.getSingleMetric(name)!.get()).values[0]?.value ?? 0;
+      const [placedBefore, shortBefore] = [
+        await counted('marketplace_orders_placed_total'),
+        await counted('marketplace_orders_short_of_stock_total'),
+      ];
       const results = await Promise.all(
         Array.from({ length: 100 }, () => code(order(bob, [{ partId: id, quantity: 1 }]))),
       );
       expect(results.filter((r) => r === 'OK')).toHaveLength(10);
       expect(results.filter((r) => r === 'CONFLICT')).toHaveLength(90);
+      expect((await counted('marketplace_orders_placed_total')) - placedBefore).toBe(10);
+      expect((await counted('marketplace_orders_short_of_stock_total')) - shortBefore).toBe(90);
       const stock = await stockOf(id);
       expect(stock.quantity).toBe(0);
       expect(Object.keys(stock.holds)).toHaveLength(10);

@@ -11,6 +11,7 @@ import type { StockEvents } from '../inventory/stock-events.js';
 import type { StockStore } from '../inventory/stock.store.js';
 import type { PartStore } from '../parts/part.store.js';
 import type { OrderEvents } from './order-events.js';
+import { OrderMetrics } from './order-metrics.js';
 import { orderTransition, type OrderAction, type OrderActor, type OrderStatusName } from './order-state.js';
 import type { OrderDocument, OrderItemDocument, OrderPaymentDocument, OrderStore } from './order.store.js';
 
@@ -62,6 +63,7 @@ export class OrderService {
     private readonly stockEvents: StockEvents,
     private readonly settings: OrderSettings,
     private readonly clock: () => Date = () => new Date(),
+    private readonly metrics: OrderMetrics = new OrderMetrics(),
   ) {}
 
   /**
@@ -114,6 +116,7 @@ export class OrderService {
       // A concurrent retry with the same key may hold the units: its order is then the answer.
       const stored = await this.orders.findByIdempotencyKey(key);
       if (stored) return sameRequest(stored, fingerprint);
+      this.metrics.shortOfStock.inc();
       throw new ConflictError(`Not enough ${short.sku} in stock for ${short.quantity}`);
     }
     const doc: OrderDocument = {
@@ -141,6 +144,7 @@ export class OrderService {
       if (!stored) throw new ConflictError('This order is being placed; retry it');
       return sameRequest(stored, fingerprint);
     }
+    this.metrics.placed.inc();
     await this.events.changed(doc);
     return doc;
   }
@@ -249,6 +253,7 @@ export class OrderService {
       payment ? { payment } : {},
     );
     if (!moved) throw new ConflictError('The order changed meanwhile; reload it and try again');
+    this.metrics.moved.inc({ status: moved.status, actor });
     await this.events.changed(moved);
     return moved;
   }
