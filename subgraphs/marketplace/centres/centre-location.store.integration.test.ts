@@ -5,7 +5,13 @@ import { haversineKm } from '../geo/haversine.js';
 import { compareNearby } from '../search/nearby-cursor.js';
 import { NearbyMetrics } from '../search/nearby-metrics.js';
 import { NearbyService } from '../search/nearby.service.js';
-import { CentreLocationStore, locationOf, type CentreLocationDocument } from './centre-location.store.js';
+import {
+  CENTRE_LOCATION_LAYOUT,
+  CentreLocationStore,
+  locationOf,
+  readLocation,
+  type CentreLocationDocument,
+} from './centre-location.store.js';
 import { CentreStore, type CentreDocument, type CentreProfile } from './centre.store.js';
 import { ServiceKind, Weekday } from './centre.type.js';
 import { openAtChecker } from './opening-hours.js';
@@ -42,9 +48,9 @@ describe('centre locations', () => {
   it('are written with the centre and follow every profile, services, hours and closures edit', async () => {
     const centre = await create('Step', 51.5, -0.12);
     expect(await locations().findOne({ _id: centre._id })).toEqual(locationOf(centre));
-    expect(await locations().findOne({ _id: centre._id })).toMatchObject({
+    expect(readLocation((await locations().findOne({ _id: centre._id }))!)).toMatchObject({
+      name: 'Step',
       serviceKinds: [ServiceKind.OIL_CHANGE],
-      version: 0,
     });
 
     const edited = await centres.updateProfile(
@@ -59,18 +65,22 @@ describe('centre locations', () => {
     );
     const location = await locations().findOne({ _id: centre._id });
     expect(location).toEqual(locationOf(edited!));
-    expect(location).toMatchObject({
+    expect(location).toMatchObject({ version: 1, layout: CENTRE_LOCATION_LAYOUT });
+    expect(readLocation(location!)).toEqual({
+      _id: centre._id,
+      name: 'Step',
+      location: { lat: 51.5, lng: -0.12 },
       serviceKinds: [ServiceKind.BRAKES, ServiceKind.TYRES],
       timezone: 'Europe/London',
       hours: '5 10:00 12:00',
       closed: '2027-01-01 2027-01-02',
-      version: 1,
     });
-    // Only what a search needs (the name, for a page of names and distances): no members, address or prices.
-    expect(location).toMatchObject({ name: 'Step', layout: 2 });
-    expect(location).not.toHaveProperty('members');
-    expect(location).not.toHaveProperty('address');
-    expect(location).not.toHaveProperty('services');
+    // Only what a search needs (the name, for a page of names and distances): no members, address
+    // or prices, and everything but the indexed cells in one string.
+    expect(Object.keys(location!).sort()).toEqual(
+      ['_id', 'cell2', 'cell3', 'cell4', 'cell5', 'cell6', 'layout', 'summary', 'version'].sort(),
+    );
+    expect(location!.summary).not.toMatch(/Step 1|5000|USD|Holiday/);
 
     const nearby = new NearbyService(centres);
     const near = { lat: 51.5, lng: -0.12 };
@@ -142,6 +152,37 @@ describe('centre locations', () => {
     expect(await sum('marketplace_nearby_centres_read')).toBeLessThanOrEqual(32);
   });
 
+  it('of an older layout are read as they are, and replaced whole by the current one at start-up', async () => {
+    const centre = await create('Layout', -33.86, 151.2, profile('Layout', [ServiceKind.TYRES]));
+    const { summary, layout, ...cells } = locationOf(centre);
+    const oldCopy = {
+      ...cells,
+      location: { lat: -33.86, lng: 151.2 },
+      serviceKinds: [ServiceKind.TYRES],
+      timezone: 'UTC',
+      hours: '1 08:00 17:00',
+      closed: '',
+    };
+    const nearby = new NearbyService(centres);
+    const near = { lat: -33.86, lng: 151.2 };
+    for (const old of [
+      { ...oldCopy, name: undefined },
+      { ...oldCopy, name: 'Layout', layout: 2 },
+    ]) {
+      await locations().deleteOne({ _id: centre._id });
+      const { name, ...fields } = old;
+      await db()
+        .collection(CentreLocationStore.collection)
+        .insertOne(name === undefined ? fields : old);
+      const page = await nearby.searchCompact({ near, radiusKm: 1, service: ServiceKind.TYRES });
+      expect(page.edges.map((e) => e.node.id)).toEqual([centre._id.toHexString()]);
+      expect(page.edges[0]!.node.name).toBe(name);
+      expect(await centres.reconcileLocations()).toBe(1);
+      expect(await locations().findOne({ _id: centre._id })).toEqual({ ...cells, summary, layout });
+    }
+    expect(layout).toBe(CENTRE_LOCATION_LAYOUT);
+  });
+
   it('answer searches exactly as reading every centre did, on a randomized set', async () => {
     let seed = 12;
     const random = () => {
@@ -180,11 +221,11 @@ describe('centre locations', () => {
       const service = random() < 0.5 ? pick(KINDS) : null;
       const openAt = random() < 0.5 ? new Date(Date.UTC(2027, 2, pick([1, 3, 6, 8]), pick([2, 10, 15, 23]))) : null;
       const expected = oldSearch(near, radiusKm, service, openAt);
-      const got: { id: string; name: string; distanceKm: number | null }[] = [];
+      const got: { id: string; name?: string; distanceKm: number | null }[] = [];
       let after: string | null = null;
       let total: number | null = null;
       do {
-        const page = await nearby.search({ near, radiusKm, service, openAt, first: 7, after });
+        const page = await nearby.searchCompact({ near, radiusKm, service, openAt, first: 7, after });
         total ??= await page.totalCount;
         got.push(...page.edges.map((e) => ({ id: e.node.id, name: e.node.name, distanceKm: e.node.distanceKm })));
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor! : null;

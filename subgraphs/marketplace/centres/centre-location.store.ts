@@ -6,14 +6,8 @@ import type { LatLng } from '../geo/haversine.js';
 import { WEEKDAYS, type Schedule } from './opening-hours.js';
 import type { Closure, OpeningHours, ServiceKind } from './centre.type.js';
 
-/**
- * What a nearby search needs of a centre, and nothing else: a whole centre document (services
- * with prices, members, address...) costs several times as much to read and decode, and a search
- * reads every centre in the cells around a point to keep the page's few. With the name, a page
- * that shows only names, distances, locations and hours is answered from these alone
- * (nearby.service.ts `searchCompact`). Same `_id` as the centre.
- */
-export type CentreLocationDocument = Record<CellField, string> & {
+/** A centre as a nearby search reads it: where it is, what it offers, when it is open, its name. */
+export interface CentreLocation {
   _id: ObjectId;
   /** Absent from copies written before CENTRE_LOCATION_LAYOUT 2 (reconcile rewrites them). */
   name?: string;
@@ -24,43 +18,89 @@ export type CentreLocationDocument = Record<CellField, string> & {
   hours: string;
   /** The closures' dates, compact: `<from> <to>` for each, comma-separated (the reason is not searched). */
   closed: string;
-  /** The centre's `version` this copy was taken at: an older copy never replaces a newer one. */
-  version: number;
-  /** Which fields the copy holds (CENTRE_LOCATION_LAYOUT); absent from the first layout. */
-  layout?: number;
-};
+}
 
 /**
- * The copies' current layout: bumped whenever a field is added, so that the start-up reconcile
- * rewrites the copies of an older layout even when their centre has not changed (2: `name`).
+ * What a nearby search needs of a centre, and nothing else (`centre_locations`, same `_id` as the
+ * centre): a whole centre document (services with prices, members, address...) costs several
+ * times as much to read and decode, and a search reads every centre in the cells around a point
+ * to keep the page's few. With the name, a page that shows only names, distances, locations and
+ * hours is answered from these alone (nearby.service.ts `searchCompact`).
+ *
+ * Only the cells (which the search's indexes serve) are fields of their own; the rest is one
+ * string, `summary`: the embedded database decodes each document it returns field by field, with
+ * a type description per field, so one string instead of a location object, a list of service
+ * kinds and four strings halves a copy's stored size and takes a third to a half off the
+ * database's time per search. Nothing filters on what the summary holds: the search measures
+ * and filters every copy in its cells itself.
  */
-export const CENTRE_LOCATION_LAYOUT = 2;
+export type CentreLocationDocument = Record<CellField, string> & {
+  _id: ObjectId;
+  /** JSON: [name, lat, lng, timezone, service kinds space-separated, hours, closed] (CentreLocation's). */
+  summary: string;
+  /** The centre's `version` this copy was taken at: an older copy never replaces a newer one. */
+  version: number;
+  /** CENTRE_LOCATION_LAYOUT when written. */
+  layout: number;
+};
+
+/** A copy of layout 1 (no name, no layout) or 2 (with the name): one field each, as CentreLocation. */
+type UnpackedLocationDocument = Record<CellField, string> & CentreLocation & { version: number; layout?: 1 | 2 };
+
+/**
+ * The copies' current layout: bumped whenever what a copy holds changes, so that the start-up
+ * reconcile rewrites the copies of an older layout even when their centre has not changed
+ * (2: the name; 3: everything but the cells in `summary`). Until then, a copy of any layout reads.
+ */
+export const CENTRE_LOCATION_LAYOUT = 3;
 
 /** The fields of a centre a location copies (a CentreDocument has them all). */
-export type LocatedCentre = Omit<CentreLocationDocument, 'name' | 'serviceKinds' | 'hours' | 'closed' | 'layout'> &
-  Schedule & { name: string; services: { kind: ServiceKind }[] };
+export type LocatedCentre = Record<CellField, string> &
+  Schedule & { _id: ObjectId; name: string; location: LatLng; services: { kind: ServiceKind }[]; version: number };
 
 /** A search reads the locations of a set of geohash cells of one precision (`$in` on that field). */
 export const CENTRE_LOCATION_INDEXES: IndexDeclaration[] = CELL_PRECISIONS.map((p) => ({ key: { [cellField(p)]: 1 } }));
 
 export const locationOf = (centre: LocatedCentre): CentreLocationDocument => ({
   _id: centre._id,
-  name: centre.name,
-  location: { lat: centre.location.lat, lng: centre.location.lng },
   ...(Object.fromEntries(CELL_PRECISIONS.map((p) => [cellField(p), centre[cellField(p)]])) as Record<
     CellField,
     string
   >),
-  serviceKinds: [...new Set(centre.services.map((s) => s.kind))],
-  timezone: centre.timezone,
-  hours: centre.openingHours.map((h) => `${WEEKDAYS.indexOf(h.day) + 1} ${h.opens} ${h.closes}`).join(','),
-  closed: centre.closures.map((c) => `${c.from} ${c.to}`).join(','),
+  summary: JSON.stringify([
+    centre.name,
+    centre.location.lat,
+    centre.location.lng,
+    centre.timezone,
+    [...new Set(centre.services.map((s) => s.kind))].join(' '),
+    centre.openingHours.map((h) => `${WEEKDAYS.indexOf(h.day) + 1} ${h.opens} ${h.closes}`).join(','),
+    centre.closures.map((c) => `${c.from} ${c.to}`).join(','),
+  ]),
   version: centre.version,
   layout: CENTRE_LOCATION_LAYOUT,
 });
 
+/** What a stored copy of any layout says. */
+export function readLocation(doc: CentreLocationDocument | UnpackedLocationDocument): CentreLocation {
+  if (doc.layout !== CENTRE_LOCATION_LAYOUT) {
+    const { _id, name, location, serviceKinds, timezone, hours, closed } = doc as UnpackedLocationDocument;
+    return { _id, ...(name === undefined ? {} : { name }), location, serviceKinds, timezone, hours, closed };
+  }
+  const [name, lat, lng, timezone, kinds, hours, closed] = JSON.parse((doc as CentreLocationDocument).summary) as [
+    string,
+    number,
+    number,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const serviceKinds = (kinds ? kinds.split(' ') : []) as ServiceKind[];
+  return { _id: doc._id, name, location: { lat, lng }, serviceKinds, timezone, hours, closed };
+}
+
 /** The schedule a location holds, for openAtChecker. */
-export function scheduleOf(location: CentreLocationDocument): Schedule {
+export function scheduleOf(location: CentreLocation): Schedule {
   const parts = (list: string) => (list ? list.split(',').map((item) => item.split(' ')) : []);
   return {
     timezone: location.timezone,
@@ -95,15 +135,16 @@ export class CentreLocationStore {
    * Writes the centre's location unless a copy of the same or a newer version is there: two
    * edits' follow-ups arriving out of order leave the newer one. The filter misses a newer copy,
    * so the upsert tries an insert of an existing `_id`, which is refused: that is the no-op.
-   * A copy of an older layout at the same version is rewritten (it lacks fields).
+   * A copy of an older layout at the same version is rewritten. A replacement, so that no field
+   * of an older layout stays behind.
    */
   async follow(centre: LocatedCentre): Promise<void> {
-    const { _id, ...fields } = locationOf(centre);
+    const copy = locationOf(centre);
     const older = {
-      $or: [{ version: { $lt: fields.version } }, { version: fields.version, layout: { $ne: CENTRE_LOCATION_LAYOUT } }],
+      $or: [{ version: { $lt: copy.version } }, { version: copy.version, layout: { $ne: CENTRE_LOCATION_LAYOUT } }],
     };
     try {
-      await this.locations.updateOne({ _id, ...older }, { $set: fields }, { upsert: true });
+      await this.locations.replaceOne({ _id: copy._id, ...older }, copy, { upsert: true });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
@@ -118,13 +159,9 @@ export class CentreLocationStore {
   }
 
   /** The locations in any of `cells` (of one precision), optionally of centres offering `service`. */
-  inCells(
-    precision: CellPrecision,
-    cells: readonly string[],
-    service?: ServiceKind,
-  ): Promise<CentreLocationDocument[]> {
+  async inCells(precision: CellPrecision, cells: readonly string[], service?: ServiceKind): Promise<CentreLocation[]> {
     const filter: Filter<CentreLocationDocument> = { [cellField(precision)]: { $in: cells.map(String) } };
-    if (service) filter.serviceKinds = String(service) as ServiceKind;
-    return this.locations.find(filter).toArray();
+    const found = (await this.locations.find(filter).toArray()).map(readLocation);
+    return service ? found.filter((l) => l.serviceKinds.includes(service)) : found;
   }
 }

@@ -14,7 +14,7 @@ import {
   type ServiceOffering,
 } from './centre.type.js';
 import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
-import { CentreLocationStore, type CentreLocationDocument } from './centre-location.store.js';
+import { CentreLocationStore, type CentreLocation } from './centre-location.store.js';
 
 export interface CentreMemberDocument {
   userId: string;
@@ -183,7 +183,7 @@ export class CentreStore {
     precision: CellPrecision,
     cells: readonly string[],
     service?: ServiceKind,
-  ): Promise<CentreLocationDocument[]> {
+  ): Promise<CentreLocation[]> {
     return this.locations.inCells(precision, cells, service);
   }
 

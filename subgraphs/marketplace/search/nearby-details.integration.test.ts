@@ -6,7 +6,7 @@ import { InProcessEventBus } from '../../../platform/events/in-process.js';
 import type { Subgraph } from '../../../platform/subgraph/serve-subgraph.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { codes, subgraphExecution } from '../../../test/subgraph-execution.js';
-import { CentreLocationStore } from '../centres/centre-location.store.js';
+import { CentreLocationStore, readLocation, type CentreLocationDocument } from '../centres/centre-location.store.js';
 import { CentreStore, type CentreProfile } from '../centres/centre.store.js';
 import { ServiceKind, Weekday } from '../centres/centre.type.js';
 import { createMarketplaceSubgraph } from '../index.js';
@@ -135,7 +135,13 @@ describe('nearby search details', () => {
 
   it('reads the name from the centre while a copy of the older layout (no name) is there', async () => {
     const locations = db().collection(CentreLocationStore.collection);
-    await locations.updateMany({}, { $unset: { name: '', layout: '' } });
+    // Layout 1: the fields one by one, without the name.
+    for (const copy of await locations.find({}).toArray()) {
+      const { name, ...read } = readLocation(copy as unknown as CentreLocationDocument);
+      expect(name).toMatch(/^Lyon/);
+      const cells = Object.fromEntries(Object.entries(copy).filter(([key]) => key.startsWith('cell')));
+      await locations.replaceOne({ _id: copy._id }, { ...cells, ...read, version: copy.version });
+    }
     const { result, reads } = await centreReads(() => run(undefined, search('id name'), { near: POINT }));
     expect(result.data!.serviceCentres.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual([
       'Lyon 0',

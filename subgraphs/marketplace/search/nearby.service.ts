@@ -4,7 +4,7 @@ import { connectionOf, type Connection } from '../../../platform/graphql/paginat
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import type { CompactCentre } from '../centres/centre-details.js';
 import { geoPointSchema } from '../centres/centre-input.js';
-import { scheduleOf, type CentreLocationDocument } from '../centres/centre-location.store.js';
+import { scheduleOf, type CentreLocation } from '../centres/centre-location.store.js';
 import { toCentre, type CentreStore } from '../centres/centre.store.js';
 import type { ServiceCentre, ServiceKind } from '../centres/centre.type.js';
 import { openAtChecker } from '../centres/opening-hours.js';
@@ -53,7 +53,7 @@ export const nextRingFactor = (found: number, needed: number) =>
   Math.min(4, Math.max(1.5, Math.sqrt(needed / Math.max(found, 1)) * 1.2));
 
 interface Match {
-  doc: CentreLocationDocument;
+  doc: CentreLocation;
   distanceKm: number;
   id: string;
 }
@@ -112,7 +112,7 @@ export class NearbyService {
 
     let read = 0;
     // What the circles read so far: a wider circle of the same precision reads only its new cells.
-    let held: { precision: number; cells: Set<string>; docs: CentreLocationDocument[] } | null = null;
+    let held: { precision: number; cells: Set<string>; docs: CentreLocation[] } | null = null;
     const within = async (ringKm: number): Promise<Match[]> => {
       const { precision, cells } = coverCircle(near, ringKm);
       if (held?.precision !== precision) held = { precision, cells: new Set(), docs: [] };
