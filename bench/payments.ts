@@ -91,7 +91,12 @@ async function main(): Promise<number> {
     );
     const centreId = dataOf(
       'approvePartnerApplication',
-      await postGraphQL(url, BookingApprovePartnerDocument, { id: applied.applyAsPartner.id }, bearerHeaders(admin.accessToken)),
+      await postGraphQL(
+        url,
+        BookingApprovePartnerDocument,
+        { id: applied.applyAsPartner.id },
+        bearerHeaders(admin.accessToken),
+      ),
     ).approvePartnerApplication.id;
     const addPart = async (stock: number) =>
       dataOf(
@@ -119,14 +124,28 @@ async function main(): Promise<number> {
       postGraphQL(
         url,
         PayPlaceOrderDocument,
-        { input: { centreId, items: [{ partId, quantity: 1 }], fulfilment: 'PICKUP' as never, idempotencyKey: `o-${randomBytes(8).toString('hex')}` } },
+        {
+          input: {
+            centreId,
+            items: [{ partId, quantity: 1 }],
+            fulfilment: 'PICKUP' as never,
+            idempotencyKey: `o-${randomBytes(8).toString('hex')}`,
+          },
+        },
         bearerHeaders(who.accessToken),
       );
     const pay = (who: Session, orderId: string, target: 'gateway' | 'subgraph') =>
       postGraphQL(
         target === 'gateway' ? url : paymentsUrl,
         CreatePaymentDocument,
-        { input: { subjectKind: 'ORDER' as never, subjectId: orderId, paymentMethodId: 'pm_card_visa', idempotencyKey: `p-${randomBytes(8).toString('hex')}` } },
+        {
+          input: {
+            subjectKind: 'ORDER' as never,
+            subjectId: orderId,
+            paymentMethodId: 'pm_card_visa',
+            idempotencyKey: `p-${randomBytes(8).toString('hex')}`,
+          },
+        },
         target === 'gateway'
           ? bearerHeaders(who.accessToken)
           : internalHeaders(bench.config.INTERNAL_SECRET, { kind: 'user', userId: who.user.id, roles: ['CUSTOMER'] }),
@@ -148,7 +167,8 @@ async function main(): Promise<number> {
       if (!order) return;
       const payment = (await pay(who, order.id, 'gateway')).data?.createPayment;
       if (payment?.status !== 'SUCCEEDED') return;
-      for (let n = 0; n < 500 && (await orderStatus(who, order.id)) !== 'PAID'; n++) await new Promise((r) => setTimeout(r, 5));
+      for (let n = 0; n < 500 && (await orderStatus(who, order.id)) !== 'PAID'; n++)
+        await new Promise((r) => setTimeout(r, 5));
       checkout.record(performance.now() - start);
       checkedOut++;
     });
@@ -179,8 +199,12 @@ async function main(): Promise<number> {
 
     // 3. No overselling: ORDERS at once for UNITS units, then every order made is paid.
     const scarce = await addPart(UNITS);
-    const placed = await Promise.all(Array.from({ length: ORDERS }, (_, i) => place(customers[i % customers.length]!, scarce)));
-    const sold = placed.flatMap((r, i) => (r.data?.placeOrder ? [{ id: r.data.placeOrder.id, who: customers[i % customers.length]! }] : []));
+    const placed = await Promise.all(
+      Array.from({ length: ORDERS }, (_, i) => place(customers[i % customers.length]!, scarce)),
+    );
+    const sold = placed.flatMap((r, i) =>
+      r.data?.placeOrder ? [{ id: r.data.placeOrder.id, who: customers[i % customers.length]! }] : [],
+    );
     const conflicts = placed.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT').length;
     await pool(sold.length, CONCURRENCY, async (i) => {
       await pay(sold[i]!.who, sold[i]!.id, 'gateway');
@@ -198,7 +222,10 @@ async function main(): Promise<number> {
     let accepted = 0;
     t0 = performance.now();
     await pool(EVENTS, CONCURRENCY, async (i) => {
-      const payload = JSON.stringify({ ...samples[i % samples.length], id: `evt_bench_${i}_${randomBytes(4).toString('hex')}` });
+      const payload = JSON.stringify({
+        ...samples[i % samples.length],
+        id: `evt_bench_${i}_${randomBytes(4).toString('hex')}`,
+      });
       const start = performance.now();
       const res = await fetch(`${new URL(url).origin}/webhooks/stripe`, {
         method: 'POST',

@@ -8,7 +8,16 @@ import { FAULT_MARKER } from '../subgraphs/payments/payments/fault-injection.js'
 import { adminToken } from './bookings-setup.js';
 import { CreatePaymentDocument, ReconcilePaymentsDocument } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { customer, journal, ledgerSums, paymentsDb, placeOrder, shopWithPart, startFakeStripe, waitForOrder } from './payments-setup.js';
+import {
+  customer,
+  journal,
+  ledgerSums,
+  paymentsDb,
+  placeOrder,
+  shopWithPart,
+  startFakeStripe,
+  waitForOrder,
+} from './payments-setup.js';
 import { waitFor } from './wait-for.js';
 
 // Crash recovery: a second payments process (the real `app/service.ts payments`, with the test-only
@@ -61,7 +70,11 @@ it('a payments process killed between the provider success and the ledger write 
   child.stderr!.on('data', (d) => output.push(String(d)));
   const exited = new Promise((resolve) => child!.once('exit', resolve));
   await waitFor(
-    () => fetch(`http://127.0.0.1:${port}/health/ping`).then((r) => r.ok, () => false),
+    () =>
+      fetch(`http://127.0.0.1:${port}/health/ping`).then(
+        (r) => r.ok,
+        () => false,
+      ),
     `the payments process to start:\n${output.join('')}`,
     45_000,
   );
@@ -77,7 +90,12 @@ it('a payments process killed between the provider success and the ledger write 
     body: JSON.stringify({
       query: print(CreatePaymentDocument),
       variables: {
-        input: { subjectKind: 'ORDER', subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: `crash-${randomBytes(6).toString('hex')}` },
+        input: {
+          subjectKind: 'ORDER',
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: `crash-${randomBytes(6).toString('hex')}`,
+        },
       },
     }),
   }).then(
@@ -94,12 +112,19 @@ it('a payments process killed between the provider success and the ledger write 
   const succeeded = stripe.fake.events.filter((e) => e.type === 'payment_intent.succeeded');
   expect(succeeded.map((e) => JSON.parse(e.payload).data.object.metadata.paymentId)).toEqual([paymentId]);
   const payments = paymentsDb(t).collection('payments');
-  expect(await payments.findOne({ _id: new ObjectId(paymentId) })).toMatchObject({ status: 'PROCESSING', providerIntentId: null });
+  expect(await payments.findOne({ _id: new ObjectId(paymentId) })).toMatchObject({
+    status: 'PROCESSING',
+    providerIntentId: null,
+  });
   expect(await journal(paymentsDb(t)).countDocuments({ paymentId })).toBe(0);
 
   const report = await t.request(ReconcilePaymentsDocument, {}, { token: await adminToken(t) });
   expect(report.errors).toBeUndefined();
-  expect(report.data!.reconcilePayments).toMatchObject({ paymentsRecorded: [paymentId], ledgerBalanced: true, unmatched: [] });
+  expect(report.data!.reconcilePayments).toMatchObject({
+    paymentsRecorded: [paymentId],
+    ledgerBalanced: true,
+    unmatched: [],
+  });
 
   expect(await payments.findOne({ _id: new ObjectId(paymentId) })).toMatchObject({ status: 'SUCCEEDED' });
   expect(await journal(paymentsDb(t)).countDocuments({ paymentId })).toBe(1);
@@ -108,5 +133,9 @@ it('a payments process killed between the provider success and the ledger write 
 
   // Once recorded, a second pass has nothing to do.
   const again = await t.request(ReconcilePaymentsDocument, {}, { token: await adminToken(t) });
-  expect(again.data!.reconcilePayments).toMatchObject({ paymentsRecorded: [], entriesRepaired: [], eventsRepublished: 0 });
+  expect(again.data!.reconcilePayments).toMatchObject({
+    paymentsRecorded: [],
+    entriesRepaired: [],
+    eventsRepublished: 0,
+  });
 }, 120_000);

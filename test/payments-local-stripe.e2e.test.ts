@@ -19,7 +19,14 @@ it('pays an order against the local fake Stripe the subgraph starts, its webhook
   const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
   const paid = await t.request(
     CreatePaymentDocument,
-    { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: `local-${randomBytes(6).toString('hex')}` } },
+    {
+      input: {
+        subjectKind: 'ORDER' as never,
+        subjectId: order.id,
+        paymentMethodId: 'pm_card_visa',
+        idempotencyKey: `local-${randomBytes(6).toString('hex')}`,
+      },
+    },
     { token: buyer.token },
   );
   expect(paid.data!.createPayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 5_000 });

@@ -12,7 +12,10 @@ export const WEBHOOK_SECRET = `whsec_test_${'w'.repeat(32)}`;
 
 /** A fake Stripe of the test's own (so the test sees its events), whose webhooks go through the gateway once it runs. */
 export async function startFakeStripe(options: { webhookRetryBaseMs?: number } = {}) {
-  const fake = new FakeStripeServer({ webhookSecret: WEBHOOK_SECRET, webhookRetryBaseMs: options.webhookRetryBaseMs ?? 50 });
+  const fake = new FakeStripeServer({
+    webhookSecret: WEBHOOK_SECRET,
+    webhookRetryBaseMs: options.webhookRetryBaseMs ?? 50,
+  });
   const url = await fake.listen(0);
   return {
     fake,
@@ -74,7 +77,11 @@ export async function orderStatus(t: TestSystem, buyer: Driver, orderId: string)
 }
 
 export async function waitForOrder(t: TestSystem, buyer: Driver, orderId: string, status: string, timeoutMs = 15_000) {
-  await waitFor(async () => (await orderStatus(t, buyer, orderId)).status === status, `order ${orderId} ${status}`, timeoutMs);
+  await waitFor(
+    async () => (await orderStatus(t, buyer, orderId)).status === status,
+    `order ${orderId} ${status}`,
+    timeoutMs,
+  );
 }
 
 export const paymentsDb = (t: TestSystem): Db => t.system.deps.mongo.db('payments');

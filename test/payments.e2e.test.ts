@@ -46,10 +46,20 @@ describe('paying an order through the gateway', () => {
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId, 2);
     expect(order).toMatchObject({ status: 'PENDING_PAYMENT', totalMinor: 3_998 });
 
-    const input = { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: key() };
+    const input = {
+      subjectKind: 'ORDER' as never,
+      subjectId: order.id,
+      paymentMethodId: 'pm_card_visa',
+      idempotencyKey: key(),
+    };
     const paid = await t.request(CreatePaymentDocument, { input }, { token: buyer.token });
     expect(paid.errors).toBeUndefined();
-    expect(paid.data!.createPayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 3_998, currency: 'EUR', refundedMinor: 0 });
+    expect(paid.data!.createPayment).toMatchObject({
+      status: 'SUCCEEDED',
+      amountMinor: 3_998,
+      currency: 'EUR',
+      refundedMinor: 0,
+    });
     const paymentId = paid.data!.createPayment.id;
 
     // The same key again: the same payment, no second charge or entry.
@@ -84,7 +94,14 @@ describe('paying an order through the gateway', () => {
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
     const declined = await t.request(
       CreatePaymentDocument,
-      { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_chargeDeclined', idempotencyKey: key() } },
+      {
+        input: {
+          subjectKind: 'ORDER' as never,
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_chargeDeclined',
+          idempotencyKey: key(),
+        },
+      },
       { token: buyer.token },
     );
     expect(declined.data!.createPayment).toMatchObject({ status: 'FAILED', failureCode: 'card_declined' });
@@ -93,7 +110,14 @@ describe('paying an order through the gateway', () => {
 
     const paid = await t.request(
       CreatePaymentDocument,
-      { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: key() } },
+      {
+        input: {
+          subjectKind: 'ORDER' as never,
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: key(),
+        },
+      },
       { token: buyer.token },
     );
     expect(paid.data!.createPayment.status).toBe('SUCCEEDED');
@@ -107,7 +131,14 @@ describe('paying an order through the gateway', () => {
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
     const created = await t.request(
       CreatePaymentDocument,
-      { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_threeDSecure2Required', idempotencyKey: key() } },
+      {
+        input: {
+          subjectKind: 'ORDER' as never,
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_threeDSecure2Required',
+          idempotencyKey: key(),
+        },
+      },
       { token: buyer.token },
     );
     const payment = created.data!.createPayment;
@@ -130,27 +161,48 @@ describe('authorization', () => {
     const before = await paymentsDb(t).collection('payments').countDocuments();
     const refused = await t.request(
       CreatePaymentDocument,
-      { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: key() } },
+      {
+        input: {
+          subjectKind: 'ORDER' as never,
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: key(),
+        },
+      },
       { token: intruder.token },
     );
     expect(errorCodes(refused)).toEqual(['NOT_FOUND']);
     expect(await paymentsDb(t).collection('payments').countDocuments()).toBe(before);
 
     const anonymous = await t.request(CreatePaymentDocument, {
-      input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: key() },
+      input: {
+        subjectKind: 'ORDER' as never,
+        subjectId: order.id,
+        paymentMethodId: 'pm_card_visa',
+        idempotencyKey: key(),
+      },
     });
     expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
 
     const paid = await t.request(
       CreatePaymentDocument,
-      { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: key() } },
+      {
+        input: {
+          subjectKind: 'ORDER' as never,
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: key(),
+        },
+      },
       { token: buyer.token },
     );
     const mine = await t.request(MyPaymentsDocument, { first: 10 }, { token: buyer.token });
     expect(mine.data!.myPayments.edges.map((e) => e.node.id)).toEqual([paid.data!.createPayment.id]);
     const theirs = await t.request(MyPaymentsDocument, { first: 10 }, { token: intruder.token });
     expect(theirs.data!.myPayments.totalCount).toBe(0);
-    expect((await t.request(PaymentDocument, { id: paid.data!.createPayment.id }, { token: intruder.token })).data!.payment).toBeNull();
+    expect(
+      (await t.request(PaymentDocument, { id: paid.data!.createPayment.id }, { token: intruder.token })).data!.payment,
+    ).toBeNull();
   });
 });
 
@@ -162,13 +214,24 @@ describe('refunds', () => {
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
     const paid = await t.request(
       CreatePaymentDocument,
-      { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: key() } },
+      {
+        input: {
+          subjectKind: 'ORDER' as never,
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: key(),
+        },
+      },
       { token: buyer.token },
     );
     const paymentId = paid.data!.createPayment.id;
     await waitForOrder(t, buyer, order.id, 'PAID');
     const refund = (token: string, amountMinor: number, extra: Record<string, unknown> = {}) =>
-      t.request(RefundPaymentDocument, { input: { paymentId, amountMinor, idempotencyKey: key('refund'), ...extra } }, { token });
+      t.request(
+        RefundPaymentDocument,
+        { input: { paymentId, amountMinor, idempotencyKey: key('refund'), ...extra } },
+        { token },
+      );
     const entries = () => journal(paymentsDb(t)).countDocuments({ paymentId });
 
     expect(errorCodes(await refund(buyer.token, 100))).toEqual(['FORBIDDEN']);
@@ -212,7 +275,14 @@ describe('webhooks at POST /webhooks/stripe (through the gateway)', () => {
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
     const paid = await t.request(
       CreatePaymentDocument,
-      { input: { subjectKind: 'ORDER' as never, subjectId: order.id, paymentMethodId: 'pm_card_visa', idempotencyKey: key() } },
+      {
+        input: {
+          subjectKind: 'ORDER' as never,
+          subjectId: order.id,
+          paymentMethodId: 'pm_card_visa',
+          idempotencyKey: key(),
+        },
+      },
       { token: buyer.token },
     );
     const paymentId = paid.data!.createPayment.id;
@@ -224,7 +294,10 @@ describe('webhooks at POST /webhooks/stripe (through the gateway)', () => {
 
     const forged = await fetch(`${t.baseUrl}/webhooks/stripe`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+      },
       body: event.payload.replace(paymentId, 'f'.repeat(24)),
     });
     expect(forged.status).toBe(400);

@@ -21,7 +21,9 @@ export class PaymentResolver {
   ) {}
 
   @Authorized()
-  @Mutation(() => Payment, { description: 'Pays an order, booking or roadside request of yours; the amount is what the marketplace says is owed' })
+  @Mutation(() => Payment, {
+    description: 'Pays an order, booking or roadside request of yours; the amount is what the marketplace says is owed',
+  })
   async createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() ctx: SubgraphContext) {
     const user = requireUser(ctx);
     return toPayment(await this.payments.create(user, input), user.userId);
@@ -55,7 +57,8 @@ export class ReconciliationResolver {
 
   @Authorized('ADMIN', 'STAFF')
   @Mutation(() => ReconciliationReport, {
-    description: "Compares the provider's payments and refunds with the ledger, records what is missing, reports it (staff)",
+    description:
+      "Compares the provider's payments and refunds with the ledger, records what is missing, reports it (staff)",
   })
   reconcilePayments(): Promise<ReconciliationReport> {
     return this.reconciler.run();

@@ -73,10 +73,15 @@ export class CreatePaymentInput {
   @Field(() => ID)
   subjectId!: string;
 
-  @Field(() => String, { description: 'A provider payment method id (pm_...); test mode: pm_card_visa, pm_card_chargeDeclined, pm_card_threeDSecure2Required' })
+  @Field(() => String, {
+    description:
+      'A provider payment method id (pm_...); test mode: pm_card_visa, pm_card_chargeDeclined, pm_card_threeDSecure2Required',
+  })
   paymentMethodId!: string;
 
-  @Field(() => String, { description: 'Your key for this attempt (8-100 characters): the same key never charges twice' })
+  @Field(() => String, {
+    description: 'Your key for this attempt (8-100 characters): the same key never charges twice',
+  })
   idempotencyKey!: string;
 }
 
@@ -98,7 +103,7 @@ export class RefundPaymentInput {
   idempotencyKey!: string;
 }
 
-@ObjectType({ description: "What reconciliation compared and repaired (provider records against the ledger)" })
+@ObjectType({ description: 'What reconciliation compared and repaired (provider records against the ledger)' })
 export class ReconciliationReport {
   @Field(() => Date)
   from!: Date;

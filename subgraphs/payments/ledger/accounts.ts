@@ -46,7 +46,12 @@ export function basisPoints(percent: number): number {
 
 /** Round half up of `amount × numerator / denominator`, for non-negative integers (exact, in BigInt). */
 export function mulDivHalfUp(amount: number, numerator: number, denominator: number): number {
-  if (![amount, numerator, denominator].every(Number.isSafeInteger) || amount < 0 || numerator < 0 || denominator <= 0) {
+  if (
+    ![amount, numerator, denominator].every(Number.isSafeInteger) ||
+    amount < 0 ||
+    numerator < 0 ||
+    denominator <= 0
+  ) {
     throw new RangeError('mulDivHalfUp takes non-negative safe integers and a positive denominator');
   }
   const n = BigInt(amount) * BigInt(numerator);
@@ -61,7 +66,11 @@ export const platformFee = (amountMinor: number, feeBps: number): number => mulD
  * The fee a refund reverses: the fee's share of everything refunded so far (this refund
  * included) less what earlier refunds reversed.
  */
-export function feeReversal(payment: { amountMinor: number; feeMinor: number }, refundedBefore: number, refund: number) {
+export function feeReversal(
+  payment: { amountMinor: number; feeMinor: number },
+  refundedBefore: number,
+  refund: number,
+) {
   const total = refundedBefore + refund;
   if (refund <= 0 || total > payment.amountMinor) throw new RangeError('refund outside the payment');
   return (

@@ -40,7 +40,10 @@ export class LedgerStore {
   }
 
   forPayment(paymentId: string): Promise<JournalEntry[]> {
-    return this.entries.find({ paymentId: String(paymentId) }).sort({ postedAt: 1 }).toArray();
+    return this.entries
+      .find({ paymentId: String(paymentId) })
+      .sort({ postedAt: 1 })
+      .toArray();
   }
 
   /**
@@ -63,7 +66,10 @@ export class LedgerStore {
   /** An account's balance per currency (signs as in accounts.ts), from the entries of one centre. */
   async balance(account: string, centreId: string): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for await (const entry of this.entries.find({ centreId: String(centreId) }, { projection: { currency: 1, lines: 1 } })) {
+    for await (const entry of this.entries.find(
+      { centreId: String(centreId) },
+      { projection: { currency: 1, lines: 1 } },
+    )) {
       for (const line of entry.lines) {
         if (line.account === account) out[entry.currency] = (out[entry.currency] ?? 0) + line.amountMinor;
       }

@@ -78,7 +78,15 @@ describe('journal entries', () => {
   it('balanced() refuses entries that do not sum to zero, fractions, one line, or a bad currency', () => {
     const ok = paymentEntry(facts(100, 10), meta);
     expect(balanced({ ...ok, lines: [...ok.lines, { account: 'x', amountMinor: 1 }] })).toBe(false);
-    expect(balanced({ ...ok, lines: [{ account: 'a', amountMinor: 0.5 }, { account: 'b', amountMinor: -0.5 }] })).toBe(false);
+    expect(
+      balanced({
+        ...ok,
+        lines: [
+          { account: 'a', amountMinor: 0.5 },
+          { account: 'b', amountMinor: -0.5 },
+        ],
+      }),
+    ).toBe(false);
     expect(balanced({ ...ok, lines: [{ account: 'a', amountMinor: 0 }] })).toBe(false);
     expect(balanced({ ...ok, currency: 'eur' })).toBe(false);
     expect(sum(ok.lines)).toBe(0);

@@ -18,7 +18,11 @@ export class HttpPayables implements Payables {
   private readonly client: ReturnType<typeof marketplaceClient>;
 
   constructor(options: { marketplaceUrl: string; internalSecret: string; timeoutMs?: number }) {
-    this.client = marketplaceClient({ url: options.marketplaceUrl, internalSecret: options.internalSecret, timeoutMs: options.timeoutMs });
+    this.client = marketplaceClient({
+      url: options.marketplaceUrl,
+      internalSecret: options.internalSecret,
+      timeoutMs: options.timeoutMs,
+    });
   }
 
   async payable(kind: SubjectKind, id: string): Promise<Payable | null> {

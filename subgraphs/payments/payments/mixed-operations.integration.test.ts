@@ -28,7 +28,7 @@ const PARTNER = (centreId: string) => `partner-${centreId.slice(0, 1)}`;
 /** Deterministic pseudo-random numbers, so a failing run can be replayed. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 class FlakyProvider implements PaymentProvider {
@@ -134,7 +134,9 @@ it('1,000 mixed operations with injected provider failures: the ledger balances 
     reconcile: { intervalMs: 3_600_000, windowMs: 3_600_000, abandonAfterMs: 0 },
   };
   const instances = await Promise.all(
-    [0, 1].map(() => createPaymentsSubgraph({ db: db(), bus, logger: silent, stripe, payables: orders, settings, provider: flaky })),
+    [0, 1].map(() =>
+      createPaymentsSubgraph({ db: db(), bus, logger: silent, stripe, payables: orders, settings, provider: flaky }),
+    ),
   );
   // Every event twice, once at each instance, at the same time (Stripe retries; a load balancer spreads them).
   fake.setWebhookTarget(async (payload, signature) => {
@@ -163,7 +165,8 @@ it('1,000 mixed operations with injected provider failures: the ledger balances 
           status: 'PENDING_PAYMENT',
         };
         orders.orders.set(order.id, order);
-        const method = random() < 0.8 ? 'pm_card_visa' : random() < 0.7 ? 'pm_card_chargeDeclined' : 'pm_card_threeDSecure2Required';
+        const method =
+          random() < 0.8 ? 'pm_card_visa' : random() < 0.7 ? 'pm_card_chargeDeclined' : 'pm_card_threeDSecure2Required';
         const doc = await instance.payments.create(user(order.customerId), {
           subjectKind: 'ORDER',
           subjectId: order.id,
@@ -193,7 +196,9 @@ it('1,000 mixed operations with injected provider failures: the ledger balances 
         count(`refund:${refunded.status}`);
       }
     } catch (error) {
-      count(`refused:${(error as { extensions?: { code?: string; reason?: string } }).extensions?.reason ?? (error as { extensions?: { code?: string } }).extensions?.code ?? (error as Error).message}`);
+      count(
+        `refused:${(error as { extensions?: { code?: string; reason?: string } }).extensions?.reason ?? (error as { extensions?: { code?: string } }).extensions?.code ?? (error as Error).message}`,
+      );
     }
   };
   let next = 0;
@@ -216,17 +221,22 @@ it('1,000 mixed operations with injected provider failures: the ledger balances 
 
   // The provider's truth, per payment: what it took and what it gave back.
   const intents = new Map<string, { status: string; amount: number }>();
-  for await (const i of flaky.intentsSince(new Date(0))) if (i.paymentId) intents.set(i.paymentId, { status: i.status, amount: i.amountMinor });
+  for await (const i of flaky.intentsSince(new Date(0)))
+    if (i.paymentId) intents.set(i.paymentId, { status: i.status, amount: i.amountMinor });
   const refundedAt = new Map<string, number>();
   for await (const r of flaky.refundsSince(new Date(0))) {
-    if (r.status === 'succeeded' && r.paymentId) refundedAt.set(r.paymentId, (refundedAt.get(r.paymentId) ?? 0) + r.amountMinor);
+    if (r.status === 'succeeded' && r.paymentId)
+      refundedAt.set(r.paymentId, (refundedAt.get(r.paymentId) ?? 0) + r.amountMinor);
   }
   const payments = await db().collection<PaymentDocument>('payments').find({}).toArray();
   const entries = await instances[0]!.ledger.entries.find({}).toArray();
   const entryIds = new Set(entries.map((e) => e._id));
   const refundedInLedger = new Map<string, number>();
   for (const e of entries.filter((x) => x.kind === 'REFUND')) {
-    refundedInLedger.set(e.paymentId!, (refundedInLedger.get(e.paymentId!) ?? 0) - e.lines.find((l) => l.account === 'provider:stripe')!.amountMinor);
+    refundedInLedger.set(
+      e.paymentId!,
+      (refundedInLedger.get(e.paymentId!) ?? 0) - e.lines.find((l) => l.account === 'provider:stripe')!.amountMinor,
+    );
   }
   const succeededPerOrder = new Map<string, number>();
   for (const p of payments) {
@@ -248,7 +258,9 @@ it('1,000 mixed operations with injected provider failures: the ledger balances 
   // One order, at most one successful payment; its state follows from it.
   for (const order of orders.orders.values()) {
     expect(succeededPerOrder.get(order.id) ?? 0).toBeLessThanOrEqual(1);
-    const payment = payments.find((p) => p.subjectId === order.id && intents.get(p._id.toHexString())?.status === 'succeeded');
+    const payment = payments.find(
+      (p) => p.subjectId === order.id && intents.get(p._id.toHexString())?.status === 'succeeded',
+    );
     const expected = !payment ? 'PENDING_PAYMENT' : payment.refundedMinor >= payment.amountMinor ? 'REFUNDED' : 'PAID';
     expect([order.id, order.status]).toEqual([order.id, expected]);
   }
@@ -268,13 +280,29 @@ it('a webhook with a bad signature is refused and writes nothing', async () => {
       logger: silent,
       stripe: stripeClient({ secretKey: 'sk_test_sig', apiUrl: 'http://127.0.0.1:9' }),
       payables: new Orders(),
-      settings: { feeBps: 0, webhookSecret: SECRET, reconcile: { intervalMs: 3_600_000, windowMs: 1, abandonAfterMs: 1 } },
+      settings: {
+        feeBps: 0,
+        webhookSecret: SECRET,
+        reconcile: { intervalMs: 3_600_000, windowMs: 1, abandonAfterMs: 1 },
+      },
     }),
   ]);
-  const payload = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'payment_intent.succeeded', data: { object: {} } });
+  const payload = JSON.stringify({
+    id: 'evt_forged',
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    data: { object: {} },
+  });
   const before = await db().collection('webhook_events').countDocuments();
-  expect(await instance.webhooks.handle(Buffer.from(payload), stripeSignature(payload, 'whsec_someone_else'))).toBe('bad_signature');
-  expect(await instance.webhooks.handle(Buffer.from(payload), stripeSignature(payload, SECRET, Math.floor(Date.now() / 1000) - 3600))).toBe('bad_signature');
+  expect(await instance.webhooks.handle(Buffer.from(payload), stripeSignature(payload, 'whsec_someone_else'))).toBe(
+    'bad_signature',
+  );
+  expect(
+    await instance.webhooks.handle(
+      Buffer.from(payload),
+      stripeSignature(payload, SECRET, Math.floor(Date.now() / 1000) - 3600),
+    ),
+  ).toBe('bad_signature');
   expect(await instance.webhooks.handle(Buffer.from(payload), undefined)).toBe('bad_signature');
   expect(await db().collection('webhook_events').countDocuments()).toBe(before);
   await instance.subgraph.stop?.();

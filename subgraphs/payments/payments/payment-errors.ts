@@ -15,9 +15,12 @@ export type PaymentRefusal =
   | 'NOT_PAYABLE'
   | 'PAYMENT_IN_PROGRESS';
 
-export const badInput = (reason: PaymentRefusal, message: string, field?: string, extra: Record<string, unknown> = {}) =>
-  new ClutchError(message, ErrorCode.BAD_USER_INPUT, { reason, ...(field ? { field } : {}), ...extra });
+export const badInput = (
+  reason: PaymentRefusal,
+  message: string,
+  field?: string,
+  extra: Record<string, unknown> = {},
+) => new ClutchError(message, ErrorCode.BAD_USER_INPUT, { reason, ...(field ? { field } : {}), ...extra });
 
 export const conflict = (reason: PaymentRefusal, message: string) =>
   new ClutchError(message, ErrorCode.CONFLICT, { reason });
-

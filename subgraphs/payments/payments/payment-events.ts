@@ -1,6 +1,12 @@
 import type { EventBus } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
-import { PAYMENT_FAILED, PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, paymentEventSchema, type PaymentTopic } from '../contract.js';
+import {
+  PAYMENT_FAILED,
+  PAYMENT_REFUNDED,
+  PAYMENT_SUCCEEDED,
+  paymentEventSchema,
+  type PaymentTopic,
+} from '../contract.js';
 import type { PaymentDocument, PaymentStore } from './payment.store.js';
 
 /** The mark a payment keeps once an event went out (`published`), so reconciliation re-sends only the missing. */

@@ -40,13 +40,18 @@ export class PaymentRecorder {
   async succeeded(doc: PaymentDocument, intent: ProviderIntent, source: RecordSource): Promise<PaymentDocument> {
     if (intent.amountMinor !== doc.amountMinor || intent.currency !== doc.currency) {
       // Never book what we did not ask for: an operator looks at it (reconciliation reports it too).
-      this.logger.error({ paymentId: doc._id.toHexString(), intentId: intent.id }, 'provider amount differs from the payment');
+      this.logger.error(
+        { paymentId: doc._id.toHexString(), intentId: intent.id },
+        'provider amount differs from the payment',
+      );
       throw new Error(`payment ${doc._id.toHexString()}: provider amount or currency differs`);
     }
     // The entry is written before the status moves, so a captured payment has its entry: nothing to do.
     if (CAPTURED.includes(doc.status)) return doc;
     const now = this.clock();
-    const wrote = await this.ledger.record(paymentEntry(factsOf(doc), { postedAt: intent.created, recordedAt: now, source }));
+    const wrote = await this.ledger.record(
+      paymentEntry(factsOf(doc), { postedAt: intent.created, recordedAt: now, source }),
+    );
     const moved = await this.store.transition(doc._id, OPEN, {
       status: 'SUCCEEDED',
       providerIntentId: intent.id,
@@ -100,7 +105,11 @@ export class PaymentRecorder {
       }
       const updated = await this.store.applyRefund(current, refund.id, refund.amountMinor, reserved, refund.created);
       if (updated) {
-        await this.writeRefundEntry(updated, updated.refunds.find((r) => r.providerRefundId === refund.id)!, source);
+        await this.writeRefundEntry(
+          updated,
+          updated.refunds.find((r) => r.providerRefundId === refund.id)!,
+          source,
+        );
         await this.events.publish(PAYMENT_REFUNDED, updated);
         return updated;
       }
@@ -114,7 +123,11 @@ export class PaymentRecorder {
     return this.ledger.record(
       refundEntry(
         factsOf(doc),
-        { providerRefundId: applied.providerRefundId, amountMinor: applied.amountMinor, refundedBefore: applied.refundedBefore },
+        {
+          providerRefundId: applied.providerRefundId,
+          amountMinor: applied.amountMinor,
+          refundedBefore: applied.refundedBefore,
+        },
         { postedAt: applied.at, recordedAt: this.clock(), source },
       ),
     );

@@ -2,7 +2,6 @@ import { ObjectId } from 'mongodb';
 import { isStaff, type Viewer } from '../../../platform/auth/viewer.js';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
-import { isCurrencyCode } from '../../marketplace/money/currency.js';
 import { platformFee } from '../ledger/accounts.js';
 import type { SubjectKind } from '../ledger/journal.js';
 import type { Payables } from '../payables/payables.js';
@@ -14,6 +13,10 @@ import { CAPTURED, type PaymentDocument, type PaymentStore } from './payment.sto
 import type { RefundRequestStore } from './refund.store.js';
 
 type User = Extract<Viewer, { kind: 'user' }>;
+
+/** ISO 4217 codes the runtime's ICU knows (as the marketplace checks prices). */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const isCurrencyCode = (code: string) => /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
 
 export interface CreatePaymentInput {
   subjectKind: SubjectKind;
@@ -56,8 +59,10 @@ export class PaymentService {
   ) {}
 
   async create(user: User, input: CreatePaymentInput): Promise<PaymentDocument> {
-    if (!KEY.test(input.idempotencyKey)) throw badInput('INVALID_INPUT', 'idempotencyKey must be 8-100 letters, digits or _.:-', 'idempotencyKey');
-    if (!PAYMENT_METHOD.test(input.paymentMethodId)) throw badInput('INVALID_INPUT', 'paymentMethodId is not a payment method id', 'paymentMethodId');
+    if (!KEY.test(input.idempotencyKey))
+      throw badInput('INVALID_INPUT', 'idempotencyKey must be 8-100 letters, digits or _.:-', 'idempotencyKey');
+    if (!PAYMENT_METHOD.test(input.paymentMethodId))
+      throw badInput('INVALID_INPUT', 'paymentMethodId is not a payment method id', 'paymentMethodId');
     if (!SUBJECT_ID.test(input.subjectId)) throw new NotFoundError('Payment subject');
     const replay = await this.store.byKey(user.userId, input.idempotencyKey);
     if (replay) return this.replay(replay, input);
@@ -68,11 +73,16 @@ export class PaymentService {
     });
     // Someone else's order is as unknown to this customer as one that does not exist.
     if (!payable || payable.customerId !== user.userId) throw new NotFoundError('Payment subject');
-    if (!payable.payable) throw conflict('NOT_PAYABLE', `This ${input.subjectKind.toLowerCase()} is not awaiting payment (${payable.status})`);
+    if (!payable.payable)
+      throw conflict(
+        'NOT_PAYABLE',
+        `This ${input.subjectKind.toLowerCase()} is not awaiting payment (${payable.status})`,
+      );
     if (!Number.isSafeInteger(payable.amountMinor) || payable.amountMinor <= 0) {
       throw badInput('INVALID_AMOUNT', 'Nothing to pay: the amount is not positive', 'subjectId');
     }
-    if (!isCurrencyCode(payable.currency)) throw badInput('CURRENCY_MISMATCH', `Unknown currency ${payable.currency}`, 'subjectId');
+    if (!isCurrencyCode(payable.currency))
+      throw badInput('CURRENCY_MISMATCH', `Unknown currency ${payable.currency}`, 'subjectId');
 
     const now = new Date();
     const doc: PaymentDocument = {
@@ -129,7 +139,11 @@ export class PaymentService {
 
   /** The same key again: the same payment, moved on if the provider has news (never a second charge). */
   private async replay(doc: PaymentDocument, input: CreatePaymentInput): Promise<PaymentDocument> {
-    if (doc.subjectKind !== input.subjectKind || doc.subjectId !== input.subjectId || doc.paymentMethodId !== input.paymentMethodId) {
+    if (
+      doc.subjectKind !== input.subjectKind ||
+      doc.subjectId !== input.subjectId ||
+      doc.paymentMethodId !== input.paymentMethodId
+    ) {
       throw badInput('IDEMPOTENCY_KEY_REUSED', 'This idempotencyKey was used for another payment', 'idempotencyKey');
     }
     if (doc.status === 'PROCESSING' && !doc.providerIntentId) return this.charge(doc);
@@ -151,7 +165,13 @@ export class PaymentService {
         currency: doc.currency,
         paymentMethodId: doc.paymentMethodId,
         description: doc.description,
-        metadata: { paymentId, subjectKind: doc.subjectKind, subjectId: doc.subjectId, customerId: doc.customerId, centreId: doc.centreId },
+        metadata: {
+          paymentId,
+          subjectKind: doc.subjectKind,
+          subjectId: doc.subjectId,
+          customerId: doc.customerId,
+          centreId: doc.centreId,
+        },
       });
     } catch (error) {
       if (error instanceof ProviderDeclined) return this.recorder.failed(doc, error.intent?.id ?? null, error.code);
@@ -191,7 +211,8 @@ export class PaymentService {
     if (input.currency != null && input.currency !== payment.currency) {
       throw badInput('CURRENCY_MISMATCH', `The payment is in ${payment.currency}, not ${input.currency}`, 'currency');
     }
-    if (!KEY.test(input.idempotencyKey)) throw badInput('INVALID_INPUT', 'idempotencyKey must be 8-100 letters, digits or _.:-', 'idempotencyKey');
+    if (!KEY.test(input.idempotencyKey))
+      throw badInput('INVALID_INPUT', 'idempotencyKey must be 8-100 letters, digits or _.:-', 'idempotencyKey');
     const paymentId = payment._id.toHexString();
     const earlier = await this.refunds.byKey(paymentId, input.idempotencyKey);
     if (earlier) return this.replayRefund(earlier, input);
@@ -256,11 +277,14 @@ export class PaymentService {
   /** Throws the refusal that applies to refunding `amount` of `payment` now, if any. */
   private refusal(payment: PaymentDocument, amount: number): void {
     if (payment.status === 'REFUNDED') throw conflict('ALREADY_REFUNDED', 'This payment is already fully refunded');
-    if (!CAPTURED.includes(payment.status)) throw conflict('NOT_REFUNDABLE', `A ${payment.status} payment cannot be refunded`);
+    if (!CAPTURED.includes(payment.status))
+      throw conflict('NOT_REFUNDABLE', `A ${payment.status} payment cannot be refunded`);
     const remaining = payment.amountMinor - payment.reservedRefundMinor;
     if (remaining <= 0) throw conflict('ALREADY_REFUNDED', 'This payment is already fully refunded');
     if (amount > remaining) {
-      throw badInput('REFUND_EXCEEDS_REMAINING', `At most ${remaining} can be refunded`, 'amountMinor', { remainingMinor: remaining });
+      throw badInput('REFUND_EXCEEDS_REMAINING', `At most ${remaining} can be refunded`, 'amountMinor', {
+        remainingMinor: remaining,
+      });
     }
   }
 

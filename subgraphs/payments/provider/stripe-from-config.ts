@@ -14,7 +14,13 @@ export const fakeWebhookSecret = (internalSecret: string) =>
 
 type StripeConfig = Pick<
   Config,
-  'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_API_URL' | 'STRIPE_FAKE_PORT' | 'INTERNAL_SECRET' | 'isProduction' | 'NODE_ENV'
+  | 'STRIPE_SECRET_KEY'
+  | 'STRIPE_WEBHOOK_SECRET'
+  | 'STRIPE_API_URL'
+  | 'STRIPE_FAKE_PORT'
+  | 'INTERNAL_SECRET'
+  | 'isProduction'
+  | 'NODE_ENV'
 >;
 
 /**
@@ -26,11 +32,18 @@ type StripeConfig = Pick<
 export async function stripeFromConfig(
   config: StripeConfig,
   logger: Logger,
-): Promise<{ stripe: Stripe; webhookSecret: string; deliverTo?: (deliver: WebhookDeliver) => void; stop: () => Promise<void> }> {
+): Promise<{
+  stripe: Stripe;
+  webhookSecret: string;
+  deliverTo?: (deliver: WebhookDeliver) => void;
+  stop: () => Promise<void>;
+}> {
   const webhookSecret = config.STRIPE_WEBHOOK_SECRET ?? fakeWebhookSecret(config.INTERNAL_SECRET);
   if (config.STRIPE_SECRET_KEY || config.STRIPE_API_URL) {
     if (config.STRIPE_SECRET_KEY && !config.STRIPE_WEBHOOK_SECRET) {
-      logger.warn('STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks will be refused (reconciliation still records payments)');
+      logger.warn(
+        'STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks will be refused (reconciliation still records payments)',
+      );
     }
     return {
       stripe: stripeClient({ secretKey: config.STRIPE_SECRET_KEY ?? FAKE_SECRET_KEY, apiUrl: config.STRIPE_API_URL }),

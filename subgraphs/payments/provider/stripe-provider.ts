@@ -44,7 +44,11 @@ export function stripeClient({ secretKey, apiUrl, timeoutMs, maxNetworkRetries }
     timeout: timeoutMs ?? 20_000,
     telemetry: false,
     ...(url
-      ? { host: url.hostname, port: url.port || (url.protocol === 'https:' ? 443 : 80), protocol: url.protocol.replace(':', '') as 'http' | 'https' }
+      ? {
+          host: url.hostname,
+          port: url.port || (url.protocol === 'https:' ? 443 : 80),
+          protocol: url.protocol.replace(':', '') as 'http' | 'https',
+        }
       : {}),
   });
 }
@@ -57,7 +61,9 @@ export const toIntent = (pi: Stripe.PaymentIntent): ProviderIntent => ({
   amountMinor: pi.amount,
   currency: pi.currency.toUpperCase(),
   clientSecret: pi.client_secret ?? null,
-  failureCode: pi.last_payment_error ? (pi.last_payment_error.code ?? pi.last_payment_error.decline_code ?? 'failed') : null,
+  failureCode: pi.last_payment_error
+    ? (pi.last_payment_error.code ?? pi.last_payment_error.decline_code ?? 'failed')
+    : null,
   paymentId: metaId(pi.metadata, 'paymentId'),
   created: new Date(pi.created * 1000),
 });
@@ -95,7 +101,12 @@ export interface PaymentProvider {
   retrieveIntent(id: string): Promise<ProviderIntent>;
   /** Every PaymentIntent created at or after `from` (the SDK pages through them). */
   intentsSince(from: Date): AsyncIterable<ProviderIntent>;
-  createRefund(input: { refundId: string; paymentId: string; intentId: string; amountMinor: number }): Promise<ProviderRefund>;
+  createRefund(input: {
+    refundId: string;
+    paymentId: string;
+    intentId: string;
+    amountMinor: number;
+  }): Promise<ProviderRefund>;
   refundsSince(from: Date): AsyncIterable<ProviderRefund>;
   refundsOf(intentId: string): AsyncIterable<ProviderRefund>;
 }

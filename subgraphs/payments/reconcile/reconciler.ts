@@ -183,7 +183,11 @@ export class Reconciler {
         report.entriesRepaired.push(refundEntryId(applied.providerRefundId));
       }
     }
-    for await (const doc of this.store.changedBetween(['SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'FAILED'], report.from, settledBefore)) {
+    for await (const doc of this.store.changedBetween(
+      ['SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'FAILED'],
+      report.from,
+      settledBefore,
+    )) {
       report.eventsRepublished += await this.republish(doc);
     }
     const abandonBefore = new Date(to.getTime() - this.options.abandonAfterMs);

@@ -103,7 +103,8 @@ export class FakeStripeServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
-    const params = method === 'GET' ? parseForm(url.searchParams.toString()) : parseForm(Buffer.concat(chunks).toString('utf8'));
+    const params =
+      method === 'GET' ? parseForm(url.searchParams.toString()) : parseForm(Buffer.concat(chunks).toString('utf8'));
     const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
     let answer: { status: number; body: string; replayed?: boolean };
     try {
@@ -150,7 +151,8 @@ export class FakeStripeServer {
       return { status: seen.status, body: seen.body, replayed: true };
     }
     const promise = run().catch((error: unknown) => {
-      if (error instanceof ApiError && error.status < 500) return { status: error.status, body: JSON.stringify({ error: error.body }) };
+      if (error instanceof ApiError && error.status < 500)
+        return { status: error.status, body: JSON.stringify({ error: error.body }) };
       throw error;
     });
     this.inFlight.set(id, promise);
@@ -169,20 +171,29 @@ export class FakeStripeServer {
     if (method === 'POST' && path === '/v1/payment_intents') return ok(this.createIntent(p));
     if (method === 'GET' && path === '/v1/payment_intents') return ok(this.list([...this.intents.values()], p, path));
     if ((m = path.match(/^\/v1\/payment_intents\/([\w]+)$/)) && method === 'GET') return ok(this.intent(m[1]!));
-    if ((m = path.match(/^\/v1\/payment_intents\/([\w]+)\/confirm$/)) && method === 'POST') return ok(this.confirm(this.intent(m[1]!), p));
+    if ((m = path.match(/^\/v1\/payment_intents\/([\w]+)\/confirm$/)) && method === 'POST')
+      return ok(this.confirm(this.intent(m[1]!), p));
     if (method === 'POST' && path === '/v1/refunds') return ok(this.createRefund(p));
     if (method === 'GET' && path === '/v1/refunds') {
       const intent = str(p.payment_intent);
-      return ok(this.list([...this.refunds.values()].filter((r) => !intent || r.payment_intent === intent), p, path));
+      return ok(
+        this.list(
+          [...this.refunds.values()].filter((r) => !intent || r.payment_intent === intent),
+          p,
+          path,
+        ),
+      );
     }
     if ((m = path.match(/^\/v1\/refunds\/([\w]+)$/)) && method === 'GET') {
       const refund = this.refunds.get(m[1]!);
-      if (!refund) throw new ApiError(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such refund' });
+      if (!refund)
+        throw new ApiError(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such refund' });
       return ok(refund);
     }
     if (method === 'POST' && path === '/v1/transfers') return ok(this.createTransfer(p));
     if (method === 'GET' && path === '/v1/transfers') return ok(this.list([...this.transfers.values()], p, path));
-    if (method === 'GET' && path === '/_fake/events') return ok(this.events.map(({ id, type, deliveries, delivered }) => ({ id, type, deliveries, delivered })));
+    if (method === 'GET' && path === '/_fake/events')
+      return ok(this.events.map(({ id, type, deliveries, delivered }) => ({ id, type, deliveries, delivered })));
     if ((m = path.match(/^\/_fake\/events\/([\w]+)\/resend$/)) && method === 'POST') {
       const event = this.events.find((e) => e.id === m![1]);
       if (!event) throw new ApiError(404, { type: 'invalid_request_error', message: 'No such event' });
@@ -194,19 +205,29 @@ export class FakeStripeServer {
       for (const e of this.events.filter((x) => !x.delivered)) this.schedule(e, 0, 0);
       return ok({ paused: false });
     }
-    throw new ApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` });
+    throw new ApiError(404, {
+      type: 'invalid_request_error',
+      message: `Unrecognized request URL (${method}: ${path})`,
+    });
   }
 
   private intent(id: string): Json {
     const pi = this.intents.get(id);
-    if (!pi) throw new ApiError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${id}'`, param: 'intent' });
+    if (!pi)
+      throw new ApiError(404, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such payment_intent: '${id}'`,
+        param: 'intent',
+      });
     return pi;
   }
 
   private createIntent(p: FormObject): Json {
     const amount = int(p.amount);
     const currency = str(p.currency);
-    if (amount === undefined || amount < 1) throw invalid('amount must be a positive integer', 'amount', 'parameter_invalid_integer');
+    if (amount === undefined || amount < 1)
+      throw invalid('amount must be a positive integer', 'amount', 'parameter_invalid_integer');
     if (amount > 99_999_999) throw invalid('Amount must be no more than 999,999.99', 'amount', 'amount_too_large');
     if (!currency || !/^[a-z]{3}$/.test(currency)) throw invalid('Invalid currency', 'currency');
     const id = newId('pi');
@@ -235,14 +256,27 @@ export class FakeStripeServer {
 
   private confirm(pi: Json, p: FormObject): Json {
     if (str(p.payment_method)) pi.payment_method = str(p.payment_method);
-    if (pi.status === 'succeeded') throw invalid('This PaymentIntent has already succeeded', undefined, 'payment_intent_unexpected_state');
+    if (pi.status === 'succeeded')
+      throw invalid('This PaymentIntent has already succeeded', undefined, 'payment_intent_unexpected_state');
     const method = pi.payment_method as string | null;
-    if (!method) throw invalid('You must provide a payment method', 'payment_method', 'payment_intent_unexpected_state');
+    if (!method)
+      throw invalid('You must provide a payment method', 'payment_method', 'payment_intent_unexpected_state');
     if (method === 'pm_card_chargeDeclined') {
       pi.status = 'requires_payment_method';
-      pi.last_payment_error = { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
+      pi.last_payment_error = {
+        type: 'card_error',
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+        message: 'Your card was declined.',
+      };
       this.emit('payment_intent.payment_failed', pi);
-      throw new ApiError(402, { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.', payment_intent: pi });
+      throw new ApiError(402, {
+        type: 'card_error',
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+        message: 'Your card was declined.',
+        payment_intent: pi,
+      });
     }
     if (method === 'pm_card_threeDSecure2Required' && pi.status !== 'requires_action') {
       pi.status = 'requires_action';
@@ -263,11 +297,22 @@ export class FakeStripeServer {
     const intentId = str(p.payment_intent);
     if (!intentId) throw invalid('payment_intent is required', 'payment_intent', 'parameter_missing');
     const pi = this.intent(intentId);
-    if (pi.status !== 'succeeded') throw invalid('This PaymentIntent has no successful charge to refund', 'payment_intent', 'charge_not_refundable');
+    if (pi.status !== 'succeeded')
+      throw invalid('This PaymentIntent has no successful charge to refund', 'payment_intent', 'charge_not_refundable');
     const left = (pi.amount as number) - (pi.amount_refunded as number);
     const amount = int(p.amount) ?? left;
-    if (left <= 0) throw invalid(`Charge ${String(pi.latest_charge)} has already been refunded.`, undefined, 'charge_already_refunded');
-    if (amount < 1 || amount > left) throw invalid(`Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`, 'amount', 'amount_too_large');
+    if (left <= 0)
+      throw invalid(
+        `Charge ${String(pi.latest_charge)} has already been refunded.`,
+        undefined,
+        'charge_already_refunded',
+      );
+    if (amount < 1 || amount > left)
+      throw invalid(
+        `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`,
+        'amount',
+        'amount_too_large',
+      );
     pi.amount_refunded = (pi.amount_refunded as number) + amount;
     const refund: Json = {
       id: newId('re'),
@@ -379,7 +424,8 @@ export class FakeStripeServer {
         .then((status) => {
           if (status >= 200 && status < 300) return;
           const max = this.options.webhookMaxAttempts ?? 8;
-          if (attempt + 1 < max) this.schedule(event, attempt + 1, (this.options.webhookRetryBaseMs ?? 200) * 2 ** attempt);
+          if (attempt + 1 < max)
+            this.schedule(event, attempt + 1, (this.options.webhookRetryBaseMs ?? 200) * 2 ** attempt);
         })
         .finally(() => this.pending.delete(run));
       this.pending.add(run);
@@ -394,13 +440,17 @@ export class FakeStripeServer {
     if (!target) return 0;
     event.deliveries++;
     const signature = stripeSignature(event.payload, this.options.webhookSecret);
-    let status = 0;
+    let status: number;
     try {
       if (typeof target === 'function') status = await target(event.payload, signature);
       else {
         const res = await fetch(target, {
           method: 'POST',
-          headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'stripe-signature': signature,
+            'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          },
           body: event.payload,
           signal: AbortSignal.timeout(10_000),
         });

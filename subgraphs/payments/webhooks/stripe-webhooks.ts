@@ -42,7 +42,10 @@ export class StripeWebhooks {
 
   mount(app: Express, bodyLimitBytes = 512 * 1024) {
     app.post(STRIPE_WEBHOOK_PATH, express.raw({ type: () => true, limit: bodyLimitBytes }), async (req, res) => {
-      const outcome = await this.handle(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.header('stripe-signature'));
+      const outcome = await this.handle(
+        Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        req.header('stripe-signature'),
+      );
       this.outcomes.inc({ outcome });
       const status = { bad_signature: 400, busy: 409, failed: 500 }[outcome as string] ?? 200;
       res.status(status).json({ received: status === 200, outcome });
@@ -74,7 +77,7 @@ export class StripeWebhooks {
   }
 
   private async process(event: Stripe.Event): Promise<void> {
-    const { store, recorder, provider } = this.deps;
+    const { recorder, provider } = this.deps;
     switch (event.type) {
       case 'payment_intent.succeeded':
       case 'payment_intent.payment_failed': {
@@ -117,4 +120,10 @@ export class StripeWebhooks {
   }
 }
 
-const HANDLED = new Set(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded', 'refund.created', 'refund.updated']);
+const HANDLED = new Set([
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'charge.refunded',
+  'refund.created',
+  'refund.updated',
+]);

@@ -30,7 +30,9 @@ export class WebhookClaimStore {
 
   async claim(eventId: string, type: string, now = new Date()): Promise<ClaimResult> {
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    if (await insertUnlessTaken(this.claims, { _id: eventId, type, state: 'processing', leaseUntil, receivedAt: now })) {
+    if (
+      await insertUnlessTaken(this.claims, { _id: eventId, type, state: 'processing', leaseUntil, receivedAt: now })
+    ) {
       return 'claimed';
     }
     const taken = await this.claims.updateOne(
