@@ -5,7 +5,6 @@ import type { EffectRegistry, DecisionTargets } from '../effects/effect.js';
 import type { FiringDocument } from '../firings/firing.store.js';
 import type { ArmStore } from '../learning/arm.store.js';
 import { isControlDraw } from '../learning/control-arm.js';
-import { expectedRecovery } from '../learning/counterfactual.js';
 import { armReports } from '../learning/learning-state.js';
 import { chooseAction, type Selection } from '../learning/selection.js';
 import { createRng } from '../learning/prng.js';
@@ -27,12 +26,18 @@ const describeOptions = (options: readonly DecisionOptionRecord[]) =>
     .map((o) => `${o.action} drew ${o.score.toFixed(2)} (mean ${o.expectedSuccess.toFixed(2)}, ${o.pulls} outcomes)`)
     .join('; ');
 
+const describeHelps = (selection: Selection) =>
+  `doing nothing recovers ${Math.round(selection.baseline * 100)} % of the time; chance each helps: ${selection.helps
+    .map((h) => `${h.action} ${Math.round(h.helps * 100)} %`)
+    .join(', ')}`;
+
 /**
  * Turns a firing into a decision, not yet stored or acted on:
  * 1. the owner of the trigger's category decides;
  * 2. eligible actions are the category's catalogue actions that have an effect here and
  *    whose targets pass the effect's check with the parameters the policy would use;
- * 3. Thompson sampling (seeded per firing, so replayable) picks one of them;
+ * 3. the action most likely to help compared with doing nothing is picked (learning/selection.ts,
+ *    seeded per firing, so replayable);
  * 4. the provider router (a model, or the policy) sets its parameters and reasoning, and
  *    may still decline with no_op.
  */
@@ -79,7 +84,7 @@ export class DecisionMaker {
         firing.kind,
         candidates.map((c) => c.action),
         createRng(seed),
-        expectedRecovery(await this.deps.arms.expectedCourse(firing.kind)),
+        await this.deps.arms.expectedCourse(firing.kind),
       );
       selection = choice;
       chosen = candidates.find((c) => c.action === choice.action)!;
@@ -120,9 +125,9 @@ export class DecisionMaker {
         : policyDecide({ ...base, eligibleActions: [chosen.action, 'no_op'], targets: chosen.targets });
     const definition = getAction(decision.action);
     const why = control
-      ? `Thompson sampling chose ${chosen!.action}, but this firing was drawn as a no-op control: nothing is done, to measure what the metric does on its own.`
+      ? `${chosen!.action} was chosen, but this firing was drawn as a no-op control: nothing is done, to measure what the metric does on its own.`
       : chosen
-        ? `${selection!.exploited ? `${chosen.action} is probably the best (${Math.round(selection!.leader!.probabilityBest * 100)} % of draws) and recovers clearly more often than doing nothing, so it was taken` : `Thompson sampling chose ${chosen.action}`} among ${options.length} eligible action(s): ${describeOptions(options)}.${byModel ? ` The model chose ${decision.action}.` : ''}`
+        ? `${chosen.action} is the likeliest to help compared with doing nothing (${describeHelps(selection!)}), among ${options.length} eligible action(s): ${describeOptions(options)}.${byModel ? ` The model chose ${decision.action}.` : ''}`
         : 'No action with an effect here applies to these targets, so nothing is done.';
     this.deps.logger.info(
       { firing: firing.dedupKey, member: member.id, action: decision.action, provider: routed.provider },

@@ -1,7 +1,7 @@
 import { getAction, type ActionId } from '../../../agents/actions/catalogue.js';
 import { createArm, type BetaArm } from '../../../agents/learning/beta-arm.js';
 import { isControlDraw } from '../../../agents/learning/control-arm.js';
-import { expectedRecovery, judgeAgainstCourse, type ExpectedCourse } from '../../../agents/learning/counterfactual.js';
+import { judgeAgainstCourse, type ExpectedCourse } from '../../../agents/learning/counterfactual.js';
 import { createLearningState, type LearningState } from '../../../agents/learning/learning-state.js';
 import { chooseAction } from '../../../agents/learning/selection.js';
 import { createRng, type Rng } from '../../../agents/learning/prng.js';
@@ -11,7 +11,7 @@ import type { ThresholdRule } from '../../../agents/triggers/threshold.js';
 
 /*
  * A simulated environment for the loop's learning, run with the project's own functions
- * (Thompson sampling, the control draw, the counterfactual judge). Per incident type exactly one
+ * (the selection against doing nothing, the control draw, the counterfactual judge). Per incident type exactly one
  * eligible action truly fixes the incident (with probability `fixRate`); a share of incidents
  * are bursts that end on their own whatever is done; the metric read at the outcome check is
  * noisy, so a stuck metric sometimes looks recovered and a fixed one is read at a random level
@@ -140,7 +140,7 @@ export function simulateLearning(options: SimulationOptions): TypeResult[] {
         const outcome = (action: ActionId | 'no_op') =>
           incident.selfEnds || (action === working && incident.fixDraw < options.fixRate);
         const rng = createRng(`${options.seed}:${type.kind}:${run}:${episode}`);
-        const choice = chooseAction(state, type.kind, type.actions, rng, expectedRecovery(course)).action as ActionId;
+        const choice = chooseAction(state, type.kind, type.actions, rng, course).action as ActionId;
         if (choice === working) picks[episode]++;
         const control = isControlDraw({ share: options.controlShare, risk: getAction(choice).risk, rng });
         const acted = control ? 'no_op' : choice;
