@@ -348,6 +348,21 @@ describe('invoices, balances, revenue and payouts through the gateway', () => {
       (tr) => tr.destination === `acct_${shop.centreId}`,
     );
     expect(transfers.map((tr) => [tr.amount, tr.metadata.payoutId])).toEqual([[2_518, paid[0].id]]);
+
+    // Payments' /metrics counts what was issued and paid.
+    const paymentsUrl = new URL(t.system.subgraphs.find((g) => g.name === 'payments')!.url).origin;
+    const metrics = await (await fetch(`${paymentsUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /payments_invoices_issued_total\{kind="INVOICE",issuer="centre",service="payments"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /payments_invoices_issued_total\{kind="CREDIT_NOTE",issuer="centre",service="payments"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /payments_invoices_issued_total\{kind="INVOICE",issuer="platform",service="payments"\} [1-9]/,
+    );
+    // Two runs at once: the payout is counted once, by the run that settled it.
+    expect(metrics).toMatch(/payments_payouts_total\{status="PAID",service="payments"\} 1\n/);
   });
 });
 

@@ -112,6 +112,7 @@ export async function createPaymentsSubgraph(deps: PaymentsDeps) {
     registerMetrics: (registry) => {
       webhooks.register(registry);
       reconciler.register(registry);
+      finance.registerMetrics(registry);
     },
   };
   return { subgraph, payments, paymentStore, ledger, reconciler, webhooks, recorder, provider };

@@ -23,6 +23,8 @@ export class InvoiceStore {
   static readonly collection = 'invoices';
   readonly invoices: Collection<InvoiceDocument>;
   readonly numbering: InvoiceNumbering;
+  /** Told of each invoice whose draft this instance wrote, once numbered (metrics). */
+  onIssued: (doc: InvoiceDocument) => void = () => undefined;
 
   constructor(db: Db, pauseMs?: number) {
     this.invoices = db.collection<InvoiceDocument>(InvoiceStore.collection);
@@ -53,7 +55,9 @@ export class InvoiceStore {
     });
     const doc = inserted ? { _id, issuerId: draft.issuerId, kind: draft.kind } : await this.bySource(draft.source);
     if (!doc) throw new Error(`invoice for ${draft.source} neither inserted nor found`);
-    return this.numbering.number(doc._id, doc.issuerId, SERIES[doc.kind], now().getUTCFullYear(), now);
+    const numbered = await this.numbering.number(doc._id, doc.issuerId, SERIES[doc.kind], now().getUTCFullYear(), now);
+    if (inserted) this.onIssued(numbered);
+    return numbered;
   }
 
   findById(id: ObjectId): Promise<InvoiceDocument | null> {

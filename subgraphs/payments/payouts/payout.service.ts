@@ -58,6 +58,8 @@ export class PayoutService {
       provider: TransferProvider;
       logger: Logger;
       now?: () => Date;
+      /** Told of each payout this instance settled (PAID or FAILED; metrics). */
+      onPayout?: (payout: PayoutDocument) => void;
     },
   ) {}
 
@@ -126,12 +128,12 @@ export class PayoutService {
       }));
     } catch (err) {
       if (err instanceof TransferRefused) {
-        await this.deps.payouts.settle(
+        const settled = await this.deps.payouts.settle(
           payout._id,
           { status: 'FAILED', providerTransferId: null, failureCode: err.code },
           this.now(),
         );
-        return (await this.deps.payouts.findById(payout._id)) ?? payout;
+        return this.after(payout, settled);
       }
       this.deps.logger.warn(
         { err, payoutId: payout._id },
@@ -141,12 +143,18 @@ export class PayoutService {
     }
     const at = this.now();
     await this.deps.ledger.record(payoutEntry(payout, at));
-    await this.deps.payouts.settle(
+    const settled = await this.deps.payouts.settle(
       payout._id,
       { status: 'PAID', providerTransferId: transferId, failureCode: null },
       at,
     );
-    return (await this.deps.payouts.findById(payout._id)) ?? payout;
+    return this.after(payout, settled);
+  }
+
+  private async after(payout: PayoutDocument, settledHere: boolean): Promise<PayoutDocument> {
+    const now = (await this.deps.payouts.findById(payout._id)) ?? payout;
+    if (settledHere) this.deps.onPayout?.(now);
+    return now;
   }
 }
 

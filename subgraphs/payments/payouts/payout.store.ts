@@ -55,12 +55,17 @@ export class PayoutStore {
     return this.payouts.findOne({ _id: String(id) });
   }
 
+  /** Settles a PENDING payout; false when another run settled it first. */
   async settle(
     id: string,
     change: { status: 'PAID' | 'FAILED'; providerTransferId: string | null; failureCode: string | null },
     at: Date,
-  ) {
-    await this.payouts.updateOne({ _id: id, status: 'PENDING' }, { $set: { ...change, updatedAt: at } });
+  ): Promise<boolean> {
+    const { modifiedCount } = await this.payouts.updateOne(
+      { _id: id, status: 'PENDING' },
+      { $set: { ...change, updatedAt: at } },
+    );
+    return modifiedCount === 1;
   }
 
   pending(): Promise<PayoutDocument[]> {

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { Registry } from 'prom-client';
 import type Stripe from 'stripe';
 import type { Db } from 'mongodb';
 import type { EventBus } from '../../../platform/events/bus.js';
@@ -8,7 +9,7 @@ import type { LedgerStore } from '../ledger/ledger.store.js';
 import type { Payables } from '../payables/payables.js';
 import type { CentreDirectory } from '../invoices/centre-directory.js';
 import { CreditStore } from '../invoices/credit.store.js';
-import { FeeInvoices } from '../invoices/fee-invoices.js';
+import { FeeInvoices, PLATFORM_ISSUER_ID } from '../invoices/fee-invoices.js';
 import type { CustomerNames } from '../invoices/customer-names.js';
 import { InvoiceEvents } from '../invoices/invoice-events.js';
 import { mountInvoicePdfRoute } from '../invoices/invoice-pdf.route.js';
@@ -19,6 +20,7 @@ import { PayoutStore, PAYOUT_INDEXES } from '../payouts/payout.store.js';
 import { StripeTransfers, type TransferProvider } from '../payouts/transfer-provider.js';
 import { CentreAccess } from './centre-access.js';
 import { LedgerReader } from './ledger-reader.js';
+import { FinanceMetrics } from './finance-metrics.js';
 import { mountRevenueRoute } from './revenue.route.js';
 
 export interface FinanceSettings {
@@ -51,7 +53,10 @@ export interface FinanceDeps {
  * mounts its internal routes and calls `start` / `stop` with its own.
  */
 export async function createFinanceModule(deps: FinanceDeps) {
+  const metrics = new FinanceMetrics();
   const invoiceStore = new InvoiceStore(deps.db);
+  invoiceStore.onIssued = (doc) =>
+    metrics.invoices.inc({ kind: doc.kind, issuer: doc.issuerId === PLATFORM_ISSUER_ID ? 'platform' : 'centre' });
   const payoutStore = new PayoutStore(deps.db);
   await Promise.all([invoiceStore.init(), payoutStore.init()]);
   const reader = new LedgerReader(deps.ledger.entries);
@@ -68,6 +73,7 @@ export async function createFinanceModule(deps: FinanceDeps) {
   const transfers = deps.transfers ?? (deps.stripe ? new StripeTransfers(deps.stripe) : null);
   if (!transfers) throw new Error('payments finance: a Stripe client or a transfer provider is needed for payouts');
   const payouts = new PayoutService({
+    onPayout: (payout) => metrics.payouts.inc({ status: payout.status }),
     payouts: payoutStore,
     reader,
     ledger: deps.ledger,
@@ -96,6 +102,7 @@ export async function createFinanceModule(deps: FinanceDeps) {
       const minutes = deps.settings.payoutIntervalMinutes ?? 0;
       if (minutes > 0) job = startPayoutJob(payouts, minutes * 60_000, deps.logger);
     },
+    registerMetrics: (registry: Registry) => metrics.register(registry),
     async stop(): Promise<void> {
       await job?.stop();
       await events.stop();
