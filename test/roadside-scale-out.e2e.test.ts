@@ -6,6 +6,7 @@ import { errorCodes } from './client.js';
 import {
   AcceptRoadsideRequestDocument,
   BookingApprovePartnerDocument,
+  CancelRoadsideRequestDocument,
   RequestRoadsideHelpDocument,
   RoadsideApplyAsPartnerDocument,
   RoadsideRequestDocument,
@@ -101,6 +102,9 @@ describe('roadside help on two instances', () => {
     expect(codes).toEqual(['CONFLICT', 'OK']);
     const read = await d.b.request(RoadsideRequestDocument, { id }, { token: driver.token });
     expect(read.data!.roadsideRequest).toMatchObject({ status: 'ACCEPTED', wave: 2 });
+    // Done with it: the vehicle may ask again (one request in progress per vehicle).
+    const cancelled = await d.b.request(CancelRoadsideRequestDocument, { id }, { token: driver.token });
+    expect(cancelled.data!.cancelRoadsideRequest.status).toBe('CANCELLED');
   }, 30_000);
 
   it('alerts staff once after the last wave even when the instance that offered the request is gone', async () => {

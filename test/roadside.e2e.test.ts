@@ -388,7 +388,7 @@ describe('roadside help end to end', () => {
     expect(errorCodes(again)).toEqual(['CONFLICT']);
   }, 60_000);
 
-  it('refuses bad input with a code and stores nothing', async () => {
+  it('refuses bad input with a code and stores nothing, and a second request for a vehicle already helped', async () => {
     const before = await myRequestCount(driver.token);
     const good = { vehicleId, location: BREAKDOWN, kind: 'FLAT_TYRE', notes: null };
     const cases: [Record<string, unknown>, string][] = [
@@ -408,6 +408,14 @@ describe('roadside help end to end', () => {
     expect(errorCodes(await requestHelp('', good))).toEqual(['UNAUTHENTICATED']);
     expect(await myRequestCount(driver.token)).toBe(before);
     expect(await myRequestCount(stranger.token)).toBe(0);
+    // One request in progress per vehicle: a second one is CONFLICT until the first is over.
+    const first = await requestHelp(driver.token, good);
+    expect(first.errors).toBeUndefined();
+    const firstId = first.data!.requestRoadsideHelp.id;
+    expect(errorCodes(await requestHelp(driver.token, { ...good, kind: 'BATTERY' }))).toEqual(['CONFLICT']);
+    expect(await myRequestCount(driver.token)).toBe(before + 1);
+    const cancelled = await t.request(CancelRoadsideRequestDocument, { id: firstId }, { token: driver.token });
+    expect(cancelled.data!.cancelRoadsideRequest.status).toBe('CANCELLED');
   });
 
   it('lets only the driver, the responder and staff read or follow a request, and each act only on their part', async () => {

@@ -12,6 +12,7 @@ import { ORDER_INDEXES, OrderStore } from './orders/order.store.js';
 import { PART_INDEXES, PartStore } from './parts/part.store.js';
 import { PaymentPolicyStore } from './payables/payment-policy.store.js';
 import { ROADSIDE_INDEXES, RoadsideStore } from './roadside/roadside.store.js';
+import { VEHICLE_CLAIM_INDEXES, VehicleClaimStore } from './roadside/vehicle-claim.store.js';
 
 /** Every index the marketplace stores declare, by collection (bookings and reviews add theirs). */
 export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
@@ -31,4 +32,5 @@ export const MARKETPLACE_INDEXES: Readonly<Record<string, IndexDeclaration[]>> =
   [PaymentPolicyStore.collection]: [],
   [PaymentPolicyStore.bookingsCollection]: [],
   [RoadsideStore.collection]: ROADSIDE_INDEXES,
+  [VehicleClaimStore.collection]: VEHICLE_CLAIM_INDEXES,
 };

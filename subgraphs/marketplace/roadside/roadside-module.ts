@@ -12,6 +12,7 @@ import { RoadsidePayments } from './roadside-payments.js';
 import { RoadsideWaves } from './roadside-waves.js';
 import { DEFAULT_ROADSIDE_SETTINGS, RoadsideService, type RoadsideSettings } from './roadside.service.js';
 import { RoadsideStore } from './roadside.store.js';
+import { VehicleClaimStore } from './vehicle-claim.store.js';
 
 export interface RoadsideDeps {
   db: Db;
@@ -49,8 +50,17 @@ export async function createRoadsideModule(deps: RoadsideDeps): Promise<Roadside
   // a quarter wave late, and at most every 5 s when waves are long.
   const pollMs = Math.min(5_000, Math.max(100, (settings.waveSeconds * 1000) / 4));
   const waves = new RoadsideWaves(store, () => service, events, pollMs, logger, clock);
-  const service = new RoadsideService(store, centres, nearby, access, events, logger, settings, clock, (doc) =>
-    waves.schedule(doc),
+  const service = new RoadsideService(
+    store,
+    new VehicleClaimStore(db),
+    centres,
+    nearby,
+    access,
+    events,
+    logger,
+    settings,
+    clock,
+    (doc) => waves.schedule(doc),
   );
   const payments = new RoadsidePayments(bus, (id, paymentId, at) => service.markPaid(id, paymentId, at), logger);
   waves.start();

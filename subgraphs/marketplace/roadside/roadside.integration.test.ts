@@ -13,6 +13,7 @@ import { centreTopic, RoadsideEvents } from './roadside-events.js';
 import { RoadsideWaves } from './roadside-waves.js';
 import { RoadsideService, type RoadsideSettings } from './roadside.service.js';
 import { ROADSIDE_INDEXES, RoadsideStore } from './roadside.store.js';
+import { VEHICLE_CLAIM_INDEXES, VehicleClaimStore } from './vehicle-claim.store.js';
 
 /** Roadside requests against a real database: waves moved once across instances, one accept wins, and indexes. */
 const db = useScratchDatabase('marketplace_roadside', { monitorCommands: true });
@@ -74,6 +75,7 @@ function instance(settings: Partial<RoadsideSettings>) {
   const waves = new RoadsideWaves(store, () => service, events, 60_000, logger, clock);
   const service = new RoadsideService(
     store,
+    new VehicleClaimStore(db()),
     centres,
     new NearbyService(centres),
     access,
@@ -254,6 +256,35 @@ describe('roadside waves across two instances', () => {
     expect(asked.offeredCentreIds).toEqual([tokyo.centreId]);
   });
 
+  it('keeps one request in progress per vehicle: a second is CONFLICT and stores nothing until the first is over', async () => {
+    const one = instance({ waveSize: 3 });
+    const two = instance({ waveSize: 3 });
+    const input = { vehicleId: 'v-once', location: spot, kind: 'BREAKDOWN' as const };
+    const both = await Promise.allSettled([one.service.request(driver, input), two.service.request(driver, input)]);
+    const made = both.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    expect(made).toHaveLength(1);
+    expect(both.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason)).toEqual([
+      expect.any(ConflictError),
+    ]);
+    const stored = async () =>
+      (await store.forCustomer(driverId, { first: 100 })).edges.filter((e) => e.node.vehicleId === 'v-once');
+    expect(await stored()).toHaveLength(1);
+    await expect(one.service.request(driver, input)).rejects.toThrow(ConflictError);
+    expect(await stored()).toHaveLength(1);
+    // Over: the vehicle may ask again.
+    await one.service.cancel(driver, made[0]!._id.toHexString(), null);
+    const again = await two.service.request(driver, input);
+    expect(again.status).toBe('OFFERED');
+    expect(await stored()).toHaveLength(2);
+    // A claim whose writer died before storing its request is taken over once it is old.
+    const claims = new VehicleClaimStore(db());
+    await claims.release('v-once', again._id.toHexString());
+    expect(await claims.claim('v-once', new ObjectId().toHexString(), now)).toBeNull();
+    await expect(one.service.request(driver, input)).rejects.toThrow(ConflictError);
+    now = new Date(now.getTime() + 31_000);
+    await expect(one.service.request(driver, input)).resolves.toMatchObject({ status: 'OFFERED' });
+  });
+
   it('lists open offers per centre and staff lists by status', async () => {
     const { service } = instance({ waveSize: 3 });
     const asked = await service.request(driver, { vehicleId: 'v-list', location: spot, kind: 'OUT_OF_FUEL' });
@@ -268,4 +299,7 @@ describe('roadside waves across two instances', () => {
   });
 });
 
-itServesEveryQueryFromAnIndex(recorder, () => ({ [RoadsideStore.collection]: ROADSIDE_INDEXES }));
+itServesEveryQueryFromAnIndex(recorder, () => ({
+  [RoadsideStore.collection]: ROADSIDE_INDEXES,
+  [VehicleClaimStore.collection]: VEHICLE_CLAIM_INDEXES,
+}));

@@ -20,8 +20,9 @@ import { isCurrencyCode } from '../money/currency.js';
 import type { NearbyArgs } from '../search/nearby.service.js';
 import { nextWave, type RoadsideCandidate } from './dispatch.js';
 import type { RoadsideEvents } from './roadside-events.js';
-import { ROADSIDE_KINDS, roadsideTransition, type RoadsideAction } from './roadside-state.js';
+import { FINAL_STATUSES, ROADSIDE_KINDS, roadsideTransition, type RoadsideAction } from './roadside-state.js';
 import type { RoadsideChanges, RoadsideDocument, RoadsideStore } from './roadside.store.js';
+import { CLAIM_GRACE_MS, type VehicleClaimStore } from './vehicle-claim.store.js';
 
 type UserViewer = Extract<Viewer, { kind: 'user' }>;
 
@@ -95,6 +96,7 @@ const reasonSchema = z.string().trim().max(500, 'reason must be at most 500 char
 export class RoadsideService {
   constructor(
     private readonly store: RoadsideStore,
+    private readonly claims: VehicleClaimStore,
     private readonly centres: RoadsideCentres,
     private readonly search: RoadsideSearch,
     private readonly access: VehicleAccess,
@@ -119,8 +121,10 @@ export class RoadsideService {
     if (!ownership || !ownership.active || ownership.ownerId !== user.userId)
       throw new ForbiddenError('You can ask for help only for a vehicle of your own');
     const now = this.clock();
+    const _id = new ObjectId();
+    await this.claimVehicle(parsed.vehicleId, _id.toHexString(), now);
     const doc: RoadsideDocument = {
-      _id: new ObjectId(),
+      _id,
       customerId: user.userId,
       vehicleId: parsed.vehicleId,
       kind: parsed.kind,
@@ -141,7 +145,12 @@ export class RoadsideService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.store.insert(doc);
+    try {
+      await this.store.insert(doc);
+    } catch (error) {
+      await this.claims.release(doc.vehicleId, _id.toHexString()).catch(() => undefined);
+      throw error;
+    }
     await this.events.changed(doc);
     // A failure here leaves the request due: the wave job offers it on its next pass. When the job
     // of some instance offered it first (it is due from the start), the answer is what it stored.
@@ -150,6 +159,30 @@ export class RoadsideService {
       return null;
     });
     return offered ?? (await this.store.findById(doc._id.toHexString())) ?? doc;
+  }
+
+  /**
+   * One request at a time per vehicle: CONFLICT while another is in progress. A claim whose
+   * request is over, or was never stored (its writer died), is taken over.
+   */
+  private async claimVehicle(vehicleId: string, requestId: string, now: Date): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const holder = await this.claims.claim(vehicleId, requestId, now);
+      if (!holder) return;
+      const held = await this.store.findById(holder.requestId);
+      const over = held
+        ? FINAL_STATUSES.includes(held.status)
+        : now.getTime() - holder.claimedAt.getTime() > CLAIM_GRACE_MS;
+      if (!over) break;
+      if (await this.claims.takeOver(vehicleId, holder.requestId, requestId, now)) return;
+    }
+    throw new ConflictError('This vehicle already has a roadside request in progress: follow it or cancel it');
+  }
+
+  /** The vehicle may ask again once its request is over; a release that fails is taken over later. */
+  private async ended(doc: RoadsideDocument): Promise<void> {
+    if (!FINAL_STATUSES.includes(doc.status)) return;
+    await this.claims.release(doc.vehicleId, doc._id.toHexString()).catch(() => undefined);
   }
 
   /**
@@ -196,7 +229,10 @@ export class RoadsideService {
       );
       if (moved) this.onWave(moved);
     }
-    if (moved) await this.events.changed(moved);
+    if (moved) {
+      await this.ended(moved);
+      await this.events.changed(moved);
+    }
     return moved;
   }
 
@@ -282,6 +318,7 @@ export class RoadsideService {
       { status: decided.to, at: now, by: user.userId },
     );
     if (!cancelled) throw new ConflictError('The request changed meanwhile; reload it and try again');
+    await this.ended(cancelled);
     await this.events.changed(cancelled);
     return cancelled;
   }
@@ -377,6 +414,7 @@ export class RoadsideService {
       decided.to === doc.status ? null : { status: decided.to, at: now, by: user.userId },
     );
     if (!moved) throw new ConflictError('The request changed meanwhile; reload it and try again');
+    await this.ended(moved);
     await this.events.changed(moved, { position: moved.status === doc.status, previousAnnounced: doc.announced });
     return moved;
   }
