@@ -74,7 +74,8 @@ describe('first start', () => {
         'error_rate',
       ]),
     );
-    expect(byId.revenue).toMatchObject({ current: 2_500_000, target: 5_000_000, source: 'MANUAL', trend: 'FLAT' });
+    expect(byId.revenue).toMatchObject({ current: 2_500_000, target: 5_000_000, source: 'PAYMENTS', trend: 'FLAT' });
+    expect(byId.market_share).toMatchObject({ current: 15, target: 25, source: 'MANUAL' });
     expect(byId.customers).toMatchObject({ target: 25_000, source: 'IDENTITY', unit: 'customers' });
     expect(byId.p95_latency).toMatchObject({ target: 150, unit: 'ms', direction: 'AT_MOST', source: 'GATEWAY' });
     expect(byId.error_rate).toMatchObject({ target: 0.05, direction: 'AT_MOST' });
@@ -124,13 +125,13 @@ describe('goals set by admins', () => {
   it('records every change in an audit trail', async () => {
     const updated = await t.request(
       UpdateGoalDocument,
-      { input: { id: 'revenue', current: 2_750_000, reason: 'Q1 figures' } },
+      { input: { id: 'market_share', current: 17, reason: 'Q1 figures' } },
       { token: admin },
     );
     expect(updated.errors).toBeUndefined();
-    expect(updated.data!.updateGoal.current).toBe(2_750_000);
-    const goal = (await t.request(AgentGoalDocument, { id: 'revenue' }, { token: staff })).data!.goal!;
-    expect(goal.changes[0]).toMatchObject({ field: 'current', from: '2500000', to: '2750000', reason: 'Q1 figures' });
+    expect(updated.data!.updateGoal.current).toBe(17);
+    const goal = (await t.request(AgentGoalDocument, { id: 'market_share' }, { token: staff })).data!.goal!;
+    expect(goal.changes[0]).toMatchObject({ field: 'current', from: '15', to: '17', reason: 'Q1 figures' });
   });
 
   it('refuses to overwrite a live-fed value, and stores nothing', async () => {
