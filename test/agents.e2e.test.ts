@@ -203,7 +203,9 @@ describe('an error burst', () => {
     });
     expect(decision.trigger.value).toBeGreaterThanOrEqual(25);
     expect(decision.member).toMatchObject({ id: 'devops-engineer', name: 'Priya Raman' });
-    expect(decision.reasoning).toMatch(/is the likeliest to help compared with doing nothing \(doing nothing recovers \d+ % of the time/);
+    expect(decision.reasoning).toMatch(
+      /is the likeliest to help compared with doing nothing \(doing nothing recovers \d+ % of the time/,
+    );
     expect(decision.provider).toBe('policy');
     expect(decision.model).toBe('policy');
     expect(decision.mode).toBe('ON');
