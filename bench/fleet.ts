@@ -44,8 +44,6 @@ const DEFAULT_STACK: Record<string, string> = {
   RATE_LIMIT_API_PER_MINUTE: '1200',
   RATE_LIMIT_INGEST_PER_MINUTE: '1200',
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '300',
-  // Payments needs a Stripe in production; the fleet never pays, so an address nothing is asked of.
-  STRIPE_API_URL: process.env.STRIPE_API_URL ?? 'http://127.0.0.1:9/',
 };
 
 /** Below this many cores the system and the database count as idle (see bench/lib/settle.ts). */
