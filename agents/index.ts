@@ -41,6 +41,7 @@ import { GoalStore } from './goals/goal.store.js';
 import { ArmStore } from './learning/arm.store.js';
 import { AutonomousLoop } from './loop/autonomous-loop.js';
 import { DetectorMetrics, IncidentDetector } from './loop/detector.js';
+import { memoryRules, metricRules } from './firings/rule-set.js';
 import { LeaseStore } from './loop/lease.store.js';
 import { LoopStatusStore } from './loop/loop-status.store.js';
 import { OutcomeQueue } from './loop/outcome-queue.store.js';
@@ -166,10 +167,13 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     clock,
     ...(settings.objectives ? { objectives: settings.objectives } : {}),
   });
+  // The metric rules with the configured lines (AGENTS_P95_THRESHOLD_MS).
+  const rules = metricRules({ p95ThresholdMs: settings.p95ThresholdMs });
   const detectorMetrics = new DetectorMetrics();
   const detector = new IncidentDetector({
     observations,
     metrics: detectorMetrics,
+    rules: memoryRules(rules),
     logger,
     wake: (reason) => autonomousLoop.wake(reason),
   });
@@ -244,6 +248,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       approvalTtlMs,
       instanceId,
       goalRepeatMs: settings.goalRepeatMs,
+      rules,
     },
   });
   const autonomousLoop = new AutonomousLoop({
@@ -307,6 +312,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       observations,
       wake: (reason) => autonomousLoop.wake(reason),
       routines: settings.routines,
+      rules,
       clock,
       logger,
     }),

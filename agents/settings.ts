@@ -42,6 +42,8 @@ export interface AgentsSettings {
   providerCheckMs?: number;
   /** How often an off-track goal fires again while it stays behind (default 6 h). */
   goalRepeatMs?: number;
+  /** The p95_latency trigger's line, in ms (default 150, the latency objective). */
+  p95ThresholdMs?: number;
   /** Where identity answers (its /graphql URL), for the customer count. */
   identityUrl?: string;
   /** Where each service answers (its /graphql URL), for goals and index checks through their contracts. */
@@ -123,6 +125,7 @@ export function agentsSettingsFromConfig(
     providers: providersFromConfig(config),
     providerCheckMs: config.AGENTS_PROVIDER_CHECK_SECONDS * 1000,
     goalRepeatMs: config.AGENTS_GOAL_REPEAT_MINUTES * 60_000,
+    p95ThresholdMs: config.AGENTS_P95_THRESHOLD_MS,
     identityUrl,
     serviceUrls,
     internalSecret: config.INTERNAL_SECRET,

@@ -10,7 +10,7 @@ const MINUTE = 60_000;
  * hovering at the line from firing over and over.
  */
 export const METRIC_RULES: readonly ThresholdRule[] = [
-  { kind: 'p95_latency', metric: 'p95_ms', threshold: 150, hysteresis: 30, cooldownMs: 15 * MINUTE },
+  { kind: 'p95_latency', metric: 'p95_ms', threshold: 150, hysteresis: 30, cooldownMs: 15 * MINUTE }, // AGENTS_P95_THRESHOLD_MS
   {
     kind: 'throughput_drop',
     metric: 'throughput_ratio',
@@ -78,6 +78,29 @@ export const MEMORY_METRICS: ReadonlySet<string> = new Set([
   'forbidden_per_minute',
 ]);
 export const MEMORY_RULES: readonly ThresholdRule[] = METRIC_RULES.filter((r) => MEMORY_METRICS.has(r.metric));
+
+/** The p95 latency line when none is configured (AGENTS_P95_THRESHOLD_MS). */
+export const DEFAULT_P95_THRESHOLD_MS = 150;
+
+/**
+ * The metric rules with the configured p95 latency line; its hysteresis keeps the default's
+ * proportion (a fifth of the line). A firing keeps the threshold it fired at, and its outcome
+ * and its held decision are judged against that (decision.trigger.threshold).
+ */
+export function metricRules(options: { p95ThresholdMs?: number } = {}): readonly ThresholdRule[] {
+  const line = options.p95ThresholdMs;
+  if (line === undefined || line === DEFAULT_P95_THRESHOLD_MS) return METRIC_RULES;
+  return METRIC_RULES.map((r) => (r.kind === 'p95_latency' ? { ...r, threshold: line, hysteresis: line / 5 } : r));
+}
+
+export const memoryRules = (rules: readonly ThresholdRule[]): readonly ThresholdRule[] =>
+  rules.filter((r) => MEMORY_METRICS.has(r.metric));
+
+/** A rule as a firing was judged by: its threshold is the one the firing recorded. */
+export function ruleAt(kind: string, threshold: number): ThresholdRule | undefined {
+  const rule = ruleFor(kind);
+  return rule && Number.isFinite(threshold) ? { ...rule, threshold } : rule;
+}
 
 export const ruleFor = (kind: string): ThresholdRule | undefined =>
   kind === GOAL_RULE.kind ? GOAL_RULE : METRIC_RULES.find((r) => r.kind === kind);

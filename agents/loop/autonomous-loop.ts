@@ -132,7 +132,7 @@ export class AutonomousLoop {
     }
     const { detector } = this.options;
     if (detector) {
-      detector.setDatabaseReachable(reachable);
+      detector.setDatabaseReachable(reachable, leading);
       // Without the database nobody leads: every instance keeps evaluating what it can.
       if (!reachable) {
         this.followingSince = null;

@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../platform/logger.js';
 import { evaluateRules, stateKey, type FiringDraft } from '../firings/evaluate.js';
 import { GOAL_RULE, MEMORY_RULES } from '../firings/rule-set.js';
+import type { ThresholdRule } from '../triggers/threshold.js';
 import type { ObservationCollector } from '../signals/observations.js';
 import type { ThresholdState } from '../triggers/threshold.js';
 
@@ -14,7 +15,7 @@ const MEMORY_KEYS: ReadonlySet<string> = new Set(MEMORY_RULES.map((r) => r.kind)
 export class DetectorMetrics {
   readonly breaches = new Counter({
     name: 'agents_trigger_breaches_total',
-    help: 'Triggers on in-memory signals (gateway traffic, failed logins) that fired, by kind and whether the database was reachable',
+    help: 'Triggers on in-memory signals (gateway traffic, failed logins) that fired, by kind and whether the database was reachable; each breach counted once across instances, by the instance that leads the loop',
     labelNames: ['kind', 'database'],
     registers: [],
   });
@@ -47,6 +48,12 @@ export class IncidentDetector {
   private states = new Map<string, ThresholdState>();
   private pending: FiringDraft[] = [];
   private reachable = true;
+  /**
+   * Whether this instance led the loop at its last lease check that answered. Every instance
+   * evaluates the same merged traffic, so each would count the same breach: only the leader
+   * counts (and, while the database is down, the instance that led when it went down).
+   */
+  private leading = false;
 
   constructor(
     private readonly deps: {
@@ -54,13 +61,16 @@ export class IncidentDetector {
       metrics: DetectorMetrics;
       logger: Logger;
       wake: (reason: string) => void;
+      /** The rules on in-memory signals, with the configured lines (MEMORY_RULES by default). */
+      rules?: readonly ThresholdRule[];
     },
   ) {
     deps.metrics.databaseReachable.set(1);
   }
 
-  /** Told by the loop after each database check. */
-  setDatabaseReachable(reachable: boolean): void {
+  /** Told by the loop after each database check; `leading` only when the check answered. */
+  setDatabaseReachable(reachable: boolean, leading?: boolean): void {
+    if (reachable && leading !== undefined) this.leading = leading;
     if (reachable !== this.reachable)
       this.deps.logger[reachable ? 'info' : 'error'](
         { pending: this.pending.length },
@@ -79,7 +89,7 @@ export class IncidentDetector {
     const observations = this.deps.observations.collectMemory();
     const evaluation = evaluateRules({
       observations,
-      metricRules: MEMORY_RULES,
+      metricRules: this.deps.rules ?? MEMORY_RULES,
       goalRule: GOAL_RULE,
       goals: [],
       routines: [],
@@ -89,7 +99,8 @@ export class IncidentDetector {
     for (const [key, state] of evaluation.states) this.states.set(key, state);
     if (evaluation.firings.length === 0) return [];
     const database = this.reachable ? 'reachable' : 'unreachable';
-    for (const firing of evaluation.firings) this.deps.metrics.breaches.inc({ kind: firing.kind, database });
+    if (this.leading)
+      for (const firing of evaluation.firings) this.deps.metrics.breaches.inc({ kind: firing.kind, database });
     this.pending = [...this.pending, ...evaluation.firings].slice(-MAX_PENDING);
     this.deps.metrics.pending.set(this.pending.length);
     const fired = evaluation.firings.map((f) => ({ kind: f.kind, value: f.value, threshold: f.threshold }));
@@ -119,9 +130,14 @@ export class IncidentDetector {
     return { firings, states };
   }
 
-  /** The rule states the tick evaluated (its own firings included), for the rules evaluated here. */
-  adopt(states: ReadonlyMap<string, ThresholdState>): void {
+  /**
+   * The rule states the tick evaluated (its own firings included), for the rules evaluated here.
+   * The tick runs on the leader only: what it fired itself on these rules is counted here.
+   */
+  adopt(states: ReadonlyMap<string, ThresholdState>, fired: readonly FiringDraft[] = []): void {
     for (const [key, state] of states) if (MEMORY_KEYS.has(key.split(':')[0])) this.states.set(key, state);
+    for (const firing of fired)
+      if (MEMORY_KEYS.has(firing.kind)) this.deps.metrics.breaches.inc({ kind: firing.kind, database: 'reachable' });
   }
 
   hasPending(): boolean {

@@ -1,3 +1,5 @@
+import { Registry } from 'prom-client';
+import { GATEWAY_METRICS_TOPIC, gatewayMetricsSnapshotSchema } from '../../gateway/contract.js';
 import { ManualClock, systemClock } from '../clock.js';
 import { newBus, startAgents, testDatabase, type TestAgents, type TestDatabase } from '../testing/agents-harness.js';
 import { LeaseStore } from './lease.store.js';
@@ -79,9 +81,59 @@ describe('two agents instances on one database', () => {
   });
 });
 
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+describe('breaches seen by two agents instances', () => {
+  /** A gateway's 10 s window: 100 requests at a p95 of 600 ms (the p95_latency trigger's line is 150). */
+  const slowWindow = (at: number) =>
+    gatewayMetricsSnapshotSchema.parse({
+      gatewayId: 'g1',
+      at: new Date(at).toISOString(),
+      windowSeconds: 10,
+      requests: 100,
+      p50Ms: 300,
+      p95Ms: 600,
+      throughputRps: 10,
+      serverErrors: 0,
+      errorRatePct: 0,
+      availabilityPct: 100,
+      rateLimited: 0,
+      forbidden: 0,
+      unauthenticated: 0,
+      startedAt: new Date(at - 60_000).toISOString(),
+    });
+  const breaches = async (registry: Registry) =>
+    ((await registry.getSingleMetric('agents_trigger_breaches_total')!.get()).values as Array<{ value: number }>).reduce(
+      (n, v) => n + v.value,
+      0,
+    );
+
+  it('count a breach once across instances (the leader counts it; the follower saw it too)', async () => {
+    const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
+    const bus = newBus();
+    const a = await startAgents(database.db, { clock, bus, leaseMs: 3000, instanceId: 'agents-a' });
+    const b = await startAgents(database.db, { clock, bus, leaseMs: 3000, instanceId: 'agents-b' });
+    started.push(a, b);
+    const registries = [new Registry(), new Registry()];
+    a.agents.registerMetrics!(registries[0]);
+    b.agents.registerMetrics!(registries[1]);
+    expect(await a.agents.loop.heartbeat()).toBe(true);
+    expect(await b.agents.loop.heartbeat()).toBe(false);
+
+    // Both instances receive every gateway snapshot, and both detectors fire on it.
+    await bus.publish(GATEWAY_METRICS_TOPIC, slowWindow(clock.now()));
+    await waitUntil(async () => (await breaches(registries[0])) >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await breaches(registries[0])).toBe(1);
+    expect(await breaches(registries[1])).toBe(0);
+    // A tick records the breach (once) and does not count it again.
+    await a.agents.loop.tickNow();
+    expect((await a.run('{ triggerFirings(kind: "p95_latency", first: 5) { totalCount } }')).data.triggerFirings.totalCount).toBe(1);
+    expect((await breaches(registries[0])) + (await breaches(registries[1]))).toBe(1);
+  });
+});
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
   }

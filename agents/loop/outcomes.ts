@@ -6,7 +6,7 @@ import type { DecisionDocument } from '../decisions/decision.document.js';
 import type { DecisionEvents } from '../decisions/decision-events.js';
 import type { DecisionRunner } from '../decisions/decision-runner.js';
 import type { DecisionStore } from '../decisions/decision.store.js';
-import { ruleFor } from '../firings/rule-set.js';
+import { ruleAt } from '../firings/rule-set.js';
 import { CONTROL_ACTION, type ArmStore } from '../learning/arm.store.js';
 import { judgeAgainstCourse, recoveryOf } from '../learning/counterfactual.js';
 import type { TeamStore } from '../team/team.store.js';
@@ -52,7 +52,7 @@ export class OutcomeEvaluator {
 
   /** Counted once per decision, as a firing where nothing was done, unless it was acted on since. */
   private async recordNothingDone(decision: DecisionDocument, after: number | null, now: Date): Promise<void> {
-    const rule = ruleFor(decision.trigger.kind);
+    const rule = ruleAt(decision.trigger.kind, decision.trigger.threshold);
     if (!rule || decision.executedAt) return;
     const recovery = recoveryOf(rule, after);
     if (recovery === 'INCONCLUSIVE') return;
@@ -82,7 +82,8 @@ export class OutcomeEvaluator {
         if (decision.trigger.metric !== 'schedule') await this.recordNothingDone(decision, valueNow(decision), now);
         continue;
       }
-      const rule = decision.trigger.metric === 'schedule' ? undefined : ruleFor(decision.trigger.kind);
+      const rule =
+        decision.trigger.metric === 'schedule' ? undefined : ruleAt(decision.trigger.kind, decision.trigger.threshold);
       const after = rule ? valueNow(decision) : null;
       const nothingDone = decision.action === CONTROL_ACTION;
       // Judged against the counterfactual: what the metric does when nothing is done.

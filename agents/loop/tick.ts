@@ -19,7 +19,8 @@ import type { IncidentStore } from '../effects/incident.store.js';
 import { announceGatewayLimits } from '../effects/gateway-rate-limits.js';
 import { evaluateRules, type TrackedGoal } from '../firings/evaluate.js';
 import type { FiringStore } from '../firings/firing.store.js';
-import { GOAL_RULE, METRIC_RULES, ruleFor } from '../firings/rule-set.js';
+import { GOAL_RULE, METRIC_RULES, ruleAt } from '../firings/rule-set.js';
+import type { ThresholdRule } from '../triggers/threshold.js';
 import type { TriggerStateStore } from '../firings/trigger-state.store.js';
 import { pointsBehind } from '../goals/goal-math.js';
 import type { GoalService } from '../goals/goal.service.js';
@@ -86,6 +87,8 @@ export interface TickDeps {
     instanceId: string;
     /** How often an off-track goal fires again while it stays behind (GOAL_RULE's when absent). */
     goalRepeatMs?: number;
+    /** The metric rules with the configured lines (METRIC_RULES by default). */
+    rules?: readonly ThresholdRule[];
   };
 }
 
@@ -206,7 +209,7 @@ export class AutonomousTick {
       const { trigger } = decision;
       if (trigger.metric === 'schedule') return true;
       if (trigger.kind === 'goal_off_track') return (behind.get(trigger.subject) ?? -Infinity) >= GOAL_RULE.threshold;
-      const rule = ruleFor(trigger.kind);
+      const rule = ruleAt(trigger.kind, trigger.threshold);
       const value = rule ? observations.metrics[rule.metric] : undefined;
       if (!rule || value === undefined) return false;
       return rule.direction === 'below' ? value <= rule.threshold : value >= rule.threshold;
@@ -225,7 +228,7 @@ export class AutonomousTick {
     const since = (await d.status.get()).lastTickAt;
     const evaluation = evaluateRules({
       observations,
-      metricRules: METRIC_RULES,
+      metricRules: d.settings.rules ?? METRIC_RULES,
       goalRule: d.settings.goalRepeatMs
         ? { ...GOAL_RULE, repeatMs: d.settings.goalRepeatMs, cooldownMs: d.settings.goalRepeatMs }
         : GOAL_RULE,
@@ -236,7 +239,7 @@ export class AutonomousTick {
     });
     const changed = new Map([...pending.states, ...evaluation.states]);
     await d.states.save(changed);
-    d.detector?.adopt(evaluation.states);
+    d.detector?.adopt(evaluation.states, evaluation.firings);
     evaluation.firings.unshift(...pending.firings);
     // An incident resolves itself once its trigger has recovered past its hysteresis (re-armed).
     const cleared = [...evaluation.states]

@@ -246,6 +246,8 @@ const variables = z.object({
   AGENTS_PROVIDER_CHECK_SECONDS: z.coerce.number().int().min(0).default(300),
   /** An off-track goal fires again this often while it stays behind, with a severity that follows its gap. */
   AGENTS_GOAL_REPEAT_MINUTES: positiveInt(360),
+  /** The p95_latency trigger fires when the gateways' p95 reaches this many ms (the latency objective). */
+  AGENTS_P95_THRESHOLD_MS: positiveInt(150),
 });
 
 export const CONFIG_VARIABLES = Object.keys(variables.shape);
