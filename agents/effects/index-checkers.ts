@@ -2,6 +2,7 @@ import { InternalClient } from '../../platform/http/internal-route.js';
 import { healthRoutes } from '../../subgraphs/health/contract.js';
 import { identityRoutes } from '../../subgraphs/identity/contract.js';
 import { marketplaceRoutes } from '../../subgraphs/marketplace/contract.js';
+import { paymentsRoutes } from '../../subgraphs/payments/contract.js';
 import { telemetryRoutes } from '../../subgraphs/telemetry/contract.js';
 import { vehiclesRoutes } from '../../subgraphs/vehicles/contract.js';
 import type { IndexChecker } from './index-check.effect.js';
@@ -13,6 +14,7 @@ const INDEX_ROUTES = {
   telemetry: telemetryRoutes.indexes,
   health: healthRoutes.indexes,
   marketplace: marketplaceRoutes.indexes,
+  payments: paymentsRoutes.indexes,
 } as const;
 
 /** A checker per service whose URL is known: a call to its index-check route. */
