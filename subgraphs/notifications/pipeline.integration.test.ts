@@ -247,7 +247,7 @@ describe('the delivery pipeline', () => {
       // A claim whose worker died: nobody settles it until the lease runs out.
       await noPushDispatch();
       const [queued] = await p.deliveries.byUserAndChannel('u-lease', 'PUSH');
-      const claimed = await p.deliveries.claim(['PUSH'], clock.now(), TEST_SETTINGS.delivery.leaseMs, queued!._id);
+      const claimed = await p.deliveries.claim(queued!._id, clock.now(), TEST_SETTINGS.delivery.leaseMs);
       expect(claimed).toMatchObject({ status: 'SENDING', attempts: 1 });
       const leased = () => push.attempts.filter((a) => a.userId === 'u-lease');
       await second.poll();

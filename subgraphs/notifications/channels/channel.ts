@@ -37,6 +37,12 @@ import type { Category, ChannelName, Locale, NotificationKind, NotificationSever
 export interface Channel {
   readonly name: ChannelName;
   send(delivery: OutboundDelivery): Promise<SendResult>;
+  /**
+   * True for a channel that only hands the message to something local (IN_APP: the bus): the
+   * pipeline sends before it stores the delivery and stores the answer with it (a SENT delivery
+   * costs one write, not three). A retry then goes through the worker like any other.
+   */
+  readonly inline?: boolean;
   /** Stops background work (connections, pools) before the database closes. */
   stop?(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { sent, type Channel, type OutboundDelivery, type SendResult } from './ch
  */
 export class InAppChannel implements Channel {
   readonly name = 'IN_APP' as const;
+  readonly inline = true;
 
   constructor(private readonly live: InboxLive) {}
 

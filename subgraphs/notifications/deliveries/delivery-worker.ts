@@ -8,6 +8,9 @@ import type { PreferenceStore } from '../preferences/preference.store.js';
 import { nextRetryDelay, type BackoffPolicy } from './backoff.js';
 import type { DeliveryDocument, DeliveryStore } from './delivery.store.js';
 
+/** Deliveries looked up per pass of the poll. */
+const DUE_BATCH = 100;
+
 export interface DeliveryWorkerSettings extends BackoffPolicy {
   /** How often due deliveries are looked for (retries, held ones, ones another instance queued). */
   pollMs: number;
@@ -72,6 +75,15 @@ export class DeliveryWorker {
     return this.channels.get(channel) !== undefined && !this.stopped;
   }
 
+  sendInline(channel: ChannelName, delivery: OutboundDelivery): Promise<SendResult> | null {
+    const inline = this.channels.get(channel);
+    if (!inline?.inline || this.stopped) return null;
+    return inline.send(delivery).then((result) => {
+      if (result.status === 'sent') this.metrics.deliveries.inc({ channel, status: 'SENT' });
+      return result;
+    });
+  }
+
   /** Sends deliveries the dispatcher queued already claimed by this instance (a fresh lease), now. */
   sendClaimed(deliveries: DeliveryDocument[]): void {
     for (const delivery of deliveries) this.track(this.attempt(delivery));
@@ -82,12 +94,20 @@ export class DeliveryWorker {
     if (this.polling || this.stopped) return this.polling ?? Promise.resolve();
     this.polling = (async () => {
       try {
-        const workers = Array.from({ length: this.settings.concurrency }, async () => {
-          while (!this.stopped && (await this.claimAndSend())) {
-            /* next */
-          }
-        });
-        await Promise.all(workers);
+        for (;;) {
+          const due = await this.store.due(this.channels.names(), this.clock(), DUE_BATCH);
+          if (due.length === 0 || this.stopped) return;
+          let next = 0;
+          await Promise.all(
+            Array.from({ length: Math.min(this.settings.concurrency, due.length) }, async () => {
+              for (let i = next++; i < due.length && !this.stopped; i = next++) {
+                const claimed = await this.store.claim(due[i]!._id, this.clock(), this.settings.leaseMs);
+                if (claimed) await this.attempt(claimed);
+              }
+            }),
+          );
+          if (due.length < DUE_BATCH) return;
+        }
       } catch (err) {
         this.logger.error({ err }, 'delivery poll failed');
       }
@@ -102,15 +122,6 @@ export class DeliveryWorker {
     );
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
-  }
-
-  /** One claim and send; false when nothing was due. */
-  private async claimAndSend(): Promise<boolean> {
-    const now = this.clock();
-    const claimed = await this.store.claim(this.channels.names(), now, this.settings.leaseMs);
-    if (!claimed) return false;
-    await this.attempt(claimed);
-    return true;
   }
 
   private async attempt(claimed: DeliveryDocument): Promise<void> {

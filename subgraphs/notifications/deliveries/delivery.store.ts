@@ -1,4 +1,4 @@
-import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
 import { paginate, type Connection, type PageArgs } from '../../../platform/graphql/pagination.js';
 import { isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
@@ -54,6 +54,8 @@ export type NewDelivery = Pick<
   status: 'QUEUED' | 'SUPPRESSED';
   nextAttemptAt: Date;
   reason: string | null;
+  /** Already sent, inline, before it was stored (`Channel.inline`). */
+  sentInline?: { providerId: string | null };
   /**
    * Claimed from birth until then by the instance that queues it and sends it at once: a due
    * delivery costs no separate claim; if that instance dies, the lease runs out and any takes it.
@@ -81,19 +83,22 @@ export class DeliveryStore {
    */
   async enqueue(deliveries: NewDelivery[], now: Date): Promise<(DeliveryDocument & { fresh: boolean })[]> {
     if (deliveries.length === 0) return [];
-    const docs: DeliveryDocument[] = deliveries.map(({ reason, claimedUntil, ...fields }) => ({
+    const docs: DeliveryDocument[] = deliveries.map(({ reason, claimedUntil, sentInline, ...fields }) => ({
       _id: new ObjectId(),
       key: deliveryKey(fields.notificationId, fields.channel),
       ...fields,
       ...(claimedUntil ? { status: 'SENDING' as const } : {}),
-      attempts: claimedUntil ? 1 : 0,
+      ...(sentInline ? { status: 'SENT' as const } : {}),
+      attempts: claimedUntil || sentInline ? 1 : 0,
       leaseUntil: claimedUntil ?? null,
       lastError: reason,
-      providerId: null,
-      history: [{ status: fields.status, at: now, reason }],
+      providerId: sentInline?.providerId ?? null,
+      history: sentInline
+        ? [{ status: 'SENT' as const, at: now, reason: null }]
+        : [{ status: fields.status, at: now, reason }],
       createdAt: now,
       updatedAt: now,
-      sentAt: null,
+      sentAt: sentInline ? now : null,
     }));
     try {
       await this.deliveries.insertMany(docs, { ordered: false });
@@ -107,31 +112,52 @@ export class DeliveryStore {
     }
   }
 
-  private claimable(channels: ChannelName[], now: Date): Filter<DeliveryDocument> {
-    return {
-      channel: { $in: channels },
-      $or: [
-        { status: { $in: ['QUEUED', 'FAILED'] }, nextAttemptAt: { $lte: now } },
-        // A worker died mid-send: its lease ran out.
-        { status: 'SENDING', leaseUntil: { $lte: now } },
-      ],
-    };
+  /**
+   * Due deliveries of these channels, earliest first, up to `limit`: plain index searches (one
+   * per channel and status: equality, equality, range, sorted) that lock nothing. Claiming each
+   * is then a write on its own `_id` (`claim`), so the database locks one document, not the
+   * collection, and deliveries being settled meanwhile do not wait.
+   */
+  async due(channels: ChannelName[], now: Date, limit: number): Promise<{ _id: ObjectId; at: Date }[]> {
+    const searches = channels.flatMap((channel) => [
+      ...(['QUEUED', 'FAILED'] as const).map((status) =>
+        this.deliveries
+          .find({ status, channel, nextAttemptAt: { $lte: now } }, { projection: { _id: 1, nextAttemptAt: 1 } })
+          .sort({ nextAttemptAt: 1 })
+          .limit(limit)
+          .toArray(),
+      ),
+      // A worker died mid-send: its lease ran out.
+      this.deliveries
+        .find({ status: 'SENDING', channel, leaseUntil: { $lte: now } }, { projection: { _id: 1, nextAttemptAt: 1 } })
+        .limit(limit)
+        .toArray(),
+    ]);
+    const found = (await Promise.all(searches)).flat();
+    return found
+      .map((d) => ({ _id: d._id, at: d.nextAttemptAt }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .slice(0, limit);
   }
 
   /**
-   * Claims one due delivery (the earliest) for `leaseMs`, or the one with `id` if it is due:
-   * one conditional update, so two instances never claim the same delivery at once.
+   * Claims the delivery for `leaseMs` if it is still due: one conditional update on its `_id`,
+   * so of two instances that found it only one gets it. Null when another got there first.
    */
-  claim(channels: ChannelName[], now: Date, leaseMs: number, id?: ObjectId): Promise<DeliveryDocument | null> {
-    if (channels.length === 0) return Promise.resolve(null);
-    const filter = this.claimable(channels, now);
+  claim(id: ObjectId, now: Date, leaseMs: number): Promise<DeliveryDocument | null> {
     return this.deliveries.findOneAndUpdate(
-      id ? { $and: [{ _id: id }, filter] } : filter,
+      {
+        _id: id,
+        $or: [
+          { status: { $in: ['QUEUED', 'FAILED'] }, nextAttemptAt: { $lte: now } },
+          { status: 'SENDING', leaseUntil: { $lte: now } },
+        ],
+      },
       {
         $set: { status: 'SENDING', leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now },
         $inc: { attempts: 1 },
       },
-      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+      { returnDocument: 'after' },
     );
   }
 

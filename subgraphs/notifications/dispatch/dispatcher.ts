@@ -1,6 +1,7 @@
 import type { ObjectId } from 'mongodb';
 import type { Logger } from '../../../platform/logger.js';
-import type { DeliveryDocument, DeliveryStore } from '../deliveries/delivery.store.js';
+import type { OutboundDelivery, SendResult } from '../channels/channel.js';
+import type { DeliveryDocument, DeliveryStore, NewDelivery } from '../deliveries/delivery.store.js';
 import type { InboxLive } from '../inbox/live.js';
 import type { NotificationStore } from '../inbox/notification.store.js';
 import type { NotificationMetrics } from '../metrics.js';
@@ -58,6 +59,8 @@ export interface DeliveryKicker {
   readonly leaseMs: number;
   /** Sends deliveries queued claimed by this instance, now. */
   sendClaimed(deliveries: DeliveryDocument[]): void;
+  /** Sends on an inline channel (Channel.inline) before the delivery is stored; null when there is none here. */
+  sendInline(channel: ChannelName, delivery: OutboundDelivery): Promise<SendResult> | null;
 }
 
 /**
@@ -82,6 +85,29 @@ export class Dispatcher {
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  private async sendInline(planned: NewDelivery, now: Date): Promise<void> {
+    if (!planned.claimedUntil) return;
+    const outbound: OutboundDelivery = {
+      id: `${planned.notificationId}:${planned.channel}`,
+      notificationId: planned.notificationId,
+      userId: planned.userId,
+      channel: planned.channel,
+      category: planned.category,
+      kind: planned.kind,
+      severity: planned.severity,
+      attempt: 1,
+      createdAt: now,
+      message: planned.message,
+    };
+    const sending = this.worker.sendInline(planned.channel, outbound);
+    if (!sending) return;
+    const result = await sending.catch(() => null);
+    // Anything but sent: stored queued and claimed as planned, and the worker tries it (with retries).
+    if (result?.status !== 'sent') return;
+    delete planned.claimedUntil;
+    planned.sentInline = { providerId: result.providerId ?? null };
+  }
 
   async dispatch(request: NotificationRequest): Promise<Dispatched[]> {
     const userIds = [...new Set(request.userIds)];
@@ -145,27 +171,27 @@ export class Dispatcher {
     const interrupts = channels.some((c) => INTERRUPTING_CHANNELS.includes(c));
     const withinCap = !interrupts || urgent || !created || (await this.caps.take(userId, now, this.settings.hourlyCap));
 
-    const queued = await this.deliveries.enqueue(
-      channels.map((channel) => {
-        const capped = !withinCap && INTERRUPTING_CHANNELS.includes(channel);
-        const held = quietUntil(prefs, now, channel, request.category, request.severity);
-        const sendNow = !capped && !held && this.worker.sends(channel);
-        return {
-          notificationId,
-          userId,
-          channel,
-          category: request.category,
-          kind: request.kind,
-          severity: request.severity,
-          message,
-          status: capped ? ('SUPPRESSED' as const) : ('QUEUED' as const),
-          nextAttemptAt: held ?? now,
-          reason: capped ? 'hourly cap' : held ? 'quiet hours' : null,
-          ...(sendNow ? { claimedUntil: new Date(now.getTime() + this.worker.leaseMs) } : {}),
-        };
-      }),
-      now,
-    );
+    const planned: NewDelivery[] = channels.map((channel) => {
+      const capped = !withinCap && INTERRUPTING_CHANNELS.includes(channel);
+      const held = quietUntil(prefs, now, channel, request.category, request.severity);
+      const sendNow = !capped && !held && this.worker.sends(channel);
+      return {
+        notificationId,
+        userId,
+        channel,
+        category: request.category,
+        kind: request.kind,
+        severity: request.severity,
+        message,
+        status: capped ? ('SUPPRESSED' as const) : ('QUEUED' as const),
+        nextAttemptAt: held ?? now,
+        reason: capped ? 'hourly cap' : held ? 'quiet hours' : null,
+        ...(sendNow ? { claimedUntil: new Date(now.getTime() + this.worker.leaseMs) } : {}),
+      };
+    });
+    // Inline channels (IN_APP) go first, and only from the call that made the entry: the answer is stored with the delivery.
+    if (created) await Promise.all(planned.map((d) => this.sendInline(d, now)));
+    const queued = await this.deliveries.enqueue(planned, now);
     for (const d of queued) this.metrics.deliveries.inc({ channel: d.channel, status: d.status });
     const claimed = queued.filter((d) => d.fresh && d.status === 'SENDING');
     if (claimed.length) this.worker.sendClaimed(claimed);
