@@ -60,8 +60,9 @@ async function partnerAt(t: TestSystem, email: string, location: { lat: number; 
 }
 
 beforeAll(async () => {
-  // One centre a wave, two waves of 1.5 s: a request not taken is UNANSWERED within about 3 s.
-  d = await startTwoDeployments({ ROADSIDE_WAVE_SIZE: '1', ROADSIDE_WAVE_SECONDS: '1.5', ROADSIDE_WAVES: '2' });
+  // One centre a wave, two waves of 3 s: a request not taken is UNANSWERED within about 6 s (a margin
+  // for the accepts after the second wave on a loaded machine).
+  d = await startTwoDeployments({ ROADSIDE_WAVE_SIZE: '1', ROADSIDE_WAVE_SECONDS: '3', ROADSIDE_WAVES: '2' });
   consumer = d.b.system.deps.bus.consume<RoadsideUpdated>(ROADSIDE_UPDATED, 'roadside-scale-out', 'test', (e) => {
     announced.push(e.payload);
   });
