@@ -10,7 +10,8 @@ import { BookingStore } from '../bookings/booking.store.js';
 import type { CentreDocument } from '../centres/centre.store.js';
 import { ORDER_UPDATED, STOCK_LOW } from '../contract.js';
 import { MARKETPLACE_INDEXES } from '../declared-indexes.js';
-import { StockStore } from '../inventory/stock.store.js';
+import { MAX_STOCK, StockStore, type StockDocument } from '../inventory/stock.store.js';
+import { StockEvents } from '../inventory/stock-events.js';
 import { PartStore } from '../parts/part.store.js';
 import type { PaymentEvent } from '../payables/payment-event.js';
 import { PaymentPolicyStore } from '../payables/payment-policy.store.js';
@@ -18,6 +19,7 @@ import { PaymentConsumer } from '../payables/payment-consumer.js';
 import { createCommerceModule, type CommerceModule } from './commerce-module.js';
 import { HoldSweep } from './hold-sweep.js';
 import { OrderEvents } from './order-events.js';
+import { OrderService } from './order.service.js';
 import { OrderStore } from './order.store.js';
 
 const user = (userId: string, roles: string[] = ['CUSTOMER']): Viewer => ({ kind: 'user', userId, roles }) as Viewer;
@@ -268,13 +270,39 @@ describe('parts, stock and orders', () => {
       const plenty = await addPart({ initialStock: 10 });
       const scarce = await addPart({ initialStock: 1 });
       const before = await orderCount();
-      const placed = order(alice, [
+      const items = [
         { partId: plenty._id.toHexString(), quantity: 4 },
         { partId: scarce._id.toHexString(), quantity: 2 },
-      ]);
-      expect(await code(placed)).toBe('CONFLICT');
+      ];
+      // refused by the read before any hold
+      expect(await code(order(alice, items))).toBe('CONFLICT');
+      // and when that read is stale (the units went meanwhile): the plenty item is held, then let go
+      const stock = new StockStore(db());
+      const staleReads = Object.assign(Object.create(stock) as StockStore, {
+        findMany: async (ids: ObjectId[]) => ids.map(() => ({ quantity: MAX_STOCK }) as StockDocument),
+      });
+      const orderStore = new OrderStore(db());
+      const service = new OrderService(
+        orderStore,
+        new PartStore(db()),
+        staleReads,
+        { findById: async (id) => centres.get(id.toHexString()) ?? null },
+        new OrderEvents(orderStore, bus as never, pino({ level: 'silent' })),
+        new StockEvents(stock, bus as never, pino({ level: 'silent' })),
+        { paymentHoldMs: 60_000 },
+        () => now,
+      );
+      const placing = service.place(alice, {
+        centreId: centreA.toHexString(),
+        items,
+        fulfilment: 'PICKUP',
+        idempotencyKey: 'stale-read-1',
+      });
+      expect(await code(placing)).toBe('CONFLICT');
       expect(await orderCount()).toBe(before);
-      expect(await stockOf(plenty._id.toHexString())).toMatchObject({ quantity: 10, holds: {} });
+      const plentyAfter = await stockOf(plenty._id.toHexString());
+      expect(plentyAfter).toMatchObject({ quantity: 10, holds: {} });
+      expect(plentyAfter.version).toBe(2); // held once, let go once
       expect(await stockOf(scarce._id.toHexString())).toMatchObject({ quantity: 1, holds: {} });
     });
 

@@ -111,7 +111,12 @@ export class OrderService {
     const now = this.clock();
     const _id = new ObjectId();
     const holdUntil = new Date(now.getTime() + this.settings.paymentHoldMs);
-    const short = await this.hold(_id.toHexString(), items, holdUntil, now);
+    // A read first: under a rush on the last units most orders are refused here without a write
+    // (the embedded database has one writer); the conditional update below still decides.
+    const free = await this.stock.findMany(items.map((i) => new ObjectId(i.partId)));
+    const short =
+      items.find((item, n) => (free[n]?.quantity ?? 0) < item.quantity) ??
+      (await this.hold(_id.toHexString(), items, holdUntil, now));
     if (short) {
       // A concurrent retry with the same key may hold the units: its order is then the answer.
       const stored = await this.orders.findByIdempotencyKey(key);
