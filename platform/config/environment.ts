@@ -93,6 +93,8 @@ const variables = z.object({
   HEALTH_CONSUMER_CONCURRENCY: positiveInt(16),
   /** Customers cancel or move a booking themselves up to this long before its slot (the centre at any time). */
   BOOKING_CUSTOMER_CUTOFF_MINUTES: positiveInt(120),
+  /** A centre's members see a booked vehicle (health, DTCs) this long after completing its booking; an open booking shows it, a declined, cancelled or no-show one never. */
+  PARTNER_VEHICLE_ACCESS_DAYS: positiveInt(30),
   /** An unpaid parts order lets go of its units after this long (fractions allowed: tests use seconds). */
   ORDER_PAYMENT_HOLD_MINUTES: z.coerce.number().positive().max(10_080).default(15),
   /** How often each marketplace instance looks for lapsed order holds and unannounced order changes. */
