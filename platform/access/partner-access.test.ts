@@ -1,7 +1,6 @@
 import express from 'express';
 import { ObjectId } from 'mongodb';
 import { mountPartnerVehiclesRoute } from '../../subgraphs/marketplace/bookings/partner-vehicles.route.js';
-import type { BookingStore } from '../../subgraphs/marketplace/bookings/booking.store.js';
 import type { CentreStore } from '../../subgraphs/marketplace/centres/centre.store.js';
 import { listenLocally } from '../../test/local-server.js';
 import { INTERNAL_SECRET_HEADER, type Viewer } from '../auth/viewer.js';
@@ -86,7 +85,7 @@ async function marketplace(options: { answer?: unknown; helping?: string[] } = {
     vehiclesHelpedBy: async (centreIds: string[], vehicleIds: string[]) =>
       centreIds.includes(centre.toHexString()) ? vehicleIds.filter((id) => options.helping?.includes(id)) : [],
   };
-  mountPartnerVehiclesRoute(router, centres as unknown as CentreStore, bookings as unknown as BookingStore, roadside);
+  mountPartnerVehiclesRoute(router, centres as unknown as CentreStore, bookings, roadside);
   app.use(router);
   return { ...(await listenLocally(app)), asked, secrets };
 }

@@ -26,6 +26,7 @@ export const marketplaceSubgraph: SubgraphDescriptor<'marketplace'> = {
         settings: {
           subscriberQueue: config.SUBSCRIPTION_MAX_QUEUE,
           customerCutoffMinutes: config.BOOKING_CUSTOMER_CUTOFF_MINUTES,
+          partnerVehicleAccessDays: config.PARTNER_VEHICLE_ACCESS_DAYS,
         },
       },
       roadside: {

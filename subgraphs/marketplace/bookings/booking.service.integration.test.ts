@@ -60,7 +60,7 @@ describe('BookingService', () => {
       { ownership: async (vehicleId) => ({ vehicleId, ownerId: 'customer', active: true }) },
       () => null,
       new BookingEvents(bus as unknown as EventBus, pino({ level: 'silent' })),
-      { customerCutoffMinutes: 120 },
+      { customerCutoffMinutes: 120, partnerVehicleAccessDays: 30 },
       () => now,
     );
   });

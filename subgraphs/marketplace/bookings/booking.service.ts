@@ -35,9 +35,11 @@ export type SlotRule = (centre: CentreDocument, durationMinutes: number, start: 
 export interface BookingSettings {
   /** Customers may cancel or move a booking up to this long before its slot (default 2 h). */
   customerCutoffMinutes: number;
+  /** A centre's members see a vehicle this long after completing its booking (default 30 days). */
+  partnerVehicleAccessDays: number;
 }
 
-export const DEFAULT_BOOKING_SETTINGS: BookingSettings = { customerCutoffMinutes: 120 };
+export const DEFAULT_BOOKING_SETTINGS: BookingSettings = { customerCutoffMinutes: 120, partnerVehicleAccessDays: 30 };
 
 const objectId = (field: string) => z.string().regex(/^[0-9a-f]{24}$/, `${field} is not a valid id`);
 const text = (max: number, field: string) => z.string().trim().max(max, `${field} must be at most ${max} characters`);

@@ -5,7 +5,7 @@ import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/in
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 import type { ServiceKind } from '../centres/centre.type.js';
 import { HELD_SLOT_INDEX } from '../slots/held-slots.js';
-import { isHolding, type BookingStatusName } from './booking-state.js';
+import { HOLDING_STATUSES, isHolding, type BookingStatusName } from './booking-state.js';
 import type { ClaimDocument } from './slot-claim.store.js';
 
 export interface BookingHistoryEntry {
@@ -147,12 +147,24 @@ export class BookingStore {
     return this.page({ centreId: String(centreId) }, args);
   }
 
-  /** Which of `vehicleIds` have a booking at any of `centreIds` (partners' access to what they work on). */
-  async vehiclesAtCentres(centreIds: string[], vehicleIds: string[]): Promise<string[]> {
+  /**
+   * Which of `vehicleIds` any of `centreIds` works on (partners' access to a vehicle): a booking
+   * there that is open (requested, confirmed, in progress) or was completed since
+   * `completedSince`. A declined, cancelled or no-show booking grants nothing, nor an older
+   * completed one: a centre a customer once asked does not keep watching the car.
+   */
+  async vehiclesAtCentres(centreIds: string[], vehicleIds: string[], completedSince: Date): Promise<string[]> {
     if (centreIds.length === 0 || vehicleIds.length === 0) return [];
     const docs = await this.bookings
       .find(
-        { vehicleId: { $in: vehicleIds.map(String) }, centreId: { $in: centreIds.map(String) } },
+        {
+          vehicleId: { $in: vehicleIds.map(String) },
+          centreId: { $in: centreIds.map(String) },
+          $or: [
+            { status: { $in: [...HOLDING_STATUSES] } },
+            { status: 'COMPLETED', 'completion.completedAt': { $gte: completedSince } },
+          ],
+        },
         { projection: { _id: 0, vehicleId: 1 } },
       )
       .toArray();

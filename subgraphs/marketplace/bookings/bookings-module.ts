@@ -92,9 +92,17 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
     clock,
   );
   retention.start();
+  const partnerBookings = {
+    vehiclesAtCentres: (centreIds: string[], vehicleIds: string[]) =>
+      bookings.vehiclesAtCentres(
+        centreIds,
+        vehicleIds,
+        new Date(clock().getTime() - settings.partnerVehicleAccessDays * 86_400_000),
+      ),
+  };
   return {
     bookings,
-    internalRoutes: (router, roadside) => mountPartnerVehiclesRoute(router, centres, bookings, roadside),
+    internalRoutes: (router, roadside) => mountPartnerVehiclesRoute(router, centres, partnerBookings, roadside),
     stop: () => retention.stop(),
     live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100, read: (viewer, id) => service.read(viewer, id) },
     service,

@@ -2,7 +2,11 @@ import type { Router } from 'express';
 import { InternalReply, serveInternalRoute } from '../../../platform/http/internal-route.js';
 import { marketplaceRoutes } from '../contract.js';
 import type { CentreStore } from '../centres/centre.store.js';
-import type { BookingStore } from './booking.store.js';
+
+/** Which of some vehicles a member's centres work on through bookings (BookingStore, with the access window applied). */
+export interface PartnerBookings {
+  vehiclesAtCentres(centreIds: string[], vehicleIds: string[]): Promise<string[]>;
+}
 
 /** Which of some vehicles a centre is helping at the roadside right now (roadside/roadside.store.ts). */
 export interface RoadsideHelp {
@@ -16,7 +20,7 @@ export interface RoadsideHelp {
 export function mountPartnerVehiclesRoute(
   router: Router,
   centres: CentreStore,
-  bookings: BookingStore,
+  bookings: PartnerBookings,
   roadside?: RoadsideHelp,
 ): void {
   serveInternalRoute(
