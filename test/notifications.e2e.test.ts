@@ -288,6 +288,14 @@ describe('notifications through the gateway', () => {
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     const anonymous = await t.request(InboxDocument, {});
     expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
+    // No credentials, no live inbox: the gateway closes the socket (4403), as for every subscription.
+    let closedWith = 0;
+    const anonymousSocket = liveClient(t.url, undefined, (code) => (closedWith = code));
+    clients.push(anonymousSocket);
+    const refused = collect(anonymousSocket, LIVE_INBOX, {});
+    await waitFor(() => refused.completed, 'the refusal');
+    expect(closedWith).toBe(4403);
+    expect(refused.results).toEqual([]);
 
     const mine = await t.request(MarkNotificationsReadDocument, { ids: [id, id] }, { token: a.token });
     expect(mine.data!.markNotificationsRead).toBe(1);

@@ -272,3 +272,25 @@ describe('the delivery pipeline', () => {
     }
   });
 });
+
+describe('bookkeeping retention', () => {
+  it('deletes flap windows closed and cap counters older than a day, and nothing newer', async () => {
+    const clock = manualClock();
+    const p = await testPipeline(db(), { clock: clock.now });
+    try {
+      await p.folds.claim('u-old', 'alert:v:r', 's1', clock.now(), 60_000);
+      await p.caps.take('u-old', clock.now(), 10);
+      clock.advance(2 * 86_400_000);
+      await p.folds.claim('u-new', 'alert:v:r', 's2', clock.now(), 60_000);
+      await p.caps.take('u-new', clock.now(), 10);
+      await p.retention.runOnce();
+      const ours = (id: unknown) => /^u-(old|new)\|/.test(String(id));
+      const folds = (await db().collection('notification_folds').find({}).toArray()).filter((f) => ours(f._id));
+      const caps = (await db().collection('notification_caps').find({}).toArray()).filter((c) => ours(c._id));
+      expect(folds.map((f) => String(f._id))).toEqual(['u-new|alert:v:r']);
+      expect(caps.map((c) => String(c._id).split('|')[0])).toEqual(['u-new']);
+    } finally {
+      await p.close();
+    }
+  });
+});

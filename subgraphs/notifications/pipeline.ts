@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { EventBus } from '../../platform/events/bus.js';
+import { RetentionJob } from '../../platform/jobs/retention-job.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Channel } from './channels/channel.js';
 import { ChannelSet } from './channels/channel-set.js';
@@ -76,11 +77,32 @@ export async function createPipeline(deps: {
     clock,
   );
   const scheduler = new Scheduler(schedule, dispatcher, settings.delivery.pollMs, logger, clock);
+  // Closed flap windows and past hours' cap counters are only bookkeeping: gone after a day.
+  const retention = new RetentionJob(
+    [
+      {
+        name: 'notification flap windows',
+        maxAgeMs: 86_400_000,
+        deleteOlderThan: (cutoff) => folds.deleteClosedBefore(cutoff),
+      },
+      {
+        name: 'notification hourly caps',
+        maxAgeMs: 86_400_000,
+        deleteOlderThan: (cutoff) => caps.deleteOlderThan(cutoff),
+      },
+    ],
+    3_600_000,
+    logger,
+    clock,
+  );
   return {
     notifications,
     deliveries,
     preferences,
     schedule,
+    folds,
+    caps,
+    retention,
     metrics,
     channels,
     worker,
@@ -90,8 +112,10 @@ export async function createPipeline(deps: {
     start() {
       worker.start();
       scheduler.start();
+      retention.start();
     },
     async stop() {
+      await retention.stop();
       await scheduler.stop();
       await worker.stop();
       await channels.stop();

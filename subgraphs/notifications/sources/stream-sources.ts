@@ -45,6 +45,8 @@ export class StreamSources {
       this.bus.consume(source.stream, NOTIFICATIONS_GROUP, `${name}-${source.stream}`, (e) => source.handle(e), {
         schema: source.schema,
         orderKey: (payload) => source.orderKey(payload as never),
+        // A group made now starts at the end: a first deployment does not notify anyone of history.
+        from: 'end',
         concurrency: this.settings.concurrency ?? 8,
         ...(claimIdleMs !== undefined ? { claimIdleMs } : {}),
         ...(blockMs !== undefined ? { blockMs } : {}),
