@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { errorCodes } from './client.js';
-import { adminToken } from './bookings-setup.js';
+import { adminToken, driverWithVehicle, partnerWithCentre, slotAt } from './bookings-setup.js';
 import {
+  CommerceBookingPaymentDocument,
+  CommerceSetBookingPaymentPolicyDocument,
+  CompleteBookingDocument,
+  ConfirmBookingDocument,
   CreatePaymentDocument,
   MyPaymentsDocument,
   PaymentDocument,
   ReconcilePaymentsDocument,
   RefundPaymentDocument,
+  RequestBookingDocument,
+  StartBookingDocument,
 } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import {
@@ -149,6 +155,68 @@ describe('paying an order through the gateway', () => {
     const asPartner = await t.request(PaymentDocument, { id: payment.id }, { token: shop.partner.token });
     expect(asPartner.data!.payment).toMatchObject({ id: payment.id, clientSecret: null });
     expect(await journal(paymentsDb(t)).countDocuments({ paymentId: payment.id })).toBe(0);
+  });
+});
+
+describe('paying a booking', () => {
+  it('a DEPOSIT centre: the deposit when requested, the rest once completed (two payments of one booking), never a second deposit', async () => {
+    const { partner, centreId } = await partnerWithCentre(t, `deposit-${randomBytes(3).toString('hex')}@example.com`);
+    const { driver, vehicleId } = await driverWithVehicle(
+      t,
+      `dd-${randomBytes(3).toString('hex')}@example.com`,
+      `WVWZZZ1JZXW${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
+    );
+    await t.request(
+      CommerceSetBookingPaymentPolicyDocument,
+      { centreId, input: { kind: 'DEPOSIT', depositMinor: 2_000 } },
+      { token: partner.token },
+    );
+    const booked = await t.request(
+      RequestBookingDocument,
+      { input: { centreId, vehicleId, service: 'OIL_CHANGE', slotStart: slotAt(4, 10) } },
+      { token: driver.token },
+    );
+    const bookingId = booked.data!.requestBooking.id;
+    const pay = (idempotencyKey = key()) =>
+      t.request(
+        CreatePaymentDocument,
+        {
+          input: {
+            subjectKind: 'BOOKING' as never,
+            subjectId: bookingId,
+            paymentMethodId: 'pm_card_visa',
+            idempotencyKey,
+          },
+        },
+        { token: driver.token },
+      );
+    const bookingPayment = async () =>
+      (await t.request(CommerceBookingPaymentDocument, { id: bookingId }, { token: driver.token })).data!.booking
+        .payment;
+
+    const deposit = await pay();
+    expect(deposit.data!.createPayment).toMatchObject({
+      status: 'SUCCEEDED',
+      amountMinor: 2_000,
+      subjectKind: 'BOOKING',
+    });
+    // Before the marketplace has heard of it, a second deposit is still refused here.
+    expect(errorCodes(await pay())).toEqual(['CONFLICT']);
+    await waitFor(async () => (await bookingPayment()).paidMinor === 2_000, 'the deposit recorded');
+
+    await t.request(ConfirmBookingDocument, { id: bookingId }, { token: partner.token });
+    await t.request(StartBookingDocument, { id: bookingId }, { token: partner.token });
+    const done = await t.request(
+      CompleteBookingDocument,
+      { id: bookingId, input: { workDone: 'Oil and filter', totalMinor: 9_500 } },
+      { token: partner.token },
+    );
+    expect(done.errors).toBeUndefined();
+    const rest = await pay();
+    expect(rest.data!.createPayment).toMatchObject({ status: 'SUCCEEDED', amountMinor: 7_500 });
+    await waitFor(async () => (await bookingPayment()).paidMinor === 9_500, 'the rest recorded');
+    expect(await journal(paymentsDb(t)).countDocuments({ subjectId: bookingId })).toBe(2);
+    expect(errorCodes(await pay())).toEqual(['CONFLICT']);
   });
 });
 

@@ -9,7 +9,7 @@ import { ProviderDeclined, type PaymentProvider, type ProviderIntent } from '../
 import { reachFault, type FaultPoint } from './fault-injection.js';
 import { badInput, conflict } from './payment-errors.js';
 import type { PaymentRecorder } from './payment-recorder.js';
-import { CAPTURED, type PaymentDocument, type PaymentStore } from './payment.store.js';
+import { CAPTURED, claimKeyOf, type PaymentDocument, type PaymentStore } from './payment.store.js';
 import type { RefundRequestStore } from './refund.store.js';
 
 type User = Extract<Viewer, { kind: 'user' }>;
@@ -104,6 +104,7 @@ export class PaymentService {
       refunds: [],
       idempotencyKey: input.idempotencyKey,
       paymentMethodId: input.paymentMethodId,
+      claimKey: claimKeyOf(input.subjectKind, input.subjectId, payable.status),
       providerIntentId: null,
       clientSecret: null,
       failureCode: null,
@@ -123,16 +124,16 @@ export class PaymentService {
     return this.charge(doc);
   }
 
-  /** One payment at a time per subject: a claim document, taken over only from a failed payment. */
+  /** One payment at a time per subject (and stage, claimKeyOf): a claim document, taken over only from a failed payment. */
   private async claimSubject(doc: PaymentDocument): Promise<boolean> {
     const id = doc._id.toHexString();
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await this.store.claimSubject(doc.subjectKind, doc.subjectId, id)) return true;
-      const claim = await this.store.subjectClaim(doc.subjectKind, doc.subjectId);
+      if (await this.store.claimSubject(doc.claimKey, id)) return true;
+      const claim = await this.store.subjectClaim(doc.claimKey);
       if (!claim) continue;
       const holder = await this.store.byId(claim.paymentId);
       if (holder && holder.status !== 'FAILED') return false;
-      if (await this.store.replaceClaim(doc.subjectKind, doc.subjectId, claim.paymentId, id)) return true;
+      if (await this.store.replaceClaim(doc.claimKey, claim.paymentId, id)) return true;
     }
     return false;
   }

@@ -43,6 +43,8 @@ export interface PaymentDocument {
   /** The client's key for createPayment (unique per customer). */
   idempotencyKey: string;
   paymentMethodId: string;
+  /** Its subject claim (claimKeyOf). */
+  claimKey: string;
   providerIntentId: string | null;
   clientSecret: string | null;
   failureCode: string | null;
@@ -69,7 +71,14 @@ export const PAYMENT_INDEXES: IndexDeclaration[] = [
   { key: { status: 1, updatedAt: 1 } },
 ];
 
-/** One document per subject being paid: the claim that stops two payments of one order. */
+/**
+ * One document per thing being paid: the claim that stops two payments of one order. Its id is
+ * `<kind>:<subjectId>`, and for a booking's payment at completion `BOOKING:<id>:final` (a
+ * booking may owe a deposit first and the rest once completed: two payments, one each).
+ */
+export const claimKeyOf = (kind: SubjectKind, subjectId: string, subjectStatus: string) =>
+  kind === 'BOOKING' && subjectStatus === 'COMPLETED' ? `BOOKING:${subjectId}:final` : `${kind}:${subjectId}`;
+
 export interface SubjectClaim {
   _id: string;
   paymentId: string;
@@ -176,18 +185,18 @@ export class PaymentStore {
     return this.payments.find({ status: { $in: [...statuses] }, updatedAt: { $gte: from, $lt: before } });
   }
 
-  claimSubject(kind: SubjectKind, subjectId: string, paymentId: string): Promise<boolean> {
-    return insertUnlessTaken(this.claims, { _id: `${kind}:${subjectId}`, paymentId });
+  claimSubject(claimKey: string, paymentId: string): Promise<boolean> {
+    return insertUnlessTaken(this.claims, { _id: claimKey, paymentId });
   }
 
-  subjectClaim(kind: SubjectKind, subjectId: string): Promise<SubjectClaim | null> {
-    return this.claims.findOne({ _id: `${kind}:${String(subjectId)}` });
+  subjectClaim(claimKey: string): Promise<SubjectClaim | null> {
+    return this.claims.findOne({ _id: String(claimKey) });
   }
 
-  /** Takes over a subject whose claimed payment failed: only the caller that replaces `previous` wins. */
-  async replaceClaim(kind: SubjectKind, subjectId: string, previous: string, paymentId: string): Promise<boolean> {
+  /** Takes over a claim whose payment failed: only the caller that replaces `previous` wins. */
+  async replaceClaim(claimKey: string, previous: string, paymentId: string): Promise<boolean> {
     const { modifiedCount } = await this.claims.updateOne(
-      { _id: `${kind}:${subjectId}`, paymentId: previous },
+      { _id: claimKey, paymentId: previous },
       { $set: { paymentId } },
     );
     return modifiedCount === 1;
