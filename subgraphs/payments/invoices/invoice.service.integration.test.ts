@@ -1,10 +1,11 @@
-import { ObjectId } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { ErrorCode } from '../../../platform/errors.js';
 import { InMemoryBroker } from '../../../platform/events/in-memory-broker.js';
 import { InProcessEventBus } from '../../../platform/events/in-process.js';
 import { createLogger } from '../../../platform/logger.js';
 import { pdfText } from '../../../test/pdf-text.js';
+import { itServesEveryQueryFromAnIndex, recordQueries } from '../../../test/indexed-queries.js';
 import { useScratchDatabase } from '../../../test/scratch-database.js';
 import { waitFor } from '../../../test/wait-for.js';
 import { PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, type PaymentEvent } from '../contract.js';
@@ -14,9 +15,17 @@ import type { CentreDirectory } from './centre-directory.js';
 import { CreditStore } from './credit.store.js';
 import { InvoiceEvents } from './invoice-events.js';
 import { InvoiceService } from './invoice.service.js';
-import { InvoiceStore } from './invoice.store.js';
+import { INVOICE_INDEXES, InvoiceStore } from './invoice.store.js';
 
-const db = useScratchDatabase('invoices');
+const db = useScratchDatabase('invoices', { monitorCommands: true });
+const recorder = recordQueries(db);
+/** The test's own reads and clean-ups, on a client that is not watched: only the stores' queries are checked. */
+let plainClient: MongoClient | undefined;
+const plain = () => plainClient!.db(db().databaseName);
+beforeAll(async () => {
+  plainClient = await MongoClient.connect(process.env.MONGODB_URI!);
+});
+afterAll(async () => plainClient?.close());
 const silent = createLogger({ service: 'invoices-test', level: 'silent' });
 const CENTRE = 'a'.repeat(24);
 const OTHER_CENTRE = 'b'.repeat(24);
@@ -68,7 +77,7 @@ const user = (userId: string, ...roles: string[]): Viewer => ({ kind: 'user', us
 
 let service: InvoiceService;
 beforeEach(async () => {
-  for (const c of ['invoices', 'invoice_counters', 'invoice_credits']) await db().collection(c).deleteMany({});
+  for (const c of ['invoices', 'invoice_counters', 'invoice_credits']) await plain().collection(c).deleteMany({});
   const store = new InvoiceStore(db(), 1);
   await store.init();
   service = new InvoiceService({
@@ -92,13 +101,13 @@ describe('invoices from payments', () => {
       await bus.append(PAYMENT_SUCCEEDED, paid);
       await waitFor(
         async () =>
-          (await db()
+          (await plain()
             .collection('invoices')
             .countDocuments({ number: { $ne: null } })) === 1,
         'the invoice',
       );
       await new Promise((r) => setTimeout(r, 200));
-      const all = await db().collection('invoices').find({}).toArray();
+      const all = await plain().collection('invoices').find({}).toArray();
       expect(all).toHaveLength(1);
       expect(all[0]).toMatchObject({
         kind: 'INVOICE',
@@ -119,13 +128,17 @@ describe('invoices from payments', () => {
       await bus.append(PAYMENT_REFUNDED, { ...paid, refundedMinor: 1_200 });
       await waitFor(
         async () =>
-          (await db()
+          (await plain()
             .collection('invoices')
             .countDocuments({ kind: 'CREDIT_NOTE', number: { $ne: null } })) === 2,
         'the credit notes',
       );
       await new Promise((r) => setTimeout(r, 200));
-      const notes = await db().collection('invoices').find({ kind: 'CREDIT_NOTE' }).sort({ 'number.seq': 1 }).toArray();
+      const notes = await plain()
+        .collection('invoices')
+        .find({ kind: 'CREDIT_NOTE' })
+        .sort({ 'number.seq': 1 })
+        .toArray();
       expect(notes.map((n) => [n.number.display.slice(0, 2), n.grossMinor, n.vatMinor])).toEqual([
         ['CN', 1_200, 200],
         ['CN', 1_801, 300],
@@ -141,7 +154,7 @@ describe('invoices from payments', () => {
     const paid = event();
     await service.creditNotesFor({ ...paid, refundedMinor: 3_001 });
     await service.creditNotesFor({ ...paid, refundedMinor: 1_000 });
-    const notes = await db().collection('invoices').find({ kind: 'CREDIT_NOTE' }).toArray();
+    const notes = await plain().collection('invoices').find({ kind: 'CREDIT_NOTE' }).toArray();
     expect(notes.map((n) => n.grossMinor)).toEqual([3_001]);
     expect(notes[0].vatMinor).toBe(500);
   });
@@ -193,3 +206,5 @@ describe('who reads an invoice', () => {
     expect(await (await service.page(await service.scopeOf(user('f'.repeat(24), 'ADMIN')), {})).totalCount).toBe(3);
   });
 });
+
+itServesEveryQueryFromAnIndex(recorder, () => ({ [InvoiceStore.collection]: INVOICE_INDEXES }));

@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Connection, PageArgs } from '../../../platform/graphql/pagination.js';
-import { paginate } from '../../../platform/graphql/pagination.js';
+import { connectionOf, paginate } from '../../../platform/graphql/pagination.js';
 import { insertUnlessTaken } from '../../../platform/mongo/duplicate-key.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { SERIES, type InvoiceDocument } from './invoice.document.js';
@@ -72,8 +72,12 @@ export class InvoiceStore {
       .toArray();
   }
 
-  page(scope: InvoiceScope, args: PageArgs): Promise<Connection<InvoiceDocument>> {
-    return paginate(this.invoices, filterOf(scope), args, (doc) => doc);
+  async page(scope: InvoiceScope, args: PageArgs): Promise<Connection<InvoiceDocument>> {
+    const page = await paginate(this.invoices, filterOf(scope), args, (doc) => doc);
+    if (!('all' in scope)) return page;
+    // Staff's total is the collection's size from its metadata, not a count of every document:
+    // it includes the drafts being numbered at that moment (a handful at most).
+    return connectionOf(page.edges, page.pageInfo, () => this.invoices.estimatedDocumentCount());
   }
 
   /** Whether `scope` may read `doc`: its customer, and a centre's members what the centre issued or was issued (the platform's fee). */
