@@ -307,3 +307,67 @@ it('a webhook with a bad signature is refused and writes nothing', async () => {
   expect(await db().collection('webhook_events').countDocuments()).toBe(before);
   await instance.subgraph.stop?.();
 });
+
+it('concurrent refunds never exceed the payment: 10 refunds of 200 at once on 1,000, exactly 5 made', async () => {
+  const refundsFake = new FakeStripeServer({ webhookSecret: SECRET });
+  const url = await refundsFake.listen(0);
+  try {
+    const stripe = stripeClient({ secretKey: 'sk_test_refunds', apiUrl: url, maxNetworkRetries: 0 });
+    const orders = new Orders();
+    const settings = {
+      feeBps: 1_000,
+      webhookSecret: SECRET,
+      reconcile: { intervalMs: 3_600_000, windowMs: 3_600_000, abandonAfterMs: 0 },
+    };
+    const localBus = createEventBus({ logger: silent, namespace: 'refunds' });
+    const instance = await createPaymentsSubgraph({
+      db: db(),
+      bus: localBus,
+      logger: silent,
+      stripe,
+      payables: orders,
+      settings,
+    });
+    const order: Order = {
+      id: new ObjectId().toHexString(),
+      customerId: 'c1',
+      centreId: CENTRES[0]!,
+      amountMinor: 1_000,
+      status: 'PENDING_PAYMENT',
+    };
+    orders.orders.set(order.id, order);
+    const paid = await instance.payments.create(
+      { kind: 'user', userId: 'c1', roles: ['CUSTOMER'] },
+      {
+        subjectKind: 'ORDER',
+        subjectId: order.id,
+        paymentMethodId: 'pm_card_visa',
+        idempotencyKey: `refunds-${order.id}`,
+      },
+    );
+    const partner = { kind: 'user', userId: PARTNER(order.centreId), roles: ['PARTNER'] } as const;
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        instance.payments.refund(
+          { ...partner, roles: [...partner.roles] },
+          { paymentId: paid._id.toHexString(), amountMinor: 200, idempotencyKey: `concurrent-${i}` },
+        ),
+      ),
+    );
+    const made = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.flatMap((r) =>
+      r.status === 'rejected' ? [(r.reason as { extensions?: { reason?: string } }).extensions?.reason] : [],
+    );
+    expect(made).toBe(5);
+    expect(refused.every((reason) => reason === 'ALREADY_REFUNDED' || reason === 'REFUND_EXCEEDS_REMAINING')).toBe(
+      true,
+    );
+    const after = await instance.paymentStore.byId(paid._id.toHexString());
+    expect(after).toMatchObject({ status: 'REFUNDED', refundedMinor: 1_000, reservedRefundMinor: 1_000 });
+    expect(await instance.ledger.entries.countDocuments({ paymentId: paid._id.toHexString(), kind: 'REFUND' })).toBe(5);
+    await instance.subgraph.stop?.();
+    await localBus.close();
+  } finally {
+    await refundsFake.close();
+  }
+});
