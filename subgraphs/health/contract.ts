@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InternalClient, internalRoute, type InternalClientOptions } from '../../platform/http/internal-route.js';
 import { indexCheckRoute } from '../../platform/ops/index-check.js';
 import { severitySchema } from '../../platform/vocabulary/severity.js';
 
@@ -65,8 +66,35 @@ const recompute = z.object({
 export const healthCommandSchema = z.discriminatedUnion('kind', [recompute]);
 export type HealthCommand = z.infer<typeof healthCommandSchema>;
 
+/**
+ * Marketplace -> health (internal secret): whether an alert is one of a vehicle's, so that a
+ * booking cites only an alert of the vehicle it books (`requestBooking(alertId)`). An unknown
+ * alert is `false`, as another vehicle's is: the answer says nothing more about it.
+ */
+export const VEHICLE_ALERT_ROUTE = '/internal/health/vehicle-alert';
+export const vehicleAlertRequestSchema = z.object({
+  vehicleId: z.string().min(1).max(64),
+  alertId: z.string().min(1).max(64),
+});
+export type VehicleAlertRequest = z.infer<typeof vehicleAlertRequestSchema>;
+export const vehicleAlertResponseSchema = z.object({ belongs: z.boolean() });
+
 /** Health's internal routes (behind the internal secret), typed on both sides (platform/http/internal-route.ts). */
 export const healthRoutes = {
   /** The agents' index check: health's declared indexes against its database. */
   indexes: indexCheckRoute('health'),
+  vehicleAlert: internalRoute({
+    method: 'POST',
+    path: VEHICLE_ALERT_ROUTE,
+    request: vehicleAlertRequestSchema,
+    response: vehicleAlertResponseSchema,
+  }),
 };
+
+/** A typed client of health's internal routes; every failure is an InternalCallError. */
+export function healthClient(options: InternalClientOptions) {
+  const client = new InternalClient(options);
+  return {
+    vehicleAlert: (request: VehicleAlertRequest) => client.call(healthRoutes.vehicleAlert, request),
+  };
+}

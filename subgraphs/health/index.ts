@@ -12,6 +12,7 @@ import { AlertOutboxStore } from './alerts/alert-outbox.store.js';
 import { AlertRelay, type AlertRelayOptions } from './alerts/alert-relay.js';
 import { AlertService } from './alerts/alert.service.js';
 import { AlertStore } from './alerts/alert.store.js';
+import { mountVehicleAlertRoute } from './alerts/vehicle-alert.route.js';
 import { HealthProcessor, type AfterCommit } from './state-machine/health-processor.js';
 import { TelemetryConsumer, type ConsumerSettings } from './state-machine/telemetry-consumer.js';
 import { VehicleStateStore } from './state-machine/vehicle-state.store.js';
@@ -168,7 +169,10 @@ export async function createHealthSubgraph(deps: HealthDeps): Promise<Subgraph> 
     },
     schema,
     context: () => ({ live }),
-    internalRoutes: (router) => serveIndexCheck(router, healthRoutes.indexes, 'health', db, HEALTH_INDEXES),
+    internalRoutes: (router) => {
+      serveIndexCheck(router, healthRoutes.indexes, 'health', db, HEALTH_INDEXES);
+      mountVehicleAlertRoute(router, alerts);
+    },
     healthChecks: { database: databaseCheck(db) },
     stop: async () => {
       await retention.stop();

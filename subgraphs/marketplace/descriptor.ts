@@ -11,6 +11,7 @@ export const marketplaceSubgraph: SubgraphDescriptor<'marketplace'> = {
       import('../../platform/access/vehicle-access.js'),
     ]);
     const { HttpVehicleProfiles } = await import('./parts/vehicle-profiles.js');
+    const { HttpVehicleAlerts } = await import('./bookings/vehicle-alerts.js');
     return createMarketplaceSubgraph({
       db,
       bus,
@@ -28,6 +29,7 @@ export const marketplaceSubgraph: SubgraphDescriptor<'marketplace'> = {
           customerCutoffMinutes: config.BOOKING_CUSTOMER_CUTOFF_MINUTES,
           partnerVehicleAccessDays: config.PARTNER_VEHICLE_ACCESS_DAYS,
         },
+        alerts: new HttpVehicleAlerts({ healthUrl: () => urls.health, internalSecret: config.INTERNAL_SECRET }),
       },
       roadside: {
         waveSize: config.ROADSIDE_WAVE_SIZE,

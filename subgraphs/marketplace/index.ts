@@ -33,7 +33,7 @@ export interface MarketplaceDeps {
   identity: IdentityDirectory;
   /** Who owns which vehicle (the vehicles subgraph), for bookings. */
   access: VehicleAccess;
-  bookings?: Pick<BookingsDeps, 'settings' | 'clock'>;
+  bookings?: Pick<BookingsDeps, 'settings' | 'clock' | 'alerts'>;
   /** Roadside waves, radius and ETA speed (defaults in roadside/roadside.service.ts). */
   roadside?: Partial<RoadsideSettings>;
   /** Make, model and year of vehicles (the vehicles subgraph's profile route), for parts that fit. */

@@ -17,6 +17,7 @@ import type { BookingEvents } from './booking-events.js';
 import { CLAIM_GRACE_MS, type BookingDocument, type BookingStore } from './booking.store.js';
 import type { RequestKeyStore } from './request-key.store.js';
 import type { SlotClaimStore } from './slot-claim.store.js';
+import { NO_VEHICLE_ALERTS, type VehicleAlerts } from './vehicle-alerts.js';
 
 export type UserViewer = Extract<Viewer, { kind: 'user' }>;
 
@@ -79,6 +80,7 @@ export class BookingService {
     private readonly events: BookingEvents,
     private readonly settings: BookingSettings = DEFAULT_BOOKING_SETTINGS,
     private readonly clock: () => Date = () => new Date(),
+    private readonly alerts: VehicleAlerts = NO_VEHICLE_ALERTS,
   ) {}
 
   /**
@@ -135,6 +137,10 @@ export class BookingService {
     const ownership = await this.access.ownership(parsed.vehicleId);
     if (!ownership || !ownership.active || ownership.ownerId !== user.userId) {
       throw new ForbiddenError('You can book only for a vehicle of your own');
+    }
+    // Only an alert of the vehicle booked: another vehicle's would show up as this booking's cause.
+    if (parsed.alertId && !(await this.alerts.belongs(parsed.vehicleId, parsed.alertId))) {
+      throw new BadUserInputError('alertId is not an alert of this vehicle', 'alertId');
     }
     const offering = centre.services.find((s) => s.kind === parsed.service);
     if (!offering) throw new BadUserInputError(`${centre.name} does not offer ${parsed.service}`, 'service');

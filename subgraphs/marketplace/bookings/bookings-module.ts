@@ -15,6 +15,7 @@ import { BookingStore } from './booking.store.js';
 import { SlotClaimStore } from './slot-claim.store.js';
 import { mountPartnerVehiclesRoute, type RoadsideHelp } from './partner-vehicles.route.js';
 import { RequestKeyStore } from './request-key.store.js';
+import type { VehicleAlerts } from './vehicle-alerts.js';
 import { bookableStart } from './slot-rule.js';
 
 export interface BookingsDeps {
@@ -28,6 +29,8 @@ export interface BookingsDeps {
   access: VehicleAccess;
   settings?: Partial<BookingSettings> & { subscriberQueue?: number };
   clock?: () => Date;
+  /** Health's alerts, which a booking may cite (none may without it). */
+  alerts?: VehicleAlerts;
 }
 
 export interface BookingsModule {
@@ -71,6 +74,7 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
     new BookingEvents(bus, logger),
     settings,
     clock,
+    deps.alerts,
   );
   const reviewService = new ReviewService(reviews, bookings, centres, clock);
   // Bookings and reviews are history and stay; the claims and keys that guarded them do not.
