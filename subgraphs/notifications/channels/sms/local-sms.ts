@@ -26,8 +26,16 @@ export async function smsFromConfig(
     return { provider: null, stop: async () => undefined };
   }
   const fake = new FakeSmsServer();
-  // Tests run many systems at once: a free port each.
-  const url = await fake.listen(config.NODE_ENV === 'test' ? 0 : config.SMS_FAKE_PORT);
+  // Tests run many systems at once: a free port each. A busy port (a second local system) is no
+  // reason to refuse to start: a free one is taken and logged instead.
+  const url = await fake.listen(config.NODE_ENV === 'test' ? 0 : config.SMS_FAKE_PORT).catch(async (error) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    logger.warn(
+      { port: config.SMS_FAKE_PORT },
+      'SMS_FAKE_PORT is taken: the local fake SMS provider takes a free port',
+    );
+    return fake.listen(0);
+  });
   logger.info({ url: `${url}/messages` }, 'local fake SMS provider listening');
   return { provider: new HttpSmsProvider({ url }), stop: () => fake.close() };
 }
