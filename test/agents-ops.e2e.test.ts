@@ -274,7 +274,14 @@ describe('index checks per service', () => {
   it("every service answers its contract's index check: what its stores declare is in its database", async () => {
     const urls = Object.fromEntries(t.system.subgraphs.map((g) => [g.name, g.url]));
     const checkers = remoteIndexCheckers(urls, t.config.INTERNAL_SECRET);
-    expect(Object.keys(checkers).sort()).toEqual(['health', 'identity', 'marketplace', 'payments', 'telemetry', 'vehicles']);
+    expect(Object.keys(checkers).sort()).toEqual([
+      'health',
+      'identity',
+      'marketplace',
+      'payments',
+      'telemetry',
+      'vehicles',
+    ]);
     for (const [service, check] of Object.entries(checkers)) {
       const report = await check();
       expect(report).toMatchObject({ service, missing: [] });

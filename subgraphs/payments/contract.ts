@@ -79,6 +79,7 @@ export const paymentsRoutes = {
 export function paymentsClient(options: InternalClientOptions) {
   const client = new InternalClient(options);
   return {
-    revenue: (request: RevenueRequest, timeoutMs?: number) => client.call(paymentsRoutes.revenue, request, { timeoutMs }),
+    revenue: (request: RevenueRequest, timeoutMs?: number) =>
+      client.call(paymentsRoutes.revenue, request, { timeoutMs }),
   };
 }
