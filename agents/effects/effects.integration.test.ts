@@ -234,7 +234,7 @@ describe('owner notifications', () => {
     );
     expect(notifier.requests).toEqual([{ decisionId: 'd4', vehicleIds: ['v1'], message: 'Check your car' }]);
     // The report says what the notifications subgraph sent, not what was asked.
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       success: true,
       summary: '1 notification(s) sent to 1 owner(s) of 1 vehicle(s) (IN_APP); inbox entries: d4-0',
     });
@@ -243,7 +243,9 @@ describe('owner notifications', () => {
   it('reports a failure when nobody could be notified, and throws when the service is down', async () => {
     const alerts = new SeenAlertStore(database.db);
     const nobody = notifyOwnersEffect({ notifyOwners: async () => ({ notified: [], withoutOwner: ['v9'] }) }, alerts);
-    expect(await nobody.apply({ vehicleIds: ['v9'], message: 'hi' }, { decisionId: 'd5', now: new Date() })).toEqual({
+    expect(
+      await nobody.apply({ vehicleIds: ['v9'], message: 'hi' }, { decisionId: 'd5', now: new Date() }),
+    ).toMatchObject({
       success: false,
       summary:
         '0 notification(s) sent to 0 owner(s) of 1 vehicle(s) (none); 1 vehicle(s) without an owner; inbox entries: none',
