@@ -42,6 +42,9 @@
 # SQLite's lock; and deletes of more than 32,766 documents, which SQLite refused in one
 # statement, go in batches (each explained where it is applied).
 #
+# Two small ones: a $group with several accumulators gives each the whole group (upstream's
+# second $sum saw none and gave 0); and the resource tracking of a debug build is off here.
+#
 # --stock builds upstream FerretDB with none of these patches into .tools/ferretdb-stock, the
 # baseline of `npm run bench:storage`.
 set -euo pipefail
@@ -54,7 +57,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.8"
+  VERSION="$UPSTREAM-clutch.9"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -2255,6 +2258,65 @@ apply_patch "delete batches" <<'PATCH'
  
 PATCH
 must_contain internal/backends/sqlite/collection.go 'deleteBatchSize = 10000'
+
+# $group accumulators. The group's documents went to the accumulators through one iterator, which
+# the first consumed: every later accumulator saw an empty group, so in
+# { count: { $sum: 1 }, total: { $sum: '$stars' } } the total was 0. Each gets an iterator of
+# its own (platform/mongo/group-accumulators.integration.test.ts).
+apply_patch "group accumulators" <<'PATCH'
+--- a/internal/handler/common/aggregations/stages/group.go
++++ b/internal/handler/common/aggregations/stages/group.go
+@@ -128,11 +128,12 @@
+ 	for _, groupedDocument := range groupedDocuments {
+ 		doc := must.NotFail(types.NewDocument("_id", groupedDocument.groupID))
+ 
+-		groupIter := iterator.Values(iterator.ForSlice(groupedDocument.documents))
+-		defer groupIter.Close()
+-
+ 		for _, accumulation := range g.groupBy {
++			// clutch: each accumulator reads the group from its start; one iterator shared by all
++			// left every accumulator after the first an empty group (a second $sum gave 0).
++			groupIter := iterator.Values(iterator.ForSlice(groupedDocument.documents))
+ 			out, err := accumulation.accumulator.Accumulate(groupIter)
++			groupIter.Close()
+ 			if err != nil {
+ 				// existing accumulators do not return error
+ 				return nil, processGroupStageError(err)
+PATCH
+must_contain internal/handler/common/aggregations/stages/group.go 'each accumulator reads the group from its start'
+
+# Resource tracking. Every iterator, cursor and query is registered in a pprof profile with its
+# stack and given a finalizer, to find leaks in FerretDB's own debug builds: a tenth of the
+# database's time on a nearby search (its CPU profile). Off unless FerretDB is built for debugging.
+apply_patch "no resource tracking" <<'PATCH'
+--- a/internal/util/resource/resource.go
++++ b/internal/util/resource/resource.go
+@@ -52,6 +52,12 @@
+ func Track(obj any, token *Token) {
+ 	checkArgs(obj, token)
+ 
++	// clutch: tracking is a debugging aid (a pprof entry with a stack and a finalizer per
++	// iterator); it was a tenth of the database's time on a nearby search.
++	if !debugbuild.Enabled {
++		return
++	}
++
+ 	name := profileName(obj)
+ 
+ 	// fast path
+@@ -96,6 +102,10 @@
+ func Untrack(obj any, token *Token) {
+ 	checkArgs(obj, token)
+ 
++	if !debugbuild.Enabled {
++		return
++	}
++
+ 	p := pprof.Lookup(profileName(obj))
+ 	if p == nil {
+ 		panic("object is not tracked")
+PATCH
+must_contain internal/util/resource/resource.go 'tracking is a debugging aid'
 fi
 mkdir -p "$(dirname "$bin")"
 # Built beside it and renamed into place, so that a database starting meanwhile never runs a
