@@ -10,6 +10,7 @@ import { GOAL_CHANGE_INDEXES, GoalChangeStore } from './goals/goal-change.store.
 import { LEASE_INDEXES, LeaseStore } from './loop/lease.store.js';
 import { OUTCOME_QUEUE_INDEXES, OutcomeQueue } from './loop/outcome-queue.store.js';
 import { ALERT_INDEXES, SeenAlertStore } from './signals/seen-alert.store.js';
+import { BOOKING_SEEN_INDEXES, BookingSeenStore } from './signals/booking-seen.store.js';
 import { OPS_ALERT_INDEXES, OpsAlertStore } from './signals/ops-alert.store.js';
 import { KNOWN_VEHICLE_INDEXES, VehicleRegistry } from './signals/vehicle-registry.store.js';
 
@@ -27,5 +28,6 @@ export const AGENTS_INDEXES: Readonly<Record<string, IndexDeclaration[]>> = {
   [LeaseStore.collection]: LEASE_INDEXES,
   [OutcomeQueue.collection]: OUTCOME_QUEUE_INDEXES,
   [SeenAlertStore.collection]: ALERT_INDEXES,
+  [BookingSeenStore.collection]: BOOKING_SEEN_INDEXES,
   [OpsAlertStore.collection]: OPS_ALERT_INDEXES,
 };

@@ -41,6 +41,9 @@ import { GoalStore } from './goals/goal.store.js';
 import { ArmStore } from './learning/arm.store.js';
 import { AutonomousLoop } from './loop/autonomous-loop.js';
 import { DetectorMetrics, IncidentDetector } from './loop/detector.js';
+import { DEFAULT_OWNER_RESPONSE_MS, ownerResponseJudge, type ActionJudges } from './loop/action-judges.js';
+import { BookingSeenStore } from './signals/booking-seen.store.js';
+import { consumeBookingChanges } from './signals/booking-feed.js';
 import { memoryRules, metricRules } from './firings/rule-set.js';
 import { LeaseStore } from './loop/lease.store.js';
 import { LoopStatusStore } from './loop/loop-status.store.js';
@@ -97,6 +100,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
   const vehicles = new VehicleRegistry(db);
   const lease = new LeaseStore(db);
   const alerts = new SeenAlertStore(db);
+  const bookingsSeen = new BookingSeenStore(db);
   const opsAlerts = new OpsAlertStore(db);
   const outcomeQueue = new OutcomeQueue(db);
   const recentActions = new RecentActions(db);
@@ -112,6 +116,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       goalChanges,
       lease,
       alerts,
+      bookingsSeen,
       opsAlerts,
       outcomeQueue,
       recentActions,
@@ -140,6 +145,14 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     declaredIndexes: AGENTS_INDEXES,
     indexCheckers: remoteIndexCheckers(settings.serviceUrls ?? {}, settings.internalSecret),
   });
+  // Owner notifications are judged by whether the owners acted, over a window of their own.
+  const judges: ActionJudges = {
+    notify_critical_owners: ownerResponseJudge({
+      alerts,
+      bookings: bookingsSeen,
+      windowMs: settings.ownerResponseMs ?? DEFAULT_OWNER_RESPONSE_MS,
+    }),
+  };
   const runner = new DecisionRunner({
     decisions,
     effects,
@@ -151,6 +164,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     budget,
     clock,
     outcomeDelayMs: settings.outcomeDelayMs,
+    outcomeDelays: Object.fromEntries(Object.entries(judges).map(([action, judge]) => [action, judge.delayMs])),
     logger,
   });
   const board = new GatewayMetricsBoard(3 * settings.gatewayMetricsIntervalMs);
@@ -231,6 +245,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       clock,
       logger,
       delayMs: settings.outcomeDelayMs,
+      judges,
     }),
     activeEffects,
     clientErrors,
@@ -330,6 +345,12 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     metrics: consumerMetrics,
     wake: () => autonomousLoop.wake('critical_alert'),
   });
+  const bookingConsumer = consumeBookingChanges({
+    bus,
+    bookings: bookingsSeen,
+    consumer: instanceId,
+    metrics: consumerMetrics,
+  });
   const opsAlertConsumer = consumeOpsAlerts({
     bus,
     alerts: opsAlerts,
@@ -362,6 +383,7 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
       await autonomousLoop.stop();
       await alertConsumer.stop();
       await opsAlertConsumer.stop();
+      await bookingConsumer.stop();
       feeds.stop();
       offenders.stop();
       logLevel.stop();

@@ -44,6 +44,8 @@ export interface AgentsSettings {
   goalRepeatMs?: number;
   /** The p95_latency trigger's line, in ms (default 150, the latency objective). */
   p95ThresholdMs?: number;
+  /** How long owners have to act on a notification before it is judged (default 24 h). */
+  ownerResponseMs?: number;
   /** Where identity answers (its /graphql URL), for the customer count. */
   identityUrl?: string;
   /** Where each service answers (its /graphql URL), for goals and index checks through their contracts. */
@@ -126,6 +128,7 @@ export function agentsSettingsFromConfig(
     providerCheckMs: config.AGENTS_PROVIDER_CHECK_SECONDS * 1000,
     goalRepeatMs: config.AGENTS_GOAL_REPEAT_MINUTES * 60_000,
     p95ThresholdMs: config.AGENTS_P95_THRESHOLD_MS,
+    ownerResponseMs: config.AGENTS_OWNER_RESPONSE_HOURS * 3_600_000,
     identityUrl,
     serviceUrls,
     internalSecret: config.INTERNAL_SECRET,

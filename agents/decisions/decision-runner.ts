@@ -33,6 +33,8 @@ export class DecisionRunner {
       budget: ActionBudget;
       clock: Clock;
       outcomeDelayMs: number;
+      /** Actions judged by a measure of their own are checked after their own window (loop/action-judges.ts). */
+      outcomeDelays?: Partial<Record<string, number>>;
       logger: Logger;
     },
   ) {}
@@ -72,7 +74,9 @@ export class DecisionRunner {
         result.summary = `${result.summary}; the mode was set to OFF meanwhile: ${undone}`.slice(0, 500);
       }
       // Doing nothing is checked too: its outcomes are the expected course actions are judged against.
-      const outcomeDueAt = new Date(now.getTime() + this.deps.outcomeDelayMs);
+      const outcomeDueAt = new Date(
+        now.getTime() + (this.deps.outcomeDelays?.[decision.action] ?? this.deps.outcomeDelayMs),
+      );
       await this.deps.outcomes.add(id, outcomeDueAt);
       return await this.finish(decision, from, {
         ...extra,

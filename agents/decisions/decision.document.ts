@@ -90,7 +90,8 @@ export interface DecisionDocument {
   createdAt: Date;
   updatedAt: Date;
   executedAt: Date | null;
-  execution: { summary: string; success: boolean } | null;
+  /** `reachedVehicleIds`: the vehicles whose owners a notification reached (notify_critical_owners). */
+  execution: { summary: string; success: boolean; reachedVehicleIds?: string[] } | null;
   approvedBy: string | null;
   approvedAt: Date | null;
   rejectedBy: string | null;

@@ -16,6 +16,8 @@ export interface EffectResult {
   summary: string;
   /** False when the action ran but found a problem (missing indexes, say). */
   success: boolean;
+  /** Owner notifications: the vehicles whose owners were reached, for the action's own judge. */
+  reachedVehicleIds?: string[];
 }
 
 /**

@@ -29,6 +29,7 @@ export function notifyOwnersEffect(notifier: OwnerNotifier, alerts: SeenAlertSto
       return {
         summary: `${sent.notified.length} notification(s) sent to ${owners} owner(s) of ${vehicleIds.length} vehicle(s) (${channels})${missing}; inbox entries: ${sent.notified.map((n) => n.notificationId).join(', ') || 'none'}`,
         success: sent.notified.length > 0,
+        reachedVehicleIds: [...new Set(sent.notified.map((n) => n.vehicleId))],
       };
     },
   };

@@ -11,6 +11,7 @@ import { codes, startAgents, testDatabase, type TestAgents, type TestDatabase } 
 import { healthAlert } from '../testing/health-alert.js';
 import { RecordingOwnerNotifier } from '../testing/owner-notifier.fake.js';
 import { HEALTH_ALERTS } from '../../subgraphs/health/contract.js';
+import { BOOKING_CHANGED } from '../../subgraphs/marketplace/contract.js';
 
 let database: TestDatabase;
 let a: TestAgents;
@@ -417,6 +418,67 @@ describe('critical health alerts', () => {
     });
     expect(approved.data.approveDecision).toMatchObject({ status: 'EXECUTED', execution: { success: true } });
     expect(notifications()).toMatchObject([{ vehicleIds: ['veh-1'] }]);
+  });
+
+  it('an owner notification is judged by whether the owners reached acted within their window, not by whether the alert closed', async () => {
+    await start({ ownerNotifier: new RecordingOwnerNotifier(), ownerResponseMs: 2 * 60 * MINUTE });
+    const arms = new ArmStore(database.db);
+    for (let i = 0; i < 30; i++) {
+      await arms.record('critical_alerts', 'open_incident', false, new Date());
+      await arms.record('critical_alerts', 'recompute_vehicle_health', false, new Date());
+    }
+    await a.bus.append(HEALTH_ALERTS, healthAlert('al1', 'veh-1', 'CRITICAL'));
+    await a.bus.append(HEALTH_ALERTS, healthAlert('al2', 'veh-2', 'CRITICAL'));
+    await a.bus.append(HEALTH_ALERTS, healthAlert('al3', 'veh-3', 'CRITICAL'));
+    await waitUntil(
+      async () => (await a.run('{ goal(id: "critical_alerts_open") { current } }')).data.goal.current === 3,
+    );
+    const decision = (await tick()).decisions.find((d) => d.action === 'notify_critical_owners')!;
+    expect(decision.parameters).toMatchObject({ vehicleIds: ['veh-1', 'veh-2', 'veh-3'] });
+    const id = decision._id.toHexString();
+    await a.run(`mutation($id: ID!) { approveDecision(id: $id) { id } }`, { id });
+    const read = async () => (await a.run(`query($id: ID!) { decision(id: $id) { ${DECISION} } }`, { id })).data.decision;
+    const notifiedAt = clock.now();
+
+    // The alerts are all still open a minute later: the metric judge called this a failure at once.
+    clock.advance(MINUTE);
+    await tick();
+    expect((await read()).outcome).toBeNull();
+
+    // veh-1's owner acknowledges the alert, veh-2's books a service; veh-3's does nothing.
+    const later = (minutes: number) => new Date(notifiedAt + minutes * MINUTE).toISOString();
+    await a.bus.append(HEALTH_ALERTS, {
+      ...healthAlert('al1', 'veh-1', 'CRITICAL', ['OPEN', 'ACKNOWLEDGED']),
+      acknowledgedAt: later(20),
+    });
+    await a.bus.append(BOOKING_CHANGED, {
+      bookingId: 'b'.repeat(24),
+      centreId: 'c'.repeat(24),
+      customerId: 'owner-of-veh-2',
+      vehicleId: 'veh-2',
+      service: 'COOLING',
+      status: 'REQUESTED',
+      slotStart: later(24 * 60),
+      slotEnd: later(25 * 60),
+      at: later(45),
+    });
+    await waitUntil(async () => (await database.db.collection('bookings_seen').countDocuments({ vehicleId: 'veh-2' })) === 1);
+    await waitUntil(
+      async () => (await database.db.collection('health_alerts_seen').countDocuments({ vehicleId: 'veh-1', acknowledgedAt: { $gte: new Date(0) } })) === 1,
+    );
+
+    clock.advance(2 * 60 * MINUTE);
+    await tick();
+    const judged = await read();
+    expect(judged.outcome).toMatchObject({ success: true });
+    expect(judged.outcome.note).toBe(
+      'OWNERS_ACTED: 3 of 3 vehicle(s)\' owners reached; owners of 2 acted within 2 h (1 acknowledged an alert, 1 booked)',
+    );
+    // Two alerts are still open: by the metric this would have been a failure.
+    expect((await a.run('{ goal(id: "critical_alerts_open") { current } }')).data.goal.current).toBe(2);
+    const arm = (await arms.state()).arms.find((x) => x.triggerKind === 'critical_alerts' && x.action === 'notify_critical_owners')!;
+    expect(arm).toMatchObject({ outcomes: 1, recovered: 1 });
+    expect(arm.credit).toBeCloseTo(2 / 3, 6);
   });
 });
 

@@ -10,6 +10,7 @@ import { ruleAt } from '../firings/rule-set.js';
 import { CONTROL_ACTION, type ArmStore } from '../learning/arm.store.js';
 import { judgeAgainstCourse, recoveryOf } from '../learning/counterfactual.js';
 import type { TeamStore } from '../team/team.store.js';
+import type { ActionJudge, ActionJudges } from './action-judges.js';
 import type { OutcomeQueue } from './outcome-queue.store.js';
 import { judgeOutcome } from './outcome-judge.js';
 
@@ -37,6 +38,8 @@ export class OutcomeEvaluator {
       logger: Logger;
       /** How long after a decision its outcome is checked (AGENTS_OUTCOME_DELAY_SECONDS). */
       delayMs?: number;
+      /** Actions judged by a measure of their own, not by their trigger's metric (action-judges.ts). */
+      judges?: ActionJudges;
     },
   ) {}
 
@@ -69,6 +72,34 @@ export class OutcomeEvaluator {
     );
   }
 
+  /**
+   * An action with a judge of its own (owner notifications): its measure decides the outcome and
+   * what is learnt (`achieved` as the recovery, the judge's credit), never its trigger's metric.
+   * Nothing is rolled back: such an action has nothing to undo.
+   */
+  private async judgeOwn(decision: DecisionDocument, judge: ActionJudge, after: number | null, now: Date): Promise<boolean> {
+    const { decisions, arms, team, events, claims, logger } = this.deps;
+    const judged = await judge.judge(decision, now);
+    if (!(await claims.claim(`decision:${decision._id.toHexString()}:outcome`, now))) return false;
+    const outcome = {
+      metric: decision.trigger.metric,
+      before: decision.trigger.value,
+      after,
+      success: judged.success,
+      note: `${judged.verdict}: ${judged.note}`,
+      verdict: judged.verdict,
+      credit: judged.credit,
+      evaluatedAt: now,
+    };
+    const updated = await decisions.transition(decision._id, ['EXECUTED'], { outcome, updatedAt: now });
+    if (!updated) return false;
+    await arms.recordOutcome(decision.trigger.kind, decision.action, { credit: judged.credit, recovered: judged.achieved }, now);
+    await team.recordOutcome(decision.memberId, judged.success);
+    logger.info({ decisionId: decision._id.toHexString(), ...judged }, 'agents: outcome evaluated by its own measure');
+    await events.changed(updated);
+    return true;
+  }
+
   /** `valueNow` gives the current value of a decision's trigger metric, or null when unreported. */
   async evaluateDue(valueNow: (decision: DecisionDocument) => number | null): Promise<OutcomeReport> {
     const { decisions, queue, arms, team, runner, events, claims, clock, logger } = this.deps;
@@ -80,6 +111,11 @@ export class OutcomeEvaluator {
       if (!decision || decision.outcome) continue;
       if (decision.status !== 'EXECUTED') {
         if (decision.trigger.metric !== 'schedule') await this.recordNothingDone(decision, valueNow(decision), now);
+        continue;
+      }
+      const own = this.deps.judges?.[decision.action];
+      if (own) {
+        if (await this.judgeOwn(decision, own, valueNow(decision), now)) report.evaluated++;
         continue;
       }
       const rule =

@@ -12,10 +12,16 @@ interface AlertEntry {
   /** How many status changes the event carried: an older event never overwrites a newer one. */
   version: number;
   updatedAt: Date;
+  /** When someone (the owner, or staff) acknowledged it; absent on entries stored before it was kept. */
+  acknowledgedAt?: Date | null;
 }
 
 /** Open critical alerts, counted and grouped by vehicle. */
-export const ALERT_INDEXES: IndexDeclaration[] = [{ key: { severity: 1, status: 1, vehicleId: 1 } }];
+export const ALERT_INDEXES: IndexDeclaration[] = [
+  { key: { severity: 1, status: 1, vehicleId: 1 } },
+  // Whether owners acted on a notification: their vehicles' alerts acknowledged since (action-judges.ts).
+  { key: { vehicleId: 1, acknowledgedAt: 1 } },
+];
 
 const OPEN_CRITICAL = { severity: 'CRITICAL', status: 'OPEN' } as const;
 
@@ -52,6 +58,7 @@ export class SeenAlertStore {
             status: event.status,
             version,
             updatedAt: at,
+            acknowledgedAt: event.acknowledgedAt ? new Date(event.acknowledgedAt) : null,
           },
         },
         { upsert: true },
@@ -91,6 +98,17 @@ export class SeenAlertStore {
       ])
       .toArray();
     return groups.map((g) => g._id);
+  }
+
+  /** Which of these vehicles had an alert acknowledged between `from` and `to`. */
+  async acknowledgedBetween(vehicleIds: readonly string[], from: Date, to: Date): Promise<Set<string>> {
+    const docs = await this.alerts
+      .find(
+        { vehicleId: { $in: vehicleIds.map(String) }, acknowledgedAt: { $gte: from, $lte: to } },
+        { projection: { vehicleId: 1 } },
+      )
+      .toArray();
+    return new Set(docs.map((d) => d.vehicleId));
   }
 
   /** Which of these vehicles have an open critical alert. */

@@ -250,6 +250,8 @@ const variables = z.object({
   AGENTS_GOAL_REPEAT_MINUTES: positiveInt(360),
   /** The p95_latency trigger fires when the gateways' p95 reaches this many ms (the latency objective). */
   AGENTS_P95_THRESHOLD_MS: positiveInt(150),
+  /** Owners have this long to act on a notification (acknowledge an alert, book) before it is judged. */
+  AGENTS_OWNER_RESPONSE_HOURS: positiveInt(24),
 });
 
 export const CONFIG_VARIABLES = Object.keys(variables.shape);
