@@ -18,6 +18,7 @@ import { exitWith, reportFailures } from './lib/run-benchmark.js';
 import { runLoad } from './lib/run-load.js';
 import { seedSession } from './lib/seed.js';
 import { runScaleBenchmark } from './lib/seeded/scale-bench.js';
+import { runCompare } from './lib/gateway-compare/compare.js';
 
 /*
  * What the gateway costs: one authenticated query through the gateway, then the same query
@@ -27,6 +28,8 @@ import { runScaleBenchmark } from './lib/seeded/scale-bench.js';
  * (see lib/login-storm.ts).
  * `npm run bench:gateway -- --scale <small|seed>`: myVehicles for 1,000 customers and the staff
  * dashboards' first pages on a seeded data set (see lib/seeded/scale-bench.ts).
+ * `npm run bench:gateway -- --compare`: ours, Hive Gateway and stock @apollo/gateway side by side
+ * (see lib/gateway-compare/compare.ts; --duration 5 --rounds 1 --users 10 for a quick run).
  */
 
 const settingsFor = (target: Target, expectBody: string, options: LoadOptions): LoadSettings => ({
@@ -102,4 +105,6 @@ async function main(): Promise<number> {
 }
 
 if (process.argv.includes('--scale')) runScaleBenchmark(process.argv.slice(2));
+else if (process.argv.includes('--compare'))
+  exitWith(() => runCompare(process.argv.slice(2).filter((a) => a !== '--compare')));
 else exitWith(main);

@@ -1,0 +1,313 @@
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startBenchSystem, type BenchSystem } from '../bench-system.js';
+import { bearerHeaders, JSON_HEADERS } from '../graphql-http.js';
+import type { LoadResult } from '../load.js';
+import { wholeNumber } from '../options.js';
+import { environment, fixed, round, saveReport, table, times } from '../report.js';
+import { seedSession, type Session } from '../seed.js';
+import { startWorker } from '../worker.js';
+import { GATEWAY_NAMES, processUsage, startGateway, type GatewayName, type GatewayProcess } from './gateways.js';
+import type { Caller, MultiLoadSettings } from './multi-load-process.js';
+
+/*
+ * bench:gateway --compare: ours (SERVICE=gateway), Hive Gateway and stock @apollo/gateway, each
+ * in a process of its own, on the same subgraph processes (this one), under the same loads,
+ * interleaved (every round runs each gateway once per scenario), every response body checked.
+ */
+
+const QUERIES = {
+  me: '{ me { id email name roles } }',
+  threeSubgraphs: 'query ($id: ID!) { vehicle(id: $id) { vin owner { email } health { score } } }',
+  list20: '{ myVehicles { id vin make model health { score } } }',
+} as const;
+type QueryName = keyof typeof QUERIES;
+
+const VEHICLES_PER_USER = 20;
+
+interface Seeded {
+  session: Session;
+  firstVehicleId: string;
+}
+
+export interface CompareOptions {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  rounds: number;
+  users: number;
+  only?: GatewayName[];
+  queries: QueryName[];
+}
+
+export function parseCompareOptions(argv: string[]): CompareOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: false,
+    options: {
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      users: { type: 'string' },
+      gateways: { type: 'string' },
+      queries: { type: 'string' },
+    },
+  });
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    connections: wholeNumber('connections', str(values.connections), 50, 1),
+    durationSeconds: wholeNumber('duration', str(values.duration), 15, 1),
+    warmupSeconds: wholeNumber('warmup', str(values.warmup), 3, 0),
+    rounds: wholeNumber('rounds', str(values.rounds), 2, 1),
+    users: wholeNumber('users', str(values.users), 50, 1),
+    only: str(values.gateways)?.split(',') as GatewayName[] | undefined,
+    queries: (str(values.queries)?.split(',') ?? Object.keys(QUERIES)) as QueryName[],
+  };
+}
+
+async function post(url: string, headers: Record<string, string>, body: string) {
+  const response = await fetch(url, { method: 'POST', headers, body });
+  return { status: response.status, text: await response.text() };
+}
+
+async function seed(bench: BenchSystem, users: number): Promise<Seeded[]> {
+  const seeded: Seeded[] = [];
+  for (let i = 0; i < users; i++) {
+    const session = await seedSession(bench.system.url);
+    const ids: string[] = [];
+    for (let v = 0; v < VEHICLES_PER_USER; v++) {
+      const vin = `WVWZZZ1JZ${String(i).padStart(3, '0')}${String(v).padStart(5, '0')}`;
+      const { text } = await post(
+        bench.system.url,
+        bearerHeaders(session.accessToken),
+        JSON.stringify({
+          query: 'mutation ($input: AddVehicleInput!) { addVehicle(input: $input) { id } }',
+          variables: { input: { vin, make: 'Volkswagen', model: 'Golf', year: 2020 } },
+        }),
+      );
+      const id = (JSON.parse(text) as { data?: { addVehicle?: { id: string } } }).data?.addVehicle?.id;
+      if (!id) throw new Error(`addVehicle failed: ${text.slice(0, 300)}`);
+      ids.push(id);
+    }
+    seeded.push({ session, firstVehicleId: ids[0]! });
+  }
+  return seeded;
+}
+
+const bodyOf = (query: QueryName, user: Seeded) =>
+  JSON.stringify({
+    query: QUERIES[query],
+    ...(query === 'threeSubgraphs' ? { variables: { id: user.firstVehicleId } } : {}),
+  });
+
+/** Each caller's exact answer on `gateway`: the same data as ours gives, byte-stable on that gateway. */
+async function callersFor(gateway: GatewayProcess, query: QueryName, users: Seeded[], reference: Map<string, string>) {
+  const callers: Caller[] = [];
+  for (const user of users) {
+    const headers = { ...JSON_HEADERS, authorization: `Bearer ${user.session.accessToken}` };
+    const body = bodyOf(query, user);
+    const first = await post(gateway.url, headers, body);
+    const second = await post(gateway.url, headers, body);
+    const parsed = JSON.parse(first.text) as { data?: unknown; errors?: unknown };
+    if (first.status !== 200 || parsed.errors || !parsed.data)
+      throw new Error(`${query} on ${gateway.name}: HTTP ${first.status} ${first.text.slice(0, 400)}`);
+    if (first.text !== second.text) throw new Error(`${query} on ${gateway.name} is not byte-stable`);
+    const key = `${query}:${user.session.user.id}`;
+    const data = JSON.stringify(parsed.data);
+    if (!reference.has(key)) reference.set(key, data);
+    else if (reference.get(key) !== data)
+      throw new Error(`${query} on ${gateway.name} answers differently: ${data} vs ${reference.get(key)}`);
+    callers.push({ headers, body, expectBody: first.text });
+  }
+  return callers;
+}
+
+interface Run {
+  gateway: GatewayName;
+  round: number;
+  load: LoadResult;
+  cpuSeconds: number;
+  /** CPU seconds the gateway used per second of load: 1 is a whole core. */
+  cores: number;
+  rssMbAfter: number;
+}
+
+interface Scenario {
+  query: QueryName;
+  users: 'many' | 'one';
+  runs: Run[];
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+function summarise(scenario: Scenario, gateways: GatewayName[]) {
+  return Object.fromEntries(
+    gateways.map((name) => {
+      const runs = scenario.runs.filter((r) => r.gateway === name);
+      return [
+        name,
+        {
+          rps: round(mean(runs.map((r) => r.load.requestsPerSecond)), 1),
+          p50: round(mean(runs.map((r) => r.load.latencyMs.p50)), 2),
+          p95: round(mean(runs.map((r) => r.load.latencyMs.p95)), 2),
+          p99: round(mean(runs.map((r) => r.load.latencyMs.p99)), 2),
+          cores: round(mean(runs.map((r) => r.cores)), 2),
+          cpuMsPerRequest: round(
+            (1000 * runs.reduce((a, r) => a + r.cpuSeconds, 0)) /
+              Math.max(
+                1,
+                runs.reduce((a, r) => a + r.load.requests, 0),
+              ),
+            3,
+          ),
+          rssMbAfter: Math.max(...runs.map((r) => r.rssMbAfter)),
+          failed: runs.reduce((a, r) => a + r.load.wrongBodies + r.load.socketErrors, 0),
+        },
+      ];
+    }),
+  ) as Record<
+    GatewayName,
+    {
+      rps: number;
+      p50: number;
+      p95: number;
+      p99: number;
+      cores: number;
+      cpuMsPerRequest: number;
+      rssMbAfter: number;
+      failed: number;
+    }
+  >;
+}
+
+export async function runCompare(argv: string[]): Promise<number> {
+  const options = parseCompareOptions(argv);
+  const names = GATEWAY_NAMES.filter((n) => !options.only || options.only.includes(n));
+  console.log('starting the database and the subgraphs...');
+  const bench = await startBenchSystem({ ACCESS_TOKEN_TTL_SECONDS: '7200' });
+  const gateways: GatewayProcess[] = [];
+  const interrupt = () =>
+    void Promise.all(gateways.map((g) => g.stop()))
+      .then(() => bench.stop())
+      .finally(() => process.exit(130));
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  try {
+    console.log(`seeding ${options.users} users with ${VEHICLES_PER_USER} vehicles each...`);
+    const users = await seed(bench, options.users);
+    for (const name of names) gateways.push(await startGateway(name, bench, { oursNodeFlags: profileFlags() }));
+    const [loadAverage1m] = loadavg();
+    const reference = new Map<string, string>();
+    const scenarios: Scenario[] = [];
+    const worker = startWorker<MultiLoadSettings>('bench/lib/gateway-compare/multi-load-process.ts');
+    try {
+      for (const query of options.queries) {
+        for (const users_ of ['many', 'one'] as const) {
+          const scenario: Scenario = { query, users: users_, runs: [] };
+          scenarios.push(scenario);
+          const callers = new Map<GatewayName, Caller[]>();
+          for (const gateway of gateways) {
+            const all = await callersFor(gateway, query, users, reference);
+            callers.set(gateway.name, users_ === 'many' ? all : [all[0]!]);
+          }
+          for (let round_ = 1; round_ <= options.rounds; round_++) {
+            // Interleaved: each round runs every gateway once, in a rotating order.
+            const order = gateways.map((_, i) => gateways[(i + round_ - 1) % gateways.length]!);
+            for (const gateway of order) {
+              const before = processUsage(gateway.pid);
+              const load = await worker.call<LoadResult>({
+                url: gateway.url,
+                callers: callers.get(gateway.name)!,
+                connections: options.connections,
+                durationSeconds: options.durationSeconds,
+                warmupSeconds: options.warmupSeconds,
+              });
+              const after = processUsage(gateway.pid);
+              const cpuSeconds = after.cpuSeconds - before.cpuSeconds;
+              scenario.runs.push({
+                gateway: gateway.name,
+                round: round_,
+                load,
+                cpuSeconds,
+                cores: round(cpuSeconds / (options.durationSeconds + options.warmupSeconds), 2),
+                rssMbAfter: after.rssMb,
+              });
+              console.log(
+                `${query} ${users_ === 'many' ? `${users.length} users` : 'one user'} round ${round_} ${gateway.name}: ` +
+                  `${fixed(load.requestsPerSecond)} req/s p99 ${fixed(load.latencyMs.p99)} ms, ` +
+                  `failed ${load.wrongBodies + load.socketErrors}${load.wrongBodySamples.length ? ` e.g. ${load.wrongBodySamples[0]}` : ''}`,
+              );
+            }
+          }
+        }
+      }
+    } finally {
+      await worker.stop();
+    }
+    const summaries = scenarios.map((s) => ({ query: s.query, users: s.users, figures: summarise(s, names) }));
+    const report = {
+      kind: 'gateway-compare',
+      startedAt: new Date().toISOString(),
+      queries: QUERIES,
+      settings: options,
+      environment: environment(bench.database, loadAverage1m),
+      loadAverageAfter1m: round(loadavg()[0], 2),
+      summaries,
+      runs: scenarios,
+    };
+    console.log(`\n${formatCompare(summaries, names)}\n\nsaved ${saveReport('gateway-compare', report)}`);
+    const failed = summaries.reduce((a, s) => a + Object.values(s.figures).reduce((b, f) => b + f.failed, 0), 0);
+    if (failed > 0) console.error(`\n${failed} requests failed: these figures do not describe working gateways.`);
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await Promise.all(gateways.map((g) => g.stop()));
+    await bench.stop();
+  }
+}
+
+/** BENCH_OURS_CPU_PROF=<dir> profiles our gateway's process (node --cpu-prof). */
+const profileFlags = () =>
+  process.env.BENCH_OURS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_OURS_CPU_PROF}`] : [];
+
+function formatCompare(
+  summaries: { query: QueryName; users: string; figures: ReturnType<typeof summarise> }[],
+  names: GatewayName[],
+): string {
+  const rows = [
+    [
+      'query',
+      'users',
+      'gateway',
+      'req/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'cores',
+      'cpu ms/req',
+      'RSS MB',
+      'failed',
+      'ours/x req/s',
+    ],
+  ];
+  for (const s of summaries) {
+    for (const name of names) {
+      const f = s.figures[name];
+      const ours = s.figures.ours;
+      rows.push([
+        s.query,
+        s.users,
+        name,
+        fixed(f.rps),
+        fixed(f.p50, 2),
+        fixed(f.p95, 2),
+        fixed(f.p99, 2),
+        fixed(f.cores, 2),
+        fixed(f.cpuMsPerRequest, 3),
+        fixed(f.rssMbAfter),
+        String(f.failed),
+        ours && name !== 'ours' ? times(ours.rps / f.rps) : '',
+      ]);
+    }
+  }
+  return table(rows);
+}
