@@ -77,7 +77,16 @@ export async function createPaymentsSubgraph(deps: PaymentsDeps) {
   const events = new PaymentEvents(bus, paymentStore, logger);
   const recorder = new PaymentRecorder(paymentStore, ledger, events, logger);
   const payments = new PaymentService(paymentStore, refunds, deps.payables, provider, recorder, settings, logger);
-  const reconciler = new Reconciler(provider, paymentStore, ledger, recorder, events, settings.reconcile, logger);
+  const reconciler = new Reconciler(
+    provider,
+    paymentStore,
+    ledger,
+    recorder,
+    events,
+    settings.reconcile,
+    logger,
+    refunds,
+  );
   const webhooks = new StripeWebhooks({
     stripe: deps.stripe,
     secret: settings.webhookSecret,

@@ -135,6 +135,11 @@ export class ReconciliationReport {
   @Field(() => [ID], { description: 'Payments that never reached the provider, now FAILED' })
   abandoned!: string[];
 
+  @Field(() => [ID], {
+    description: 'Refund holds whose answer was lost and which the provider never made, now released',
+  })
+  refundHoldsReleased!: string[];
+
   @Field(() => [String], { description: 'Provider records that match no payment of ours' })
   unmatched!: string[];
 

@@ -371,3 +371,89 @@ it('concurrent refunds never exceed the payment: 10 refunds of 200 at once on 1,
     await refundsFake.close();
   }
 });
+
+it('a refund whose answer was lost, with the provider unreachable, keeps its hold until reconciliation finds no such refund and releases it', async () => {
+  const holdsFake = new FakeStripeServer({ webhookSecret: SECRET });
+  const url = await holdsFake.listen(0);
+  try {
+    const stripe = stripeClient({ secretKey: 'sk_test_holds', apiUrl: url, maxNetworkRetries: 0 });
+    const real = new StripeProvider(stripe);
+    let down = false;
+    const provider: PaymentProvider = {
+      createIntent: (i) => real.createIntent(i),
+      retrieveIntent: (id) => real.retrieveIntent(id),
+      intentsSince: (from) => real.intentsSince(from),
+      refundsSince: (from) => real.refundsSince(from),
+      createRefund: async (i) => {
+        if (down) throw new Error('ETIMEDOUT');
+        return real.createRefund(i);
+      },
+      refundsOf: (intentId) => {
+        if (down) throw new Error('ETIMEDOUT');
+        return real.refundsOf(intentId);
+      },
+    };
+    const orders = new Orders();
+    const settings = {
+      feeBps: 1_000,
+      webhookSecret: SECRET,
+      reconcile: { intervalMs: 3_600_000, windowMs: 3_600_000, abandonAfterMs: 0 },
+    };
+    const localBus = createEventBus({ logger: silent, namespace: 'holds' });
+    const instance = await createPaymentsSubgraph({
+      db: db(),
+      bus: localBus,
+      logger: silent,
+      stripe,
+      payables: orders,
+      settings,
+      provider,
+    });
+    const order: Order = {
+      id: new ObjectId().toHexString(),
+      customerId: 'c2',
+      centreId: CENTRES[1]!,
+      amountMinor: 1_000,
+      status: 'PENDING_PAYMENT',
+    };
+    orders.orders.set(order.id, order);
+    const paid = await instance.payments.create(
+      { kind: 'user', userId: 'c2', roles: ['CUSTOMER'] },
+      {
+        subjectKind: 'ORDER',
+        subjectId: order.id,
+        paymentMethodId: 'pm_card_visa',
+        idempotencyKey: `holds-${order.id}`,
+      },
+    );
+    const paymentId = paid._id.toHexString();
+    const partner = { kind: 'user' as const, userId: PARTNER(order.centreId), roles: ['PARTNER' as const] };
+    down = true;
+    await expect(
+      instance.payments.refund(partner, { paymentId, amountMinor: 300, idempotencyKey: 'lost-answer-1' }),
+    ).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+    // Unknown whether the provider refunded: the 300 stay held.
+    expect(await instance.paymentStore.byId(paymentId)).toMatchObject({ reservedRefundMinor: 300, refundedMinor: 0 });
+    down = false;
+    const report = await instance.reconciler.run();
+    expect(report.refundHoldsReleased).toHaveLength(1);
+    expect(await instance.paymentStore.byId(paymentId)).toMatchObject({
+      reservedRefundMinor: 0,
+      refundedMinor: 0,
+      status: 'SUCCEEDED',
+    });
+    const full = await instance.payments.refund(partner, {
+      paymentId,
+      amountMinor: 1_000,
+      idempotencyKey: 'after-release',
+    });
+    expect(full).toMatchObject({ status: 'REFUNDED', refundedMinor: 1_000 });
+    expect((await instance.reconciler.run()).refundHoldsReleased).toEqual([]);
+    await instance.subgraph.stop?.();
+    await localBus.close();
+  } finally {
+    await holdsFake.close();
+  }
+});

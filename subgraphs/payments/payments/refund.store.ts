@@ -17,6 +17,8 @@ export interface RefundRequestDocument {
 
 export const REFUND_REQUEST_INDEXES: IndexDeclaration[] = [
   { key: { paymentId: 1, idempotencyKey: 1 }, options: { unique: true } },
+  // Reconciliation: requests whose provider answer never came.
+  { key: { status: 1, createdAt: 1 } },
 ];
 
 export class RefundRequestStore {
@@ -46,6 +48,17 @@ export class RefundRequestStore {
 
   settle(id: ObjectId, status: 'SUCCEEDED' | 'FAILED', providerRefundId: string | null): Promise<unknown> {
     return this.requests.updateOne({ _id: id, status: 'PENDING' }, { $set: { status, providerRefundId } });
+  }
+
+  /** Requests still PENDING that were made before `before` (their answer was lost). */
+  pendingBefore(before: Date): AsyncIterable<RefundRequestDocument> {
+    return this.requests.find({ status: 'PENDING', createdAt: { $lt: before } });
+  }
+
+  /** Settles a PENDING request with no provider refund; true for the one caller that moved it. */
+  async settleIfPending(id: ObjectId, status: 'FAILED'): Promise<boolean> {
+    const { modifiedCount } = await this.requests.updateOne({ _id: id, status: 'PENDING' }, { $set: { status } });
+    return modifiedCount === 1;
   }
 
   remove(id: ObjectId): Promise<unknown> {

@@ -6,6 +6,7 @@ import type { LedgerStore } from '../ledger/ledger.store.js';
 import { publishedMark, type PaymentEvents } from '../payments/payment-events.js';
 import type { PaymentRecorder } from '../payments/payment-recorder.js';
 import { CAPTURED, type PaymentDocument, type PaymentStore } from '../payments/payment.store.js';
+import type { RefundRequestStore } from '../payments/refund.store.js';
 import type { PaymentProvider, ProviderIntent } from '../provider/stripe-provider.js';
 
 export interface ReconciliationReport {
@@ -22,6 +23,8 @@ export interface ReconciliationReport {
   eventsRepublished: number;
   /** Payments that never reached the provider, older than the abandon age: marked FAILED. */
   abandoned: string[];
+  /** Refund holds whose provider answer was lost and that the provider never made: released. */
+  refundHoldsReleased: string[];
   /** Provider records that name no payment of ours, or differ from ours (an operator looks). */
   unmatched: string[];
   /** Whether every currency's lines sum to zero. */
@@ -59,6 +62,7 @@ export class Reconciler {
     private readonly events: PaymentEvents,
     private readonly options: ReconcilerOptions,
     private readonly logger: Logger,
+    private readonly refundRequests?: RefundRequestStore,
   ) {}
 
   register(registry: Registry) {
@@ -90,6 +94,7 @@ export class Reconciler {
       entriesRepaired: [],
       eventsRepublished: 0,
       abandoned: [],
+      refundHoldsReleased: [],
       unmatched: [],
       ledgerBalanced: false,
     };
@@ -191,6 +196,30 @@ export class Reconciler {
       report.eventsRepublished += await this.republish(doc);
     }
     const abandonBefore = new Date(to.getTime() - this.options.abandonAfterMs);
+    if (this.refundRequests) {
+      for await (const request of this.refundRequests.pendingBefore(abandonBefore)) {
+        const payment = await this.store.byId(request.paymentId);
+        if (!payment?.providerIntentId) continue;
+        let made = null;
+        for await (const r of this.provider.refundsOf(payment.providerIntentId)) {
+          if (r.refundId === request._id.toHexString()) made = r;
+        }
+        if (made) {
+          await this.refundRequests.settle(request._id, 'SUCCEEDED', made.id);
+          if (made.status === 'succeeded' && !payment.appliedRefunds.includes(made.id)) {
+            await this.recorder.refunded(payment, made, true, 'reconciliation');
+            report.refundsRecorded.push(made.id);
+          }
+        } else {
+          // Settle first: only the pass whose settle moved it releases the hold.
+          const settled = await this.refundRequests.settleIfPending(request._id, 'FAILED');
+          if (settled) {
+            await this.store.releaseRefund(payment._id, request.amountMinor);
+            report.refundHoldsReleased.push(request._id.toHexString());
+          }
+        }
+      }
+    }
     for await (const doc of this.store.changedBetween(['PROCESSING'], report.from, abandonBefore)) {
       if (doc.providerIntentId || seen.has(doc._id.toHexString())) continue;
       await this.recorder.failed(doc, null, 'provider_unreachable');
