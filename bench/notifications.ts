@@ -32,6 +32,7 @@ import {
   type Environment,
 } from './lib/report.js';
 import { exitWith, reportFailures } from './lib/run-benchmark.js';
+import { measureThroughGateway } from './lib/notifications/gateway.js';
 
 /*
  * Notifications: from a health alert appended to its durable stream to (a) the owner's live
@@ -43,13 +44,18 @@ import { exitWith, reportFailures } from './lib/run-benchmark.js';
  * one document and publishes it to the user's topic. The ratio says what the pipeline
  * (recipient lookup, preferences, fold window, cap, entry, deliveries, claim, channel) adds.
  *
- *   npm run bench:notifications [-- --users 1000 --alerts 600 --rate 50]
+ *   npm run bench:notifications [-- --users 1000 --alerts 600 --rate 50] [--gateway]
+ *
+ * --gateway: the same through the whole system, each user a graphql-ws subscriber at the gateway
+ * (bench/lib/notifications/gateway.ts); its baseline is the live fan-out alone.
  */
 
 interface Options {
   users: number;
   alerts: number;
   rate: number;
+  /** The whole system: subscriptions through the gateway (bench/lib/notifications/gateway.ts). */
+  gateway: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -60,6 +66,7 @@ function parseOptions(argv: string[]): Options {
       alerts: { type: 'string' },
       rate: { type: 'string' },
       quick: { type: 'boolean' },
+      gateway: { type: 'boolean' },
     },
   });
   const quick = values.quick === true;
@@ -67,6 +74,7 @@ function parseOptions(argv: string[]): Options {
     users: wholeNumber('users', values.users, quick ? 200 : 1000, 1),
     alerts: wholeNumber('alerts', values.alerts, quick ? 100 : 600, 10),
     rate: wholeNumber('rate', values.rate, 50, 1),
+    gateway: values.gateway === true,
   };
 }
 
@@ -261,7 +269,7 @@ async function measure(db: Db, database: string, options: Options): Promise<Repo
   };
 }
 
-function formatReport(r: Report): string {
+function formatReport(r: Report, baselineLabel = 'baseline (consume, insert, publish)'): string {
   const row = (name: string, s: LatencySummary) => [
     name,
     String(s.count),
@@ -275,7 +283,7 @@ function formatReport(r: Report): string {
     '',
     table([
       ['latency ms', 'n', 'p50', 'p95', 'p99', 'max'],
-      row('baseline (consume, insert, publish)', r.baseline),
+      row(baselineLabel, r.baseline),
       row('alert -> inbox (live event)', r.alertToInbox),
       row('alert -> SMS at provider', r.alertToDelivery),
     ]),
@@ -294,6 +302,25 @@ function formatReport(r: Report): string {
 
 exitWith(async () => {
   const options = parseOptions(process.argv.slice(2));
+  if (options.gateway) {
+    const [loadAverage1m] = loadavg();
+    const startedAt = new Date().toISOString();
+    const r = await measureThroughGateway(options);
+    const report: Report = {
+      startedAt,
+      environment: environment(r.database, loadAverage1m),
+      options,
+      ...r,
+      ratio: {
+        p50: r.alertToInbox.p50 / r.baseline.p50,
+        p95: r.alertToInbox.p95 / r.baseline.p95,
+        p99: r.alertToInbox.p99 / r.baseline.p99,
+      },
+    };
+    console.log(`\n${formatReport(report, 'baseline (live fan-out alone)')}\n`);
+    console.log(`saved ${saveReport('notifications-gateway', report)}`);
+    return reportFailures(report.lost.inbox || report.lost.delivery ? ['alerts were lost'] : []);
+  }
   const database = await startBenchDatabase();
   const client = await MongoClient.connect(database.uri);
   const db = client.db(`bench_notifications_${new ObjectId().toHexString()}`);
