@@ -57,7 +57,8 @@ import { actionBudget, type AgentsSettings } from './settings.js';
 import { consumeHealthAlerts } from './signals/alert-feed.js';
 import { SeenAlertStore } from './signals/seen-alert.store.js';
 import { FailedLoginWindow } from './signals/failed-logins.js';
-import { GatewayMetricsBoard } from './signals/gateway-metrics.board.js';
+import { GatewayMetricsBoard, TRAFFIC_HISTORY_MS } from './signals/gateway-metrics.board.js';
+import { TrafficMinuteStore } from './signals/traffic-minute.store.js';
 import { HttpIdentityStats } from './signals/identity-stats.js';
 import { LiveFeeds } from './signals/live-feeds.js';
 import { ObservationCollector } from './signals/observations.js';
@@ -168,6 +169,24 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     logger,
   });
   const board = new GatewayMetricsBoard(3 * settings.gatewayMetricsIntervalMs);
+  // The traffic of the last hours, kept across restarts: the throughput baseline needs half an
+  // hour of it, and would otherwise be blind for that long after every start.
+  const trafficMinutes = new TrafficMinuteStore(db);
+  await trafficMinutes
+    .since(clock.now() - TRAFFIC_HISTORY_MS)
+    .then((minutes) => board.restore(minutes, clock.now()))
+    .catch((err: unknown) => logger.warn({ err }, 'agents: traffic history not restored'));
+  let savedMinute = Math.floor(clock.now() / 60_000);
+  const saveTraffic = () => {
+    const minute = Math.floor(clock.now() / 60_000);
+    // Once a minute, after it closed; never while the database is known to be down.
+    if (minute === savedMinute || !detector.databaseReachable()) return;
+    savedMinute = minute;
+    const now = clock.now();
+    void trafficMinutes
+      .save(board.closedMinutes(now).slice(-10), now - TRAFFIC_HISTORY_MS)
+      .catch((err: unknown) => logger.warn({ err }, 'agents: traffic minutes not saved'));
+  };
   const failedLogins = new FailedLoginWindow();
   const loopStatus = new LoopStatusStore(db);
   const logLevel = listenForLogLevel(bus, 'agents', logger);
@@ -212,7 +231,10 @@ export async function createAgentsSubgraph({ db, bus, logger, settings }: Agents
     clock,
     logger,
     wake: (reason) => autonomousLoop.wake(reason),
-    onTraffic: () => void detector.check('gateway snapshot'),
+    onTraffic: () => {
+      detector.check('gateway snapshot');
+      saveTraffic();
+    },
   });
   const tick = new AutonomousTick({
     mode,

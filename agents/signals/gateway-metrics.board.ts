@@ -46,7 +46,9 @@ const WINDOW_MS: Record<BurnWindow, number> = {
   '6h': 360 * MINUTE_MS,
 };
 const HOUR_MS = 60 * MINUTE_MS;
-const HISTORY_MS = WINDOW_MS['6h'] + MINUTE_MS;
+/** How much per-minute history is kept (and restored after a restart). */
+export const TRAFFIC_HISTORY_MS = WINDOW_MS['6h'] + MINUTE_MS;
+const HISTORY_MS = TRAFFIC_HISTORY_MS;
 
 /**
  * A throughput baseline needs this much history, and leaves out the latest minutes (the drop
@@ -56,6 +58,8 @@ export const BASELINE_MIN_MINUTES = 30;
 const BASELINE_RECENT_MINUTES = 5;
 
 type Minute = Omit<MergedWindow, 'p95Ms' | 'seconds'> & { start: number };
+/** One minute of the gateways' traffic, summed: what is kept across restarts (traffic-minute.store.ts). */
+export type TrafficMinute = Minute;
 
 const emptyMinute = (start: number): Minute => ({
   start,
@@ -123,6 +127,27 @@ export class GatewayMetricsBoard {
     // A gateway of an older release does not tell: nothing of its traffic counts as signed in.
     minute.authenticatedRateLimited += snapshot.authenticatedRateLimited ?? 0;
     minute.authenticatedForbidden += snapshot.authenticatedForbidden ?? 0;
+  }
+
+  /** Copies of the whole minutes before the current one, still within the history kept. */
+  closedMinutes(now: number): TrafficMinute[] {
+    const current = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+    return this.minutes.filter((m) => m.start < current && now - m.start < HISTORY_MS).map((m) => ({ ...m }));
+  }
+
+  /**
+   * Minutes kept from before a restart (or counted by another instance), so that the throughput
+   * baseline and the long burn-rate windows do not start empty. A minute this instance counted
+   * more requests of keeps its own figures.
+   */
+  restore(minutes: readonly TrafficMinute[], now: number): void {
+    for (const kept of minutes) {
+      if (!(now - kept.start < HISTORY_MS) || kept.start > now) continue;
+      const own = this.minutes.find((m) => m.start === kept.start);
+      if (own && own.requests >= kept.requests) continue;
+      this.minutes = [...this.minutes.filter((m) => m.start !== kept.start), { ...emptyMinute(kept.start), ...kept }];
+    }
+    this.minutes.sort((a, b) => a.start - b.start);
   }
 
   /** Availability and error rate over the last hour; null before any request. */
