@@ -148,6 +148,31 @@ const variables = z.object({
   SMS_PROVIDER_URL: optionalString.pipe(z.url().optional()),
   SMS_PROVIDER_TOKEN: optionalString,
   SMS_FAKE_PORT: port(4090),
+  /**
+   * Web Push (VAPID, RFC 8292). Without keys a pair is generated on first start and kept in the
+   * database outside production; production without them has no push channel (deliveries queued).
+   */
+  VAPID_PUBLIC_KEY: optionalString,
+  VAPID_PRIVATE_KEY: optionalString,
+  /** The contact push services see in the VAPID JWT (`sub`): mailto: or https:. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/, 'mailto: or https: URL')
+    .default('mailto:notifications@clutch.example'),
+  /** Push endpoints on loopback (local push services) are accepted; default true outside production. */
+  PUSH_ALLOW_LOOPBACK: optionalFlag,
+  PUSH_MAX_DEVICES_PER_USER: positiveInt(10),
+  /** How long a push service keeps an undelivered push, and how long one push request may take. */
+  PUSH_TTL_SECONDS: positiveInt(86_400),
+  PUSH_TIMEOUT_MS: positiveInt(5_000),
+  /** Email over SMTP (smtp:// or smtps://); unset: a local catcher outside production, none in production. */
+  SMTP_URL: optionalString.pipe(z.url().optional()),
+  EMAIL_FROM: z.string().default('Clutch <notifications@clutch.example>'),
+  SMTP_TIMEOUT_MS: positiveInt(10_000),
+  /** The development email catcher: its SMTP port, its page's port (/ and /messages), messages kept. */
+  EMAIL_CATCHER_SMTP_PORT: port(2525),
+  EMAIL_CATCHER_PORT: port(4091),
+  EMAIL_CATCHER_KEEP: positiveInt(50),
   /** VAT on invoices (payments), a percent with at most two decimals; prices include it (invoices/invoice-math.ts). */
   VAT_RATE_PERCENT: z.coerce
     .number()

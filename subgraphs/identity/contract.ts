@@ -169,6 +169,16 @@ export const accountNamesResponseSchema = z.object({
 });
 export type AccountNames = z.infer<typeof accountNamesResponseSchema>;
 
+/**
+ * Notifications -> identity (internal secret): where to email accounts (the email channel).
+ * Address and display name only; unknown or malformed ids are left out.
+ */
+export const ACCOUNT_EMAILS_ROUTE = '/internal/accounts/emails';
+export const accountEmailsResponseSchema = z.object({
+  accounts: z.array(z.object({ userId: objectId, name: z.string(), email: z.string() })),
+});
+export type AccountEmails = z.infer<typeof accountEmailsResponseSchema>;
+
 /** Identity's internal routes, typed on both sides (platform/http/internal-route.ts). */
 export const identityRoutes = {
   revokedSessions: internalRoute({
@@ -216,6 +226,12 @@ export const identityRoutes = {
     request: accountNamesRequestSchema,
     response: accountNamesResponseSchema,
   }),
+  accountEmails: internalRoute({
+    method: 'POST',
+    path: ACCOUNT_EMAILS_ROUTE,
+    request: accountNamesRequestSchema,
+    response: accountEmailsResponseSchema,
+  }),
 };
 
 /** A typed client of identity's internal routes; every failure is an InternalCallError. */
@@ -229,6 +245,7 @@ export function identityClient(options: InternalClientOptions) {
     fleetProvisioned: (entry: FleetProvisionedAudit) => client.call(identityRoutes.fleetProvisioned, entry),
     grantRole: (request: GrantRoleRequest) => client.call(identityRoutes.grantRole, request),
     accountNames: (userIds: string[]) => client.call(identityRoutes.accountNames, { userIds }),
+    accountEmails: (userIds: string[]) => client.call(identityRoutes.accountEmails, { userIds }),
   };
 }
 export type IdentityClient = ReturnType<typeof identityClient>;

@@ -18,7 +18,7 @@ import { AccountProvisioning } from './users/account-provisioning.js';
 import { ensureAdmin } from './users/admin-bootstrap.js';
 import { mountProvisionRoutes } from './users/provision.route.js';
 import { mountRoleGrantRoute } from './users/role-grant.route.js';
-import { mountAccountNamesRoute, mountStatsRoute } from './users/stats.route.js';
+import { mountAccountEmailsRoute, mountAccountNamesRoute, mountStatsRoute } from './users/stats.route.js';
 import { createUserLoader } from './users/user.loader.js';
 import { UserStore } from './users/user.store.js';
 import { serveIndexCheck } from '../../platform/ops/index-check.js';
@@ -73,6 +73,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
       mountRevokedSessionsRoute(router, sessionRevocations);
       mountStatsRoute(router, users);
       mountAccountNamesRoute(router, users);
+      mountAccountEmailsRoute(router, users);
       mountProvisionRoutes(router, new AccountProvisioning(users, audit));
       mountRoleGrantRoute(router, users, audit);
     },

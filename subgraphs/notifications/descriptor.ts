@@ -13,6 +13,12 @@ export const notificationsSubgraph: SubgraphDescriptor<'notifications'> = {
         import('./channels/sms/local-sms.js'),
       ],
     );
+    const [{ emailFromConfig }, { HttpEmailDirectory }, { pushConfigFrom }] = await Promise.all([
+      import('./channels/email/email-setup.js'),
+      import('./channels/email/email-directory.js'),
+      import('./channels/push/push-setup.js'),
+    ]);
+    const emailSetup = await emailFromConfig(config, logger);
     const access = new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET });
     const smsSetup = await sms.smsFromConfig(config, logger);
     const subgraph = await createNotificationsSubgraph({
@@ -28,8 +34,18 @@ export const notificationsSubgraph: SubgraphDescriptor<'notifications'> = {
         logger,
       ),
       ...(smsSetup.provider ? { sms: smsSetup.provider } : {}),
+      push: pushConfigFrom(config),
+      ...(emailSetup.settings
+        ? {
+            email: {
+              settings: emailSetup.settings,
+              directory: new HttpEmailDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
+            },
+          }
+        : {}),
       // Channel helpers: add `(kit) => Promise<Channel>` factories here (Web Push, email).
       channels: [],
+      webhooks: (await import('./webhooks/webhooks-module.js')).webhookSettingsFrom(config),
       settings: {
         dedupeWindowMs: config.NOTIFY_DEDUPE_MINUTES * 60_000,
         hourlyCap: config.NOTIFY_USER_HOURLY_CAP,
@@ -46,6 +62,9 @@ export const notificationsSubgraph: SubgraphDescriptor<'notifications'> = {
         },
       },
     });
-    return { ...subgraph, stop: async () => (await subgraph.stop?.(), await smsSetup.stop()) };
+    return {
+      ...subgraph,
+      stop: async () => (await subgraph.stop?.(), await smsSetup.stop(), await emailSetup.stop()),
+    };
   },
 };

@@ -16,3 +16,12 @@ export function mountAccountNamesRoute(router: Router, users: UserStore): void {
       .map((u) => ({ userId: u._id.toHexString(), name: u.name })),
   }));
 }
+
+/** Service-to-service: accounts' email addresses, for the notifications email channel (see contract.ts). */
+export function mountAccountEmailsRoute(router: Router, users: UserStore): void {
+  serveInternalRoute(router, identityRoutes.accountEmails, async ({ userIds }) => ({
+    accounts: (await users.findByIds(userIds))
+      .filter((u) => u !== null)
+      .map((u) => ({ userId: u._id.toHexString(), name: u.name, email: u.email })),
+  }));
+}
