@@ -30,7 +30,7 @@ export function mountForwardedRoutes(
         const answer = await fetch(target, {
           method: 'POST',
           headers,
-          body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+          body: new Uint8Array(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
           signal: AbortSignal.timeout(timeoutMs),
         });
         res.status(answer.status).type(answer.headers.get('content-type') ?? 'application/json');
