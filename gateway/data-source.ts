@@ -1,42 +1,65 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { Agent, fetch as undiciFetch } from 'undici';
 import {
   CLIENT_IP_HEADER,
   INTERNAL_SECRET_HEADER,
   REQUEST_ID_HEADER,
   VIEWER_HEADER,
   encodeViewer,
+  type Viewer,
 } from '../platform/auth/viewer.js';
 import type { GatewayContext } from './context.js';
+import { SHAREABLE_HEADER, SubgraphFetcher } from './subgraph-fetch.js';
 
 export interface SubgraphFetchOptions {
   internalSecret: string;
   /** Each subgraph call is abandoned after this long (SUBGRAPH_TIMEOUT_MS). */
   timeoutMs: number;
+  /** Identical in-flight queries of one viewer go out once (GATEWAY_DEDUPLICATE_FETCHES). */
+  deduplicate?: boolean;
 }
 
-/** Keep-alive connections to every subgraph, shared by all requests of this gateway. */
-const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128 });
+/** GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is a type only in the package's exports). */
+const INCOMING_OPERATION = 'incoming operation' as GraphQLDataSourceProcessOptions['kind'];
 
-function fetcherWithTimeout(timeoutMs: number) {
-  return ((url: string, init: Record<string, unknown>) =>
-    undiciFetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as never)) as never;
-}
+/** A query's fetch, not a mutation's (the planner starts every subgraph operation with its type, or `{`). */
+const QUERY_TEXT = /^\s*(query\b|\{)/;
+
+/** Encoding a viewer is JSON plus base64 on every subgraph call; a viewer object lives for one request. */
+const encoded = new WeakMap<Viewer, string>();
+const encodedViewer = (viewer: Viewer) => {
+  let value = encoded.get(viewer);
+  if (value === undefined) encoded.set(viewer, (value = encodeViewer(viewer)));
+  return value;
+};
 
 /** Forwards who the caller is, the request id and the internal secret to a subgraph. */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly subgraphFetcher: SubgraphFetcher;
+
   constructor(
     url: string,
     private readonly forward: SubgraphFetchOptions,
   ) {
-    super({ url, fetcher: fetcherWithTimeout(forward.timeoutMs) });
+    const subgraphFetcher = new SubgraphFetcher({ timeoutMs: forward.timeoutMs, viewerHeader: VIEWER_HEADER });
+    super({ url, fetcher: subgraphFetcher.fetch as never });
+    this.subgraphFetcher = subgraphFetcher;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const { request, context } = options;
     const headers = request.http!.headers;
     headers.set(INTERNAL_SECRET_HEADER, this.forward.internalSecret);
     if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context?.clientIp) headers.set(CLIENT_IP_HEADER, context.clientIp);
-    if (context?.viewer) headers.set(VIEWER_HEADER, encodeViewer(context.viewer));
+    if (context?.viewer) headers.set(VIEWER_HEADER, encodedViewer(context.viewer));
+    // Only a client's query: never a mutation's fetches (its reads after the write included).
+    if (
+      this.forward.deduplicate !== false &&
+      options.kind === INCOMING_OPERATION &&
+      'incomingRequestContext' in options &&
+      options.incomingRequestContext.operation?.operation === 'query' &&
+      QUERY_TEXT.test(request.query ?? '')
+    )
+      headers.set(SHAREABLE_HEADER, '1');
   }
 }
