@@ -144,6 +144,22 @@ const variables = z.object({
   NOTIFY_BOOKING_REMINDER_MINUTES: positiveInt(24 * 60),
   /** The page a marketing message's unsubscribe link opens (it calls unsubscribeMarketing(token)). */
   NOTIFY_UNSUBSCRIBE_URL: z.url().default('http://localhost:4000/unsubscribe'),
+  /**
+   * B2B webhooks: retried with exponential backoff and jitter (WEBHOOK_RETRY_BASE_MS doubling up to
+   * WEBHOOK_RETRY_MAX_MS) for WEBHOOK_RETRY_HOURS (fractions allowed) after an event was queued; an
+   * endpoint is disabled after WEBHOOK_DISABLE_AFTER_FAILURES failed attempts in a row; a rotated
+   * secret keeps signing for WEBHOOK_SECRET_OVERLAP_HOURS.
+   */
+  WEBHOOK_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
+  WEBHOOK_RETRY_BASE_MS: positiveInt(10_000),
+  WEBHOOK_RETRY_MAX_MS: positiveInt(3_600_000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt(20),
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().positive().max(720).default(24),
+  /** One attempt's limit, connection to last byte; and how many attempts one instance has in flight. */
+  WEBHOOK_TIMEOUT_MS: positiveInt(5_000),
+  WEBHOOK_CONCURRENCY: positiveInt(32),
+  /** Webhook URLs on loopback (local receivers); default true outside production, false in production. */
+  WEBHOOKS_ALLOW_LOOPBACK: optionalFlag,
   /** SMS provider (HttpSmsProvider protocol); unset: a local fake on SMS_FAKE_PORT outside production, none in production. */
   SMS_PROVIDER_URL: optionalString.pipe(z.url().optional()),
   SMS_PROVIDER_TOKEN: optionalString,

@@ -3,6 +3,9 @@ import { PUSH_DEVICE_INDEXES, PushDeviceStore } from './channels/push/push-devic
 import { CapStore } from './dispatch/cap.store.js';
 import { FoldStore } from './dispatch/fold.store.js';
 import { SCHEDULE_INDEXES, ScheduleStore } from './dispatch/schedule.store.js';
+import { GRANT_INDEXES, GrantStore } from './consent/grant.store.js';
+import { WEBHOOK_DELIVERY_INDEXES, WebhookDeliveryStore } from './webhooks/delivery.store.js';
+import { ENDPOINT_INDEXES, EndpointStore } from './webhooks/endpoint.store.js';
 import { DELIVERY_INDEXES, DeliveryStore } from './deliveries/delivery.store.js';
 import { NOTIFICATION_INDEXES, NotificationStore } from './inbox/notification.store.js';
 import { PreferenceStore } from './preferences/preference.store.js';
@@ -15,5 +18,10 @@ export const NOTIFICATIONS_INDEXES: Readonly<Record<string, IndexDeclaration[]>>
   [FoldStore.collection]: [],
   [CapStore.collection]: [],
   [ScheduleStore.collection]: SCHEDULE_INDEXES,
+  [EndpointStore.collection]: ENDPOINT_INDEXES,
+  [WebhookDeliveryStore.collection]: WEBHOOK_DELIVERY_INDEXES,
+  [WebhookDeliveryStore.eventsCollection]: [],
+  [WebhookDeliveryStore.sequencesCollection]: [],
+  [GrantStore.collection]: GRANT_INDEXES,
   [PushDeviceStore.collection]: PUSH_DEVICE_INDEXES,
 };

@@ -45,6 +45,7 @@ export const notificationsSubgraph: SubgraphDescriptor<'notifications'> = {
         : {}),
       // Channel helpers: add `(kit) => Promise<Channel>` factories here (Web Push, email).
       channels: [],
+      webhooks: (await import('./webhooks/webhooks-module.js')).webhookSettingsFrom(config),
       settings: {
         dedupeWindowMs: config.NOTIFY_DEDUPE_MINUTES * 60_000,
         hourlyCap: config.NOTIFY_USER_HOURLY_CAP,

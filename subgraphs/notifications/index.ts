@@ -12,6 +12,7 @@ import type { EmailDirectory } from './channels/email/email-directory.js';
 import { createPush, type PushConfig } from './channels/push/push-setup.js';
 import { SmsChannel } from './channels/sms/sms.channel.js';
 import { notificationsRoutes } from './contract.js';
+import { createWebhooks, defaultWebhookSettings, type WebhookSettings } from './webhooks/webhooks-module.js';
 import { NOTIFICATIONS_INDEXES } from './declared-indexes.js';
 import { createPipeline, type ChannelKit, type PipelineSettings } from './pipeline.js';
 import type { RecipientDirectory } from './recipients/directory.js';
@@ -44,6 +45,8 @@ export interface NotificationsDeps {
   email?: { settings: EmailSettings; directory: EmailDirectory };
   /** More channels (Web Push, email): each helper adds its factory in descriptor.ts. */
   channels?: ((kit: ChannelKit) => Channel | Promise<Channel>)[];
+  /** B2B webhooks (WEBHOOK_*); development's defaults when absent. */
+  webhooks?: WebhookSettings;
   clock?: () => Date;
 }
 
@@ -82,6 +85,15 @@ export async function createNotificationsSubgraph(deps: NotificationsDeps): Prom
   );
   await sources.start();
   pipeline.start();
+  const webhooks = await createWebhooks({
+    db,
+    bus,
+    logger,
+    settings: deps.webhooks ?? defaultWebhookSettings(settings.unsubscribe.secret),
+    dispatcher,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  await webhooks.start();
 
   return {
     name: 'notifications',
@@ -91,6 +103,9 @@ export async function createNotificationsSubgraph(deps: NotificationsDeps): Prom
       preferences,
       unsubscribe,
       pushDevices: push.devices,
+      webhooks: webhooks.service,
+      grants: webhooks.grants,
+      recipients,
     }),
     context: () => ({ inboxFeed: { bus, maxQueue: settings.subscriberQueue } }),
     internalRoutes: (router) => {
@@ -99,12 +114,14 @@ export async function createNotificationsSubgraph(deps: NotificationsDeps): Prom
     },
     async stop() {
       await sources.stop();
+      await webhooks.stop();
       await pipeline.stop();
     },
     healthChecks: { database: databaseCheck(db) },
     registerMetrics: (registry) => {
       metrics.register(registry);
       consumerMetrics.register(registry);
+      webhooks.metrics.register(registry);
     },
   };
 }

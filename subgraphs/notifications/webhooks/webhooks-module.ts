@@ -82,3 +82,53 @@ export async function createWebhooks(deps: {
 }
 
 export type Webhooks = Awaited<ReturnType<typeof createWebhooks>>;
+
+/** Settings from the configuration (WEBHOOK_*); poll and lease follow the notification worker's. */
+export function webhookSettingsFrom(
+  config: {
+    WEBHOOK_RETRY_HOURS: number;
+    WEBHOOK_RETRY_BASE_MS: number;
+    WEBHOOK_RETRY_MAX_MS: number;
+    WEBHOOK_DISABLE_AFTER_FAILURES: number;
+    WEBHOOK_SECRET_OVERLAP_HOURS: number;
+    WEBHOOK_TIMEOUT_MS: number;
+    WEBHOOK_CONCURRENCY: number;
+    WEBHOOKS_ALLOW_LOOPBACK?: boolean | undefined;
+    NOTIFY_POLL_MS: number;
+    NOTIFY_LEASE_MS: number;
+    JWT_SECRET: string;
+    isProduction: boolean;
+  },
+): WebhookSettings {
+  return {
+    allowLoopback: config.WEBHOOKS_ALLOW_LOOPBACK ?? !config.isProduction,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxResponseBytes: 16_384,
+    pollMs: config.NOTIFY_POLL_MS,
+    leaseMs: Math.max(config.NOTIFY_LEASE_MS, config.WEBHOOK_TIMEOUT_MS * 3),
+    concurrency: config.WEBHOOK_CONCURRENCY,
+    baseMs: config.WEBHOOK_RETRY_BASE_MS,
+    maxMs: config.WEBHOOK_RETRY_MAX_MS,
+    disableAfter: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+    retryWindowMs: config.WEBHOOK_RETRY_HOURS * 3_600_000,
+    rotationOverlapMs: config.WEBHOOK_SECRET_OVERLAP_HOURS * 3_600_000,
+    // Sealed under a key derived from the JWT secret (required, 32+ characters, in production).
+    encryptionSecret: config.JWT_SECRET,
+  };
+}
+
+/** Without configuration (tests that build the subgraph directly): development's defaults. */
+export const defaultWebhookSettings = (secret: string): WebhookSettings =>
+  webhookSettingsFrom({
+    WEBHOOK_RETRY_HOURS: 24,
+    WEBHOOK_RETRY_BASE_MS: 10_000,
+    WEBHOOK_RETRY_MAX_MS: 3_600_000,
+    WEBHOOK_DISABLE_AFTER_FAILURES: 20,
+    WEBHOOK_SECRET_OVERLAP_HOURS: 24,
+    WEBHOOK_TIMEOUT_MS: 5_000,
+    WEBHOOK_CONCURRENCY: 32,
+    NOTIFY_POLL_MS: 1_000,
+    NOTIFY_LEASE_MS: 30_000,
+    JWT_SECRET: secret,
+    isProduction: false,
+  });
