@@ -10,6 +10,10 @@ import { HEALTH_ALERTS, type HealthAlertEvent } from '../subgraphs/health/contra
 import { FakeSmsServer } from '../subgraphs/notifications/channels/sms/fake-sms-server.js';
 import { HttpSmsProvider } from '../subgraphs/notifications/channels/sms/sms-provider.js';
 import { SmsChannel } from '../subgraphs/notifications/channels/sms/sms.channel.js';
+import webPush from 'web-push';
+import { PushDeviceStore } from '../subgraphs/notifications/channels/push/push-device.store.js';
+import { PushChannel } from '../subgraphs/notifications/channels/push/push.channel.js';
+import { LocalPushService } from '../subgraphs/notifications/channels/push/testing/local-push-service.js';
 import { userNotificationsTopic } from '../subgraphs/notifications/contract.js';
 import type { NotificationEvent } from '../subgraphs/notifications/inbox/live.js';
 import { createPipeline } from '../subgraphs/notifications/pipeline.js';
@@ -85,9 +89,11 @@ interface Report {
   baseline: LatencySummary;
   alertToInbox: LatencySummary;
   alertToDelivery: LatencySummary;
+  /** Alert to the Web Push at a local push service (VAPID checked, payload decrypted there). */
+  alertToPush?: LatencySummary;
   /** Pipeline p50/p95/p99 over the baseline's. */
   ratio: { p50: number; p95: number; p99: number };
-  lost: { inbox: number; delivery: number; baseline: number };
+  lost: { inbox: number; delivery: number; baseline: number; push?: number };
   memory: { before: MemorySnapshot; after: MemorySnapshot };
   // B2B webhooks: the webhook helper adds its figures here (deliveries per second to a local
   // receiver, and with a receiver failing half the requests: lost, time to deliver everything).
@@ -145,6 +151,8 @@ async function measure(db: Db, database: string, options: Options): Promise<Repo
   const seenInbox = new Set<string>();
   const seenDelivery = new Set<string>();
   const seenBaseline = new Set<string>();
+  const push = new LatencyRecorder();
+  const seenPush = new Set<string>();
 
   const sms = new FakeSmsServer({
     keep: 10,
@@ -158,6 +166,19 @@ async function measure(db: Db, database: string, options: Options): Promise<Repo
     },
   });
   const provider = new HttpSmsProvider({ url: await sms.listen() });
+  // Web Push: one browser per user at a local push service that verifies and decrypts each push.
+  const vapid = { ...webPush.generateVAPIDKeys(), subject: 'mailto:bench@clutch.example' };
+  const pushService = new LocalPushService(vapid.publicKey, (received) => {
+    const id = received.payload.data.alertId;
+    const at = id ? sent.get(id) : undefined;
+    if (id && at !== undefined && !seenPush.has(id)) {
+      seenPush.add(id);
+      push.record(performance.now() - at);
+    }
+  });
+  await pushService.listen();
+  const pushDevices = new PushDeviceStore(db);
+  await pushDevices.init();
   const pipeline = await createPipeline({
     db,
     bus,
@@ -168,16 +189,22 @@ async function measure(db: Db, database: string, options: Options): Promise<Repo
       unsubscribe: { secret: 'b'.repeat(32), baseUrl: 'http://localhost:4000/unsubscribe' },
       delivery: { pollMs: 1000, leaseMs: 30_000, concurrency: 8, baseMs: 1000, maxMs: 60_000, maxAttempts: 10 },
     },
-    channels: [(kit) => new SmsChannel(provider, kit.preferences)],
+    channels: [
+      (kit) => new SmsChannel(provider, kit.preferences),
+      () => new PushChannel(pushDevices, vapid, { allowLoopback: true, ttlSeconds: 600, timeoutMs: 5_000 }, logger),
+    ],
   });
   const users = Array.from({ length: options.users }, (_, i) => `bench-user-${i}`);
   const directory: RecipientDirectory = {
     vehicleOwners: async (ids) => new Map(ids.map((id) => [id, `bench-user-${id.slice('veh-'.length)}`])),
     centreMembers: async () => [],
   };
-  console.log(`seeding ${options.users} users' preferences (SMS on, push and email queued: no channel here)...`);
-  for (const user of users)
+  console.log(`seeding ${options.users} users' preferences and push devices (SMS and push on, email queued)...`);
+  for (const user of users) {
     await pipeline.preferences.save(user, { ...DEFAULT_PREFERENCES, smsNumber: '+971500000000' }, new Date(), null);
+    const device = pushService.subscribe();
+    await pushDevices.upsert(user, device.endpoint, device.keys, new Date());
+  }
 
   // Every user subscribed, each through a bounded queue as the subgraph's subscription is.
   const subscriptions = users.map((user) =>
@@ -240,7 +267,10 @@ async function measure(db: Db, database: string, options: Options): Promise<Repo
     sent.set(id, performance.now());
     await bus.append(HEALTH_ALERTS, alert(id, vehicleOf(i)));
   });
-  await waitUntil(() => seenInbox.size >= options.alerts && seenDelivery.size >= options.alerts, 60_000);
+  await waitUntil(
+    () => seenInbox.size >= options.alerts && seenDelivery.size >= options.alerts && seenPush.size >= options.alerts,
+    60_000,
+  );
   const after = settledMemorySnapshot();
 
   await sources.stop();
@@ -249,6 +279,7 @@ async function measure(db: Db, database: string, options: Options): Promise<Repo
   await Promise.all(readers);
   await bus.close();
   await sms.close();
+  await pushService.close();
 
   const alertToInbox = inbox.summary();
   const base = baseline.summary();
@@ -259,11 +290,13 @@ async function measure(db: Db, database: string, options: Options): Promise<Repo
     baseline: base,
     alertToInbox,
     alertToDelivery: delivery.summary(),
+    alertToPush: push.summary(),
     ratio: { p50: alertToInbox.p50 / base.p50, p95: alertToInbox.p95 / base.p95, p99: alertToInbox.p99 / base.p99 },
     lost: {
       inbox: options.alerts - seenInbox.size,
       delivery: options.alerts - seenDelivery.size,
       baseline: options.alerts - seenBaseline.size,
+      push: options.alerts - seenPush.size,
     },
     memory: { before, after },
   };
@@ -286,10 +319,11 @@ function formatReport(r: Report, baselineLabel = 'baseline (consume, insert, pub
       row(baselineLabel, r.baseline),
       row('alert -> inbox (live event)', r.alertToInbox),
       row('alert -> SMS at provider', r.alertToDelivery),
+      ...(r.alertToPush ? [row('alert -> Web Push at push service', r.alertToPush)] : []),
     ]),
     '',
     `alert-to-inbox over baseline: p50 ${times(r.ratio.p50)}, p95 ${times(r.ratio.p95)}, p99 ${times(r.ratio.p99)}`,
-    `lost: inbox ${r.lost.inbox}, delivery ${r.lost.delivery}, baseline ${r.lost.baseline}`,
+    `lost: inbox ${r.lost.inbox}, delivery ${r.lost.delivery}, baseline ${r.lost.baseline}${r.lost.push === undefined ? '' : `, push ${r.lost.push}`}`,
     '',
     table([
       ['memory', ...MEMORY_HEADER],
@@ -331,6 +365,7 @@ exitWith(async () => {
     const failed = [
       ...(report.lost.inbox ? [`${report.lost.inbox} alerts never reached the inbox`] : []),
       ...(report.lost.delivery ? [`${report.lost.delivery} alerts never reached the SMS provider`] : []),
+      ...(report.lost.push ? [`${report.lost.push} alerts never reached the push service`] : []),
     ];
     return reportFailures(failed);
   } finally {

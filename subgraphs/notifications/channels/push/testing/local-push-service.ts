@@ -36,7 +36,11 @@ export class LocalPushService {
   private origin = '';
 
   /** `vapidPublicKey`: the key the application server must sign with (null: learnt from the first request's k=). */
-  constructor(private vapidPublicKey: string | null = null) {}
+  constructor(
+    private vapidPublicKey: string | null = null,
+    /** Called with each push accepted (benchmarks time them); `received` then keeps none. */
+    private readonly onPush?: (push: ReceivedPush) => void,
+  ) {}
 
   async listen(): Promise<string> {
     const server = http.createServer((req, res) => {
@@ -111,14 +115,16 @@ export class LocalPushService {
       return { status: 400, reason: `cannot decrypt: ${(error as Error).message}`, deviceId };
     }
     const header = (name: string) => (req.headers[name] as string | undefined) ?? null;
-    this.received.push({
+    const push: ReceivedPush = {
       deviceId,
       payload,
       claims,
       ttl: Number(header('ttl')),
       urgency: header('urgency'),
       topic: header('topic'),
-    });
+    };
+    if (this.onPush) this.onPush(push);
+    else this.received.push(push);
     return { status: 201, deviceId };
   }
 }
