@@ -39,6 +39,20 @@ describe('templates', () => {
     expect(ar.data).toMatchObject({ screen: 'alert', vehicleId: 'v1', alertId: 'a1' });
   });
 
+  it('ends a sentence once when the alert message ends with its own stop', () => {
+    for (const kind of ['ALERT_OPENED', 'ALERT_ESCALATED', 'ALERT_RESOLVED'] as const) {
+      for (const locale of ['en', 'ar'] as const) {
+        const message = render(
+          kind,
+          { ...vars, message: 'Engine too hot, stop and let it cool.' },
+          { locale, timeZone: 'UTC' },
+        );
+        expect(message.text).toContain('let it cool');
+        expect(message.text).not.toContain('cool..');
+      }
+    }
+  });
+
   it("shows times in the user's zone and money in major units", () => {
     const booking = render('BOOKING_CHANGED', vars, { locale: 'en', timeZone: 'Asia/Dubai' });
     expect(booking.text).toContain('1:00'); // 09:00 UTC is 13:00 in Dubai

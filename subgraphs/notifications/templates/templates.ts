@@ -56,6 +56,9 @@ const AR_WORDS: Record<string, string> = {
   INFO: 'معلومة',
 };
 
+/** A message that ends a sentence of its own would end ours with two stops ("cool.."). */
+export const clause = (message: string | undefined) => (message ?? '').replace(/[.!?\s]+$/u, '');
+
 const humanize = (code: string) => code.toLowerCase().replace(/_/g, ' ');
 
 const link = (path: string, data: Record<string, string | undefined>) => ({
@@ -72,11 +75,11 @@ export const TEMPLATES: Record<NotificationKind, Template> = {
     words: {
       en: (v, f) => ({
         title: `${f.word(v.severity)} alert: ${v.message}`,
-        body: `Your vehicle reported: ${v.message}. Open the app for what to do next.`,
+        body: `Your vehicle reported: ${clause(v.message)}. Open the app for what to do next.`,
       }),
       ar: (v, f) => ({
         title: `تنبيه ${f.word(v.severity)}: ${v.message}`,
-        body: `أبلغت مركبتك عن: ${v.message}. افتح التطبيق لمعرفة الخطوة التالية.`,
+        body: `أبلغت مركبتك عن: ${clause(v.message)}. افتح التطبيق لمعرفة الخطوة التالية.`,
       }),
     },
   },
@@ -85,19 +88,22 @@ export const TEMPLATES: Record<NotificationKind, Template> = {
     words: {
       en: (v, f) => ({
         title: `Alert now ${f.word(v.severity)}: ${v.message}`,
-        body: `An alert on your vehicle got worse: ${v.message}.`,
+        body: `An alert on your vehicle got worse: ${clause(v.message)}.`,
       }),
       ar: (v, f) => ({
         title: `أصبح التنبيه ${f.word(v.severity)}: ${v.message}`,
-        body: `ازداد تنبيه مركبتك سوءاً: ${v.message}.`,
+        body: `ازداد تنبيه مركبتك سوءاً: ${clause(v.message)}.`,
       }),
     },
   },
   ALERT_RESOLVED: {
     link: alertLink,
     words: {
-      en: (v) => ({ title: `Resolved: ${v.message}`, body: `The alert on your vehicle is resolved: ${v.message}.` }),
-      ar: (v) => ({ title: `تم الحل: ${v.message}`, body: `تم حل التنبيه الخاص بمركبتك: ${v.message}.` }),
+      en: (v) => ({
+        title: `Resolved: ${v.message}`,
+        body: `The alert on your vehicle is resolved: ${clause(v.message)}.`,
+      }),
+      ar: (v) => ({ title: `تم الحل: ${v.message}`, body: `تم حل التنبيه الخاص بمركبتك: ${clause(v.message)}.` }),
     },
   },
   OWNER_NOTICE: {
