@@ -58,6 +58,40 @@ describe('geohash', () => {
     expect(cells.length).toBeLessThanOrEqual(MAX_COVER_CELLS * 2);
   });
 
+  it.each(CASES)(
+    "leaves out only the box's cells wholly outside the circle: its edge stays covered: %s",
+    (_name, center, radiusKm) => {
+      const { precision, cells } = coverCircle(center, radiusKm);
+      const cover = new Set(cells);
+      const d = (radiusKm * (1 - 1e-9)) / 6371.0088;
+      const lat1 = (center.lat * Math.PI) / 180;
+      const lng1 = (center.lng * Math.PI) / 180;
+      for (let i = 0; i < 3600; i++) {
+        const bearing = (i / 3600) * 2 * Math.PI;
+        const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(bearing));
+        const lng2 =
+          lng1 +
+          Math.atan2(Math.sin(bearing) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
+        const point = { lat: (lat2 * 180) / Math.PI, lng: (((lng2 * 180) / Math.PI + 540) % 360) - 180 };
+        expect(cover.has(encodeGeohash(point, precision))).toBe(true);
+      }
+    },
+  );
+
+  it("reads fewer cells than the circle's box holds (its corners)", () => {
+    const center = { lat: 52.52, lng: 13.405 };
+    for (const radiusKm of [2, 5, 25]) {
+      const { precision, cells } = coverCircle(center, radiusKm);
+      const box = boundingBox(center, radiusKm);
+      const [[west, east]] = box.lngRanges as [[number, number]];
+      const boxCells = new Set<string>();
+      for (let lat = box.latMin; lat <= box.latMax + 0.01; lat += 0.005)
+        for (let lng = west; lng <= east + 0.01; lng += 0.005)
+          boxCells.add(encodeGeohash({ lat: Math.min(lat, box.latMax), lng: Math.min(lng, east) }, precision));
+      expect(cells.length).toBeLessThan(boxCells.size);
+    }
+  });
+
   it('picks a finer precision for a smaller radius', () => {
     const small = coverCircle({ lat: 52.52, lng: 13.405 }, 1).precision;
     const large = coverCircle({ lat: 52.52, lng: 13.405 }, 200).precision;

@@ -1,4 +1,4 @@
-import { EARTH_RADIUS_KM, type LatLng } from './haversine.js';
+import { EARTH_RADIUS_KM, haversineKm, type LatLng } from './haversine.js';
 
 /*
  * Geohash cells, so that a nearby search is an indexed `$in` on plain fields, served alike by
@@ -105,7 +105,33 @@ export function boundingBox(center: LatLng, radiusKm: number): Box {
   return { latMin, latMax, lngRanges: [[west, east]] };
 }
 
-function coverAt(box: Box, precision: number, limit: number): string[] | null {
+/** Degrees from `a` to `b` around the globe, 0 to 180. */
+const lngApart = (a: number, b: number) => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
+
+/**
+ * The great-circle distance from `center` to the nearest point of a latitude/longitude cell
+ * (exact): the nearest longitude of the cell, at the latitude that maximises
+ * cos d = sin φ1 sin φ + cos φ1 cos φ cos Δλ, which is atan(tan φ1 / cos Δλ) clamped to the
+ * cell. 0 (never left out) when the cell is 90° of longitude or more away.
+ */
+function distanceToCellKm(center: LatLng, latMin: number, latMax: number, lngMin: number, lngMax: number): number {
+  const inside = lngApart(center.lng, (lngMin + lngMax) / 2) <= (lngMax - lngMin) / 2;
+  const toMin = lngApart(center.lng, lngMin);
+  const toMax = lngApart(center.lng, lngMax);
+  const lng = inside ? center.lng : toMin <= toMax ? lngMin : lngMax;
+  const dLng = inside ? 0 : Math.min(toMin, toMax);
+  if (dLng >= 90) return 0;
+  const rad = Math.PI / 180;
+  const best = Math.atan(Math.tan(center.lat * rad) / Math.cos(dLng * rad)) / rad;
+  return haversineKm(center, { lat: Math.min(latMax, Math.max(latMin, best)), lng });
+}
+
+function coverAt(
+  box: Box,
+  precision: number,
+  limit: number,
+  circle?: { center: LatLng; radiusKm: number },
+): string[] | null {
   const lo = indicesOf({ lat: box.latMin, lng: 0 }, precision).latIndex;
   const hi = indicesOf({ lat: box.latMax, lng: 0 }, precision).latIndex;
   const lngSpans = box.lngRanges.map(([west, east]) => [
@@ -114,9 +140,25 @@ function coverAt(box: Box, precision: number, limit: number): string[] | null {
   ]);
   const count = (hi - lo + 1) * lngSpans.reduce((sum, [w, e]) => sum + (e - w + 1), 0);
   if (count > limit) return null;
+  const bits = bitsOf(precision);
+  const latStep = 180 / 2 ** bits.lat;
+  const lngStep = 360 / 2 ** bits.lng;
+  // A cell of the box wholly outside the circle (in its corners) holds nothing the search keeps;
+  // a metre's margin keeps every cell that touches the circle's edge.
+  const outside = (lat: number, lng: number) =>
+    circle !== undefined &&
+    distanceToCellKm(
+      circle.center,
+      -90 + lat * latStep,
+      -90 + (lat + 1) * latStep,
+      -180 + lng * lngStep,
+      -180 + (lng + 1) * lngStep,
+    ) >
+      circle.radiusKm + 0.001;
   const cells = new Set<string>();
   for (let lat = lo; lat <= hi; lat++) {
-    for (const [w, e] of lngSpans) for (let lng = w; lng <= e; lng++) cells.add(encodeIndices(lat, lng, precision));
+    for (const [w, e] of lngSpans)
+      for (let lng = w; lng <= e; lng++) if (!outside(lat, lng)) cells.add(encodeIndices(lat, lng, precision));
   }
   return [...cells];
 }
@@ -124,14 +166,15 @@ function coverAt(box: Box, precision: number, limit: number): string[] | null {
 /**
  * The cells of one precision that together hold every point within `radiusKm` of `center`:
  * the finest precision whose cover has at most MAX_COVER_CELLS cells (the coarsest otherwise).
- * Cells are a superset of the circle; the caller measures each centre found.
+ * Cells are a superset of the circle (the box's cells less those wholly outside the circle: a
+ * square box's corners are a fifth of it); the caller measures each centre found.
  */
 export function coverCircle(center: LatLng, radiusKm: number): { precision: CellPrecision; cells: string[] } {
   const box = boundingBox(center, radiusKm);
   for (const precision of [...CELL_PRECISIONS].reverse()) {
-    const cells = coverAt(box, precision, MAX_COVER_CELLS);
+    const cells = coverAt(box, precision, MAX_COVER_CELLS, { center, radiusKm });
     if (cells) return { precision, cells };
   }
   const coarsest = CELL_PRECISIONS[0];
-  return { precision: coarsest, cells: coverAt(box, coarsest, Number.MAX_SAFE_INTEGER)! };
+  return { precision: coarsest, cells: coverAt(box, coarsest, Number.MAX_SAFE_INTEGER, { center, radiusKm })! };
 }
