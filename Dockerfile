@@ -20,6 +20,7 @@ COPY --from=build --chown=node:node /app/node_modules node_modules
 COPY --from=build --chown=node:node /app/dist dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node schema schema
+COPY --chown=node:node gateway/persisted/manifest.json gateway/persisted/manifest.json
 COPY --chown=node:node app/healthcheck.mjs app/healthcheck.mjs
 USER node
 # The gateway's PORT and the subgraphs' default <NAME>_PORTs (subgraphs/registry.ts), with room to grow.

@@ -18,6 +18,8 @@ const config: CodegenConfig = {
         avoidOptionals: { field: true, inputValue: false, object: false },
       },
     },
+    // The allow-list production may enforce (GRAPHQL_PERSISTED_ONLY): every operation above, by hash.
+    'gateway/persisted/manifest.json': { plugins: ['./scripts/codegen-persisted-manifest.cjs'] },
   },
 };
 

@@ -47,6 +47,7 @@ import { SubgraphClients } from './subscriptions/subgraph-clients.js';
 import { createSocketLimits, socketCapsFromConfig } from './subscriptions/socket-limits.js';
 import { serveGatewaySubscriptions } from './subscriptions/websocket-server.js';
 import { TrafficWindow } from './traffic-window.js';
+import { AllowList, loadManifest, registeredOperations } from './persisted/allow-list.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -115,6 +116,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     retryAfterSeconds: 1,
     registry: metrics.registry,
   });
+  const manifest = loadManifest();
+  const allowList = config.GRAPHQL_PERSISTED_ONLY ? new AllowList({ manifest }) : undefined;
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url) });
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => checkScalarInputs(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
@@ -133,6 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ingestAdmission.plugin(),
       traffic.plugin(),
       debugLogPlugin(logger),
+      ...(allowList ? [allowList.plugin()] : []),
     ],
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected error'));
@@ -172,6 +176,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ingestAdmission.door(),
     jsonBody(limits),
     bodyErrors,
+    registeredOperations(manifest),
     batchAndTokenLimits(limits),
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       try {

@@ -213,6 +213,8 @@ const variables = z.object({
   WS_MAX_ANONYMOUS_SOCKETS_PER_IP: positiveInt(20),
   API_KEY_CACHE_SECONDS: positiveInt(30),
   GRAPHQL_INTROSPECTION: flag(true),
+  /** Production may accept only the operations codegen registered (gateway/persisted/manifest.json). */
+  GRAPHQL_PERSISTED_ONLY: flag(false),
   /** Comma-separated origins (scheme://host[:port]) or `*`; default `*`, none in production. */
   CORS_ORIGINS: optionalString.pipe(
     z
