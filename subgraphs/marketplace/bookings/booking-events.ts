@@ -10,7 +10,7 @@ import {
   customerBookingsTopic,
   type BookingUpdate,
 } from '../contract.js';
-import type { BookingDocument } from './booking.store.js';
+import type { BookingDocument, BookingStore } from './booking.store.js';
 
 export const toBookingUpdate = (doc: BookingDocument): BookingUpdate =>
   bookingUpdateSchema.parse({
@@ -29,6 +29,7 @@ export const toBookingUpdate = (doc: BookingDocument): BookingUpdate =>
 export class BookingEvents {
   constructor(
     private readonly bus: EventBus,
+    private readonly store: Pick<BookingStore, 'changeAnnounced'>,
     private readonly logger: Logger,
   ) {}
 
@@ -48,10 +49,22 @@ export class BookingEvents {
           ),
       ),
     );
-    // The durable twin (notifications): logged, not thrown, like the live ones, as the change is stored.
-    await this.bus
-      .append(BOOKING_CHANGED, update)
-      .catch((err) => this.logger.error({ err, bookingId: update.bookingId }, 'booking change not appended'));
+    // The durable twin (notifications) never fails the stored change either: the booking was
+    // stored with `announceDue` set, which stays when the bus refuses, and the announce sweep
+    // appends it later (BookingAnnouncer).
+    await this.announce(doc).catch((err) =>
+      this.logger.warn({ err, bookingId: update.bookingId }, 'booking change not appended yet; the sweep retries it'),
+    );
+  }
+
+  /**
+   * Appends `marketplace.booking.changed` for the booking as it is, then clears its mark. The
+   * payload is derived from the stored change alone (its status and updatedAt), so a re-send is
+   * the same event, which consumers dedupe on bookingId + status + at.
+   */
+  async announce(doc: BookingDocument): Promise<void> {
+    await this.bus.append(BOOKING_CHANGED, toBookingUpdate(doc));
+    await this.store.changeAnnounced(doc);
   }
 
   /**

@@ -178,6 +178,7 @@ export class BookingService {
       currency: offering.currency,
       reason: null,
       completion: null,
+      announceDue: now,
       history: [{ status: 'REQUESTED', at: now, by: user.userId, reason: null }],
       createdAt: now,
       updatedAt: now,

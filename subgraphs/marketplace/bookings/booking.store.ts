@@ -52,6 +52,12 @@ export interface BookingDocument {
   /** Why it was declined or cancelled. */
   reason: string | null;
   completion: BookingCompletion | null;
+  /**
+   * Set by every change, cleared once `marketplace.booking.changed` for it is on the bus: an
+   * outbox the announce sweep drains, so a change whose append failed is still announced.
+   * Absent on bookings stored before it existed (announced or not, nothing re-sends those).
+   */
+  announceDue?: Date | null;
   history: BookingHistoryEntry[];
   createdAt: Date;
   updatedAt: Date;
@@ -67,6 +73,7 @@ export const BOOKING_INDEXES: IndexDeclaration[] = [
   { key: { vehicleId: 1, _id: -1 } },
   { key: { centreId: 1, _id: -1 } },
   HELD_SLOT_INDEX,
+  { key: { announceDue: 1 } },
 ];
 
 /** How long a claim may wait for its booking document before another writer may take it. */
@@ -110,7 +117,7 @@ export class BookingStore {
   ): Promise<BookingDocument | null> {
     return this.bookings.findOneAndUpdate(
       { _id: id, status: from },
-      { $set: { ...set, updatedAt: entry.at }, $push: { history: entry } },
+      { $set: { ...set, updatedAt: entry.at, announceDue: entry.at }, $push: { history: entry } },
       { returnDocument: 'after' },
     );
   }
@@ -120,6 +127,38 @@ export class BookingStore {
     return this.bookings.findOneAndUpdate(
       { _id: id, status: 'COMPLETED' },
       { $set: { 'completion.announced': true } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /**
+   * The change `doc` is (its status at its updatedAt) is on the bus. A later change matches
+   * neither and stays due.
+   */
+  async changeAnnounced(doc: Pick<BookingDocument, '_id' | 'status' | 'updatedAt'>): Promise<void> {
+    await this.bookings.updateOne(
+      { _id: doc._id, status: doc.status, updatedAt: doc.updatedAt },
+      { $set: { announceDue: null } },
+    );
+  }
+
+  /** Bookings whose last change was due to be announced by `before` and is not yet. */
+  unannounced(before: Date, limit: number): Promise<BookingDocument[]> {
+    return this.bookings
+      .find({ announceDue: { $lte: before } })
+      .limit(limit)
+      .toArray();
+  }
+
+  /**
+   * Takes a due announcement for one sweep: moves its due time to `now` if it is still the one
+   * read, so a second instance that read the same booking matches nothing, and the taker's
+   * append, if it fails, is due again one grace later. The booking as taken, or null.
+   */
+  takeAnnouncement(doc: BookingDocument, now: Date): Promise<BookingDocument | null> {
+    return this.bookings.findOneAndUpdate(
+      { _id: doc._id, announceDue: doc.announceDue ?? null, updatedAt: doc.updatedAt },
+      { $set: { announceDue: now } },
       { returnDocument: 'after' },
     );
   }

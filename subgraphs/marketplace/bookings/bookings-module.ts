@@ -8,6 +8,7 @@ import type { CentreStore } from '../centres/centre.store.js';
 import { ReviewService } from '../reviews/review.service.js';
 import { ReviewStore } from '../reviews/review.store.js';
 import type { NearbyService } from '../search/nearby.service.js';
+import { BookingAnnouncer, DEFAULT_BOOKING_ANNOUNCER_SETTINGS } from './booking-announcer.js';
 import { BookingEvents } from './booking-events.js';
 import type { LiveBookings } from './booking-updates.resolver.js';
 import { BookingService, DEFAULT_BOOKING_SETTINGS, type BookingSettings } from './booking.service.js';
@@ -27,7 +28,12 @@ export interface BookingsDeps {
   nearby: NearbyService;
   /** Who owns which vehicle (the vehicles subgraph). */
   access: VehicleAccess;
-  settings?: Partial<BookingSettings> & { subscriberQueue?: number };
+  settings?: Partial<BookingSettings> & {
+    subscriberQueue?: number;
+    /** How often every instance re-sends booking changes the bus refused, and how old they must be first. */
+    announceIntervalMs?: number;
+    announceGraceMs?: number;
+  };
   clock?: () => Date;
   /** Health's alerts, which a booking may cite (none may without it). */
   alerts?: VehicleAlerts;
@@ -45,7 +51,9 @@ export interface BookingsModule {
    * also counts the vehicles a member's centre helps at the roadside when `roadside` is given.
    */
   internalRoutes(router: Router, roadside?: RoadsideHelp): void;
-  /** Ends the retention job. */
+  /** Re-sends booking changes the bus refused (started with the module). */
+  announcer: BookingAnnouncer;
+  /** Ends the retention job and the announce sweep. */
   stop(): Promise<void>;
 }
 
@@ -64,6 +72,7 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
   const keys = new RequestKeyStore(db);
   await Promise.all([bookings.init(), claims.init(), reviews.init(), keys.init()]);
   const settings = { ...DEFAULT_BOOKING_SETTINGS, ...deps.settings };
+  const events = new BookingEvents(bus, bookings, logger);
   const service = new BookingService(
     bookings,
     claims,
@@ -71,7 +80,7 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
     centres,
     access,
     bookableStart,
-    new BookingEvents(bus, logger),
+    events,
     settings,
     clock,
     deps.alerts,
@@ -96,6 +105,17 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
     clock,
   );
   retention.start();
+  const announcer = new BookingAnnouncer(
+    bookings,
+    events,
+    logger,
+    {
+      intervalMs: deps.settings?.announceIntervalMs ?? DEFAULT_BOOKING_ANNOUNCER_SETTINGS.intervalMs,
+      graceMs: deps.settings?.announceGraceMs ?? DEFAULT_BOOKING_ANNOUNCER_SETTINGS.graceMs,
+    },
+    clock,
+  );
+  announcer.start();
   const partnerBookings = {
     vehiclesAtCentres: (centreIds: string[], vehicleIds: string[]) =>
       bookings.vehiclesAtCentres(
@@ -107,7 +127,10 @@ export async function createBookingsModule(deps: BookingsDeps): Promise<Bookings
   return {
     bookings,
     internalRoutes: (router, roadside) => mountPartnerVehiclesRoute(router, centres, partnerBookings, roadside),
-    stop: () => retention.stop(),
+    announcer,
+    stop: async () => {
+      await Promise.all([retention.stop(), announcer.stop()]);
+    },
     live: { bus, maxQueue: deps.settings?.subscriberQueue ?? 100, read: (viewer, id) => service.read(viewer, id) },
     service,
     reviewService,
