@@ -63,3 +63,33 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       headers.set(SHAREABLE_HEADER, '1');
   }
 }
+
+interface SendableRequest {
+  http?: { method: string; url: string; headers: Iterable<[string, string]> };
+  [field: string]: unknown;
+}
+
+/*
+ * RemoteGraphQLDataSource.sendRequest (private in its types) builds a node-fetch Request per call
+ * only to hand it to error hooks this class does not override: its URL parsing was ~4 % of the
+ * gateway's busy CPU under a `me` load. The same steps without it.
+ */
+Object.defineProperty(SubgraphDataSource.prototype, 'sendRequest', {
+  async value(this: SubgraphDataSource, request: SendableRequest, context: GatewayContext) {
+    const { http, ...rest } = request;
+    if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
+    const init = { method: http.method, headers: Object.fromEntries(http.headers), body: JSON.stringify(rest) };
+    let response: Awaited<ReturnType<SubgraphDataSource['fetcher']>> | undefined;
+    try {
+      response = await this.fetcher(http.url, init);
+      if (!response.ok) throw await this.errorFromResponse(response);
+      const body = await this.parseBody(response, undefined, context);
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+      return { ...body, http: response };
+    } catch (error) {
+      this.didEncounterError(error as Error, undefined as never, response as never, context, request as never);
+      throw error;
+    }
+  },
+});
