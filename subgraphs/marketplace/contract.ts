@@ -173,6 +173,24 @@ export const orderUpdatedSchema = z.object({
 export type OrderUpdated = z.infer<typeof orderUpdatedSchema>;
 
 /**
+ * A payment landed after its order's hold lapsed and the units were sold meanwhile: the order stays
+ * CANCELLED and the money must go back. Durable (at-least-once; appended again on every redelivery
+ * of the payment's success until refunded): payments refunds the whole payment once, keyed on
+ * `paymentId`, and its refund event moves the order to REFUNDED.
+ */
+export const ORDER_PAYMENT_UNFILLED = 'marketplace.order.payment_unfilled';
+export const orderPaymentUnfilledSchema = z.object({
+  orderId: objectId,
+  paymentId: objectId,
+  customerId: z.string().min(1),
+  centreId: objectId,
+  amountMinor: z.number().int().positive(),
+  currency: z.string().length(3),
+  at: z.coerce.date(),
+});
+export type OrderPaymentUnfilled = z.infer<typeof orderPaymentUnfilledSchema>;
+
+/**
  * A centre's stock of a part fell to its low-stock threshold or below: a durable stream for the
  * partner's notification, appended once per crossing (not again until the stock rises above it).
  */

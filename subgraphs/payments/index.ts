@@ -15,6 +15,7 @@ import { PaymentRecorder } from './payments/payment-recorder.js';
 import { PaymentService } from './payments/payment.service.js';
 import { PaymentStore } from './payments/payment.store.js';
 import { RefundRequestStore } from './payments/refund.store.js';
+import { UnfilledRefunds } from './payments/unfilled-refunds.js';
 import { StripeProvider, type PaymentProvider } from './provider/stripe-provider.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { buildPaymentsSchema } from './schema.js';
@@ -77,6 +78,8 @@ export async function createPaymentsSubgraph(deps: PaymentsDeps) {
   const events = new PaymentEvents(bus, paymentStore, logger);
   const recorder = new PaymentRecorder(paymentStore, ledger, events, logger);
   const payments = new PaymentService(paymentStore, refunds, deps.payables, provider, recorder, settings, logger);
+  const unfilled = new UnfilledRefunds(bus, payments, logger);
+  await unfilled.start();
   const reconciler = new Reconciler(
     provider,
     paymentStore,
@@ -114,6 +117,7 @@ export async function createPaymentsSubgraph(deps: PaymentsDeps) {
     publicRoutes: (app) => webhooks.mount(app),
     stop: async () => {
       clearInterval(timer);
+      await unfilled.stop();
       await finance.stop();
       await reconciler.settled();
     },

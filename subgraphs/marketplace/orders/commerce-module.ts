@@ -81,7 +81,7 @@ export async function createCommerceModule(deps: CommerceDeps) {
   );
   const bookingPayable = new BookingPayable(deps.bookings, policies, centres);
   const payables = new Payables();
-  payables.register('ORDER', new OrderPayable(orderStore, orders, stockStore, centres, logger, clock));
+  payables.register('ORDER', new OrderPayable(orderStore, orders, stockStore, centres, logger, bus, clock));
   payables.register('BOOKING', bookingPayable);
   const sweep = new HoldSweep(
     stockStore,

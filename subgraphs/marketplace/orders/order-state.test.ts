@@ -46,6 +46,17 @@ describe('order state machine', () => {
     expect(orderTransition('payLate', at('CANCELLED', 'customer'))).toMatchObject({ ok: false, reason: 'FORBIDDEN' });
   });
 
+  it('refunds a late payment whose units were gone only from CANCELLED, by payments', () => {
+    expect(orderTransition('refundUnfilled', at('CANCELLED', 'system'))).toEqual({ ok: true, to: 'REFUNDED' });
+    for (const status of ['PENDING_PAYMENT', 'PAID', 'REFUNDED'] as const) {
+      expect(orderTransition('refundUnfilled', at(status, 'system'))).toMatchObject({ ok: false, reason: 'CONFLICT' });
+    }
+    expect(orderTransition('refundUnfilled', at('CANCELLED', 'partner'))).toMatchObject({
+      ok: false,
+      reason: 'FORBIDDEN',
+    });
+  });
+
   it('keeps each move to its actor (FORBIDDEN otherwise)', () => {
     const cases: [OrderAction, OrderActor][] = [
       ['pay', 'customer'],

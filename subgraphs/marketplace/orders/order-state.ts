@@ -8,6 +8,7 @@
  *        └──cancel (customer, or the hold lapsing)──▶ CANCELLED
  *   PAID | READY | SHIPPED | COMPLETED ──refund (in full)──▶ REFUNDED
  *   CANCELLED ──payLate (paid after all, units held again)──▶ PAID
+ *   CANCELLED ──refundUnfilled (paid after all, no units left: the payment refunded in full)──▶ REFUNDED
  *
  * Payments (`pay`, `refund`) and the hold sweep act as the system; partners move a paid order on;
  * customers cancel only while it is unpaid (after that, a refund is the way back).
@@ -16,7 +17,8 @@ import { ORDER_STATUSES, type OrderStatusName } from '../contract.js';
 
 export { ORDER_STATUSES, type OrderStatusName };
 
-export type OrderAction = 'pay' | 'payLate' | 'ready' | 'ship' | 'complete' | 'cancel' | 'expire' | 'refund';
+export type OrderAction =
+  'pay' | 'payLate' | 'refundUnfilled' | 'ready' | 'ship' | 'complete' | 'cancel' | 'expire' | 'refund';
 export type OrderActor = 'customer' | 'partner' | 'system';
 export type Fulfilment = 'PICKUP' | 'SHIPPING';
 
@@ -30,6 +32,8 @@ const MOVES: Record<
   pay: { from: ['PENDING_PAYMENT'], to: 'PAID', by: ['system'] },
   // A payment that lands after the order was cancelled (its hold lapsed meanwhile), once its units are held again.
   payLate: { from: ['CANCELLED'], to: 'PAID', by: ['system'] },
+  // Such a payment whose units were gone, once payments has given the money back.
+  refundUnfilled: { from: ['CANCELLED'], to: 'REFUNDED', by: ['system'] },
   ready: { from: ['PAID'], to: 'READY', by: ['partner'], fulfilment: 'PICKUP' },
   ship: { from: ['PAID'], to: 'SHIPPED', by: ['partner'], fulfilment: 'SHIPPING' },
   complete: { from: ['READY', 'SHIPPED'], to: 'COMPLETED', by: ['partner'] },

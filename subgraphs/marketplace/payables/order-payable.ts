@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb';
+import type { EventBus } from '../../../platform/events/bus.js';
 import type { Logger } from '../../../platform/logger.js';
-import type { Payable } from '../contract.js';
+import { ORDER_PAYMENT_UNFILLED, orderPaymentUnfilledSchema, type Payable } from '../contract.js';
 import type { CentreSource } from '../inventory/centre-membership.js';
 import type { StockStore } from '../inventory/stock.store.js';
 import type { OrderService } from '../orders/order.service.js';
@@ -18,6 +19,7 @@ export class OrderPayable implements PayableKindHandler {
     private readonly stock: StockStore,
     private readonly centres: CentreSource,
     private readonly logger: Logger,
+    private readonly bus: Pick<EventBus, 'append'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -47,12 +49,15 @@ export class OrderPayable implements PayableKindHandler {
   /**
    * PENDING_PAYMENT -> PAID, and the held units are sold. A redelivery finds the order paid and
    * changes nothing. A payment that lands after the hold lapsed holds the units again if it can
-   * (then PAID); if not, the order stays CANCELLED and is marked for payments to refund.
+   * (then PAID); if not, the order stays CANCELLED, is marked, and ORDER_PAYMENT_UNFILLED asks
+   * payments to refund it. A failed append throws, so the success is redelivered and the request
+   * appended again (payments refunds once however often it is asked).
    */
   async succeeded(event: PaymentEvent): Promise<void> {
     const order = await this.orders.findById(event.subjectId);
     if (!order) throw new Error(`payment ${event.paymentId} names order ${event.subjectId}, which does not exist`);
     if (order.payment?.paymentId === event.paymentId) {
+      if (order.status === 'CANCELLED' && order.payment.lateAndUnfilled) return this.askRefund(order, order.payment);
       if (order.status !== 'PENDING_PAYMENT' && order.status !== 'CANCELLED') await this.service.settleItems(order);
       return;
     }
@@ -104,10 +109,27 @@ export class OrderPayable implements PayableKindHandler {
       }
     }
     await this.service.releaseItems(orderId, held);
-    await this.orders.setPayment(order._id, { ...payment, lateAndUnfilled: true }, now);
-    this.logger.error(
+    const unfilled = { ...payment, lateAndUnfilled: true };
+    await this.orders.setPayment(order._id, unfilled, now);
+    this.logger.warn(
       { orderId, paymentId: payment.paymentId },
-      'order paid after its hold lapsed and out of stock: to refund',
+      'order paid after its hold lapsed and out of stock: asking payments to refund it',
+    );
+    await this.askRefund(order, unfilled);
+  }
+
+  private async askRefund(order: OrderDocument, payment: NonNullable<OrderDocument['payment']>): Promise<void> {
+    await this.bus.append(
+      ORDER_PAYMENT_UNFILLED,
+      orderPaymentUnfilledSchema.parse({
+        orderId: order._id.toHexString(),
+        paymentId: payment.paymentId,
+        customerId: order.customerId,
+        centreId: order.centreId,
+        amountMinor: payment.paidMinor,
+        currency: order.currency,
+        at: this.clock(),
+      }),
     );
   }
 
@@ -140,6 +162,10 @@ export class OrderPayable implements PayableKindHandler {
     }
     const refundedMinor = Math.max(order.payment.refundedMinor, event.refundedMinor);
     const payment = { ...order.payment, refundedMinor };
+    if (order.status === 'CANCELLED' && payment.lateAndUnfilled && refundedMinor >= payment.paidMinor) {
+      await this.payOrReloadRefund(order, payment, 'refundUnfilled');
+      return;
+    }
     if (refundedMinor >= order.totalMinor && ['PAID', 'READY', 'SHIPPED', 'COMPLETED'].includes(order.status)) {
       await this.payOrReloadRefund(order, payment);
       return;
@@ -147,9 +173,13 @@ export class OrderPayable implements PayableKindHandler {
     if (refundedMinor !== order.payment.refundedMinor) await this.orders.setPayment(order._id, payment, this.clock());
   }
 
-  private async payOrReloadRefund(order: OrderDocument, payment: NonNullable<OrderDocument['payment']>) {
+  private async payOrReloadRefund(
+    order: OrderDocument,
+    payment: NonNullable<OrderDocument['payment']>,
+    action: 'refund' | 'refundUnfilled' = 'refund',
+  ) {
     try {
-      await this.service.move(order, 'refund', 'system', 'payments', payment);
+      await this.service.move(order, action, 'system', 'payments', payment);
     } catch {
       // Moved meanwhile (a redelivery refunded it first): the next delivery, if any, settles it.
       const now = await this.orders.findById(order._id.toHexString());

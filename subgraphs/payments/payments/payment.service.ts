@@ -214,6 +214,46 @@ export class PaymentService {
     }
     if (!KEY.test(input.idempotencyKey))
       throw badInput('INVALID_INPUT', 'idempotencyKey must be 8-100 letters, digits or _.:-', 'idempotencyKey');
+    return this.refundAs(payment, input, user.userId);
+  }
+
+  /**
+   * Gives back the whole of a payment whose order was cancelled before it landed and could not be
+   * filled (marketplace's ORDER_PAYMENT_UNFILLED). Asked at least once, maybe twice or on two
+   * instances: one refund request keyed on the payment (`unfilled-<paymentId>`), so the provider
+   * refunds once and a repeat replays it. Nothing is done for a payment already refunded in full
+   * (say by its centre). The refund event then moves the order to REFUNDED.
+   */
+  async refundUnfilled(paymentId: string): Promise<PaymentDocument | null> {
+    const payment = await this.store.byId(paymentId);
+    if (!payment) {
+      // Payments records a success before publishing it, so marketplace cannot name a payment we lack.
+      this.logger.error({ paymentId }, 'unfilled payment unknown to payments');
+      return null;
+    }
+    const idempotencyKey = `unfilled-${paymentId}`;
+    const earlier = await this.refunds.byKey(paymentId, idempotencyKey);
+    if (earlier?.status === 'SUCCEEDED') return payment;
+    // In flight here or on another instance (or its answer lost, which reconciliation settles):
+    // the event is retried and finds it settled.
+    if (earlier?.status === 'PENDING') throw new Error(`unfilled refund of ${paymentId} still pending`);
+    // The provider refused last time and nothing was held: ask afresh under the same key.
+    if (earlier?.status === 'FAILED') await this.refunds.remove(earlier._id);
+    const remaining = payment.amountMinor - payment.reservedRefundMinor;
+    if (remaining <= 0 || !CAPTURED.includes(payment.status)) return payment;
+    return this.refundAs(
+      payment,
+      {
+        paymentId,
+        amountMinor: remaining,
+        reason: 'Order could not be filled: paid after its hold lapsed',
+        idempotencyKey,
+      },
+      'system',
+    );
+  }
+
+  private async refundAs(payment: PaymentDocument, input: RefundPaymentInput, requestedBy: string) {
     const paymentId = payment._id.toHexString();
     const earlier = await this.refunds.byKey(paymentId, input.idempotencyKey);
     if (earlier) return this.replayRefund(earlier, input);
@@ -225,7 +265,7 @@ export class PaymentService {
       idempotencyKey: input.idempotencyKey,
       amountMinor: input.amountMinor,
       reason: input.reason?.slice(0, 500) ?? null,
-      requestedBy: user.userId,
+      requestedBy,
       status: 'PENDING' as const,
       providerRefundId: null,
       createdAt: new Date(),
