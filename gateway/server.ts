@@ -233,6 +233,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSuggestions: config.isProduction,
     logger,
     socketLimits: createSocketLimits(socketCapsFromConfig(config), metrics.registry, logger),
+    allowList,
   });
 
   await new Promise<void>((resolve, reject) => {

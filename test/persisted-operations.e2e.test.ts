@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { print } from 'graphql';
 import { loadManifest } from '../gateway/persisted/allow-list.js';
-import { LoginDocument, MeDocument } from './generated/graphql.js';
+import { LoginDocument, MeDocument, RegisterDocument } from './generated/graphql.js';
 import { errorCodes, postJson } from './client.js';
+import { liveClient, operationErrors, VEHICLE_TELEMETRY } from './live.js';
 import { PRODUCTION_SECRETS, startTestSystem, type TestSystem } from './harness.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -73,5 +74,23 @@ describe('persisted operations', () => {
     // APQ cannot slip one in either: an unregistered text with its hash is refused the same way.
     const apq = await postJson(prod.url, { query: '{ me { id } }', ...persisted(sha256('{ me { id } }')) });
     expect(errorCodes(apq)).toEqual(['FORBIDDEN']);
+  });
+
+  it('in production with GRAPHQL_PERSISTED_ONLY, refuses unregistered operations over the WebSocket too (FORBIDDEN)', async () => {
+    const registered = await prod.request(RegisterDocument, {
+      input: { email: `ws-${Date.now()}@clutch.test`, password: 'long-enough-pass-1', name: 'WS' },
+    });
+    expect(registered.errors).toBeUndefined();
+    const client = liveClient(prod.url, registered.data!.register.accessToken);
+    try {
+      const query = await operationErrors(client, '{ me { id email } }');
+      expect(query.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      const subscription = await operationErrors(client, VEHICLE_TELEMETRY, { id: '0123456789abcdef01234567' });
+      expect(subscription.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      // Refused as unregistered, before the vehicle is even looked up.
+      expect(subscription.map((e) => e.message)).toEqual(['Only registered operations are accepted here']);
+    } finally {
+      await client.dispose();
+    }
   });
 });

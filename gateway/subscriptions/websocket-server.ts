@@ -15,13 +15,15 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Viewer } from '../../platform/auth/viewer.js';
-import { BadUserInputError, ClutchError, RateLimitedError, maskError } from '../../platform/errors.js';
+import { BadUserInputError, ClutchError, ForbiddenError, RateLimitedError, maskError } from '../../platform/errors.js';
 import { closeWebSocketServer, errorMaskingHooks } from '../../platform/http/graphql-ws.js';
 import type { Logger } from '../../platform/logger.js';
 import { withoutEchoedCredentials, type SocketAuth } from '../auth/socket-auth.js';
 import { credentialsFromHeaders } from '../auth/authenticate.js';
 import type { GatewayContext } from '../context.js';
 import { assertIntrospectionAllowed } from '../introspection.js';
+import type { AllowList } from '../persisted/allow-list.js';
+import { sha256 } from '../persisted/canonical.js';
 import { assertTokenLimit, operationLimitRules, type OperationLimits } from '../limits/operation-limits.js';
 import type { RateLimits } from '../rate-limits/rate-limits.js';
 import { chargeSubscriptionStart } from '../rate-limits/websocket.js';
@@ -45,6 +47,8 @@ export interface GatewaySubscriptionOptions {
   keepAliveMs?: number;
   /** Caps on sockets and live subscriptions (socket-limits.ts). */
   socketLimits: SocketLimits;
+  /** GRAPHQL_PERSISTED_ONLY: subscriptions too must be registered operations (queries and mutations meet it in `apollo`). */
+  allowList?: AllowList;
 }
 
 type Extra = { viewer?: Viewer };
@@ -124,6 +128,8 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new BadUserInputError('Name the operation to run')];
+        if (options.allowList && !options.allowList.permits(sha256(payload.query), document, operation))
+          return [new ForbiddenError('Only registered operations are accepted here')];
         const requestId = randomUUID();
         const contextValue: GatewayContext = {
           viewer,
