@@ -38,6 +38,8 @@ beforeAll(async () => {
     PLATFORM_FEE_PERCENT: '10',
     VAT_RATE_PERCENT: '20',
     AGENTS_MODE: 'DRY_RUN',
+    // Payouts pay at once here; test/payouts-hold.e2e.test.ts covers the hold.
+    PAYOUT_HOLD_DAYS: '0',
   });
   stripe.deliverTo(t);
 }, 60_000);
@@ -214,7 +216,16 @@ describe('invoices, balances, revenue and payouts through the gateway', () => {
     );
     expect(balance.data!.partnerBalance).toEqual({
       centreId: shop.centreId,
-      balances: [{ currency: 'EUR', balanceMinor: 2_518, earnedMinor: 2_518, paidOutMinor: 0 }],
+      balances: [
+        {
+          currency: 'EUR',
+          balanceMinor: 2_518,
+          earnedMinor: 2_518,
+          paidOutMinor: 0,
+          availableMinor: 2_518,
+          pendingMinor: 0,
+        },
+      ],
     });
     const statement = await t.request(
       FinancePartnerStatementDocument,
@@ -333,7 +344,7 @@ describe('invoices, balances, revenue and payouts through the gateway', () => {
       { token: shop.partner.token },
     );
     expect(balance.data!.partnerBalance.balances).toEqual([
-      { currency: 'EUR', balanceMinor: 0, earnedMinor: 2_518, paidOutMinor: 2_518 },
+      { currency: 'EUR', balanceMinor: 0, earnedMinor: 2_518, paidOutMinor: 2_518, availableMinor: 0, pendingMinor: 0 },
     ]);
     const again = await t.request(FinanceRunPayoutsDocument, {}, { token: admin });
     expect(again.data!.runPayouts.payouts.filter((p) => p.centreId === shop.centreId)).toEqual([]);

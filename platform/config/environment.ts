@@ -198,6 +198,12 @@ const variables = z.object({
     .default(20),
   /** How often partners' balances are paid out (payments' payout job; runPayouts does it at once). */
   PAYOUT_INTERVAL_MINUTES: positiveInt(1440),
+  /**
+   * Money a centre earned is paid out only once it is this many days old (fractions allowed: tests
+   * use seconds), so a refund within the hold is paid from the money it refunds and never drives a
+   * paid-out balance negative; 0 pays at once.
+   */
+  PAYOUT_HOLD_DAYS: z.coerce.number().min(0).max(365).default(7),
 
   GRAPHQL_MAX_DEPTH: positiveInt(12),
   GRAPHQL_MAX_ALIASES: positiveInt(15),

@@ -35,7 +35,11 @@ export const paymentsSubgraph: SubgraphDescriptor<'payments'> = {
       }),
       centres: new HttpCentreDirectory({ marketplaceUrl: urls.marketplace, internalSecret: config.INTERNAL_SECRET }),
       customers: new HttpCustomerNames({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
-      finance: { vatRatePercent: config.VAT_RATE_PERCENT, payoutIntervalMinutes: config.PAYOUT_INTERVAL_MINUTES },
+      finance: {
+        vatRatePercent: config.VAT_RATE_PERCENT,
+        payoutIntervalMinutes: config.PAYOUT_INTERVAL_MINUTES,
+        payoutHoldDays: config.PAYOUT_HOLD_DAYS,
+      },
       settings: {
         feeBps: basisPoints(config.PLATFORM_FEE_PERCENT),
         webhookSecret: setup.webhookSecret,

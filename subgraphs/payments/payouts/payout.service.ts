@@ -38,7 +38,8 @@ export function payoutEntry(payout: PayoutDocument, postedAt: Date): JournalEntr
 }
 
 /**
- * Pays every centre its balance, per currency, through a provider transfer.
+ * Pays every centre its available balance (ledger-reader.ts: credits past PAYOUT_HOLD_DAYS less
+ * every debit), per currency, through a provider transfer.
  *
  * Never twice, with any number of instances and runs at once: a centre's payouts in a currency
  * are numbered (`<centre>:<currency>:<seq>`). A run first finishes the latest payout if it is
@@ -93,7 +94,8 @@ export class PayoutService {
       if (latest.status === 'PENDING') return touched;
     }
     const balance = (await this.deps.reader.centreBalances(centreId)).find((b) => b.currency === currency);
-    const amountMinor = balance?.balanceMinor ?? 0;
+    // Only money past the payout hold: a refund inside it is then paid from the money it refunds.
+    const amountMinor = balance?.availableMinor ?? 0;
     if (amountMinor <= 0) return touched;
     const seq = (latest?.seq ?? 0) + 1;
     const now = this.now();

@@ -57,10 +57,10 @@ const meta = (at = new Date()) => ({ postedAt: at, recordedAt: at, source: 'requ
 let ledger: LedgerStore;
 let payouts: PayoutStore;
 let provider: FakeTransfers;
-const service = (database = db()) =>
+const service = (database = db(), payoutHoldMs?: number) =>
   new PayoutService({
     payouts: new PayoutStore(database),
-    reader: new LedgerReader(new LedgerStore(database).entries),
+    reader: new LedgerReader(new LedgerStore(database).entries, payoutHoldMs ? { payoutHoldMs } : {}),
     ledger: new LedgerStore(database),
     provider,
     logger: silent,
@@ -91,8 +91,8 @@ describe('payouts', () => {
     ]);
     const reader = new LedgerReader(ledger.entries);
     expect(await reader.centreBalances(CENTRE)).toEqual([
-      { currency: 'EUR', balanceMinor: 0, earnedMinor: 9_000, paidOutMinor: 9_000 },
-      { currency: 'GBP', balanceMinor: 0, earnedMinor: 4_500, paidOutMinor: 4_500 },
+      { currency: 'EUR', balanceMinor: 0, earnedMinor: 9_000, paidOutMinor: 9_000, availableMinor: 0, pendingMinor: 0 },
+      { currency: 'GBP', balanceMinor: 0, earnedMinor: 4_500, paidOutMinor: 4_500, availableMinor: 0, pendingMinor: 0 },
     ]);
     expect((await ledger.totals()).byCurrency).toEqual({ EUR: 0, GBP: 0 });
     expect((await service().run()).payouts).toEqual([]);
@@ -164,6 +164,60 @@ describe('payouts', () => {
     expect(lines.filter((l) => l.account === partnerAccount(CENTRE)).reduce((s, l) => s + l.amountMinor, 0)).toBe(
       4_000,
     );
+  });
+
+  it('with a payout hold, pays only money older than the hold; a refund inside the hold never drives the paid-out balance negative', async () => {
+    const HOLD_MS = 2 * 86_400_000;
+    const old = { ...facts(CENTRE, 6_000), feeMinor: 600 };
+    await ledger.record(paymentEntry(old, meta(new Date(Date.now() - HOLD_MS - 60_000))));
+    const fresh = { ...facts(CENTRE, 4_000), feeMinor: 400 };
+    await ledger.record(paymentEntry(fresh, meta()));
+    const held = new LedgerReader(ledger.entries, { payoutHoldMs: HOLD_MS });
+    expect(await held.centreBalances(CENTRE)).toEqual([
+      {
+        currency: 'EUR',
+        balanceMinor: 9_000,
+        earnedMinor: 9_000,
+        paidOutMinor: 0,
+        availableMinor: 5_400,
+        pendingMinor: 3_600,
+      },
+    ]);
+
+    const run = await service(db(), HOLD_MS).run();
+    expect(run.payouts.map((p) => [p.amountMinor, p.status])).toEqual([[5_400, 'PAID']]);
+    expect(provider.paidTo(CENTRE)).toBe(5_400);
+    // The fresh payment is refunded in full inside the hold: it takes back only its own money.
+    await ledger.record(
+      refundEntry(fresh, { providerRefundId: 're_3', amountMinor: 4_000, refundedBefore: 0 }, meta()),
+    );
+    const [eur] = await held.centreBalances(CENTRE);
+    expect(eur).toMatchObject({ balanceMinor: 0, paidOutMinor: 5_400, availableMinor: 0, pendingMinor: 0 });
+    expect((await service(db(), HOLD_MS).run()).payouts).toEqual([]);
+    expect((await ledger.totals()).byCurrency).toEqual({ EUR: 0 });
+
+    // Without the hold the same story overpays: the refund leaves the centre owing.
+    for (const c of ['journal_entries', 'payouts']) await db().collection(c).deleteMany({});
+    await ledger.record(paymentEntry(old, meta(new Date(Date.now() - HOLD_MS - 60_000))));
+    await ledger.record(paymentEntry(fresh, meta()));
+    await service().run();
+    await ledger.record(
+      refundEntry(fresh, { providerRefundId: 're_4', amountMinor: 4_000, refundedBefore: 0 }, meta()),
+    );
+    expect((await new LedgerReader(ledger.entries).centreBalances(CENTRE))[0].balanceMinor).toBe(-3_600);
+  });
+
+  it('a refund inside the hold of money the centre has not yet been paid is pending, not available, and a partial one leaves the rest pending', async () => {
+    const HOLD_MS = 86_400_000;
+    const fresh = { ...facts(CENTRE, 5_000), feeMinor: 0 };
+    await ledger.record(paymentEntry(fresh, meta()));
+    expect((await service(db(), HOLD_MS).run()).payouts).toEqual([]);
+    await ledger.record(
+      refundEntry(fresh, { providerRefundId: 're_5', amountMinor: 2_000, refundedBefore: 0 }, meta()),
+    );
+    const [eur] = await new LedgerReader(ledger.entries, { payoutHoldMs: HOLD_MS }).centreBalances(CENTRE);
+    expect(eur).toMatchObject({ balanceMinor: 3_000, availableMinor: 0, pendingMinor: 3_000 });
+    expect(provider.calls).toBe(0);
   });
 
   it('the scheduled job pays on its interval, and stops when told', async () => {

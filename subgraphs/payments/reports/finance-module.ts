@@ -28,6 +28,8 @@ export interface FinanceSettings {
   vatRatePercent: number;
   /** PAYOUT_INTERVAL_MINUTES; 0 or absent: no scheduled job (tests run payouts by hand). */
   payoutIntervalMinutes?: number;
+  /** PAYOUT_HOLD_DAYS: credits younger than this are pending, not paid out (absent or 0: no hold). */
+  payoutHoldDays?: number;
 }
 
 export interface FinanceDeps {
@@ -59,7 +61,9 @@ export async function createFinanceModule(deps: FinanceDeps) {
     metrics.invoices.inc({ kind: doc.kind, issuer: doc.issuerId === PLATFORM_ISSUER_ID ? 'platform' : 'centre' });
   const payoutStore = new PayoutStore(deps.db);
   await Promise.all([invoiceStore.init(), payoutStore.init()]);
-  const reader = new LedgerReader(deps.ledger.entries);
+  const reader = new LedgerReader(deps.ledger.entries, {
+    payoutHoldMs: Math.round((deps.settings.payoutHoldDays ?? 0) * 86_400_000),
+  });
   const credits = new CreditStore(deps.db);
   const invoices = new InvoiceService({
     store: invoiceStore,

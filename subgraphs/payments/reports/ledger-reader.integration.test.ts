@@ -123,7 +123,14 @@ describe('a centre`s statement and balance', () => {
 
   it('balances per currency; a centre with no entries has none', async () => {
     expect(await reader.centreBalances(A)).toEqual([
-      { currency: 'EUR', balanceMinor: 10_350, earnedMinor: 10_350, paidOutMinor: 0 },
+      {
+        currency: 'EUR',
+        balanceMinor: 10_350,
+        earnedMinor: 10_350,
+        paidOutMinor: 0,
+        availableMinor: 10_350,
+        pendingMinor: 0,
+      },
     ]);
     expect((await reader.centreBalances(B)).map((b) => b.currency)).toEqual(['EUR', 'GBP']);
     expect(await reader.centreBalances('e'.repeat(24))).toEqual([]);

@@ -12,6 +12,14 @@ export interface CentreBalance {
   /** Credited by payments, less what refunds took back. */
   earnedMinor: number;
   paidOutMinor: number;
+  /**
+   * What a payout may pay now: money credited before the payout hold began, less every debit
+   * (refunds, payouts) whenever made; never below zero. A refund of money still inside the hold
+   * is covered by that money itself, so it cannot drive a paid-out balance negative.
+   */
+  availableMinor: number;
+  /** The rest of a positive balance: credits still inside the hold (balanceMinor − availableMinor). */
+  pendingMinor: number;
 }
 
 export interface StatementLine {
@@ -53,30 +61,50 @@ export const MAX_REPORT_DAYS = 400;
  * between currencies.
  */
 export class LedgerReader {
-  constructor(private readonly entries: Collection<JournalEntry>) {}
+  constructor(
+    private readonly entries: Collection<JournalEntry>,
+    /** PAYOUT_HOLD_DAYS in ms (absent: no hold, every credit is available at once). */
+    private readonly hold: { payoutHoldMs?: number; now?: () => Date } = {},
+  ) {}
 
-  /** Every currency the centre has moved money in, with the partner account's totals. */
+  /**
+   * Every currency the centre has moved money in, with the partner account's totals; credits
+   * posted within the payout hold (since now − PAYOUT_HOLD_DAYS) are pending, not available.
+   */
   async centreBalances(centreId: string, postedBefore?: Date): Promise<CentreBalance[]> {
+    const holdFrom = this.hold.payoutHoldMs
+      ? new Date((this.hold.now?.() ?? new Date()).getTime() - this.hold.payoutHoldMs)
+      : undefined;
+    const cleared = new Map<string, number>();
     const account = partnerAccount(centreId);
     const byCurrency = new Map<string, CentreBalance>();
     const filter: Filter<JournalEntry> = {
       centreId: String(centreId),
       ...(postedBefore ? { postedAt: { $lt: postedBefore } } : {}),
     };
-    for await (const entry of this.entries.find(filter, { projection: { currency: 1, lines: 1, kind: 1 } })) {
+    const projection = { currency: 1, lines: 1, kind: 1, postedAt: 1 };
+    for await (const entry of this.entries.find(filter, { projection })) {
       const row = byCurrency.get(entry.currency) ?? {
         currency: entry.currency,
         balanceMinor: 0,
         earnedMinor: 0,
         paidOutMinor: 0,
+        availableMinor: 0,
+        pendingMinor: 0,
       };
       byCurrency.set(entry.currency, row);
       for (const line of entry.lines) {
         if (line.account !== account) continue;
         row.balanceMinor -= line.amountMinor;
+        const held = line.amountMinor < 0 && holdFrom !== undefined && entry.postedAt >= holdFrom;
+        if (!held) cleared.set(entry.currency, (cleared.get(entry.currency) ?? 0) - line.amountMinor);
         if (entry.kind === 'PAYOUT') row.paidOutMinor += line.amountMinor;
         else row.earnedMinor -= line.amountMinor;
       }
+    }
+    for (const row of byCurrency.values()) {
+      row.availableMinor = Math.max(0, Math.min(row.balanceMinor, cleared.get(row.currency) ?? 0));
+      row.pendingMinor = Math.max(0, row.balanceMinor - row.availableMinor);
     }
     return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }

@@ -24,6 +24,17 @@ export class CentreBalanceAmount {
 
   @Field(() => Int)
   paidOutMinor!: number;
+
+  @Field(() => Int, {
+    description:
+      'What the next payout may pay: money credited before the payout hold (PAYOUT_HOLD_DAYS) less every refund and payout; never negative',
+  })
+  availableMinor!: number;
+
+  @Field(() => Int, {
+    description: 'Credits still inside the payout hold: balanceMinor less availableMinor, never negative',
+  })
+  pendingMinor!: number;
 }
 
 @ObjectType()
