@@ -20,8 +20,6 @@ export const NOTIFICATIONS_INDEXES: Readonly<Record<string, IndexDeclaration[]>>
   [ScheduleStore.collection]: SCHEDULE_INDEXES,
   [EndpointStore.collection]: ENDPOINT_INDEXES,
   [WebhookDeliveryStore.collection]: WEBHOOK_DELIVERY_INDEXES,
-  [WebhookDeliveryStore.eventsCollection]: [],
-  [WebhookDeliveryStore.sequencesCollection]: [],
   [GrantStore.collection]: GRANT_INDEXES,
   [PushDeviceStore.collection]: PUSH_DEVICE_INDEXES,
 };

@@ -52,58 +52,18 @@ export const WEBHOOK_DELIVERY_INDEXES: IndexDeclaration[] = [
   { key: { dedupeKey: 1 }, options: { unique: true } },
   { key: { status: 1, nextAttemptAt: 1 } },
   { key: { endpointId: 1, _id: -1 } },
-  { key: { organizationId: 1, _id: -1 } },
 ];
 
-export interface WebhookEventDocument {
-  /** The stable message id. */
-  _id: string;
-  type: string;
-  resource: { kind: string; id: string };
-  sequence: number;
-  at: Date;
-}
-
-/** Events already fanned out (by message id) and the per-resource sequence counters. */
 export class WebhookDeliveryStore {
   static readonly collection = 'webhook_deliveries';
-  static readonly eventsCollection = 'webhook_events';
-  static readonly sequencesCollection = 'webhook_sequences';
   readonly deliveries: Collection<WebhookDeliveryDocument>;
-  private readonly events: Collection<WebhookEventDocument>;
-  private readonly sequences: Collection<{ _id: string; value: number }>;
 
   constructor(db: Db) {
     this.deliveries = db.collection(WebhookDeliveryStore.collection);
-    this.events = db.collection(WebhookDeliveryStore.eventsCollection);
-    this.sequences = db.collection(WebhookDeliveryStore.sequencesCollection);
   }
 
   init(): Promise<void> {
     return ensureIndexes(this.deliveries, WEBHOOK_DELIVERY_INDEXES);
-  }
-
-  /**
-   * The event's sequence number within its resource, taken once per message id: a redelivered
-   * source event gets the number it got the first time. Numbers only grow per resource; one
-   * may be skipped (a crash between taking it and recording the event).
-   */
-  async sequenceFor(eventId: string, type: string, resource: { kind: string; id: string }, at: Date): Promise<number> {
-    const known = await this.events.findOne({ _id: eventId });
-    if (known) return known.sequence;
-    const counter = await this.sequences.findOneAndUpdate(
-      { _id: `${resource.kind}:${resource.id}` },
-      { $inc: { value: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    const sequence = counter!.value;
-    try {
-      await this.events.insertOne({ _id: eventId, type, resource, sequence, at });
-      return sequence;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      return (await this.events.findOne({ _id: eventId }))!.sequence;
-    }
   }
 
   /** Inserts what is not there yet (by dedupeKey); returns the ones inserted now. */

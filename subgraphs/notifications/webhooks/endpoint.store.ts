@@ -83,17 +83,15 @@ export class EndpointStore {
    * failure), so that its owner is told once whichever instance saw it.
    */
   async recordFailure(id: ObjectId, disableAfter: number, now: Date): Promise<boolean> {
-    const after = await this.endpoints.findOneAndUpdate(
-      { _id: id },
-      { $inc: { consecutiveFailures: 1 } },
-      { returnDocument: 'after' },
-    );
-    if (!after || after.status !== 'ACTIVE' || after.consecutiveFailures < disableAfter) return false;
+    // Two plain conditional updates, no findAndModify (which holds the embedded database's
+    // collection): the failure that reaches the threshold disables; only one can (status ACTIVE).
     const disabled = await this.endpoints.updateOne(
-      { _id: id, status: 'ACTIVE' },
-      { $set: { status: 'DISABLED', disabledAt: now } },
+      { _id: id, status: 'ACTIVE', consecutiveFailures: { $gte: disableAfter - 1 } },
+      { $set: { status: 'DISABLED', disabledAt: now }, $inc: { consecutiveFailures: 1 } },
     );
-    return disabled.modifiedCount === 1;
+    if (disabled.modifiedCount === 1) return true;
+    await this.endpoints.updateOne({ _id: id }, { $inc: { consecutiveFailures: 1 } });
+    return false;
   }
 
   /** A success ends the run of failures (no write when there was none). */

@@ -13,7 +13,7 @@ import {
 import { PAYMENT_TOPICS, paymentEventSchema, type PaymentEvent } from '../../payments/contract.js';
 import { TELEMETRY_DTCS, telemetryDtcsEventSchema } from '../../telemetry/contract.js';
 import { VEHICLE_ADDED, vehicleEventSchema, type VehicleEvent } from '../../vehicles/contract.js';
-import type { WebhookEvent } from './webhook.service.js';
+import { streamPosition, type WebhookEvent } from './webhook.service.js';
 
 /**
  * The consumer group the webhook fan-out reads the platform's durable streams in: its own, so
@@ -26,7 +26,7 @@ interface WebhookSource<T> {
   schema: PayloadSchema<T>;
   /** The resource whose events must keep their order (and whose sequence numbers they take). */
   orderKey(payload: T): string;
-  toEvent(event: StreamEvent<T>): WebhookEvent | null;
+  toEvent(event: StreamEvent<T>): Omit<WebhookEvent, 'position'> | null;
 }
 
 const source = <T>(s: WebhookSource<T>) => s as unknown as WebhookSource<unknown>;
@@ -160,7 +160,7 @@ export class WebhookSources {
         `${name}-${s.stream}`,
         async (event) => {
           const webhook = s.toEvent(event);
-          if (webhook) await this.publish(webhook);
+          if (webhook) await this.publish({ ...webhook, position: streamPosition(event.id, webhook.at) });
         },
         {
           schema: s.schema,

@@ -75,6 +75,7 @@ export class WebhookWorker {
     this.queue.length = 0;
     if (this.active > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
     await this.flushSettles();
+    await Promise.all(this.flushing);
   }
 
   /** Room for claims made by the caller (fan-out inserts them already SENDING under this instance's lease). */
@@ -126,13 +127,19 @@ export class WebhookWorker {
     while (this.active < this.settings.concurrency && this.queue.length > 0 && !this.stopped) {
       const doc = this.queue.shift()!;
       this.active++;
+      const key = doc._id.toHexString();
+      const waiter = this.waiters.get(key);
+      this.waiters.delete(key);
+      // The slot is free once the request is answered; its settle goes in the next bulk write.
       void this.attempt(doc)
-        .then((settled) => this.waiters.get(doc._id.toHexString())?.(settled))
-        .catch((error) =>
-          this.logger.error({ err: error, deliveryId: doc._id.toHexString() }, 'webhook attempt failed'),
-        )
+        .then(({ settled }) => {
+          settled.then(
+            (d) => waiter?.(d),
+            (error) => this.logger.error({ err: error, deliveryId: key }, 'webhook settle failed'),
+          );
+        })
+        .catch((error) => this.logger.error({ err: error, deliveryId: key }, 'webhook attempt failed'))
         .finally(() => {
-          this.waiters.delete(doc._id.toHexString());
           this.active--;
           if (this.active === 0) for (const resolve of this.idle) resolve();
           this.idle.clear();
@@ -152,15 +159,15 @@ export class WebhookWorker {
     return endpoint;
   }
 
-  private async attempt(doc: WebhookDeliveryDocument): Promise<WebhookDeliveryDocument> {
+  private async attempt(doc: WebhookDeliveryDocument): Promise<{ settled: Promise<WebhookDeliveryDocument> }> {
     const started = this.clock();
     const manual = doc.replayOf !== null || doc.eventType === 'webhook.test';
     const endpoint = await this.endpoint(doc.endpointId);
     if (!endpoint || (endpoint.status !== 'ACTIVE' && !manual))
-      return this.finish(doc, { status: 'DROPPED', lastError: endpoint ? 'endpoint disabled' : 'endpoint removed' });
+      return this.settle(doc, { status: 'DROPPED', lastError: endpoint ? 'endpoint disabled' : 'endpoint removed' });
     if (doc.vehicleId && !(await this.grants.allows(doc.vehicleId, doc.organizationId, doc.scope))) {
       this.metrics.dropped.inc();
-      return this.finish(doc, { status: 'DROPPED', lastError: 'access to the vehicle was revoked' });
+      return this.settle(doc, { status: 'DROPPED', lastError: 'access to the vehicle was revoked' });
     }
     const secrets = endpoint.secrets.filter((s) => s.expiresAt === null || s.expiresAt > started);
     // During a rotation's overlap every live secret signs: receivers on either secret verify.
@@ -195,7 +202,7 @@ export class WebhookWorker {
         await this.endpoints.recordSuccess(endpoint._id);
         this.endpointCache.delete(endpoint._id.toHexString());
       }
-      return this.finish(doc, {
+      return this.settle(doc, {
         status: 'SENT',
         attempts,
         log,
@@ -205,7 +212,7 @@ export class WebhookWorker {
         lastResponse: response,
       });
     }
-    if (result.kind === 'refused') return this.finish(doc, { status: 'DEAD', attempts, log, lastError: result.error });
+    if (result.kind === 'refused') return this.settle(doc, { status: 'DEAD', attempts, log, lastError: result.error });
     const delay = webhookRetryDelay(this.settings, attempts);
     const giveUp = now.getTime() + delay > doc.giveUpAt.getTime();
     const disabledNow =
@@ -224,7 +231,7 @@ export class WebhookWorker {
         this.logger.error({ err: error }, 'could not tell the owner of a disabled webhook endpoint'),
       );
     }
-    return this.finish(doc, {
+    return this.settle(doc, {
       status: giveUp || manual ? 'DEAD' : 'FAILED',
       attempts,
       log,
@@ -233,6 +240,10 @@ export class WebhookWorker {
       lastError: result.error,
       lastResponse: response,
     });
+  }
+
+  private settle(doc: WebhookDeliveryDocument, set: Partial<WebhookDeliveryDocument>) {
+    return { settled: this.finish(doc, set) };
   }
 
   /** Settles in batches (one bulk write per few ms), each only while it is still this claim. */
@@ -252,7 +263,16 @@ export class WebhookWorker {
     });
   }
 
-  private async flushSettles(): Promise<void> {
+  private readonly flushing = new Set<Promise<void>>();
+
+  private flushSettles(): Promise<void> {
+    const flush = this.flushBatch();
+    this.flushing.add(flush);
+    void flush.finally(() => this.flushing.delete(flush));
+    return flush;
+  }
+
+  private async flushBatch(): Promise<void> {
     clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
     const batch = this.pendingSettles;

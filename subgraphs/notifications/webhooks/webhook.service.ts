@@ -27,7 +27,18 @@ export interface WebhookEvent {
   customerId: string | null;
   data: Record<string, unknown>;
   at: Date;
+  /**
+   * Where the event stands in the platform's log: the source stream entry's id as a number
+   * (`<ms>-<n>` -> ms * 1,000 + n, within a safe integer), which grows with append order. It is the event's `sequence`.
+   */
+  position: number;
 }
+
+/** A stream entry id (`<ms>-<n>`) as a number that keeps its order. */
+export const streamPosition = (id: string, fallback: Date = new Date()): number => {
+  const match = /^(\d+)-(\d+)$/.exec(id);
+  return match ? Number(match[1]) * 1_000 + Math.min(Number(match[2]), 999) : fallback.getTime() * 1_000;
+};
 
 export interface WebhookServiceSettings extends AddressPolicy {
   /** Retries stop this long after the delivery was queued (WEBHOOK_RETRY_HOURS). */
@@ -88,6 +99,7 @@ export class WebhookService {
       secrets: [{ sealed: this.box.seal(secret), createdAt: now, expiresAt: null }],
       createdAt: now,
     });
+    this.forgetEndpoints();
     return { endpoint, secret };
   }
 
@@ -115,7 +127,9 @@ export class WebhookService {
 
   async enable(organizationId: string, id: string) {
     const endpoint = await this.ownEndpoint(organizationId, id);
-    return (await this.endpoints.enable(endpoint._id))!;
+    const enabled = (await this.endpoints.enable(endpoint._id))!;
+    this.forgetEndpoints();
+    return enabled;
   }
 
   list(organizationId: string) {
@@ -187,7 +201,7 @@ export class WebhookService {
    * the event's customer. Idempotent: a redelivered source event queues nothing twice.
    */
   async publish(event: WebhookEvent): Promise<number> {
-    const candidates = await this.endpoints.subscribed(subscriptionNames(event.type));
+    const candidates = await this.subscribed(event.type);
     if (candidates.length === 0) return 0;
     const scope = scopeOf(event.type);
     const granted = event.vehicleId ? new Set(await this.grants.organizationsFor(event.vehicleId, scope)) : new Set();
@@ -196,9 +210,12 @@ export class WebhookService {
     );
     if (targets.length === 0) return 0;
     const eventId = messageId(event.key);
-    const sequence = await this.deliveries.sequenceFor(eventId, event.type, event.resource, event.at);
-    // Per-resource order is told by `sequence` (not by holding deliveries back): a receiver
-    // applies an event only if its sequence is above the last one it applied for the resource.
+    // Per-resource order is told by `sequence` (not by holding deliveries back, which would let
+    // one failing event stall its resource for up to the retry window): a receiver applies an
+    // event only if its sequence is above the last one it applied for the resource. It is the
+    // event's position in the platform's log, so it costs no write, is the same for every
+    // endpoint and redelivery, and grows with the order the resource's events happened in.
+    const sequence = event.position;
     const payload = JSON.stringify({
       type: event.type,
       timestamp: event.at.toISOString(),
@@ -225,6 +242,27 @@ export class WebhookService {
     const inserted = await this.deliveries.insertNew(docs);
     if (claimNow) this.worker.enqueue(inserted);
     return inserted.length;
+  }
+
+  private readonly subscribedCache = new Map<string, { at: number; endpoints: Promise<EndpointDocument[]> }>();
+
+  /**
+   * Active endpoints listening to `type`, reused for a second: a busy stream does not read the
+   * endpoints once per event. A new endpoint hears events from at most a second later; one
+   * disabled meanwhile is caught at delivery time.
+   */
+  /** Endpoints changed here (created, enabled, disabled): read them again on the next event. */
+  forgetEndpoints(): void {
+    this.subscribedCache.clear();
+  }
+
+  private subscribed(type: string): Promise<EndpointDocument[]> {
+    const cached = this.subscribedCache.get(type);
+    if (cached && Date.now() - cached.at < 1000) return cached.endpoints;
+    const endpoints = this.endpoints.subscribed(subscriptionNames(type));
+    this.subscribedCache.set(type, { at: Date.now(), endpoints });
+    endpoints.catch(() => this.subscribedCache.delete(type));
+    return endpoints;
   }
 
   private newDelivery(

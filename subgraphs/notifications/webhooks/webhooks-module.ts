@@ -45,6 +45,7 @@ export async function createWebhooks(deps: {
     box,
     settings,
     async (endpoint) => {
+      service.forgetEndpoints();
       await deps.dispatcher?.dispatch({
         sourceKey: `webhook-disabled:${endpoint._id.toHexString()}:${endpoint.consecutiveFailures}:${clock().getTime()}`,
         userIds: [endpoint.organizationId],
@@ -84,22 +85,20 @@ export async function createWebhooks(deps: {
 export type Webhooks = Awaited<ReturnType<typeof createWebhooks>>;
 
 /** Settings from the configuration (WEBHOOK_*); poll and lease follow the notification worker's. */
-export function webhookSettingsFrom(
-  config: {
-    WEBHOOK_RETRY_HOURS: number;
-    WEBHOOK_RETRY_BASE_MS: number;
-    WEBHOOK_RETRY_MAX_MS: number;
-    WEBHOOK_DISABLE_AFTER_FAILURES: number;
-    WEBHOOK_SECRET_OVERLAP_HOURS: number;
-    WEBHOOK_TIMEOUT_MS: number;
-    WEBHOOK_CONCURRENCY: number;
-    WEBHOOKS_ALLOW_LOOPBACK?: boolean | undefined;
-    NOTIFY_POLL_MS: number;
-    NOTIFY_LEASE_MS: number;
-    JWT_SECRET: string;
-    isProduction: boolean;
-  },
-): WebhookSettings {
+export function webhookSettingsFrom(config: {
+  WEBHOOK_RETRY_HOURS: number;
+  WEBHOOK_RETRY_BASE_MS: number;
+  WEBHOOK_RETRY_MAX_MS: number;
+  WEBHOOK_DISABLE_AFTER_FAILURES: number;
+  WEBHOOK_SECRET_OVERLAP_HOURS: number;
+  WEBHOOK_TIMEOUT_MS: number;
+  WEBHOOK_CONCURRENCY: number;
+  WEBHOOKS_ALLOW_LOOPBACK?: boolean | undefined;
+  NOTIFY_POLL_MS: number;
+  NOTIFY_LEASE_MS: number;
+  JWT_SECRET: string;
+  isProduction: boolean;
+}): WebhookSettings {
   return {
     allowLoopback: config.WEBHOOKS_ALLOW_LOOPBACK ?? !config.isProduction,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
