@@ -36,6 +36,12 @@ import {
   type Environment,
 } from './lib/report.js';
 import { exitWith, reportFailures } from './lib/run-benchmark.js';
+import {
+  formatWebhookReport,
+  webhookBench,
+  webhookFailures,
+  type WebhookBenchReport,
+} from './notifications-webhooks.js';
 import { measureThroughGateway } from './lib/notifications/gateway.js';
 
 /*
@@ -95,8 +101,8 @@ interface Report {
   ratio: { p50: number; p95: number; p99: number };
   lost: { inbox: number; delivery: number; baseline: number; push?: number };
   memory: { before: MemorySnapshot; after: MemorySnapshot };
-  // B2B webhooks: the webhook helper adds its figures here (deliveries per second to a local
-  // receiver, and with a receiver failing half the requests: lost, time to deliver everything).
+  /** B2B webhooks: deliveries/s to a local receiver; with one failing half the requests, lost and time to all delivered. */
+  webhooks?: WebhookBenchReport;
 }
 
 const logger = createLogger({ service: 'bench-notifications', level: 'silent' });
@@ -330,7 +336,7 @@ function formatReport(r: Report, baselineLabel = 'baseline (consume, insert, pub
       memoryRow('before alerts', r.memory.before),
       memoryRow('after alerts', r.memory.after),
     ]),
-    // B2B webhooks: the webhook helper prints its figures here.
+    ...(r.webhooks ? ['', formatWebhookReport(r.webhooks)] : []),
   ].join('\n');
 }
 
@@ -360,11 +366,13 @@ exitWith(async () => {
   const db = client.db(`bench_notifications_${new ObjectId().toHexString()}`);
   try {
     const report = await measure(db, database.database, options);
+    report.webhooks = await webhookBench(db, options.users >= 1000 ? 5000 : 1000);
     console.log(`\n${formatReport(report)}\n`);
     console.log(`saved ${saveReport('notifications', report)}`);
     const failed = [
       ...(report.lost.inbox ? [`${report.lost.inbox} alerts never reached the inbox`] : []),
       ...(report.lost.delivery ? [`${report.lost.delivery} alerts never reached the SMS provider`] : []),
+      ...(report.webhooks ? webhookFailures(report.webhooks) : []),
       ...(report.lost.push ? [`${report.lost.push} alerts never reached the push service`] : []),
     ];
     return reportFailures(failed);
