@@ -79,6 +79,7 @@ async function run(db: Db, events: number, failEveryOther: boolean) {
     logger: quiet,
     settings: {
       ...TEST_WEBHOOK_SETTINGS,
+      leaseMs: 30_000,
       concurrency: 64,
       pollMs: 50,
       baseMs: 50,

@@ -46,6 +46,8 @@ export interface WebhookDeliveryDocument {
   createdAt: Date;
   sentAt: Date | null;
   replayOf: ObjectId | null;
+  /** The poll's claim that took it last (claimMany). */
+  claimToken?: string;
 }
 
 export const WEBHOOK_DELIVERY_INDEXES: IndexDeclaration[] = [
@@ -136,6 +138,27 @@ export class WebhookDeliveryStore {
         .toArray(),
     ]);
     return [...waiting, ...stale];
+  }
+
+  /**
+   * Takes those of `docs` still due (nobody claimed them meanwhile) for one attempt each: one
+   * update for the lot, marked with a token of this claim, and one read of what it took.
+   */
+  async claimMany(docs: WebhookDeliveryDocument[], leaseUntil: Date, now: Date): Promise<WebhookDeliveryDocument[]> {
+    if (docs.length === 0) return [];
+    const ids = docs.map((d) => d._id);
+    const claimToken = new ObjectId().toHexString();
+    await this.deliveries.updateMany(
+      {
+        _id: { $in: ids },
+        $or: [
+          { status: { $in: ['QUEUED', 'FAILED'] }, nextAttemptAt: { $lte: now } },
+          { status: 'SENDING', leaseUntil: { $lt: now } },
+        ],
+      },
+      { $set: { status: 'SENDING', leaseUntil, claimToken } },
+    );
+    return this.deliveries.find({ _id: { $in: ids }, claimToken }).toArray();
   }
 
   /** Takes `doc` for one attempt if nobody else did meanwhile (its status and attempts unchanged). */

@@ -111,11 +111,8 @@ export class WebhookWorker {
       if (room <= 0) return;
       const now = this.clock();
       const due = await this.deliveries.due(now, room);
-      const claimed = await Promise.all(
-        due.map(async (doc) => ((await this.deliveries.claim(doc, this.leaseUntil(now))) ? doc : null)),
-      );
-      const mine = claimed.filter((d): d is WebhookDeliveryDocument => d !== null);
-      if (mine.length > 0) this.enqueue(mine.map((d) => ({ ...d, status: 'SENDING' })));
+      const mine = await this.deliveries.claimMany(due, this.leaseUntil(now), now);
+      if (mine.length > 0) this.enqueue(mine);
     } catch (error) {
       this.logger.warn({ err: error }, 'webhook poll failed');
     } finally {
@@ -126,6 +123,8 @@ export class WebhookWorker {
   private pump(): void {
     while (this.active < this.settings.concurrency && this.queue.length > 0 && !this.stopped) {
       const doc = this.queue.shift()!;
+      // Its lease ran out while it waited here: another instance (or the next poll) takes it.
+      if (doc.leaseUntil && doc.leaseUntil.getTime() < Date.now()) continue;
       this.active++;
       const key = doc._id.toHexString();
       const waiter = this.waiters.get(key);
