@@ -7,6 +7,7 @@ import {
 import { ForbiddenError, ServiceUnavailableError } from '../errors.js';
 import type { SubgraphContext } from '../subgraph/context.js';
 import type { VehicleAccess } from './vehicle-access.js';
+import type { DataScope } from './org-grants.js';
 import { authorizeRead } from './vehicle-read.js';
 
 /**
@@ -81,9 +82,10 @@ export async function authorizePartnerRead(
   context: SubgraphContext,
   vehicleId: string,
   scope: PartnerScope = 'work',
+  dataScope?: DataScope,
 ): Promise<void> {
   try {
-    await authorizeRead(access, context, vehicleId);
+    await authorizeRead(access, context, vehicleId, dataScope);
   } catch (error) {
     const viewer = context.viewer;
     if (!(error instanceof ForbiddenError) || viewer?.kind !== 'user') throw error;

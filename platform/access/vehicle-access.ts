@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { MAX_OWNERSHIP_IDS, vehiclesClient, type VehicleOwnership } from '../../subgraphs/vehicles/contract.js';
 import { isStaff, type Viewer } from '../auth/viewer.js';
+import { authorizeOrgRead, type DataScope, type OrgGrants } from './org-grants.js';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthenticatedError } from '../errors.js';
 
 /** Who owns a vehicle (`active` false once it is removed), as the vehicles subgraph's contract says. */
@@ -9,6 +10,8 @@ export type { VehicleOwnership };
 /** Who owns a vehicle, as the vehicles subgraph (its owner) says. */
 export interface VehicleAccess {
   ownership(vehicleId: string): Promise<VehicleOwnership | null>;
+  /** Owners' grants to organisations; without them API keys read no vehicle. */
+  readonly grants?: OrgGrants;
 }
 
 export interface HttpVehicleAccessOptions {
@@ -22,6 +25,8 @@ export interface HttpVehicleAccessOptions {
    * `cacheSeconds` an answer is still used, and refreshed in the next such request.
    */
   batchWindowMs?: number;
+  /** Owners' grants to organisations, for API keys' reads. */
+  grants?: OrgGrants;
 }
 
 /** What the ownership route takes in one call. */
@@ -51,8 +56,10 @@ export class HttpVehicleAccess implements VehicleAccess {
   /** Ids in a call on the wire, so that a second caller waits for that call instead of sending another. */
   private readonly inFlight = new Map<string, Promise<VehicleOwnership | null>>();
   private timer: NodeJS.Timeout | undefined;
+  readonly grants: OrgGrants | undefined;
 
   constructor(private readonly options: HttpVehicleAccessOptions) {
+    this.grants = options.grants;
     this.vehicles = vehiclesClient({ url: options.vehiclesUrl, internalSecret: options.internalSecret });
     this.ttlMs = (options.cacheSeconds ?? 10) * 1000;
     this.batchWindowMs = options.batchWindowMs ?? 5;
@@ -135,16 +142,25 @@ export type VehicleOperation = 'read' | 'ingest';
 
 /**
  * Object-level authorization for anything keyed by a vehicle. Staff and admins see every
- * vehicle; a customer only their own; a device only its one vehicle, and only to ingest.
+ * vehicle; a customer only their own; a device only its one vehicle, and only to ingest; an
+ * organisation's API key only reads, what the owner granted it in `scope` (none: no API key).
  */
 export async function authorizeVehicle(
   access: VehicleAccess,
   viewer: Viewer | undefined,
   vehicleId: string,
   operation: VehicleOperation,
+  scope?: DataScope,
 ): Promise<VehicleOwnership> {
   if (!viewer) throw new UnauthenticatedError();
-  if (viewer.kind === 'apiKey') throw new ForbiddenError('API keys cannot access vehicle data');
+  if (viewer.kind === 'apiKey') {
+    if (operation !== 'read' || !scope) throw new ForbiddenError('API keys cannot access vehicle data');
+    await authorizeOrgRead(access.grants, viewer, vehicleId, scope);
+    const ownership = await access.ownership(vehicleId);
+    // A grant outlives a removed vehicle's data being readable: refuse, without saying it existed.
+    if (!ownership || !ownership.active) throw new ForbiddenError('API keys cannot access vehicle data');
+    return ownership;
+  }
   if (viewer.kind === 'device') {
     if (operation !== 'ingest') throw new ForbiddenError('Device tokens may only ingest');
     if (viewer.vehicleId !== vehicleId) throw new ForbiddenError('This device is paired with another vehicle');

@@ -11,11 +11,16 @@ export const healthSubgraph: SubgraphDescriptor<'health'> = {
         import('../../platform/access/vehicle-access.js'),
         import('../../platform/access/partner-access.js'),
       ]);
+    const { HttpOrgGrants } = await import('../../platform/access/org-grants.js');
     return createHealthSubgraph({
       db,
       bus,
       logger,
-      access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      access: new HttpVehicleAccess({
+        vehiclesUrl: urls.vehicles,
+        internalSecret: config.INTERNAL_SECRET,
+        grants: new HttpOrgGrants({ notificationsUrl: () => urls.notifications, internalSecret: config.INTERNAL_SECRET }),
+      }),
       partners: new HttpPartnerAccess({
         marketplaceUrl: () => urls.marketplace,
         internalSecret: config.INTERNAL_SECRET,

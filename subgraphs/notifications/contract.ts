@@ -40,7 +40,25 @@ export const notifyOwnersResponseSchema = z.object({
 });
 export type NotifyOwnersResponse = z.infer<typeof notifyOwnersResponseSchema>;
 
+/**
+ * Data subgraphs -> notifications (internal secret): the scopes (TELEMETRY, HEALTH, LOCATION) in
+ * which the vehicle's owner lets this organisation's API keys read it; empty without a live
+ * grant. Read uncached, so a revocation holds from the next call on.
+ */
+export const VEHICLE_GRANTS_ROUTE = '/internal/notifications/vehicle-grants';
+const grantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export const vehicleGrantsRequestSchema = z.object({ organizationId: grantIdSchema, vehicleId: grantIdSchema });
+export type VehicleGrantsRequest = z.infer<typeof vehicleGrantsRequestSchema>;
+export const vehicleGrantsResponseSchema = z.object({ scopes: z.array(z.enum(['TELEMETRY', 'HEALTH', 'LOCATION'])) });
+export type VehicleGrantsResponse = z.infer<typeof vehicleGrantsResponseSchema>;
+
 export const notificationsRoutes = {
+  vehicleGrants: internalRoute({
+    method: 'POST',
+    path: VEHICLE_GRANTS_ROUTE,
+    request: vehicleGrantsRequestSchema,
+    response: vehicleGrantsResponseSchema,
+  }),
   notifyOwners: internalRoute({
     method: 'POST',
     path: NOTIFY_OWNERS_ROUTE,
@@ -55,5 +73,6 @@ export function notificationsClient(options: InternalClientOptions) {
   const client = new InternalClient(options);
   return {
     notifyOwners: (request: NotifyOwnersRequest) => client.call(notificationsRoutes.notifyOwners, request),
+    vehicleGrants: (request: VehicleGrantsRequest) => client.call(notificationsRoutes.vehicleGrants, request),
   };
 }

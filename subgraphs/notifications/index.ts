@@ -21,6 +21,7 @@ import { bookingsSource } from './sources/bookings.source.js';
 import { ordersSource, paymentSources, roadsideSource, stockSource } from './sources/commerce.source.js';
 import { healthAlertsSource } from './sources/health-alerts.source.js';
 import { serveNotifyOwners } from './sources/owners.route.js';
+import { serveVehicleGrants } from './consent/grants.route.js';
 import { StreamSources, type StreamSource, type StreamSourceSettings } from './sources/stream-sources.js';
 
 export type { ChannelKit };
@@ -111,6 +112,7 @@ export async function createNotificationsSubgraph(deps: NotificationsDeps): Prom
     internalRoutes: (router) => {
       serveIndexCheck(router, notificationsRoutes.indexes, 'notifications', db, NOTIFICATIONS_INDEXES);
       serveNotifyOwners(router, dispatcher, recipients);
+      serveVehicleGrants(router, webhooks.grants);
     },
     async stop() {
       await sources.stop();

@@ -10,11 +10,16 @@ export const telemetrySubgraph: SubgraphDescriptor<'telemetry'> = {
       import('../../platform/access/vehicle-access.js'),
       import('../../platform/access/partner-access.js'),
     ]);
+    const { HttpOrgGrants } = await import('../../platform/access/org-grants.js');
     return createTelemetrySubgraph({
       db,
       bus,
       logger,
-      access: new HttpVehicleAccess({ vehiclesUrl: urls.vehicles, internalSecret: config.INTERNAL_SECRET }),
+      access: new HttpVehicleAccess({
+        vehiclesUrl: urls.vehicles,
+        internalSecret: config.INTERNAL_SECRET,
+        grants: new HttpOrgGrants({ notificationsUrl: () => urls.notifications, internalSecret: config.INTERNAL_SECRET }),
+      }),
       partners: new HttpPartnerAccess({
         marketplaceUrl: () => urls.marketplace,
         internalSecret: config.INTERNAL_SECRET,

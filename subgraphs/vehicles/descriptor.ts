@@ -10,11 +10,13 @@ export const vehiclesSubgraph: SubgraphDescriptor<'vehicles'> = {
       import('./provisioning/accounts.js'),
       import('../../platform/access/partner-access.js'),
     ]);
+    const { HttpOrgGrants } = await import('../../platform/access/org-grants.js');
     return createVehiclesSubgraph({
       db,
       bus,
       logger,
       accounts: new HttpAccountDirectory({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
+      grants: new HttpOrgGrants({ notificationsUrl: () => urls.notifications, internalSecret: config.INTERNAL_SECRET }),
       partners: new HttpPartnerAccess({
         marketplaceUrl: () => urls.marketplace,
         internalSecret: config.INTERNAL_SECRET,

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { OrgGrants } from '../../platform/access/org-grants.js';
 import type { PartnerAccess } from '../../platform/access/partner-access.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { Logger } from '../../platform/logger.js';
@@ -33,6 +34,8 @@ export interface VehiclesDeps {
   accounts: AccountDirectory;
   /** Which vehicles centre members work on (the marketplace); nobody's when unset. */
   partners?: PartnerAccess;
+  /** Owners' grants to organisations (notifications); no API key sees a vehicle when unset. */
+  grants?: OrgGrants;
   settings?: Partial<VehiclesSettings>;
 }
 
@@ -43,6 +46,7 @@ export async function createVehiclesSubgraph({
   accounts,
   settings,
   partners,
+  grants,
 }: VehiclesDeps): Promise<Subgraph> {
   const limits = { ...DEFAULT_VEHICLES_SETTINGS, ...settings };
   const vehicleStore = new VehicleStore(db);
@@ -65,7 +69,7 @@ export async function createVehiclesSubgraph({
   return {
     name: 'vehicles',
     schema: await buildVehiclesSchema({ vehicles, devices, fleet }),
-    context: () => ({ loaders: createVehicleLoaders(vehicleStore), partners }),
+    context: () => ({ loaders: createVehicleLoaders(vehicleStore), partners, grants }),
     internalRoutes: (router) => {
       serveIndexCheck(router, vehiclesRoutes.indexes, 'vehicles', db, VEHICLES_INDEXES);
       mountDeviceVerification(router, devices);

@@ -13,6 +13,6 @@ export const alertReferenceResolver =
   async (reference: { id: string }, context: SubgraphContext): Promise<HealthAlert | null> => {
     const doc = await alerts.findById(String(reference.id));
     if (!doc) return null;
-    await authorizeRead(access, context, doc.vehicleId);
+    await authorizeRead(access, context, doc.vehicleId, 'HEALTH');
     return alertFromDocument(doc);
   };

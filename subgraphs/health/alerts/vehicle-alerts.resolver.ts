@@ -27,7 +27,7 @@ export class VehicleAlertsResolver {
     @Arg('status', () => AlertStatus, { nullable: true }) status: AlertStatusName | null | undefined,
     @Ctx() ctx: SubgraphContext,
   ): Promise<HealthAlert[]> {
-    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'roadside');
+    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'roadside', 'HEALTH');
     const docs = await this.store.forVehicle(vehicle.id, status ? [status] : undefined);
     return docs.map(alertFromDocument);
   }

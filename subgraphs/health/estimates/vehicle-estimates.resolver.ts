@@ -17,7 +17,7 @@ export class VehicleEstimatesResolver {
     @Root() vehicle: Vehicle,
     @Ctx() ctx: SubgraphContext,
   ): Promise<Pick<HealthEstimates, 'vehicleId'>> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'HEALTH');
     return { vehicleId: vehicle.id };
   }
 }

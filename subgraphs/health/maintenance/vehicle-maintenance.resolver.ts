@@ -17,7 +17,7 @@ export class VehicleMaintenanceResolver {
 
   @FieldResolver(() => MaintenancePlan, { description: 'Maintenance schedule, recommendations and service history' })
   async maintenance(@Root() vehicle: Vehicle, @Ctx() ctx: SubgraphContext): Promise<MaintenancePlan> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'HEALTH');
     const plan = await this.service.plan(vehicle.id, await this.reader.read(ctx, vehicle.id));
     return {
       schedule: plan.schedule.map(toMaintenanceItem),

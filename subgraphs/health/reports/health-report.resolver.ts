@@ -16,7 +16,7 @@ export class HealthReportResolver {
 
   @FieldResolver(() => HealthReport, { description: 'Score trend, issues and recommendations, ready for a dashboard' })
   async healthReport(@Root() vehicle: Vehicle, @Ctx() ctx: SubgraphContext): Promise<HealthReport> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'HEALTH');
     const report = await this.reports.report(ctx, vehicle.id);
     return {
       ...report,

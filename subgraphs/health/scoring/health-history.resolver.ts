@@ -37,7 +37,7 @@ export class HealthHistoryResolver {
     @Ctx() ctx: SubgraphContext,
   ): Promise<HealthSnapshot[]> {
     const range = parseInput(rangeSchema, { from, to });
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'HEALTH');
     const docs = await this.snapshots.between(vehicle.id, utcDay(range.from.getTime()), utcDay(range.to.getTime()));
     return docs.map(({ day, score, grade, parts, at }) => ({ day, score, grade, parts, takenAt: at }));
   }

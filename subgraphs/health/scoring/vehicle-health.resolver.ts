@@ -23,7 +23,7 @@ export class VehicleHealthResolver {
     description: 'Health score, grade and the health of each part, from telemetry, trouble codes and recorded services',
   })
   async health(@Root() vehicle: Vehicle, @Ctx() ctx: SubgraphContext): Promise<VehicleHealth> {
-    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id);
+    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'work', 'HEALTH');
     return toVehicleHealth((await this.reader.read(ctx, vehicle.id)).assessment);
   }
 }

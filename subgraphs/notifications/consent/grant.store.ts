@@ -74,6 +74,14 @@ export class GrantStore {
     return found !== null;
   }
 
+  /** The scopes of the vehicle's live grants to the org (normally one grant): none without one. */
+  async scopesOf(vehicleId: string, organizationId: string): Promise<VehicleScope[]> {
+    const found = await this.grants
+      .find({ vehicleId, organizationId, revokedAt: null }, { projection: { scopes: 1 } })
+      .toArray();
+    return [...new Set(found.flatMap((g) => g.scopes))];
+  }
+
   /** The orgs with a live grant on the vehicle covering `scope` (null: any). */
   async organizationsFor(vehicleId: string, scope: VehicleScope | null): Promise<string[]> {
     const found = await this.grants

@@ -36,7 +36,7 @@ export class DtcsResolver {
     first: number | null | undefined,
     @Ctx() ctx: SubgraphContext,
   ): Promise<Dtc[]> {
-    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id);
+    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'work', 'TELEMETRY');
     return this.service.list(vehicle.id, status, first);
   }
 
@@ -50,7 +50,7 @@ export class DtcsResolver {
     status: DtcStatusName | null | undefined,
     @Ctx() ctx: SubgraphContext,
   ) {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'TELEMETRY');
     return this.service.connection(vehicle.id, { ...page, status });
   }
 }

@@ -22,7 +22,7 @@ export class FuelEconomyResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: SubgraphContext,
   ): Promise<FuelEconomy> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'TELEMETRY');
     return this.economy.between(vehicle.id, from, to);
   }
 }

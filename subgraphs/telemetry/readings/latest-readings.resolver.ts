@@ -21,7 +21,7 @@ export class LatestReadingsResolver {
 
   @FieldResolver(() => [Reading], { description: 'The latest value of each PID, with when it was measured' })
   async latestReadings(@Root() vehicle: Vehicle, @Ctx() ctx: SubgraphContext): Promise<Reading[]> {
-    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'roadside');
+    await authorizePartnerRead(this.access, this.partners, ctx, vehicle.id, 'roadside', 'TELEMETRY');
     return this.history.latest(vehicle.id);
   }
 }

@@ -25,7 +25,7 @@ export class ReadingsResolver {
     @Arg('bucket', () => ReadingBucket) bucket: ReadingBucket,
     @Ctx() ctx: SubgraphContext,
   ): Promise<ReadingSeries> {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'TELEMETRY');
     return this.history.series(vehicle.id, pid, from, to, bucket);
   }
 }

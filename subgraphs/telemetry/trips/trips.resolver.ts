@@ -24,7 +24,7 @@ export class TripsResolver {
     @Arg('to', () => Date, { nullable: true }) to: Date | null | undefined,
     @Ctx() ctx: SubgraphContext,
   ) {
-    await authorizeRead(this.access, ctx, vehicle.id);
+    await authorizeRead(this.access, ctx, vehicle.id, 'TELEMETRY');
     return this.service.list(vehicle.id, { ...page, from, to });
   }
 }

@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { authorizeOrgRead } from '../../../platform/access/org-grants.js';
 import { PageArgs } from '../../../platform/graphql/pagination.js';
 import { requireUser } from '../../../platform/subgraph/context.js';
 import type { VehiclesContext } from '../context.js';
@@ -15,13 +16,18 @@ export class VehicleQueryResolver {
     return this.vehicleService.mine(requireUser(ctx));
   }
 
-  @Authorized()
+  // Not @Authorized(): an organisation's API key passes too, for a vehicle granted to it.
   @Query(() => Vehicle, {
     nullable: true,
     description:
-      "A vehicle, removed ones included. Another owner's vehicle is FORBIDDEN; staff get null for an unknown id",
+      "A vehicle, removed ones included. Another owner's vehicle is FORBIDDEN; staff get null for an unknown id; an organisation's API key sees an active vehicle its owner granted it (any scope)",
   })
-  vehicle(@Arg('id', () => ID) id: string, @Ctx() ctx: VehiclesContext) {
+  async vehicle(@Arg('id', () => ID) id: string, @Ctx() ctx: VehiclesContext) {
+    const viewer = ctx.viewer;
+    if (viewer?.kind === 'apiKey') {
+      await authorizeOrgRead(ctx.grants, viewer, String(id), null);
+      return this.vehicleService.granted(String(id));
+    }
     return this.vehicleService.get(requireUser(ctx), id);
   }
 

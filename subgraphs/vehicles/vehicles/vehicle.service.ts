@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { isStaff } from '../../../platform/auth/viewer.js';
 import type { EventBus } from '../../../platform/events/bus.js';
-import { BadUserInputError, ConflictError } from '../../../platform/errors.js';
+import { BadUserInputError, ConflictError, ForbiddenError } from '../../../platform/errors.js';
 import type { PageArgs } from '../../../platform/graphql/pagination.js';
 import type { DeviceService } from '../devices/device.service.js';
 import { VEHICLE_ADDED, VEHICLE_REMOVED, vehicleEventSchema, type VehicleEvent } from '../contract.js';
@@ -75,6 +75,13 @@ export class VehicleService {
     const vehicle = await this.store.findById(parseId(id, 'id'));
     if (!vehicle && isStaff(viewer)) return null;
     return toVehicle(assertVehicleAccess(viewer, vehicle));
+  }
+
+  /** A vehicle for an organisation its owner granted it to (checked by the caller): active ones only. */
+  async granted(id: string): Promise<Vehicle> {
+    const vehicle = await this.store.findById(parseId(id, 'id'));
+    if (!vehicle || vehicle.removedAt) throw new ForbiddenError('API keys cannot access vehicle data');
+    return toVehicle(vehicle);
   }
 
   async mine(viewer: UserViewer): Promise<Vehicle[]> {
