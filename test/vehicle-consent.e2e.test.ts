@@ -1,5 +1,6 @@
 import { errorCodes } from './client.js';
 import {
+  AuditLogDocument,
   CreateApiKeyDocument,
   GrantVehicleAccessDocument,
   LiveAddVehicleDocument,
@@ -12,6 +13,7 @@ import {
 } from './generated/graphql.js';
 import { ADMIN, startTestSystem, type TestSystem } from './harness.js';
 import { registerDriver } from './live.js';
+import { waitFor } from './wait-for.js';
 
 let t: TestSystem;
 
@@ -23,13 +25,18 @@ afterAll(async () => {
 });
 
 describe("an organisation's API key reads a vehicle only by its owner's consent", () => {
-  it('FORBIDDEN without a grant; a HEALTH grant reads health but not telemetry; FORBIDDEN again at once after revocation', async () => {
+  it('FORBIDDEN without a grant; a HEALTH grant reads health but not telemetry; FORBIDDEN again at once after revocation; the authorised read is audited in identity', async () => {
     const adminToken = (await t.request(LoginDocument, { email: ADMIN.email, password: ADMIN.password })).data!
       .login.accessToken;
     const orgId = (await t.request(MeDocument, {}, { token: adminToken })).data!.me!.id;
-    const apiKey = (
+    const created = (
       await t.request(CreateApiKeyDocument, { input: { name: 'insurer', scopes: ['USERS_READ'] } }, { token: adminToken })
-    ).data!.createApiKey.key;
+    ).data!.createApiKey;
+    const apiKey = created.key;
+    const audited = async () =>
+      (
+        await t.request(AuditLogDocument, { type: 'VEHICLE_DATA_READ', first: 50 }, { token: adminToken })
+      ).data!.auditLog.edges.map((e) => e.node);
 
     const driver = await registerDriver(t, 'consent-reader@clutch.test');
     const added = await t.request(
@@ -69,6 +76,17 @@ describe("an organisation's API key reads a vehicle only by its owner's consent"
     expect(errorCodes(dtcs)).toEqual(['FORBIDDEN']);
     expect(dtcs.data?.vehicle?.dtcs ?? null).toBeNull();
 
+    // The authorised read is in identity's audit log (sent after the read, in a batch); refused ones are not.
+    await waitFor(async () => (await audited()).length > 0, 'the audited read');
+    const entries = await audited();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      type: 'VEHICLE_DATA_READ',
+      userId: orgId,
+      actorId: `apikey:${created.apiKey.id}`,
+      detail: `HEALTH of vehicle ${vehicleId}`,
+    });
+
     const revoked = await t.request(
       RevokeVehicleAccessDocument,
       { id: grant.data!.grantVehicleAccess.id },
@@ -77,5 +95,7 @@ describe("an organisation's API key reads a vehicle only by its owner's consent"
     expect(revoked.errors).toBeUndefined();
     // No wait: the next read already sees the revocation.
     await refused();
+    await new Promise((r) => setTimeout(r, 400)); // past a batch: still only the one authorised read
+    expect(await audited()).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { MAX_OWNERSHIP_IDS, vehiclesClient, type VehicleOwnership } from '../../subgraphs/vehicles/contract.js';
 import { isStaff, type Viewer } from '../auth/viewer.js';
+import type { OrgReadAudit } from './org-read-audit.js';
 import { authorizeOrgRead, type DataScope, type OrgGrants } from './org-grants.js';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthenticatedError } from '../errors.js';
 
@@ -12,6 +13,8 @@ export interface VehicleAccess {
   ownership(vehicleId: string): Promise<VehicleOwnership | null>;
   /** Owners' grants to organisations; without them API keys read no vehicle. */
   readonly grants?: OrgGrants;
+  /** Where organisations' authorised reads are audited. */
+  readonly audit?: OrgReadAudit;
 }
 
 export interface HttpVehicleAccessOptions {
@@ -27,6 +30,7 @@ export interface HttpVehicleAccessOptions {
   batchWindowMs?: number;
   /** Owners' grants to organisations, for API keys' reads. */
   grants?: OrgGrants;
+  audit?: OrgReadAudit;
 }
 
 /** What the ownership route takes in one call. */
@@ -57,9 +61,11 @@ export class HttpVehicleAccess implements VehicleAccess {
   private readonly inFlight = new Map<string, Promise<VehicleOwnership | null>>();
   private timer: NodeJS.Timeout | undefined;
   readonly grants: OrgGrants | undefined;
+  readonly audit: OrgReadAudit | undefined;
 
   constructor(private readonly options: HttpVehicleAccessOptions) {
     this.grants = options.grants;
+    this.audit = options.audit;
     this.vehicles = vehiclesClient({ url: options.vehiclesUrl, internalSecret: options.internalSecret });
     this.ttlMs = (options.cacheSeconds ?? 10) * 1000;
     this.batchWindowMs = options.batchWindowMs ?? 5;
@@ -159,6 +165,7 @@ export async function authorizeVehicle(
     const ownership = await access.ownership(vehicleId);
     // A grant outlives a removed vehicle's data being readable: refuse, without saying it existed.
     if (!ownership || !ownership.active) throw new ForbiddenError('API keys cannot access vehicle data');
+    access.audit?.record({ organizationId: viewer.ownerId, keyId: viewer.keyId, vehicleId, scope });
     return ownership;
   }
   if (viewer.kind === 'device') {

@@ -12,6 +12,7 @@ export const healthSubgraph: SubgraphDescriptor<'health'> = {
         import('../../platform/access/partner-access.js'),
       ]);
     const { HttpOrgGrants } = await import('../../platform/access/org-grants.js');
+    const { HttpOrgReadAudit } = await import('../../platform/access/org-read-audit.js');
     return createHealthSubgraph({
       db,
       bus,
@@ -20,6 +21,7 @@ export const healthSubgraph: SubgraphDescriptor<'health'> = {
         vehiclesUrl: urls.vehicles,
         internalSecret: config.INTERNAL_SECRET,
         grants: new HttpOrgGrants({ notificationsUrl: () => urls.notifications, internalSecret: config.INTERNAL_SECRET }),
+        audit: new HttpOrgReadAudit({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       }),
       partners: new HttpPartnerAccess({
         marketplaceUrl: () => urls.marketplace,

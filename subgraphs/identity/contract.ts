@@ -110,6 +110,29 @@ export const fleetProvisionedAuditSchema = z.object({ actorId, ...origin, detail
 export type FleetProvisionedAudit = z.infer<typeof fleetProvisionedAuditSchema>;
 
 /**
+ * Data subgraphs -> identity: organisations' API keys' reads of vehicles granted to them, sent
+ * in batches after the reads answered (audited VEHICLE_DATA_READ each).
+ */
+export const VEHICLE_DATA_READS_ROUTE = '/internal/audit/vehicle-data-reads';
+export const MAX_VEHICLE_DATA_READS = 500;
+const auditId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export const vehicleDataReadsSchema = z.object({
+  reads: z
+    .array(
+      z.object({
+        organizationId: auditId,
+        keyId: objectId,
+        vehicleId: auditId,
+        scope: z.enum(['TELEMETRY', 'HEALTH', 'LOCATION']),
+        at: z.iso.datetime({ offset: true }),
+      }),
+    )
+    .min(1)
+    .max(MAX_VEHICLE_DATA_READS),
+});
+export type VehicleDataReads = z.infer<typeof vehicleDataReadsSchema>;
+
+/**
  * Gateway -> identity (internal secret): is an `x-api-key` live, and what may it do? A key that
  * is not (unknown, revoked, expired or malformed) is answered 401 `{ valid: false }`.
  */
@@ -214,6 +237,12 @@ export const identityRoutes = {
     request: fleetProvisionedAuditSchema,
     response: z.object({ recorded: z.literal(true) }),
   }),
+  vehicleDataReads: internalRoute({
+    method: 'POST',
+    path: VEHICLE_DATA_READS_ROUTE,
+    request: vehicleDataReadsSchema,
+    response: z.object({ recorded: z.number().int().nonnegative() }),
+  }),
   grantRole: internalRoute({
     method: 'POST',
     path: GRANT_ROLE_ROUTE,
@@ -243,6 +272,7 @@ export function identityClient(options: InternalClientOptions) {
     stats: (timeoutMs?: number) => client.call(identityRoutes.stats, {}, { timeoutMs }),
     provisionAccounts: (request: ProvisionAccountsRequest) => client.call(identityRoutes.provisionAccounts, request),
     fleetProvisioned: (entry: FleetProvisionedAudit) => client.call(identityRoutes.fleetProvisioned, entry),
+    vehicleDataReads: (request: VehicleDataReads) => client.call(identityRoutes.vehicleDataReads, request),
     grantRole: (request: GrantRoleRequest) => client.call(identityRoutes.grantRole, request),
     accountNames: (userIds: string[]) => client.call(identityRoutes.accountNames, { userIds }),
     accountEmails: (userIds: string[]) => client.call(identityRoutes.accountEmails, { userIds }),

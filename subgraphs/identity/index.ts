@@ -17,6 +17,7 @@ import { buildIdentitySchema } from './schema.js';
 import { AccountProvisioning } from './users/account-provisioning.js';
 import { ensureAdmin } from './users/admin-bootstrap.js';
 import { mountProvisionRoutes } from './users/provision.route.js';
+import { serveVehicleDataReads } from './audit/vehicle-reads.route.js';
 import { mountRoleGrantRoute } from './users/role-grant.route.js';
 import { mountAccountEmailsRoute, mountAccountNamesRoute, mountStatsRoute } from './users/stats.route.js';
 import { createUserLoader } from './users/user.loader.js';
@@ -75,6 +76,7 @@ export async function createIdentitySubgraph({ db, bus, logger, settings }: Iden
       mountAccountNamesRoute(router, users);
       mountAccountEmailsRoute(router, users);
       mountProvisionRoutes(router, new AccountProvisioning(users, audit));
+      serveVehicleDataReads(router, audit);
       mountRoleGrantRoute(router, users, audit);
     },
     healthChecks: { database: databaseCheck(db) },

@@ -11,6 +11,7 @@ export const telemetrySubgraph: SubgraphDescriptor<'telemetry'> = {
       import('../../platform/access/partner-access.js'),
     ]);
     const { HttpOrgGrants } = await import('../../platform/access/org-grants.js');
+    const { HttpOrgReadAudit } = await import('../../platform/access/org-read-audit.js');
     return createTelemetrySubgraph({
       db,
       bus,
@@ -19,6 +20,7 @@ export const telemetrySubgraph: SubgraphDescriptor<'telemetry'> = {
         vehiclesUrl: urls.vehicles,
         internalSecret: config.INTERNAL_SECRET,
         grants: new HttpOrgGrants({ notificationsUrl: () => urls.notifications, internalSecret: config.INTERNAL_SECRET }),
+        audit: new HttpOrgReadAudit({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       }),
       partners: new HttpPartnerAccess({
         marketplaceUrl: () => urls.marketplace,

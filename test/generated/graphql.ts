@@ -48,7 +48,8 @@ export type AuditEventType =
   | 'REFRESH_TOKEN_REUSED'
   | 'REGISTERED'
   | 'ROLE_GRANTED'
-  | 'TOKEN_REFRESHED';
+  | 'TOKEN_REFRESHED'
+  | 'VEHICLE_DATA_READ';
 
 /** OFF: the kill switch, nothing is evaluated or done; DRY_RUN: decisions are proposed, never executed; ON: the team acts within its guardrails */
 export type AutonomousMode =

@@ -18,6 +18,8 @@ export enum AuditEventType {
   FLEET_PROVISIONED = 'FLEET_PROVISIONED',
   /** A role granted by another service's flow (PARTNER on an approved partner application); actorId: the admin. */
   ROLE_GRANTED = 'ROLE_GRANTED',
+  /** An organisation's API key read a vehicle its owner granted it: userId the org, actorId the key, detail what. */
+  VEHICLE_DATA_READ = 'VEHICLE_DATA_READ',
 }
 registerEnumType(AuditEventType, { name: 'AuditEventType' });
 

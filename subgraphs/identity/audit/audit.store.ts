@@ -49,14 +49,14 @@ export class AuditStore {
     });
   }
 
-  /** Several entries in one round trip (one per account a provisioning call created). */
-  async recordMany(entries: readonly AuditEntry[]): Promise<void> {
+  /** Several entries in one round trip (one per account a provisioning call created), each at its `at` if given. */
+  async recordMany(entries: readonly (AuditEntry & { at?: Date })[]): Promise<void> {
     if (entries.length === 0) return;
     const at = new Date();
     await this.events.insertMany(
       entries.map((entry) => ({
         _id: new ObjectId(),
-        at,
+        at: entry.at ?? at,
         userId: entry.userId ?? null,
         actorId: entry.actorId ?? null,
         ip: entry.ip ?? null,
