@@ -210,7 +210,18 @@ async function main(): Promise<number> {
       await pay(sold[i]!.who, sold[i]!.id, 'gateway');
     });
     await fake.idle(30_000);
-    const paidStatuses = await Promise.all(sold.map((o) => orderStatus(o.who, o.id)));
+    // PAID arrives through payments' durable event after the webhook's answer: wait for it, as checkout does.
+    const settledBy = Date.now() + 30_000;
+    const paidStatuses = await Promise.all(
+      sold.map(async (o) => {
+        let status = await orderStatus(o.who, o.id);
+        while (status !== 'PAID' && Date.now() < settledBy) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          status = await orderStatus(o.who, o.id);
+        }
+        return status;
+      }),
+    );
     const paidCount = paidStatuses.filter((s) => s === 'PAID').length;
     if (sold.length !== UNITS) failed.push(`${sold.length} orders placed for ${UNITS} units`);
     if (conflicts !== ORDERS - UNITS) failed.push(`${conflicts} CONFLICT instead of ${ORDERS - UNITS}`);
