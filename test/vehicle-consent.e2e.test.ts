@@ -26,11 +26,15 @@ afterAll(async () => {
 
 describe("an organisation's API key reads a vehicle only by its owner's consent", () => {
   it('FORBIDDEN without a grant; a HEALTH grant reads health but not telemetry; FORBIDDEN again at once after revocation; the authorised read is audited in identity', async () => {
-    const adminToken = (await t.request(LoginDocument, { email: ADMIN.email, password: ADMIN.password })).data!
-      .login.accessToken;
+    const adminToken = (await t.request(LoginDocument, { email: ADMIN.email, password: ADMIN.password })).data!.login
+      .accessToken;
     const orgId = (await t.request(MeDocument, {}, { token: adminToken })).data!.me!.id;
     const created = (
-      await t.request(CreateApiKeyDocument, { input: { name: 'insurer', scopes: ['USERS_READ'] } }, { token: adminToken })
+      await t.request(
+        CreateApiKeyDocument,
+        { input: { name: 'insurer', scopes: ['USERS_READ'] } },
+        { token: adminToken },
+      )
     ).data!.createApiKey;
     const apiKey = created.key;
     const audited = async () =>

@@ -18,7 +18,9 @@ const p95Firings = (p95: number, rules = metricRules()) =>
 describe('the p95 latency line (AGENTS_P95_THRESHOLD_MS)', () => {
   it('is 150 ms by default and set by the variable', () => {
     expect(agentsSettingsFromConfig(loadConfig({}), 'http://x/graphql').p95ThresholdMs).toBe(150);
-    expect(agentsSettingsFromConfig(loadConfig({ AGENTS_P95_THRESHOLD_MS: '400' }), 'http://x/graphql').p95ThresholdMs).toBe(400);
+    expect(
+      agentsSettingsFromConfig(loadConfig({ AGENTS_P95_THRESHOLD_MS: '400' }), 'http://x/graphql').p95ThresholdMs,
+    ).toBe(400);
     expect(() => loadConfig({ AGENTS_P95_THRESHOLD_MS: '0' })).toThrow(/AGENTS_P95_THRESHOLD_MS/);
   });
 
@@ -30,7 +32,9 @@ describe('the p95 latency line (AGENTS_P95_THRESHOLD_MS)', () => {
     expect(p95Firings(500, at400).map((f) => [f.kind, f.threshold])).toEqual([['p95_latency', 400]]);
     expect(at400.find((r) => r.kind === 'p95_latency')).toMatchObject({ threshold: 400, hysteresis: 80 });
     // Only that rule moves.
-    expect(at400.filter((r) => r.kind !== 'p95_latency')).toEqual(metricRules().filter((r) => r.kind !== 'p95_latency'));
+    expect(at400.filter((r) => r.kind !== 'p95_latency')).toEqual(
+      metricRules().filter((r) => r.kind !== 'p95_latency'),
+    );
   });
 
   it("judges a firing's recovery against the line it fired at", () => {

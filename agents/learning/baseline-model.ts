@@ -31,7 +31,11 @@ const clamp = (p: number) => Math.min(1 - EDGE, Math.max(EDGE, p));
  * Pure: the posterior chance that the action helps (recovers more often than doing nothing,
  * which recovers `baseline` of the time), given its record. Counts may be fractional.
  */
-export function helpsProbability(counts: Pick<ArmCounts, 'recovered' | 'outcomes'>, baseline: number, prior = HELPS_PRIOR): number {
+export function helpsProbability(
+  counts: Pick<ArmCounts, 'recovered' | 'outcomes'>,
+  baseline: number,
+  prior = HELPS_PRIOR,
+): number {
   const p0 = clamp(baseline);
   const s = Math.max(0, counts.recovered);
   const f = Math.max(0, counts.outcomes - counts.recovered);

@@ -87,8 +87,7 @@ export function ownerResponseJudge(deps: {
     async judge(decision) {
       const targeted = ((decision.parameters.vehicleIds as string[] | undefined) ?? []).map(String);
       // The effect records which vehicles' owners it reached; an older record says only whether anyone was.
-      const reached =
-        decision.execution?.reachedVehicleIds ?? (decision.execution?.success ? targeted : []);
+      const reached = decision.execution?.reachedVehicleIds ?? (decision.execution?.success ? targeted : []);
       const from = decision.executedAt ?? decision.createdAt;
       const to = new Date(from.getTime() + deps.windowMs);
       const [acknowledged, booked] = reached.length

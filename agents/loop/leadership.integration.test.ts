@@ -101,10 +101,9 @@ describe('breaches seen by two agents instances', () => {
       startedAt: new Date(at - 60_000).toISOString(),
     });
   const breaches = async (registry: Registry) =>
-    ((await registry.getSingleMetric('agents_trigger_breaches_total')!.get()).values as Array<{ value: number }>).reduce(
-      (n, v) => n + v.value,
-      0,
-    );
+    (
+      (await registry.getSingleMetric('agents_trigger_breaches_total')!.get()).values as Array<{ value: number }>
+    ).reduce((n, v) => n + v.value, 0);
 
   it('count a breach once across instances (the leader counts it; the follower saw it too)', async () => {
     const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
@@ -126,7 +125,9 @@ describe('breaches seen by two agents instances', () => {
     expect(await breaches(registries[1])).toBe(0);
     // A tick records the breach (once) and does not count it again.
     await a.agents.loop.tickNow();
-    expect((await a.run('{ triggerFirings(kind: "p95_latency", first: 5) { totalCount } }')).data.triggerFirings.totalCount).toBe(1);
+    expect(
+      (await a.run('{ triggerFirings(kind: "p95_latency", first: 5) { totalCount } }')).data.triggerFirings.totalCount,
+    ).toBe(1);
     expect((await breaches(registries[0])) + (await breaches(registries[1]))).toBe(1);
   });
 });

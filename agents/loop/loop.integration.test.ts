@@ -437,7 +437,8 @@ describe('critical health alerts', () => {
     expect(decision.parameters).toMatchObject({ vehicleIds: ['veh-1', 'veh-2', 'veh-3'] });
     const id = decision._id.toHexString();
     await a.run(`mutation($id: ID!) { approveDecision(id: $id) { id } }`, { id });
-    const read = async () => (await a.run(`query($id: ID!) { decision(id: $id) { ${DECISION} } }`, { id })).data.decision;
+    const read = async () =>
+      (await a.run(`query($id: ID!) { decision(id: $id) { ${DECISION} } }`, { id })).data.decision;
     const notifiedAt = clock.now();
 
     // The alerts are all still open a minute later: the metric judge called this a failure at once.
@@ -462,9 +463,14 @@ describe('critical health alerts', () => {
       slotEnd: later(25 * 60),
       at: later(45),
     });
-    await waitUntil(async () => (await database.db.collection('bookings_seen').countDocuments({ vehicleId: 'veh-2' })) === 1);
     await waitUntil(
-      async () => (await database.db.collection('health_alerts_seen').countDocuments({ vehicleId: 'veh-1', acknowledgedAt: { $gte: new Date(0) } })) === 1,
+      async () => (await database.db.collection('bookings_seen').countDocuments({ vehicleId: 'veh-2' })) === 1,
+    );
+    await waitUntil(
+      async () =>
+        (await database.db
+          .collection('health_alerts_seen')
+          .countDocuments({ vehicleId: 'veh-1', acknowledgedAt: { $gte: new Date(0) } })) === 1,
     );
 
     clock.advance(2 * 60 * MINUTE);
@@ -472,11 +478,13 @@ describe('critical health alerts', () => {
     const judged = await read();
     expect(judged.outcome).toMatchObject({ success: true });
     expect(judged.outcome.note).toBe(
-      'OWNERS_ACTED: 3 of 3 vehicle(s)\' owners reached; owners of 2 acted within 2 h (1 acknowledged an alert, 1 booked)',
+      "OWNERS_ACTED: 3 of 3 vehicle(s)' owners reached; owners of 2 acted within 2 h (1 acknowledged an alert, 1 booked)",
     );
     // Two alerts are still open: by the metric this would have been a failure.
     expect((await a.run('{ goal(id: "critical_alerts_open") { current } }')).data.goal.current).toBe(2);
-    const arm = (await arms.state()).arms.find((x) => x.triggerKind === 'critical_alerts' && x.action === 'notify_critical_owners')!;
+    const arm = (await arms.state()).arms.find(
+      (x) => x.triggerKind === 'critical_alerts' && x.action === 'notify_critical_owners',
+    )!;
     expect(arm).toMatchObject({ outcomes: 1, recovered: 1 });
     expect(arm.credit).toBeCloseTo(2 / 3, 6);
   });

@@ -77,7 +77,12 @@ export class OutcomeEvaluator {
    * what is learnt (`achieved` as the recovery, the judge's credit), never its trigger's metric.
    * Nothing is rolled back: such an action has nothing to undo.
    */
-  private async judgeOwn(decision: DecisionDocument, judge: ActionJudge, after: number | null, now: Date): Promise<boolean> {
+  private async judgeOwn(
+    decision: DecisionDocument,
+    judge: ActionJudge,
+    after: number | null,
+    now: Date,
+  ): Promise<boolean> {
     const { decisions, arms, team, events, claims, logger } = this.deps;
     const judged = await judge.judge(decision, now);
     if (!(await claims.claim(`decision:${decision._id.toHexString()}:outcome`, now))) return false;
@@ -93,7 +98,12 @@ export class OutcomeEvaluator {
     };
     const updated = await decisions.transition(decision._id, ['EXECUTED'], { outcome, updatedAt: now });
     if (!updated) return false;
-    await arms.recordOutcome(decision.trigger.kind, decision.action, { credit: judged.credit, recovered: judged.achieved }, now);
+    await arms.recordOutcome(
+      decision.trigger.kind,
+      decision.action,
+      { credit: judged.credit, recovered: judged.achieved },
+      now,
+    );
     await team.recordOutcome(decision.memberId, judged.success);
     logger.info({ decisionId: decision._id.toHexString(), ...judged }, 'agents: outcome evaluated by its own measure');
     await events.changed(updated);

@@ -41,7 +41,10 @@ export class BookingSeenStore {
   /** Which of these vehicles got a booking asked for between `from` and `to`. */
   async bookedBetween(vehicleIds: readonly string[], from: Date, to: Date): Promise<Set<string>> {
     const docs = await this.bookings
-      .find({ vehicleId: { $in: vehicleIds.map(String) }, requestedAt: { $gte: from, $lte: to } }, { projection: { vehicleId: 1 } })
+      .find(
+        { vehicleId: { $in: vehicleIds.map(String) }, requestedAt: { $gte: from, $lte: to } },
+        { projection: { vehicleId: 1 } },
+      )
       .toArray();
     return new Set(docs.map((d) => d.vehicleId));
   }

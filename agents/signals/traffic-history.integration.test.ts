@@ -72,7 +72,9 @@ describe('the throughput baseline across a restart', () => {
     started.push(second);
     await bus.publish(GATEWAY_METRICS_TOPIC, snapshot(clock.now(), 6, { '1m': 6, '5m': 30 }));
     await second.agents.loop.tickNow();
-    const firings = await second.run('{ triggerFirings(kind: "throughput_drop", first: 5) { totalCount edges { node { value } } } }');
+    const firings = await second.run(
+      '{ triggerFirings(kind: "throughput_drop", first: 5) { totalCount edges { node { value } } } }',
+    );
     expect(firings.data.triggerFirings.totalCount).toBe(1);
     expect(firings.data.triggerFirings.edges[0].node.value).toBeCloseTo(0.01, 3);
   });

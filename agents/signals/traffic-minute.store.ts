@@ -52,7 +52,10 @@ export class TrafficMinuteStore {
   }
 
   async since(from: number): Promise<TrafficMinute[]> {
-    const docs = await this.minutes.find({ _id: { $gte: from } }).sort({ _id: 1 }).toArray();
+    const docs = await this.minutes
+      .find({ _id: { $gte: from } })
+      .sort({ _id: 1 })
+      .toArray();
     return docs.map(({ _id, ...figures }) => ({
       start: _id,
       ...(Object.fromEntries(FIELDS.map((f) => [f, figures[f] ?? 0])) as Omit<TrafficMinute, 'start'>),

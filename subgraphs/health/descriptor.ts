@@ -20,7 +20,10 @@ export const healthSubgraph: SubgraphDescriptor<'health'> = {
       access: new HttpVehicleAccess({
         vehiclesUrl: urls.vehicles,
         internalSecret: config.INTERNAL_SECRET,
-        grants: new HttpOrgGrants({ notificationsUrl: () => urls.notifications, internalSecret: config.INTERNAL_SECRET }),
+        grants: new HttpOrgGrants({
+          notificationsUrl: () => urls.notifications,
+          internalSecret: config.INTERNAL_SECRET,
+        }),
         audit: new HttpOrgReadAudit({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       }),
       partners: new HttpPartnerAccess({

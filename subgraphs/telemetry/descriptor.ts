@@ -19,7 +19,10 @@ export const telemetrySubgraph: SubgraphDescriptor<'telemetry'> = {
       access: new HttpVehicleAccess({
         vehiclesUrl: urls.vehicles,
         internalSecret: config.INTERNAL_SECRET,
-        grants: new HttpOrgGrants({ notificationsUrl: () => urls.notifications, internalSecret: config.INTERNAL_SECRET }),
+        grants: new HttpOrgGrants({
+          notificationsUrl: () => urls.notifications,
+          internalSecret: config.INTERNAL_SECRET,
+        }),
         audit: new HttpOrgReadAudit({ identityUrl: urls.identity, internalSecret: config.INTERNAL_SECRET }),
       }),
       partners: new HttpPartnerAccess({

@@ -179,11 +179,7 @@ export class CentreStore {
    * The locations (compact copies) of the centres in any of `cells` (of one precision), optionally
    * offering `service`: a search measures these, then loads only its page's centres by id.
    */
-  inCells(
-    precision: CellPrecision,
-    cells: readonly string[],
-    service?: ServiceKind,
-  ): Promise<CentreLocation[]> {
+  inCells(precision: CellPrecision, cells: readonly string[], service?: ServiceKind): Promise<CentreLocation[]> {
     return this.locations.inCells(precision, cells, service);
   }
 
