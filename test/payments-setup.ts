@@ -3,10 +3,26 @@ import type { Db } from 'mongodb';
 import { FakeStripeServer } from '../subgraphs/payments/stripe-fake/fake-stripe-server.js';
 import type { JournalEntry } from '../subgraphs/payments/ledger/journal.js';
 import { partnerWithCentre } from './bookings-setup.js';
-import { PayAddPartDocument, PayOrderDocument, PayPlaceOrderDocument } from './generated/graphql.js';
+import {
+  CreatePaymentDocument,
+  PayAddPartDocument,
+  PayOrderDocument,
+  PayPlaceOrderDocument,
+} from './generated/graphql.js';
 import type { TestSystem } from './harness.js';
 import { registerDriver, type Driver } from './live.js';
 import { waitFor } from './wait-for.js';
+
+/** A fresh idempotency key, prefixed by what it is for. */
+export const key = (what = 'pay') => `${what}-${randomBytes(8).toString('hex')}`;
+
+/** createPayment for an order as its buyer, with a new idempotency key; the whole answer, errors included. */
+export const payOrder = (t: TestSystem, who: { token: string }, orderId: string, paymentMethodId = 'pm_card_visa') =>
+  t.request(
+    CreatePaymentDocument,
+    { input: { subjectKind: 'ORDER' as never, subjectId: orderId, paymentMethodId, idempotencyKey: key() } },
+    { token: who.token },
+  );
 
 export const WEBHOOK_SECRET = `whsec_test_${'w'.repeat(32)}`;
 

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { ORDER_PAYMENT_UNFILLED } from '../subgraphs/marketplace/contract.js';
 import { PAYMENT_SUCCEEDED } from '../subgraphs/payments/contract.js';
 import { stripeClient } from '../subgraphs/payments/provider/stripe-provider.js';
-import { CreatePaymentDocument, PaymentDocument } from './generated/graphql.js';
+import { PaymentDocument } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import {
   customer,
@@ -10,6 +9,7 @@ import {
   ledgerSums,
   orderStatus,
   paymentsDb,
+  payOrder,
   placeOrder,
   shopWithPart,
   startFakeStripe,
@@ -20,7 +20,6 @@ import {
 // meanwhile: the money goes back by itself, once, and the order ends REFUNDED.
 let t: TestSystem;
 let stripe: Awaited<ReturnType<typeof startFakeStripe>>;
-const key = (what = 'pay') => `${what}-${randomBytes(8).toString('hex')}`;
 
 beforeAll(async () => {
   stripe = await startFakeStripe();
@@ -39,18 +38,7 @@ it('a late payment for an order whose units are gone is refunded in full exactly
   const late = await customer(t, 'late');
   const order = await placeOrder(t, late, shop.centreId, shop.partId);
   // 3-D Secure keeps the payment open past the hold.
-  const created = await t.request(
-    CreatePaymentDocument,
-    {
-      input: {
-        subjectKind: 'ORDER' as never,
-        subjectId: order.id,
-        paymentMethodId: 'pm_card_threeDSecure2Required',
-        idempotencyKey: key(),
-      },
-    },
-    { token: late.token },
-  );
+  const created = await payOrder(t, late, order.id, 'pm_card_threeDSecure2Required');
   const payment = created.data!.createPayment;
   expect(payment.status).toBe('REQUIRES_ACTION');
   await waitForOrder(t, late, order.id, 'CANCELLED');
@@ -58,18 +46,7 @@ it('a late payment for an order whose units are gone is refunded in full exactly
   // The released unit goes to someone else.
   const quick = await customer(t, 'quick');
   const other = await placeOrder(t, quick, shop.centreId, shop.partId);
-  const paid = await t.request(
-    CreatePaymentDocument,
-    {
-      input: {
-        subjectKind: 'ORDER' as never,
-        subjectId: other.id,
-        paymentMethodId: 'pm_card_visa',
-        idempotencyKey: key(),
-      },
-    },
-    { token: quick.token },
-  );
+  const paid = await payOrder(t, quick, other.id, 'pm_card_visa');
   expect(paid.data!.createPayment.status).toBe('SUCCEEDED');
   await waitForOrder(t, quick, other.id, 'PAID');
 

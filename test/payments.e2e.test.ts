@@ -18,9 +18,11 @@ import { startTestSystem, type TestSystem } from './harness.js';
 import {
   customer,
   journal,
+  key,
   ledgerSums,
   orderStatus,
   paymentsDb,
+  payOrder,
   placeOrder,
   shopWithPart,
   startFakeStripe,
@@ -30,7 +32,6 @@ import { waitFor } from './wait-for.js';
 
 let t: TestSystem;
 let stripe: Awaited<ReturnType<typeof startFakeStripe>>;
-const key = (what = 'pay') => `${what}-${randomBytes(8).toString('hex')}`;
 const reasons = (r: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
   (r.errors ?? []).map((e) => e.extensions?.reason);
 
@@ -98,34 +99,12 @@ describe('paying an order through the gateway', () => {
     const shop = await shopWithPart(t, 3);
     const buyer = await customer(t);
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
-    const declined = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_chargeDeclined',
-          idempotencyKey: key(),
-        },
-      },
-      { token: buyer.token },
-    );
+    const declined = await payOrder(t, buyer, order.id, 'pm_card_chargeDeclined');
     expect(declined.data!.createPayment).toMatchObject({ status: 'FAILED', failureCode: 'card_declined' });
     expect(await journal(paymentsDb(t)).countDocuments({ paymentId: declined.data!.createPayment.id })).toBe(0);
     expect((await orderStatus(t, buyer, order.id)).status).toBe('PENDING_PAYMENT');
 
-    const paid = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_visa',
-          idempotencyKey: key(),
-        },
-      },
-      { token: buyer.token },
-    );
+    const paid = await payOrder(t, buyer, order.id, 'pm_card_visa');
     expect(paid.data!.createPayment.status).toBe('SUCCEEDED');
     await waitForOrder(t, buyer, order.id, 'PAID');
   });
@@ -135,18 +114,7 @@ describe('paying an order through the gateway', () => {
     const buyer = await customer(t);
     const other = await customer(t, 'other');
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
-    const created = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_threeDSecure2Required',
-          idempotencyKey: key(),
-        },
-      },
-      { token: buyer.token },
-    );
+    const created = await payOrder(t, buyer, order.id, 'pm_card_threeDSecure2Required');
     const payment = created.data!.createPayment;
     expect(payment.status).toBe('REQUIRES_ACTION');
     expect(payment.clientSecret).toMatch(/^pi_\w+_secret_/);
@@ -227,18 +195,7 @@ describe('authorization', () => {
     const intruder = await customer(t, 'intruder');
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
     const before = await paymentsDb(t).collection('payments').countDocuments();
-    const refused = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_visa',
-          idempotencyKey: key(),
-        },
-      },
-      { token: intruder.token },
-    );
+    const refused = await payOrder(t, intruder, order.id, 'pm_card_visa');
     expect(errorCodes(refused)).toEqual(['NOT_FOUND']);
     expect(await paymentsDb(t).collection('payments').countDocuments()).toBe(before);
 
@@ -252,18 +209,7 @@ describe('authorization', () => {
     });
     expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
 
-    const paid = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_visa',
-          idempotencyKey: key(),
-        },
-      },
-      { token: buyer.token },
-    );
+    const paid = await payOrder(t, buyer, order.id, 'pm_card_visa');
     const mine = await t.request(MyPaymentsDocument, { first: 10 }, { token: buyer.token });
     expect(mine.data!.myPayments.edges.map((e) => e.node.id)).toEqual([paid.data!.createPayment.id]);
     const theirs = await t.request(MyPaymentsDocument, { first: 10 }, { token: intruder.token });
@@ -280,18 +226,7 @@ describe('refunds', () => {
     const otherShop = await shopWithPart(t, 3);
     const buyer = await customer(t);
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
-    const paid = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_visa',
-          idempotencyKey: key(),
-        },
-      },
-      { token: buyer.token },
-    );
+    const paid = await payOrder(t, buyer, order.id, 'pm_card_visa');
     const paymentId = paid.data!.createPayment.id;
     await waitForOrder(t, buyer, order.id, 'PAID');
     const refund = (token: string, amountMinor: number, extra: Record<string, unknown> = {}) =>
@@ -341,18 +276,7 @@ describe('webhooks at POST /webhooks/stripe (through the gateway)', () => {
     const shop = await shopWithPart(t, 3);
     const buyer = await customer(t);
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
-    const paid = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_visa',
-          idempotencyKey: key(),
-        },
-      },
-      { token: buyer.token },
-    );
+    const paid = await payOrder(t, buyer, order.id, 'pm_card_visa');
     const paymentId = paid.data!.createPayment.id;
     await stripe.fake.idle();
     const event = stripe.fake.events.filter((e) => e.type === 'payment_intent.succeeded').at(-1)!;

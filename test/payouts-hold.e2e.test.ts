@@ -1,13 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { adminToken } from './bookings-setup.js';
 import {
-  CreatePaymentDocument,
   FinancePartnerBalanceDocument,
   FinanceRunPayoutsDocument,
   RefundPaymentDocument,
 } from './generated/graphql.js';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { customer, ledgerSums, paymentsDb, placeOrder, shopWithPart, startFakeStripe } from './payments-setup.js';
+import {
+  customer,
+  key,
+  ledgerSums,
+  paymentsDb,
+  payOrder,
+  placeOrder,
+  shopWithPart,
+  startFakeStripe,
+} from './payments-setup.js';
 import { waitFor } from './wait-for.js';
 
 // PAYOUT_HOLD_DAYS: a centre is paid only money older than the hold, so a refund made inside the
@@ -15,7 +22,6 @@ import { waitFor } from './wait-for.js';
 let t: TestSystem;
 let stripe: Awaited<ReturnType<typeof startFakeStripe>>;
 const HOLD_SECONDS = 3;
-const key = (what = 'pay') => `${what}-${randomBytes(8).toString('hex')}`;
 
 beforeAll(async () => {
   stripe = await startFakeStripe();
@@ -46,18 +52,7 @@ it('pays out only money past the hold, shows available vs pending, and a refund 
   const pay = async () => {
     const buyer = await customer(t);
     const order = await placeOrder(t, buyer, shop.centreId, shop.partId);
-    const paid = await t.request(
-      CreatePaymentDocument,
-      {
-        input: {
-          subjectKind: 'ORDER' as never,
-          subjectId: order.id,
-          paymentMethodId: 'pm_card_visa',
-          idempotencyKey: key(),
-        },
-      },
-      { token: buyer.token },
-    );
+    const paid = await payOrder(t, buyer, order.id, 'pm_card_visa');
     expect(paid.data!.createPayment.status).toBe('SUCCEEDED');
     return paid.data!.createPayment.id;
   };
