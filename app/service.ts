@@ -9,7 +9,6 @@ import { portVariable } from '../platform/subgraph/descriptor.js';
 import { createEventBus } from '../platform/events/create-bus.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown } from './shutdown.js';
-import { connectDependencies, startGatewayService, startSubgraph, startSystem } from './system.js';
 
 const name = process.argv[2] ?? process.env.SERVICE;
 const known = ['gateway', 'all', ...SERVICE_NAMES];
@@ -22,11 +21,14 @@ const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, service: name });
 
 try {
+  // Imported by service, so that the gateway's process loads none of the subgraphs' code.
   if (name === 'all') {
+    const { startSystem } = await import('./system.js');
     const system = await startSystem(config, logger);
     onShutdown(logger, () => system.stop());
   } else if (name === 'gateway') {
     const urls = Object.fromEntries(SERVICE_NAMES.map((n) => [n, config.serviceUrls[n]]));
+    const { startGatewayService } = await import('./gateway-service.js');
     const bus = createEventBus({ redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB_PREFIX, logger });
     const gateway = await startGatewayService(config, logger, urls, config.PORT, bus);
     onShutdown(logger, async () => {
@@ -35,6 +37,7 @@ try {
     });
   } else {
     const serviceName = name as ServiceName;
+    const { connectDependencies, startSubgraph } = await import('./system.js');
     const deps = await connectDependencies(config, logger);
     const subgraph = await startSubgraph(serviceName, deps, config.serviceUrls, config[portVariable(serviceName)]);
     onShutdown(logger, async () => {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { HttpVehicleAccess } from '../platform/access/vehicle-access.js';
 import type { Config, ServiceName, ServiceUrls } from '../platform/config/environment.js';
 import type { EventBus } from '../platform/events/bus.js';
@@ -9,10 +7,12 @@ import type { Logger } from '../platform/logger.js';
 import { connectMongo, type Mongo } from '../platform/mongo/connect.js';
 import { portVariable } from '../platform/subgraph/descriptor.js';
 import { serveSubgraph, type RunningSubgraph } from '../platform/subgraph/serve-subgraph.js';
-import { startGateway, type RunningGateway } from '../gateway/server.js';
+import type { RunningGateway } from '../gateway/server.js';
+import { startGatewayService } from './gateway-service.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 
-export const SUPERGRAPH_PATH = path.resolve('schema/supergraph.graphql');
+// The gateway's start-up lives apart so that SERVICE=gateway loads none of the subgraphs' code.
+export { SUPERGRAPH_PATH, startGatewayService } from './gateway-service.js';
 
 export interface Dependencies {
   config: Config;
@@ -60,24 +60,6 @@ export async function startSubgraph(name: ServiceName, deps: Dependencies, urls:
     internalSecret: deps.config.INTERNAL_SECRET,
     logger: deps.logger,
     opsAccess: opsAccessFromConfig(deps.config),
-  });
-}
-
-export function startGatewayService(
-  config: Config,
-  logger: Logger,
-  subgraphUrls: Record<string, string>,
-  port = config.PORT,
-  bus?: EventBus,
-) {
-  return startGateway({
-    config,
-    logger,
-    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    subgraphUrls,
-    port,
-    host: config.HOST,
-    bus,
   });
 }
 

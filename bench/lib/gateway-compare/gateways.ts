@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { SUPERGRAPH_PATH } from '../../../app/system.js';
+import { SUPERGRAPH_PATH } from '../../../app/gateway-service.js';
 import type { BenchSystem } from '../bench-system.js';
 
 /* The three gateways of bench:gateway --compare, each in a process of its own, on the same subgraphs. */
