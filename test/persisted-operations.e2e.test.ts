@@ -38,6 +38,27 @@ describe('persisted operations', () => {
     expect(byHash.data).toEqual({ me: null });
   });
 
+  it('answers a hash that does not match its text with BAD_REQUEST (400), running and registering nothing', async () => {
+    const email = `wrong-sha-${Date.now()}@clutch.test`;
+    const mutation =
+      'mutation ($email: String!) { register(input: { email: $email, password: "long-enough-pass-1", name: "X" }) { accessToken } }';
+    const wrongHash = sha256('{ me { id name } }');
+    const response = await postJson(dev.url, { query: mutation, variables: { email }, ...persisted(wrongHash) });
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['BAD_REQUEST']);
+    expect(response.errors?.[0]?.message).toBe('provided sha does not match query');
+    expect(response.data).toBeUndefined();
+    // Nothing ran: the account does not exist.
+    const login = await postJson(dev.url, {
+      query: print(LoginDocument),
+      variables: { email, password: 'long-enough-pass-1' },
+    });
+    expect(errorCodes(login)).toEqual(['UNAUTHENTICATED']);
+    // Nothing was registered under either hash.
+    expect(errorCodes(await postJson(dev.url, persisted(wrongHash)))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(errorCodes(await postJson(dev.url, persisted(sha256(mutation))))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
   it('in production with GRAPHQL_PERSISTED_ONLY, runs codegen operations by text or by hash alone', async () => {
     const text = print(MeDocument);
     const hash = manifestHashOf(text);

@@ -6,6 +6,7 @@ import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from 'g
 import { LRUCache } from 'lru-cache';
 import { ForbiddenError } from '../../platform/errors.js';
 import type { GatewayContext } from '../context.js';
+import { persistedQueryError, type PersistedOperation } from './apq.js';
 import { operationHash } from './canonical.js';
 
 /** Written by `npm run codegen` (scripts/codegen-persisted-manifest.cjs); codegen:check keeps it in step. */
@@ -15,20 +16,23 @@ export type Manifest = Record<string, string>;
 
 export const loadManifest = (file = MANIFEST_PATH): Manifest => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
 
-interface PersistedRequest {
-  query?: unknown;
-  extensions?: { persistedQuery?: { version?: unknown; sha256Hash?: unknown } };
-}
-
 /**
  * A request that names a registered operation by its hash alone gets its text from the
  * manifest, before Apollo's APQ lookup (which would otherwise answer PERSISTED_QUERY_NOT_FOUND
  * until the client had sent it once). The hash Apollo then checks is the manifest's own.
+ * A text sent with a hash that is not its sha256 (or an unknown APQ version) is refused here,
+ * 400 BAD_REQUEST, before anything runs: Apollo's own refusal has no code and would be masked.
  */
 export function registeredOperations(manifest: Manifest): RequestHandler {
-  return (req, _res, next) => {
-    const body = req.body as PersistedRequest | PersistedRequest[] | undefined;
+  return (req, res, next) => {
+    const body = req.body as PersistedOperation | PersistedOperation[] | undefined;
     for (const operation of Array.isArray(body) ? body : [body]) {
+      const error = persistedQueryError(operation);
+      if (error) {
+        res.locals.refusalCode = error.extensions.code;
+        res.status(400).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+        return;
+      }
       const hash = operation?.extensions?.persistedQuery?.sha256Hash;
       if (typeof hash === 'string' && operation!.query === undefined && Object.hasOwn(manifest, hash))
         operation!.query = manifest[hash];
