@@ -234,6 +234,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     socketLimits: createSocketLimits(socketCapsFromConfig(config), metrics.registry, logger),
     allowList,
+    persisted: { manifest, cache: apollo.cache },
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -44,7 +44,8 @@ export function persistedQueryError(
 
 /**
  * The text of an operation sent over the WebSocket: its own, or for a hash alone (`query`
- * missing, or empty: graphql-ws requires a string) the manifest's, then the one Apollo registered over HTTP in `cache`.
+ * missing, or empty since graphql-ws requires a string) the manifest's, else the one Apollo
+ * registered in `cache` (over HTTP or this socket).
  */
 export async function operationText(
   operation: PersistedOperation,
@@ -53,9 +54,9 @@ export async function operationText(
 ): Promise<string | GraphQLError> {
   const error = persistedQueryError(operation, { emptyIsHashOnly: true });
   if (error) return error;
+  const text = typeof operation.query === 'string' ? operation.query : '';
   const hash = operation.extensions?.persistedQuery?.sha256Hash;
-  if (typeof operation.query === 'string' && operation.query !== '') return operation.query;
-  if (typeof hash !== 'string') return badRequest('The operation has no query');
+  if (text !== '' || typeof hash !== 'string') return text;
   if (Object.hasOwn(manifest, hash)) return manifest[hash]!;
   return (await cache.get(`${APQ_PREFIX}${hash}`)) ?? persistedQueryNotFound();
 }
@@ -63,5 +64,26 @@ export async function operationText(
 /** Registers a validated text sent with its hash over the WebSocket, as Apollo does over HTTP. */
 export async function registerOperation(operation: PersistedOperation, text: string, cache: ApqCache) {
   const hash = operation.extensions?.persistedQuery?.sha256Hash;
-  if (typeof hash === 'string' && operation.query === text) await cache.set(`${APQ_PREFIX}${hash}`, text);
+  // As in Apollo, a failed registration fails nothing: the client sends the text again.
+  if (typeof hash === 'string' && operation.query === text)
+    await cache.set(`${APQ_PREFIX}${hash}`, text).catch(() => undefined);
+}
+
+/**
+ * graphql-ws closes the socket (4400) on a subscribe message without a `query` string, so a
+ * hash-only message gets an empty one while it is parsed (its reviver's last call, the whole
+ * message); `operationText` then reads the empty text as "by hash".
+ */
+export function hashOnlySubscribe(message: unknown): unknown {
+  if (typeof message !== 'object' || message === null) return message;
+  const { type, payload } = message as { type?: unknown; payload?: PersistedOperation | null };
+  if (
+    type === 'subscribe' &&
+    typeof payload === 'object' &&
+    payload !== null &&
+    payload.query === undefined &&
+    typeof payload.extensions?.persistedQuery === 'object'
+  )
+    payload.query = '';
+  return message;
 }

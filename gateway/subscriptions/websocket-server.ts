@@ -22,7 +22,8 @@ import { withoutEchoedCredentials, type SocketAuth } from '../auth/socket-auth.j
 import { credentialsFromHeaders } from '../auth/authenticate.js';
 import type { GatewayContext } from '../context.js';
 import { assertIntrospectionAllowed } from '../introspection.js';
-import type { AllowList } from '../persisted/allow-list.js';
+import type { AllowList, Manifest } from '../persisted/allow-list.js';
+import { hashOnlySubscribe, operationText, registerOperation, type ApqCache } from '../persisted/apq.js';
 import { sha256 } from '../persisted/canonical.js';
 import { assertTokenLimit, operationLimitRules, type OperationLimits } from '../limits/operation-limits.js';
 import type { RateLimits } from '../rate-limits/rate-limits.js';
@@ -49,6 +50,8 @@ export interface GatewaySubscriptionOptions {
   socketLimits: SocketLimits;
   /** GRAPHQL_PERSISTED_ONLY: subscriptions too must be registered operations (queries and mutations meet it in `apollo`). */
   allowList?: AllowList;
+  /** Operations sent by hash alone resolve from the manifest, then from Apollo's APQ cache (as over HTTP). */
+  persisted: { manifest: Manifest; cache: ApqCache };
 }
 
 type Extra = { viewer?: Viewer };
@@ -108,15 +111,19 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
       },
       onSubscribe: async (ctx, id, payload) => {
         let viewer: Viewer;
+        let query: string;
         try {
           viewer = await options.socketAuth.authorise(ctx);
-          assertTokenLimit(payload.query, limits.maxTokens);
+          const text = await operationText(payload, options.persisted.manifest, options.persisted.cache);
+          if (text instanceof GraphQLError) return [text];
+          query = text;
+          assertTokenLimit(query, limits.maxTokens);
         } catch (error) {
           return [error as GraphQLError];
         }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(query);
         } catch (error) {
           return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
@@ -128,8 +135,10 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new BadUserInputError('Name the operation to run')];
-        if (options.allowList && !options.allowList.permits(sha256(payload.query), document, operation))
+        if (options.allowList && !options.allowList.permits(sha256(query), document, operation))
           return [new ForbiddenError('Only registered operations are accepted here')];
+        // Like Apollo over HTTP: registered once it is valid and allowed.
+        await registerOperation(payload, query, options.persisted.cache);
         const requestId = randomUUID();
         const contextValue: GatewayContext = {
           viewer,
@@ -200,7 +209,10 @@ export function serveGatewaySubscriptions(server: Server, options: GatewaySubscr
       onPing: (ctx, payload) => options.socketAuth.refresh(ctx, credentialsFromParams(payload)),
       onClose: (ctx) => options.socketAuth.closed(ctx),
       ...errorMaskingHooks(logger, { hideSuggestions: options.hideSuggestions }),
-      jsonMessageReviver: options.socketLimits.jsonMessageReviver,
+      jsonMessageReviver(key, value) {
+        const revived: unknown = options.socketLimits.jsonMessageReviver.call(this, key, value);
+        return key === '' ? hashOnlySubscribe(revived) : revived;
+      },
       jsonMessageReplacer: withoutEchoedCredentials,
     },
     wss,
