@@ -17,6 +17,7 @@ import { setUpFleet, type SimulatedVehicle } from '../scripts/simulator/setup.js
 import { SimulationStats, summarizeLatencies } from '../scripts/simulator/stats.js';
 import { cpuSecondsSince } from './lib/cpu.js';
 import type { CommandFigures } from './lib/fleet/command-tally.js';
+import type { StepFigures } from './lib/fleet/ingest-steps.js';
 import type { StoredReadings, SystemRequest, SystemSample, SystemStarted } from './lib/fleet/messages.js';
 import { parseFleetOptions, type FleetOptions } from './lib/fleet/options.js';
 import { formatReport, formatWindows, judge, type FleetReport, type FleetWindow } from './lib/fleet/report.js';
@@ -44,6 +45,8 @@ const DEFAULT_STACK: Record<string, string> = {
   RATE_LIMIT_API_PER_MINUTE: '1200',
   RATE_LIMIT_INGEST_PER_MINUTE: '1200',
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '300',
+  // Production keeps /metrics closed without one; the bench reads where uploads' time went there.
+  METRICS_TOKEN: randomBytes(24).toString('hex'),
 };
 
 /** Below this many cores the system and the database count as idle (see bench/lib/settle.ts). */
@@ -241,6 +244,7 @@ async function main(): Promise<number> {
       : await countExternal(vehicleIds);
     const statements =
       system && options.dbCommands ? await system.call<CommandFigures[]>({ kind: 'commands', top: 20 }) : null;
+    const steps = system ? await system.call<StepFigures[]>({ kind: 'steps' }) : null;
 
     const partial: Omit<FleetReport, 'checks'> = {
       benchmark: 'fleet',
@@ -253,6 +257,7 @@ async function main(): Promise<number> {
       settledAfterSeconds,
       stored,
       statements,
+      steps,
     };
     const report: FleetReport = { ...partial, checks: judge(partial) };
     await stop();

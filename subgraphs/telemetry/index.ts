@@ -23,6 +23,7 @@ import { TripsService } from './trips/trips.service.js';
 import { serveIndexCheck } from '../../platform/ops/index-check.js';
 import { telemetryRoutes } from './contract.js';
 import { TELEMETRY_INDEXES } from './declared-indexes.js';
+import { Histogram } from 'prom-client';
 
 export interface TelemetrySettings {
   /** Readings older than this are deleted, and uploads measured before it refused. */
@@ -64,7 +65,16 @@ export async function createTelemetrySubgraph({
   const retentionMs = settings.retentionDays * 86_400_000;
   const outbox = new StreamOutbox(db, bus, logger, settings.outbox);
   const events = new TelemetryEvents(bus, outbox, logger);
+  // Where an upload's time goes, step by step: the first thing to read when ingest slows down.
+  const ingestSteps = new Histogram({
+    name: 'telemetry_ingest_step_seconds',
+    help: 'Time of each step of an upload: authorize, store, announce, rest (latest values and trouble codes)',
+    labelNames: ['step'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [],
+  });
   const ingest = new IngestService({
+    timed: (step, seconds) => ingestSteps.observe({ step }, seconds),
     access,
     readings,
     latest,
@@ -103,7 +113,10 @@ export async function createTelemetrySubgraph({
   const live: LiveTelemetry = { bus, access, maxQueue: settings.subscriberQueue ?? 100 };
   return {
     name: 'telemetry',
-    registerMetrics: (registry) => outbox.registerMetrics(registry),
+    registerMetrics: (registry) => {
+      outbox.registerMetrics(registry);
+      registry.registerMetric(ingestSteps);
+    },
     schema,
     context: () => ({ live }),
     internalRoutes: (router) => serveIndexCheck(router, telemetryRoutes.indexes, 'telemetry', db, TELEMETRY_INDEXES),

@@ -7,6 +7,8 @@ export type SystemRequest =
   | { kind: 'sample' }
   /** The statements that took the most time so far (empty unless started with monitorCommands). */
   | { kind: 'commands'; top: number }
+  /** Where the uploads' time went so far, step by step (bench/lib/fleet/ingest-steps.ts). */
+  | { kind: 'steps' }
   | { kind: 'count-readings'; vehicleIds: string[] }
   | { kind: 'stop' };
 

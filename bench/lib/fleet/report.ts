@@ -1,6 +1,7 @@
 import type { LatencySummary, StatsSnapshot } from '../../../scripts/simulator/stats.js';
 import { fixed, table, type Environment } from '../report.js';
 import type { CommandFigures } from './command-tally.js';
+import { formatSteps, type StepFigures } from './ingest-steps.js';
 import type { FleetOptions } from './options.js';
 import type { StoredReadings, SystemSample } from './messages.js';
 
@@ -34,6 +35,8 @@ export interface FleetReport {
   stored: StoredReadings | null;
   /** With --db-commands: the statements that took the most time, from the driver's side (a lock wait included). */
   statements: CommandFigures[] | null;
+  /** Where the uploads' time went, step by step, from the system's /metrics (null with --url). */
+  steps?: StepFigures[] | null;
   checks: { name: string; pass: boolean; detail: string }[];
 }
 
@@ -164,6 +167,7 @@ export function formatReport(r: FleetReport): string {
     `system idle ${r.settledAfterSeconds === null ? 'not within 120' : r.settledAfterSeconds} s after the last upload`,
     '',
     ...(r.statements ? [formatStatements(r.statements), ''] : []),
+    ...(r.steps ? [formatSteps(r.steps), ''] : []),
     ...r.checks.map((c) => `${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`),
   ];
   return lines.join('\n');

@@ -6,6 +6,7 @@ import { storedReadings } from '../telemetry/stored-readings.js';
 import { serveWorker } from '../worker.js';
 import { CommandTally } from './command-tally.js';
 import { childrenRssMb } from './process-memory.js';
+import { figures, histogramSeries, type StepFigures } from './ingest-steps.js';
 import type { SystemRequest, SystemSample, SystemStarted } from './messages.js';
 
 /*
@@ -71,6 +72,32 @@ function sample(): SystemSample {
   return result;
 }
 
+async function metricsText(graphqlUrl: string): Promise<string> {
+  const token = bench!.config.METRICS_TOKEN;
+  const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'), {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  return response.text();
+}
+
+/** Each step of the uploads so far, then telemetry's and the gateway's whole POST /graphql. */
+async function steps(): Promise<StepFigures[]> {
+  const telemetry = await metricsText(bench!.subgraphUrl('telemetry'));
+  const gateway = await metricsText(bench!.system.url);
+  const posts = (l: Record<string, string>) => l.method === 'POST';
+  const request = (text: string) =>
+    histogramSeries(text, 'http_request_duration_seconds', 'route', posts).get('/graphql');
+  const found = [...histogramSeries(telemetry, 'telemetry_ingest_step_seconds', 'step')].map(([step, s]) =>
+    figures(`telemetry step: ${step}`, s),
+  );
+  const whole = [
+    ['telemetry subgraph POST /graphql', request(telemetry)],
+    ['gateway POST /graphql', request(gateway)],
+  ] as const;
+  return [...found, ...whole.flatMap(([name, s]) => (s ? [figures(name, s)] : []))];
+}
+
 serveWorker<SystemRequest>(async (request) => {
   switch (request.kind) {
     case 'start':
@@ -79,6 +106,8 @@ serveWorker<SystemRequest>(async (request) => {
       return sample();
     case 'commands':
       return commands?.top(request.top) ?? [];
+    case 'steps':
+      return steps();
     case 'count-readings':
       return storedReadings(bench!.system.deps.mongo.db('telemetry'), request.vehicleIds);
     case 'stop':

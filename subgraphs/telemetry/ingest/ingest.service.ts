@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorizeVehicle, type VehicleAccess } from '../../../platform/access/vehicle-access.js';
+import { authorizeIngest, type VehicleAccess } from '../../../platform/access/vehicle-access.js';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { parseInput } from '../../../platform/graphql/parse-input.js';
 import type { DtcStore } from '../dtcs/dtc.store.js';
@@ -58,7 +58,13 @@ export interface IngestDeps {
   events: TelemetryEvents;
   retentionMs: number;
   clock?: () => Date;
+  /** Told how long each step of an upload took (telemetry_ingest_step_seconds). */
+  timed?: IngestTimer;
 }
+
+/** The steps of an upload, in order: the access check, the readings' write, their event, the latest values and codes. */
+export type IngestStep = 'authorize' | 'store' | 'announce' | 'rest';
+export type IngestTimer = (step: IngestStep, seconds: number) => void;
 
 /**
  * Checks run cheapest first: size, shape and timestamps (nothing leaves the process), then who
@@ -66,9 +72,20 @@ export interface IngestDeps {
  */
 export class IngestService {
   private readonly clock: () => Date;
+  private readonly timed: IngestTimer;
 
   constructor(private readonly deps: IngestDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.timed = deps.timed ?? (() => {});
+  }
+
+  private async step<T>(name: IngestStep, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.timed(name, (performance.now() - started) / 1000);
+    }
   }
 
   async ingestFrames(viewer: Viewer | undefined, upload: FramesUpload): Promise<IngestResult> {
@@ -76,7 +93,7 @@ export class IngestService {
     const { vehicleId, idempotencyKey } = parseInput(targetSchema, upload);
     const now = this.clock();
     checkRecordedAt(upload.recordedAt ?? now, now, this.deps.retentionMs, 'recordedAt');
-    await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
+    await this.step('authorize', () => authorizeIngest(this.deps.access, viewer, vehicleId));
     const build = (at: Date) => {
       const recordedAt = upload.recordedAt ?? at;
       const batch = decodeFrames(upload.frames, recordedAt);
@@ -94,7 +111,7 @@ export class IngestService {
     upload.rounds.forEach((round, i) =>
       checkRecordedAt(round.recordedAt, now, this.deps.retentionMs, `rounds.${i}.recordedAt`),
     );
-    await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
+    await this.step('authorize', () => authorizeIngest(this.deps.access, viewer, vehicleId));
     const batch = decodeRounds(upload.rounds);
     checkEventLimits(batch, 'rounds');
     const request = upload.rounds.map((r) => ({ frames: r.frames, recordedAt: r.recordedAt.toISOString() }));
@@ -109,7 +126,7 @@ export class IngestService {
     upload.readings.forEach((r, i) =>
       checkRecordedAt(r.recordedAt ?? now, now, this.deps.retentionMs, `readings.${i}.recordedAt`),
     );
-    await authorizeVehicle(this.deps.access, viewer, vehicleId, 'ingest');
+    await this.step('authorize', () => authorizeIngest(this.deps.access, viewer, vehicleId));
     const build = (at: Date) => {
       const batch = validateReadings(upload.readings.map((r) => ({ ...r, recordedAt: r.recordedAt ?? at })));
       checkEventLimits(batch, 'readings');
@@ -149,17 +166,19 @@ export class IngestService {
     }
     const { batch, recordedAt } = built;
     const summary = summarise(batch, recordedAt);
-    const outcome = await this.deps.readings.appendOnce(
-      vehicleId,
-      { id: uploadId(key), fingerprint: print.slice(0, 16), result: receiptOf(summary), receipts: Boolean(key) },
-      batch.readings,
-      recordedAt,
+    const outcome = await this.step('store', () =>
+      this.deps.readings.appendOnce(
+        vehicleId,
+        { id: uploadId(key), fingerprint: print.slice(0, 16), result: receiptOf(summary), receipts: Boolean(key) },
+        batch.readings,
+        recordedAt,
+      ),
     );
     if (outcome.conflict) throw reusedKey();
     // Announced as soon as stored, by the try that stored them: a later step failing leaves
     // them stored and announced, and the retry, which stores nothing, announces nothing again.
-    await this.deps.events.readingsStored(vehicleId, outcome.stored);
-    await this.storeRest(vehicleId, batch, recordedAt);
+    await this.step('announce', () => this.deps.events.readingsStored(vehicleId, outcome.stored));
+    await this.step('rest', () => this.storeRest(vehicleId, batch, recordedAt));
     // Trouble codes are announced by every try that reported them: at least once.
     for (const report of batch.dtcs)
       await this.deps.events.dtcsReported(vehicleId, report.mode, report.codes, report.at ?? recordedAt);
