@@ -90,6 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     jwtSecret: config.JWT_SECRET,
     internalSecret: config.INTERNAL_SECRET,
     cacheSeconds: config.API_KEY_CACHE_SECONDS,
+    deviceCacheSeconds: config.DEVICE_TOKEN_CACHE_SECONDS,
     subgraphUrls,
     revocations: revoked.revocations,
   });

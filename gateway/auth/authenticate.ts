@@ -42,6 +42,12 @@ export interface AuthenticatorOptions {
   jwtSecret: string;
   internalSecret: string;
   cacheSeconds: number;
+  /**
+   * How long a device token's verdict is reused (default `cacheSeconds`). Dongles upload every
+   * few tens of seconds, so a verdict as short as an API key's would make nearly every upload
+   * wait for the vehicles subgraph; revocations drop it at once either way.
+   */
+  deviceCacheSeconds?: number;
   /** Subgraph name → its /graphql URL; identity and vehicles own the non-JWT credentials. */
   subgraphUrls: Record<string, string>;
   /** Revocations announced on the event bus: refused at once, and their cached verdicts dropped. */
@@ -82,10 +88,10 @@ export class VerifiedTokens {
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { internalSecret, subgraphUrls } = options;
-  const verifier = (ask: (credential: string) => Promise<Authentication | null>) =>
+  const verifier = (ask: (credential: string) => Promise<Authentication | null>, cacheSeconds = options.cacheSeconds) =>
     new CredentialVerifier<Authentication>({
       ask,
-      cacheSeconds: options.cacheSeconds,
+      cacheSeconds,
       expiresAt: (verdict) => verdict.expiresAt,
     });
   // API keys are identity's, device tokens the vehicles subgraph's: each asked through its contract.
@@ -106,7 +112,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return device.valid
         ? { viewer: { kind: 'device', deviceId: device.deviceId, vehicleId: device.vehicleId } }
         : null;
-    });
+    }, options.deviceCacheSeconds);
   const { revocations } = options;
   const tokens = new VerifiedTokens(options.jwtSecret, options.tokenCacheSize);
   const stopFollowing = revocations?.onRevoke((revocation) => {

@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { waitFor } from '../../test/wait-for.js';
 import { INTERNAL_SECRET_HEADER, type Viewer } from '../auth/viewer.js';
-import { authorizeVehicle, HttpVehicleAccess, type VehicleAccess, type VehicleOwnership } from './vehicle-access.js';
+import {
+  authorizeIngest,
+  authorizeVehicle,
+  HttpVehicleAccess,
+  type VehicleAccess,
+  type VehicleOwnership,
+} from './vehicle-access.js';
 
 const access: VehicleAccess = {
   ownership: async (id) =>
@@ -48,6 +54,37 @@ describe('authorizeVehicle', () => {
     expect(await code(user('admin', ['ADMIN']), 'nope', 'read')).toBe('NOT_FOUND');
     expect(await code(undefined, 'v1', 'read')).toBe('UNAUTHENTICATED');
     expect(await code({ kind: 'apiKey', keyId: 'k', ownerId: 'o', scopes: [] }, 'v1', 'read')).toBe('FORBIDDEN');
+  });
+});
+
+describe('authorizeIngest', () => {
+  const asked: string[] = [];
+  const counting: VehicleAccess = { ownership: async (id) => (asked.push(id), access.ownership(id)) };
+  const ingest = async (viewer: Viewer | undefined, vehicleId: string) => {
+    try {
+      await authorizeIngest(counting, viewer, vehicleId);
+      return 'OK';
+    } catch (error) {
+      return (error as { extensions: { code: string } }).extensions.code;
+    }
+  };
+  beforeEach(() => asked.splice(0));
+
+  it("lets a device ingest for its own vehicle on the gateway's verdict, without asking the vehicles subgraph", async () => {
+    expect(await ingest(device('v1'), 'v1')).toBe('OK');
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses a device for another vehicle, and asks nothing', async () => {
+    expect(await ingest(device('v2'), 'v1')).toBe('FORBIDDEN');
+    expect(asked).toEqual([]);
+  });
+
+  it('checks users as authorizeVehicle does', async () => {
+    expect(await ingest(user('alice'), 'v1')).toBe('OK');
+    expect(await ingest(user('bob'), 'v1')).toBe('FORBIDDEN');
+    expect(await ingest(undefined, 'v1')).toBe('UNAUTHENTICATED');
+    expect(asked).toEqual(['v1', 'v1']);
   });
 });
 

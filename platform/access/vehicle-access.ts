@@ -147,6 +147,21 @@ export class HttpVehicleAccess implements VehicleAccess {
 export type VehicleOperation = 'read' | 'ingest';
 
 /**
+ * `authorizeVehicle(..., 'ingest')`, except that a device uploading for its own vehicle needs no
+ * lookup: the gateway verified its token with the vehicles subgraph (live, paired, the vehicle
+ * not removed) and drops that verdict as soon as either is revoked. Asking the same subgraph
+ * again on every upload put a call and a query in front of every write, for an answer that
+ * could only be staler (ownership answers are cached, and no revocation drops them).
+ */
+export async function authorizeIngest(access: VehicleAccess, viewer: Viewer | undefined, vehicleId: string) {
+  if (viewer?.kind === 'device') {
+    if (viewer.vehicleId !== vehicleId) throw new ForbiddenError('This device is paired with another vehicle');
+    return;
+  }
+  await authorizeVehicle(access, viewer, vehicleId, 'ingest');
+}
+
+/**
  * Object-level authorization for anything keyed by a vehicle. Staff and admins see every
  * vehicle; a customer only their own; a device only its one vehicle, and only to ingest; an
  * organisation's API key only reads, what the owner granted it in `scope` (none: no API key).

@@ -218,6 +218,8 @@ const variables = z.object({
   WS_MAX_SOCKETS_PER_PRINCIPAL: positiveInt(20),
   WS_MAX_ANONYMOUS_SOCKETS_PER_IP: positiveInt(20),
   API_KEY_CACHE_SECONDS: positiveInt(30),
+  /** Device verdicts live longer: a dongle that uploads every 30 s would otherwise wait for one each time. */
+  DEVICE_TOKEN_CACHE_SECONDS: positiveInt(120),
   GRAPHQL_INTROSPECTION: flag(true),
   /** Production may accept only the operations codegen registered (gateway/persisted/manifest.json). */
   GRAPHQL_PERSISTED_ONLY: flag(false),
