@@ -45,6 +45,32 @@ describe('local database', () => {
     }
   });
 
+  it('runs FerretDB with GOGC 400 (fewer collections of its short-lived heap), unless the environment sets GOGC', async () => {
+    const environOf = async () => {
+      const db = await startLocalDatabase({ dataDir, root: process.cwd() });
+      try {
+        const [pid] = databasePids(dataDir).filter((p) =>
+          readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('ferretdb'),
+        );
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      } finally {
+        await db.stop();
+      }
+    };
+    const before = process.env.GOGC;
+    try {
+      delete process.env.GOGC;
+      expect(await environOf()).toContain('GOGC=400');
+      process.env.GOGC = '150';
+      const set = await environOf();
+      expect(set).toContain('GOGC=150');
+      expect(set).not.toContain('GOGC=400');
+    } finally {
+      if (before === undefined) delete process.env.GOGC;
+      else process.env.GOGC = before;
+    }
+  });
+
   it('ends the database when its parent process is killed outright', async () => {
     const script = `
       const { startLocalDatabase } = require('./platform/local-db/local-database.ts');

@@ -102,6 +102,16 @@ function commandFor(options: LocalDatabaseOptions, port: number): { engine: Loca
   };
 }
 
+/**
+ * FerretDB's collector target (Go's GOGC): its live heap is small and each command's garbage is
+ * large next to it (every document decoded from JSON, then encoded as BSON), so Go's default of
+ * 100 collected several times a second under load, with malloc and GC about half of its CPU.
+ * At 400, its CPU per myVehicles read path (four queries, seed-scale data) fell from 1.32-1.37
+ * to 1.07-1.09 ms in three alternating runs, with its RSS at 100-140 MB under load. A GOGC set in
+ * the environment wins.
+ */
+export const FERRETDB_GOGC = '400';
+
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
@@ -117,6 +127,7 @@ export async function startLocalDatabase(options: LocalDatabaseOptions): Promise
     ['-c', WATCHDOG, 'clutch-db-watchdog', path.join(options.dataDir, `${engine}.log`), ...argv],
     {
       stdio: ['pipe', 'ignore', 'inherit'],
+      env: engine === 'ferretdb' ? { ...process.env, GOGC: process.env.GOGC ?? FERRETDB_GOGC } : process.env,
     },
   );
   // Neither the child nor our end of its pipe may keep this process alive by themselves.
