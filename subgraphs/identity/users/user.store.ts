@@ -2,7 +2,7 @@ import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { Role } from '../../../platform/auth/viewer.js';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
 import { DUPLICATE_KEY, isDuplicateKey } from '../../../platform/mongo/duplicate-key.js';
-import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
+import { CoalescedReads } from '../../../platform/mongo/coalesce-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 import type { User } from './user.type.js';
@@ -35,9 +35,12 @@ export const USER_INDEXES: IndexDeclaration[] = [
 export class UserStore {
   static readonly collection = 'users';
   private readonly users: Collection<UserDocument>;
+  /** `me` and the gateway's user references arrive from many requests at once: one read for them all. */
+  private readonly reads: CoalescedReads<UserDocument>;
 
   constructor(db: Db) {
     this.users = db.collection<UserDocument>(UserStore.collection);
+    this.reads = new CoalescedReads(this.users);
   }
 
   init(): Promise<void> {
@@ -83,7 +86,7 @@ export class UserStore {
 
   /** In the order of `ids`; null for an unknown or malformed id. */
   findByIds(ids: readonly string[]): Promise<(UserDocument | null)[]> {
-    return findManyById(this.users, ids.map(toObjectId));
+    return this.reads.findManyById(ids.map(toObjectId));
   }
 
   async findById(id: string): Promise<UserDocument | null> {
