@@ -4,7 +4,16 @@ import { hasRole } from '../platform/auth/viewer.js';
 import { ForbiddenError } from '../platform/errors.js';
 import type { GatewayContext } from './context.js';
 
+/** Per parsed document: Apollo hands every request for a known text the same cached DocumentNode. */
+const verdicts = new WeakMap<DocumentNode, boolean>();
+
 export function isIntrospection(document: DocumentNode): boolean {
+  let found = verdicts.get(document);
+  if (found === undefined) verdicts.set(document, (found = visitsIntrospection(document)));
+  return found;
+}
+
+function visitsIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

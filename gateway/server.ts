@@ -4,7 +4,6 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
@@ -48,6 +47,7 @@ import { createSocketLimits, socketCapsFromConfig } from './subscriptions/socket
 import { serveGatewaySubscriptions } from './subscriptions/websocket-server.js';
 import { TrafficWindow } from './traffic-window.js';
 import { AllowList, loadManifest, registeredOperations } from './persisted/allow-list.js';
+import { apolloExpress } from '../platform/http/apollo-express.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -193,7 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         sendError(res, status, error);
       }
     },
-    expressMiddleware(apollo, {
+    apolloExpress(apollo, {
       context: async ({ req, res }) => {
         res.locals.answeredByGraphQL = true;
         return {

@@ -6,7 +6,6 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { CLIENT_IP_HEADER, INTERNAL_SECRET_HEADER, VIEWER_HEADER, decodeViewer, secretsEqual } from '../auth/viewer.js';
@@ -19,6 +18,7 @@ import type { Registry } from 'prom-client';
 import { createMetrics } from '../metrics.js';
 import type { SubgraphContext } from './context.js';
 import { serveSubgraphSubscriptions } from './websocket.js';
+import { apolloExpress } from '../http/apollo-express.js';
 
 /** What a subgraph's `createXSubgraph(deps)` returns. */
 export interface Subgraph {
@@ -123,7 +123,7 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   subgraph.internalRoutes?.(internal);
   internal.use(
     '/graphql',
-    expressMiddleware(apollo, {
+    apolloExpress(apollo, {
       context: async ({ req }) =>
         withSubgraphContext({
           viewer: decodeViewer(req.header(VIEWER_HEADER)),
