@@ -59,4 +59,23 @@ describe('VehicleStateStore.latestMany', () => {
       VehicleStateStore.versionsCollection,
     ]);
   });
+
+  it("reads concurrent callers' vehicles (several customers' myVehicles at once) in two queries in all", async () => {
+    const garages = [0, 1, 2].map((g) => [`garage-${g}-a`, `garage-${g}-b`]);
+    for (const id of garages.flat()) await store.commit(version(id, 1));
+    await store.commit(version('garage-1-b', 2));
+    queries.length = 0;
+
+    const answers = await Promise.all(garages.map((ids) => store.latestMany(ids)));
+
+    // Each caller gets its own vehicles only, at their newest version.
+    expect(answers.map((a) => [...a.keys()].sort())).toEqual(garages);
+    expect(answers[1]!.get('garage-1-b')?.version).toBe(2);
+    expect(answers[0]!.get('garage-0-a')?.version).toBe(1);
+    const reads = queries.filter((q) => q.command === 'find');
+    expect(reads.map((q) => q.collection)).toEqual([
+      VehicleStateStore.headsCollection,
+      VehicleStateStore.versionsCollection,
+    ]);
+  });
 });
