@@ -66,6 +66,29 @@ describe('VehicleStore lists (real database)', () => {
     const next = await vehicles.list(true, { first: 1, after: all.edges[0]!.cursor });
     expect(next.edges.map((e) => e.node.id)).toEqual([second]);
   });
+
+  it("answers concurrent callers (several customers' myVehicles at once) with one query, each only its owners' vehicles", async () => {
+    const [ann, bob, cid] = [1, 2, 3].map(() => new ObjectId().toHexString());
+    await insert('VINC1', 'C1', ann);
+    await insert('VINC2', 'C2', bob);
+    await insert('VINC3', 'C3', ann);
+    await insert('VINC4', 'C4', cid);
+    const models = (docs: VehicleDocument[]) => docs.map((d) => d.model);
+    const byOwner = () =>
+      recorder.queries().filter((q) => q.command === 'find' && q.shape.equality.includes('ownerId'));
+    const before = byOwner().length;
+
+    const [first, second, third] = await Promise.all([
+      vehicles.activeByOwners([ann]),
+      vehicles.activeByOwners([bob, ann]),
+      vehicles.activeByOwners([new ObjectId().toHexString()]),
+    ]);
+
+    expect(first.map(models)).toEqual([['C1', 'C3']]);
+    expect(second.map(models)).toEqual([['C2'], ['C1', 'C3']]);
+    expect(third.map(models)).toEqual([[]]);
+    expect(byOwner().length - before).toBe(1);
+  });
 });
 
 describe('DeviceStore (real database)', () => {

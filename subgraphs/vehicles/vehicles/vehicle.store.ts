@@ -1,6 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js';
-import { findManyById } from '../../../platform/mongo/find-many-by-id.js';
+import { findManyById, IN_BATCH_SIZE } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
@@ -40,6 +40,12 @@ export class VehicleStore {
   private readonly vehicles: Collection<VehicleDocument>;
   /** `_id: vin` for every active vehicle: one active vehicle per VIN. */
   private readonly activeVins: UniqueClaims;
+  /** Callers of `activeByOwners` waiting for this event-loop turn's query. */
+  private ownersWaiting: {
+    ownerIds: string[];
+    resolve(found: VehicleDocument[][]): void;
+    reject(error: unknown): void;
+  }[] = [];
 
   constructor(db: Db) {
     this.vehicles = db.collection<VehicleDocument>(VehicleStore.collection);
@@ -106,15 +112,40 @@ export class VehicleStore {
     return findManyById(this.vehicles, ids.map(toObjectId));
   }
 
-  /** Active vehicles of each owner, oldest first, in the order of `ownerIds`. */
-  async activeByOwners(ownerIds: readonly string[]): Promise<VehicleDocument[][]> {
-    const docs = await this.vehicles
-      .find({ ownerId: { $in: ownerIds.map(String) }, removedAt: null })
-      .sort({ _id: 1 })
-      .toArray();
-    const byOwner = new Map<string, VehicleDocument[]>();
-    for (const doc of docs) byOwner.set(doc.ownerId, [...(byOwner.get(doc.ownerId) ?? []), doc]);
-    return ownerIds.map((owner) => byOwner.get(String(owner)) ?? []);
+  /**
+   * Active vehicles of each owner, oldest first, in the order of `ownerIds`. Every customer's
+   * myVehicles is a request of its own, so the owners asked for within one event-loop turn, by
+   * any number of requests, go out as one `ownerId $in` query (per IN_BATCH_SIZE owners) instead
+   * of a round trip each. Nothing is kept between turns; callers must not mutate what they get.
+   */
+  activeByOwners(ownerIds: readonly string[]): Promise<VehicleDocument[][]> {
+    return new Promise((resolve, reject) => {
+      if (this.ownersWaiting.length === 0) setImmediate(() => void this.readOwners());
+      this.ownersWaiting.push({ ownerIds: ownerIds.map(String), resolve, reject });
+    });
+  }
+
+  private async readOwners(): Promise<void> {
+    const waiting = this.ownersWaiting;
+    this.ownersWaiting = [];
+    try {
+      const owners = [...new Set(waiting.flatMap((w) => w.ownerIds))];
+      const byOwner = new Map<string, VehicleDocument[]>();
+      for (let i = 0; i < owners.length; i += IN_BATCH_SIZE) {
+        const docs = await this.vehicles
+          .find({ ownerId: { $in: owners.slice(i, i + IN_BATCH_SIZE) }, removedAt: null })
+          .sort({ _id: 1 })
+          .toArray();
+        for (const doc of docs) {
+          const list = byOwner.get(doc.ownerId);
+          if (list) list.push(doc);
+          else byOwner.set(doc.ownerId, [doc]);
+        }
+      }
+      for (const w of waiting) w.resolve(w.ownerIds.map((owner) => byOwner.get(owner) ?? []));
+    } catch (error) {
+      for (const w of waiting) w.reject(error);
+    }
   }
 
   /** Every vehicle not removed. */
