@@ -36,8 +36,8 @@ const describeHelps = (selection: Selection) =>
  * 1. the owner of the trigger's category decides;
  * 2. eligible actions are the category's catalogue actions that have an effect here and
  *    whose targets pass the effect's check with the parameters the policy would use;
- * 3. the action most likely to help compared with doing nothing is picked (learning/selection.ts,
- *    seeded per firing, so replayable);
+ * 3. the action most likely to help compared with doing nothing is picked, or one whose next
+ *    outcome would tell more (learning/selection.ts, seeded per firing, so replayable);
  * 4. the provider router (a model, or the policy) sets its parameters and reasoning, and
  *    may still decline with no_op.
  */
@@ -127,7 +127,7 @@ export class DecisionMaker {
     const why = control
       ? `${chosen!.action} was chosen, but this firing was drawn as a no-op control: nothing is done, to measure what the metric does on its own.`
       : chosen
-        ? `${chosen.action} is the likeliest to help compared with doing nothing (${describeHelps(selection!)}), among ${options.length} eligible action(s): ${describeOptions(options)}.${byModel ? ` The model chose ${decision.action}.` : ''}`
+        ? `${chosen.action} ${selection!.exploring ? 'is not the likeliest to help yet, but its next outcome would tell the most' : 'is the likeliest to help'} compared with doing nothing (${describeHelps(selection!)}), among ${options.length} eligible action(s): ${describeOptions(options)}.${byModel ? ` The model chose ${decision.action}.` : ''}`
         : 'No action with an effect here applies to these targets, so nothing is done.';
     this.deps.logger.info(
       { firing: firing.dedupKey, member: member.id, action: decision.action, provider: routed.provider },

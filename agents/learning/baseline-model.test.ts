@@ -1,4 +1,4 @@
-import { HELPS_PRIOR, helpsProbability, pooledBaseline } from './baseline-model.js';
+import { HELPS_PRIOR, helpsProbability, nextRecoveryChance, pooledBaseline } from './baseline-model.js';
 import { expectedRecovery } from './counterfactual.js';
 
 describe('does an action help, compared with doing nothing', () => {
@@ -54,5 +54,16 @@ describe('the baseline: what doing nothing recovers', () => {
     const course = { samples: 10, recovered: 2 };
     const p0 = pooledBaseline([{ action: 'a', recovered: 20, outcomes: 20 }], course);
     expect(p0).toBeCloseTo(expectedRecovery(course), 1);
+  });
+});
+
+describe("the chance an action's next firing recovers", () => {
+  it('never tried: between doing nothing and the average of the rates above it, by the prior', () => {
+    expect(nextRecoveryChance({ recovered: 0, outcomes: 0 }, 0.5)).toBeCloseTo(0.7 * 0.5 + 0.3 * 0.75, 2);
+  });
+
+  it('near its own record when it clearly helps, near the baseline when it clearly does not', () => {
+    expect(nextRecoveryChance({ recovered: 18, outcomes: 20 }, 0.5)).toBeCloseTo(0.86, 1);
+    expect(nextRecoveryChance({ recovered: 5, outcomes: 20 }, 0.5)).toBeCloseTo(0.5, 1);
   });
 });

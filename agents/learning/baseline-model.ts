@@ -36,23 +36,50 @@ export function helpsProbability(
   baseline: number,
   prior = HELPS_PRIOR,
 ): number {
+  return weigh(counts, baseline, prior).helps;
+}
+
+/**
+ * Pure: the chance that the action's next firing recovers, given its record: the baseline if it
+ * does what doing nothing does, its posterior mean rate if it helps, weighed by how likely each is.
+ */
+export function nextRecoveryChance(
+  counts: Pick<ArmCounts, 'recovered' | 'outcomes'>,
+  baseline: number,
+  prior = HELPS_PRIOR,
+): number {
+  const { helps, rateIfHelps } = weigh(counts, baseline, prior);
+  return helps * rateIfHelps + (1 - helps) * clamp(baseline);
+}
+
+function weigh(counts: Pick<ArmCounts, 'recovered' | 'outcomes'>, baseline: number, prior: number) {
   const p0 = clamp(baseline);
   const s = Math.max(0, counts.recovered);
   const f = Math.max(0, counts.outcomes - counts.recovered);
   // Likelihoods relative to the baseline's, on a log scale so long records do not underflow.
   const logAt = (p: number) => s * Math.log(p / p0) + f * Math.log((1 - p) / (1 - p0));
-  let max = -Infinity;
+  const rates: number[] = [];
   const logs: number[] = [];
+  let max = -Infinity;
   for (let i = 0; i < GRID; i++) {
-    const l = logAt(p0 + ((1 - p0) * (i + 0.5)) / GRID);
+    const p = p0 + ((1 - p0) * (i + 0.5)) / GRID;
+    const l = logAt(p);
+    rates.push(p);
     logs.push(l);
     if (l > max) max = l;
   }
-  const helps = logs.reduce((sum, l) => sum + Math.exp(l - max), 0) / GRID; // × e^max
-  // P(helps) = π·L1 / (π·L1 + (1−π)·L0), with L0 = 1 on this scale.
-  const odds = (prior / (1 - prior)) * helps * Math.exp(max);
-  if (!Number.isFinite(odds)) return 1;
-  return odds / (1 + odds);
+  let mass = 0;
+  let moment = 0;
+  logs.forEach((l, i) => {
+    const w = Math.exp(l - max);
+    mass += w;
+    moment += w * rates[i];
+  });
+  const rateIfHelps = moment / mass;
+  // P(helps) = π·L1 / (π·L1 + (1−π)·L0), with L0 = 1 on this scale and L1 = (mass / GRID) × e^max.
+  const odds = (prior / (1 - prior)) * (mass / GRID) * Math.exp(max);
+  if (!Number.isFinite(odds)) return { helps: 1, rateIfHelps };
+  return { helps: odds / (1 + odds), rateIfHelps };
 }
 
 /**

@@ -49,6 +49,29 @@ describe('choosing an action against doing nothing', () => {
     expect(rare.helps[0].helps).toBeGreaterThan(common.helps[0].helps);
   });
 
+  it('goes back to an action whose only outcome failed rather than stay with one that recovers as doing nothing does', () => {
+    // 7 of 12 against a baseline of a half: no better than doing nothing, yet a shade above an
+    // action tried once that failed. The greedy pick (no lookahead) stayed with it for good.
+    const state = withArms(['a', 0, 1], ['b', 7, 5]);
+    expect(chooseAction(state, 'k', ['a', 'b'], createRng(1), halfEndOnTheirOwn, 0).action).toBe('b');
+    expect(picks(state, ['a', 'b'])).toEqual(new Set(['a']));
+    const choice = chooseAction(state, 'k', ['a', 'b'], createRng(1), halfEndOnTheirOwn);
+    expect(choice.exploring).toBe(true);
+    expect(choice.helps[0].gain).toBeGreaterThan(choice.helps[1].gain);
+  });
+
+  it('does not explore once one action clearly helps', () => {
+    const choice = chooseAction(
+      withArms(['a', 9, 1], ['b', 2, 3], ['c', 1, 2]),
+      'k',
+      ['a', 'b', 'c'],
+      createRng(1),
+      halfEndOnTheirOwn,
+    );
+    expect(choice.exploring).toBe(false);
+    for (const { gain } of choice.helps) expect(gain).toBeCloseTo(0, 9);
+  });
+
   it('replays: the same seed gives the same choice and draws', () => {
     const state = withArms(['a', 3, 2], ['b', 2, 2]);
     expect(chooseAction(state, 'k', ['a', 'b'], createRng('x'), halfEndOnTheirOwn)).toEqual(
