@@ -76,7 +76,9 @@ it('leaves the running program alone while the code does not compile', async () 
 });
 
 it('stops the program when it is stopped', async () => {
-  const exited = new Promise<number | null>((resolve) => dev.once('exit', resolve));
+  // 'close', not 'exit': the program writes to the same pipe, and its last line may still be
+  // unread when the runner's exit is reported.
+  const exited = new Promise<number | null>((resolve) => dev.once('close', resolve));
   dev.kill('SIGTERM');
   expect(await exited).toBe(0);
   expect(output).toContain('stopped four');
