@@ -81,19 +81,21 @@ async function metricsText(graphqlUrl: string): Promise<string> {
   return response.text();
 }
 
-/** Each step of the uploads so far, then telemetry's and the gateway's whole POST /graphql. */
+/** Each step of the uploads so far, then telemetry's and the gateway's whole requests. */
 async function steps(): Promise<StepFigures[]> {
   const telemetry = await metricsText(bench!.subgraphUrl('telemetry'));
   const gateway = await metricsText(bench!.system.url);
-  const posts = (l: Record<string, string>) => l.method === 'POST';
+  // By method: a route mounted by Apollo's middleware is labelled by its inner path, not /graphql.
+  // Answered ones only: a refusal at the door (503) takes no time and would pull the mean down.
+  const answered = (l: Record<string, string>) => l.status === '200';
   const request = (text: string) =>
-    histogramSeries(text, 'http_request_duration_seconds', 'route', posts).get('/graphql');
+    histogramSeries(text, 'http_request_duration_seconds', 'method', answered).get('POST');
   const found = [...histogramSeries(telemetry, 'telemetry_ingest_step_seconds', 'step')].map(([step, s]) =>
     figures(`telemetry step: ${step}`, s),
   );
   const whole = [
-    ['telemetry subgraph POST /graphql', request(telemetry)],
-    ['gateway POST /graphql', request(gateway)],
+    ['telemetry subgraph, POSTs answered 200', request(telemetry)],
+    ['gateway, POSTs answered 200', request(gateway)],
   ] as const;
   return [...found, ...whole.flatMap(([name, s]) => (s ? [figures(name, s)] : []))];
 }
