@@ -30,7 +30,7 @@ export interface DecisionTrigger {
 
 export interface DecisionOptionRecord {
   action: ActionId;
-  /** The Thompson draw that competed for this decision. */
+  /** A Thompson draw of the action's recovery rate: recorded for comparison, it no longer decides the pick. */
   score: number;
   expectedSuccess: number;
   pulls: number;

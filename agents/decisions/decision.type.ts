@@ -65,15 +65,21 @@ export class MetricValue {
   value!: number;
 }
 
-@ObjectType({ description: 'An action that was eligible, with its Thompson-sampling score' })
+@ObjectType({
+  description:
+    'An action that was eligible, with what was learnt about it: its recovery rate (a Thompson draw and the mean) and outcomes',
+})
 export class DecisionOption {
   @Field(() => String)
   action!: string;
 
-  @Field(() => Float, { description: 'The draw from the posterior that competed' })
+  @Field(() => Float, {
+    description:
+      "A draw from the Beta posterior of the action's recovery rate (Thompson sampling), kept for comparison: it no longer decides the pick, which is the action likeliest to help compared with doing nothing, or the one whose next outcome would tell the most (see reasoning)",
+  })
   score!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "The mean of the action's recovery-rate posterior" })
   expectedSuccess!: number;
 
   @Field(() => Int)
