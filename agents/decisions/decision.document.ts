@@ -90,8 +90,16 @@ export interface DecisionDocument {
   createdAt: Date;
   updatedAt: Date;
   executedAt: Date | null;
-  /** `reachedVehicleIds`: the vehicles whose owners a notification reached (notify_critical_owners). */
-  execution: { summary: string; success: boolean; reachedVehicleIds?: string[] } | null;
+  /**
+   * `reachedVehicleIds`: the vehicles whose owners a notification reached, and `reachedOwners`
+   * who they were (notify_critical_owners).
+   */
+  execution: {
+    summary: string;
+    success: boolean;
+    reachedVehicleIds?: string[];
+    reachedOwners?: Array<{ vehicleId: string; userId: string }>;
+  } | null;
   approvedBy: string | null;
   approvedAt: Date | null;
   rejectedBy: string | null;

@@ -18,6 +18,8 @@ export interface EffectResult {
   success: boolean;
   /** Owner notifications: the vehicles whose owners were reached, for the action's own judge. */
   reachedVehicleIds?: string[];
+  /** Owner notifications: who was reached for which vehicle; only their own acknowledgement counts as acting. */
+  reachedOwners?: Array<{ vehicleId: string; userId: string }>;
 }
 
 /**

@@ -30,6 +30,9 @@ export function notifyOwnersEffect(notifier: OwnerNotifier, alerts: SeenAlertSto
         summary: `${sent.notified.length} notification(s) sent to ${owners} owner(s) of ${vehicleIds.length} vehicle(s) (${channels})${missing}; inbox entries: ${sent.notified.map((n) => n.notificationId).join(', ') || 'none'}`,
         success: sent.notified.length > 0,
         reachedVehicleIds: [...new Set(sent.notified.map((n) => n.vehicleId))],
+        reachedOwners: [...new Map(sent.notified.map((n) => [`${n.vehicleId}\u0000${n.userId}`, n])).values()].map(
+          ({ vehicleId, userId }) => ({ vehicleId, userId }),
+        ),
       };
     },
   };

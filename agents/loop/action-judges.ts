@@ -33,8 +33,9 @@ export const DEFAULT_OWNER_RESPONSE_MS = 24 * 3_600_000;
 export type OwnerVerdict = 'OWNERS_ACTED' | 'OWNERS_REACHED' | 'NOT_REACHED';
 
 /**
- * Pure: owners were told of a critical alert; did they act? Acting (an alert of theirs
- * acknowledged, or a booking asked for the vehicle, after the notice and within the window) is
+ * Pure: owners were told of a critical alert; did they act? Acting (an alert of their vehicle
+ * acknowledged by them, not by staff, or a booking asked for the vehicle, after the notice and
+ * within the window) is
  * the success, credited with the share of the vehicles reached whose owners acted. Reached but
  * nobody acted is a failure that says so; nobody reached (no owner, or the service refused) too.
  */
@@ -76,9 +77,25 @@ export function judgeOwnerResponse(input: {
   };
 }
 
+/**
+ * Pure: the vehicles whose alert was acknowledged by an owner the notice reached for that
+ * vehicle. Staff acknowledging it is not the owner acting on the notice. A record from before
+ * the owners were kept (`owners` undefined) counts any acknowledgement, as it did then.
+ */
+export function acknowledgedByOwners(
+  acknowledgements: ReadonlyArray<{ vehicleId: string; by: string | null }>,
+  owners: ReadonlyArray<{ vehicleId: string; userId: string }> | undefined,
+): Set<string> {
+  if (!owners) return new Set(acknowledgements.map((a) => a.vehicleId));
+  const reached = new Set(owners.map((o) => `${o.vehicleId}\u0000${o.userId}`));
+  return new Set(
+    acknowledgements.filter((a) => a.by !== null && reached.has(`${a.vehicleId}\u0000${a.by}`)).map((a) => a.vehicleId),
+  );
+}
+
 /** notify_critical_owners, judged by whether the owners it reached acted, `windowMs` after the notice. */
 export function ownerResponseJudge(deps: {
-  alerts: Pick<SeenAlertStore, 'acknowledgedBetween'>;
+  alerts: Pick<SeenAlertStore, 'acknowledgementsBetween'>;
   bookings: Pick<BookingSeenStore, 'bookedBetween'>;
   windowMs: number;
 }): ActionJudge {
@@ -90,12 +107,13 @@ export function ownerResponseJudge(deps: {
       const reached = decision.execution?.reachedVehicleIds ?? (decision.execution?.success ? targeted : []);
       const from = decision.executedAt ?? decision.createdAt;
       const to = new Date(from.getTime() + deps.windowMs);
-      const [acknowledged, booked] = reached.length
+      const [acknowledgements, booked] = reached.length
         ? await Promise.all([
-            deps.alerts.acknowledgedBetween(reached, from, to),
+            deps.alerts.acknowledgementsBetween(reached, from, to),
             deps.bookings.bookedBetween(reached, from, to),
           ])
-        : [new Set<string>(), new Set<string>()];
+        : [[], new Set<string>()];
+      const acknowledged = acknowledgedByOwners(acknowledgements, decision.execution?.reachedOwners);
       return judgeOwnerResponse({
         targeted,
         reached,

@@ -446,12 +446,19 @@ describe('critical health alerts', () => {
     await tick();
     expect((await read()).outcome).toBeNull();
 
-    // veh-1's owner acknowledges the alert, veh-2's books a service; veh-3's does nothing.
+    // veh-1's owner acknowledges the alert, veh-2's books a service; veh-3's does nothing, and
+    // staff acknowledging its alert is not its owner acting.
     const later = (minutes: number) => new Date(notifiedAt + minutes * MINUTE).toISOString();
-    await a.bus.append(HEALTH_ALERTS, {
-      ...healthAlert('al1', 'veh-1', 'CRITICAL', ['OPEN', 'ACKNOWLEDGED']),
-      acknowledgedAt: later(20),
-    });
+    const acknowledged = (alertId: string, vehicleId: string, by: string) => {
+      const alert = healthAlert(alertId, vehicleId, 'CRITICAL', ['OPEN', 'ACKNOWLEDGED']);
+      return {
+        ...alert,
+        acknowledgedAt: later(20),
+        history: [alert.history[0], { status: 'ACKNOWLEDGED' as const, at: later(20), by }],
+      };
+    };
+    await a.bus.append(HEALTH_ALERTS, acknowledged('al1', 'veh-1', 'owner-of-veh-1'));
+    await a.bus.append(HEALTH_ALERTS, acknowledged('al3', 'veh-3', 'staff-1'));
     await a.bus.append(BOOKING_CHANGED, {
       bookingId: 'b'.repeat(24),
       centreId: 'c'.repeat(24),
@@ -470,7 +477,7 @@ describe('critical health alerts', () => {
       async () =>
         (await database.db
           .collection('health_alerts_seen')
-          .countDocuments({ vehicleId: 'veh-1', acknowledgedAt: { $gte: new Date(0) } })) === 1,
+          .countDocuments({ vehicleId: { $in: ['veh-1', 'veh-3'] }, acknowledgedAt: { $gte: new Date(0) } })) === 2,
     );
 
     clock.advance(2 * 60 * MINUTE);
@@ -480,8 +487,8 @@ describe('critical health alerts', () => {
     expect(judged.outcome.note).toBe(
       "OWNERS_ACTED: 3 of 3 vehicle(s)' owners reached; owners of 2 acted within 2 h (1 acknowledged an alert, 1 booked)",
     );
-    // Two alerts are still open: by the metric this would have been a failure.
-    expect((await a.run('{ goal(id: "critical_alerts_open") { current } }')).data.goal.current).toBe(2);
+    // veh-2's alert is still open and none resolved: by the metric this would have been a failure.
+    expect((await a.run('{ goal(id: "critical_alerts_open") { current } }')).data.goal.current).toBe(1);
     const arm = (await arms.state()).arms.find(
       (x) => x.triggerKind === 'critical_alerts' && x.action === 'notify_critical_owners',
     )!;

@@ -14,6 +14,8 @@ interface AlertEntry {
   updatedAt: Date;
   /** When someone (the owner, or staff) acknowledged it; absent on entries stored before it was kept. */
   acknowledgedAt?: Date | null;
+  /** Who acknowledged it (a user id, from the alert's history); absent on entries stored before it was kept. */
+  acknowledgedBy?: string | null;
 }
 
 /** Open critical alerts, counted and grouped by vehicle. */
@@ -59,6 +61,7 @@ export class SeenAlertStore {
             version,
             updatedAt: at,
             acknowledgedAt: event.acknowledgedAt ? new Date(event.acknowledgedAt) : null,
+            acknowledgedBy: event.history.findLast((h) => h.status === 'ACKNOWLEDGED')?.by ?? null,
           },
         },
         { upsert: true },
@@ -100,15 +103,19 @@ export class SeenAlertStore {
     return groups.map((g) => g._id);
   }
 
-  /** Which of these vehicles had an alert acknowledged between `from` and `to`. */
-  async acknowledgedBetween(vehicleIds: readonly string[], from: Date, to: Date): Promise<Set<string>> {
+  /** The alerts of these vehicles acknowledged between `from` and `to`, and by whom (null when not known). */
+  async acknowledgementsBetween(
+    vehicleIds: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ vehicleId: string; by: string | null }>> {
     const docs = await this.alerts
       .find(
         { vehicleId: { $in: vehicleIds.map(String) }, acknowledgedAt: { $gte: from, $lte: to } },
-        { projection: { vehicleId: 1 } },
+        { projection: { vehicleId: 1, acknowledgedBy: 1 } },
       )
       .toArray();
-    return new Set(docs.map((d) => d.vehicleId));
+    return docs.map((d) => ({ vehicleId: d.vehicleId, by: d.acknowledgedBy ?? null }));
   }
 
   /** Which of these vehicles have an open critical alert. */
