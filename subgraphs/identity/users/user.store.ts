@@ -5,6 +5,7 @@ import { DUPLICATE_KEY, isDuplicateKey } from '../../../platform/mongo/duplicate
 import { CoalescedReads } from '../../../platform/mongo/coalesce-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
+import { RoleHolders } from './role-holders.js';
 import type { User } from './user.type.js';
 
 export interface UserDocument {
@@ -26,7 +27,7 @@ export const toUser = (doc: UserDocument): User => ({
 
 export class EmailTakenError extends Error {}
 
-/** Sign-in by email (one account each); admins counted by role. The list pages by `_id`. */
+/** Sign-in by email (one account each). The list pages by `_id`; roles are counted in RoleHolders. */
 export const USER_INDEXES: IndexDeclaration[] = [
   { key: { email: 1 }, options: { unique: true } },
   { key: { roles: 1 } },
@@ -37,14 +38,26 @@ export class UserStore {
   private readonly users: Collection<UserDocument>;
   /** `me` and the gateway's user references arrive from many requests at once: one read for them all. */
   private readonly reads: CoalescedReads<UserDocument>;
+  private readonly roleHolders: RoleHolders;
 
   constructor(db: Db) {
     this.users = db.collection<UserDocument>(UserStore.collection);
     this.reads = new CoalescedReads(this.users);
+    this.roleHolders = new RoleHolders(db);
   }
 
-  init(): Promise<void> {
-    return ensureIndexes(this.users, USER_INDEXES);
+  async init(): Promise<void> {
+    await Promise.all([ensureIndexes(this.users, USER_INDEXES), this.roleHolders.init()]);
+    // Every account holds a role: fewer holders than accounts means some were never recorded.
+    if ((await this.roleHolders.countAll()) >= (await this.users.estimatedDocumentCount())) return;
+    let batch: Pick<UserDocument, '_id' | 'roles'>[] = [];
+    for await (const user of this.users.find({}, { projection: { roles: 1 } })) {
+      batch.push(user);
+      if (batch.length < 1000) continue;
+      await this.roleHolders.add(batch);
+      batch = [];
+    }
+    await this.roleHolders.add(batch);
   }
 
   async insert(user: Omit<UserDocument, '_id' | 'createdAt'>): Promise<UserDocument> {
@@ -55,6 +68,7 @@ export class UserStore {
       if (isDuplicateKey(error)) throw new EmailTakenError();
       throw error;
     }
+    await this.roleHolders.add([doc]);
     return doc;
   }
 
@@ -74,14 +88,16 @@ export class UserStore {
    */
   async insertNew(docs: readonly UserDocument[]): Promise<Set<string>> {
     if (docs.length === 0) return new Set();
+    let taken = new Set<number>();
     try {
       await this.users.insertMany([...docs], { ordered: false });
-      return new Set();
     } catch (error) {
       const failed = (error as { writeErrors?: { index: number; code: number }[] }).writeErrors;
       if (!failed?.length || failed.some((w) => w.code !== DUPLICATE_KEY)) throw error;
-      return new Set(failed.map((w) => docs[w.index]!.email));
+      taken = new Set(failed.map((w) => w.index));
     }
+    await this.roleHolders.add(docs.filter((_, i) => !taken.has(i)));
+    return new Set([...taken].map((i) => docs[i]!.email));
   }
 
   /** In the order of `ids`; null for an unknown or malformed id. */
@@ -99,11 +115,18 @@ export class UserStore {
   }
 
   /** Adds `role` to the user's roles; the user as it was before, or null for an unknown user. */
-  addRole(id: ObjectId, role: Role): Promise<UserDocument | null> {
-    return this.users.findOneAndUpdate({ _id: id }, { $addToSet: { roles: role } }, { returnDocument: 'before' });
+  async addRole(id: ObjectId, role: Role): Promise<UserDocument | null> {
+    const before = await this.users.findOneAndUpdate(
+      { _id: id },
+      { $addToSet: { roles: role } },
+      { returnDocument: 'before' },
+    );
+    if (before) await this.roleHolders.add([{ _id: id, roles: [role] }]);
+    return before;
   }
 
+  /** From RoleHolders' index: `roles` is an array, which the embedded database counts by reading every user. */
   countWithRole(role: Role): Promise<number> {
-    return this.users.countDocuments({ roles: role });
+    return this.roleHolders.count(role);
   }
 }
