@@ -206,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   );
 
-  const planner = new SupergraphPlanner(supergraphSdl);
+  const planner = SupergraphPlanner.sharing(gateway, supergraphSdl);
   checkScalarInputs(planner.apiGraphQLSchema);
   for (const name of Object.keys(subgraphUrls)) dataSourceFor(name);
   const clients = new SubgraphClients(subgraphUrls, config.INTERNAL_SECRET);
