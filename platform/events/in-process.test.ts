@@ -18,6 +18,19 @@ describe('InProcessEventBus', () => {
     expect(other).toEqual([]);
   });
 
+  it('copies an event only for a topic somebody listens to', async () => {
+    const bus = new InProcessEventBus();
+    let serialised = 0;
+    const payload = { toJSON: () => (serialised++, { n: 1 }) };
+    await bus.publish('nobody', payload);
+    expect(serialised).toBe(0);
+    const got: unknown[] = [];
+    bus.subscribe('somebody', (p) => void got.push(p));
+    await bus.publish('somebody', payload);
+    expect(serialised).toBe(1);
+    expect(got).toEqual([{ n: 1 }]);
+  });
+
   it('keeps delivering when one handler throws, and stops after unsubscribe', async () => {
     const bus = new InProcessEventBus();
     const got: string[] = [];
