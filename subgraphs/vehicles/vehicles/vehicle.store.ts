@@ -3,6 +3,7 @@ import { paginate, type PageArgs } from '../../../platform/graphql/pagination.js
 import { findManyById, IN_BATCH_SIZE } from '../../../platform/mongo/find-many-by-id.js';
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
+import { PerTurnBatch } from '../../../platform/async/per-turn-batch.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
 import type { VehicleDetails } from './vehicle-input.js';
 import type { Vehicle, VinInfo } from './vehicle.type.js';
@@ -40,12 +41,8 @@ export class VehicleStore {
   private readonly vehicles: Collection<VehicleDocument>;
   /** `_id: vin` for every active vehicle: one active vehicle per VIN. */
   private readonly activeVins: UniqueClaims;
-  /** Callers of `activeByOwners` waiting for this event-loop turn's query. */
-  private ownersWaiting: {
-    ownerIds: string[];
-    resolve(found: VehicleDocument[][]): void;
-    reject(error: unknown): void;
-  }[] = [];
+  /** Owners asked for by concurrent requests within one event-loop turn: one query for them all. */
+  private readonly owners = new PerTurnBatch<string, VehicleDocument[]>((ownerIds) => this.readOwners(ownerIds));
 
   constructor(db: Db) {
     this.vehicles = db.collection<VehicleDocument>(VehicleStore.collection);
@@ -119,33 +116,24 @@ export class VehicleStore {
    * of a round trip each. Nothing is kept between turns; callers must not mutate what they get.
    */
   activeByOwners(ownerIds: readonly string[]): Promise<VehicleDocument[][]> {
-    return new Promise((resolve, reject) => {
-      if (this.ownersWaiting.length === 0) setImmediate(() => void this.readOwners());
-      this.ownersWaiting.push({ ownerIds: ownerIds.map(String), resolve, reject });
-    });
+    return this.owners.get(ownerIds.map(String));
   }
 
-  private async readOwners(): Promise<void> {
-    const waiting = this.ownersWaiting;
-    this.ownersWaiting = [];
-    try {
-      const owners = [...new Set(waiting.flatMap((w) => w.ownerIds))];
-      const byOwner = new Map<string, VehicleDocument[]>();
-      for (let i = 0; i < owners.length; i += IN_BATCH_SIZE) {
-        const docs = await this.vehicles
-          .find({ ownerId: { $in: owners.slice(i, i + IN_BATCH_SIZE) }, removedAt: null })
-          .sort({ _id: 1 })
-          .toArray();
-        for (const doc of docs) {
-          const list = byOwner.get(doc.ownerId);
-          if (list) list.push(doc);
-          else byOwner.set(doc.ownerId, [doc]);
-        }
+  private async readOwners(ownerIds: string[]): Promise<VehicleDocument[][]> {
+    const owners = [...new Set(ownerIds)];
+    const byOwner = new Map<string, VehicleDocument[]>();
+    for (let i = 0; i < owners.length; i += IN_BATCH_SIZE) {
+      const docs = await this.vehicles
+        .find({ ownerId: { $in: owners.slice(i, i + IN_BATCH_SIZE) }, removedAt: null })
+        .sort({ _id: 1 })
+        .toArray();
+      for (const doc of docs) {
+        const list = byOwner.get(doc.ownerId);
+        if (list) list.push(doc);
+        else byOwner.set(doc.ownerId, [doc]);
       }
-      for (const w of waiting) w.resolve(w.ownerIds.map((owner) => byOwner.get(owner) ?? []));
-    } catch (error) {
-      for (const w of waiting) w.reject(error);
     }
+    return ownerIds.map((owner) => byOwner.get(owner) ?? []);
   }
 
   /** Every vehicle not removed. */
