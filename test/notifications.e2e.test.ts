@@ -206,6 +206,14 @@ describe('notifications through the gateway', () => {
     const { vehicleId } = await vehicleWithDevice(t, driver, vin(4353));
     await t.system.deps.bus.append(HEALTH_ALERTS, alertEvent('quiet-critical', vehicleId, 'OPEN', new Date()));
     await waitFor(() => sms.messages.some((m) => m.to === '+971500000002'), 'the CRITICAL alert by SMS');
+    // The SMS server has the message before the worker records the delivery as sent.
+    await waitFor(
+      async () =>
+        (await deliveries(driver.userId)).some(
+          (d) => d.kind === 'ALERT_OPENED' && d.channel === 'SMS' && d.status !== 'SENDING',
+        ),
+      'the alert delivery settled',
+    );
 
     const list = await deliveries(driver.userId);
     const reminder = list.find((d) => d.kind === 'BOOKING_REMINDER' && d.channel === 'SMS')!;
