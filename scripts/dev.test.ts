@@ -5,7 +5,9 @@ import path from 'node:path';
 import { waitFor } from '../test/wait-for.js';
 
 // `npm run dev` on a project of one file: tsc --watch compiles it, dev.mjs starts it, and a
-// change restarts it only once it compiles.
+// change restarts it only once it compiles. The program says 'started' only once its SIGTERM
+// handler is in place: a signal that arrives before it takes the default action and kills the
+// program without a word.
 let dir: string;
 let dev: ChildProcess;
 let output = '';
@@ -13,9 +15,9 @@ let output = '';
 const program = (version: string, extra = '') =>
   `declare const process: any;
 const version: string = '${version}';${extra}
-console.log('started ' + version);
-setInterval(() => undefined, 1000);
 process.on('SIGTERM', () => { console.log('stopped ' + version); process.exit(0); });
+setInterval(() => undefined, 1000);
+console.log('started ' + version);
 `;
 const count = (text: string) => output.split(text).length - 1;
 const until = (text: string, times = 1) =>
