@@ -4,6 +4,8 @@ import { OptionsError } from '../scripts/simulator/options.js';
 import { Limiter } from '../scripts/simulator/limiter.js';
 import { SimulationStats } from '../scripts/simulator/stats.js';
 import { uploadSamples } from '../scripts/simulator/uploader.js';
+import { createRandom } from '../scripts/simulator/random.js';
+import { uploadSlot } from '../scripts/simulator/upload-slot.js';
 import {
   LoginDocument,
   VehicleDtcsDocument,
@@ -124,13 +126,15 @@ describe('a dongle that uploads late, in batches', () => {
 
 describe('a dongle that uploads every few seconds (--upload-every)', () => {
   it('sends its rounds as ingestObdRounds, one operation per upload, each round stored once under its own time', async () => {
+    // Seed 6 starts the dongle's upload interval with the run: two whole uploads of 6 rounds.
+    expect(uploadSlot(createRandom(6).fork('vehicle:0'), 6)).toBe(0);
     const periodic = await runSimulation({
       url: t.url,
       vehicles: 1,
       hz: 10,
       durationSeconds: 1.2,
       uploadEverySeconds: 0.6,
-      seed: 5,
+      seed: 6,
       adminEmail: ADMIN.email,
       adminPassword: ADMIN.password,
       quiet: true,

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRandom } from './random.js';
 import { runSimulation } from './run-simulation.js';
+import { uploadSlot } from './upload-slot.js';
 
 interface Operation {
   query: string;
@@ -13,6 +15,8 @@ interface Operation {
  */
 async function fakeGateway(ingestDelayMs: number | 'never', refuseFirst = 0) {
   const ingested: Operation[] = [];
+  /** When each ingested operation arrived (Date.now()), in the order of `ingested`. */
+  const arrivedAt: number[] = [];
   let requests = 0;
   const busy = {
     message: 'Too many uploads in progress',
@@ -42,6 +46,7 @@ async function fakeGateway(ingestDelayMs: number | 'never', refuseFirst = 0) {
       };
     }
     ingested.push(op);
+    arrivedAt.push(Date.now());
     if (op.query.includes('SimulatorIngestRounds')) {
       const n = op.variables.rounds.reduce((sum: number, r: { frames: string[] }) => sum + r.frames.length, 0);
       return {
@@ -77,6 +82,7 @@ async function fakeGateway(ingestDelayMs: number | 'never', refuseFirst = 0) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     ingested,
+    arrivedAt,
     requests: () => requests,
     close: () => {
       server.closeAllConnections();
@@ -85,7 +91,15 @@ async function fakeGateway(ingestDelayMs: number | 'never', refuseFirst = 0) {
   };
 }
 
-const quietly = { quiet: true, log: () => undefined, seed: 1, apiKey: 'ck_fake' };
+// Seed 6 puts the first dongle at the start of its upload interval (slot 0; see upload-slot.ts,
+// pinned below), so that a lone dongle's uploads hold whole intervals.
+const quietly = { quiet: true, log: () => undefined, seed: 6, apiKey: 'ck_fake' };
+const slotOf = (vehicle: number, perUpload: number) =>
+  uploadSlot(createRandom(quietly.seed).fork(`vehicle:${vehicle}`), perUpload);
+
+it("the seed these tests use starts the first dongle's upload interval with the run", () => {
+  expect([slotOf(0, 5), slotOf(0, 10)]).toEqual([0, 0]);
+});
 
 describe('runSimulation pacing', () => {
   it('takes a round every 1/hz s, each uploaded once with its own time and idempotency key', async () => {
@@ -223,7 +237,39 @@ describe('runSimulation pacing', () => {
     });
     const firstUpload = (vehicleId: string) =>
       (gateway.ingested.find((op) => op.variables.vehicleId === vehicleId)!.variables.rounds as unknown[]).length;
-    expect([firstUpload('v0'), firstUpload('v1')]).toEqual([5, 3]);
+    // Each dongle's first upload holds what is left of the interval after its slot.
+    expect([slotOf(0, 5), slotOf(1, 5)]).toEqual([0, 4]);
+    expect([firstUpload('v0'), firstUpload('v1')]).toEqual([5, 1]);
+    await gateway.close();
+  });
+
+  it("with --upload-every, sends a run's last rounds at the dongle's own next upload time, not with the whole fleet at the end", async () => {
+    const gateway = await fakeGateway(0);
+    const startedAt = Date.now();
+    // Dongle 0 (slot 0) would next upload after round 9, at 0.9 s; dongle 1 (slot 9) after round 0, then after round 10.
+    expect([slotOf(0, 10), slotOf(1, 10)]).toEqual([0, 9]);
+    const summary = await runSimulation({
+      ...quietly,
+      url: gateway.url,
+      vehicles: 2,
+      hz: 10,
+      durationSeconds: 0.3,
+      uploadEverySeconds: 1,
+    });
+    expect(summary).toMatchObject({ samples: 6, samplesStored: 6, samplesLost: 0, errors: {} });
+    const uploads = gateway.ingested.map((op, i) => ({
+      vehicle: op.variables.vehicleId,
+      rounds: (op.variables.rounds as unknown[]).length,
+      afterMs: gateway.arrivedAt[i] - startedAt,
+    }));
+    expect(uploads.map(({ vehicle, rounds }) => [vehicle, rounds])).toEqual([
+      ['v1', 1],
+      ['v0', 3],
+      ['v1', 2],
+    ]);
+    // The run ended at 0.3 s: each remainder waited for its dongle's time (0.9 s and 1.05 s).
+    expect(uploads[1].afterMs).toBeGreaterThanOrEqual(850);
+    expect(uploads[2].afterMs).toBeGreaterThanOrEqual(1000);
     await gateway.close();
   });
 

@@ -12,6 +12,7 @@ import type { SendContext } from './send.js';
 import { driverEmail, driverName, setUpFleet, type SimulatedVehicle } from './setup.js';
 import { formatStatus, SimulationStats, type StatsSnapshot } from './stats.js';
 import { uploadRounds, uploadSamples, type Sample } from './uploader.js';
+import { uploadSlot } from './upload-slot.js';
 import { VehicleSim } from './vehicle-sim.js';
 
 export interface RunOptions extends SimulationInput {
@@ -126,7 +127,9 @@ export async function runSimulation(options: RunOptions = {}): Promise<Simulatio
   let giveUpTimer: NodeJS.Timeout | undefined;
   const graceStarts = () => (giveUpTimer ??= setTimeout(() => giveUp.abort(), flushGraceSeconds * 1000));
   stop.addEventListener('abort', graceStarts, { once: true });
-  const durationTimer = settings.durationSeconds ? setTimeout(graceStarts, settings.durationSeconds * 1000) : undefined;
+  // With --upload-every the last uploads go at each dongle's own time, up to an interval after the end.
+  const lastUploadSeconds = (settings.durationSeconds ?? 0) + (settings.uploadEverySeconds ?? 0);
+  const durationTimer = settings.durationSeconds ? setTimeout(graceStarts, lastUploadSeconds * 1000) : undefined;
   const status = settings.quiet
     ? undefined
     : setInterval(
@@ -244,10 +247,10 @@ export async function drive(
   const backlog = backlogRounds(settings);
   const upload = settings.uploadEverySeconds ? uploadRounds : uploadSamples;
   // With --upload-every the dongle uploads on its clock: rounds taken since the last upload, not
-  // what it holds (rounds refused for now go up with the next upload, not at once). Dongles are
-  // spread over the upload interval as over the polling period: a fleet switched on together
+  // what it holds (rounds refused for now go up with the next upload, not at once). Each dongle
+  // has its own place in the upload interval (see upload-slot.ts): a fleet switched on together
   // would otherwise upload together, every one of them in the same second.
-  let sinceUpload = settings.uploadEverySeconds ? Math.floor((vehicle.index / settings.vehicles) * perUpload) : 0;
+  let sinceUpload = settings.uploadEverySeconds ? uploadSlot(random, perUpload) : 0;
 
   for (let index = 0; dueAt(index) < endAt; index++) {
     await sleep(dueAt(index) - Date.now(), stop);
@@ -269,9 +272,18 @@ export async function drive(
       for (; buffer.length > backlog; buffer.shift()) send.stats.count('samplesLost');
     }
   }
+  // With --upload-every, a run that reaches its duration sends the rest at the dongle's next
+  // upload time, the upload it would have made had the run gone on: a fleet of independent
+  // dongles does not all power off in the same second, and sending every dongle's remainder at
+  // once would measure a burst of the whole fleet that only the end of a run makes. A stop
+  // (Ctrl-C) sends it at once.
+  if (settings.uploadEverySeconds && buffer.length > 0 && !stop.aborted) {
+    const lastIndex = Math.ceil((endAt - startedAt - offsetMs) / periodMs) - 1;
+    await sleep(dueAt(lastIndex + perUpload - sinceUpload) - Date.now(), stop);
+  }
   // What the dongle still holds goes up before it powers off: it keeps trying what a busy server
   // refuses for now until the run gives up on it (`send.signal`, the grace period after the end),
-  // as a parked car's dongle does. A fleet that stops together flushes together.
+  // as a parked car's dongle does. A fleet stopped together flushes together.
   while (buffer.length > 0) {
     const keepRefused = send.signal !== undefined && !send.signal.aborted;
     buffer.push(...(await upload(send, vehicle.device, buffer.splice(0), { keepRefused })));
