@@ -7,8 +7,10 @@ import { wholeNumber } from '../options.js';
 import { environment, fixed, round, saveReport, table, times } from '../report.js';
 import { seedSession, type Session } from '../seed.js';
 import { startWorker } from '../worker.js';
+import { childrenCpuSeconds, cpuSecondsSince } from '../cpu.js';
 import { GATEWAY_NAMES, processUsage, startGateway, type GatewayName, type GatewayProcess } from './gateways.js';
 import type { Caller, MultiLoadSettings } from './multi-load-process.js';
+import { selfProfiler } from './self-profile.js';
 
 /*
  * bench:gateway --compare: ours (SERVICE=gateway), Hive Gateway and stock @apollo/gateway, each
@@ -38,6 +40,10 @@ export interface CompareOptions {
   users: number;
   only?: GatewayName[];
   queries: QueryName[];
+  /** Which loads to run: 'many' (every user) and/or 'one' (the first user on every connection). */
+  modes: ('many' | 'one')[];
+  /** A CPU profile of the subgraphs (this process) per measured run, into this folder. */
+  subgraphCpuProf?: string;
 }
 
 export function parseCompareOptions(argv: string[]): CompareOptions {
@@ -52,6 +58,8 @@ export function parseCompareOptions(argv: string[]): CompareOptions {
       users: { type: 'string' },
       gateways: { type: 'string' },
       queries: { type: 'string' },
+      modes: { type: 'string' },
+      'subgraph-cpu-prof': { type: 'string' },
     },
   });
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -63,6 +71,8 @@ export function parseCompareOptions(argv: string[]): CompareOptions {
     users: wholeNumber('users', str(values.users), 50, 1),
     only: str(values.gateways)?.split(',') as GatewayName[] | undefined,
     queries: (str(values.queries)?.split(',') ?? Object.keys(QUERIES)) as QueryName[],
+    modes: (str(values.modes)?.split(',') ?? ['many', 'one']) as ('many' | 'one')[],
+    subgraphCpuProf: str(values['subgraph-cpu-prof']),
   };
 }
 
@@ -131,6 +141,9 @@ interface Run {
   /** CPU seconds the gateway used per second of load: 1 is a whole core. */
   cores: number;
   rssMbAfter: number;
+  /** CPU seconds of the subgraphs (this process) and of the database during the run: shared by every gateway. */
+  subgraphCpuSeconds: number;
+  databaseCpuSeconds?: number;
 }
 
 interface Scenario {
@@ -138,6 +151,16 @@ interface Scenario {
   users: 'many' | 'one';
   runs: Run[];
 }
+
+const perRequest = (runs: Run[], cpuSeconds: (r: Run) => number) =>
+  round(
+    (1000 * runs.reduce((a, r) => a + cpuSeconds(r), 0)) /
+      Math.max(
+        1,
+        runs.reduce((a, r) => a + r.load.requests, 0),
+      ),
+    3,
+  );
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -162,6 +185,8 @@ function summarise(scenario: Scenario, gateways: GatewayName[]) {
             3,
           ),
           rssMbAfter: Math.max(...runs.map((r) => r.rssMbAfter)),
+          subgraphCpuMsPerRequest: perRequest(runs, (r) => r.subgraphCpuSeconds),
+          databaseCpuMsPerRequest: perRequest(runs, (r) => r.databaseCpuSeconds ?? 0),
           failed: runs.reduce((a, r) => a + r.load.wrongBodies + r.load.socketErrors, 0),
         },
       ];
@@ -176,6 +201,8 @@ function summarise(scenario: Scenario, gateways: GatewayName[]) {
       cores: number;
       cpuMsPerRequest: number;
       rssMbAfter: number;
+      subgraphCpuMsPerRequest: number;
+      databaseCpuMsPerRequest: number;
       failed: number;
     }
   >;
@@ -200,9 +227,10 @@ export async function runCompare(argv: string[]): Promise<number> {
     const reference = new Map<string, string>();
     const scenarios: Scenario[] = [];
     const worker = startWorker<MultiLoadSettings>('bench/lib/gateway-compare/multi-load-process.ts');
+    const profiler = await selfProfiler(options.subgraphCpuProf);
     try {
       for (const query of options.queries) {
-        for (const users_ of ['many', 'one'] as const) {
+        for (const users_ of options.modes) {
           const scenario: Scenario = { query, users: users_, runs: [] };
           scenarios.push(scenario);
           const callers = new Map<GatewayName, Caller[]>();
@@ -215,14 +243,20 @@ export async function runCompare(argv: string[]): Promise<number> {
             const order = gateways.map((_, i) => gateways[(i + round_ - 1) % gateways.length]!);
             for (const gateway of order) {
               const before = processUsage(gateway.pid);
-              const load = await worker.call<LoadResult>({
-                url: gateway.url,
-                callers: callers.get(gateway.name)!,
-                connections: options.connections,
-                durationSeconds: options.durationSeconds,
-                warmupSeconds: options.warmupSeconds,
-              });
+              const subgraphBefore = process.cpuUsage();
+              const databaseBefore = bench.databasePid ? childrenCpuSeconds(bench.databasePid) : undefined;
+              const load = await profiler.around(`${query}-${users_}-${gateway.name}-r${round_}`, () =>
+                worker.call<LoadResult>({
+                  url: gateway.url,
+                  callers: callers.get(gateway.name)!,
+                  connections: options.connections,
+                  durationSeconds: options.durationSeconds,
+                  warmupSeconds: options.warmupSeconds,
+                }),
+              );
               const after = processUsage(gateway.pid);
+              const subgraphCpuSeconds = cpuSecondsSince(subgraphBefore);
+              const databaseAfter = bench.databasePid ? childrenCpuSeconds(bench.databasePid) : undefined;
               const cpuSeconds = after.cpuSeconds - before.cpuSeconds;
               scenario.runs.push({
                 gateway: gateway.name,
@@ -231,6 +265,11 @@ export async function runCompare(argv: string[]): Promise<number> {
                 cpuSeconds,
                 cores: round(cpuSeconds / (options.durationSeconds + options.warmupSeconds), 2),
                 rssMbAfter: after.rssMb,
+                subgraphCpuSeconds,
+                databaseCpuSeconds:
+                  databaseBefore === undefined || databaseAfter === undefined
+                    ? undefined
+                    : databaseAfter - databaseBefore,
               });
               console.log(
                 `${query} ${users_ === 'many' ? `${users.length} users` : 'one user'} round ${round_} ${gateway.name}: ` +
@@ -242,6 +281,7 @@ export async function runCompare(argv: string[]): Promise<number> {
         }
       }
     } finally {
+      profiler.close();
       await worker.stop();
     }
     const summaries = scenarios.map((s) => ({ query: s.query, users: s.users, figures: summarise(s, names) }));
@@ -285,6 +325,8 @@ function formatCompare(
       'cores',
       'cpu ms/req',
       'RSS MB',
+      'subgraphs ms/req',
+      'db ms/req',
       'failed',
       'ours/x req/s',
     ],
@@ -304,6 +346,8 @@ function formatCompare(
         fixed(f.cores, 2),
         fixed(f.cpuMsPerRequest, 3),
         fixed(f.rssMbAfter),
+        fixed(f.subgraphCpuMsPerRequest, 3),
+        fixed(f.databaseCpuMsPerRequest, 3),
         String(f.failed),
         ours && name !== 'ours' ? times(ours.rps / f.rps) : '',
       ]);
