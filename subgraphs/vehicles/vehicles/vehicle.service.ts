@@ -72,14 +72,14 @@ export class VehicleService {
 
   /** One vehicle, removed ones included (history), if the viewer may see it. */
   async get(viewer: UserViewer, id: string): Promise<Vehicle | null> {
-    const vehicle = await this.store.findById(parseId(id, 'id'));
+    const vehicle = await this.store.readById(parseId(id, 'id'));
     if (!vehicle && isStaff(viewer)) return null;
     return toVehicle(assertVehicleAccess(viewer, vehicle));
   }
 
   /** A vehicle for an organisation its owner granted it to (checked by the caller): active ones only. */
   async granted(id: string): Promise<Vehicle> {
-    const vehicle = await this.store.findById(parseId(id, 'id'));
+    const vehicle = await this.store.readById(parseId(id, 'id'));
     if (!vehicle || vehicle.removedAt) throw new ForbiddenError('API keys cannot access vehicle data');
     return toVehicle(vehicle);
   }

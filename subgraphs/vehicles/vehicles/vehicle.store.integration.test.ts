@@ -43,6 +43,26 @@ describe('VehicleStore.findByIds (real database)', () => {
     expect(found.map((v) => v?.model ?? null)).toEqual(['B', null, 'A', null, 'B', null, null]);
     expect(await vehicles.findByIds([])).toEqual([]);
   });
+
+  it('reads the vehicles of concurrent vehicle(id) callers with one query, each its own, afresh after a write', async () => {
+    const a = await insert('VINR1', 'R1');
+    const b = await insert('VINR2', 'R2');
+    const byId = () => recorder.queries().filter((q) => q.command === 'find' && q.shape.equality.includes('_id'));
+    const before = byId().length;
+
+    const [first, second, unknown, again] = await Promise.all([
+      vehicles.readById(new ObjectId(a)),
+      vehicles.readById(new ObjectId(b)),
+      vehicles.readById(new ObjectId()),
+      vehicles.readById(new ObjectId(a)),
+    ]);
+
+    expect([first?.model, second?.model, unknown, again?.model]).toEqual(['R1', 'R2', null, 'R1']);
+    expect(byId().length - before).toBe(1);
+    await vehicles.remove(new ObjectId(a), new Date());
+    expect((await vehicles.readById(new ObjectId(a)))?.removedAt).toBeInstanceOf(Date);
+    expect(byId().length - before).toBeGreaterThan(1);
+  });
 });
 
 describe('VehicleStore lists (real database)', () => {

@@ -4,6 +4,7 @@ import { findManyById, IN_BATCH_SIZE } from '../../../platform/mongo/find-many-b
 import { ensureIndexes, type IndexDeclaration } from '../../../platform/mongo/indexes.js';
 import { toObjectId } from '../../../platform/mongo/object-id.js';
 import { PerTurnBatch } from '../../../platform/async/per-turn-batch.js';
+import { CoalescedReads } from '../../../platform/mongo/coalesce-by-id.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
 import type { VehicleDetails } from './vehicle-input.js';
 import type { Vehicle, VinInfo } from './vehicle.type.js';
@@ -43,9 +44,12 @@ export class VehicleStore {
   private readonly activeVins: UniqueClaims;
   /** Owners asked for by concurrent requests within one event-loop turn: one query for them all. */
   private readonly owners = new PerTurnBatch<string, VehicleDocument[]>((ownerIds) => this.readOwners(ownerIds));
+  /** `vehicle(id)` arrives from many requests at once: the ids of one event-loop turn go in one read. */
+  private readonly reads: CoalescedReads<VehicleDocument>;
 
   constructor(db: Db) {
     this.vehicles = db.collection<VehicleDocument>(VehicleStore.collection);
+    this.reads = new CoalescedReads(this.vehicles);
     this.activeVins = new UniqueClaims(db, VehicleStore.vinClaimsCollection);
   }
 
@@ -102,6 +106,15 @@ export class VehicleStore {
 
   findById(id: ObjectId): Promise<VehicleDocument | null> {
     return this.vehicles.findOne({ _id: id });
+  }
+
+  /**
+   * `findById` for reads that answer a query: read together with the other requests of the same
+   * event-loop turn (one `_id $in` for them all), afresh each time. Callers must not mutate it.
+   */
+  async readById(id: ObjectId): Promise<VehicleDocument | null> {
+    const [doc] = await this.reads.findManyById([id]);
+    return doc ?? null;
   }
 
   /** In the order of `ids`; null for an unknown or malformed id. */
