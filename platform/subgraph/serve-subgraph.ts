@@ -19,6 +19,7 @@ import { createMetrics } from '../metrics.js';
 import type { SubgraphContext } from './context.js';
 import { serveSubgraphSubscriptions } from './websocket.js';
 import { apolloExpress } from '../http/apollo-express.js';
+import { uncacheableResponses } from './uncacheable.js';
 
 /** What a subgraph's `createXSubgraph(deps)` returns. */
 export interface Subgraph {
@@ -82,6 +83,7 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      ...uncacheableResponses(),
     ],
     formatError: (formatted, error) => {
       const masked = maskError(formatted, error, (cause) => logger.error({ err: cause }, 'unexpected resolver error'));
