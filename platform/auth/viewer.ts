@@ -26,15 +26,42 @@ export function encodeViewer(viewer: Viewer): string {
   return Buffer.from(JSON.stringify(viewer)).toString('base64url');
 }
 
+/**
+ * Every subgraph request decodes its viewer header, and the same viewers come back request after
+ * request: the base64, JSON and schema check of one header cost about 2 % of the subgraphs' CPU
+ * under bench:gateway --compare. A verdict depends on the header's text alone, so recent ones are
+ * kept by that text (frozen: callers share them), a bounded number of short headers only.
+ */
+const DECODED_MAX = 1000;
+const DECODED_MAX_HEADER_LENGTH = 512;
+const decoded = new Map<string, Viewer | undefined>();
+
 /** Returns undefined for anything that is not a well-formed viewer. */
 export function decodeViewer(header: string | undefined): Viewer | undefined {
   if (!header) return undefined;
+  if (header.length > DECODED_MAX_HEADER_LENGTH) return decode(header);
+  if (decoded.has(header)) return decoded.get(header);
+  const viewer = decode(header);
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+  decoded.set(header, viewer);
+  return viewer;
+}
+
+/** How many decoded headers are kept (for tests). */
+export const decodedViewersKept = () => decoded.size;
+
+function decode(header: string): Viewer | undefined {
   try {
     const parsed = viewerSchema.safeParse(JSON.parse(Buffer.from(header, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
+    return parsed.success ? deepFreeze(parsed.data) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const field of Object.values(value)) if (field && typeof field === 'object') Object.freeze(field);
+  return Object.freeze(value);
 }
 
 export function secretsEqual(given: string | undefined, expected: string): boolean {
