@@ -26,4 +26,6 @@ USER node
 # The gateway's PORT and the subgraphs' default <NAME>_PORTs (subgraphs/registry.ts), with room to grow.
 EXPOSE 4000-4009
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "app/healthcheck.mjs"]
-ENTRYPOINT ["node", "dist/app/service.js"]
+# --max-semi-space-size=16: V8's young generation as on Node 20 (Node 24 grows it to 134 MB
+# under load; README "Running services separately"). `npm run service` passes the same flags.
+ENTRYPOINT ["node", "--max-semi-space-size=16", "dist/app/service.js"]

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { SUPERGRAPH_PATH } from '../../../app/gateway-service.js';
 import type { BenchSystem } from '../bench-system.js';
+import { productionNodeFlags } from './production-flags.js';
 
 /* The three gateways of bench:gateway --compare, each in a process of its own, on the same subgraphs. */
 
@@ -69,7 +70,8 @@ export async function startGateway(
   let env: NodeJS.ProcessEnv;
   let args: string[] = [];
   if (name === 'ours') {
-    // Exactly what production runs (SERVICE=gateway), with the bench's out-of-reach rate limits.
+    // Exactly what production runs (SERVICE=gateway, the image's node flags), with the bench's
+    // out-of-reach rate limits.
     file = 'app/service.ts';
     args = ['gateway'];
     env = {
@@ -100,7 +102,11 @@ export async function startGateway(
   }
   const child = fork(path.resolve(file), args, {
     env,
-    execArgv: ['--import', 'tsx', ...(name === 'ours' ? (options.oursNodeFlags ?? []) : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(name === 'ours' ? [...productionNodeFlags(), ...(options.oursNodeFlags ?? [])] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;
