@@ -238,6 +238,17 @@ export async function runCompare(argv: string[]): Promise<number> {
             const all = await callersFor(gateway, query, users, reference);
             callers.set(gateway.name, users_ === 'many' ? all : [all[0]!]);
           }
+          // Untimed, through every gateway: the subgraphs' and the database's first seconds on a
+          // query (JIT, caches) were otherwise paid by whichever gateway ran first (ours, always).
+          if (options.warmupSeconds > 0)
+            for (const gateway of gateways)
+              await worker.call<LoadResult>({
+                url: gateway.url,
+                callers: callers.get(gateway.name)!,
+                connections: options.connections,
+                durationSeconds: options.warmupSeconds,
+                warmupSeconds: 0,
+              });
           for (let round_ = 1; round_ <= options.rounds; round_++) {
             // Interleaved: each round runs every gateway once, in a rotating order.
             const order = gateways.map((_, i) => gateways[(i + round_ - 1) % gateways.length]!);
