@@ -252,7 +252,8 @@ export async function drive(
   // would otherwise upload together, every one of them in the same second.
   let sinceUpload = settings.uploadEverySeconds ? uploadSlot(random, perUpload) : 0;
 
-  for (let index = 0; dueAt(index) < endAt; index++) {
+  let index = 0; // the next round: once the loop ends, the first one not taken
+  for (; dueAt(index) < endAt; index++) {
     await sleep(dueAt(index) - Date.now(), stop);
     if (stop.aborted) break;
     const snapshot = index === 0 ? car.snapshot : car.advance(periodMs / 1000);
@@ -278,8 +279,7 @@ export async function drive(
   // once would measure a burst of the whole fleet that only the end of a run makes. A stop
   // (Ctrl-C) sends it at once.
   if (settings.uploadEverySeconds && buffer.length > 0 && !stop.aborted) {
-    const lastIndex = Math.ceil((endAt - startedAt - offsetMs) / periodMs) - 1;
-    await sleep(dueAt(lastIndex + perUpload - sinceUpload) - Date.now(), stop);
+    await sleep(dueAt(index - 1 + perUpload - sinceUpload) - Date.now(), stop);
   }
   // What the dongle still holds goes up before it powers off: it keeps trying what a busy server
   // refuses for now until the run gives up on it (`send.signal`, the grace period after the end),

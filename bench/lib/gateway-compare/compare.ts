@@ -238,17 +238,18 @@ export async function runCompare(argv: string[]): Promise<number> {
             const all = await callersFor(gateway, query, users, reference);
             callers.set(gateway.name, users_ === 'many' ? all : [all[0]!]);
           }
+          const runLoad = (gateway: GatewayProcess, durationSeconds: number, warmupSeconds: number) =>
+            worker.call<LoadResult>({
+              url: gateway.url,
+              callers: callers.get(gateway.name)!,
+              connections: options.connections,
+              durationSeconds,
+              warmupSeconds,
+            });
           // Untimed, through every gateway: the subgraphs' and the database's first seconds on a
           // query (JIT, caches) were otherwise paid by whichever gateway ran first (ours, always).
           if (options.warmupSeconds > 0)
-            for (const gateway of gateways)
-              await worker.call<LoadResult>({
-                url: gateway.url,
-                callers: callers.get(gateway.name)!,
-                connections: options.connections,
-                durationSeconds: options.warmupSeconds,
-                warmupSeconds: 0,
-              });
+            for (const gateway of gateways) await runLoad(gateway, options.warmupSeconds, 0);
           for (let round_ = 1; round_ <= options.rounds; round_++) {
             // Interleaved: each round runs every gateway once, in a rotating order.
             const order = gateways.map((_, i) => gateways[(i + round_ - 1) % gateways.length]!);
@@ -257,13 +258,7 @@ export async function runCompare(argv: string[]): Promise<number> {
               const subgraphBefore = process.cpuUsage();
               const databaseBefore = bench.databasePid ? childrenCpuSeconds(bench.databasePid) : undefined;
               const load = await profiler.around(`${query}-${users_}-${gateway.name}-r${round_}`, () =>
-                worker.call<LoadResult>({
-                  url: gateway.url,
-                  callers: callers.get(gateway.name)!,
-                  connections: options.connections,
-                  durationSeconds: options.durationSeconds,
-                  warmupSeconds: options.warmupSeconds,
-                }),
+                runLoad(gateway, options.durationSeconds, options.warmupSeconds),
               );
               const after = processUsage(gateway.pid);
               const subgraphCpuSeconds = cpuSecondsSince(subgraphBefore);
