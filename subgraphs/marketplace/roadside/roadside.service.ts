@@ -223,7 +223,10 @@ export class RoadsideService {
         doc._id,
         expect,
         decided.to,
-        { wave: number, dueAt: new Date(now.getTime() + this.settings.waveSeconds * 1000) },
+        // updatedAt from this clock: a wave within OFFERED has no history entry to date the move,
+        // and the store's wall-clock fallback let another instance's sweep (which judges "old" by
+        // this clock) re-announce a move still being announced.
+        { wave: number, dueAt: new Date(now.getTime() + this.settings.waveSeconds * 1000), updatedAt: now },
         doc.status === decided.to ? null : { status: decided.to, at: now, by: 'system' },
         wave.map((c) => ({ centreId: c.centreId, wave: number, distanceKm: c.distanceKm, offeredAt: now })),
       );
