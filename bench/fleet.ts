@@ -1,3 +1,4 @@
+import './lib/production-mode.js';
 import 'reflect-metadata';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, openSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import './lib/production-mode.js';
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { mapBounded } from '../platform/async/map-bounded.js';

@@ -1,3 +1,4 @@
+import './lib/production-mode.js';
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,3 +1,4 @@
+import './lib/production-mode.js';
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../platform/config/environment.js';
 import { createLogger } from '../../platform/logger.js';
 import { startSystem, type System } from '../../app/system.js';
 import { startBenchDatabase } from './bench-database.js';
+import { graphqlRunsAsProduction } from './graphql-mode.js';
 
 export interface BenchSystem {
   system: System;
@@ -37,6 +38,9 @@ export async function startBenchSystem(
   overrides: Record<string, string> = {},
   data: BenchDataOptions = {},
 ): Promise<BenchSystem> {
+  // Measuring development-mode libraries would charge every gateway a cost production does not pay.
+  if (!graphqlRunsAsProduction())
+    throw new Error("graphql-js loaded outside production mode: import './lib/production-mode.js' first");
   const db = await startBenchDatabase({ dataDir: data.dataDir && path.resolve(data.dataDir, 'db') });
   try {
     const config = loadConfig({

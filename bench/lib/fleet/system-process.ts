@@ -1,3 +1,4 @@
+import '../production-mode.js';
 import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchSystem, type BenchSystem } from '../bench-system.js';
