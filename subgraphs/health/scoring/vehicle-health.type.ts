@@ -46,15 +46,40 @@ export class VehicleHealth {
   dataUntil!: Date | null;
 }
 
-export const toVehicleHealth = (a: VehicleAssessment): VehicleHealth => ({
-  score: a.score,
-  grade: a.grade,
-  parts: a.parts.map(toPartHealth),
-  confidence: a.confidence,
-  troubleCodes: a.codes.map(({ code, status, severity, description }) => ({ code, status, severity, description })),
-  evaluatedAt: new Date(a.evaluatedAt),
-  dataUntil: toDate(a.dataUntil),
-});
+/**
+ * The API's view of an assessment. Parts, trouble codes and dates are converted when a field is
+ * first read, then kept: a list asking for `score` alone (a page of vehicles through `_entities`)
+ * spent 1.5 % of the subgraph process's CPU converting eight parts per vehicle for nothing. The
+ * getters are own enumerable properties, so the object compares and serialises as a plain one.
+ */
+export function toVehicleHealth(a: VehicleAssessment): VehicleHealth {
+  let parts: PartHealth[] | undefined;
+  let troubleCodes: HealthTroubleCode[] | undefined;
+  let evaluatedAt: Date | undefined;
+  let dataUntil: Date | null | undefined;
+  return {
+    score: a.score,
+    grade: a.grade,
+    get parts() {
+      return (parts ??= a.parts.map(toPartHealth));
+    },
+    confidence: a.confidence,
+    get troubleCodes() {
+      return (troubleCodes ??= a.codes.map(({ code, status, severity, description }) => ({
+        code,
+        status,
+        severity,
+        description,
+      })));
+    },
+    get evaluatedAt() {
+      return (evaluatedAt ??= new Date(a.evaluatedAt));
+    },
+    get dataUntil() {
+      return dataUntil === undefined ? (dataUntil = toDate(a.dataUntil)) : dataUntil;
+    },
+  };
+}
 
 @ObjectType()
 export class PartSnapshot {
