@@ -5,14 +5,24 @@ import { SubgraphDataSource } from './data-source.js';
 
 /** A stand-in subgraph: counts the calls it gets, answers after `delayMs`, as told. */
 async function subgraph(delayMs = 50) {
-  const calls: { viewer?: Viewer; body: string; shareableHeader?: string }[] = [];
+  const calls: {
+    viewer?: Viewer;
+    body: string;
+    shareableHeader?: string;
+    headers: Record<string, string | string[] | undefined>;
+  }[] = [];
   let answer: 'data' | 'errors' | 'hang' = 'data';
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       const viewer = decodeViewer(req.headers[VIEWER_HEADER] as string | undefined);
-      calls.push({ viewer, body, shareableHeader: req.headers['x-clutch-gateway-shareable'] as string | undefined });
+      calls.push({
+        viewer,
+        body,
+        shareableHeader: req.headers['x-clutch-gateway-shareable'] as string | undefined,
+        headers: req.headers,
+      });
       if (answer === 'hang') return;
       setTimeout(() => {
         const payload =
@@ -118,6 +128,47 @@ describe('deduplication of in-flight subgraph fetches', () => {
       expect((outcome as PromiseRejectedResult).reason.name).toBe('TimeoutError');
     }
     expect(source.subgraphFetcher.inFlightCount).toBe(0);
+  });
+});
+
+describe('what a subgraph call carries', () => {
+  it("sends the client's operation as JSON with the internal secret, request id, client address and viewer", async () => {
+    const stub = await subgraph(0);
+    try {
+      const source = new SubgraphDataSource(stub.url, { internalSecret: 'the-secret', timeoutMs: 10_000 });
+      const options = fetchOf(alice, 'query') as { request: { http?: unknown }; context: object };
+      Object.assign(options.context, { requestId: 'req-1', clientIp: '203.0.113.9' });
+      const answer = await source.process(options as never);
+      expect(answer.data).toEqual({ me: { id: 'alice', tags: ['a'] } });
+      const [call] = stub.calls;
+      expect(JSON.parse(call!.body)).toEqual({ query: '{me{id tags}}', variables: {} });
+      expect(call!.headers).toMatchObject({
+        'content-type': 'application/json',
+        'x-clutch-internal-secret': 'the-secret',
+        'x-request-id': 'req-1',
+      });
+      expect(call!.headers['x-clutch-client-ip']).toBe('203.0.113.9');
+      expect(call!.viewer).toEqual(alice);
+      expect(call!.shareableHeader).toBeUndefined();
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("restricts the client's cache policy by the subgraph's answer, as RemoteGraphQLDataSource does", async () => {
+    const stub = await subgraph(0);
+    try {
+      const source = new SubgraphDataSource(stub.url, { internalSecret: 's', timeoutMs: 10_000 });
+      const hints: unknown[] = [];
+      const options = fetchOf(alice, 'query') as { incomingRequestContext: object };
+      Object.assign(options.incomingRequestContext, {
+        overallCachePolicy: { restrict: (h: unknown) => hints.push(h) },
+      });
+      await source.process(options as never);
+      expect(hints).toEqual([{ maxAge: 0 }]);
+    } finally {
+      await stub.close();
+    }
   });
 });
 

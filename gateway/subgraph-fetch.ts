@@ -63,6 +63,9 @@ function responseOf(url: string, answer: Answer): LightResponse {
   };
 }
 
+/** What AbortSignal.timeout aborts with, so that errors.ts sees the same timeout. */
+const timeoutError = () => new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 
 export const sharedAgent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128 });
@@ -116,7 +119,11 @@ export class SubgraphFetcher {
       const parsed = new URL(url);
       this.target = { url, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
     }
-    const signal = AbortSignal.timeout(this.settings.timeoutMs);
+    // AbortSignal.timeout's timer would fire timeoutMs after every call, long answered, and build
+    // a DOMException each time; this one is cleared once the answer is read.
+    const controller = new AbortController();
+    const { signal } = controller;
+    const timer = setTimeout(() => controller.abort(timeoutError()), this.settings.timeoutMs).unref();
     try {
       const response = await this.dispatcher.request({
         origin: this.target.origin,
@@ -138,6 +145,8 @@ export class SubgraphFetcher {
       // As fetch reports them, which is how errors.ts tells an unavailable subgraph apart.
       if (signal.aborted) throw signal.reason;
       throw new TypeError('fetch failed', { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
