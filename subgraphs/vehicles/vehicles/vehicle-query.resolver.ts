@@ -1,8 +1,11 @@
-import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { authorizeOrgRead } from '../../../platform/access/org-grants.js';
 import { PageArgs } from '../../../platform/graphql/pagination.js';
+import { selectedFields } from '../../../platform/graphql/selected-fields.js';
 import { requireUser } from '../../../platform/subgraph/context.js';
 import type { VehiclesContext } from '../context.js';
+import { vehicleDocumentFields } from './vehicle-projection.js';
 import type { VehicleService } from './vehicle.service.js';
 import { Vehicle, VehicleConnection } from './vehicle.type.js';
 
@@ -12,8 +15,8 @@ export class VehicleQueryResolver {
 
   @Authorized()
   @Query(() => [Vehicle], { description: "The caller's active vehicles, oldest first" })
-  myVehicles(@Ctx() ctx: VehiclesContext) {
-    return this.vehicleService.mine(requireUser(ctx));
+  myVehicles(@Ctx() ctx: VehiclesContext, @Info() info: GraphQLResolveInfo) {
+    return this.vehicleService.mine(requireUser(ctx), vehicleDocumentFields(selectedFields(info)));
   }
 
   // Not @Authorized(): an organisation's API key passes too, for a vehicle granted to it.

@@ -8,6 +8,7 @@ import { VEHICLE_ADDED, VEHICLE_REMOVED, vehicleEventSchema, type VehicleEvent }
 import { parseId } from '../ids.js';
 import { parseNewVehicle, parseVehicleUpdate } from './vehicle-input.js';
 import { assertVehicleAccess, type UserViewer } from './vehicle-policy.js';
+import type { VehicleDocumentField } from './vehicle-projection.js';
 import { toVehicle, type VehicleDocument, type VehicleStore } from './vehicle.store.js';
 import type { AddVehicleInput, UpdateVehicleInput, Vehicle } from './vehicle.type.js';
 
@@ -84,9 +85,9 @@ export class VehicleService {
     return toVehicle(vehicle);
   }
 
-  async mine(viewer: UserViewer): Promise<Vehicle[]> {
-    const [docs] = await this.store.activeByOwners([viewer.userId]);
-    return docs!.map(toVehicle);
+  /** `fields`: the document fields the caller's selection needs (null: all); see vehicleDocumentFields. */
+  async mine(viewer: UserViewer, fields: readonly VehicleDocumentField[] | null = null): Promise<Vehicle[]> {
+    return (await this.store.activeOfOwner(viewer.userId, fields)).map(toVehicle);
   }
 
   list(includeRemoved: boolean, page: PageArgs) {

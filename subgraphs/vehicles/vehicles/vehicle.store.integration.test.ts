@@ -109,6 +109,33 @@ describe('VehicleStore lists (real database)', () => {
     expect(third.map(models)).toEqual([[]]);
     expect(byOwner().length - before).toBe(1);
   });
+
+  it("reads only the fields its callers' selections need, together, and whole documents when one caller needs them", async () => {
+    const [ann, bob] = [1, 2].map(() => new ObjectId().toHexString());
+    const annVehicle = await insert('VINP1', 'P1', ann);
+    await insert('VINP2', 'P2', bob);
+    const byOwner = () =>
+      recorder.queries().filter((q) => q.command === 'find' && q.shape.equality.includes('ownerId'));
+    const before = byOwner().length;
+
+    const [vins, models] = await Promise.all([
+      vehicles.activeOfOwner(ann, ['_id', 'vin']),
+      vehicles.activeOfOwner(bob, ['model']),
+    ]);
+    expect(byOwner().length - before).toBe(1);
+    // One read for both: each gets what either asked for, the owner always, nothing else.
+    expect(vins).toEqual([{ _id: new ObjectId(annVehicle), ownerId: ann, vin: 'VINP1', model: 'P1' }]);
+    expect(models).toEqual([{ _id: expect.any(ObjectId), ownerId: bob, vin: 'VINP2', model: 'P2' }]);
+
+    const [projected, whole] = await Promise.all([
+      vehicles.activeOfOwner(ann, ['vin']),
+      vehicles.activeOfOwner(ann, null),
+    ]);
+    const [full] = await vehicles.activeByOwners([ann]);
+    expect(whole).toEqual(full);
+    expect(projected).toEqual(full);
+    expect(Object.keys(full![0]!)).toEqual(expect.arrayContaining(['vinInfo', 'createdAt', 'removedAt', 'nickname']));
+  });
 });
 
 describe('DeviceStore (real database)', () => {

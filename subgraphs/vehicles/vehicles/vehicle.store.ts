@@ -8,6 +8,7 @@ import { CoalescedReads } from '../../../platform/mongo/coalesce-by-id.js';
 import { claimedRecently, UniqueClaims, type Claim } from '../claims/unique-claims.js';
 import type { VehicleDetails } from './vehicle-input.js';
 import type { Vehicle, VinInfo } from './vehicle.type.js';
+import type { VehicleDocumentField } from './vehicle-projection.js';
 
 export interface VehicleDocument extends VehicleDetails {
   _id: ObjectId;
@@ -26,6 +27,22 @@ export const toVehicle = ({ _id, ownerId, ...rest }: VehicleDocument): Vehicle =
   ...rest,
 });
 
+/** One caller's owner, and the document fields it needs (null: all of them). */
+interface OwnerRead {
+  ownerId: string;
+  fields: readonly VehicleDocumentField[] | null;
+}
+
+/** What the callers of one turn need together (`ownerId` groups the answer), or null for whole documents. */
+function unionProjection(reads: readonly OwnerRead[]): Record<string, 1> | null {
+  const projection: Record<string, 1> = { _id: 1, ownerId: 1 };
+  for (const { fields } of reads) {
+    if (!fields) return null;
+    for (const field of fields) projection[field] = 1;
+  }
+  return projection;
+}
+
 /** The outcome of `insert`: the VIN may already belong to an active vehicle. */
 export type InsertResult = { ok: true } | { ok: false; reason: 'VIN_TAKEN' };
 
@@ -43,7 +60,7 @@ export class VehicleStore {
   /** `_id: vin` for every active vehicle: one active vehicle per VIN. */
   private readonly activeVins: UniqueClaims;
   /** Owners asked for by concurrent requests within one event-loop turn: one query for them all. */
-  private readonly owners = new PerTurnBatch<string, VehicleDocument[]>((ownerIds) => this.readOwners(ownerIds));
+  private readonly owners = new PerTurnBatch<OwnerRead, VehicleDocument[]>((reads) => this.readOwners(reads));
   /** `vehicle(id)` arrives from many requests at once: the ids of one event-loop turn go in one read. */
   private readonly reads: CoalescedReads<VehicleDocument>;
 
@@ -129,15 +146,30 @@ export class VehicleStore {
    * of a round trip each. Nothing is kept between turns; callers must not mutate what they get.
    */
   activeByOwners(ownerIds: readonly string[]): Promise<VehicleDocument[][]> {
-    return this.owners.get(ownerIds.map(String));
+    return this.owners.get(ownerIds.map((ownerId) => ({ ownerId: String(ownerId), fields: null })));
   }
 
-  private async readOwners(ownerIds: string[]): Promise<VehicleDocument[][]> {
+  /**
+   * `activeByOwners` for one owner, read with `fields` at least (null: the whole document), as
+   * `vehicleDocumentFields` names them for a client's selection. The documents may hold more
+   * fields (another caller of the same turn may need them): read only those asked for.
+   */
+  async activeOfOwner(ownerId: string, fields: readonly VehicleDocumentField[] | null): Promise<VehicleDocument[]> {
+    const [docs] = await this.owners.get([{ ownerId: String(ownerId), fields }]);
+    return docs!;
+  }
+
+  private async readOwners(reads: OwnerRead[]): Promise<VehicleDocument[][]> {
+    const ownerIds = reads.map((r) => r.ownerId);
     const owners = [...new Set(ownerIds)];
+    const projection = unionProjection(reads);
     const byOwner = new Map<string, VehicleDocument[]>();
     for (let i = 0; i < owners.length; i += IN_BATCH_SIZE) {
       const docs = await this.vehicles
-        .find({ ownerId: { $in: owners.slice(i, i + IN_BATCH_SIZE) }, removedAt: null })
+        .find(
+          { ownerId: { $in: owners.slice(i, i + IN_BATCH_SIZE) }, removedAt: null },
+          projection ? { projection } : {},
+        )
         .sort({ _id: 1 })
         .toArray();
       for (const doc of docs) {
