@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { REQUEST_ID_HEADER } from '../auth/viewer.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -21,7 +22,7 @@ export function requestContext(logger: Logger, metrics: ServiceMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const given = req.header(REQUEST_ID_HEADER);
     req.id = given && VALID_REQUEST_ID.test(given) ? given : randomUUID();
-    req.log = logger.child({ reqId: req.id });
+    req.log = lazyChildLogger(logger, { reqId: req.id });
     res.setHeader(REQUEST_ID_HEADER, req.id);
     const stop = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {
