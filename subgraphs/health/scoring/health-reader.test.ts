@@ -46,6 +46,19 @@ describe('HealthReader', () => {
     expect([v1!.now, v2!.now, v3!.now]).toEqual([now, now, now]);
   });
 
+  it('gives a vehicle without data its own initial state, the same object on every read of the request', async () => {
+    const reader = readerWith([]);
+    const request = {};
+    const [v1, v3] = await Promise.all([reader.read(request, 'v1'), reader.read(request, 'v3')]);
+    expect(v1!.state).toEqual(initialVehicleState('v1'));
+    expect(v3!.state).toEqual(initialVehicleState('v3'));
+    expect(v1!.state).toBe(v1!.state);
+    const { state, assessment, now } = await reader.read(request, 'v1');
+    expect([state, assessment, now]).toEqual([v1!.state, v1!.assessment, NOW.getTime()]);
+    expect(state).toBe(v1!.state);
+    expect((await reader.read({}, 'v1')).state).not.toBe(v1!.state);
+  });
+
   it('relies on a vehicle without data being assessed alike whichever vehicle it is', () => {
     for (const now of [0, NOW.getTime(), NOW.getTime() + 400 * 86_400_000]) {
       expect(assessVehicle(initialVehicleState('a'), now)).toEqual(assessVehicle(initialVehicleState('b'), now));
