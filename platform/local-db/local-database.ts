@@ -107,8 +107,11 @@ function commandFor(options: LocalDatabaseOptions, port: number): { engine: Loca
  * large next to it (every document decoded from JSON, then encoded as BSON), so Go's default of
  * 100 collected several times a second under load, with malloc and GC about half of its CPU.
  * At 400, its CPU per myVehicles read path (four queries, seed-scale data) fell from 1.32-1.37
- * to 1.07-1.09 ms in three alternating runs, with its RSS at 100-140 MB under load. A GOGC set in
- * the environment wins.
+ * to 1.07-1.09 ms in three alternating runs, with its RSS at 100-140 MB under load. Measured again
+ * once FerretDB decoded documents in one pass (clutch.10, far less garbage): on the list of 20
+ * under `bench:gateway --compare` (10 s x 2 rounds, alternating runs), its CPU per request was
+ * 1.14-1.17 ms at 100, 1.0 at 200, 0.74-0.77 at 400 and 0.83 at 800, its peak RSS 72-82, 89,
+ * 93-101 and 142 MB: 400 still pays. A GOGC set in the environment wins.
  */
 export const FERRETDB_GOGC = '400';
 
