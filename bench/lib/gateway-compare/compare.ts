@@ -11,6 +11,7 @@ import { childrenCpuSeconds, cpuSecondsSince } from '../cpu.js';
 import { GATEWAY_NAMES, processUsage, startGateway, type GatewayName, type GatewayProcess } from './gateways.js';
 import type { Caller, MultiLoadSettings } from './multi-load-process.js';
 import { selfProfiler } from './self-profile.js';
+import { buildOurs } from './compiled.js';
 
 /*
  * bench:gateway --compare: ours (SERVICE=gateway), Hive Gateway and stock @apollo/gateway, each
@@ -222,6 +223,10 @@ export async function runCompare(argv: string[]): Promise<number> {
   try {
     console.log(`seeding ${options.users} users with ${VEHICLES_PER_USER} vehicles each...`);
     const users = await seed(bench, options.users);
+    if (names.includes('ours')) {
+      console.log('building dist/ for our gateway, as the image does...');
+      buildOurs();
+    }
     for (const name of names) gateways.push(await startGateway(name, bench, { oursNodeFlags: profileFlags() }));
     const [loadAverage1m] = loadavg();
     const reference = new Map<string, string>();

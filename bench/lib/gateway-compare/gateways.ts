@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { SUPERGRAPH_PATH } from '../../../app/gateway-service.js';
 import type { BenchSystem } from '../bench-system.js';
-import { productionNodeFlags } from './production-flags.js';
+import { bundlePeer } from './compiled.js';
+import { productionNodeFlags, productionScript } from './production-flags.js';
 
 /* The three gateways of bench:gateway --compare, each in a process of its own, on the same subgraphs. */
 
@@ -70,9 +71,9 @@ export async function startGateway(
   let env: NodeJS.ProcessEnv;
   let args: string[] = [];
   if (name === 'ours') {
-    // Exactly what production runs (SERVICE=gateway, the image's node flags), with the bench's
-    // out-of-reach rate limits.
-    file = 'app/service.ts';
+    // Exactly what production runs (SERVICE=gateway, the image's ENTRYPOINT script and node
+    // flags, so dist/ must be built), with the bench's out-of-reach rate limits.
+    file = productionScript();
     args = ['gateway'];
     env = {
       ...common,
@@ -91,7 +92,7 @@ export async function startGateway(
       ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, url]) => [`${n.toUpperCase()}_URL`, url])),
     };
   } else {
-    file = `bench/lib/gateway-compare/${name}-process.ts`;
+    file = await bundlePeer(`bench/lib/gateway-compare/${name}-process.ts`);
     env = {
       ...common,
       LOG_LEVEL: 'error',
@@ -102,11 +103,7 @@ export async function startGateway(
   }
   const child = fork(path.resolve(file), args, {
     env,
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(name === 'ours' ? [...productionNodeFlags(), ...(options.oursNodeFlags ?? [])] : []),
-    ],
+    execArgv: name === 'ours' ? [...productionNodeFlags(), ...(options.oursNodeFlags ?? [])] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;

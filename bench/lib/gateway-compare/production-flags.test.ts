@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { entrypointNodeFlags, productionNodeFlags } from './production-flags.js';
+import { entrypointNodeFlags, entrypointScript, productionNodeFlags, productionScript } from './production-flags.js';
 
 describe("the production image's node flags, for our gateway under bench:gateway --compare", () => {
   it('are the words between node and the script of an exec-form ENTRYPOINT', () => {
@@ -7,6 +7,13 @@ describe("the production image's node flags, for our gateway under bench:gateway
       'FROM node:24-slim\nENV SERVICE=gateway\nENTRYPOINT ["node", "--max-semi-space-size=8", "dist/app/service.js"]\n';
     expect(entrypointNodeFlags(dockerfile)).toEqual(['--max-semi-space-size=8']);
     expect(entrypointNodeFlags('ENTRYPOINT ["node", "dist/app/service.js"]')).toEqual([]);
+  });
+
+  it('name the compiled script the image runs, which the bench runs for our gateway', () => {
+    expect(entrypointScript('ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/app/service.js"]')).toBe(
+      'dist/app/service.js',
+    );
+    expect(productionScript()).toBe('dist/app/service.js');
   });
 
   it('refuse what they cannot read rather than run the gateway otherwise than production does', () => {
