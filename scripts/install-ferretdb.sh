@@ -64,8 +64,9 @@
 #   vehicle of 15 fields (865 B): 59,490 -> 3,438 ns/op, 50,760 -> 2,616 B/op, 305 -> 20 allocs/op
 #   nested, 20 subdocuments (7,117 B): 605,468 -> 36,871 ns/op, 509,685 -> 24,520 B/op, 3,386 -> 317
 # `npm run bench:gateway -- --compare --gateways ours,stock --queries list20 --modes many
-# --duration 10 --warmup 2 --rounds 2`, the database's CPU per request (db ms/req, ours / stock
-# columns): clutch.9 2.07 / 2.55, clutch.10 0.92 / 1.18 and 0.74-0.77 / 1.03-1.04 in later runs.
+# --duration 10 --warmup 2 --rounds 2`, runs alternating clutch.9, .10, .9, .10 on one tree (load
+# 2.3-3.7): the database's CPU per request (db ms/req, ours / stock columns) 1.88-1.89 / 2.03-2.04
+# -> 0.74-0.75 / 0.91-0.93; req/s ours 532-534 -> 777-787, stock 465-471 -> 625-631.
 # perf on the database under that load: sjson.Unmarshal 49 % of its CPU before, 8.4 % after.
 #
 # --stock builds upstream FerretDB with none of these patches into .tools/ferretdb-stock, the
