@@ -69,6 +69,29 @@
 # -> 0.74-0.75 / 0.91-0.93; req/s ours 532-534 -> 777-787, stock 465-471 -> 625-631.
 # perf on the database under that load: sjson.Unmarshal 49 % of its CPU before, 8.4 % after.
 #
+# Projection without deep copies (clutch.11). After clutch.10 the find command's projection was
+# the largest part of the database's own work on list reads (13.6 % of its CPU, perf -F 499 -g
+# under the compare run above): upstream deep-copied every document before projecting it (a
+# second time for an exclusion), and deep-copied the result so far for every included field. The
+# find iterator now hands the document over: it comes fresh from the backend (decoded per row)
+# through the filter, sort, skip and limit iterators, none of which reads a document again after
+# handing it on, so it is projected in place (ProjectDocument, for any other caller, still
+# copies); an exclusion works on that copy instead of a second one; and an included field that
+# goes last (in the stored order) copies nothing, one that does not copies only the fields moved
+# behind it. Same results: the patch's differential tests compare it with upstream's code (kept
+# verbatim in the test file) on fixed cases and 20,000 random documents and projections
+# (inclusions, exclusions, nested and array paths, positional `$`, literal values, `_id`), by
+# type, value, field order and record ID, errors and panics included, and check that
+# ProjectDocument leaves its input unchanged; they run before each build with the sjson ones.
+# The compare run above (list20, many users), alternating clutch.10 and .11 four times each on one
+# tree while CI ran beside it (load 1.6-13, so single pairs vary): db ms/req, ours / stock,
+# clutch.10 0.91/1.16, 1.09/1.22, 0.80/1.04, 0.84/1.19 (means 0.91/1.15) -> clutch.11 0.90/1.12,
+# 0.85/1.14, 0.75/0.93, 0.86/1.06 (means 0.84/1.06), about 8 % less.
+# perf, same load: projection 13.6 -> 6.6 % of the database's CPU, types.deepCopy 7.1 -> 1.0 %.
+# Not done: a cache of prepared statements would not save SQLite's parse (10 % of the CPU):
+# modernc.org/sqlite v1.32.0 keeps only the SQL text in a prepared statement and prepares and
+# finalizes it on every query, so a database/sql Stmt cache would prepare as often as now.
+#
 # --stock builds upstream FerretDB with none of these patches into .tools/ferretdb-stock, the
 # baseline of `npm run bench:storage`.
 set -euo pipefail
@@ -81,7 +104,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.10"
+  VERSION="$UPSTREAM-clutch.11"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -3600,9 +3623,722 @@ apply_patch "single-pass sjson" <<'PATCH'
  	dec := json.NewDecoder(r)
 PATCH
 must_contain internal/handler/sjson/sjson.go 'return unmarshalSlow(data)'
+
+# Projection without deep copies: see the header. Its differential tests run with the sjson ones.
+apply_patch "projection without copies" <<'PATCH'
+--- a/internal/handler/common/clutch_projection_test.go
++++ b/internal/handler/common/clutch_projection_test.go
+@@ -0,0 +1,602 @@
++// Copyright 2021 FerretDB Inc.
++//
++// Licensed under the Apache License, Version 2.0 (the "License");
++// you may not use this file except in compliance with the License.
++// You may obtain a copy of the License at
++//
++//     http://www.apache.org/licenses/LICENSE-2.0
++//
++// Unless required by applicable law or agreed to in writing, software
++// distributed under the License is distributed on an "AS IS" BASIS,
++// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
++// See the License for the specific language governing permissions and
++// limitations under the License.
++
++package common
++
++// clutch: differential tests of the projection without deep copies (projection.go) against
++// upstream's code, kept below verbatim with its functions renamed *Upstream: fixed cases and
++// random documents and projections (inclusions, exclusions, nested and array paths, positional
++// `$`, literal values, `_id` on and off), compared by type and value, field order and record
++// ID included, with the same errors and panics; the borrowing path (ProjectDocument) must
++// leave its input unchanged.
++
++import (
++	"errors"
++	"fmt"
++	"math/rand"
++	"strings"
++	"testing"
++	"time"
++
++	"github.com/FerretDB/FerretDB/internal/handler/handlererrors"
++	"github.com/FerretDB/FerretDB/internal/types"
++	"github.com/FerretDB/FerretDB/internal/util/iterator"
++	"github.com/FerretDB/FerretDB/internal/util/lazyerrors"
++	"github.com/FerretDB/FerretDB/internal/util/must"
++)
++
++// dumpStrict writes v with every value's Go type, keys in order, and documents' record IDs.
++func dumpStrict(b *strings.Builder, v any) {
++	switch v := v.(type) {
++	case *types.Document:
++		if v == nil {
++			b.WriteString("<nil doc>")
++			return
++		}
++
++		fmt.Fprintf(b, "{#%d", v.RecordID())
++
++		for _, k := range v.Keys() {
++			fmt.Fprintf(b, " %q:", k)
++			dumpStrict(b, must.NotFail(v.Get(k)))
++		}
++
++		b.WriteString("}")
++	case *types.Array:
++		b.WriteString("[")
++
++		for i := 0; i < v.Len(); i++ {
++			if i > 0 {
++				b.WriteString(" ")
++			}
++
++			dumpStrict(b, must.NotFail(v.Get(i)))
++		}
++
++		b.WriteString("]")
++	default:
++		fmt.Fprintf(b, "%T(%#v)", v, v)
++	}
++}
++
++func strict(v any) string {
++	var b strings.Builder
++	dumpStrict(&b, v)
++
++	return b.String()
++}
++
++// projectOutcome runs f, turning a panic into its text.
++func projectOutcome(f func() (*types.Document, error)) (res string) {
++	defer func() {
++		if p := recover(); p != nil {
++			res = fmt.Sprintf("panic: %v", p)
++		}
++	}()
++
++	doc, err := f()
++	if err != nil {
++		var ce *handlererrors.CommandError
++		if errors.As(err, &ce) {
++			return fmt.Sprintf("command error %d: %s", ce.Code(), ce.Err())
++		}
++
++		return "error"
++	}
++
++	return strict(doc)
++}
++
++type projGen struct{ r *rand.Rand }
++
++var projKeys = []string{"a", "b", "v", "foo", "bar"}
++
++func (g projGen) scalar() any {
++	switch g.r.Intn(9) {
++	case 0:
++		return int32(g.r.Intn(5))
++	case 1:
++		return int64(g.r.Intn(5))
++	case 2:
++		return float64(g.r.Intn(5))
++	case 3:
++		return []string{"x", "y", ""}[g.r.Intn(3)]
++	case 4:
++		return g.r.Intn(2) == 0
++	case 5:
++		return types.Null
++	case 6:
++		return time.UnixMilli(int64(g.r.Intn(3))).UTC()
++	case 7:
++		return types.ObjectID{byte(g.r.Intn(3))}
++	default:
++		return types.Binary{B: []byte{byte(g.r.Intn(3))}}
++	}
++}
++
++func (g projGen) value(depth int) any {
++	if depth > 0 {
++		switch g.r.Intn(4) {
++		case 0:
++			return g.doc(depth-1, false)
++		case 1:
++			arr := types.MakeArray(0)
++			for n := g.r.Intn(4); n > 0; n-- {
++				arr.Append(g.value(depth - 1))
++			}
++
++			return arr
++		}
++	}
++
++	return g.scalar()
++}
++
++func (g projGen) doc(depth int, top bool) *types.Document {
++	d := types.MakeDocument(0)
++
++	if top {
++		switch g.r.Intn(3) {
++		case 0:
++			d.Set("_id", int32(g.r.Intn(100)))
++		case 1:
++			d.Set("_id", g.doc(1, false))
++		default:
++			d.Set("_id", "id")
++		}
++
++		d.SetRecordID(int64(g.r.Intn(100)))
++	}
++
++	for _, i := range g.r.Perm(len(projKeys))[:g.r.Intn(len(projKeys)+1)] {
++		d.Set(projKeys[i], g.value(depth))
++	}
++
++	return d
++}
++
++func (g projGen) path() string {
++	p := projKeys[g.r.Intn(len(projKeys))]
++
++	for n := g.r.Intn(3); n > 0; n-- {
++		switch g.r.Intn(5) {
++		case 0:
++			p += fmt.Sprintf(".%d", g.r.Intn(2))
++		case 1:
++			p += ".$"
++		default:
++			p += "." + projKeys[g.r.Intn(len(projKeys))]
++		}
++	}
++
++	return p
++}
++
++func (g projGen) projection() *types.Document {
++	p := types.MakeDocument(0)
++	inclusion := g.r.Intn(2) == 0
++
++	for n := 1 + g.r.Intn(4); n > 0; n-- {
++		path := g.path()
++		if p.Has(path) {
++			continue
++		}
++
++		switch g.r.Intn(8) {
++		case 0:
++			p.Set(path, "lit")
++		case 1:
++			p.Set(path, must.NotFail(types.NewArray(int32(1), g.doc(0, false))))
++		case 2:
++			p.Set(path, int32(1))
++		default:
++			p.Set(path, inclusion)
++		}
++	}
++
++	if g.r.Intn(3) == 0 {
++		p.Set("_id", g.r.Intn(2) == 0)
++	}
++
++	return p
++}
++
++// checkProjection compares the three ways of projecting doc: upstream's, ProjectDocument's
++// (which must leave doc unchanged) and the owned one's.
++func checkProjection(t *testing.T, doc, projection, filter *types.Document) bool {
++	t.Helper()
++
++	validated, inclusion, err := ValidateProjection(projection)
++	if err != nil {
++		return false
++	}
++
++	before := strict(doc)
++	want := projectOutcome(func() (*types.Document, error) {
++		return projectDocumentUpstream(doc.DeepCopy(), validated.DeepCopy(), filter, inclusion)
++	})
++
++	borrowed := doc.DeepCopy()
++	got := projectOutcome(func() (*types.Document, error) {
++		return ProjectDocument(borrowed, validated, filter, inclusion)
++	})
++
++	if got != want {
++		t.Fatalf("ProjectDocument %s %s\ngot  %s\nwant %s", before, strict(projection), got, want)
++	}
++
++	if after := strict(borrowed); after != before {
++		t.Fatalf("ProjectDocument changed its input %s to %s", before, after)
++	}
++
++	got = projectOutcome(func() (*types.Document, error) {
++		return projectDocument(doc.DeepCopy(), validated, filter, inclusion, true)
++	})
++
++	if got != want {
++		t.Fatalf("owned %s %s\ngot  %s\nwant %s", before, strict(projection), got, want)
++	}
++
++	return true
++}
++
++func TestProjectionFixed(t *testing.T) {
++	arr := func(v ...any) *types.Array { return must.NotFail(types.NewArray(v...)) }
++	doc := func(v ...any) *types.Document { return must.NotFail(types.NewDocument(v...)) }
++
++	src := doc(
++		"_id", "x", "a", int32(1), "b", doc("c", int64(2), "d", "s"), "v", arr(doc("foo", 1.5), doc("bar", int32(2)), int32(3)),
++		"foo", arr(int32(1), int32(2), int32(3)), "bar", types.Null,
++	)
++	src.SetRecordID(7)
++
++	projections := []*types.Document{
++		doc("a", true), doc("bar", true, "a", true), doc("v.foo", true, "a", true, "b.d", true), doc("b.d", true, "b.c", true),
++		doc("v", false), doc("v.foo", false, "_id", false), doc("b.c", false, "a", false), doc("foo.$", true),
++		doc("v.0.foo", true), doc("a", "lit", "b", true), doc("_id", false, "bar", true, "v", true, "a", true),
++		doc("b", arr(int32(1)), "a", true), doc("v.foo", true, "v.bar", true), doc("v.bar", true, "v.foo", true),
++	}
++	filters := []*types.Document{nil, doc("foo", int32(2)), doc("v", int32(3))}
++
++	var checked int
++
++	for _, p := range projections {
++		for _, f := range filters {
++			if checkProjection(t, src, p, f) {
++				checked++
++			}
++		}
++	}
++
++	if checked < len(projections) {
++		t.Fatalf("only %d checked", checked)
++	}
++}
++
++func TestProjectionRandom(t *testing.T) {
++	g := projGen{r: rand.New(rand.NewSource(1))}
++
++	var checked int
++
++	for i := 0; i < 20000; i++ {
++		d := g.doc(3, true)
++
++		var filter *types.Document
++		if g.r.Intn(2) == 0 {
++			filter = must.NotFail(types.NewDocument(projKeys[g.r.Intn(len(projKeys))], g.scalar()))
++		}
++
++		if checkProjection(t, d, g.projection(), filter) {
++			checked++
++		}
++	}
++
++	if checked < 5000 {
++		t.Fatalf("only %d of 20000 projections were valid", checked)
++	}
++}
++
++// upstream's code, verbatim but for the names.
++
++func projectDocumentUpstream(doc, projection, filter *types.Document, inclusion bool) (*types.Document, error) {
++	projected, err := types.NewDocument("_id", must.NotFail(doc.Get("_id")))
++	if err != nil {
++		return nil, err
++	}
++
++	projected.SetRecordID(doc.RecordID())
++
++	if projection.Has("_id") {
++		idValue := must.NotFail(projection.Get("_id"))
++
++		var set bool
++
++		switch idValue := idValue.(type) {
++		case *types.Document: // field: { $elemMatch: { field2: value }}
++			return nil, handlererrors.NewCommandErrorMsg(
++				handlererrors.ErrCommandNotFound,
++				fmt.Sprintf("projection %s is not supported",
++					types.FormatAnyValue(idValue),
++				),
++			)
++
++		case *types.Array, string, types.Binary, types.ObjectID,
++			time.Time, types.NullType, types.Regex, types.Timestamp: // all this types are treated as new fields value
++			projected.Set("_id", idValue)
++
++			set = true
++		case bool:
++			set = idValue
++
++		default:
++			return nil, lazyerrors.Errorf("unsupported operation %s %v (%T)", "_id", idValue, idValue)
++		}
++
++		if !set {
++			projected.Remove("_id")
++		}
++	}
++
++	projectedWithoutID, err := projectDocumentWithoutIDUpstream(doc, projection, filter, inclusion)
++	if err != nil {
++		return nil, err
++	}
++
++	for _, key := range projectedWithoutID.Keys() {
++		projected.Set(key, must.NotFail(projectedWithoutID.Get(key)))
++	}
++
++	return projected, nil
++}
++
++func projectDocumentWithoutIDUpstream(doc *types.Document, projection, filter *types.Document, inclusion bool) (*types.Document, error) {
++	projectionWithoutID := projection.DeepCopy()
++	projectionWithoutID.Remove("_id")
++
++	docWithoutID := doc.DeepCopy()
++	docWithoutID.Remove("_id")
++
++	projected := types.MakeDocument(0)
++
++	if !inclusion {
++		projected = docWithoutID.DeepCopy()
++	}
++
++	iter := projectionWithoutID.Iterator()
++	defer iter.Close()
++
++	for {
++		key, value, err := iter.Next()
++		if errors.Is(err, iterator.ErrIteratorDone) {
++			break
++		}
++
++		if err != nil {
++			return nil, lazyerrors.Error(err)
++		}
++
++		path, err := types.NewPathFromString(key)
++		if err != nil {
++			return nil, lazyerrors.Error(err)
++		}
++
++		switch value := value.(type) { // found in the projection
++		case *types.Document: // field: { $elemMatch: { field2: value }}
++			return nil, handlererrors.NewCommandErrorMsg(
++				handlererrors.ErrCommandNotFound,
++				fmt.Sprintf("projection %s is not supported",
++					types.FormatAnyValue(value),
++				),
++			)
++
++		case *types.Array, string, types.Binary, types.ObjectID,
++			time.Time, types.NullType, types.Regex, types.Timestamp: // all these types are treated as new fields value
++			projected.Set(key, value)
++
++		case bool: // field: bool
++			if inclusion {
++				// inclusion projection copies the field on the path from docWithoutID to projected.
++				if _, err = includeProjectionUpstream(path, 0, docWithoutID, projected, filter); err != nil {
++					return nil, err
++				}
++
++				continue
++			}
++
++			// exclusion projection removes the field on the path in projected.
++			excludeProjection(path, projected)
++		default:
++			return nil, lazyerrors.Errorf("unsupported operation %s %v (%T)", key, value, value)
++		}
++	}
++
++	return projected, nil
++}
++
++func includeProjectionUpstream(path types.Path, curIndex int, source any, projected, filter *types.Document) (*types.Array, error) {
++	key := path.Slice()[curIndex]
++
++	switch source := source.(type) {
++	case *types.Document:
++		embeddedSource, err := source.Get(key)
++		if err != nil {
++			// key does not exist, nothing to set.
++			return nil, nil
++		}
++
++		if path.Len()-1 <= curIndex {
++			// next index is suffix, set field in projected.
++			setBySourceOrderUpstream(key, embeddedSource, source, projected)
++			return nil, nil
++		}
++
++		doc := new(types.Document)
++
++		if projected.Has(key) {
++			// set doc if projected has field from other projection field.
++			v := must.NotFail(projected.Get(key))
++			if d, ok := v.(*types.Document); ok {
++				doc = d
++			}
++
++			if arr, ok := v.(*types.Array); ok {
++				// if array is at next index, pass it to allow array to use existing
++				// projection fields.
++				doc = must.NotFail(types.NewDocument(path.Slice()[curIndex+1], arr))
++			}
++		}
++
++		if path.TrimPrefix().Prefix() == "$" {
++			// positional projection sets the value for non array field.
++			projected.Set(key, embeddedSource)
++		}
++
++		// when next index has an array use returned value arr,
++		// if it has a document, field in the doc is set by includeProjection.
++		arr, err := includeProjectionUpstream(path, curIndex+1, embeddedSource, doc, filter)
++		if err != nil {
++			return nil, err
++		}
++
++		switch embeddedSource.(type) {
++		case *types.Document:
++			setBySourceOrderUpstream(key, doc, source, projected)
++		case *types.Array:
++			projected.Set(key, arr)
++		}
++
++		return nil, nil
++	case *types.Array:
++		if key == "$" {
++			v, err := getPositionalProjection(source, filter, path.String())
++			if err != nil {
++				return nil, err
++			}
++
++			return v, nil
++		}
++
++		iter := source.Iterator()
++		defer iter.Close()
++
++		arr := new(types.Array)
++		var inclusionExists bool
++
++		if v, err := projected.Get(key); err == nil {
++			projectedArr, ok := v.(*types.Array)
++			if ok {
++				arr = projectedArr
++				inclusionExists = true
++			}
++		}
++
++		i := 0
++
++		for {
++			_, arrElem, err := iter.Next()
++			if err != nil {
++				if errors.Is(err, iterator.ErrIteratorDone) {
++					break
++				}
++
++				return nil, lazyerrors.Error(err)
++			}
++
++			if _, ok := arrElem.(*types.Document); !ok {
++				continue
++			}
++
++			doc := new(types.Document)
++
++			if inclusionExists {
++				// when there are multiple inclusion fields, first inclusion
++				// inserts all documents from source to arr, they could be empty
++				// if it did not match previous inclusion fields.
++				// But number of documents in arr must be the same as number of documents
++				// in source.
++				var v any
++
++				v, _ = arr.Get(i)
++				docVal, ok := v.(*types.Document)
++				if !ok {
++					panic("projected field must be a document")
++				}
++
++				doc = docVal
++			} else {
++				// first inclusion field, insert it to the doc.
++				arr.Append(doc)
++			}
++
++			if _, err = includeProjectionUpstream(path, curIndex, arrElem, doc, filter); err != nil {
++				return nil, err
++			}
++
++			arr.Set(i, doc)
++			i++
++		}
++
++		if path.Suffix() == "$" && arr.Len() == 0 {
++			// positional projection only handles one array at the suffix,
++			// path prefixes cannot contain array.
++			return nil, handlererrors.NewCommandErrorMsgWithArgument(
++				handlererrors.ErrElementMismatchPositionalProjection,
++				"Executor error during find command :: caused by :: positional operator '.$' element mismatch",
++				"projection",
++			)
++		}
++
++		return arr, nil
++	default:
++		// field is not a document or an array, nothing to set.
++		return nil, nil
++	}
++}
++
++func setBySourceOrderUpstream(key string, val any, source, projected *types.Document) {
++	projectedKeys := projected.Keys()
++
++	// newFieldIndex is where new field is to be inserted in projected document.
++	newFieldIndex := 0
++
++	for _, sourceKey := range source.Keys() {
++		if sourceKey == key {
++			break
++		}
++
++		if newFieldIndex >= len(projectedKeys) {
++			break
++		}
++
++		if sourceKey == projectedKeys[newFieldIndex] {
++			newFieldIndex++
++		}
++	}
++
++	tmp := projected.DeepCopy()
++
++	// remove fields of projected from newFieldIndex to the end
++	for i := newFieldIndex; i < len(projectedKeys); i++ {
++		projected.Remove(projectedKeys[i])
++	}
++
++	projected.Set(key, val)
++
++	// copy newFieldIndex-th to the end from tmp to projected
++	i := newFieldIndex
++	for _, key := range tmp.Keys()[newFieldIndex:] {
++		projected.Set(key, must.NotFail(tmp.Get(tmp.Keys()[i])))
++		i++
++	}
++}
+--- a/internal/handler/common/projection.go
++++ b/internal/handler/common/projection.go
+@@ -231,6 +231,13 @@ func ValidateProjection(projection *types.Document) (*types.Document, bool, erro
+ // - ErrOperatorWrongLenOfArgs when the operator has an invalid number of arguments.
+ // - ErrInvalidPipelineOperator when an the operator does not exist.
+ func ProjectDocument(doc, projection, filter *types.Document, inclusion bool) (*types.Document, error) {
++	return projectDocument(doc, projection, filter, inclusion, false)
++}
++
++// projectDocument is ProjectDocument. With owned, the caller hands doc over: it is not read
++// after this call by anything, so doc itself is the working copy (its `_id` is removed and,
++// for an exclusion, its other fields too) instead of a deep copy of it.
++func projectDocument(doc, projection, filter *types.Document, inclusion, owned bool) (*types.Document, error) {
+ 	projected, err := types.NewDocument("_id", must.NotFail(doc.Get("_id")))
+ 	if err != nil {
+ 		return nil, err
+@@ -269,7 +276,7 @@ func ProjectDocument(doc, projection, filter *types.Document, inclusion bool) (*
+ 		}
+ 	}
+ 
+-	projectedWithoutID, err := projectDocumentWithoutID(doc, projection, filter, inclusion)
++	projectedWithoutID, err := projectDocumentWithoutID(doc, projection, filter, inclusion, owned)
+ 	if err != nil {
+ 		return nil, err
+ 	}
+@@ -283,17 +290,24 @@ func ProjectDocument(doc, projection, filter *types.Document, inclusion bool) (*
+ 
+ // projectDocumentWithoutID applies projection to the copy of the document and returns projected document.
+ // It ignores _id field in the projection.
+-func projectDocumentWithoutID(doc *types.Document, projection, filter *types.Document, inclusion bool) (*types.Document, error) {
++func projectDocumentWithoutID(doc *types.Document, projection, filter *types.Document, inclusion, owned bool) (*types.Document, error) {
+ 	projectionWithoutID := projection.DeepCopy()
+ 	projectionWithoutID.Remove("_id")
+ 
+-	docWithoutID := doc.DeepCopy()
++	// clutch: an owned doc is the copy itself (see projectDocument).
++	docWithoutID := doc
++	if !owned {
++		docWithoutID = doc.DeepCopy()
++	}
++
+ 	docWithoutID.Remove("_id")
+ 
+ 	projected := types.MakeDocument(0)
+ 
+ 	if !inclusion {
+-		projected = docWithoutID.DeepCopy()
++		// clutch: upstream deep-copied docWithoutID again here, but an exclusion reads
++		// docWithoutID nowhere below (only inclusions read it), so it is the result itself.
++		projected = docWithoutID
+ 	}
+ 
+ 	iter := projectionWithoutID.Iterator()
+@@ -601,7 +615,20 @@ func setBySourceOrder(key string, val any, source, projected *types.Document) {
+ 		}
+ 	}
+ 
+-	tmp := projected.DeepCopy()
++	// clutch: when key goes last nothing is moved (upstream's copy below went unread then);
++	// otherwise only the fields moved behind it are read back from the copy, so only they are
++	// copied (as deep copies, as upstream's whole copy gave them).
++	if newFieldIndex >= len(projectedKeys) {
++		projected.Set(key, val)
++		return
++	}
++
++	tmp := types.MakeDocument(len(projectedKeys) - newFieldIndex)
++	for _, k := range projectedKeys[newFieldIndex:] {
++		tmp.Set(k, must.NotFail(projected.Get(k)))
++	}
++
++	tmp = tmp.DeepCopy()
+ 
+ 	// remove fields of projected from newFieldIndex to the end
+ 	for i := newFieldIndex; i < len(projectedKeys); i++ {
+@@ -610,10 +637,8 @@ func setBySourceOrder(key string, val any, source, projected *types.Document) {
+ 
+ 	projected.Set(key, val)
+ 
+-	// copy newFieldIndex-th to the end from tmp to projected
+-	i := newFieldIndex
+-	for _, key := range tmp.Keys()[newFieldIndex:] {
+-		projected.Set(key, must.NotFail(tmp.Get(tmp.Keys()[i])))
+-		i++
++	// copy the moved fields back from tmp to projected, in their order
++	for _, key := range tmp.Keys() {
++		projected.Set(key, must.NotFail(tmp.Get(key)))
+ 	}
+ }
+--- a/internal/handler/common/projection_iterator.go
++++ b/internal/handler/common/projection_iterator.go
+@@ -60,7 +60,10 @@ func (iter *projectionIterator) Next() (struct{}, *types.Document, error) {
+ 		return unused, nil, lazyerrors.Error(err)
+ 	}
+ 
+-	projected, err := ProjectDocument(doc, iter.projection, iter.filter, iter.inclusion)
++	// clutch: doc is owned here. It comes fresh from the backend (decoded per row) through the
++	// filter, sort, skip and limit iterators, none of which reads a document again after handing
++	// it on (the sort's slice is walked once), and nothing but the projection keeps it.
++	projected, err := projectDocument(doc, iter.projection, iter.filter, iter.inclusion, true)
+ 	if err != nil {
+ 		return unused, nil, lazyerrors.Error(err)
+ 	}
+PATCH
+must_contain internal/handler/common/projection_iterator.go 'iter.inclusion, true)'
 mkdir -p "$work/.git"
-(cd "$work" && go test -trimpath -count=1 ./internal/handler/sjson/ >&2) \
-  || { echo "install-ferretdb: the sjson tests failed" >&2; exit 1; }
+(cd "$work" && go test -trimpath -count=1 ./internal/handler/sjson/ ./internal/handler/common/ >&2) \
+  || { echo "install-ferretdb: the sjson or projection tests failed" >&2; exit 1; }
 fi
 mkdir -p "$(dirname "$bin")"
 # Built beside it and renamed into place, so that a database starting meanwhile never runs a
