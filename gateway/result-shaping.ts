@@ -22,10 +22,11 @@ import type { GraphQLError } from 'graphql';
  * getters for every type predicate and allocates an `{ updated }` object per field. That walk was
  * ~11 % of the gateway's CPU on the list-of-20 query. This is the same algorithm, step for step
  * (merging of fields already written, null bubbling, error messages and paths, __typename,
- * introspection, fragments), over selection sets compiled once into plain descriptors. Anything it
+ * introspection, fragments), over the selection sets compiled once per request into plain descriptors
+ * (skip/include, response names, type shapes, leaf checks; types cached per schema type). Anything it
  * does not expect (a failed assertion, a variable that is not a boolean, an exception from
  * introspection) makes it throw away its work and run Apollo's original, which then behaves exactly
- * as it always did. test/result-shaping.test.ts compares both on generated operations and data.
+ * as it always did. gateway/result-shaping.test.ts compares both on generated operations and data.
  */
 
 type ComputeResponse = typeof apolloResultShaping.computeResponse;
@@ -120,7 +121,6 @@ type Sel = FieldDesc | FragmentDesc;
 const typeInfos = new WeakMap<object, TypeInfo>();
 const typeDescs = new WeakMap<object, TypeDesc>();
 const namedTypes = new WeakMap<Schema, Map<string, TypeInfo>>();
-const compiledSets = new WeakMap<object, Sel[]>();
 
 function infoOf(type: any): TypeInfo {
   let info = typeInfos.get(type);
@@ -176,6 +176,7 @@ function describeType(schema: Schema, type: any): TypeDesc {
 }
 
 function conditionOf(schema: Schema, element: any): Condition | null {
+  if (element.appliedDirectives.length === 0) return null;
   const skip = element.appliedDirectivesOf(schema.skipDirective())[0];
   const include = element.appliedDirectivesOf(schema.includeDirective())[0];
   if (!skip && !include) return null;
@@ -191,10 +192,13 @@ function conditionOf(schema: Schema, element: any): Condition | null {
   };
 }
 
-function compileSet(schema: Schema, selectionSet: any): Sel[] {
-  let sels = compiledSets.get(selectionSet);
-  if (sels !== undefined) return sels;
-  sels = [];
+/**
+ * Compiled per request: executeQueryPlan builds a new Operation for every request (operationFromDocument),
+ * so nothing of it outlives the request. A field's selection set belongs to that field alone; a named
+ * fragment's is shared by its spreads and compiled once (`fragments`).
+ */
+function compileSet(schema: Schema, selectionSet: any, fragments: Map<object, Sel[]>): Sel[] {
+  const sels: Sel[] = [];
   for (const selection of selectionSet.selections()) {
     const element = selection.element;
     const cond = conditionOf(schema, element);
@@ -210,18 +214,20 @@ function compileSet(schema: Schema, selectionSet: any): Sel[] {
         typename,
         selection,
         type: introspection || typename ? undefined : describeType(schema, definition.type),
-        sub: selection.selectionSet ? compileSet(schema, selection.selectionSet) : undefined,
+        sub: selection.selectionSet ? compileSet(schema, selection.selectionSet, fragments) : undefined,
       });
     } else {
+      const set = selection.selectionSet;
+      let sub = fragments.get(set);
+      if (sub === undefined) fragments.set(set, (sub = compileSet(schema, set, fragments)));
       sels.push({
         field: false,
         cond,
         typeCondition: element.typeCondition ? infoOf(element.typeCondition) : undefined,
-        sub: compileSet(schema, selection.selectionSet),
+        sub,
       });
     }
   }
-  compiledSets.set(selectionSet, sels);
   return sels;
 }
 
@@ -416,7 +422,7 @@ function shapeFast({ operation, variables, input, introspectionHandling }: Args)
     { __proto__: null, ...operation.collectDefaultedVariableValues(), ...variables } as Record<string, unknown>,
     introspectionHandling,
   );
-  const sels = compileSet(schema, operation.selectionSet);
+  const sels = compileSet(schema, operation.selectionSet, new Map());
   const data = Object.create(null);
   const bubbled = walk.apply(input, sels, data, infoOf(schema.schemaDefinition.rootType(operation.rootKind)));
   return { data: bubbled ? null : data, errors: walk.errors };
