@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
 import { loadConfig, type Config } from '../../platform/config/environment.js';
 import { createLogger } from '../../platform/logger.js';
 import { startSystem, type System } from '../../app/system.js';
@@ -16,6 +17,11 @@ export interface BenchSystem {
   databasePid?: number;
   /** A subgraph's /graphql URL, as the gateway calls it. */
   subgraphUrl(name: string): string;
+  /**
+   * Stops the system in this process (its gateway, subgraphs and background work) and leaves
+   * the database running, for a benchmark that goes on against services of its own.
+   */
+  stopSystem(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +75,8 @@ export async function startBenchSystem(
     const system = await startSystem(config, createLogger({ level: config.LOG_LEVEL, service: 'bench' }), {
       ephemeralPorts: true,
     });
+    let systemStopped: Promise<void> | undefined;
+    const stopSystem = () => (systemStopped ??= system.stop());
     return {
       system,
       config,
@@ -79,11 +87,12 @@ export async function startBenchSystem(
         if (!found) throw new Error(`the ${name} subgraph is not running`);
         return found.url;
       },
+      stopSystem,
       async stop() {
         // On a shared server, leave nothing behind (but a data set asked for by its prefix);
         // a local one goes away with its folder.
-        if (db.external && !data.dbPrefix) await dropDatabases(system, config.MONGODB_DB_PREFIX);
-        await system.stop();
+        if (db.external && !data.dbPrefix) await dropDatabases(db.uri, config.MONGODB_DB_PREFIX);
+        await stopSystem();
         await db.stop();
       },
     };
@@ -95,10 +104,15 @@ export async function startBenchSystem(
 
 const withQuery = (uri: string, param: string) => `${uri}${uri.includes('?') ? '&' : '?'}${param}`;
 
-async function dropDatabases(system: System, prefix: string): Promise<void> {
-  const { client } = system.deps.mongo;
-  const { databases } = await client.db().admin().listDatabases();
-  await Promise.all(
-    databases.filter((d) => d.name.startsWith(`${prefix}_`)).map((d) => client.db(d.name).dropDatabase()),
-  );
+/** With a client of its own: the system's may be closed already (stopSystem). */
+async function dropDatabases(uri: string, prefix: string): Promise<void> {
+  const client = new MongoClient(uri);
+  try {
+    const { databases } = await client.db().admin().listDatabases();
+    await Promise.all(
+      databases.filter((d) => d.name.startsWith(`${prefix}_`)).map((d) => client.db(d.name).dropDatabase()),
+    );
+  } finally {
+    await client.close();
+  }
 }

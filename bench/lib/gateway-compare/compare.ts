@@ -12,10 +12,12 @@ import { GATEWAY_NAMES, processUsage, startGateway, type GatewayName, type Gatew
 import type { Caller, MultiLoadSettings } from './multi-load-process.js';
 import { selfProfiler } from './self-profile.js';
 import { buildOurs } from './compiled.js';
+import { startSubgraphProcesses, type SubgraphProcesses } from './subgraph-processes.js';
 
 /*
  * bench:gateway --compare: ours (SERVICE=gateway), Hive Gateway and stock @apollo/gateway, each
- * in a process of its own, on the same subgraph processes (this one), under the same loads,
+ * in a process of its own, on the same subgraph processes (one per service, as production runs
+ * them; `--subgraphs in-process` puts them all in this process instead), under the same loads,
  * interleaved (every round runs each gateway once per scenario), every response body checked.
  */
 
@@ -43,7 +45,15 @@ export interface CompareOptions {
   queries: QueryName[];
   /** Which loads to run: 'many' (every user) and/or 'one' (the first user on every connection). */
   modes: ('many' | 'one')[];
-  /** A CPU profile of the subgraphs (this process) per measured run, into this folder. */
+  /**
+   * Where the subgraphs run: 'processes' (default), one production process per service
+   * (subgraph-processes.ts); 'in-process', all of them in this process, under tsx.
+   */
+  subgraphs: 'processes' | 'in-process';
+  /**
+   * CPU profiles of the subgraphs, into this folder: in this process, one per measured run; as
+   * processes, one per service over its whole life, written when it stops.
+   */
   subgraphCpuProf?: string;
 }
 
@@ -60,10 +70,14 @@ export function parseCompareOptions(argv: string[]): CompareOptions {
       gateways: { type: 'string' },
       queries: { type: 'string' },
       modes: { type: 'string' },
+      subgraphs: { type: 'string' },
       'subgraph-cpu-prof': { type: 'string' },
     },
   });
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const subgraphs = str(values.subgraphs) ?? 'processes';
+  if (subgraphs !== 'processes' && subgraphs !== 'in-process')
+    throw new Error(`--subgraphs must be processes or in-process (got ${subgraphs})`);
   return {
     connections: wholeNumber('connections', str(values.connections), 50, 1),
     durationSeconds: wholeNumber('duration', str(values.duration), 15, 1),
@@ -73,6 +87,7 @@ export function parseCompareOptions(argv: string[]): CompareOptions {
     only: str(values.gateways)?.split(',') as GatewayName[] | undefined,
     queries: (str(values.queries)?.split(',') ?? Object.keys(QUERIES)) as QueryName[],
     modes: (str(values.modes)?.split(',') ?? ['many', 'one']) as ('many' | 'one')[],
+    subgraphs,
     subgraphCpuProf: str(values['subgraph-cpu-prof']),
   };
 }
@@ -142,7 +157,7 @@ interface Run {
   /** CPU seconds the gateway used per second of load: 1 is a whole core. */
   cores: number;
   rssMbAfter: number;
-  /** CPU seconds of the subgraphs (this process) and of the database during the run: shared by every gateway. */
+  /** CPU seconds of the subgraphs and of the database during the run: shared by every gateway. */
   subgraphCpuSeconds: number;
   databaseCpuSeconds?: number;
 }
@@ -215,24 +230,38 @@ export async function runCompare(argv: string[]): Promise<number> {
   console.log('starting the database and the subgraphs...');
   const bench = await startBenchSystem({ ACCESS_TOKEN_TTL_SECONDS: '7200' });
   const gateways: GatewayProcess[] = [];
-  const interrupt = () =>
-    void Promise.all(gateways.map((g) => g.stop()))
-      .then(() => bench.stop())
-      .finally(() => process.exit(130));
+  let services: SubgraphProcesses | undefined;
+  const stopAll = async () => {
+    await Promise.all(gateways.map((g) => g.stop()));
+    await services?.stop();
+    await bench.stop();
+  };
+  const interrupt = () => void stopAll().finally(() => process.exit(130));
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   try {
     console.log(`seeding ${options.users} users with ${VEHICLES_PER_USER} vehicles each...`);
     const users = await seed(bench, options.users);
-    if (names.includes('ours')) {
-      console.log('building dist/ for our gateway, as the image does...');
+    const inProcess = options.subgraphs === 'in-process';
+    if (names.includes('ours') || !inProcess) {
+      console.log('building dist/, as the image does...');
       buildOurs();
     }
-    for (const name of names) gateways.push(await startGateway(name, bench, { oursNodeFlags: profileFlags() }));
+    if (!inProcess) {
+      console.log('starting a process per subgraph, as production runs them...');
+      services = await startSubgraphProcesses(bench.config, {
+        nodeFlags: options.subgraphCpuProf ? cpuProfileFlags(options.subgraphCpuProf) : [],
+      });
+      // Its subgraphs and background work would otherwise share the machine with the measured ones.
+      await bench.stopSystem();
+    }
+    const subgraphCpuSeconds = services ? services.cpuSeconds.bind(services) : () => cpuSecondsSince();
+    for (const name of names)
+      gateways.push(await startGateway(name, bench, { subgraphUrls: services?.urls, oursNodeFlags: profileFlags() }));
     const [loadAverage1m] = loadavg();
     const reference = new Map<string, string>();
     const scenarios: Scenario[] = [];
     const worker = startWorker<MultiLoadSettings>('bench/lib/gateway-compare/multi-load-process.ts');
-    const profiler = await selfProfiler(options.subgraphCpuProf);
+    const profiler = await selfProfiler(inProcess ? options.subgraphCpuProf : undefined);
     try {
       for (const query of options.queries) {
         for (const users_ of options.modes) {
@@ -260,13 +289,13 @@ export async function runCompare(argv: string[]): Promise<number> {
             const order = gateways.map((_, i) => gateways[(i + round_ - 1) % gateways.length]!);
             for (const gateway of order) {
               const before = processUsage(gateway.pid);
-              const subgraphBefore = process.cpuUsage();
+              const subgraphBefore = subgraphCpuSeconds();
               const databaseBefore = bench.databasePid ? childrenCpuSeconds(bench.databasePid) : undefined;
               const load = await profiler.around(`${query}-${users_}-${gateway.name}-r${round_}`, () =>
                 runLoad(gateway, options.durationSeconds, options.warmupSeconds),
               );
               const after = processUsage(gateway.pid);
-              const subgraphCpuSeconds = cpuSecondsSince(subgraphBefore);
+              const subgraphSeconds = subgraphCpuSeconds() - subgraphBefore;
               const databaseAfter = bench.databasePid ? childrenCpuSeconds(bench.databasePid) : undefined;
               const cpuSeconds = after.cpuSeconds - before.cpuSeconds;
               scenario.runs.push({
@@ -276,7 +305,7 @@ export async function runCompare(argv: string[]): Promise<number> {
                 cpuSeconds,
                 cores: round(cpuSeconds / (options.durationSeconds + options.warmupSeconds), 2),
                 rssMbAfter: after.rssMb,
-                subgraphCpuSeconds,
+                subgraphCpuSeconds: subgraphSeconds,
                 databaseCpuSeconds:
                   databaseBefore === undefined || databaseAfter === undefined
                     ? undefined
@@ -311,14 +340,14 @@ export async function runCompare(argv: string[]): Promise<number> {
     if (failed > 0) console.error(`\n${failed} requests failed: these figures do not describe working gateways.`);
     return failed > 0 ? 1 : 0;
   } finally {
-    await Promise.all(gateways.map((g) => g.stop()));
-    await bench.stop();
+    await stopAll();
   }
 }
 
+const cpuProfileFlags = (dir: string) => ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+
 /** BENCH_OURS_CPU_PROF=<dir> profiles our gateway's process (node --cpu-prof). */
-const profileFlags = () =>
-  process.env.BENCH_OURS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_OURS_CPU_PROF}`] : [];
+const profileFlags = () => (process.env.BENCH_OURS_CPU_PROF ? cpuProfileFlags(process.env.BENCH_OURS_CPU_PROF) : []);
 
 function formatCompare(
   summaries: { query: QueryName; users: string; figures: ReturnType<typeof summarise> }[],

@@ -49,6 +49,8 @@ async function answering(url: string, child: ChildProcess, timeoutMs = 60_000): 
 }
 
 export interface StartOptions {
+  /** Each subgraph's /graphql URL, by name (the bench's own process's by default). */
+  subgraphUrls?: Record<string, string>;
   /** Node flags for our gateway only (--cpu-prof while profiling). */
   oursNodeFlags?: string[];
 }
@@ -59,7 +61,7 @@ export async function startGateway(
   options: StartOptions = {},
 ): Promise<GatewayProcess> {
   const port = await freePort();
-  const subgraphUrls = Object.fromEntries(bench.system.subgraphs.map((s) => [s.name, s.url]));
+  const subgraphUrls = options.subgraphUrls ?? Object.fromEntries(bench.system.subgraphs.map((s) => [s.name, s.url]));
   const common = {
     ...process.env,
     NODE_ENV: 'production',
