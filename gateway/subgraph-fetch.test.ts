@@ -190,3 +190,106 @@ describe('SubgraphFetcher bounds', () => {
     }
   });
 });
+
+describe('SubgraphFetcher answers', () => {
+  /** A server that answers every call with `handler`. */
+  async function serve(handler: (res: import('node:http').ServerResponse) => void) {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => handler(res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+  const post = async (fetcher: import('./subgraph-fetch.js').SubgraphFetcher, url: string) =>
+    fetcher.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{a}"}' });
+
+  it('decodes a body sent in many chunks as UTF-8 text, a character split across chunks and a leading BOM', async () => {
+    const text = JSON.stringify({
+      data: { name: 'Zoë 🚗 ünïcödé', list: Array.from({ length: 200 }, (_, i) => `é${i}`) },
+    });
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    const server = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      let at = 0;
+      const next = () => {
+        if (at >= bytes.length) return res.end();
+        res.write(bytes.subarray(at, (at += 7)));
+        setImmediate(next);
+      };
+      next();
+    });
+    try {
+      const { SubgraphFetcher } = await import('./subgraph-fetch.js');
+      const fetcher = new SubgraphFetcher({ timeoutMs: 10_000, viewerHeader: VIEWER_HEADER });
+      const response = await post(fetcher, server.url);
+      expect(response.status).toBe(200);
+      expect(response.ok).toBe(true);
+      expect(response.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
+      expect(await response.text()).toBe(text);
+      expect(await response.json()).toEqual(JSON.parse(text));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports the status, an empty body, and repeated cache-control headers joined', async () => {
+    const server = await serve((res) => {
+      res.setHeader('cache-control', ['max-age=60', 'public']);
+      res.writeHead(401).end();
+    });
+    try {
+      const { SubgraphFetcher } = await import('./subgraph-fetch.js');
+      const fetcher = new SubgraphFetcher({ timeoutMs: 10_000, viewerHeader: VIEWER_HEADER });
+      const response = await post(fetcher, server.url);
+      expect(response.status).toBe(401);
+      expect(response.statusText).toBe('Unauthorized');
+      expect(response.ok).toBe(false);
+      expect(response.headers.get('cache-control')).toBe('max-age=60, public');
+      expect(response.headers.get('content-type')).toBeNull();
+      expect(await response.text()).toBe('');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('times out a call whose answer stops half-way, with the error AbortSignal.timeout gives', async () => {
+    const server = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":');
+    });
+    try {
+      const { SubgraphFetcher } = await import('./subgraph-fetch.js');
+      const fetcher = new SubgraphFetcher({ timeoutMs: 200, viewerHeader: VIEWER_HEADER });
+      const error = await post(fetcher, server.url).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DOMException);
+      expect((error as DOMException).name).toBe('TimeoutError');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports a refused connection as fetch does: TypeError('fetch failed') with the cause", async () => {
+    const server = await serve((res) => res.end());
+    const { url } = server;
+    await server.close();
+    const { SubgraphFetcher } = await import('./subgraph-fetch.js');
+    const fetcher = new SubgraphFetcher({ timeoutMs: 10_000, viewerHeader: VIEWER_HEADER });
+    const error = await post(fetcher, url).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toBe('fetch failed');
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+  });
+});
