@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { signAccessToken } from '../../platform/auth/jwt.js';
 import { createAuthenticator, type Authenticator } from './authenticate.js';
 
 /** Stand-ins for identity's and vehicles' verification routes, counting the calls each gets. */
@@ -46,5 +47,26 @@ describe('createAuthenticator, deviceCacheSeconds', () => {
     await authenticator.verify(apiKey);
     expect(calls.filter((c) => c === '/internal/devices/verify')).toHaveLength(1);
     expect(calls.filter((c) => c === '/internal/api-keys/verify')).toHaveLength(2);
+  });
+});
+
+describe('createAuthenticator, access tokens', () => {
+  it('gives every request with one token the same frozen viewer, and another token its own', async () => {
+    const secret = 'x'.repeat(32);
+    const alice = { authorization: `Bearer ${signAccessToken(secret, 'alice', ['CUSTOMER'], 60)}` };
+    const bob = { authorization: `Bearer ${signAccessToken(secret, 'bob', ['STAFF'], 60)}` };
+    const first = await authenticator.authenticate(alice);
+    expect(first).toEqual({ kind: 'user', userId: 'alice', roles: ['CUSTOMER'] });
+    expect(await authenticator.authenticate(alice)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(await authenticator.authenticate(bob)).toEqual({ kind: 'user', userId: 'bob', roles: ['STAFF'] });
+    const verified = await authenticator.verify(alice);
+    expect(verified?.viewer).toBe(first);
+    expect(verified?.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+    await expect(
+      authenticator.authenticate({
+        authorization: `Bearer ${signAccessToken('z'.repeat(32), 'alice', ['ADMIN'], 60)}`,
+      }),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

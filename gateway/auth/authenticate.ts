@@ -86,6 +86,27 @@ export class VerifiedTokens {
   }
 }
 
+/*
+ * A verified token's viewer, the same frozen object on every request that carries it (as API keys'
+ * and devices' cached verdicts already are): the data source encodes a viewer for the subgraphs once
+ * per object, and a new viewer per request was that JSON and base64 again on every request
+ * (~0.6 % of the gateway's CPU on the list of 20). The claims are cached with the token, and
+ * revocations are checked before this on every use.
+ */
+const authentications = new WeakMap<AccessClaims, Authentication>();
+function userAuthentication(claims: AccessClaims): Authentication {
+  let authentication = authentications.get(claims);
+  if (authentication === undefined) {
+    authentication = Object.freeze({
+      viewer: Object.freeze({ kind: 'user' as const, userId: claims.sub, roles: claims.roles }),
+      expiresAt: claims.exp * 1000,
+      sessionId: claims.sid,
+    });
+    authentications.set(claims, authentication);
+  }
+  return authentication;
+}
+
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { internalSecret, subgraphUrls } = options;
   const verifier = (ask: (credential: string) => Promise<Authentication | null>, cacheSeconds = options.cacheSeconds) =>
@@ -142,11 +163,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
       const claims = tokens.verify(token);
       if (revocations?.sessionRevoked(claims.sid)) throw new UnauthenticatedError('Session ended; sign in again');
-      return {
-        viewer: { kind: 'user', userId: claims.sub, roles: claims.roles },
-        expiresAt: claims.exp * 1000,
-        sessionId: claims.sid,
-      };
+      return userAuthentication(claims);
     }
     if (apiKey) {
       const key = live(await apiKeys?.verify(apiKey.trim()));
