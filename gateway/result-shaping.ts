@@ -193,9 +193,10 @@ function conditionOf(schema: Schema, element: any): Condition | null {
 }
 
 /**
- * Compiled per request: executeQueryPlan builds a new Operation for every request (operationFromDocument),
- * so nothing of it outlives the request. A field's selection set belongs to that field alone; a named
- * fragment's is shared by its spreads and compiled once (`fragments`).
+ * Compiled once per Operation (`compiled`): operation-cache.ts gives every request for the same cached
+ * document the same Operation; without it each request has its own and compiles its own. A field's
+ * selection set belongs to that field alone; a named fragment's is shared by its spreads and compiled
+ * once (`fragments`).
  */
 function compileSet(schema: Schema, selectionSet: any, fragments: Map<object, Sel[]>): Sel[] {
   const sels: Sel[] = [];
@@ -415,6 +416,9 @@ class Walk {
   }
 }
 
+/** Descriptors per Operation: nothing in them depends on a request's variables or data. */
+const compiled = new WeakMap<object, Sel[]>();
+
 function shapeFast({ operation, variables, input, introspectionHandling }: Args): Result {
   const schema = operation.schema();
   const walk = new Walk(
@@ -422,7 +426,8 @@ function shapeFast({ operation, variables, input, introspectionHandling }: Args)
     { __proto__: null, ...operation.collectDefaultedVariableValues(), ...variables } as Record<string, unknown>,
     introspectionHandling,
   );
-  const sels = compileSet(schema, operation.selectionSet, new Map());
+  let sels = compiled.get(operation);
+  if (sels === undefined) compiled.set(operation, (sels = compileSet(schema, operation.selectionSet, new Map())));
   const data = Object.create(null);
   const bubbled = walk.apply(input, sels, data, infoOf(schema.schemaDefinition.rootType(operation.rootKind)));
   return { data: bubbled ? null : data, errors: walk.errors };

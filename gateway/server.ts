@@ -22,6 +22,7 @@ import { listenForRateLimitOverrides } from '../platform/ops/rate-limit-override
 import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { keepApolloTelemetryOff } from './apollo-telemetry.js';
 import { installResultShaping } from './result-shaping.js';
+import { installOperationCache } from './operation-cache.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
 import { SocketAuth } from './auth/socket-auth.js';
 import { startRevocations } from './auth/start-revocations.js';
@@ -113,6 +114,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   keepApolloTelemetryOff();
   // @apollo/gateway's result shaping was ~11 % of our CPU on lists; same output, see result-shaping.ts.
   installResultShaping();
+  // executeQueryPlan's per-request operationFromDocument, kept per cached document (operation-cache.ts).
+  installOperationCache();
   const rateLimitOverrides = listenForRateLimitOverrides(options.bus, logger);
   const rateLimits = await startRateLimits(config, logger, metrics.registry, rateLimitOverrides);
   const ingestAdmission = new IngestAdmission({
