@@ -89,9 +89,14 @@ export class SubgraphFetcher {
     url: string,
     init: { method?: string; headers?: Record<string, string>; body?: string },
   ): Promise<LightResponse> => {
-    const headers = { ...init.headers };
-    const shareable = headers[SHAREABLE_HEADER] === '1';
-    delete headers[SHAREABLE_HEADER];
+    // A copy without the marker (deleting it from a copy would turn the object into a slow dictionary).
+    const headers: Record<string, string> = {};
+    let shareable = false;
+    const given = init.headers ?? {};
+    for (const name of Object.keys(given)) {
+      if (name === SHAREABLE_HEADER) shareable = given[name] === '1';
+      else headers[name] = given[name]!;
+    }
     const body = init.body ?? '';
     if (!shareable) return responseOf(url, await this.send(url, init.method ?? 'POST', headers, body));
     const key = `${url}\n${headers[this.settings.viewerHeader] ?? ''}\n${body}`;
