@@ -188,7 +188,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       try {
         const credentials = credentialsFromHeaders(req.headers);
-        res.locals.viewer = await rateLimits.authFailures.guard(credentials, req.ip, () =>
+        // req.ip runs proxy-addr over the forwarding headers on every read: once per request.
+        const clientIp = (res.locals.clientIp = req.ip);
+        res.locals.viewer = await rateLimits.authFailures.guard(credentials, clientIp, () =>
           authenticator.authenticate(credentials),
         );
         next();
@@ -205,7 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return {
           viewer: res.locals.viewer,
           requestId: req.id,
-          clientIp: req.ip,
+          clientIp: (res.locals.clientIp as string | undefined) ?? req.ip,
           logger: req.log,
         };
       },
