@@ -174,11 +174,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     internalSecret: config.INTERNAL_SECRET,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   });
-  app.use(routes);
-  mountForwardedRoutes(app, subgraphUrls, logger);
-
-  app.use(
-    '/graphql',
+  const graphql = express.Router();
+  graphql.use(
     traffic.middleware(),
     ingestAdmission.door(),
     jsonBody(limits),
@@ -213,6 +210,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       },
     }),
   );
+  // POST /graphql goes straight to its chain: none of the routes below answers it, yet Express
+  // matched every one of their layers against each GraphQL request (the router's matching, path
+  // trimming and debug calls: ~7 % of the gateway's allocations on the list of 20). A POST that
+  // the chain passes on ends where it did, past the last layer (404).
+  app.use('/graphql', (req, res, next) =>
+    req.method === 'POST' ? graphql(req, res, (error?: unknown) => next(error ?? 'router')) : next(),
+  );
+  app.use(routes);
+  mountForwardedRoutes(app, subgraphUrls, logger);
+  app.use('/graphql', graphql);
 
   const planner = SupergraphPlanner.sharing(gateway, supergraphSdl);
   checkScalarInputs(planner.apiGraphQLSchema);
