@@ -1,4 +1,12 @@
-import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type BaseContext,
+  type ContextFunction,
+  type HTTPGraphQLRequest,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 
 /*
@@ -22,32 +30,46 @@ export function apolloExpress<TContext extends BaseContext>(
       res.status(500).end('`req.body` is not set: the json middleware must come first');
       return;
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const url = req.url;
-    const query = url.indexOf('?');
     const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: req.method.toUpperCase(),
-        headers,
-        search: query === -1 ? '' : url.slice(query).split('#', 1)[0]!,
-        body: req.body as unknown,
-      },
+      httpGraphQLRequest: httpGraphQLRequest(req, req.body as unknown),
       context: () => options.context({ req, res }),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.setHeader('content-length', Buffer.byteLength(response.body.string));
-      res.end(req.method === 'HEAD' ? undefined : response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) {
-      res.write(chunk);
-      (res as Response & { flush?: () => void }).flush?.();
-    }
-    res.end();
+    await sendHTTPGraphQLResponse(req, res, response);
   };
+}
+
+/** Apollo's view of a node:http request whose body has been parsed. */
+export function httpGraphQLRequest(req: IncomingMessage, body: unknown): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const url = req.url!;
+  const query = url.indexOf('?');
+  return {
+    method: req.method!.toUpperCase(),
+    headers,
+    search: query === -1 ? '' : url.slice(query).split('#', 1)[0]!,
+    body,
+  };
+}
+
+/** Writes Apollo's answer: its headers and status, then the body whole or as it streams. */
+export async function sendHTTPGraphQLResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: HTTPGraphQLResponse,
+): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.setHeader('content-length', Buffer.byteLength(response.body.string));
+    res.end(req.method === 'HEAD' ? undefined : response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) {
+    res.write(chunk);
+    (res as ServerResponse & { flush?: () => void }).flush?.();
+  }
+  res.end();
 }

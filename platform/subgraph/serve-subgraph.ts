@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -20,6 +20,7 @@ import type { SubgraphContext } from './context.js';
 import { serveSubgraphSubscriptions } from './websocket.js';
 import { apolloExpress } from '../http/apollo-express.js';
 import { uncacheableResponses } from './uncacheable.js';
+import { graphqlRoute } from './graphql-route.js';
 
 /** What a subgraph's `createXSubgraph(deps)` returns. */
 export interface Subgraph {
@@ -67,7 +68,10 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   subgraph.registerMetrics?.(metrics.registry);
   const app = express();
   app.disable('x-powered-by');
-  const server = createServer(app);
+  // graphqlRoute, in front of the app, needs Apollo, which needs the server: it is set once Apollo
+  // has started. Listening first, as the app did, keeps the order of every request's listeners.
+  let listener: RequestListener = app;
+  const server = createServer((req, res) => listener(req, res));
   server.keepAliveTimeout = 65_000;
   // Before every route: once stopping, requests on open keep-alive connections are refused unexecuted.
   const drain = new HttpDrain();
@@ -111,22 +115,23 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
       errors: [{ message: 'Subgraphs only accept calls from the gateway', extensions: { code: ErrorCode.FORBIDDEN } }],
     });
   };
-  const json = express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 });
-  // Nearly every request is a /graphql one: it goes first, past no other route's path matching
-  // (the health, public and internal routes cost 2-3 % of a busy subgraph's CPU to skip).
+  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  const json = express.json({ limit: bodyLimitBytes });
+  const contextOf = (headers: IncomingHttpHeaders, requestId: string, requestLogger: Logger) =>
+    withSubgraphContext({
+      viewer: decodeViewer(headers[VIEWER_HEADER] as string | undefined),
+      requestId,
+      logger: requestLogger,
+      clientIp: headers[CLIENT_IP_HEADER] as string | undefined,
+    });
+  // The gateway's calls mostly take graphqlRoute, in front of the app; the rest come here. This
+  // goes first, past no other route's path matching (the health, public and internal routes cost
+  // 2-3 % of a busy subgraph's CPU to skip).
   app.use(
     '/graphql',
     gatewayOnly,
     json,
-    apolloExpress(apollo, {
-      context: async ({ req }) =>
-        withSubgraphContext({
-          viewer: decodeViewer(req.header(VIEWER_HEADER)),
-          requestId: req.id,
-          logger: req.log,
-          clientIp: req.header(CLIENT_IP_HEADER),
-        }),
-    }),
+    apolloExpress(apollo, { context: async ({ req }) => contextOf(req.headers, req.id, req.log) }),
   );
 
   const health = express.Router();
@@ -143,6 +148,17 @@ export async function serveSubgraph(subgraph: Subgraph, options: ServeOptions): 
   internal.use(gatewayOnly, json);
   subgraph.internalRoutes?.(internal);
   app.use(internal);
+
+  listener = graphqlRoute({
+    apollo,
+    drain,
+    internalSecret: options.internalSecret,
+    bodyLimitBytes,
+    logger,
+    metrics,
+    context: async (req, scope) => contextOf(req.headers, scope.id, scope.log),
+    express: app,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
