@@ -88,9 +88,49 @@
 # clutch.10 0.91/1.16, 1.09/1.22, 0.80/1.04, 0.84/1.19 (means 0.91/1.15) -> clutch.11 0.90/1.12,
 # 0.85/1.14, 0.75/0.93, 0.86/1.06 (means 0.84/1.06), about 8 % less.
 # perf, same load: projection 13.6 -> 6.6 % of the database's CPU, types.deepCopy 7.1 -> 1.0 %.
-# Not done: a cache of prepared statements would not save SQLite's parse (10 % of the CPU):
-# modernc.org/sqlite v1.32.0 keeps only the SQL text in a prepared statement and prepares and
-# finalizes it on every query, so a database/sql Stmt cache would prepare as often as now.
+#
+# Prepared statements kept, and replies not decoded again (clutch.12). A new perf profile of the
+# database under the compare run above (list20, many users) put SQLite parsing and planning
+# statements at 10-11 % of its CPU: modernc.org/sqlite v1.32.0 prepares the SQL text on every
+# QueryContext and ExecContext and finalizes it when its rows close, and its driver Stmt keeps only
+# the text, so a database/sql Stmt cache would prepare as often as now. The driver itself now keeps
+# each connection's prepared statements, an LRU of 128 by SQL text, and reuses one after
+# sqlite3_reset and sqlite3_clear_bindings (clutch/sqlite/clutch_stmtcache.go, in a copy of the
+# module that a go.mod replace puts in its place). Single DML statements only (a PRAGMA or DDL
+# statement does work while it is prepared; text of several statements keeps upstream's loop); a
+# statement whose rows are still open (a transaction querying while it reads) takes upstream's
+# path; one that fails is finalized and dropped, so errors come from the same calls with the same
+# texts; all are finalized when their connection closes (a database's pool closes on
+# dropDatabase). Schema changes need no more: SQLite prepares a prepare_v2 statement again when
+# the schema has changed, a dropped table's statement then fails with the error preparing it
+# gives, and a reset statement holds no lock that could hold up a DROP. Transactions need nothing
+# either: a connection's statements run in its transaction. CLUTCH_SQLITE_STMT_CACHE=off in
+# FerretDB's environment turns it off. Its tests, run before each build: differential (6,000
+# random reads, writes, failing statements, missing arguments and CREATE/DROP TABLE and INDEX,
+# each run on a second database through upstream's path: the same columns, rows, counts and error
+# texts); a table dropped and created again by another connection and by the same one; rows left
+# open while the same text runs again in a transaction; the bound (3x as many $in texts as it
+# holds); a cancelled context; 8 goroutines on a pool of 4 connections, in and out of
+# transactions, with tables created and dropped beside them; and through the backend, a
+# collection dropped and created again three times (and then its database) under cached
+# statements, and goroutines creating, querying and dropping collections side by side.
+# The second part: FerretDB sets wire.CheckNaNs to refuse NaN in requests, and with it
+# wire.NewOpMsg decoded every reply it had just encoded (DecodeDeep) to look for NaN: 2.5-3 % of
+# the CPU. That is not only a debug assertion: a reply holding a computed NaN ($project of
+# { $sum: [Infinity, -Infinity] }, tried) fails with "NaN is not supported", and an encoding that
+# does not decode would fail too (only a NUL byte in a field name or in a regex: BSON cstrings).
+# The handler now walks the reply document for those (no encoding, no allocation) and, when there
+# are none, builds the message with NewOpMsgUnchecked (added to a copy of the wire module: NewOpMsg
+# without that check); otherwise through NewOpMsg, with the same error. Its differential test:
+# 20,000 random replies of every type with NaN, infinities and NUL bytes in names, strings and
+# regexes give the same bytes or the same error text as NewOpMsg.
+# perf -F 499 -g of the database under the compare run, alternating clutch.11 and .12 four times
+# each on one tree while other work ran beside it (load 8-15): statement preparation 9.9-11.0 % ->
+# 0.5-1.7 % of its CPU (first uses on each connection and $in lists of new lengths); the reply
+# check (SetSections) 2.5-3.0 % -> 0 (the requests' check stays, 2 %). db ms/req, ours / stock:
+# clutch.11 0.98/1.25, 0.91/1.19, 0.95/1.19, 1.09/1.34 (means 0.98/1.24) -> clutch.12 0.82/1.02,
+# 0.82/1.11, 1.02/1.52, 0.93/1.16 (means 0.90/1.20); the third pair ran at half the others'
+# req/s under the heaviest load, the other three pairs are 7-18 % lower.
 #
 # --stock builds upstream FerretDB with none of these patches into .tools/ferretdb-stock, the
 # baseline of `npm run bench:storage`.
@@ -104,7 +144,7 @@ if [ "${1:-}" = "--stock" ]; then
   bin="$root/.tools/ferretdb-stock/ferretdb"
 else
   # Bump the suffix whenever a patch changes, so that existing builds are replaced.
-  VERSION="$UPSTREAM-clutch.11"
+  VERSION="$UPSTREAM-clutch.12"
   bin="$root/.tools/bin/ferretdb"
 fi
 # Output is captured first: with pipefail, `| grep -q` or `| head` would turn SIGPIPE into failure.
@@ -4336,9 +4376,1294 @@ apply_patch "projection without copies" <<'PATCH'
  	}
 PATCH
 must_contain internal/handler/common/projection_iterator.go 'iter.inclusion, true)'
+
+# Prepared statements kept per connection, and replies without wire's second decode: see the
+# header. Both patch a dependency module (modernc.org/sqlite, github.com/FerretDB/wire), copied
+# from the module cache under clutch/ and put in place of the original with a go.mod replace; the
+# copies' own tests are removed (they need modules FerretDB's go.sum does not list) and ours added.
+for mod in modernc.org/sqlite github.com/FerretDB/wire; do
+  moddir="$(cd "$work" && go mod download -json "$mod" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -d "$moddir" ] || { echo "install-ferretdb: go mod download gave no source directory for $mod" >&2; exit 1; }
+  copy="$work/clutch/${mod##*/}"
+  mkdir -p "$copy"
+  cp -r "$moddir/." "$copy/"
+  chmod -R u+w "$copy"
+  rm -f "$copy"/*_test.go
+  (cd "$work" && go mod edit -replace "$mod=./clutch/${mod##*/}")
+done
+apply_patch "statement cache" <<'PATCH'
+--- a/clutch/sqlite/sqlite.go
++++ b/clutch/sqlite/sqlite.go
+@@ -170,6 +170,8 @@
+ 
+ 	doStep bool
+ 	empty  bool
++
++	cached *cachedStmt // clutch: a connection's cached statement, reset instead of finalized
+ }
+ 
+ func newRows(c *conn, pstmt uintptr, allocs []uintptr, empty bool) (r *rows, err error) {
+@@ -199,6 +201,13 @@
+ 
+ // Close closes the rows iterator.
+ func (r *rows) Close() (err error) {
++	if s := r.cached; s != nil {
++		r.cached = nil
++		allocs := r.allocs
++		r.allocs = nil
++		return r.c.releaseStmt(s, allocs)
++	}
++
+ 	for _, v := range r.allocs {
+ 		r.c.free(v)
+ 	}
+@@ -813,6 +822,8 @@
+ 
+ 	writeTimeFormat string
+ 	beginMode       string
++
++	stmts stmtCache // clutch: prepared statements kept by SQL text
+ }
+ 
+ func newConn(dsn string) (*conn, error) {
+@@ -1439,6 +1450,8 @@
+ 	defer c.Unlock()
+ 
+ 	if c.db != 0 {
++		c.closeStmts()
++
+ 		if err := c.closeV2(c.db); err != nil {
+ 			return err
+ 		}
+@@ -1672,6 +1685,12 @@
+ }
+ 
+ func (c *conn) exec(ctx context.Context, query string, args []driver.NamedValue) (r driver.Result, err error) {
++	if stmtCacheOn && stmtCacheable(query) {
++		if r, ok, err := c.execCached(ctx, query, args); ok {
++			return r, err
++		}
++	}
++
+ 	s, err := c.prepare(ctx, query)
+ 	if err != nil {
+ 		return nil, err
+@@ -1719,6 +1738,16 @@
+ }
+ 
+ func (c *conn) query(ctx context.Context, query string, args []driver.NamedValue) (r driver.Rows, err error) {
++	if stmtCacheOn && stmtCacheable(query) {
++		if r, ok, err := c.queryCached(ctx, query, args); ok {
++			if err != nil {
++				return nil, err
++			}
++
++			return r, nil
++		}
++	}
++
+ 	s, err := c.prepare(ctx, query)
+ 	if err != nil {
+ 		return nil, err
+--- /dev/null
++++ b/clutch/sqlite/clutch_stmtcache.go
+@@ -0,0 +1,320 @@
++package sqlite
++
++// clutch: prepared statements kept per connection.
++//
++// Upstream's conn.query and conn.exec (the path database/sql takes for QueryContext and
++// ExecContext, and the only one FerretDB uses) parse and plan the SQL text with
++// sqlite3_prepare_v2 on every call and finalize the statement when its rows close: about a tenth
++// of FerretDB's CPU on small indexed reads. A *sql.Stmt would not help, as this driver's stmt
++// keeps only the text and prepares it again on every call.
++//
++// Here a connection keeps the statements it prepared, by SQL text, in a small LRU, and reuses
++// one after sqlite3_reset and sqlite3_clear_bindings instead of preparing it again:
++//   - only single DML statements (SELECT, INSERT, UPDATE, DELETE, REPLACE, WITH): a PRAGMA or
++//     DDL statement does part of its work while it is prepared, and text of several statements
++//     runs through upstream's loop;
++//   - a statement whose cached copy is still in use (its rows are open, as within a
++//     transaction that queries while it reads) takes upstream's path, as does everything when
++//     CLUTCH_SQLITE_STMT_CACHE=off;
++//   - a statement that fails (bind, step, or a reset reporting the failure) is finalized and
++//     dropped, so errors come from the same calls with the same codes and messages as upstream;
++//   - after a schema change (a table or index created or dropped, on any connection) SQLite
++//     re-prepares a sqlite3_prepare_v2 statement on its next step, and a statement on a table
++//     that no longer exists fails there with the "no such table" error that preparing it gives;
++//     a reset statement holds no lock, so it does not hold up a DROP TABLE on any connection;
++//   - the connection finalizes every cached statement when it closes (database/sql closes the
++//     connections of a pool when FerretDB closes a database's pool, as on dropDatabase).
++// database/sql uses a driver connection from one goroutine at a time, so the cache needs no lock.
++
++import (
++	"container/list"
++	"context"
++	"database/sql/driver"
++	"os"
++	"strings"
++	"sync/atomic"
++	"unsafe"
++
++	"modernc.org/libc"
++	sqlite3 "modernc.org/sqlite/lib"
++)
++
++// stmtCacheSize is the number of statements a connection keeps. FerretDB's SQL text varies with
++// the collection and the number of $in arguments; the least recently used goes first.
++var stmtCacheSize = 128
++
++// stmtCacheOn is false with CLUTCH_SQLITE_STMT_CACHE=off in the environment (a baseline).
++var stmtCacheOn = os.Getenv("CLUTCH_SQLITE_STMT_CACHE") != "off"
++
++type cachedStmt struct {
++	sql    string
++	pstmt  uintptr
++	nParam int
++	inUse  bool
++	elem   *list.Element
++}
++
++type stmtCache struct {
++	byText map[string]*cachedStmt
++	lru    list.List // front: most recently used
++}
++
++// stmtCacheable reports whether query is a statement worth keeping: DML only.
++func stmtCacheable(query string) bool {
++	q := strings.TrimLeft(query, " \t\r\n")
++	if len(q) < 6 {
++		return false
++	}
++
++	for _, kw := range [...]string{"SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"} {
++		if len(q) > len(kw) && strings.EqualFold(q[:len(kw)], kw) {
++			switch q[len(kw)] {
++			case ' ', '\t', '\r', '\n', '(':
++				return true
++			}
++		}
++	}
++
++	return false
++}
++
++// cachedStmtFor returns the connection's prepared statement for query, preparing it on a miss,
++// and marks it in use. It returns nil and no error when upstream's path should run instead: the
++// text is not one cacheable statement, or its statement is in use. A prepare error is returned
++// as upstream's first prepare returns it.
++func (c *conn) cachedStmtFor(query string) (*cachedStmt, error) {
++	if c.stmts.byText == nil {
++		c.stmts.byText = make(map[string]*cachedStmt)
++	}
++
++	if s := c.stmts.byText[query]; s != nil {
++		if s.inUse {
++			return nil, nil
++		}
++
++		s.inUse = true
++		c.stmts.lru.MoveToFront(s.elem)
++
++		return s, nil
++	}
++
++	psql, err := libc.CString(query)
++	if err != nil {
++		return nil, err
++	}
++	defer c.free(psql)
++
++	tail := psql
++	pstmt, err := c.prepareV2(&tail)
++	if err != nil {
++		return nil, err
++	}
++
++	if pstmt == 0 || *(*byte)(unsafe.Pointer(tail)) != 0 {
++		// empty, or more than one statement: upstream's loop runs it
++		if pstmt != 0 {
++			c.finalize(pstmt)
++		}
++
++		return nil, nil
++	}
++
++	n, _ := c.bindParameterCount(pstmt)
++	s := &cachedStmt{sql: query, pstmt: pstmt, nParam: n, inUse: true}
++	s.elem = c.stmts.lru.PushFront(s)
++	c.stmts.byText[query] = s
++
++	// evict the least recently used statements that are not in use
++	for e := c.stmts.lru.Back(); e != nil && c.stmts.lru.Len() > stmtCacheSize; {
++		prev := e.Prev()
++		if old := e.Value.(*cachedStmt); !old.inUse {
++			c.dropStmt(old)
++		}
++		e = prev
++	}
++
++	return s, nil
++}
++
++// dropStmt finalizes s and removes it from the cache.
++func (c *conn) dropStmt(s *cachedStmt) {
++	if c.stmts.byText[s.sql] == s {
++		delete(c.stmts.byText, s.sql)
++		c.stmts.lru.Remove(s.elem)
++	}
++
++	if s.pstmt != 0 {
++		c.finalize(s.pstmt)
++		s.pstmt = 0
++	}
++
++	s.inUse = false
++}
++
++// releaseStmt resets s for its next use and frees the argument memory bound to it. A reset that
++// reports an error (the statement's last step failed) drops it and returns the error, as
++// upstream's finalize would.
++func (c *conn) releaseStmt(s *cachedStmt, allocs []uintptr) (err error) {
++	if s.pstmt != 0 {
++		if rc := sqlite3.Xsqlite3_reset(c.tls, s.pstmt); rc != sqlite3.SQLITE_OK {
++			err = c.errstr(rc)
++			c.dropStmt(s)
++		} else {
++			// the arguments are bound SQLITE_STATIC: unbind them before freeing them
++			sqlite3.Xsqlite3_clear_bindings(c.tls, s.pstmt)
++			s.inUse = false
++		}
++	}
++
++	for _, v := range allocs {
++		c.free(v)
++	}
++
++	return err
++}
++
++// closeStmts finalizes every cached statement, before the connection closes.
++func (c *conn) closeStmts() {
++	for _, s := range c.stmts.byText {
++		if s.pstmt != 0 {
++			c.finalize(s.pstmt)
++			s.pstmt = 0
++		}
++	}
++
++	c.stmts.byText = nil
++	c.stmts.lru.Init()
++}
++
++// queryCached is conn.query for a cacheable statement; ok is false when upstream's path must run.
++// Its steps and its context handling are those of stmt.query for one statement.
++func (c *conn) queryCached(ctx context.Context, query string, args []driver.NamedValue) (r *rows, ok bool, err error) {
++	var done int32
++	if ctx != nil {
++		if ctxDone := ctx.Done(); ctxDone != nil {
++			select {
++			case <-ctxDone:
++				return nil, true, ctx.Err()
++			default:
++			}
++			defer interruptOnDone(ctx, c, &done)()
++		}
++	}
++
++	defer func() {
++		if ctx != nil && atomic.LoadInt32(&done) != 0 {
++			if r != nil {
++				r.Close()
++			}
++			r, err = nil, ctx.Err()
++		}
++	}()
++
++	s, err := c.cachedStmtFor(query)
++	if err != nil {
++		return nil, true, err
++	}
++	if s == nil {
++		return nil, false, nil
++	}
++
++	var allocs []uintptr
++	if s.nParam != 0 {
++		if allocs, err = c.bind(s.pstmt, s.nParam, args); err != nil {
++			c.dropStmt(s)
++			return nil, true, err
++		}
++	}
++
++	rc, err := c.step(s.pstmt)
++	if err != nil {
++		c.dropStmt(s)
++		for _, v := range allocs {
++			c.free(v)
++		}
++		return nil, true, err
++	}
++
++	r = &rows{c: c, pstmt: s.pstmt, allocs: allocs, empty: rc&0xff == sqlite3.SQLITE_DONE, cached: s}
++
++	n, err := c.columnCount(s.pstmt)
++	if err == nil {
++		r.columns = make([]string, n)
++		for i := range r.columns {
++			if r.columns[i], err = c.columnName(s.pstmt, i); err != nil {
++				break
++			}
++		}
++	}
++
++	if err != nil {
++		r.Close()
++		return nil, true, err
++	}
++
++	return r, true, nil
++}
++
++// execCached is conn.exec for a cacheable statement; ok is false when upstream's path must run.
++// Its steps and its context handling are those of stmt.exec for one statement.
++func (c *conn) execCached(ctx context.Context, query string, args []driver.NamedValue) (r driver.Result, ok bool, err error) {
++	var done int32
++	if ctx != nil {
++		if ctxDone := ctx.Done(); ctxDone != nil {
++			select {
++			case <-ctxDone:
++				return nil, true, ctx.Err()
++			default:
++			}
++			defer interruptOnDone(ctx, c, &done)()
++		}
++	}
++
++	defer func() {
++		if ctx != nil && atomic.LoadInt32(&done) != 0 {
++			r, err = nil, ctx.Err()
++		}
++	}()
++
++	s, err := c.cachedStmtFor(query)
++	if err != nil {
++		return nil, true, err
++	}
++	if s == nil {
++		return nil, false, nil
++	}
++
++	var allocs []uintptr
++	if s.nParam != 0 {
++		if allocs, err = c.bind(s.pstmt, s.nParam, args); err != nil {
++			c.dropStmt(s)
++			return nil, true, err
++		}
++	}
++
++	rc, err := c.step(s.pstmt)
++	if err != nil {
++		c.dropStmt(s)
++		for _, v := range allocs {
++			c.free(v)
++		}
++		return nil, true, err
++	}
++
++	switch rc & 0xff {
++	case sqlite3.SQLITE_DONE, sqlite3.SQLITE_ROW:
++		r, err = newResult(c)
++	default:
++		err = c.errstr(int32(rc))
++	}
++
++	if e := c.releaseStmt(s, allocs); err == nil && e != nil {
++		err = e
++	}
++
++	if err != nil {
++		return nil, true, err
++	}
++
++	return r, true, nil
++}
+--- /dev/null
++++ b/clutch/sqlite/clutch_stmtcache_test.go
+@@ -0,0 +1,458 @@
++package sqlite
++
++// clutch: tests of the statement cache (clutch_stmtcache.go). Differential where it matters:
++// the same operations on two databases, one through the cache and one through upstream's path,
++// give the same rows, results and errors.
++
++import (
++	"context"
++	"database/sql"
++	"errors"
++	"fmt"
++	"math/rand"
++	"path/filepath"
++	"reflect"
++	"strings"
++	"sync"
++	"testing"
++)
++
++func openClutchDB(t *testing.T, name string, conns int) *sql.DB {
++	t.Helper()
++
++	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), name)+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
++	if err != nil {
++		t.Fatal(err)
++	}
++
++	db.SetMaxOpenConns(conns)
++	db.SetMaxIdleConns(conns)
++	t.Cleanup(func() { db.Close() })
++
++	return db
++}
++
++// withCache runs f with the cache on or off (tests that toggle it do not run in parallel).
++func withCache(on bool, f func()) {
++	old := stmtCacheOn
++	stmtCacheOn = on
++	defer func() { stmtCacheOn = old }()
++	f()
++}
++
++// outcome is everything a caller can observe of one operation.
++type outcome struct {
++	Columns  []string
++	Rows     [][]any
++	Affected int64
++	LastID   int64
++	Err      string
++}
++
++func runOp(ctx context.Context, q interface {
++	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
++	ExecContext(context.Context, string, ...any) (sql.Result, error)
++}, exec bool, query string, args ...any) (o outcome) {
++	if exec {
++		res, err := q.ExecContext(ctx, query, args...)
++		if err != nil {
++			o.Err = err.Error()
++			return o
++		}
++
++		o.Affected, _ = res.RowsAffected()
++		o.LastID, _ = res.LastInsertId()
++
++		return o
++	}
++
++	rows, err := q.QueryContext(ctx, query, args...)
++	if err != nil {
++		o.Err = err.Error()
++		return o
++	}
++	defer rows.Close()
++
++	o.Columns, _ = rows.Columns()
++	for rows.Next() {
++		vals := make([]any, len(o.Columns))
++		ptrs := make([]any, len(vals))
++		for i := range vals {
++			ptrs[i] = &vals[i]
++		}
++
++		if err = rows.Scan(ptrs...); err != nil {
++			o.Err = "scan: " + err.Error()
++			return o
++		}
++
++		o.Rows = append(o.Rows, vals)
++	}
++
++	if err = rows.Err(); err != nil {
++		o.Err = "rows: " + err.Error()
++	}
++
++	if err = rows.Close(); err != nil && o.Err == "" {
++		o.Err = "close: " + err.Error()
++	}
++
++	return o
++}
++
++func cachedCount(t *testing.T, db *sql.DB) (n int) {
++	t.Helper()
++
++	c, err := db.Conn(context.Background())
++	if err != nil {
++		t.Fatal(err)
++	}
++	defer c.Close()
++
++	if err = c.Raw(func(dc any) error {
++		cc := dc.(*conn)
++		if len(cc.stmts.byText) != cc.stmts.lru.Len() {
++			return fmt.Errorf("map %d, list %d", len(cc.stmts.byText), cc.stmts.lru.Len())
++		}
++		n = len(cc.stmts.byText)
++		return nil
++	}); err != nil {
++		t.Fatal(err)
++	}
++
++	return n
++}
++
++// TestClutchStmtCacheDifferential runs a random sequence of statements (reads, writes, errors,
++// schema changes) on two databases, through the cache and through upstream's path.
++func TestClutchStmtCacheDifferential(t *testing.T) {
++	ctx := context.Background()
++	on, off := openClutchDB(t, "on.db", 1), openClutchDB(t, "off.db", 1)
++
++	ops := []func(r *rand.Rand) (bool, string, []any){
++		func(r *rand.Rand) (bool, string, []any) {
++			return true, `INSERT INTO t (id, s, f, b) VALUES (?, ?, ?, ?)`, []any{r.Intn(60), fmt.Sprint("s", r.Intn(9)), r.Float64(), []byte{byte(r.Intn(3))}}
++		},
++		func(r *rand.Rand) (bool, string, []any) {
++			return true, `UPDATE t SET f = f + ?, s = ? WHERE id = ?`, []any{r.Intn(5), nil, r.Intn(60)}
++		},
++		func(r *rand.Rand) (bool, string, []any) {
++			return true, `DELETE FROM t WHERE id = ?`, []any{r.Intn(60)}
++		},
++		func(r *rand.Rand) (bool, string, []any) {
++			n := 1 + r.Intn(4)
++			args := make([]any, n)
++			for i := range args {
++				args[i] = r.Intn(60)
++			}
++			return false, `SELECT id, s, f, b FROM t WHERE id IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `) ORDER BY id`, args
++		},
++		func(r *rand.Rand) (bool, string, []any) {
++			return false, `SELECT count(*), sum(f) FROM t WHERE s = ?`, []any{fmt.Sprint("s", r.Intn(9))}
++		},
++		func(r *rand.Rand) (bool, string, []any) {
++			return false, `  select * from t where id > ? limit 3`, []any{r.Intn(60)}
++		},
++		func(r *rand.Rand) (bool, string, []any) { // a missing argument
++			return false, `SELECT id FROM t WHERE id = ? AND s = ?`, []any{r.Intn(60)}
++		},
++		func(r *rand.Rand) (bool, string, []any) { // a runtime error in a cached statement
++			return false, `SELECT id, json_extract(s, '$') FROM t WHERE id >= ?`, []any{r.Intn(60)}
++		},
++		func(r *rand.Rand) (bool, string, []any) { // schema changes under cached statements
++			switch r.Intn(4) {
++			case 0:
++				return true, `DROP TABLE IF EXISTS t`, nil
++			case 1:
++				return true, `CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, s TEXT, f REAL, b BLOB)`, nil
++			case 2:
++				return true, `CREATE INDEX IF NOT EXISTS t_s ON t (s)`, nil
++			default:
++				return true, `DROP INDEX IF EXISTS t_s`, nil
++			}
++		},
++		func(r *rand.Rand) (bool, string, []any) { // several statements in one text
++			return true, `UPDATE t SET f = 0 WHERE id = ?; UPDATE t SET f = 1 WHERE id = 1`, []any{r.Intn(60)}
++		},
++		func(r *rand.Rand) (bool, string, []any) {
++			return false, `WITH x AS (SELECT id FROM t WHERE id < ?) SELECT count(*) FROM x`, []any{r.Intn(60)}
++		},
++	}
++
++	for _, db := range []*sql.DB{on, off} {
++		runOp(ctx, db, true, `CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, f REAL, b BLOB)`)
++	}
++
++	r := rand.New(rand.NewSource(1))
++	for i := 0; i < 6000; i++ {
++		exec, q, args := ops[r.Intn(len(ops))](r)
++
++		var a, b outcome
++		withCache(true, func() { a = runOp(ctx, on, exec, q, args...) })
++		withCache(false, func() { b = runOp(ctx, off, exec, q, args...) })
++
++		if !reflect.DeepEqual(a, b) {
++			t.Fatalf("op %d %q %v:\ncached   %+v\nupstream %+v", i, q, args, a, b)
++		}
++	}
++
++	if n := cachedCount(t, on); n == 0 || n > stmtCacheSize {
++		t.Fatalf("cached statements: %d", n)
++	}
++}
++
++// TestClutchStmtCacheSchemaChange: a statement cached on one connection sees a table dropped and
++// created again by another, and its DROP is not held up by it.
++func TestClutchStmtCacheSchemaChange(t *testing.T) {
++	ctx := context.Background()
++	dir := t.TempDir()
++	open := func() *sql.DB {
++		db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "x.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
++		if err != nil {
++			t.Fatal(err)
++		}
++		db.SetMaxOpenConns(1)
++		t.Cleanup(func() { db.Close() })
++		return db
++	}
++	a, b := open(), open()
++
++	must := func(o outcome) outcome {
++		t.Helper()
++		if o.Err != "" {
++			t.Fatal(o.Err)
++		}
++		return o
++	}
++
++	must(runOp(ctx, b, true, `CREATE TABLE c (v TEXT)`))
++	must(runOp(ctx, b, true, `INSERT INTO c VALUES ('old')`))
++
++	q := `SELECT * FROM c WHERE ? = 1`
++	if o := must(runOp(ctx, a, false, q, 1)); !reflect.DeepEqual(o.Rows, [][]any{{"old"}}) {
++		t.Fatalf("%+v", o)
++	}
++
++	// dropped on the other connection: the same error as a fresh prepare
++	must(runOp(ctx, b, true, `DROP TABLE c`))
++	got := runOp(ctx, a, false, q, 1)
++	var want outcome
++	withCache(false, func() { want = runOp(ctx, a, false, q, 1) })
++	if got.Err == "" || !reflect.DeepEqual(got, want) {
++		t.Fatalf("after drop: cached %+v, upstream %+v", got, want)
++	}
++
++	// created again with other columns: the statement is prepared again and sees them
++	must(runOp(ctx, b, true, `CREATE TABLE c (v TEXT, w INTEGER)`))
++	must(runOp(ctx, b, true, `INSERT INTO c VALUES ('new', 2)`))
++	if o := must(runOp(ctx, a, false, q, 1)); !reflect.DeepEqual(o.Columns, []string{"v", "w"}) || !reflect.DeepEqual(o.Rows, [][]any{{"new", int64(2)}}) {
++		t.Fatalf("after re-create: %+v", o)
++	}
++
++	// the same connection drops the table its cached statement reads
++	must(runOp(ctx, a, true, `DROP TABLE c`))
++	must(runOp(ctx, a, true, `CREATE TABLE c (v TEXT)`))
++	if o := must(runOp(ctx, a, false, q, 1)); len(o.Rows) != 0 {
++		t.Fatalf("after re-create on the same connection: %+v", o)
++	}
++}
++
++// TestClutchStmtCacheInUse: a statement whose rows are open is not handed out again (a
++// transaction that queries while it reads), and both reads see their own rows.
++func TestClutchStmtCacheInUse(t *testing.T) {
++	ctx := context.Background()
++	db := openClutchDB(t, "x.db", 1)
++	runOp(ctx, db, true, `CREATE TABLE t (id INTEGER PRIMARY KEY)`)
++	for i := 0; i < 10; i++ {
++		runOp(ctx, db, true, `INSERT INTO t (id) VALUES (?)`, i)
++	}
++
++	tx, err := db.BeginTx(ctx, nil)
++	if err != nil {
++		t.Fatal(err)
++	}
++
++	q := `SELECT id FROM t WHERE id >= ? ORDER BY id`
++	outer, err := tx.QueryContext(ctx, q, 5)
++	if err != nil {
++		t.Fatal(err)
++	}
++
++	var ids []int64
++	for outer.Next() {
++		var id int64
++		if err = outer.Scan(&id); err != nil {
++			t.Fatal(err)
++		}
++		ids = append(ids, id)
++
++		inner := runOp(ctx, tx, false, q, 8)
++		if inner.Err != "" || len(inner.Rows) != 2 {
++			t.Fatalf("inner: %+v", inner)
++		}
++		if o := runOp(ctx, tx, true, `UPDATE t SET id = id WHERE id = ?`, id); o.Err != "" {
++			t.Fatal(o.Err)
++		}
++	}
++	if err = outer.Close(); err != nil {
++		t.Fatal(err)
++	}
++	if err = tx.Commit(); err != nil {
++		t.Fatal(err)
++	}
++	if !reflect.DeepEqual(ids, []int64{5, 6, 7, 8, 9}) {
++		t.Fatal(ids)
++	}
++
++	// released: used again
++	if o := runOp(ctx, db, false, q, 9); !reflect.DeepEqual(o.Rows, [][]any{{int64(9)}}) {
++		t.Fatalf("%+v", o)
++	}
++}
++
++// TestClutchStmtCacheBounded: texts that vary (as with the number of $in arguments) keep at most
++// stmtCacheSize statements per connection, and the connection closes cleanly.
++func TestClutchStmtCacheBounded(t *testing.T) {
++	ctx := context.Background()
++	db := openClutchDB(t, "x.db", 1)
++	runOp(ctx, db, true, `CREATE TABLE t (id INTEGER PRIMARY KEY)`)
++
++	for n := 1; n <= 3*stmtCacheSize; n++ {
++		args := make([]any, n)
++		for i := range args {
++			args[i] = i
++		}
++		q := `SELECT count(*) FROM t WHERE id IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
++		if o := runOp(ctx, db, false, q, args...); o.Err != "" {
++			t.Fatal(o.Err)
++		}
++	}
++
++	if n := cachedCount(t, db); n != stmtCacheSize {
++		t.Fatalf("cached statements: %d, want %d", n, stmtCacheSize)
++	}
++
++	// not cached: PRAGMA and other non-DML statements, and texts of several statements
++	db2 := openClutchDB(t, "y.db", 1)
++	runOp(ctx, db2, true, `PRAGMA user_version = 3`)
++	runOp(ctx, db2, false, `PRAGMA user_version`)
++	runOp(ctx, db2, true, `CREATE TABLE u (x); INSERT INTO u VALUES (1)`)
++	if n := cachedCount(t, db2); n != 0 {
++		t.Fatalf("cached statements: %d, want 0", n)
++	}
++
++	if err := db.Close(); err != nil {
++		t.Fatal(err)
++	}
++}
++
++// TestClutchStmtCacheCanceled: a canceled context fails the call as upstream does and leaves the
++// statement usable.
++func TestClutchStmtCacheCanceled(t *testing.T) {
++	db := openClutchDB(t, "x.db", 1)
++	runOp(context.Background(), db, true, `CREATE TABLE t (id INTEGER PRIMARY KEY)`)
++	runOp(context.Background(), db, true, `INSERT INTO t (id) VALUES (1)`)
++
++	q := `SELECT id FROM t WHERE id = ?`
++	runOp(context.Background(), db, false, q, 1)
++
++	ctx, cancel := context.WithCancel(context.Background())
++	cancel()
++	if _, err := db.QueryContext(ctx, q, 1); !errors.Is(err, context.Canceled) {
++		t.Fatal(err)
++	}
++	if _, err := db.ExecContext(ctx, `UPDATE t SET id = 1 WHERE id = ?`, 1); !errors.Is(err, context.Canceled) {
++		t.Fatal(err)
++	}
++
++	if o := runOp(context.Background(), db, false, q, 1); !reflect.DeepEqual(o.Rows, [][]any{{int64(1)}}) {
++		t.Fatalf("%+v", o)
++	}
++}
++
++// TestClutchStmtCacheConcurrent: goroutines share a pool of connections, each writing and reading
++// its own rows (in and out of transactions) while tables are created and dropped beside them.
++func TestClutchStmtCacheConcurrent(t *testing.T) {
++	ctx := context.Background()
++	db := openClutchDB(t, "x.db", 4)
++	if o := runOp(ctx, db, true, `CREATE TABLE t (g INTEGER, k INTEGER, v INTEGER, PRIMARY KEY (g, k))`); o.Err != "" {
++		t.Fatal(o.Err)
++	}
++
++	const workers, rounds = 8, 300
++	var wg sync.WaitGroup
++	errs := make(chan error, workers)
++
++	for g := 0; g < workers; g++ {
++		wg.Add(1)
++		go func(g int) {
++			defer wg.Done()
++			r := rand.New(rand.NewSource(int64(g)))
++			model := map[int]int{}
++
++			for i := 0; i < rounds; i++ {
++				k, v := r.Intn(20), r.Intn(1000)
++				var err error
++				switch r.Intn(5) {
++				case 0, 1:
++					_, err = db.ExecContext(ctx, `INSERT OR REPLACE INTO t (g, k, v) VALUES (?, ?, ?)`, g, k, v)
++					model[k] = v
++				case 2:
++					err = func() error {
++						tx, err := db.BeginTx(ctx, nil)
++						if err != nil {
++							return err
++						}
++						defer tx.Rollback()
++						if _, err = tx.ExecContext(ctx, `DELETE FROM t WHERE g = ? AND k = ?`, g, k); err != nil {
++							return err
++						}
++						return tx.Commit()
++					}()
++					delete(model, k)
++				case 3:
++					name := fmt.Sprintf("side%d", g)
++					if _, err = db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+name+` (x)`); err == nil {
++						if _, err = db.ExecContext(ctx, `INSERT INTO `+name+` (x) VALUES (?)`, i); err == nil {
++							_, err = db.ExecContext(ctx, `DROP TABLE `+name)
++						}
++					}
++				default:
++					n := 1 + r.Intn(5)
++					args := []any{g}
++					want := map[int]int{}
++					for j := 0; j < n; j++ {
++						kk := r.Intn(20)
++						args = append(args, kk)
++						if vv, ok := model[kk]; ok {
++							want[kk] = vv
++						}
++					}
++					o := runOp(ctx, db, false, `SELECT k, v FROM t WHERE g = ? AND k IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`) ORDER BY k`, args...)
++					if o.Err != "" {
++						err = errors.New(o.Err)
++						break
++					}
++					got := map[int]int{}
++					for _, row := range o.Rows {
++						got[int(row[0].(int64))] = int(row[1].(int64))
++					}
++					if !reflect.DeepEqual(got, want) {
++						err = fmt.Errorf("worker %d round %d: got %v, want %v", g, i, got, want)
++					}
++				}
++
++				if err != nil {
++					errs <- err
++					return
++				}
++			}
++		}(g)
++	}
++
++	wg.Wait()
++	close(errs)
++	for err := range errs {
++		t.Error(err)
++	}
++}
+--- /dev/null
++++ b/internal/backends/sqlite/clutch_stmtcache_test.go
+@@ -0,0 +1,164 @@
++package sqlite
++
++// clutch: the driver keeps prepared statements per connection (modernc.org/sqlite, patched by
++// scripts/install-ferretdb.sh). Through the backend: a collection dropped and created again
++// under statements cached for it, and collections queried from many goroutines while others are
++// created and dropped.
++
++import (
++	"fmt"
++	"sync"
++	"testing"
++
++	"github.com/stretchr/testify/require"
++
++	"github.com/FerretDB/FerretDB/internal/backends"
++	"github.com/FerretDB/FerretDB/internal/types"
++	"github.com/FerretDB/FerretDB/internal/util/iterator"
++	"github.com/FerretDB/FerretDB/internal/util/must"
++	"github.com/FerretDB/FerretDB/internal/util/state"
++	"github.com/FerretDB/FerretDB/internal/util/testutil"
++)
++
++func clutchIDs(t testing.TB, c backends.Collection, filter *types.Document) []any {
++	t.Helper()
++
++	res, err := c.Query(testutil.Ctx(t), &backends.QueryParams{Filter: filter})
++	require.NoError(t, err)
++
++	docs, err := iterator.ConsumeValues[struct{}, *types.Document](res.Iter)
++	require.NoError(t, err)
++
++	ids := make([]any, len(docs))
++	for i, d := range docs {
++		ids[i] = must.NotFail(d.Get("_id"))
++	}
++
++	return ids
++}
++
++func clutchInsert(t testing.TB, c backends.Collection, ids ...int32) {
++	t.Helper()
++
++	docs := make([]*types.Document, len(ids))
++	for i, id := range ids {
++		docs[i] = must.NotFail(types.NewDocument("_id", id, "v", fmt.Sprint("v", id)))
++	}
++
++	_, err := c.InsertAll(testutil.Ctx(t), &backends.InsertAllParams{Docs: docs})
++	require.NoError(t, err)
++}
++
++func TestClutchStmtCacheDropAndRecreate(t *testing.T) {
++	ctx := testutil.Ctx(t)
++
++	sp, err := state.NewProvider("")
++	require.NoError(t, err)
++
++	b, err := NewBackend(&NewBackendParams{URI: testutil.TestSQLiteURI(t, ""), L: testutil.Logger(t), P: sp, BatchSize: 100})
++	require.NoError(t, err)
++	t.Cleanup(b.Close)
++
++	db, err := b.Database(testutil.DatabaseName(t))
++	require.NoError(t, err)
++
++	filter := must.NotFail(types.NewDocument("_id", int32(2)))
++	inFilter := must.NotFail(types.NewDocument("_id", must.NotFail(types.NewDocument("$in", must.NotFail(types.NewArray(int32(1), int32(3)))))))
++
++	for round := 0; round < 3; round++ {
++		require.NoError(t, db.CreateCollection(ctx, &backends.CreateCollectionParams{Name: "c"}))
++
++		c, err := db.Collection("c")
++		require.NoError(t, err)
++
++		require.Empty(t, clutchIDs(t, c, filter), "round %d", round)
++
++		base := int32(round * 10)
++		clutchInsert(t, c, 1, 2, 3, base+4)
++
++		require.Equal(t, []any{int32(2)}, clutchIDs(t, c, filter), "round %d", round)
++		require.Equal(t, []any{int32(1), int32(3)}, clutchIDs(t, c, inFilter), "round %d", round)
++		require.Len(t, clutchIDs(t, c, nil), 4, "round %d", round)
++
++		require.NoError(t, db.DropCollection(ctx, &backends.DropCollectionParams{Name: "c"}))
++
++		// the dropped collection's cached statements neither fail nor find anything
++		gone, err := db.Collection("c")
++		require.NoError(t, err)
++		require.Empty(t, clutchIDs(t, gone, filter))
++	}
++
++	// the database dropped and created again: its pool's connections and statements are new
++	require.NoError(t, b.DropDatabase(ctx, &backends.DropDatabaseParams{Name: testutil.DatabaseName(t)}))
++
++	db, err = b.Database(testutil.DatabaseName(t))
++	require.NoError(t, err)
++	require.NoError(t, db.CreateCollection(ctx, &backends.CreateCollectionParams{Name: "c"}))
++	c, err := db.Collection("c")
++	require.NoError(t, err)
++	clutchInsert(t, c, 2)
++	require.Equal(t, []any{int32(2)}, clutchIDs(t, c, filter))
++}
++
++func TestClutchStmtCacheConcurrentCollections(t *testing.T) {
++	ctx := testutil.Ctx(t)
++
++	sp, err := state.NewProvider("")
++	require.NoError(t, err)
++
++	b, err := NewBackend(&NewBackendParams{URI: testutil.TestSQLiteURI(t, ""), L: testutil.Logger(t), P: sp, BatchSize: 100})
++	require.NoError(t, err)
++	t.Cleanup(b.Close)
++
++	db, err := b.Database(testutil.DatabaseName(t))
++	require.NoError(t, err)
++
++	const workers, rounds = 6, 40
++	var wg sync.WaitGroup
++
++	for w := 0; w < workers; w++ {
++		wg.Add(1)
++		go func(w int) {
++			defer wg.Done()
++
++			name := fmt.Sprintf("c%d", w%3) // two workers share each name, one at a time per round
++			for r := 0; r < rounds; r++ {
++				if w >= 3 {
++					name = fmt.Sprintf("own%d", w)
++				}
++
++				if err := db.CreateCollection(ctx, &backends.CreateCollectionParams{Name: name}); err != nil && !backends.ErrorCodeIs(err, backends.ErrorCodeCollectionAlreadyExists) {
++					t.Error(err)
++					return
++				}
++
++				c, err := db.Collection(name)
++				if err != nil {
++					t.Error(err)
++					return
++				}
++
++				if w >= 3 {
++					clutchInsert(t, c, int32(r))
++					ids := clutchIDs(t, c, must.NotFail(types.NewDocument("_id", int32(r))))
++					if len(ids) != 1 {
++						t.Errorf("worker %d round %d: %v", w, r, ids)
++						return
++					}
++
++					if err = db.DropCollection(ctx, &backends.DropCollectionParams{Name: name}); err != nil {
++						t.Error(err)
++						return
++					}
++
++					continue
++				}
++
++				// readers of a collection that other workers do not drop
++				clutchIDs(t, c, must.NotFail(types.NewDocument("_id", int32(r))))
++			}
++		}(w)
++	}
++
++	wg.Wait()
++}
+PATCH
+must_contain clutch/sqlite/sqlite.go 'c.queryCached(ctx, query, args)'
+must_contain clutch/sqlite/sqlite.go 'c.execCached(ctx, query, args)'
+must_contain clutch/sqlite/sqlite.go 'c.closeStmts()'
+apply_patch "reply check" <<'PATCH'
+--- /dev/null
++++ b/clutch/wire/clutch_unchecked.go
+@@ -0,0 +1,33 @@
++package wire
++
++import (
++	"github.com/FerretDB/wire/internal/util/lazyerrors"
++	"github.com/FerretDB/wire/wirebson"
++)
++
++// NewOpMsgUnchecked is NewOpMsg without the deep check that SetSections runs when CheckNaNs is
++// set (decoding the whole encoded document again, to look for NaN and to validate the encoding).
++// clutch: FerretDB's handler builds every reply from its own documents; it calls this only for a
++// document it has walked itself and found free of what that check refuses (see
++// internal/handler/wire.go), and NewOpMsg otherwise.
++func NewOpMsgUnchecked(doc wirebson.AnyDocument) (*OpMsg, error) {
++	raw, err := doc.Encode()
++	if err != nil {
++		return nil, lazyerrors.Error(err)
++	}
++
++	sections := []OpMsgSection{{documents: []wirebson.RawDocument{raw}}}
++	if err = checkSections(sections); err != nil {
++		return nil, lazyerrors.Error(err)
++	}
++
++	msg := &OpMsg{sections: sections}
++
++	if Debug {
++		if err = msg.check(); err != nil {
++			return nil, lazyerrors.Error(err)
++		}
++	}
++
++	return msg, nil
++}
+diff --git a/internal/handler/wire.go b/internal/handler/wire.go
+index c879929..bb5afd2 100644
+--- a/internal/handler/wire.go
++++ b/internal/handler/wire.go
+@@ -15,7 +15,12 @@
+ package handler
+ 
+ import (
++	"math"
++	"strings"
++	"time"
++
+ 	"github.com/FerretDB/wire"
++	"github.com/FerretDB/wire/wirebson"
+ 
+ 	"github.com/FerretDB/FerretDB/internal/bson"
+ 	"github.com/FerretDB/FerretDB/internal/types"
+@@ -63,5 +68,55 @@ func opMsgDocument(msg *wire.OpMsg) (*types.Document, error) {
+ 
+ // documentOpMsg converts the document to [*wirebson.Document].
+ func documentOpMsg(doc *types.Document) (*wire.OpMsg, error) {
+-	return wire.NewOpMsg(must.NotFail(bson.FromDocument(doc)))
++	d := must.NotFail(bson.FromDocument(doc))
++
++	// clutch: with wire.CheckNaNs set (above, for requests), wire.NewOpMsg decodes every reply it
++	// has just encoded, field by field, to look for NaN: 2 to 4 % of the database's CPU on small
++	// reads. That check refuses exactly a reply with a NaN, or one whose encoding does not decode
++	// (only a NUL byte in a field name or in a regex's pattern or options: cstrings in BSON); a
++	// walk over the document finds both without encoding or allocating, and such a reply still
++	// goes through wire.NewOpMsg, so it fails with the same error as before.
++	if replyNeedsWireCheck(d) {
++		return wire.NewOpMsg(d)
++	}
++
++	return wire.NewOpMsgUnchecked(d)
++}
++
++// replyNeedsWireCheck reports whether v holds a value that wire's deep check refuses, or a value
++// of a type this walk does not know.
++func replyNeedsWireCheck(v any) bool {
++	switch v := v.(type) {
++	case *wirebson.Document:
++		for i := range v.Len() {
++			name, f := v.GetByIndex(i)
++			if strings.IndexByte(name, 0) >= 0 || replyNeedsWireCheck(f) {
++				return true
++			}
++		}
++
++		return false
++
++	case *wirebson.Array:
++		for i := range v.Len() {
++			if replyNeedsWireCheck(v.Get(i)) {
++				return true
++			}
++		}
++
++		return false
++
++	case float64:
++		return math.IsNaN(v)
++
++	case wirebson.Regex:
++		return strings.IndexByte(v.Pattern, 0) >= 0 || strings.IndexByte(v.Options, 0) >= 0
++
++	case string, wirebson.Binary, wirebson.ObjectID, bool, time.Time, wirebson.NullType,
++		int32, wirebson.Timestamp, int64:
++		return false
++
++	default:
++		return true
++	}
+ }
+--- /dev/null
++++ b/internal/handler/clutch_wire_test.go
+@@ -0,0 +1,122 @@
++package handler
++
++// clutch: documentOpMsg skips wire's deep check only where that check passes. Differential: every
++// document gives the same message bytes, or the same error, as wire.NewOpMsg with the check.
++
++import (
++	"bytes"
++	"math"
++	"math/rand"
++	"strings"
++	"testing"
++	"time"
++
++	"github.com/FerretDB/wire"
++
++	"github.com/FerretDB/FerretDB/internal/bson"
++	"github.com/FerretDB/FerretDB/internal/types"
++	"github.com/FerretDB/FerretDB/internal/util/must"
++)
++
++func clutchRandomValue(r *rand.Rand, depth int) any {
++	k := r.Intn(14)
++	if depth > 3 && k < 2 {
++		k = 2 + r.Intn(12)
++	}
++
++	switch k {
++	case 0:
++		return clutchRandomDocument(r, depth+1)
++	case 1:
++		a := types.MakeArray(3)
++		for i := r.Intn(4); i > 0; i-- {
++			a.Append(clutchRandomValue(r, depth+1))
++		}
++		return a
++	case 2:
++		return [...]float64{0, -1.5, math.Inf(1), math.Inf(-1), math.NaN(), math.Copysign(0, -1), math.MaxFloat64}[r.Intn(7)]
++	case 3:
++		return [...]string{"", "a", "a\x00b", "\xff", "é"}[r.Intn(5)]
++	case 4:
++		return types.Binary{B: []byte{1, 0, 2}[:r.Intn(4)], Subtype: types.BinarySubtype([]byte{0, 2, 4, 0x80}[r.Intn(4)])}
++	case 5:
++		return types.ObjectID{byte(r.Intn(256)), 1, 2}
++	case 6:
++		return r.Intn(2) == 0
++	case 7:
++		return time.UnixMilli(r.Int63n(1 << 42)).UTC()
++	case 8:
++		return types.Null
++	case 9:
++		return types.Regex{Pattern: [...]string{"^a", "a\x00", ""}[r.Intn(3)], Options: [...]string{"", "i", "\x00"}[r.Intn(3)]}
++	case 10:
++		return int32(r.Intn(1 << 16))
++	case 11:
++		return types.Timestamp(r.Int63())
++	case 12:
++		return r.Int63() - (1 << 62)
++	default:
++		return "s"
++	}
++}
++
++func clutchRandomDocument(r *rand.Rand, depth int) *types.Document {
++	d := types.MakeDocument(4)
++	for i := r.Intn(5); i > 0; i-- {
++		key := [...]string{"a", "b", "_id", "x.y", "$k", "n\x00ul", ""}[r.Intn(7)]
++		d.Set(key, clutchRandomValue(r, depth))
++	}
++	return d
++}
++
++func clutchSameOpMsg(t *testing.T, doc *types.Document) (nan bool) {
++	t.Helper()
++
++	got, gotErr := documentOpMsg(doc)
++	want, wantErr := wire.NewOpMsg(must.NotFail(bson.FromDocument(doc)))
++
++	if (gotErr == nil) != (wantErr == nil) {
++		t.Fatalf("%v: error %v, upstream %v", doc, gotErr, wantErr)
++	}
++
++	if wantErr != nil {
++		if gotErr.Error() != wantErr.Error() {
++			t.Fatalf("%v: error %q, upstream %q", doc, gotErr, wantErr)
++		}
++
++		return strings.Contains(wantErr.Error(), "NaN")
++	}
++
++	gb, gErr := got.MarshalBinary()
++	wb, wErr := want.MarshalBinary()
++	if gErr != nil || wErr != nil || !bytes.Equal(gb, wb) {
++		t.Fatalf("%v: bytes differ (%v, %v)", doc, gErr, wErr)
++	}
++
++	return false
++}
++
++func TestClutchDocumentOpMsg(t *testing.T) {
++	for _, doc := range []*types.Document{
++		must.NotFail(types.NewDocument("ok", float64(1), "cursor", must.NotFail(types.NewDocument("firstBatch", types.MakeArray(0))))),
++		must.NotFail(types.NewDocument("s", math.NaN())),
++		must.NotFail(types.NewDocument("a", must.NotFail(types.NewArray(int32(1), must.NotFail(types.NewDocument("n", math.NaN())))))),
++		must.NotFail(types.NewDocument("a\x00b", int32(1))),
++		must.NotFail(types.NewDocument("r", types.Regex{Pattern: "a\x00"})),
++		must.NotFail(types.NewDocument("inf", math.Inf(-1), "s", "a\x00b")),
++	} {
++		clutchSameOpMsg(t, doc)
++	}
++
++	r := rand.New(rand.NewSource(1))
++	var nans int
++	for i := 0; i < 20000; i++ {
++		if clutchSameOpMsg(t, clutchRandomDocument(r, 0)) {
++			nans++
++		}
++	}
++
++	if nans == 0 {
++		t.Fatal("no document with NaN was generated")
++	}
++}
+PATCH
+must_contain internal/handler/wire.go 'return wire.NewOpMsgUnchecked(d)'
 mkdir -p "$work/.git"
 (cd "$work" && go test -trimpath -count=1 ./internal/handler/sjson/ ./internal/handler/common/ >&2) \
   || { echo "install-ferretdb: the sjson or projection tests failed" >&2; exit 1; }
+(cd "$work" && go test -trimpath -count=1 modernc.org/sqlite ./internal/backends/sqlite/ >&2 \
+  && go test -trimpath -count=1 -run Clutch ./internal/handler/ >&2) \
+  || { echo "install-ferretdb: the statement cache or reply check tests failed" >&2; exit 1; }
 fi
 mkdir -p "$(dirname "$bin")"
 # Built beside it and renamed into place, so that a database starting meanwhile never runs a
