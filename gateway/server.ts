@@ -23,6 +23,7 @@ import { createSubscriptionMetrics } from './subscriptions/metrics.js';
 import { keepApolloTelemetryOff } from './apollo-telemetry.js';
 import { installResultShaping } from './result-shaping.js';
 import { installOperationCache } from './operation-cache.js';
+import { installQuietTracer } from './apollo-tracer.js';
 import { createAuthenticator, credentialsFromHeaders } from './auth/authenticate.js';
 import { SocketAuth } from './auth/socket-auth.js';
 import { startRevocations } from './auth/start-revocations.js';
@@ -116,6 +117,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   installResultShaping();
   // executeQueryPlan's per-request operationFromDocument, kept per cached document (operation-cache.ts).
   installOperationCache();
+  // Apollo's spans are non-recording while no OpenTelemetry SDK is registered (apollo-tracer.ts).
+  installQuietTracer();
   const rateLimitOverrides = listenForRateLimitOverrides(options.bus, logger);
   const rateLimits = await startRateLimits(config, logger, metrics.registry, rateLimitOverrides);
   const ingestAdmission = new IngestAdmission({
